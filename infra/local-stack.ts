@@ -1,0 +1,106 @@
+/**
+ * `npm start`: the whole product on this machine.
+ *   1. dynalite (embedded DynamoDB), data in .data/dynalite (delete it, or `npm run reset`, to start fresh)
+ *   2. the tables from infra/tables.json
+ *   3. infra/seed/demo.json (keyed writes: loading twice changes nothing)
+ *   4. serverless-offline on http://localhost:3000 (PORT overrides) serving the real handlers
+ * Ctrl-C stops everything it started.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig, LOCAL_DEFAULTS, type AppConfig } from '../lib/config/app-config';
+import { DynamoModuleStore } from '../lib/store/dynamo-module-store';
+import { createTables, localDynamoClient } from './local/create-tables';
+import { startDynalite } from './local/dynalite-server';
+import { loadSeed } from './local/load-seed';
+import { startServerlessOffline } from './local/serverless-offline';
+
+export const ROOT = resolve(__dirname, '..');
+
+export interface LocalStackOptions {
+  readonly port: number;
+  /** Folder for dynalite's data; undefined keeps it in memory (tests). */
+  readonly dataDir?: string;
+  readonly seedFile?: string;
+  readonly env?: Record<string, string>;
+  readonly echo?: boolean;
+}
+
+export interface LocalStack {
+  readonly baseUrl: string;
+  readonly dynamoEndpoint: string;
+  readonly config: AppConfig;
+  readonly documentClient: DynamoDBDocumentClient;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const dynamo = await startDynalite(options.dataDir ? { dataDir: options.dataDir } : {});
+  const env: Record<string, string> = {
+    STAGE: LOCAL_DEFAULTS.stage,
+    PORT: String(options.port),
+    PUBLIC_BASE_URL: `http://localhost:${options.port}`,
+    TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN ?? LOCAL_DEFAULTS.twilioAuthToken,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    CONFIG_CACHE_SECONDS: '0',
+    ...options.env,
+  };
+  const config = loadConfig({ ...env, IS_OFFLINE: 'true' });
+  const client = localDynamoClient(dynamo.endpoint);
+  const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    await createTables(client, config.tables);
+    if (options.seedFile) await loadSeed(options.seedFile, documentClient, config);
+    const offline = await startServerlessOffline({ root: ROOT, port: options.port, env, ...(options.echo ? { echo: true } : {}) });
+    return {
+      baseUrl: config.publicBaseUrl,
+      dynamoEndpoint: dynamo.endpoint,
+      config,
+      documentClient,
+      stop: async () => {
+        await offline.stop();
+        client.destroy();
+        await dynamo.close();
+      },
+    };
+  } catch (error) {
+    client.destroy();
+    await dynamo.close();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? LOCAL_DEFAULTS.port);
+  const seedFile = join(ROOT, 'infra', 'seed', 'demo.json');
+  console.log('Starting balance-ivr locally: dynalite + serverless-offline …');
+  const stack = await startLocalStack({ port, dataDir: join(ROOT, '.data', 'dynalite'), seedFile, echo: process.env.ECHO_OFFLINE === '1' });
+  const modules = await new DynamoModuleStore(stack.documentClient, stack.config.tables.config).listModules();
+  const base = `http://localhost:${port}`;
+  console.log(`\nbalance-ivr is running on ${base}  (DynamoDB: ${stack.dynamoEndpoint}, data in .data/)`);
+  console.log(`Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`);
+  console.log(`Status callback: POST ${base}/status\n\nModules (Voice webhook: POST):`);
+  for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
+    console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name}${m.enabled ? '' : ' (disabled)'}`);
+  }
+  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nCtrl-C stops everything.`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping …');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

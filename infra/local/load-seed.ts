@@ -1,0 +1,23 @@
+/** Loads an import document (infra/seed/demo.json by default) into the local stores. */
+import { readFile } from 'node:fs/promises';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AppConfig } from '../../lib/config/app-config';
+import { LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
+import { applyImport, parseImportDocument, type ImportCounts } from '../../lib/ledger-import/import-document';
+import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+
+export class SeedError extends Error {
+  override readonly name = 'SeedError';
+}
+
+export async function loadSeed(path: string, client: DynamoDBDocumentClient, config: Pick<AppConfig, 'tables' | 'defaultCountryCode'>): Promise<ImportCounts> {
+  const parsed = parseImportDocument(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.ok) {
+    const lines = parsed.errors.map((e) => `  ${e.section}[${e.row}].${e.field}: ${e.message}`);
+    throw new SeedError(`${path} is not a valid import document:\n${lines.join('\n')}`);
+  }
+  return applyImport(parsed.document, {
+    ledger: new LedgerWriter(client, config.tables.ledger, config.defaultCountryCode),
+    modules: new DynamoModuleStore(client, config.tables.config),
+  });
+}

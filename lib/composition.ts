@@ -1,0 +1,44 @@
+/**
+ * Wiring: every adapter is built here once per container, from configuration read once.
+ * Handlers import what they need; tests build their own wiring with other adapters.
+ */
+import { loadConfig } from './config/app-config';
+import { createDocumentClient } from './clients/dynamodb';
+import { NamedCrmResolver } from './crm/crm-resolver';
+import { LedgerCrm } from './crm/ledger/ledger-crm';
+import { createLogger } from './observability/logger';
+import { CatalogueSpeech } from './speech/catalogue-speech';
+import { DynamoCallLog } from './store/dynamo-call-log';
+import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
+import { DynamoSessionStore } from './store/dynamo-session-store';
+import { renderApologyAndHangup } from './twiml/render-twiml';
+import type { StatusDeps } from './voice/status-callback';
+import type { VoiceDeps } from './voice/voice-step';
+
+export const config = loadConfig();
+export const logger = createLogger(config.logLevel);
+export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region });
+
+const sessions = new DynamoSessionStore(dynamo, config.tables.sessions);
+const modules = new CachedModuleStore(new DynamoModuleStore(dynamo, config.tables.config), config.configCacheSeconds * 1000);
+const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode);
+const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl });
+
+export const voiceDeps: VoiceDeps = {
+  modules,
+  sessions,
+  crms: new NamedCrmResolver(new Map([[ledger.source, ledger]])),
+  speech,
+  logger,
+  publicBaseUrl: config.publicBaseUrl,
+  sessionTtlSeconds: config.sessionTtlSeconds,
+  defaultLanguage: config.defaultLanguage,
+};
+
+export const statusDeps: StatusDeps = { sessions, callLog: new DynamoCallLog(dynamo, config.tables.callLog), logger };
+
+/** The apology every webhook falls back to when something unexpected fails. */
+/** The apology every voice webhook falls back to when something unexpected fails. */
+export async function fallbackTwiml(): Promise<string> {
+  return renderApologyAndHangup(await speech.render([{ prompt: 'apology' }], { language: config.defaultLanguage, prompts: {} }));
+}

@@ -1,0 +1,84 @@
+/**
+ * Configuration, read once from the environment at cold start. Nothing else in the
+ * product reads process.env. Local runs (serverless-offline, tests, scripts) get
+ * documented development defaults; a deployed Lambda without a required value fails
+ * fast at init instead of answering calls with a wrong secret.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+export interface AppConfig {
+  readonly isLocal: boolean;
+  readonly stage: string;
+  readonly publicBaseUrl: string;
+  readonly audioBaseUrl: string;
+  readonly twilioAuthToken: string;
+  readonly dynamoDbEndpoint: string | undefined;
+  readonly region: string;
+  readonly tables: {
+    readonly sessions: string;
+    readonly config: string;
+    readonly ledger: string;
+    readonly callLog: string;
+  };
+  readonly sessionTtlSeconds: number;
+  readonly configCacheSeconds: number;
+  readonly defaultLanguage: 'fa' | 'en';
+  readonly defaultCountryCode: string;
+  readonly logLevel: string;
+}
+
+export const LOCAL_DEFAULTS = {
+  port: 3000,
+  twilioAuthToken: 'local-dev-auth-token',
+  stage: 'local',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigurationError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function required(env: Env, name: string, isLocal: boolean, localDefault: string): string {
+  const value = env[name];
+  if (value) return value;
+  if (isLocal) return localDefault;
+  throw new ConfigurationError(`${name} environment variable is not set`);
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  // serverless-offline sets IS_OFFLINE; plain Node (tests, scripts) has no Lambda function name.
+  const isLocal = env.IS_OFFLINE === 'true' || !env.AWS_LAMBDA_FUNCTION_NAME;
+  const stage = env.STAGE ?? LOCAL_DEFAULTS.stage;
+  const port = intFrom(env, 'PORT', LOCAL_DEFAULTS.port, 1);
+  const publicBaseUrl = required(env, 'PUBLIC_BASE_URL', isLocal, `http://localhost:${port}`).replace(/\/+$/, '');
+  const prefix = env.TABLE_PREFIX ?? `balance-ivr-${stage}`;
+  const language = env.DEFAULT_LANGUAGE ?? 'fa';
+  if (language !== 'fa' && language !== 'en') throw new ConfigurationError(`DEFAULT_LANGUAGE must be fa or en, got "${language}"`);
+  return {
+    isLocal,
+    stage,
+    publicBaseUrl,
+    audioBaseUrl: (env.AUDIO_BASE_URL || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
+    twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken),
+    dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? 'us-east-1',
+    tables: {
+      sessions: env.SESSIONS_TABLE ?? `${prefix}-sessions`,
+      config: env.CONFIG_TABLE ?? `${prefix}-config`,
+      ledger: env.LEDGER_TABLE ?? `${prefix}-ledger`,
+      callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
+    },
+    sessionTtlSeconds: intFrom(env, 'SESSION_TTL_SECONDS', 86_400, 60),
+    configCacheSeconds: intFrom(env, 'CONFIG_CACHE_SECONDS', 15, 0),
+    defaultLanguage: language,
+    defaultCountryCode: env.DEFAULT_COUNTRY_CODE ?? '98',
+    logLevel: env.LOG_LEVEL ?? 'INFO',
+  };
+}

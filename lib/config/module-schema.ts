@@ -1,0 +1,227 @@
+/**
+ * The one schema for module and destination configuration. The flow, the seed loader and
+ * the admin API all validate through here, so an operator sees the same field-level
+ * message wherever a value came from.
+ */
+import { z } from 'zod';
+
+export const LANGUAGES = ['fa', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const INVOICE_TYPES = ['invoice', 'proforma', 'receipt', 'payment', 'salesReturn', 'onlinePayment'] as const;
+export type InvoiceType = (typeof INVOICE_TYPES)[number];
+
+export const PROMPT_KEYS = [
+  'intro',
+  'enterMobile',
+  'invalidMobile',
+  'mobileNotFound',
+  'retry',
+  'yourBalanceIs',
+  'owed',
+  'inCredit',
+  'noDebt',
+  'notIdentified',
+  'linkSent',
+  'linkNotSent',
+  'limitReached',
+  'enterItemNumber',
+  'itemNotFound',
+  'confirmContinue',
+  'apology',
+  'goodbye',
+] as const;
+export type PromptKey = (typeof PROMPT_KEYS)[number];
+
+const codeSchema = z
+  .string({ required_error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .max(64, 'too_long')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'code_format');
+
+/** A prompt override: text to synthesize, or an uploaded recording (stored audio key). */
+export const promptOverrideSchema = z
+  .object({
+    text: z.string().trim().min(1, 'required').max(1000, 'too_long').optional(),
+    audioKey: z.string().min(1).max(300).optional(),
+  })
+  .strict()
+  .refine((p) => p.text !== undefined || p.audioKey !== undefined, { message: 'prompt_empty' });
+export type PromptOverride = z.infer<typeof promptOverrideSchema>;
+
+export const currencySchema = z
+  .object({
+    unit: z.enum(['rial', 'toman'], { errorMap: () => ({ message: 'currency_unit' }) }),
+    divisor: z.number().int('integer').positive('positive').optional(),
+  })
+  .strict()
+  .transform((c) => ({ unit: c.unit, divisor: c.divisor ?? (c.unit === 'toman' ? 10 : 1) }));
+
+export const balanceModuleSchema = z
+  .object({
+    kind: z.literal('balance').default('balance'),
+    code: codeSchema,
+    name: z.string({ required_error: 'required' }).trim().min(1, 'required').max(100, 'too_long'),
+    enabled: z.boolean().default(true),
+    language: z.enum(LANGUAGES, { errorMap: () => ({ message: 'language' }) }),
+    currency: currencySchema.default({ unit: 'rial' }),
+    anonymousMode: z.boolean().default(false),
+    forceMobileEntry: z.boolean().default(false),
+    sendPaymentLink: z.boolean().default(false),
+    askItemNumber: z.boolean().default(false),
+    invoiceType: z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }).default('invoice'),
+    invoiceValueField: z.string().trim().min(1, 'required').max(100, 'too_long').default('FinalValue'),
+    invoiceSearchField: z.string().trim().min(1, 'required').max(100, 'too_long').default('Number'),
+    financialAccount: z.string().trim().max(100, 'too_long').optional(),
+    lookupSource: z.string().trim().min(1).max(64).default('ledger'),
+    prompts: z.record(z.enum(PROMPT_KEYS), promptOverrideSchema).default({}),
+    nextDestination: codeSchema,
+    errorDestination: codeSchema,
+    maxAttempts: z.number().int('integer').min(1, 'min_1').max(10, 'max_10').default(3),
+    gatherTimeoutSeconds: z.number().int('integer').min(1, 'min_1').max(60, 'max_60').default(6),
+    confirmBeforeNext: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.sendPaymentLink && !m.forceMobileEntry) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
+    }
+  });
+export type BalanceModule = z.output<typeof balanceModuleSchema>;
+export type BalanceModuleInput = z.input<typeof balanceModuleSchema>;
+export type ModuleConfig = BalanceModule;
+
+/** Where a call can be handed on. */
+export const destinationSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('module'), code: codeSchema, name: z.string().max(100).optional(), moduleCode: codeSchema }).strict(),
+    z
+      .object({
+        type: z.literal('dial'),
+        code: codeSchema,
+        name: z.string().max(100).optional(),
+        // E.164 number, sip: URI or client: identity
+        target: z
+          .string({ required_error: 'required' })
+          .trim()
+          .regex(/^(\+?[0-9]{3,15}|sip:[^\s@]+@[^\s]+|client:[A-Za-z0-9_.-]+)$/, 'dial_target'),
+        timeoutSeconds: z.number().int().min(5).max(600).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('redirect'),
+        code: codeSchema,
+        name: z.string().max(100).optional(),
+        url: z.string({ required_error: 'required' }).url('url').regex(/^https?:\/\//, 'url'),
+      })
+      .strict(),
+    z.object({ type: z.literal('hangup'), code: codeSchema, name: z.string().max(100).optional() }).strict(),
+  ],
+  { errorMap: () => ({ message: 'destination_type' }) },
+);
+export type Destination = z.output<typeof destinationSchema>;
+
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(readonly errors: readonly FieldError[]) {
+    super(`invalid configuration: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
+}
+
+const MESSAGES: Record<Language, Record<string, string>> = {
+  en: {
+    required: 'This field is required.',
+    too_long: 'This value is too long.',
+    code_format: 'Use letters, digits, "-" and "_" only, starting with a letter or digit.',
+    currency_unit: 'Choose rial or toman.',
+    integer: 'Enter a whole number.',
+    positive: 'Enter a number greater than zero.',
+    language: 'Choose Persian (fa) or English (en).',
+    invoice_type: 'Choose one of: invoice, proforma, receipt, payment, sales return, online payment.',
+    requires_force_mobile_entry: 'Send payment link needs Force mobile entry: the link is sent to the mobile number the caller types.',
+    min_1: 'Must be at least 1.',
+    max_10: 'Must be at most 10.',
+    max_60: 'Must be at most 60.',
+    dial_target: 'Enter a phone number (+98…), a sip: address or a client: name.',
+    url: 'Enter a full http(s) URL.',
+    destination_type: 'Choose module, dial, redirect or hangup.',
+    prompt_empty: 'Give a text or upload a recording.',
+    unknown_destination: 'No destination has this code.',
+    duplicate_code: 'This code is already used.',
+    unknown_field: 'This field is not recognised.',
+    invalid: 'This value is not valid.',
+  },
+  fa: {
+    required: 'این فیلد الزامی است.',
+    too_long: 'این مقدار بیش از حد طولانی است.',
+    code_format: 'فقط حروف لاتین، رقم، «-» و «_» مجاز است و باید با حرف یا رقم شروع شود.',
+    currency_unit: 'ریال یا تومان را انتخاب کنید.',
+    integer: 'یک عدد صحیح وارد کنید.',
+    positive: 'عددی بزرگ‌تر از صفر وارد کنید.',
+    language: 'فارسی (fa) یا انگلیسی (en) را انتخاب کنید.',
+    invoice_type: 'یکی از این‌ها را انتخاب کنید: فاکتور، پیش‌فاکتور، رسید دریافت، پرداخت، برگشت از فروش، پرداخت آنلاین.',
+    requires_force_mobile_entry: 'ارسال لینک پرداخت نیاز به «اجبار ورود موبایل» دارد؛ لینک به شماره موبایلی که تماس‌گیرنده وارد می‌کند فرستاده می‌شود.',
+    min_1: 'دست‌کم ۱ باشد.',
+    max_10: 'حداکثر ۱۰ باشد.',
+    max_60: 'حداکثر ۶۰ باشد.',
+    dial_target: 'شماره تلفن (+98…)، نشانی sip: یا نام client: وارد کنید.',
+    url: 'یک نشانی کامل http(s) وارد کنید.',
+    destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
+    prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید.',
+    unknown_destination: 'مقصدی با این کد وجود ندارد.',
+    duplicate_code: 'این کد قبلاً استفاده شده است.',
+    unknown_field: 'این فیلد شناخته‌شده نیست.',
+    invalid: 'این مقدار معتبر نیست.',
+  },
+};
+
+export function fieldError(field: string, code: string, language: Language = 'en'): FieldError {
+  const message = MESSAGES[language][code] ?? MESSAGES[language].invalid ?? code;
+  return { field, code: MESSAGES[language][code] ? code : 'invalid', message };
+}
+
+function toFieldErrors(error: z.ZodError, language: Language): FieldError[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.join('.') || '(root)';
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
+    if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
+    return fieldError(field, issue.message, language);
+  });
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, language: Language): Parsed<z.output<S>> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error, language) };
+}
+
+export function parseModule(input: unknown, language: Language = 'en'): Parsed<BalanceModule> {
+  return parseWith(balanceModuleSchema, input, language);
+}
+
+export function parseDestination(input: unknown, language: Language = 'en'): Parsed<Destination> {
+  return parseWith(destinationSchema, input, language);
+}
+
+/** Cross-record rule: a module may only point at destinations that exist. */
+export function checkModuleReferences(
+  module: BalanceModule,
+  destinationExists: (code: string) => boolean,
+  language: Language = 'en',
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const field of ['nextDestination', 'errorDestination'] as const) {
+    if (!destinationExists(module[field])) errors.push(fieldError(field, 'unknown_destination', language));
+  }
+  return errors;
+}

@@ -1,0 +1,133 @@
+/**
+ * The built-in ledger: the embedded default CRM, kept in one DynamoDB table.
+ *
+ *   pk CUST#<id>      sk #PROFILE                 customer
+ *   pk CUST#<id>      sk ITEM#<type>#<number>     billable item   (one Query = profile + items = balance)
+ *   pk PHONE#<e164>   sk CUST#<id>                phone index     (caller → customer in one Query)
+ *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
+ *   pk ACCOUNTS       sk ACC#<key>                money account
+ */
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { INVOICE_TYPES } from '../../config/module-schema';
+import { canonicalPhone } from '../../phone';
+import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, MoneyAccount } from '../../ports';
+import { ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
+
+const ITEM_TYPE_NAMES: Record<(typeof INVOICE_TYPES)[number], string> = {
+  invoice: 'Invoice',
+  proforma: 'Proforma invoice',
+  receipt: 'Receipt',
+  payment: 'Payment',
+  salesReturn: 'Sales return',
+  onlinePayment: 'Online payment',
+};
+
+export class LedgerCrm implements Crm {
+  readonly source = 'ledger';
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly defaultCountryCode = '98',
+  ) {}
+
+  async identifyByPhone(phone: string): Promise<IdentityResult> {
+    const canonical = canonicalPhone(phone, this.defaultCountryCode);
+    if (!canonical) return { status: 'not-found' };
+    return this.identifyByIndex(`PHONE#${canonical}`);
+  }
+
+  async identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
+    return this.identifyByIndex(`CUSTNO#${customerNumber.trim()}`);
+  }
+
+  async balance(customer: Customer): Promise<BalanceResult> {
+    const items = await this.items(customer.id);
+    return { status: 'ok', ...ledgerBalance(items) };
+  }
+
+  async moneyAccounts(): Promise<MoneyAccount[]> {
+    const rows = await this.queryAll('ACCOUNTS');
+    return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
+  }
+
+  async itemTypes(): Promise<BillableItemType[]> {
+    return INVOICE_TYPES.map((type) => ({ key: type, name: ITEM_TYPE_NAMES[type], type }));
+  }
+
+  /** Every billable item of one customer (one Query; the profile row is skipped). */
+  async items(customerId: string): Promise<ItemRecord[]> {
+    const rows = await this.queryAll(`CUST#${customerId}`, 'ITEM#');
+    return rows as unknown as ItemRecord[];
+  }
+
+  private async identifyByIndex(pk: string): Promise<IdentityResult> {
+    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 1 }));
+    const row = Items?.[0];
+    if (!row) return { status: 'not-found' };
+    return { status: 'found', customer: row.customer as Customer };
+  }
+
+  private async queryAll(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
+          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      rows.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return rows;
+  }
+}
+
+/** Writes ledger records. Re-writing the same records leaves the table as it was. */
+export class LedgerWriter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly defaultCountryCode = '98',
+  ) {}
+
+  async putMoneyAccounts(accounts: readonly MoneyAccountRecord[]): Promise<void> {
+    await this.batchPut(accounts.map((a) => ({ pk: 'ACCOUNTS', sk: `ACC#${a.key}`, ...a })));
+  }
+
+  async putCustomers(customers: readonly CustomerRecord[]): Promise<void> {
+    const rows: Record<string, unknown>[] = [];
+    for (const c of customers) {
+      const customer: Customer = { id: c.id, ...(c.customerNumber ? { customerNumber: c.customerNumber } : {}), ...(c.name ? { name: c.name } : {}), ...(c.mobile ? { mobile: canonicalPhone(c.mobile, this.defaultCountryCode) ?? c.mobile } : {}) };
+      rows.push({ pk: `CUST#${c.id}`, sk: '#PROFILE', ...c });
+      const phones = new Set<string>();
+      for (const raw of [...c.phones, ...(c.mobile ? [c.mobile] : [])]) {
+        const canonical = canonicalPhone(raw, this.defaultCountryCode);
+        if (canonical) phones.add(canonical);
+      }
+      for (const phone of phones) rows.push({ pk: `PHONE#${phone}`, sk: `CUST#${c.id}`, customer });
+      if (c.customerNumber) rows.push({ pk: `CUSTNO#${c.customerNumber}`, sk: `CUST#${c.id}`, customer });
+    }
+    await this.batchPut(rows);
+  }
+
+  async putItems(items: readonly ItemRecord[]): Promise<void> {
+    await this.batchPut(items.map((item) => ({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item })));
+  }
+
+  private async batchPut(rows: readonly Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let tries = 0; pending && pending.length > 0; tries += 1) {
+        if (tries > 8) throw new Error('ledger write: DynamoDB kept returning unprocessed items');
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** tries));
+      }
+    }
+  }
+}

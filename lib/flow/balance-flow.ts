@@ -1,0 +1,262 @@
+/**
+ * The balance call flow as a pure state machine.
+ *
+ *   decide(context, session, input, lookups) → need a lookup | respond(actions, session, effects)
+ *
+ * The handler loops: when the flow needs a CRM answer it performs that one lookup and asks
+ * again with the answer in `lookups`. Answers are kept in the session, so each is fetched
+ * once per call. Nothing here does I/O, reads the clock or builds TwiML.
+ *
+ * Steps:   entry ─┬─(anonymous)──────────────→ mobile ─→ announce
+ *                 ├─ identify by caller ─┬─(force mobile)→ mobile ─→ announce
+ *                 │                      └──────────────────────────→ announce
+ *                 └─ handed-over customer (from another module's session)
+ *          announce ─ owed ─┬─(confirm)→ confirm ─ "1" → next / other → error
+ *                           └────────────────────→ next
+ *                   no debt / in credit → error destination
+ * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
+ */
+import type { BalanceModule, Destination, PromptKey } from '../config/module-schema';
+import { parseMobile } from '../phone';
+import type { BalanceResult, CallOutcome, Customer, IdentityResult, SpeechItem } from '../ports';
+import type { Action, Effect } from './actions';
+import type { GatherStep, Session } from './session';
+
+export interface FlowContext {
+  readonly module: BalanceModule;
+  readonly destinations: { readonly next?: Destination; readonly error?: Destination };
+  /** Absolute URL of a module's entry webhook. */
+  readonly moduleUrl: (code: string) => string;
+  /** Absolute URL of this module's gather action for a step at a turn. */
+  readonly stepUrl: (step: GatherStep, turn: number) => string;
+  readonly now: Date;
+  readonly sessionTtlSeconds: number;
+}
+
+export interface FlowInput {
+  readonly step: 'entry' | GatherStep;
+  readonly callSid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly digits?: string;
+}
+
+export interface Lookups {
+  readonly identity?: IdentityResult;
+  readonly balance?: BalanceResult;
+}
+
+export type Need = { readonly kind: 'identify-by-phone'; readonly phone: string } | { readonly kind: 'balance'; readonly customer: Customer };
+
+export type Decision =
+  | { readonly kind: 'need'; readonly need: Need }
+  | { readonly kind: 'respond'; readonly actions: Action[]; readonly session: Session; readonly effects: Effect[] };
+
+type Respond = Extract<Decision, { kind: 'respond' }>;
+
+const p = (prompt: PromptKey): SpeechItem => ({ prompt });
+
+export function decide(ctx: FlowContext, previous: Session | undefined, input: FlowInput, lookups: Lookups): Decision {
+  const session = input.step === 'entry' ? enter(ctx, previous, input) : advance(ctx, previous, input);
+  if ('kind' in session) return session;
+  switch (input.step) {
+    case 'entry':
+      return afterEntry(ctx, session, lookups);
+    case 'mobile':
+      return afterMobile(ctx, session, input.digits, lookups);
+    case 'confirm':
+      return afterConfirm(ctx, session, input.digits);
+  }
+}
+
+/** A new module visit: keep the call's turn counter and start time, take a handed-over identity. */
+function enter(ctx: FlowContext, previous: Session | undefined, input: FlowInput): Session {
+  const now = ctx.now.toISOString();
+  const handover = previous?.handover?.to === ctx.module.code ? previous.handover : undefined;
+  return {
+    callSid: input.callSid,
+    moduleCode: ctx.module.code,
+    from: input.from,
+    to: input.to,
+    step: 'entry',
+    turn: (previous?.turn ?? 0) + 1,
+    attempts: 0,
+    startedAt: previous?.startedAt ?? now,
+    updatedAt: now,
+    trail: [...(previous?.trail ?? []), `${ctx.module.code}:entry`],
+    expiresAt: Math.floor(ctx.now.getTime() / 1000) + ctx.sessionTtlSeconds,
+    ...(handover ? { customer: handover.customer, identifiedBy: 'handover' as const } : {}),
+  };
+}
+
+/** A gather answer: only valid against a session of this module waiting for this step. */
+function advance(ctx: FlowContext, previous: Session | undefined, input: FlowInput): Session | Respond {
+  if (!previous || previous.moduleCode !== ctx.module.code || previous.step !== input.step) {
+    // No session to continue (expired, lost, or a request for a step this call is not at):
+    // apologise and hand the caller to the error destination rather than guess.
+    const lost: Session = {
+      ...enter(ctx, previous, { ...input, step: 'entry' }),
+      trail: [...(previous?.trail ?? []), `${ctx.module.code}:${input.step}`],
+    };
+    return handOn(ctx, lost, 'error', [p('apology')], 'error', 'session-lost');
+  }
+  return {
+    ...previous,
+    turn: previous.turn + 1,
+    updatedAt: ctx.now.toISOString(),
+    trail: [...previous.trail, `${ctx.module.code}:${input.step}`],
+  };
+}
+
+function afterEntry(ctx: FlowContext, session: Session, lookups: Lookups): Decision {
+  const { module } = ctx;
+  const intro = [p('intro')];
+  if (module.anonymousMode && !session.customer) return gatherMobile(ctx, session, intro);
+  if (!session.customer) {
+    const identity = lookups.identity;
+    if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: session.from } };
+    if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
+    if (identity.status === 'not-found') return handOn(ctx, session, 'error', [...intro, p('notIdentified')], 'error', 'not-identified');
+    session = { ...session, customer: identity.customer, identifiedBy: 'caller' };
+  }
+  if (module.forceMobileEntry) return gatherMobile(ctx, session, intro);
+  return announce(ctx, session, lookups, intro);
+}
+
+function afterMobile(ctx: FlowContext, session: Session, digits: string | undefined, lookups: Lookups): Decision {
+  const parsed = parseMobile(digits);
+  if (!parsed.ok) return retryOrGiveUp(ctx, session, 'invalidMobile', `mobile-${parsed.reason}`);
+  session = { ...session, mobile: parsed.e164 };
+  if (!session.customer) {
+    // Anonymous mode: the typed mobile identifies the customer.
+    const identity = lookups.identity;
+    if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: parsed.e164 } };
+    if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
+    if (identity.status === 'not-found') return retryOrGiveUp(ctx, session, 'mobileNotFound', 'mobile-not-found');
+    session = { ...session, customer: identity.customer, identifiedBy: 'mobile' };
+  }
+  return announce(ctx, session, lookups, []);
+}
+
+function afterConfirm(ctx: FlowContext, session: Session, digits: string | undefined): Decision {
+  const answer = (digits ?? '').replace(/[#*]/g, '');
+  if (answer === '1') return handOn(ctx, session, 'next', [], 'next');
+  return handOn(ctx, session, 'error', [p('goodbye')], 'error', answer === '' ? 'no-input' : 'declined');
+}
+
+function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: SpeechItem[]): Decision {
+  const customer = session.customer;
+  if (!customer) return handOn(ctx, session, 'error', [...before, p('apology')], 'error', 'not-identified');
+  let balance = session.balance;
+  if (!balance) {
+    const result = lookups.balance;
+    if (!result) return { kind: 'need', need: { kind: 'balance', customer } };
+    if (result.status === 'failed') return handOn(ctx, session, 'error', [...before, p('apology')], 'error', `crm-failed:${result.source}:${result.reason}`);
+    balance = { owed: result.owed, credit: result.credit };
+    session = { ...session, balance };
+  }
+  const { unit, divisor } = ctx.module.currency;
+  if (balance.owed <= 0) {
+    const said =
+      balance.credit > 0
+        ? [p('yourBalanceIs'), { amount: announced(balance.credit, divisor), unit }, p('inCredit')]
+        : [p('noDebt')];
+    // As the seed says: a caller with no debt goes to the error destination.
+    return handOn(ctx, session, 'error', [...before, ...said], 'no-debt');
+  }
+  const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: announced(balance.owed, divisor), unit }, p('owed')];
+  if (ctx.module.confirmBeforeNext) {
+    const next: Session = { ...session, step: 'confirm', attempts: 0 };
+    return respond(next, [
+      { kind: 'say', items: told },
+      gather(ctx, next, 'confirm', [p('confirmContinue')], 1),
+      // Silence falls through to here only if Twilio ignores actionOnEmptyResult.
+      { kind: 'redirect', url: ctx.stepUrl('confirm', next.turn) },
+    ]);
+  }
+  return handOn(ctx, session, 'next', told, 'next');
+}
+
+/** Ledger amounts are rials; the module speaks in its unit, integers only, half up. */
+function announced(amountInRials: number, divisor: number): number {
+  return Math.floor(amountInRials / divisor + 0.5);
+}
+
+function gatherMobile(ctx: FlowContext, session: Session, before: SpeechItem[]): Respond {
+  const next: Session = { ...session, step: 'mobile', attempts: session.step === 'mobile' ? session.attempts : 0 };
+  return respond(next, [gather(ctx, next, 'mobile', [...before, p('enterMobile')]), { kind: 'redirect', url: ctx.stepUrl('mobile', next.turn) }]);
+}
+
+function retryOrGiveUp(ctx: FlowContext, session: Session, problem: 'invalidMobile' | 'mobileNotFound', reason: string): Decision {
+  const attempts = session.attempts + 1;
+  if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', [p(problem), p('limitReached')], 'error', reason);
+  const next: Session = { ...session, attempts, step: 'mobile' };
+  return respond(next, [gather(ctx, next, 'mobile', [p(problem), p('enterMobile')]), { kind: 'redirect', url: ctx.stepUrl('mobile', next.turn) }]);
+}
+
+function gather(ctx: FlowContext, session: Session, step: GatherStep, items: SpeechItem[], numDigits?: number): Action {
+  return {
+    kind: 'gather',
+    action: ctx.stepUrl(step, session.turn),
+    items,
+    timeoutSeconds: ctx.module.gatherTimeoutSeconds,
+    finishOnKey: '#',
+    ...(numDigits ? { numDigits } : {}),
+  };
+}
+
+/** Ends this module's part of the call at its next or error destination. */
+function handOn(
+  ctx: FlowContext,
+  session: Session,
+  which: 'next' | 'error',
+  before: SpeechItem[],
+  outcome: CallOutcome,
+  reason?: string,
+): Respond {
+  const destination = which === 'next' ? ctx.destinations.next : ctx.destinations.error;
+  const code = which === 'next' ? ctx.module.nextDestination : ctx.module.errorDestination;
+  const done: Session = {
+    ...session,
+    step: 'done',
+    outcome,
+    destination: code,
+    ...(reason ? { reason } : {}),
+  };
+  const effects: Effect[] = [{ kind: 'metric', name: 'CallOutcome', dimensions: { module: ctx.module.code, outcome } }];
+  const say: Action[] = before.length > 0 ? [{ kind: 'say', items: before }] : [];
+  if (!destination) {
+    // The destination was deleted after the module was saved: never leave the caller in silence.
+    return { kind: 'respond', session: { ...done, outcome: 'error', reason: `destination-missing:${code}` }, effects, actions: [...say, { kind: 'say', items: [p('apology')] }, { kind: 'hangup' }] };
+  }
+  switch (destination.type) {
+    case 'module': {
+      const handover = session.customer ? { to: destination.moduleCode, fromModule: ctx.module.code, customer: session.customer } : undefined;
+      const withHandover: Session = handover ? { ...done, handover } : done;
+      return { kind: 'respond', session: withHandover, effects, actions: [...say, { kind: 'redirect', url: ctx.moduleUrl(destination.moduleCode) }] };
+    }
+    case 'dial':
+      return {
+        kind: 'respond',
+        session: done,
+        effects,
+        actions: [...say, { kind: 'dial', target: destination.target, ...(destination.timeoutSeconds ? { timeoutSeconds: destination.timeoutSeconds } : {}) }],
+      };
+    case 'redirect':
+      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'redirect', url: destination.url }] };
+    case 'hangup':
+      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'say', items: [p('goodbye')] }, { kind: 'hangup' }] };
+  }
+}
+
+function respond(session: Session, actions: Action[]): Respond {
+  return { kind: 'respond', session, actions, effects: [] };
+}
+
+/**
+ * When the product itself fails (storage down, unexpected error) the caller still hears an
+ * apology and reaches the module's error destination. No session is stored for this answer.
+ */
+export function failureResponse(ctx: FlowContext, previous: Session | undefined, input: FlowInput, reason: string): Respond {
+  return handOn(ctx, enter(ctx, previous, input), 'error', [p('apology')], 'error', reason);
+}

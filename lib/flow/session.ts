@@ -1,0 +1,42 @@
+import type { CallOutcome, Customer } from '../ports';
+
+/** The gather a session is waiting for; 'done' once the call was handed on. */
+export type Step = 'entry' | 'mobile' | 'confirm' | 'done';
+export const GATHER_STEPS = ['mobile', 'confirm'] as const;
+export type GatherStep = (typeof GATHER_STEPS)[number];
+
+/** An identified caller passed from one module to the next inside the stored session. */
+export interface Handover {
+  readonly to: string;
+  readonly fromModule: string;
+  readonly customer: Customer;
+}
+
+/** Per-call state, stored in DynamoDB keyed by CallSid. */
+export interface Session {
+  readonly callSid: string;
+  readonly moduleCode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly step: Step;
+  /** Incremented by every processed request; gather URLs carry it so retries are recognised. */
+  readonly turn: number;
+  /** Failed attempts at the current gather. */
+  readonly attempts: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly customer?: Customer;
+  readonly identifiedBy?: 'caller' | 'mobile' | 'handover';
+  readonly mobile?: string;
+  readonly balance?: { readonly owed: number; readonly credit: number };
+  readonly outcome?: CallOutcome;
+  readonly reason?: string;
+  readonly destination?: string;
+  readonly handover?: Handover;
+  /** Steps this call went through, in order ("entry", "mobile", ...), for the call log. */
+  readonly trail: readonly string[];
+  /** The TwiML answered for `turn`, replayed when the same request arrives again. */
+  readonly lastResponse?: { readonly turn: number; readonly step: string; readonly twiml: string };
+  /** Epoch seconds; DynamoDB's TTL removes abandoned sessions. */
+  readonly expiresAt: number;
+}

@@ -1,0 +1,78 @@
+/**
+ * The one middleware every Twilio webhook goes through (middy factory style):
+ * decode the form body, check X-Twilio-Signature against PUBLIC_BASE_URL + path + query,
+ * and turn any unexpected error into valid TwiML so Twilio never sees a 5xx.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import type { AppLogger } from '../observability/logger';
+
+export interface TwilioRequest {
+  /** First value of each form parameter. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The URL Twilio signed. */
+  readonly url: string;
+}
+
+export type TwilioEvent = APIGatewayProxyEventV2 & { twilio: TwilioRequest };
+export type WebhookResult = APIGatewayProxyStructuredResultV2;
+
+export interface TwilioWebhookOptions {
+  readonly authToken: string;
+  readonly publicBaseUrl: string;
+  readonly logger: AppLogger;
+  /** TwiML to answer with when the handler throws. */
+  readonly fallbackTwiml: () => Promise<string>;
+  readonly maxBodyBytes?: number;
+}
+
+export const twiml = (body: string): WebhookResult => ({ statusCode: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body });
+const plain = (statusCode: number, body: string): WebhookResult => ({ statusCode, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body });
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/** Form body → all values per name (Twilio signs repeated parameters too). */
+export function parseForm(body: string): Record<string, string[]> {
+  const all: Record<string, string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) (all[key] ??= []).push(value);
+  return all;
+}
+
+/** The public URL of this request as Twilio called it. */
+export function signedUrl(publicBaseUrl: string, event: APIGatewayProxyEventV2): string {
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  return `${publicBaseUrl}${event.rawPath}${query}`;
+}
+
+export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareObj<TwilioEvent, WebhookResult> {
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const raw = event.body ?? '';
+      const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (Buffer.byteLength(body) > maxBodyBytes) return plain(413, 'Request body too large');
+      const all = parseForm(body);
+      const url = signedUrl(options.publicBaseUrl, event);
+      const signature = header(event, 'x-twilio-signature');
+      const signatureParams = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
+      if (!signature || !validateRequest(options.authToken, signature, url, signatureParams)) {
+        options.logger.warn('rejected webhook with a missing or invalid signature', { path: event.rawPath.slice(0, 100) });
+        return plain(403, 'Forbidden');
+      }
+      const params = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0] as string]));
+      event.twilio = { params, url };
+      return undefined;
+    },
+    onError: async (request) => {
+      options.logger.error('webhook failed; answering with fallback TwiML', { error: request.error as Error });
+      request.response = twiml(await options.fallbackTwiml().catch(() => '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>'));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The import format (infra/seed/demo.json is one): top-level moneyAccounts, customers,
+ * items, destinations and modules. Everything is validated before anything is written, so
+ * a document with one bad row changes nothing; each error names its section, row and field.
+ */
+import { z } from 'zod';
+import {
+  checkModuleReferences,
+  parseDestination,
+  parseModule,
+  type BalanceModule,
+  type Destination,
+  type FieldError,
+  type Language,
+} from '../config/module-schema';
+import { customerRecord, itemRecord, moneyAccountRecord, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from '../crm/ledger/ledger-records';
+import type { LedgerWriter } from '../crm/ledger/ledger-crm';
+import type { ModuleStore } from '../ports';
+
+export interface ImportDocument {
+  readonly moneyAccounts: MoneyAccountRecord[];
+  readonly customers: CustomerRecord[];
+  readonly items: ItemRecord[];
+  readonly destinations: Destination[];
+  readonly modules: BalanceModule[];
+}
+
+export interface RowError extends FieldError {
+  readonly section: keyof ImportDocument | '(document)';
+  readonly row: number;
+}
+
+export type ImportParse = { ok: true; document: ImportDocument } | { ok: false; errors: RowError[] };
+
+const SECTIONS = ['moneyAccounts', 'customers', 'items', 'destinations', 'modules'] as const;
+
+function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[], section: RowError['section'], errors: RowError[]): T[] {
+  const out: T[] = [];
+  rows.forEach((row, index) => {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) out.push(parsed.data);
+    else for (const issue of parsed.error.issues) errors.push({ section, row: index, field: issue.path.join('.') || '(row)', code: 'invalid', message: issue.message });
+  });
+  return out;
+}
+
+/**
+ * Validates a whole document. `known` supplies records that already exist in the stores,
+ * so a partial import (items only, say) can refer to customers imported earlier.
+ */
+export function parseImportDocument(
+  input: unknown,
+  known: { customerIds?: ReadonlySet<string>; destinationCodes?: ReadonlySet<string> } = {},
+  language: Language = 'en',
+): ImportParse {
+  const errors: RowError[] = [];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid', message: 'The document must be a JSON object.' }] };
+  }
+  const doc = input as Record<string, unknown>;
+  for (const key of Object.keys(doc)) {
+    if (!(SECTIONS as readonly string[]).includes(key)) errors.push({ section: '(document)', row: -1, field: key, code: 'unknown_field', message: `Unknown section "${key}".` });
+  }
+  const rows = (key: (typeof SECTIONS)[number]): unknown[] => {
+    const value = doc[key] ?? [];
+    if (Array.isArray(value)) return value;
+    errors.push({ section: key, row: -1, field: key, code: 'invalid', message: 'Must be an array.' });
+    return [];
+  };
+  const moneyAccounts = zodRows(moneyAccountRecord, rows('moneyAccounts'), 'moneyAccounts', errors);
+  const customers = zodRows(customerRecord, rows('customers'), 'customers', errors);
+  const items = zodRows(itemRecord, rows('items'), 'items', errors);
+  const destinations: Destination[] = [];
+  rows('destinations').forEach((row, index) => {
+    const parsed = parseDestination(row, language);
+    if (parsed.ok) destinations.push(parsed.value);
+    else for (const e of parsed.errors) errors.push({ ...e, section: 'destinations', row: index });
+  });
+  const modules: BalanceModule[] = [];
+  rows('modules').forEach((row, index) => {
+    const parsed = parseModule(row, language);
+    if (parsed.ok) modules.push(parsed.value);
+    else for (const e of parsed.errors) errors.push({ ...e, section: 'modules', row: index });
+  });
+
+  // Cross-record rules.
+  const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.id)]);
+  items.forEach((item, index) => {
+    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row: index, field: 'customerId', code: 'unknown_customer', message: `No customer has id "${item.customerId}".` });
+  });
+  const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.code)]);
+  modules.forEach((module, index) => {
+    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language)) errors.push({ ...e, section: 'modules', row: index });
+  });
+  duplicates(customers.map((c) => c.id), 'customers', 'id', errors);
+  duplicates(modules.map((m) => m.code), 'modules', 'code', errors);
+  duplicates(destinations.map((d) => d.code), 'destinations', 'code', errors);
+  duplicates(items.map((i) => `${i.customerId}/${i.type}/${i.number}`), 'items', 'number', errors);
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, document: { moneyAccounts, customers, items, destinations, modules } };
+}
+
+function duplicates(keys: string[], section: RowError['section'], field: string, errors: RowError[]): void {
+  const seen = new Set<string>();
+  keys.forEach((key, row) => {
+    if (seen.has(key)) errors.push({ section, row, field, code: 'duplicate_code', message: `"${key}" appears more than once.` });
+    seen.add(key);
+  });
+}
+
+export interface ImportCounts {
+  readonly moneyAccounts: number;
+  readonly customers: number;
+  readonly items: number;
+  readonly destinations: number;
+  readonly modules: number;
+}
+
+/** Writes a validated document. Every write is a keyed put, so importing twice changes nothing. */
+export async function applyImport(document: ImportDocument, stores: { ledger: LedgerWriter; modules: ModuleStore }): Promise<ImportCounts> {
+  await stores.ledger.putMoneyAccounts(document.moneyAccounts);
+  await stores.ledger.putCustomers(document.customers);
+  await stores.ledger.putItems(document.items);
+  // Destinations before modules: a module never points at a destination not yet stored.
+  for (const destination of document.destinations) await stores.modules.putDestination(destination);
+  for (const module of document.modules) await stores.modules.putModule(module);
+  return {
+    moneyAccounts: document.moneyAccounts.length,
+    customers: document.customers.length,
+    items: document.items.length,
+    destinations: document.destinations.length,
+    modules: document.modules.length,
+  };
+}

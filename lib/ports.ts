@@ -1,0 +1,115 @@
+/**
+ * Ports: what the product needs from the outside world, named for what they do.
+ * Adapters live beside their technology (lib/store, lib/crm, lib/speech) and are wired
+ * once in lib/composition.ts. Handlers and the flow depend only on these interfaces.
+ */
+import type { BalanceModule, Destination, InvoiceType, Language } from './config/module-schema';
+import type { Session } from './flow/session';
+
+/** A customer as the CRM identifies them. */
+export interface Customer {
+  readonly id: string;
+  readonly customerNumber?: string;
+  readonly name?: string;
+  readonly mobile?: string;
+}
+
+/** The CRM's answer to "who is this?": found, not found, or the lookup itself failed. */
+export type IdentityResult =
+  | { readonly status: 'found'; readonly customer: Customer }
+  | { readonly status: 'not-found' }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };
+
+/**
+ * Account balance, normalised: `owed` ≥ 0 is what the customer owes; `credit` ≥ 0 what the
+ * business owes them. At most one of the two is non-zero. A failed lookup is never a zero.
+ */
+export type BalanceResult =
+  | { readonly status: 'ok'; readonly owed: number; readonly credit: number }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };
+
+export interface MoneyAccount {
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface BillableItemType {
+  readonly key: string;
+  readonly name: string;
+  readonly type: InvoiceType;
+}
+
+export interface Crm {
+  /** Name of the lookup source, for logs and the call log. */
+  readonly source: string;
+  identifyByPhone(phone: string): Promise<IdentityResult>;
+  identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult>;
+  balance(customer: Customer): Promise<BalanceResult>;
+  moneyAccounts(): Promise<MoneyAccount[]>;
+  itemTypes(): Promise<BillableItemType[]>;
+}
+
+/** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */
+export interface CrmResolver {
+  forModule(module: BalanceModule): Crm;
+}
+
+export class StaleSessionError extends Error {
+  override readonly name = 'StaleSessionError';
+}
+
+export interface SessionStore {
+  get(callSid: string): Promise<Session | undefined>;
+  /**
+   * Stores `next` only if the stored session is still at `expectedTurn` (or absent when
+   * `expectedTurn` is undefined). Throws StaleSessionError when another delivery won.
+   */
+  save(next: Session, expectedTurn: number | undefined): Promise<void>;
+}
+
+export interface ModuleStore {
+  getModule(code: string): Promise<BalanceModule | undefined>;
+  getDestination(code: string): Promise<Destination | undefined>;
+  putModule(module: BalanceModule): Promise<void>;
+  putDestination(destination: Destination): Promise<void>;
+  listModules(): Promise<BalanceModule[]>;
+  listDestinations(): Promise<Destination[]>;
+}
+
+export type CallOutcome = 'next' | 'error' | 'no-debt' | 'abandoned' | 'failed';
+
+export interface CallLogEntry {
+  readonly callSid: string;
+  readonly moduleCode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly outcome: CallOutcome;
+  readonly reason?: string;
+  readonly lastStep: string;
+  readonly callStatus: string;
+  readonly durationSeconds?: number;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly customerId?: string;
+  readonly owed?: number;
+  readonly destination?: string;
+}
+
+export interface CallLog {
+  record(entry: CallLogEntry): Promise<void>;
+  get(callSid: string): Promise<CallLogEntry | undefined>;
+}
+
+/** One piece of audio for TwiML: a <Say> or a <Play>. */
+export type SpeechSegment =
+  | { readonly kind: 'say'; readonly text: string; readonly voice: string; readonly language: string }
+  | { readonly kind: 'play'; readonly url: string; readonly transcript: string };
+
+/** What the flow wants said; the Speech port decides how it is heard. */
+export type SpeechItem =
+  | { readonly prompt: import('./config/module-schema').PromptKey }
+  | { readonly amount: number; readonly unit: 'rial' | 'toman' };
+
+export interface Speech {
+  render(items: readonly SpeechItem[], module: { language: Language; prompts: BalanceModule['prompts'] }): Promise<SpeechSegment[]>;
+}

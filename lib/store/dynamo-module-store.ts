@@ -1,0 +1,110 @@
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BalanceModule, Destination } from '../config/module-schema';
+import type { ModuleStore } from '../ports';
+
+const moduleKey = (code: string) => `MODULE#${code}`;
+const destinationKey = (code: string) => `DEST#${code}`;
+
+/** Modules and destinations in one configuration table, keyed `MODULE#code` / `DEST#code`. */
+export class DynamoModuleStore implements ModuleStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getModule(code: string): Promise<BalanceModule | undefined> {
+    return this.getRecord<BalanceModule>(moduleKey(code));
+  }
+
+  async getDestination(code: string): Promise<Destination | undefined> {
+    return this.getRecord<Destination>(destinationKey(code));
+  }
+
+  async putModule(module: BalanceModule): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: moduleKey(module.code), record: module } }));
+  }
+
+  async putDestination(destination: Destination): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: destinationKey(destination.code), record: destination } }));
+  }
+
+  async listModules(): Promise<BalanceModule[]> {
+    return this.scanPrefix<BalanceModule>('MODULE#');
+  }
+
+  async listDestinations(): Promise<Destination[]> {
+    return this.scanPrefix<Destination>('DEST#');
+  }
+
+  private async getRecord<T>(pk: string): Promise<T | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk } }));
+    return Item?.record as T | undefined;
+  }
+
+  private async scanPrefix<T>(prefix: string): Promise<T[]> {
+    const records: T[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(item.record as T);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+}
+
+/**
+ * Keeps configuration in memory for a few seconds so a warm webhook step costs no
+ * configuration read. Edits made in the panel reach calls within `ttlMs`.
+ */
+export class CachedModuleStore implements ModuleStore {
+  private readonly cache = new Map<string, { value: unknown; expires: number }>();
+
+  constructor(
+    private readonly inner: ModuleStore,
+    private readonly ttlMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  getModule(code: string): Promise<BalanceModule | undefined> {
+    return this.cached(`m:${code}`, () => this.inner.getModule(code));
+  }
+
+  getDestination(code: string): Promise<Destination | undefined> {
+    return this.cached(`d:${code}`, () => this.inner.getDestination(code));
+  }
+
+  async putModule(module: BalanceModule): Promise<void> {
+    this.cache.delete(`m:${module.code}`);
+    await this.inner.putModule(module);
+  }
+
+  async putDestination(destination: Destination): Promise<void> {
+    this.cache.delete(`d:${destination.code}`);
+    await this.inner.putDestination(destination);
+  }
+
+  listModules(): Promise<BalanceModule[]> {
+    return this.inner.listModules();
+  }
+
+  listDestinations(): Promise<Destination[]> {
+    return this.inner.listDestinations();
+  }
+
+  private async cached<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.clock()) return hit.value as T;
+    const value = await load();
+    // Only found records are cached: a module created a moment ago answers at once.
+    if (value !== undefined && this.ttlMs > 0) this.cache.set(key, { value, expires: this.clock() + this.ttlMs });
+    return value;
+  }
+}

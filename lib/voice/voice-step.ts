@@ -1,0 +1,157 @@
+/**
+ * One voice webhook step: load the module and session, run the pure flow (performing the
+ * CRM lookups it asks for), store the new session, render TwiML. A repeated delivery of a
+ * step already answered (Twilio retry, duplicate, concurrent twin) gets the stored answer.
+ */
+import type { BalanceModule, Language } from '../config/module-schema';
+import type { Action } from '../flow/actions';
+import { decide, failureResponse, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
+import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
+import type { AppLogger } from '../observability/logger';
+import { maskPhone } from '../phone';
+import { StaleSessionError, type BalanceResult, type CrmResolver, type IdentityResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
+import { renderTwiml, type RenderableAction } from '../twiml/render-twiml';
+
+export interface VoiceDeps {
+  readonly modules: ModuleStore;
+  readonly sessions: SessionStore;
+  readonly crms: CrmResolver;
+  readonly speech: Speech;
+  readonly logger: AppLogger;
+  readonly publicBaseUrl: string;
+  readonly sessionTtlSeconds: number;
+  readonly defaultLanguage: Language;
+  readonly clock?: () => Date;
+}
+
+export interface VoiceRequest {
+  readonly code: string;
+  /** 'entry' for POST /voice/{code}; the gather step for POST /voice/{code}/{step}. */
+  readonly step: string;
+  /** The `t` query parameter of a gather action URL. */
+  readonly turn?: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
+const MAX_LOOKUPS = 4;
+
+export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): Promise<string> {
+  const { logger } = deps;
+  const callSid = request.params.CallSid ?? '';
+  const module = await deps.modules.getModule(request.code);
+  if (!module || !module.enabled) {
+    logger.warn('call to an unknown or disabled module', { moduleCode: request.code, known: Boolean(module) });
+    return apologyAndHangup(deps, module?.language ?? deps.defaultLanguage, module);
+  }
+  const step = request.step === 'entry' ? 'entry' : (GATHER_STEPS as readonly string[]).includes(request.step) ? (request.step as GatherStep) : undefined;
+  if (!step || !CALL_SID.test(callSid)) {
+    logger.warn('malformed voice request', { moduleCode: module.code, step: request.step.slice(0, 40) });
+    return apologyAndHangup(deps, module.language, module);
+  }
+  const input: FlowInput = {
+    step,
+    callSid,
+    from: request.params.From ?? '',
+    to: request.params.To ?? '',
+    ...(request.params.Digits !== undefined ? { digits: request.params.Digits } : {}),
+  };
+  logger.appendKeys({ callSid, moduleCode: module.code, step });
+
+  const [next, error] = await Promise.all([deps.modules.getDestination(module.nextDestination), deps.modules.getDestination(module.errorDestination)]);
+  const ctx = flowContext(deps, module, { ...(next ? { next } : {}), ...(error ? { error } : {}) });
+
+  let previous: Session | undefined;
+  try {
+    previous = await deps.sessions.get(callSid);
+    const replay = storedAnswer(previous, module.code, step, request.turn);
+    if (replay !== undefined) {
+      logger.info('repeated delivery answered from the session', { turn: previous?.turn });
+      return replay;
+    }
+    const decision = await runFlow(deps, ctx, previous, input);
+    const twiml = await render(deps, module, decision.actions);
+    const session: Session = { ...decision.session, lastResponse: { turn: decision.session.turn, step, twiml } };
+    try {
+      await deps.sessions.save(session, previous?.turn);
+    } catch (saveError) {
+      if (!(saveError instanceof StaleSessionError)) throw saveError;
+      // A concurrent twin of this request won the write: answer what it answered.
+      const winner = await deps.sessions.get(callSid);
+      if (winner?.lastResponse) return winner.lastResponse.twiml;
+      throw saveError;
+    }
+    for (const effect of decision.effects) logger.info('metric', { metric: effect.name, ...effect.dimensions });
+    if (session.outcome) logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
+    return twiml;
+  } catch (failure) {
+    logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error });
+    const fallback = failureResponse(ctx, previous, input, 'internal-error');
+    return render(deps, module, fallback.actions).catch(() => apologyAndHangup(deps, module.language, module));
+  }
+}
+
+function flowContext(deps: VoiceDeps, module: BalanceModule, destinations: FlowContext['destinations']): FlowContext {
+  const base = deps.publicBaseUrl;
+  return {
+    module,
+    destinations,
+    moduleUrl: (code) => `${base}/voice/${encodeURIComponent(code)}`,
+    stepUrl: (step, turn) => `${base}/voice/${encodeURIComponent(module.code)}/${step}?t=${turn}`,
+    now: (deps.clock ?? (() => new Date()))(),
+    sessionTtlSeconds: deps.sessionTtlSeconds,
+  };
+}
+
+/**
+ * The stored TwiML when this request was already answered: a repeated entry into the same
+ * module, or a gather answer for a turn the session has moved past.
+ */
+function storedAnswer(previous: Session | undefined, code: string, step: string, turn: string | undefined): string | undefined {
+  if (!previous?.lastResponse || previous.moduleCode !== code) return undefined;
+  if (step === 'entry') return previous.lastResponse.step === 'entry' ? previous.lastResponse.twiml : undefined;
+  const isCurrent = previous.step === step && String(previous.turn) === turn;
+  return isCurrent ? undefined : previous.lastResponse.twiml;
+}
+
+async function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | undefined, input: FlowInput): Promise<Extract<Decision, { kind: 'respond' }>> {
+  let lookups: Lookups = {};
+  for (let i = 0; i <= MAX_LOOKUPS; i += 1) {
+    const decision = decide(ctx, previous, input, lookups);
+    if (decision.kind === 'respond') return decision;
+    lookups = { ...lookups, ...(await lookup(deps, ctx.module, decision.need)) };
+  }
+  throw new Error('flow asked for more lookups than a step allows');
+}
+
+/** Performs one CRM lookup; a thrown error becomes a 'failed' answer the flow handles. */
+async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promise<Lookups> {
+  let source = module.lookupSource;
+  try {
+    const crm = deps.crms.forModule(module);
+    source = crm.source;
+    if (need.kind === 'identify-by-phone') return { identity: await crm.identifyByPhone(need.phone) };
+    return { balance: await crm.balance(need.customer) };
+  } catch (error) {
+    deps.logger.warn('CRM lookup failed', { source, lookup: need.kind, error: error as Error });
+    const failed = { status: 'failed' as const, source, reason: (error as Error).name || 'error' };
+    return need.kind === 'identify-by-phone' ? { identity: failed satisfies IdentityResult } : { balance: failed satisfies BalanceResult };
+  }
+}
+
+async function render(deps: VoiceDeps, module: BalanceModule, actions: readonly Action[]): Promise<string> {
+  const renderable: RenderableAction[] = [];
+  for (const action of actions) {
+    if (action.kind === 'say') renderable.push({ kind: 'say', segments: await deps.speech.render(action.items, module) });
+    else if (action.kind === 'gather') {
+      const { items, ...rest } = action;
+      renderable.push({ ...rest, segments: await deps.speech.render(items, module) });
+    } else renderable.push(action);
+  }
+  return renderTwiml(renderable);
+}
+
+async function apologyAndHangup(deps: VoiceDeps, language: Language, module: BalanceModule | undefined): Promise<string> {
+  const segments = await deps.speech.render([{ prompt: 'apology' }], { language, prompts: module?.prompts ?? {} });
+  return renderTwiml([{ kind: 'say', segments }, { kind: 'hangup' }]);
+}
