@@ -39,12 +39,65 @@ export interface BillableItemType {
   readonly type: InvoiceType;
 }
 
+/** Find one billable item of a customer by number (the module's invoice type and fields). */
+export interface ItemQuery {
+  readonly type: InvoiceType;
+  /** The value the caller typed. */
+  readonly number: string;
+  /** Field the number is searched in (default `Number`). */
+  readonly searchField: string;
+  /** Field holding the amount (default `FinalValue`). */
+  readonly valueField: string;
+}
+
+export interface BillableItem {
+  readonly type: InvoiceType;
+  readonly number: string;
+  /** In rials, > 0. */
+  readonly amount: number;
+  readonly paid: boolean;
+  readonly moneyAccount?: string;
+}
+
+/** Items are only ever searched among the identified customer's own items. */
+export type ItemResult =
+  | { readonly status: 'found'; readonly item: BillableItem }
+  | { readonly status: 'not-found' }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };
+
+export interface PaymentLinkRequest {
+  readonly customer: Customer;
+  /** In rials, > 0. */
+  readonly amount: number;
+  /** E.164 mobile the caller typed; the link goes there. */
+  readonly mobile: string;
+  readonly moneyAccount?: string;
+  /** Item numbers the payment settles; empty = the account balance. */
+  readonly items: readonly string[];
+  readonly invoiceType: InvoiceType;
+  readonly language: Language;
+  /** Idempotency: one link per call and step. */
+  readonly callSid: string;
+}
+
+export type PaymentLinkResult =
+  | {
+      readonly status: 'created';
+      readonly url: string;
+      /** Some CRMs (Payamgostar) send the SMS themselves; then the product must not send another. */
+      readonly deliveredByCrm: boolean;
+      readonly reference?: string;
+    }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };
+
 export interface Crm {
   /** Name of the lookup source, for logs and the call log. */
   readonly source: string;
   identifyByPhone(phone: string): Promise<IdentityResult>;
   identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult>;
   balance(customer: Customer): Promise<BalanceResult>;
+  findItem(customer: Customer, query: ItemQuery): Promise<ItemResult>;
+  createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult>;
   moneyAccounts(): Promise<MoneyAccount[]>;
   itemTypes(): Promise<BillableItemType[]>;
 }

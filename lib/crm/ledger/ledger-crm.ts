@@ -10,8 +10,8 @@
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INVOICE_TYPES } from '../../config/module-schema';
 import { canonicalPhone } from '../../phone';
-import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, MoneyAccount } from '../../ports';
-import { ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
+import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
+import { itemAmount, ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
 
 const ITEM_TYPE_NAMES: Record<(typeof INVOICE_TYPES)[number], string> = {
   invoice: 'Invoice',
@@ -44,6 +44,27 @@ export class LedgerCrm implements Crm {
   async balance(customer: Customer): Promise<BalanceResult> {
     const items = await this.items(customer.id);
     return { status: 'ok', ...ledgerBalance(items) };
+  }
+
+  async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
+    const wanted = query.number.trim();
+    const items = await this.queryAll(`CUST#${customer.id}`, `ITEM#${query.type}#`);
+    const match = (items as unknown as ItemRecord[]).find((item) => {
+      const value = query.searchField === 'Number' ? item.number : item.fields[query.searchField];
+      return value !== undefined && String(value).trim() === wanted;
+    });
+    if (!match) return { status: 'not-found' };
+    const amount = itemAmount(match, query.valueField);
+    if (amount === undefined || amount <= 0) return { status: 'not-found' };
+    return {
+      status: 'found',
+      item: { type: match.type, number: match.number, amount, paid: match.status === 'paid', ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}) },
+    };
+  }
+
+  async createPaymentLink(_request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    // The product's own signed payment link arrives with the payment-link issue.
+    return { status: 'failed', source: this.source, reason: 'payment-links-not-configured' };
   }
 
   async moneyAccounts(): Promise<MoneyAccount[]> {

@@ -1,0 +1,120 @@
+/**
+ * Whole calls through the real handlers behind serverless-offline, driven by the call
+ * simulator exactly as Twilio would drive them, against the demo data.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import type { LocalStack } from '../../infra/local-stack';
+import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const call = (code: string, from: string, digits?: string[]) =>
+  placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) });
+
+const said = (t: Transcript) =>
+  t.events
+    .filter((e) => e.type === 'say')
+    .map((e) => (e as { text: string }).text)
+    .join(' ');
+
+const played = (t: Transcript) => t.events.filter((e) => e.type === 'play').map((e) => (e as { url: string }).url.split('/').pop());
+
+async function callLog(callSid: string) {
+  const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.callLog, Key: { callSid } }));
+  return Item;
+}
+
+describe('a call to the English balance module', () => {
+  it('announces what a known caller owes and hands them to the next destination', async () => {
+    const t = await call('balance-en', '+15005550001');
+    expect(said(t)).toContain('Your account balance is one million two hundred fifty thousand rials due for payment.');
+    expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+    expect(t.statusCallback?.status).toBe(200);
+    expect(await callLog(t.callSid)).toMatchObject({ outcome: 'next', moduleCode: 'balance-en', owed: 1250000, customerId: 'c-2001', destination: 'sales' });
+  });
+
+  it('tells a caller with no debt so and sends them to the error destination', async () => {
+    const t = await call('balance-en', '+15005550002');
+    expect(said(t)).toContain('You have no outstanding balance.');
+    expect(t.handedOn).toEqual({ kind: 'dial', target: 'sip:support@pbx.example.com' });
+    expect(await callLog(t.callSid)).toMatchObject({ outcome: 'no-debt' });
+  });
+
+  it('sends an unknown caller to the error destination', async () => {
+    const t = await call('balance-en', '+15009999999');
+    expect(said(t)).toContain('We could not find an account for the number you are calling from.');
+    expect(t.handedOn.kind).toBe('dial');
+    expect(await callLog(t.callSid)).toMatchObject({ outcome: 'error', reason: 'not-identified' });
+  });
+
+  it('rejects a request with a bad signature with 403 and stores nothing', async () => {
+    const t = await placeCall({ baseUrl: stack.baseUrl, code: 'balance-en', from: '+15005550001', authToken: 'wrong-token' });
+    expect(t.events).toContainEqual(expect.objectContaining({ type: 'http-error', status: 403 }));
+    const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.sessions, Key: { callSid: t.callSid } }));
+    expect(Item).toBeUndefined();
+  });
+
+  it('apologises and hangs up for an unknown module code', async () => {
+    const t = await call('no-such-module', '+15005550001');
+    expect(t.handedOn.kind).toBe('hangup');
+    expect(t.events.some((e) => e.type === 'http-error')).toBe(false);
+  });
+});
+
+describe('a call in anonymous mode', () => {
+  it('identifies the customer by the mobile number they type', async () => {
+    const t = await call('balance-anon', '+15009999999', ['09124444444']);
+    // 48,000,000 + 2,000,000 − 15,000,000 rials = 35,000,000 rials = 3,500,000 tomans
+    expect(said(t)).toContain('three million five hundred thousand tomans');
+    expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+  });
+
+  it('re-prompts invalid digits and gives up after the maximum attempts', async () => {
+    const t = await call('balance-anon', '+15009999999', ['123', '', '0912']);
+    const gathers = t.events.filter((e) => e.type === 'gather');
+    expect(gathers).toHaveLength(3);
+    expect(said(t)).toContain('That mobile number is not valid.');
+    expect(said(t)).toContain('You have reached the maximum number of attempts.');
+    expect(t.handedOn).toEqual({ kind: 'hangup' });
+    expect(await callLog(t.callSid)).toMatchObject({ outcome: 'error' });
+  });
+});
+
+describe('a call to a Persian module', () => {
+  it('plays the Persian amount from clips in grammatical order and hands on', async () => {
+    const t = await call('balance-fa', '09121111111');
+    expect(played(t)).toEqual([
+      'prompt-intro.wav',
+      'prompt-yourBalanceIs.wav',
+      'num-1.wav',
+      'scale-million.wav',
+      'and.wav',
+      'num-200.wav',
+      'and.wav',
+      'num-50.wav',
+      'scale-thousand.wav',
+      'unit-rial.wav',
+      'prompt-owed.wav',
+    ]);
+    expect(t.handedOn.kind).toBe('dial');
+  });
+
+  it('asks for the mobile, then confirmation, and goes on only when the caller presses 1', async () => {
+    const yes = await call('balance-fa-mobile', '+989121111111', ['09121111111', '1']);
+    expect(yes.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+    // 1,250,000 rials = 125,000 tomans
+    expect(played(yes)).toEqual(expect.arrayContaining(['num-100.wav', 'num-20.wav', 'num-5.wav', 'scale-thousand.wav', 'unit-toman.wav']));
+    const silent = await call('balance-fa-mobile', '+989121111111', ['09121111111', '']);
+    expect(silent.handedOn).toEqual({ kind: 'hangup' });
+    expect(await callLog(silent.callSid)).toMatchObject({ outcome: 'error', reason: 'no-input' });
+  });
+});

@@ -1,0 +1,12 @@
+/** End-to-end tests: the whole local stack (dynalite + serverless-offline) on free ports, demo data loaded. */
+import { join } from 'node:path';
+import { freePort } from '../../infra/local/serverless-offline';
+import { ROOT, startLocalStack, type LocalStack } from '../../infra/local-stack';
+
+export const DEMO_SEED = join(ROOT, 'infra', 'seed', 'demo.json');
+export const AUTH_TOKEN = 'local-dev-auth-token';
+
+export async function startTestStack(env: Record<string, string> = {}): Promise<LocalStack> {
+  const port = await freePort();
+  return startLocalStack({ port, seedFile: DEMO_SEED, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
+}
