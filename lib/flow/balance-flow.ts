@@ -18,6 +18,7 @@
  */
 import type { BalanceModule, Destination, PromptKey } from '../config/module-schema';
 import { parseMobile } from '../phone';
+import { toAnnouncedAmount } from '../speech/amount-words';
 import type { BalanceResult, CallOutcome, Customer, IdentityResult, SpeechItem } from '../ports';
 import type { Action, Effect } from './actions';
 import type { GatherStep, Session } from './session';
@@ -159,12 +160,12 @@ function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: 
   if (balance.owed <= 0) {
     const said =
       balance.credit > 0
-        ? [p('yourBalanceIs'), { amount: announced(balance.credit, divisor), unit }, p('inCredit')]
+        ? [p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.credit, divisor), unit }, p('inCredit')]
         : [p('noDebt')];
     // As the seed says: a caller with no debt goes to the error destination.
     return handOn(ctx, session, 'error', [...before, ...said], 'no-debt');
   }
-  const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: announced(balance.owed, divisor), unit }, p('owed')];
+  const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.owed, divisor), unit }, p('owed')];
   if (ctx.module.confirmBeforeNext) {
     const next: Session = { ...session, step: 'confirm', attempts: 0 };
     return respond(next, [
@@ -175,11 +176,6 @@ function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: 
     ]);
   }
   return handOn(ctx, session, 'next', told, 'next');
-}
-
-/** Ledger amounts are rials; the module speaks in its unit, integers only, half up. */
-function announced(amountInRials: number, divisor: number): number {
-  return Math.floor(amountInRials / divisor + 0.5);
 }
 
 function gatherMobile(ctx: FlowContext, session: Session, before: SpeechItem[]): Respond {

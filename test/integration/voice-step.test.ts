@@ -1,0 +1,145 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Session } from '../../lib/flow/session';
+import { StaleSessionError, type SessionStore } from '../../lib/ports';
+import { handleStatusCallback } from '../../lib/voice/status-callback';
+import { handleVoiceStep } from '../../lib/voice/voice-step';
+import { ERROR, moduleFixture, NEXT } from '../support/flow-fixtures';
+import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
+import { voiceHarness } from '../support/voice-harness';
+
+let db: TestDynamo;
+let n = 0;
+const sid = () => `CA${String((n += 1)).padStart(32, '0')}`;
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  const h = voiceHarness(db);
+  await h.ledger.putCustomers([{ id: 'c-1', phones: ['+15005550001'], name: 'John' }]);
+  await h.ledger.putItems([{ customerId: 'c-1', type: 'invoice', number: 'I-1', fields: { FinalValue: 1_250_000 }, status: 'open' }]);
+  await h.configure(moduleFixture({ code: 'bal' }), [NEXT, ERROR]);
+  await h.configure(moduleFixture({ code: 'bal-mobile', forceMobileEntry: true }), []);
+  await h.configure(moduleFixture({ code: 'off', enabled: false }), []);
+});
+
+afterAll(async () => {
+  await db.stop();
+});
+
+const params = (callSid: string, extra: Record<string, string> = {}) => ({ CallSid: callSid, From: '+15005550001', To: '+15550001000', ...extra });
+const storedSession = async (callSid: string) => (await db.doc.send(new GetCommand({ TableName: db.tables.sessions, Key: { callSid } }))).Item as Session | undefined;
+
+describe('voice step against DynamoDB', () => {
+  it('stores the session keyed by CallSid with a TTL and the answer it gave', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    const twiml = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
+    expect(twiml).toContain('one million two hundred fifty thousand rials');
+    expect(twiml).toContain('<Dial><Number>+982191000000</Number></Dial>');
+    const session = await storedSession(callSid);
+    expect(session).toMatchObject({ callSid, moduleCode: 'bal', step: 'done', outcome: 'next', turn: 1, lastResponse: { turn: 1, step: 'entry', twiml } });
+    expect(session?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('answers a repeated entry delivery from the session without asking the CRM again', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    const first = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
+    const again = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
+    expect(again).toBe(first);
+    expect(h.crm.calls).toEqual({ identifyByPhone: 1, balance: 1 });
+  });
+
+  it('replays a retried gather answer instead of counting it as a second attempt', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
+    const wrong = await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '123' }) });
+    const retried = await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '123' }) });
+    expect(retried).toBe(wrong);
+    expect(await storedSession(callSid)).toMatchObject({ attempts: 1, turn: 2 });
+  });
+
+  it('gives concurrent duplicate deliveries one identical answer and one stored session', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '09121234567' }) })),
+    );
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toContain('<Dial>');
+    expect(await storedSession(callSid)).toMatchObject({ turn: 2, outcome: 'next', mobile: '+989121234567' });
+  });
+
+  it('apologises and sends the caller to the error destination when session storage fails (HTTP 200 TwiML, no throw)', async () => {
+    const broken: SessionStore = {
+      get: async () => undefined,
+      save: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const h = voiceHarness(db, { sessions: broken });
+    const twiml = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(sid()) });
+    expect(twiml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Sorry, we cannot complete your request right now.</Say>' +
+        '<Say voice="Polly.Joanna" language="en-US">Thank you for calling. Goodbye.</Say><Hangup/></Response>',
+    );
+  });
+
+  it('gives the winner’s answer to a delivery that lost the conditional write', async () => {
+    const real = voiceHarness(db).deps.sessions;
+    const callSid = sid();
+    let first = true;
+    const racing: SessionStore = {
+      get: (s) => real.get(s),
+      save: async (next, expected) => {
+        if (first) {
+          first = false;
+          await real.save({ ...next, lastResponse: { turn: next.turn, step: 'entry', twiml: '<Response>winner</Response>' } }, expected);
+        }
+        return real.save(next, expected);
+      },
+    };
+    const h = voiceHarness(db, { sessions: racing });
+    expect(await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) })).toBe('<Response>winner</Response>');
+    await expect(real.save({ ...(await storedSession(callSid))!, turn: 9 }, 5)).rejects.toBeInstanceOf(StaleSessionError);
+  });
+
+  it('apologises and hangs up for a disabled module and stores nothing', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    const twiml = await handleVoiceStep(h.deps, { code: 'off', step: 'entry', params: params(callSid) });
+    expect(twiml).toMatch(/<Say[^>]*>Sorry, we cannot complete your request right now.<\/Say><Hangup\/>/);
+    expect(await storedSession(callSid)).toBeUndefined();
+  });
+
+  it('apologises and hangs up for a malformed CallSid or unknown step', async () => {
+    const h = voiceHarness(db);
+    expect(await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params('') })).toContain('<Hangup/>');
+    expect(await handleVoiceStep(h.deps, { code: 'bal', step: '../../etc', params: params(sid()) })).toContain('<Hangup/>');
+  });
+});
+
+describe('status callback', () => {
+  it('records the outcome the flow reached, with the last step', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
+    const entry = await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'completed', CallDuration: '42' });
+    expect(entry).toMatchObject({ callSid, moduleCode: 'bal', outcome: 'next', lastStep: 'bal:entry', durationSeconds: 42, owed: 1_250_000, customerId: 'c-1' });
+  });
+
+  it('records a call that ended mid-flow as abandoned at its last step', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
+    const entry = await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'completed' });
+    expect(entry).toMatchObject({ outcome: 'abandoned', lastStep: 'bal-mobile:entry' });
+  });
+
+  it('records calls that never connected as failed and ignores progress events', async () => {
+    const h = voiceHarness(db);
+    expect(await handleStatusCallback(h.status, { ...params(sid()), CallStatus: 'ringing' })).toBeUndefined();
+    expect(await handleStatusCallback(h.status, { ...params(sid()), CallStatus: 'no-answer' })).toMatchObject({ outcome: 'failed', lastStep: 'none' });
+  });
+});

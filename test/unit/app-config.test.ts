@@ -1,0 +1,26 @@
+import { ConfigurationError, loadConfig } from '../../lib/config/app-config';
+
+describe('configuration', () => {
+  it('uses documented local defaults outside Lambda', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ isLocal: true, publicBaseUrl: 'http://localhost:3000', twilioAuthToken: 'local-dev-auth-token', stage: 'local' });
+    expect(config.tables.sessions).toBe('balance-ivr-local-sessions');
+    expect(loadConfig({ PORT: '4010' }).publicBaseUrl).toBe('http://localhost:4010');
+  });
+
+  it('fails fast in a deployed Lambda when the auth token or public URL is missing', () => {
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com' };
+    expect(() => loadConfig(lambda)).toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN environment variable is not set'));
+    expect(() => loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', TWILIO_AUTH_TOKEN: 't' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN: 'secret' })).toMatchObject({ isLocal: false, twilioAuthToken: 'secret' });
+  });
+
+  it('refuses malformed numbers and languages', () => {
+    expect(() => loadConfig({ SESSION_TTL_SECONDS: 'soon' })).toThrow(/SESSION_TTL_SECONDS/);
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);
+  });
+
+  it('strips a trailing slash from the public base URL so signed URLs match', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://ivr.example.com/' }).publicBaseUrl).toBe('https://ivr.example.com');
+  });
+});

@@ -1,0 +1,91 @@
+import { checkModuleReferences, parseDestination, parseModule } from '../../lib/config/module-schema';
+
+const base = { code: 'bal-1', name: 'Balance', language: 'fa', nextDestination: 'sales', errorDestination: 'bye' };
+
+describe('module configuration schema', () => {
+  it('fills the seed defaults: invoice value FinalValue, search field Number, rial, 3 attempts', () => {
+    const parsed = parseModule(base);
+    expect(parsed.ok && parsed.value).toMatchObject({
+      kind: 'balance',
+      enabled: true,
+      invoiceType: 'invoice',
+      invoiceValueField: 'FinalValue',
+      invoiceSearchField: 'Number',
+      currency: { unit: 'rial', divisor: 1 },
+      maxAttempts: 3,
+      anonymousMode: false,
+      forceMobileEntry: false,
+      sendPaymentLink: false,
+      confirmBeforeNext: false,
+      lookupSource: 'ledger',
+    });
+  });
+
+  it('gives toman a divisor of 10 unless another divisor is configured', () => {
+    const toman = parseModule({ ...base, currency: { unit: 'toman' } });
+    expect(toman.ok && toman.value.currency).toEqual({ unit: 'toman', divisor: 10 });
+    const redenominated = parseModule({ ...base, currency: { unit: 'rial', divisor: 10000 } });
+    expect(redenominated.ok && redenominated.value.currency).toEqual({ unit: 'rial', divisor: 10000 });
+  });
+
+  it('refuses send payment link without force mobile entry, on the sendPaymentLink field, in the operator language', () => {
+    const en = parseModule({ ...base, sendPaymentLink: true });
+    expect(en).toEqual({ ok: false, errors: [{ field: 'sendPaymentLink', code: 'requires_force_mobile_entry', message: expect.stringContaining('Force mobile entry') }] });
+    const fa = parseModule({ ...base, sendPaymentLink: true }, 'fa');
+    expect(!fa.ok && fa.errors[0]?.message).toContain('اجبار ورود موبایل');
+    expect(parseModule({ ...base, sendPaymentLink: true, forceMobileEntry: true }).ok).toBe(true);
+  });
+
+  it('names each invalid field', () => {
+    const parsed = parseModule({ ...base, code: 'bad code!', language: 'de', maxAttempts: 0, invoiceType: 'bill', name: '' });
+    expect(parsed.ok).toBe(false);
+    const fields = !parsed.ok ? parsed.errors.map((e) => `${e.field}:${e.code}`).sort() : [];
+    expect(fields).toEqual(['code:code_format', 'invoiceType:invoice_type', 'language:language', 'maxAttempts:min_1', 'name:required']);
+  });
+
+  it('reports missing required fields as required', () => {
+    const parsed = parseModule({ name: 'x', language: 'en' });
+    expect(!parsed.ok && parsed.errors.map((e) => `${e.field}:${e.code}`).sort()).toEqual(['code:required', 'errorDestination:required', 'nextDestination:required']);
+  });
+
+  it('refuses unknown fields instead of silently dropping them', () => {
+    const parsed = parseModule({ ...base, colour: 'red' });
+    expect(!parsed.ok && parsed.errors[0]).toMatchObject({ field: 'colour', code: 'unknown_field' });
+  });
+
+  it('accepts prompt overrides only for known prompts and only with text or a recording', () => {
+    expect(parseModule({ ...base, prompts: { intro: { text: 'Hello' } } }).ok).toBe(true);
+    expect(parseModule({ ...base, prompts: { nope: { text: 'Hello' } } }).ok).toBe(false);
+    const empty = parseModule({ ...base, prompts: { intro: {} } });
+    expect(!empty.ok && empty.errors[0]).toMatchObject({ field: 'prompts.intro', code: 'prompt_empty' });
+  });
+
+  it('requires next and error destinations to exist', () => {
+    const parsed = parseModule(base);
+    if (!parsed.ok) throw new Error('fixture');
+    expect(checkModuleReferences(parsed.value, (code) => code === 'sales')).toEqual([{ field: 'errorDestination', code: 'unknown_destination', message: 'No destination has this code.' }]);
+    expect(checkModuleReferences(parsed.value, () => true)).toEqual([]);
+  });
+});
+
+describe('destination schema', () => {
+  it.each([
+    [{ type: 'module', code: 'd1', moduleCode: 'bal-2' }],
+    [{ type: 'dial', code: 'd2', target: '+982191000000' }],
+    [{ type: 'dial', code: 'd3', target: 'sip:support@pbx.example.com' }],
+    [{ type: 'dial', code: 'd4', target: 'client:alice' }],
+    [{ type: 'redirect', code: 'd5', url: 'https://example.com/twiml' }],
+    [{ type: 'hangup', code: 'd6' }],
+  ])('accepts %j', (input) => {
+    expect(parseDestination(input).ok).toBe(true);
+  });
+
+  it.each([
+    [{ type: 'dial', code: 'x', target: 'call mom' }, 'target'],
+    [{ type: 'redirect', code: 'x', url: 'ftp://example.com' }, 'url'],
+    [{ type: 'teleport', code: 'x' }, 'type'],
+  ])('refuses %j on the %s field', (input, field) => {
+    const parsed = parseDestination(input);
+    expect(!parsed.ok && parsed.errors.map((e) => e.field)).toContain(field);
+  });
+});
