@@ -1,5 +1,6 @@
 /** Runs `serverless offline` (osls + serverless-offline + serverless-esbuild) as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -52,6 +53,7 @@ export async function startServerlessOffline(options: {
       ...process.env,
       ...options.env,
       PORT: String(options.port),
+      ESBUILD_WORK_FOLDER: `.esbuild/offline-${options.port}`,
       LAMBDA_PORT: String(lambdaPort),
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
@@ -87,6 +89,7 @@ export async function startServerlessOffline(options: {
     }, 3000);
     await exited;
     clearTimeout(timer);
+    await rm(join(options.root, '.esbuild', `offline-${options.port}`), { recursive: true, force: true });
   };
   try {
     await waitForHttp(`${baseUrl}/`, child, options.timeoutMs ?? 60000, () => log);
