@@ -9,21 +9,11 @@ import {
   persianAmountWords,
   toAnnouncedAmount,
 } from '../../lib/speech/amount-words';
+import { mulberry32 } from '../support/prng';
 
 const Q = 10n ** 15n;
 const MAX = 10n ** 18n - 1n;
 
-/** Deterministic PRNG (mulberry32) so the property-style loops are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pseudo-random amounts in 0 ..= 10^15, with a spread of magnitudes (and many zero groups). */
 function randomAmounts(count: number, seed: number): bigint[] {
