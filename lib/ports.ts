@@ -78,6 +78,8 @@ export interface PaymentLinkRequest {
   readonly language: Language;
   /** Idempotency: one link per call and step. */
   readonly callSid: string;
+  /** How the caller heard the amount (the module's currency); the SMS and page show the same. Default rials. */
+  readonly display?: { readonly unit: 'rial' | 'toman'; readonly divisor: number };
 }
 
 export type PaymentLinkResult =
@@ -100,6 +102,56 @@ export interface Crm {
   createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult>;
   moneyAccounts(): Promise<MoneyAccount[]>;
   itemTypes(): Promise<BillableItemType[]>;
+}
+
+/** What became of the payment link the flow asked for (performed once per call). */
+export type PaymentLinkOutcome =
+  | { readonly status: 'sent'; readonly deliveredByCrm: boolean; readonly segments?: number }
+  | { readonly status: 'limit-reached'; readonly limit: 'mobile' | 'caller' }
+  | { readonly status: 'not-sent'; readonly reason: string };
+
+/** An SMS to one number. */
+export interface SmsMessage {
+  /** E.164. */
+  readonly to: string;
+  readonly body: string;
+  /** For the outbox and logs. */
+  readonly callSid?: string;
+}
+
+export type SmsFailure = 'invalid-number' | 'unsubscribed' | 'rate-limited' | 'provider-error' | 'rejected' | 'unreachable';
+
+export type SmsResult =
+  | { readonly status: 'sent'; readonly id: string; readonly segments: number }
+  | { readonly status: 'failed'; readonly reason: SmsFailure; readonly code?: number; readonly httpStatus?: number };
+
+/** Sends text messages (Twilio Messages API in production, the DynamoDB outbox locally). */
+export interface SmsSender {
+  readonly channel: string;
+  send(message: SmsMessage): Promise<SmsResult>;
+}
+
+/** A payment the payment page asks a provider to take. Amount in rials. */
+export interface PaymentCharge {
+  readonly linkId: string;
+  readonly amount: number;
+  readonly customerId: string;
+  readonly description: string;
+}
+
+export type PaymentChargeResult =
+  | { readonly status: 'paid'; readonly reference: string }
+  | { readonly status: 'declined' | 'failed'; readonly reason: string };
+
+/**
+ * Takes the money for a payment link. The embedded SandboxPaymentProvider settles at once;
+ * a real gateway implements the same port (see README "Payment providers").
+ */
+export interface PaymentProvider {
+  readonly name: string;
+  /** True for test providers: the page says so in large letters. */
+  readonly sandbox: boolean;
+  charge(charge: PaymentCharge): Promise<PaymentChargeResult>;
 }
 
 /** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */

@@ -11,6 +11,7 @@ const LOGICAL_TO_CONFIG: Record<keyof typeof definitions, keyof AppConfig['table
   ConfigTable: 'config',
   LedgerTable: 'ledger',
   CallLogTable: 'callLog',
+  PaymentsTable: 'payments',
 };
 
 export function localTableInputs(names: AppConfig['tables']): CreateTableCommandInput[] {

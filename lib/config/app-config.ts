@@ -21,18 +21,46 @@ export interface AppConfig {
     readonly config: string;
     readonly ledger: string;
     readonly callLog: string;
+    readonly payments: string;
   };
   readonly sessionTtlSeconds: number;
   readonly configCacheSeconds: number;
   readonly defaultLanguage: 'fa' | 'en';
   readonly defaultCountryCode: string;
   readonly logLevel: string;
+  readonly payments: PaymentConfig;
+  readonly sms: SmsConfig;
+}
+
+/** Payment links, the payment page and the abuse limits. */
+export interface PaymentConfig {
+  readonly linkSecret: string;
+  readonly linkTtlHours: number;
+  readonly dailyLimitPerMobile: number;
+  readonly dailyLimitPerCaller: number;
+  /** Shown on the payment page and in the SMS. */
+  readonly businessName: string;
+}
+
+/** 'outbox' keeps messages in DynamoDB (embedded default); 'twilio' sends through the Messages API. */
+export interface SmsConfig {
+  readonly provider: 'outbox' | 'twilio';
+  readonly twilio: {
+    readonly apiBaseUrl: string;
+    readonly accountSid: string;
+    /** Basic auth user: an API key SID, or the account SID with the auth token. */
+    readonly username: string;
+    readonly password: string;
+    readonly from?: string;
+    readonly messagingServiceSid?: string;
+  };
 }
 
 export const LOCAL_DEFAULTS = {
   port: 3000,
   twilioAuthToken: 'local-dev-auth-token',
   stage: 'local',
+  paymentLinkSecret: 'local-dev-payment-link-secret',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -74,11 +102,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
       config: env.CONFIG_TABLE ?? `${prefix}-config`,
       ledger: env.LEDGER_TABLE ?? `${prefix}-ledger`,
       callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
+      payments: env.PAYMENTS_TABLE ?? `${prefix}-payments`,
     },
     sessionTtlSeconds: intFrom(env, 'SESSION_TTL_SECONDS', 86_400, 60),
     configCacheSeconds: intFrom(env, 'CONFIG_CACHE_SECONDS', 15, 0),
     defaultLanguage: language,
     defaultCountryCode: env.DEFAULT_COUNTRY_CODE ?? '98',
     logLevel: env.LOG_LEVEL ?? 'INFO',
+    payments: {
+      linkSecret: required(env, 'PAYMENT_LINK_SECRET', isLocal, LOCAL_DEFAULTS.paymentLinkSecret),
+      linkTtlHours: intFrom(env, 'PAYMENT_LINK_TTL_HOURS', 72, 1),
+      dailyLimitPerMobile: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE', 3, 1),
+      dailyLimitPerCaller: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_CALLER', 5, 1),
+      businessName: (env.BUSINESS_NAME ?? '').trim() || 'Balance IVR',
+    },
+    sms: smsConfig(env),
   };
+}
+
+function smsConfig(env: Env): SmsConfig {
+  const provider = env.SMS_PROVIDER || 'outbox';
+  if (provider !== 'outbox' && provider !== 'twilio') throw new ConfigurationError(`SMS_PROVIDER must be outbox or twilio, got "${provider}"`);
+  const accountSid = env.TWILIO_ACCOUNT_SID ?? '';
+  const apiKeySid = env.TWILIO_API_KEY_SID ?? '';
+  const twilio = {
+    apiBaseUrl: (env.TWILIO_API_BASE_URL || 'https://api.twilio.com').replace(/\/+$/, ''),
+    accountSid,
+    username: apiKeySid || accountSid,
+    password: apiKeySid ? (env.TWILIO_API_KEY_SECRET ?? '') : (env.TWILIO_AUTH_TOKEN ?? ''),
+    ...(env.TWILIO_SMS_FROM ? { from: env.TWILIO_SMS_FROM } : {}),
+    ...(env.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID } : {}),
+  };
+  if (provider === 'twilio' && (!accountSid || !twilio.password || !(twilio.from || twilio.messagingServiceSid))) {
+    // Checked even locally: a half-configured SMS provider would fail every call's link silently.
+    throw new ConfigurationError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_API_KEY_SID/SECRET, and TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID');
+  }
+  return { provider, twilio };
 }

@@ -25,6 +25,7 @@ export const PROMPT_KEYS = [
   'linkSent',
   'linkNotSent',
   'limitReached',
+  'linkLimitReached',
   'enterItemNumber',
   'itemNotFound',
   'confirmContinue',

@@ -11,15 +11,17 @@
  *                 ├─ identify by caller ─┬─(force mobile)→ mobile ─→ announce
  *                 │                      └──────────────────────────→ announce
  *                 └─ handed-over customer (from another module's session)
- *          announce ─ owed ─┬─(confirm)→ confirm ─ "1" → next / other → error
- *                           └────────────────────→ next
+ *          announce ─ owed ─┬─(send link, ask item)→ item ─┐
+ *                           ├─(send link)──────────────────┴→ payment link (once per call)
+ *                           │                                   ─┬─(confirm)→ confirm ─ "1" → next / other → error
+ *                           └────────────────────────────────────┴────────────────────→ next
  *                   no debt / in credit → error destination
  * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
  */
 import type { BalanceModule, Destination, PromptKey } from '../config/module-schema';
 import { parseMobile } from '../phone';
 import { toAnnouncedAmount } from '../speech/amount-words';
-import type { BalanceResult, CallOutcome, Customer, IdentityResult, SpeechItem } from '../ports';
+import type { BalanceResult, CallOutcome, Customer, IdentityResult, ItemQuery, ItemResult, PaymentLinkOutcome, PaymentLinkRequest, SpeechItem } from '../ports';
 import type { Action, Effect } from './actions';
 import type { GatherStep, Session } from './session';
 
@@ -45,9 +47,16 @@ export interface FlowInput {
 export interface Lookups {
   readonly identity?: IdentityResult;
   readonly balance?: BalanceResult;
+  readonly item?: ItemResult;
+  readonly paymentLink?: PaymentLinkOutcome;
 }
 
-export type Need = { readonly kind: 'identify-by-phone'; readonly phone: string } | { readonly kind: 'balance'; readonly customer: Customer };
+export type Need =
+  | { readonly kind: 'identify-by-phone'; readonly phone: string }
+  | { readonly kind: 'balance'; readonly customer: Customer }
+  | { readonly kind: 'find-item'; readonly customer: Customer; readonly query: ItemQuery }
+  /** A side effect, not a lookup: the handler performs it at most once per call. */
+  | { readonly kind: 'payment-link'; readonly request: PaymentLinkRequest; readonly caller: string };
 
 export type Decision =
   | { readonly kind: 'need'; readonly need: Need }
@@ -65,6 +74,8 @@ export function decide(ctx: FlowContext, previous: Session | undefined, input: F
       return afterEntry(ctx, session, lookups);
     case 'mobile':
       return afterMobile(ctx, session, input.digits, lookups);
+    case 'item':
+      return afterItem(ctx, session, input.digits, lookups);
     case 'confirm':
       return afterConfirm(ctx, session, input.digits);
   }
@@ -166,6 +177,75 @@ function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: 
     return handOn(ctx, session, 'error', [...before, ...said], 'no-debt');
   }
   const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.owed, divisor), unit }, p('owed')];
+  if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink) {
+    const next: Session = { ...session, step: 'item', attempts: 0 };
+    return respond(next, [gather(ctx, next, 'item', [...told, p('enterItemNumber')]), { kind: 'redirect', url: ctx.stepUrl('item', next.turn) }]);
+  }
+  if (ctx.module.sendPaymentLink) return paymentLink(ctx, session, lookups, told, { amount: balance.owed, items: [] });
+  return goOn(ctx, session, told);
+}
+
+function afterItem(ctx: FlowContext, session: Session, digits: string | undefined, lookups: Lookups): Decision {
+  const customer = session.customer;
+  if (!customer) return handOn(ctx, session, 'error', [p('apology')], 'error', 'not-identified');
+  const number = (digits ?? '').replace(/[#*\s]/g, '');
+  if (number === '') return retryItem(ctx, session, 'item-no-input');
+  const { module } = ctx;
+  const result = lookups.item;
+  if (!result) {
+    return { kind: 'need', need: { kind: 'find-item', customer, query: { type: module.invoiceType, number, searchField: module.invoiceSearchField, valueField: module.invoiceValueField } } };
+  }
+  if (result.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${result.source}:${result.reason}`);
+  if (result.status === 'not-found') return retryItem(ctx, session, 'item-not-found');
+  if (result.item.paid) return retryItem(ctx, session, 'item-paid');
+  const item = { number: result.item.number, amount: result.item.amount };
+  return paymentLink(ctx, { ...session, item }, lookups, [], { amount: item.amount, items: [item.number], ...(result.item.moneyAccount ? { moneyAccount: result.item.moneyAccount } : {}) });
+}
+
+function retryItem(ctx: FlowContext, session: Session, reason: string): Decision {
+  const attempts = session.attempts + 1;
+  if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', [p('itemNotFound'), p('limitReached')], 'error', reason);
+  const next: Session = { ...session, attempts, step: 'item' };
+  return respond(next, [gather(ctx, next, 'item', [p('itemNotFound'), p('enterItemNumber')]), { kind: 'redirect', url: ctx.stepUrl('item', next.turn) }]);
+}
+
+/**
+ * Asks the handler to create and send the link (once per call), tells the caller what
+ * happened, and goes on: a link that could not be sent never stops the call.
+ */
+function paymentLink(
+  ctx: FlowContext,
+  session: Session,
+  lookups: Lookups,
+  before: SpeechItem[],
+  target: { amount: number; items: string[]; moneyAccount?: string },
+): Decision {
+  const { module } = ctx;
+  let outcome = session.paymentLink ?? lookups.paymentLink;
+  if (!outcome && !session.mobile) outcome = { status: 'not-sent', reason: 'no-mobile' };
+  if (!outcome) {
+    const customer = session.customer as Customer;
+    const moneyAccount = target.moneyAccount ?? module.financialAccount;
+    const request: PaymentLinkRequest = {
+      customer,
+      amount: target.amount,
+      mobile: session.mobile as string,
+      ...(moneyAccount ? { moneyAccount } : {}),
+      items: target.items,
+      invoiceType: module.invoiceType,
+      language: module.language,
+      callSid: session.callSid,
+      display: { unit: module.currency.unit, divisor: module.currency.divisor },
+    };
+    return { kind: 'need', need: { kind: 'payment-link', request, caller: session.from } };
+  }
+  const said = outcome.status === 'sent' ? p('linkSent') : outcome.status === 'limit-reached' ? p('linkLimitReached') : p('linkNotSent');
+  const reason = outcome.status === 'sent' ? undefined : outcome.status === 'limit-reached' ? `payment-link-limit:${outcome.limit}` : `payment-link-not-sent:${outcome.reason}`;
+  return goOn(ctx, { ...session, paymentLink: outcome, ...(reason ? { reason } : {}) }, [...before, said]);
+}
+
+/** After the announcement (and the link): confirm first when the module says so, else the next destination. */
+function goOn(ctx: FlowContext, session: Session, told: SpeechItem[]): Decision {
   if (ctx.module.confirmBeforeNext) {
     const next: Session = { ...session, step: 'confirm', attempts: 0 };
     return respond(next, [
@@ -175,7 +255,7 @@ function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: 
       { kind: 'redirect', url: ctx.stepUrl('confirm', next.turn) },
     ]);
   }
-  return handOn(ctx, session, 'next', told, 'next');
+  return handOn(ctx, session, 'next', told, 'next', session.reason);
 }
 
 function gatherMobile(ctx: FlowContext, session: Session, before: SpeechItem[]): Respond {

@@ -1,8 +1,8 @@
-import type { CallOutcome, Customer } from '../ports';
+import type { CallOutcome, Customer, PaymentLinkOutcome } from '../ports';
 
 /** The gather a session is waiting for; 'done' once the call was handed on. */
-export type Step = 'entry' | 'mobile' | 'confirm' | 'done';
-export const GATHER_STEPS = ['mobile', 'confirm'] as const;
+export type Step = 'entry' | 'mobile' | 'item' | 'confirm' | 'done';
+export const GATHER_STEPS = ['mobile', 'item', 'confirm'] as const;
 export type GatherStep = (typeof GATHER_STEPS)[number];
 
 /** An identified caller passed from one module to the next inside the stored session. */
@@ -29,6 +29,10 @@ export interface Session {
   readonly identifiedBy?: 'caller' | 'mobile' | 'handover';
   readonly mobile?: string;
   readonly balance?: { readonly owed: number; readonly credit: number };
+  /** The item the caller chose to pay (askItemNumber), amount in rials. */
+  readonly item?: { readonly number: string; readonly amount: number };
+  /** What became of this call's payment link; kept so the flow never asks for it twice. */
+  readonly paymentLink?: PaymentLinkOutcome;
   readonly outcome?: CallOutcome;
   readonly reason?: string;
   readonly destination?: string;

@@ -9,7 +9,8 @@ import { decide, failureResponse, type Decision, type FlowContext, type FlowInpu
 import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
 import type { AppLogger } from '../observability/logger';
 import { maskPhone } from '../phone';
-import { StaleSessionError, type BalanceResult, type CrmResolver, type IdentityResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
+import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
+import { StaleSessionError, type BalanceResult, type CrmResolver, type IdentityResult, type ItemResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
 import { renderTwiml, type RenderableAction } from '../twiml/render-twiml';
 
 export interface VoiceDeps {
@@ -17,6 +18,8 @@ export interface VoiceDeps {
   readonly sessions: SessionStore;
   readonly crms: CrmResolver;
   readonly speech: Speech;
+  /** Sends a call's payment link exactly once; without it links are reported as not sent. */
+  readonly paymentLinks?: PaymentLinkDelivery;
   readonly logger: AppLogger;
   readonly publicBaseUrl: string;
   readonly sessionTtlSeconds: number;
@@ -34,7 +37,7 @@ export interface VoiceRequest {
 }
 
 const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
-const MAX_LOOKUPS = 4;
+const MAX_LOOKUPS = 5;
 
 export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): Promise<string> {
   const { logger } = deps;
@@ -124,18 +127,40 @@ async function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | un
   throw new Error('flow asked for more lookups than a step allows');
 }
 
-/** Performs one CRM lookup; a thrown error becomes a 'failed' answer the flow handles. */
+/**
+ * Performs one CRM lookup, or the payment link (guarded to once per call inside
+ * PaymentLinkDelivery, so concurrent twins of this request cannot send two). A thrown error
+ * becomes a 'failed' answer the flow handles.
+ */
 async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promise<Lookups> {
   let source = module.lookupSource;
   try {
     const crm = deps.crms.forModule(module);
     source = crm.source;
-    if (need.kind === 'identify-by-phone') return { identity: await crm.identifyByPhone(need.phone) };
-    return { balance: await crm.balance(need.customer) };
+    switch (need.kind) {
+      case 'identify-by-phone':
+        return { identity: await crm.identifyByPhone(need.phone) };
+      case 'balance':
+        return { balance: await crm.balance(need.customer) };
+      case 'find-item':
+        return { item: await crm.findItem(need.customer, need.query) };
+      case 'payment-link':
+        if (!deps.paymentLinks) return { paymentLink: { status: 'not-sent', reason: 'payment-links-not-configured' } };
+        return { paymentLink: await deps.paymentLinks.deliver(crm, need.request, need.caller) };
+    }
   } catch (error) {
     deps.logger.warn('CRM lookup failed', { source, lookup: need.kind, error: error as Error });
     const failed = { status: 'failed' as const, source, reason: (error as Error).name || 'error' };
-    return need.kind === 'identify-by-phone' ? { identity: failed satisfies IdentityResult } : { balance: failed satisfies BalanceResult };
+    switch (need.kind) {
+      case 'identify-by-phone':
+        return { identity: failed satisfies IdentityResult };
+      case 'balance':
+        return { balance: failed satisfies BalanceResult };
+      case 'find-item':
+        return { item: failed satisfies ItemResult };
+      case 'payment-link':
+        return { paymentLink: { status: 'not-sent', reason: `link-failed:${source}:${failed.reason}` } };
+    }
   }
 }
 

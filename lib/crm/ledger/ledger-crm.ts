@@ -7,10 +7,13 @@
  *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
  *   pk ACCOUNTS       sk ACC#<key>                money account
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INVOICE_TYPES } from '../../config/module-schema';
 import { canonicalPhone } from '../../phone';
 import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
+import type { PaymentLinkIssuer } from '../../payments/payment-link-issuer';
+import type { PaymentLinkClaims } from '../../payments/payment-token';
 import { itemAmount, ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
 
 const ITEM_TYPE_NAMES: Record<(typeof INVOICE_TYPES)[number], string> = {
@@ -29,6 +32,7 @@ export class LedgerCrm implements Crm {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly defaultCountryCode = '98',
+    private readonly links?: PaymentLinkIssuer,
   ) {}
 
   async identifyByPhone(phone: string): Promise<IdentityResult> {
@@ -62,9 +66,11 @@ export class LedgerCrm implements Crm {
     };
   }
 
-  async createPaymentLink(_request: PaymentLinkRequest): Promise<PaymentLinkResult> {
-    // The product's own signed payment link arrives with the payment-link issue.
-    return { status: 'failed', source: this.source, reason: 'payment-links-not-configured' };
+  /** The product's own signed link (lib/payments); the product sends the SMS. */
+  async createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    if (!this.links) return { status: 'failed', source: this.source, reason: 'payment-links-not-configured' };
+    const link = await this.links.issue(request);
+    return { status: 'created', url: link.url, deliveredByCrm: false, reference: link.id };
   }
 
   async moneyAccounts(): Promise<MoneyAccount[]> {
@@ -138,6 +144,50 @@ export class LedgerWriter {
 
   async putItems(items: readonly ItemRecord[]): Promise<void> {
     await this.batchPut(items.map((item) => ({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item })));
+  }
+
+  /**
+   * Records a paid link in the ledger: one onlinePayment item keyed by the link id (a retry
+   * cannot add a second), and the items it paid marked paid. Returns false when the payment
+   * was already recorded.
+   */
+  async recordOnlinePayment(claims: PaymentLinkClaims, reference: string, paidAt: string): Promise<boolean> {
+    const item: ItemRecord = {
+      customerId: claims.customerId,
+      type: 'onlinePayment',
+      number: `OP-${claims.id}`,
+      fields: { FinalValue: claims.amount, Reference: reference, ...(claims.items.length ? { Pays: claims.items.join(',') } : {}) },
+      ...(claims.moneyAccount ? { moneyAccount: claims.moneyAccount } : {}),
+      status: 'paid',
+      createdAt: paidAt,
+    };
+    let recorded = true;
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      recorded = false;
+    }
+    for (const number of claims.items) {
+      await this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: `CUST#${claims.customerId}`, sk: `ITEM#${claims.invoiceType}#${number}` },
+            UpdateExpression: 'SET #status = :paid',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':paid': 'paid' },
+          }),
+        )
+        .catch((error: unknown) => {
+          // The item was removed from the ledger since the link was made: the payment still stands.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    }
+    return recorded;
   }
 
   private async batchPut(rows: readonly Record<string, unknown>[]): Promise<void> {

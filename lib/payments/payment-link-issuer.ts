@@ -1,0 +1,36 @@
+/** Creates the product's own payment links for the built-in ledger (signed, expiring, stored open). */
+import type { PaymentLinkRequest } from '../ports';
+import type { DynamoPaymentStore } from '../store/dynamo-payment-store';
+import { linkIdFor, signLinkToken, type PaymentLinkClaims } from './payment-token';
+
+export interface PaymentLinkIssuerOptions {
+  readonly store: DynamoPaymentStore;
+  readonly secret: string;
+  readonly ttlHours: number;
+  readonly publicBaseUrl: string;
+  readonly clock?: () => Date;
+}
+
+export class PaymentLinkIssuer {
+  constructor(private readonly options: PaymentLinkIssuerOptions) {}
+
+  async issue(request: PaymentLinkRequest): Promise<{ readonly id: string; readonly url: string }> {
+    const { store, secret, ttlHours, publicBaseUrl } = this.options;
+    const now = (this.options.clock ?? (() => new Date()))();
+    const claims: PaymentLinkClaims = {
+      id: linkIdFor(secret, request.callSid),
+      customerId: request.customer.id,
+      ...(request.customer.name ? { customerName: request.customer.name } : {}),
+      amount: request.amount,
+      items: [...request.items],
+      invoiceType: request.invoiceType,
+      ...(request.moneyAccount ? { moneyAccount: request.moneyAccount } : {}),
+      language: request.language,
+      display: request.display ?? { unit: 'rial', divisor: 1 },
+      expiresAt: Math.floor(now.getTime() / 1000) + ttlHours * 3600,
+    };
+    // A retry for the same call finds the link already stored and gets the same URL back.
+    const stored = await store.putLink({ claims, status: 'open', createdAt: now.toISOString(), callSid: request.callSid });
+    return { id: stored.claims.id, url: `${publicBaseUrl}/pay/${signLinkToken(secret, stored.claims)}` };
+  }
+}
