@@ -5,8 +5,15 @@
 import { loadConfig } from './config/app-config';
 import { createDocumentClient } from './clients/dynamodb';
 import { NamedCrmResolver } from './crm/crm-resolver';
-import { LedgerCrm } from './crm/ledger/ledger-crm';
+import { LedgerCrm, LedgerWriter } from './crm/ledger/ledger-crm';
 import { createLogger } from './observability/logger';
+import { PaymentLinkDelivery } from './payments/payment-link-delivery';
+import { PaymentLinkIssuer } from './payments/payment-link-issuer';
+import type { PaymentPageDeps } from './payments/payment-page';
+import { SandboxPaymentProvider } from './payments/sandbox-payment-provider';
+import type { SmsSender } from './ports';
+import { OutboxSmsSender } from './sms/outbox-sms-sender';
+import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { CatalogueSpeech } from './speech/catalogue-speech';
 import { DynamoCallLog } from './store/dynamo-call-log';
 import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
@@ -21,7 +28,11 @@ export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, 
 
 const sessions = new DynamoSessionStore(dynamo, config.tables.sessions);
 const modules = new CachedModuleStore(new DynamoModuleStore(dynamo, config.tables.config), config.configCacheSeconds * 1000);
-const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode);
+const payments = new DynamoPaymentStore(dynamo, config.tables.payments);
+const linkIssuer = new PaymentLinkIssuer({ store: payments, secret: config.payments.linkSecret, ttlHours: config.payments.linkTtlHours, publicBaseUrl: config.publicBaseUrl });
+const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
+export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
+const sms: SmsSender = config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox;
 const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl });
 
 export const voiceDeps: VoiceDeps = {
@@ -29,6 +40,14 @@ export const voiceDeps: VoiceDeps = {
   sessions,
   crms: new NamedCrmResolver(new Map([[ledger.source, ledger]])),
   speech,
+  paymentLinks: new PaymentLinkDelivery({
+    store: payments,
+    sms,
+    logger,
+    businessName: config.payments.businessName,
+    dailyLimitPerMobile: config.payments.dailyLimitPerMobile,
+    dailyLimitPerCaller: config.payments.dailyLimitPerCaller,
+  }),
   logger,
   publicBaseUrl: config.publicBaseUrl,
   sessionTtlSeconds: config.sessionTtlSeconds,
@@ -37,7 +56,16 @@ export const voiceDeps: VoiceDeps = {
 
 export const statusDeps: StatusDeps = { sessions, callLog: new DynamoCallLog(dynamo, config.tables.callLog), logger };
 
-/** The apology every webhook falls back to when something unexpected fails. */
+export const paymentPageDeps: PaymentPageDeps = {
+  store: payments,
+  ledger: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  provider: new SandboxPaymentProvider(),
+  secret: config.payments.linkSecret,
+  businessName: config.payments.businessName,
+  publicBaseUrl: config.publicBaseUrl,
+  logger,
+};
+
 /** The apology every voice webhook falls back to when something unexpected fails. */
 export async function fallbackTwiml(): Promise<string> {
   return renderApologyAndHangup(await speech.render([{ prompt: 'apology' }], { language: config.defaultLanguage, prompts: {} }));

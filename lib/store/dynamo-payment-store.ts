@@ -86,9 +86,17 @@ export class DynamoPaymentStore {
     );
   }
 
-  async markSettled(id: string, settledAt: string): Promise<void> {
+  /** Records that the ledger holds the payment, with the provider's reference. */
+  async markSettled(id: string, settledAt: string, reference: string): Promise<void> {
     await this.client.send(
-      new UpdateCommand({ TableName: this.tableName, Key: { pk: `LINK#${id}`, sk: 'LINK' }, UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :at)', ExpressionAttributeValues: { ':at': settledAt } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `LINK#${id}`, sk: 'LINK' },
+        UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :at), reference = :ref',
+        ConditionExpression: '#status = :used',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':at': settledAt, ':ref': reference, ':used': 'used' },
+      }),
     );
   }
 

@@ -1,0 +1,33 @@
+/** GET /pay/{token}: the payment page; POST /pay/{token}: pay. HTML for people, never a bare 5xx. */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { config, logger, paymentPageDeps } from '../lib/composition';
+import { payPaymentLink, showPaymentPage, unavailablePage, type PageResult } from '../lib/payments/payment-page';
+
+const html = (page: PageResult): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: page.statusCode,
+  headers: {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    // The token in the URL is the capability: never leak it to other sites.
+    'Referrer-Policy': 'no-referrer',
+    'X-Robots-Tag': 'noindex',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  },
+  body: page.html,
+});
+
+async function payPage(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  logger.resetKeys();
+  const token = event.pathParameters?.token ?? '';
+  const page = event.requestContext.http.method === 'POST' ? await payPaymentLink(paymentPageDeps, token) : await showPaymentPage(paymentPageDeps, token);
+  return html(page);
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .onError(async (request) => {
+    logger.error('payment page failed', { error: request.error as Error });
+    request.response = html(unavailablePage(config.payments.businessName));
+  })
+  .handler(payPage);
