@@ -17,6 +17,7 @@ import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { CatalogueSpeech } from './speech/catalogue-speech';
 import { DynamoCallLog } from './store/dynamo-call-log';
 import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
+import { DynamoPaymentStore } from './store/dynamo-payment-store';
 import { DynamoSessionStore } from './store/dynamo-session-store';
 import { renderApologyAndHangup } from './twiml/render-twiml';
 import type { StatusDeps } from './voice/status-callback';
