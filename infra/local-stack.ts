@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name}${m.enabled ? '' : ' (disabled)'}`);
   }
-  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nCtrl-C stops everything.`);
+  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nPayment link by SMS (outbox; \`npm run outbox\` lists messages, open the link in a browser to pay in the sandbox):\n  npm run call -- pay-en --from +15005550001 --digits 09125550001\n  npm run call -- pay-fa --from 09121111111 --digits 09121111111,1002   (pays invoice 1002)\n\nCtrl-C stops everything.`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
