@@ -93,7 +93,10 @@ function words(claims: PaymentLinkClaims): string {
 
 function validUntil(claims: PaymentLinkClaims): string {
   const locale = claims.language === 'fa' ? 'fa-IR' : 'en-GB';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: claims.language === 'fa' ? 'Asia/Tehran' : 'UTC', ...(claims.language === 'en' ? { timeZoneName: 'short' } : {}) }).format(new Date(claims.expiresAt * 1000));
+  // Persian callers read Tehran time; English text says UTC explicitly.
+  const zone = claims.language === 'fa' ? 'Asia/Tehran' : 'UTC';
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(claims.expiresAt * 1000));
+  return claims.language === 'fa' ? `${when} (به وقت تهران)` : `${when} UTC`;
 }
 
 function summary(claims: PaymentLinkClaims, businessName: string): string {

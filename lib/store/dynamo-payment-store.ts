@@ -64,9 +64,9 @@ export class DynamoPaymentStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :used, reference = :ref, paidAt = :at',
+        UpdateExpression: 'SET #status = :used, #ref = :ref, paidAt = :at',
         ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
         ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference, ':at': paidAt },
       }),
     );
@@ -78,9 +78,9 @@ export class DynamoPaymentStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :open REMOVE reference, paidAt',
-        ConditionExpression: '#status = :used AND reference = :ref AND attribute_not_exists(settledAt)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'SET #status = :open REMOVE #ref, paidAt',
+        ConditionExpression: '#status = :used AND #ref = :ref AND attribute_not_exists(settledAt)',
+        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
         ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference },
       }),
     );
@@ -92,9 +92,9 @@ export class DynamoPaymentStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :at), reference = :ref',
+        UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :at), #ref = :ref',
         ConditionExpression: '#status = :used',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
         ExpressionAttributeValues: { ':at': settledAt, ':ref': reference, ':used': 'used' },
       }),
     );
