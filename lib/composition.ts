@@ -30,7 +30,8 @@ export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, 
 const sessions = new DynamoSessionStore(dynamo, config.tables.sessions);
 const modules = new CachedModuleStore(new DynamoModuleStore(dynamo, config.tables.config), config.configCacheSeconds * 1000);
 const payments = new DynamoPaymentStore(dynamo, config.tables.payments);
-const linkIssuer = new PaymentLinkIssuer({ store: payments, secret: config.payments.linkSecret, ttlHours: config.payments.linkTtlHours, publicBaseUrl: config.publicBaseUrl });
+const linkSecret = config.payments.linkSecret;
+const linkIssuer = linkSecret ? new PaymentLinkIssuer({ store: payments, secret: linkSecret, ttlHours: config.payments.linkTtlHours, publicBaseUrl: config.publicBaseUrl }) : undefined;
 const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
 const sms: SmsSender = config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox;
@@ -61,7 +62,7 @@ export const paymentPageDeps: PaymentPageDeps = {
   store: payments,
   ledger: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
   provider: new SandboxPaymentProvider(),
-  secret: config.payments.linkSecret,
+  secret: linkSecret,
   businessName: config.payments.businessName,
   publicBaseUrl: config.publicBaseUrl,
   logger,

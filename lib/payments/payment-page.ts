@@ -21,7 +21,8 @@ export interface PaymentPageDeps {
   readonly store: DynamoPaymentStore;
   readonly ledger: Pick<LedgerWriter, 'recordOnlinePayment'>;
   readonly provider: PaymentProvider;
-  readonly secret: string;
+  /** Undefined when payment links are not configured: every page says payment is unavailable. */
+  readonly secret: string | undefined;
   readonly businessName: string;
   readonly publicBaseUrl: string;
   readonly logger: AppLogger;
@@ -40,6 +41,7 @@ const problem = (deps: PaymentPageDeps, which: PageProblem): PageResult => ({ st
 type Loaded = { readonly ok: true; readonly link: PaymentLinkRecord } | { readonly ok: false; readonly result: PageResult };
 
 async function load(deps: PaymentPageDeps, token: string, now: Date): Promise<Loaded> {
+  if (!deps.secret) return { ok: false, result: problem(deps, 'unavailable') };
   const parsed = parseLinkToken(token);
   if (!parsed) return { ok: false, result: problem(deps, 'invalid') };
   const link = await deps.store.getLink(parsed.id);

@@ -15,6 +15,14 @@ describe('configuration', () => {
     expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN: 'secret' })).toMatchObject({ isLocal: false, twilioAuthToken: 'secret' });
   });
 
+  it('never signs payment links with the local default key when deployed', () => {
+    expect(loadConfig({}).payments.linkSecret).toBe('local-dev-payment-link-secret');
+    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't' };
+    expect(loadConfig(deployed).payments.linkSecret).toBeUndefined();
+    expect(loadConfig({ ...deployed, PAYMENT_LINK_SECRET: 's3cret' }).payments.linkSecret).toBe('s3cret');
+    expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
+  });
+
   it('refuses malformed numbers and languages', () => {
     expect(() => loadConfig({ SESSION_TTL_SECONDS: 'soon' })).toThrow(/SESSION_TTL_SECONDS/);
     expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);
