@@ -4,7 +4,9 @@
  */
 import { loadConfig } from './config/app-config';
 import { createDocumentClient } from './clients/dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { NamedCrmResolver } from './crm/crm-resolver';
+import { buildRemoteCrm } from './crm/remote-crm';
 import { LedgerCrm, LedgerWriter } from './crm/ledger/ledger-crm';
 import { createLogger } from './observability/logger';
 import { PaymentLinkDelivery } from './payments/payment-link-delivery';
@@ -15,7 +17,10 @@ import type { SmsSender } from './ports';
 import { OutboxSmsSender } from './sms/outbox-sms-sender';
 import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { CatalogueSpeech } from './speech/catalogue-speech';
+import { EnvSecretResolver } from './secrets/env-secret-resolver';
+import { CachedSecretResolver, SsmSecretResolver } from './secrets/ssm-secret-resolver';
 import { DynamoCallLog } from './store/dynamo-call-log';
+import { DynamoLookupSourceStore } from './store/dynamo-lookup-source-store';
 import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
 import { DynamoPaymentStore } from './store/dynamo-payment-store';
 import { DynamoSessionStore } from './store/dynamo-session-store';
@@ -36,11 +41,29 @@ const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountry
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
 const sms: SmsSender = config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox;
 const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl });
+export const lookupSources = new DynamoLookupSourceStore(dynamo, config.tables.config);
+const secrets =
+  config.crm.secretsFrom === 'ssm'
+    ? new CachedSecretResolver(new SsmSecretResolver(new SSMClient({ region: config.region }), config.crm.ssmPrefix), config.crm.secretCacheSeconds * 1000)
+    : new EnvSecretResolver(config.crm.envSecrets);
+// One resolver per container: adapters, their keep-alive connections and circuit breakers live as long as it.
+const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
+  store: lookupSources,
+  secrets,
+  build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: config.crm.timeoutMs, defaultCountryCode: config.defaultCountryCode }),
+  resilience: {
+    timeoutMs: config.crm.timeoutMs,
+    failureThreshold: config.crm.breakerFailures,
+    openMs: config.crm.breakerOpenSeconds * 1000,
+    onFailure: (source, operation, reason) => logger.warn('CRM call failed', { lookupSource: source, operation, reason }),
+  },
+  definitionTtlMs: config.configCacheSeconds * 1000,
+});
 
 export const voiceDeps: VoiceDeps = {
   modules,
   sessions,
-  crms: new NamedCrmResolver(new Map([[ledger.source, ledger]])),
+  crms,
   speech,
   paymentLinks: new PaymentLinkDelivery({
     store: payments,

@@ -4,6 +4,7 @@
  * once in lib/composition.ts. Handlers and the flow depend only on these interfaces.
  */
 import type { BalanceModule, Destination, InvoiceType, Language } from './config/module-schema';
+import type { LookupSource } from './config/lookup-source-schema';
 import type { Session } from './flow/session';
 
 /** A customer as the CRM identifies them. */
@@ -152,6 +153,23 @@ export interface PaymentProvider {
   /** True for test providers: the page says so in large letters. */
   readonly sandbox: boolean;
   charge(charge: PaymentCharge): Promise<PaymentChargeResult>;
+}
+
+/** Named lookup sources (CRM connections); the built-in `ledger` is not stored. */
+export interface LookupSourceStore {
+  getSource(name: string): Promise<LookupSource | undefined>;
+  putSource(source: LookupSource): Promise<void>;
+  listSources(): Promise<LookupSource[]>;
+}
+
+export class SecretNotFoundError extends Error {
+  override readonly name = 'SecretNotFoundError';
+}
+
+/** Reads a secret by name (a CRM password). Values are never logged or returned by any API. */
+export interface SecretResolver {
+  /** Throws SecretNotFoundError when no secret has this name. */
+  resolve(name: string): Promise<string>;
 }
 
 /** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from '../../lib/config/app-config';
 import { LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
 import { applyImport, parseImportDocument, type ImportCounts } from '../../lib/ledger-import/import-document';
+import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 
 export class SeedError extends Error {
@@ -19,5 +20,6 @@ export async function loadSeed(path: string, client: DynamoDBDocumentClient, con
   return applyImport(parsed.document, {
     ledger: new LedgerWriter(client, config.tables.ledger, config.defaultCountryCode),
     modules: new DynamoModuleStore(client, config.tables.config),
+    lookupSources: new DynamoLookupSourceStore(client, config.tables.config),
   });
 }

@@ -30,6 +30,18 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly payments: PaymentConfig;
   readonly sms: SmsConfig;
+  readonly crm: {
+    /** Deadline of one CRM call, retry included (CRM_TIMEOUT_MS). */
+    readonly timeoutMs: number;
+    readonly breakerFailures: number;
+    readonly breakerOpenSeconds: number;
+    /** Where lookup-source passwords come from: env (CRM_SECRET_<NAME>) or SSM Parameter Store. */
+    readonly secretsFrom: 'env' | 'ssm';
+    readonly ssmPrefix: string;
+    readonly secretCacheSeconds: number;
+    /** The CRM_SECRET_* variables, for the env resolver only; never logged. */
+    readonly envSecrets: Readonly<Record<string, string>>;
+  };
 }
 
 /** Payment links, the payment page and the abuse limits. */
@@ -89,6 +101,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const publicBaseUrl = required(env, 'PUBLIC_BASE_URL', isLocal, `http://localhost:${port}`).replace(/\/+$/, '');
   const prefix = env.TABLE_PREFIX ?? `balance-ivr-${stage}`;
   const language = env.DEFAULT_LANGUAGE ?? 'fa';
+  const secretsFrom = env.CRM_SECRETS_FROM || (isLocal ? 'env' : 'ssm');
+  if (secretsFrom !== 'env' && secretsFrom !== 'ssm') throw new ConfigurationError(`CRM_SECRETS_FROM must be env or ssm, got "${secretsFrom}"`);
+  const envSecrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
   if (language !== 'fa' && language !== 'en') throw new ConfigurationError(`DEFAULT_LANGUAGE must be fa or en, got "${language}"`);
   return {
     isLocal,
@@ -118,6 +134,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       businessName: (env.BUSINESS_NAME ?? '').trim() || 'Balance IVR',
     },
     sms: smsConfig(env),
+    crm: {
+      timeoutMs: intFrom(env, 'CRM_TIMEOUT_MS', 4000, 100),
+      breakerFailures: intFrom(env, 'CRM_BREAKER_FAILURES', 5, 1),
+      breakerOpenSeconds: intFrom(env, 'CRM_BREAKER_OPEN_SECONDS', 30, 1),
+      secretsFrom,
+      ssmPrefix: env.CRM_SSM_PREFIX || `/balance-ivr/${stage}/`,
+      secretCacheSeconds: intFrom(env, 'CRM_SECRET_CACHE_SECONDS', 300, 0),
+      envSecrets,
+    },
   };
 }
 

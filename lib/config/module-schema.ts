@@ -157,6 +157,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     destination_type: 'Choose module, dial, redirect or hangup.',
     prompt_empty: 'Give a text or upload a recording.',
     unknown_destination: 'No destination has this code.',
+    unknown_lookup_source: 'No lookup source has this name (use "ledger" or a configured CRM).',
     duplicate_code: 'This code is already used.',
     unknown_field: 'This field is not recognised.',
     invalid: 'This value is not valid.',
@@ -179,6 +180,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
     prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید.',
     unknown_destination: 'مقصدی با این کد وجود ندارد.',
+    unknown_lookup_source: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).',
     duplicate_code: 'این کد قبلاً استفاده شده است.',
     unknown_field: 'این فیلد شناخته‌شده نیست.',
     invalid: 'این مقدار معتبر نیست.',
@@ -214,15 +216,22 @@ export function parseDestination(input: unknown, language: Language = 'en'): Par
   return parseWith(destinationSchema, input, language);
 }
 
-/** Cross-record rule: a module may only point at destinations that exist. */
+/**
+ * Cross-record rules: a module may only point at destinations that exist, and (when
+ * `lookupSourceExists` is given) at a lookup source that exists; `ledger` always does.
+ */
 export function checkModuleReferences(
   module: BalanceModule,
   destinationExists: (code: string) => boolean,
   language: Language = 'en',
+  lookupSourceExists?: (name: string) => boolean,
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of ['nextDestination', 'errorDestination'] as const) {
     if (!destinationExists(module[field])) errors.push(fieldError(field, 'unknown_destination', language));
+  }
+  if (lookupSourceExists && module.lookupSource !== 'ledger' && !lookupSourceExists(module.lookupSource)) {
+    errors.push(fieldError('lookupSource', 'unknown_lookup_source', language));
   }
   return errors;
 }

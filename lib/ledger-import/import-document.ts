@@ -13,15 +13,18 @@ import {
   type FieldError,
   type Language,
 } from '../config/module-schema';
+import { parseLookupSource, type LookupSource } from '../config/lookup-source-schema';
 import { customerRecord, itemRecord, moneyAccountRecord, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from '../crm/ledger/ledger-records';
 import type { LedgerWriter } from '../crm/ledger/ledger-crm';
-import type { ModuleStore } from '../ports';
+import type { LookupSourceStore, ModuleStore } from '../ports';
 
 export interface ImportDocument {
   readonly moneyAccounts: MoneyAccountRecord[];
   readonly customers: CustomerRecord[];
   readonly items: ItemRecord[];
   readonly destinations: Destination[];
+  /** CRM connections by name; they name their password secret, never hold it. */
+  readonly lookupSources: LookupSource[];
   readonly modules: BalanceModule[];
 }
 
@@ -32,7 +35,7 @@ export interface RowError extends FieldError {
 
 export type ImportParse = { ok: true; document: ImportDocument } | { ok: false; errors: RowError[] };
 
-const SECTIONS = ['moneyAccounts', 'customers', 'items', 'destinations', 'modules'] as const;
+const SECTIONS = ['moneyAccounts', 'customers', 'items', 'destinations', 'lookupSources', 'modules'] as const;
 
 function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[], section: RowError['section'], errors: RowError[]): T[] {
   const out: T[] = [];
@@ -50,7 +53,7 @@ function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[]
  */
 export function parseImportDocument(
   input: unknown,
-  known: { customerIds?: ReadonlySet<string>; destinationCodes?: ReadonlySet<string> } = {},
+  known: { customerIds?: ReadonlySet<string>; destinationCodes?: ReadonlySet<string>; lookupSourceNames?: ReadonlySet<string> } = {},
   language: Language = 'en',
 ): ImportParse {
   const errors: RowError[] = [];
@@ -76,6 +79,12 @@ export function parseImportDocument(
     if (parsed.ok) destinations.push(parsed.value);
     else for (const e of parsed.errors) errors.push({ ...e, section: 'destinations', row: index });
   });
+  const lookupSources: LookupSource[] = [];
+  rows('lookupSources').forEach((row, index) => {
+    const parsed = parseLookupSource(row, language);
+    if (parsed.ok) lookupSources.push(parsed.value);
+    else for (const e of parsed.errors) errors.push({ ...e, section: 'lookupSources', row: index });
+  });
   const modules: BalanceModule[] = [];
   rows('modules').forEach((row, index) => {
     const parsed = parseModule(row, language);
@@ -89,15 +98,17 @@ export function parseImportDocument(
     if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row: index, field: 'customerId', code: 'unknown_customer', message: `No customer has id "${item.customerId}".` });
   });
   const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.code)]);
+  const sourceNames = new Set([...(known.lookupSourceNames ?? []), ...lookupSources.map((s) => s.name)]);
   modules.forEach((module, index) => {
-    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language)) errors.push({ ...e, section: 'modules', row: index });
+    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language, (name) => sourceNames.has(name))) errors.push({ ...e, section: 'modules', row: index });
   });
+  duplicates(lookupSources.map((s) => s.name), 'lookupSources', 'name', errors);
   duplicates(customers.map((c) => c.id), 'customers', 'id', errors);
   duplicates(modules.map((m) => m.code), 'modules', 'code', errors);
   duplicates(destinations.map((d) => d.code), 'destinations', 'code', errors);
   duplicates(items.map((i) => `${i.customerId}/${i.type}/${i.number}`), 'items', 'number', errors);
 
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, document: { moneyAccounts, customers, items, destinations, modules } };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, document: { moneyAccounts, customers, items, destinations, lookupSources, modules } };
 }
 
 function duplicates(keys: string[], section: RowError['section'], field: string, errors: RowError[]): void {
@@ -113,22 +124,27 @@ export interface ImportCounts {
   readonly customers: number;
   readonly items: number;
   readonly destinations: number;
+  readonly lookupSources: number;
   readonly modules: number;
 }
 
 /** Writes a validated document. Every write is a keyed put, so importing twice changes nothing. */
-export async function applyImport(document: ImportDocument, stores: { ledger: LedgerWriter; modules: ModuleStore }): Promise<ImportCounts> {
+export async function applyImport(document: ImportDocument, stores: { ledger: LedgerWriter; modules: ModuleStore; lookupSources?: LookupSourceStore }): Promise<ImportCounts> {
   await stores.ledger.putMoneyAccounts(document.moneyAccounts);
   await stores.ledger.putCustomers(document.customers);
   await stores.ledger.putItems(document.items);
   // Destinations before modules: a module never points at a destination not yet stored.
   for (const destination of document.destinations) await stores.modules.putDestination(destination);
+  if (document.lookupSources.length > 0 && !stores.lookupSources) throw new Error('import has lookup sources but no lookup-source store was given');
+  // Sources before modules, for the same reason.
+  for (const source of document.lookupSources) await stores.lookupSources?.putSource(source);
   for (const module of document.modules) await stores.modules.putModule(module);
   return {
     moneyAccounts: document.moneyAccounts.length,
     customers: document.customers.length,
     items: document.items.length,
     destinations: document.destinations.length,
+    lookupSources: document.lookupSources.length,
     modules: document.modules.length,
   };
 }

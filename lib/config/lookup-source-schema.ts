@@ -1,0 +1,106 @@
+/**
+ * Lookup sources: the CRMs a module can take its data from, configured by name (like
+ * AloVoIP's "search resources" page). `ledger` is built in and always exists.
+ *
+ *   { name, type: 'payamgostar', host, username, passwordSecret, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
+ *   { name, type: 'http', host, auth: 'basic' | 'none', username?, passwordSecret?, itemTypeKeys? }
+ *
+ * A source never holds a password: `passwordSecret` names a secret the SecretResolver
+ * reads (an environment variable locally, SSM Parameter Store when deployed).
+ */
+import { z } from 'zod';
+import { fieldError, INVOICE_TYPES, type FieldError, type Language } from './module-schema';
+
+export const BUILT_IN_SOURCES = ['ledger'] as const;
+
+const nameSchema = z
+  .string({ required_error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .max(64, 'too_long')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'code_format')
+  .refine((name) => !(BUILT_IN_SOURCES as readonly string[]).includes(name), { message: 'source_name_reserved' });
+
+const hostSchema = z
+  .string({ required_error: 'required' })
+  .trim()
+  .url('url')
+  .regex(/^https?:\/\/[^?#]+$/, 'source_host');
+
+const secretNameSchema = z
+  .string({ required_error: 'required' })
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'secret_name');
+
+const itemTypeKeysSchema = z.record(z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }), z.string().trim().min(1, 'required').max(100, 'too_long')).default({});
+
+export const lookupSourceSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        type: z.literal('payamgostar'),
+        name: nameSchema,
+        host: hostSchema,
+        username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
+        passwordSecret: secretNameSchema,
+        itemTypeKeys: itemTypeKeysSchema,
+        paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
+        linkExpiryDays: z.number().int('integer').min(1, 'min_1').max(365, 'invalid').default(7),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('http'),
+        name: nameSchema,
+        host: hostSchema,
+        auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
+        username: z.string().max(200, 'too_long').optional(),
+        passwordSecret: secretNameSchema.optional(),
+        itemTypeKeys: itemTypeKeysSchema,
+      })
+      .strict(),
+  ],
+  { errorMap: () => ({ message: 'source_type' }) },
+)
+  .superRefine((s, ctx) => {
+    if (s.type !== 'http' || s.auth !== 'basic') return;
+    if (!s.username) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['username'], message: 'required' });
+    if (!s.passwordSecret) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordSecret'], message: 'required' });
+  });
+export type LookupSource = z.output<typeof lookupSourceSchema>;
+export type LookupSourceInput = z.input<typeof lookupSourceSchema>;
+
+const MESSAGES: Record<Language, Record<string, string>> = {
+  en: {
+    source_name_reserved: '"ledger" is the built-in lookup source; choose another name.',
+    source_host: 'Enter the CRM address as http(s)://host[/path], without ? or #.',
+    secret_name: 'Enter the name of a secret (letters, digits, ".", "-", "_"), not the password itself.',
+    source_auth: 'Choose basic or none.',
+    source_type: 'Choose payamgostar or http (Other).',
+  },
+  fa: {
+    source_name_reserved: '«ledger» نام منبع داخلی است؛ نام دیگری انتخاب کنید.',
+    source_host: 'نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.',
+    secret_name: 'نام یک رمز ذخیره‌شده را وارد کنید (حروف لاتین، رقم، «.»، «-»، «_»)، نه خود گذرواژه را.',
+    source_auth: 'basic یا none را انتخاب کنید.',
+    source_type: 'پیام‌گستر (payamgostar) یا سایر (http) را انتخاب کنید.',
+  },
+};
+
+export type ParsedSource = { ok: true; value: LookupSource } | { ok: false; errors: FieldError[] };
+
+export function parseLookupSource(input: unknown, language: Language = 'en'): ParsedSource {
+  const result = lookupSourceSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => {
+      const field = issue.path.join('.') || '(root)';
+      if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
+      if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
+      const own = MESSAGES[language][issue.message];
+      return own ? { field, code: issue.message, message: own } : fieldError(field, issue.message, language);
+    }),
+  };
+}

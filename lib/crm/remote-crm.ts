@@ -1,0 +1,31 @@
+import type { LookupSource } from '../config/lookup-source-schema';
+import type { Crm } from '../ports';
+import { AlovoipHttpCrm } from './alovoip/alovoip-crm';
+import { PayamgostarCrm } from './payamgostar/payamgostar-crm';
+
+/** The adapter for a stored lookup source (type payamgostar or http). */
+export function buildRemoteCrm(source: LookupSource, password: string | undefined, options: { timeoutMs: number; defaultCountryCode: string }): Crm {
+  if (source.type === 'payamgostar') {
+    return new PayamgostarCrm({
+      source: source.name,
+      host: source.host,
+      username: source.username,
+      password: password ?? '',
+      timeoutMs: options.timeoutMs,
+      itemTypeKeys: source.itemTypeKeys,
+      linkExpiryDays: source.linkExpiryDays,
+      defaultCountryCode: options.defaultCountryCode,
+      ...(source.paymentTypeKey ? { paymentTypeKey: source.paymentTypeKey } : {}),
+    });
+  }
+  return new AlovoipHttpCrm({
+    source: source.name,
+    host: source.host,
+    auth: source.auth,
+    timeoutMs: options.timeoutMs,
+    itemTypeKeys: source.itemTypeKeys,
+    defaultCountryCode: options.defaultCountryCode,
+    ...(source.username !== undefined ? { username: source.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * Wraps any remote Crm so a slow or broken CRM never costs a caller more than the budget:
+ * - every port call has a deadline (CRM_TIMEOUT_MS); the HTTP request is aborted at it;
+ * - idempotent lookups are retried once on a transient failure, inside the same deadline;
+ *   creating a payment link is not retried (the CRM may already have texted the caller);
+ * - a circuit breaker per lookup source: after `failureThreshold` consecutive failures
+ *   calls fail at once (`circuit-open`) for `openMs`, then one trial call decides.
+ * Failures come back as `failed` results whose reason says how (timeout, http-503,
+ * soap-fault, bad-response, circuit-open…); the list operations throw the CrmError.
+ */
+import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../ports';
+import { withDeadline } from './crm-deadline';
+import { CircuitOpenError, CrmError, CrmTimeoutError, failureReason } from './crm-errors';
+
+export interface ResilienceOptions {
+  readonly timeoutMs: number;
+  readonly failureThreshold: number;
+  readonly openMs: number;
+  readonly clock?: () => number;
+  /** Told about every failure, for logs (reason only; never credentials). */
+  readonly onFailure?: (source: string, operation: string, reason: string, error: unknown) => void;
+}
+
+/** Breaker state for one lookup source; kept at container scope, so it outlives a rebuilt adapter. */
+export class CircuitBreaker {
+  private consecutiveFailures = 0;
+  private openUntil = 0;
+  private trialInFlight = false;
+
+  constructor(
+    private readonly failureThreshold: number,
+    private readonly openMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Whether a call may go ahead now (closed, or the one trial call of a half-open breaker). */
+  allow(): boolean {
+    if (this.consecutiveFailures < this.failureThreshold) return true;
+    if (this.clock() < this.openUntil || this.trialInFlight) return false;
+    this.trialInFlight = true;
+    return true;
+  }
+
+  succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.trialInFlight = false;
+  }
+
+  failed(): void {
+    this.consecutiveFailures += 1;
+    this.trialInFlight = false;
+    if (this.consecutiveFailures >= this.failureThreshold) this.openUntil = this.clock() + this.openMs;
+  }
+
+  get state(): 'closed' | 'open' | 'half-open' {
+    if (this.consecutiveFailures < this.failureThreshold) return 'closed';
+    return this.clock() < this.openUntil ? 'open' : 'half-open';
+  }
+}
+
+const RETRY_DELAY_MS = 50;
+/** A retry that cannot get at least this long is not worth starting. */
+const MIN_RETRY_MS = 250;
+
+export class ResilientCrm implements Crm {
+  readonly source: string;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly inner: Crm,
+    private readonly breaker: CircuitBreaker,
+    private readonly options: ResilienceOptions,
+  ) {
+    this.source = inner.source;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  identifyByPhone(phone: string): Promise<IdentityResult> {
+    return this.orFailed('identifyByPhone', true, () => this.inner.identifyByPhone(phone));
+  }
+
+  identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
+    return this.orFailed('identifyByCustomerNumber', true, () => this.inner.identifyByCustomerNumber(customerNumber));
+  }
+
+  balance(customer: Customer): Promise<BalanceResult> {
+    return this.orFailed('balance', true, () => this.inner.balance(customer));
+  }
+
+  findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
+    return this.orFailed('findItem', true, () => this.inner.findItem(customer, query));
+  }
+
+  createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    return this.orFailed('createPaymentLink', false, () => this.inner.createPaymentLink(request));
+  }
+
+  moneyAccounts(): Promise<MoneyAccount[]> {
+    return this.run('moneyAccounts', true, () => this.inner.moneyAccounts());
+  }
+
+  itemTypes(): Promise<BillableItemType[]> {
+    return this.run('itemTypes', true, () => this.inner.itemTypes());
+  }
+
+  private async orFailed<T extends { status: string }>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T | { status: 'failed'; source: string; reason: string }> {
+    try {
+      const result = await this.run(operation, idempotent, call);
+      // An adapter that reports failure as a value still counts against the breaker.
+      return result;
+    } catch (error) {
+      return { status: 'failed', source: this.source, reason: failureReason(error) };
+    }
+  }
+
+  private async run<T>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    if (!this.breaker.allow()) {
+      const error = new CircuitOpenError(this.source);
+      this.options.onFailure?.(this.source, operation, error.reason, error);
+      throw error;
+    }
+    const deadline = this.clock() + this.options.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const result = await withDeadline(controller.signal, () => this.race(call(), controller.signal));
+          if (isFailedResult(result)) this.breaker.failed();
+          else this.breaker.succeeded();
+          return result;
+        } catch (error) {
+          const failure = controller.signal.aborted ? new CrmTimeoutError(this.options.timeoutMs) : error;
+          const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - this.clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
+          this.options.onFailure?.(this.source, operation, failureReason(failure), failure);
+          if (!canRetry) {
+            this.breaker.failed();
+            throw failure;
+          }
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends at the deadline even if an adapter ignores the abort signal. */
+  private race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new CrmTimeoutError(this.options.timeoutMs));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
+
+function isFailedResult(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && (result as { status?: unknown }).status === 'failed';
+}
