@@ -31,6 +31,7 @@ export interface FakeAlovoip {
 export async function startFakeAlovoip(): Promise<FakeAlovoip> {
   const requests: HttpRequestRecord[] = [];
   const routes: FakeAlovoip['routes'] = new Map();
+  const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (c: Buffer) => chunks.push(c));
@@ -43,7 +44,7 @@ export async function startFakeAlovoip(): Promise<FakeAlovoip> {
         if (res.destroyed) return;
         res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json; charset=utf-8' }).end(answer.body);
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      if (answer.delayMs) timers.add(setTimeout(send, answer.delayMs));
       else send();
     });
   });
@@ -54,6 +55,7 @@ export async function startFakeAlovoip(): Promise<FakeAlovoip> {
     connections: 0,
     stop: () =>
       new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

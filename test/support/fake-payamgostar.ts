@@ -180,6 +180,7 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
   const fault = (code: string, message: string) =>
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode xmlns:a="http://schemas.microsoft.com/ws/2005/05/addressing/none">${code}</faultcode><faultstring xml:lang="en-US">${esc(message)}</faultstring></s:Fault></s:Body></s:Envelope>`;
 
+  const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (c: Buffer) => chunks.push(c));
@@ -203,7 +204,7 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
         if (how.raw !== undefined) return res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, how.raw));
         res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(answer(req));
       };
-      if (how.delayMs) setTimeout(send, how.delayMs);
+      if (how.delayMs) timers.add(setTimeout(send, how.delayMs));
       else send();
     });
   });
@@ -215,6 +216,7 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
     connections: 0,
     stop: () =>
       new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
