@@ -24,8 +24,7 @@ const nameSchema = z
 const hostSchema = z
   .string({ required_error: 'required' })
   .trim()
-  .url('url')
-  .regex(/^https?:\/\/[^?#]+$/, 'source_host');
+  .refine((host) => /^https?:\/\/[^\s?#/]+(\/[^\s?#]*)?$/.test(host) && URL.canParse(host), { message: 'source_host' });
 
 const secretNameSchema = z
   .string({ required_error: 'required' })
