@@ -4,6 +4,7 @@
  * step already answered (Twilio retry, duplicate, concurrent twin) gets the stored answer.
  */
 import type { BalanceModule, Language } from '../config/module-schema';
+import { failureReason } from '../crm/crm-errors';
 import type { Action } from '../flow/actions';
 import { decide, failureResponse, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
 import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
@@ -150,7 +151,7 @@ async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promi
     }
   } catch (error) {
     deps.logger.warn('CRM lookup failed', { source, lookup: need.kind, error: error as Error });
-    const failed = { status: 'failed' as const, source, reason: (error as Error).name || 'error' };
+    const failed = { status: 'failed' as const, source, reason: failureReason(error) };
     switch (need.kind) {
       case 'identify-by-phone':
         return { identity: failed satisfies IdentityResult };
