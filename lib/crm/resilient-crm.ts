@@ -105,9 +105,7 @@ export class ResilientCrm implements Crm {
 
   private async orFailed<T extends { status: string }>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T | { status: 'failed'; source: string; reason: string }> {
     try {
-      const result = await this.run(operation, idempotent, call);
-      // An adapter that reports failure as a value still counts against the breaker.
-      return result;
+      return await this.run(operation, idempotent, call);
     } catch (error) {
       return { status: 'failed', source: this.source, reason: failureReason(error) };
     }
@@ -126,6 +124,7 @@ export class ResilientCrm implements Crm {
       for (let attempt = 1; ; attempt += 1) {
         try {
           const result = await withDeadline(controller.signal, () => this.race(call(), controller.signal));
+          // An adapter that reports failure as a value still counts against the breaker.
           if (isFailedResult(result)) this.breaker.failed();
           else this.breaker.succeeded();
           return result;
