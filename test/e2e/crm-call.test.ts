@@ -61,6 +61,7 @@ beforeAll(async () => {
     { ...base, code: 'balance-other', name: 'Balance from another CRM', lookupSource: 'other' },
     { ...base, code: 'balance-slow', name: 'Slow CRM', lookupSource: 'slow' },
     { ...base, code: 'balance-broken', name: 'Broken CRM', lookupSource: 'broken' },
+    { ...base, code: 'pay-pg', name: 'Payment link from Payamgostar', lookupSource: 'pg', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-mellat' },
     { code: 'balance-fa-pg', name: 'مانده حساب از پیام‌گستر', language: 'fa', nextDestination: 'sales', errorDestination: 'goodbye', lookupSource: 'pg' },
   ];
   for (const row of moduleRows) {
@@ -75,7 +76,7 @@ afterAll(async () => {
   await Promise.all([pg, other, slow, broken].map((s) => s?.stop()));
 });
 
-const call = (code: string, from: string) => placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN });
+const call = (code: string, from: string, digits?: string[]) => placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) });
 
 /** What the caller heard, typed and where they went (not the webhook URLs or timings). */
 const experience = (t: Transcript) => ({ events: t.events.filter((e) => e.type !== 'request'), handedOn: t.handedOn });
@@ -104,6 +105,17 @@ describe('a module whose lookup source is Payamgostar', () => {
     const fromPg = await call('balance-fa-pg', '+989121111111');
     const fromLedger = await call('balance-fa', '+989121111111');
     expect(experience(fromPg)).toEqual(experience(fromLedger));
+  });
+
+  it('has Payamgostar create and text the payment link, and sends no second SMS', async () => {
+    const t = await call('pay-pg', '+15005550001', ['09125550001']);
+    expect(t.events).toContainEqual(expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile by text message.') }));
+    expect(t.sms).toEqual([]);
+    expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+    const create = pg.requests.filter((r) => r.operation === 'CreatePaymentLink');
+    expect(create).toHaveLength(1);
+    const info = Object.fromEntries(create[0]!.params[2]![1] as unknown as Array<[string, string]>);
+    expect(info).toMatchObject({ Amount: '1250000', IdentityId: JOHN, MobilePhoneNumber: '09125550001', MoneyAccountUserKey: 'acc-mellat' });
   });
 });
 
