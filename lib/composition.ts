@@ -19,6 +19,7 @@ import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { CatalogueSpeech } from './speech/catalogue-speech';
 import { EnvSecretResolver } from './secrets/env-secret-resolver';
 import { CachedSecretResolver, SsmSecretResolver } from './secrets/ssm-secret-resolver';
+import { DynamoAttemptLimiter } from './store/dynamo-attempt-limiter';
 import { DynamoCallLog } from './store/dynamo-call-log';
 import { DynamoLookupSourceStore } from './store/dynamo-lookup-source-store';
 import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
@@ -64,6 +65,7 @@ export const voiceDeps: VoiceDeps = {
   modules,
   sessions,
   crms,
+  attempts: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.passwordLockout),
   speech,
   paymentLinks: new PaymentLinkDelivery({
     store: payments,

@@ -3,8 +3,8 @@
  * Adapters live beside their technology (lib/store, lib/crm, lib/speech) and are wired
  * once in lib/composition.ts. Handlers and the flow depend only on these interfaces.
  */
-import type { BalanceModule, Destination, InvoiceType, Language } from './config/module-schema';
 import type { LookupSource } from './config/lookup-source-schema';
+import type { Destination, InvoiceType, Language, ModuleConfig, PromptKey, PromptOverride } from './config/module-schema';
 import type { Session } from './flow/session';
 
 /** A customer as the CRM identifies them. */
@@ -103,6 +103,31 @@ export interface Crm {
   createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult>;
   moneyAccounts(): Promise<MoneyAccount[]>;
   itemTypes(): Promise<BillableItemType[]>;
+  /**
+   * Checks a customer's telephone password (customer club, identification by customer number
+   * and password). Optional: a CRM without it answers every check as `unsupported`.
+   * Implementations compare in constant time and do the same work when no password is set.
+   */
+  verifyPhonePassword?(customer: Customer, password: string): Promise<PasswordCheck>;
+}
+
+export type PasswordCheck =
+  | { readonly status: 'match' }
+  | { readonly status: 'mismatch' }
+  | { readonly status: 'unsupported'; readonly source: string }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };
+
+/**
+ * Counts failed password attempts per key (a customer number, a calling number) in a window
+ * and locks a key for a while once it reaches the limit.
+ */
+export interface AttemptLimiter {
+  /** True when any of the keys is locked now. */
+  isLocked(keys: readonly string[]): Promise<boolean>;
+  /** Counts one failure against every key; true when any of them is locked afterwards. */
+  recordFailure(keys: readonly string[]): Promise<boolean>;
+  /** Forgets the failures of a key (after a successful check). */
+  clear(key: string): Promise<void>;
 }
 
 /** What became of the payment link the flow asked for (performed once per call). */
@@ -174,7 +199,7 @@ export interface SecretResolver {
 
 /** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */
 export interface CrmResolver {
-  forModule(module: BalanceModule): Crm;
+  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm;
 }
 
 export class StaleSessionError extends Error {
@@ -191,11 +216,11 @@ export interface SessionStore {
 }
 
 export interface ModuleStore {
-  getModule(code: string): Promise<BalanceModule | undefined>;
+  getModule(code: string): Promise<ModuleConfig | undefined>;
   getDestination(code: string): Promise<Destination | undefined>;
-  putModule(module: BalanceModule): Promise<void>;
+  putModule(module: ModuleConfig): Promise<void>;
   putDestination(destination: Destination): Promise<void>;
-  listModules(): Promise<BalanceModule[]>;
+  listModules(): Promise<ModuleConfig[]>;
   listDestinations(): Promise<Destination[]>;
 }
 
@@ -234,5 +259,5 @@ export type SpeechItem =
   | { readonly amount: number; readonly unit: 'rial' | 'toman' };
 
 export interface Speech {
-  render(items: readonly SpeechItem[], module: { language: Language; prompts: BalanceModule['prompts'] }): Promise<SpeechSegment[]>;
+  render(items: readonly SpeechItem[], module: { language: Language; prompts: Partial<Record<PromptKey, PromptOverride>> }): Promise<SpeechSegment[]>;
 }

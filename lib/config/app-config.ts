@@ -22,7 +22,10 @@ export interface AppConfig {
     readonly ledger: string;
     readonly callLog: string;
     readonly payments: string;
+    readonly attempts: string;
   };
+  /** Customer club: wrong telephone passwords per customer number and per calling number. */
+  readonly passwordLockout: { readonly maxFailures: number; readonly windowSeconds: number; readonly lockSeconds: number };
   readonly sessionTtlSeconds: number;
   readonly configCacheSeconds: number;
   readonly defaultLanguage: 'fa' | 'en';
@@ -120,6 +123,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ledger: env.LEDGER_TABLE ?? `${prefix}-ledger`,
       callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
       payments: env.PAYMENTS_TABLE ?? `${prefix}-payments`,
+      attempts: env.ATTEMPTS_TABLE ?? `${prefix}-attempts`,
+    },
+    passwordLockout: {
+      maxFailures: intFrom(env, 'PASSWORD_MAX_FAILURES', 5, 1),
+      windowSeconds: intFrom(env, 'PASSWORD_FAILURE_WINDOW_SECONDS', 900, 1),
+      lockSeconds: intFrom(env, 'PASSWORD_LOCK_SECONDS', 900, 1),
     },
     sessionTtlSeconds: intFrom(env, 'SESSION_TTL_SECONDS', 86_400, 60),
     configCacheSeconds: intFrom(env, 'CONFIG_CACHE_SECONDS', 15, 0),

@@ -31,8 +31,32 @@ export const PROMPT_KEYS = [
   'confirmContinue',
   'apology',
   'goodbye',
+  // Customer club prompts (catalogue keys; a club module configures them by CLUB_PROMPTS names).
+  'clubIntro',
+  'clubWelcome',
+  'clubEnterCustomerNumber',
+  'clubWrongNumber',
+  'clubEnterPassword',
+  'clubWrongPassword',
+  'clubAuthenticationError',
 ] as const;
 export type PromptKey = (typeof PROMPT_KEYS)[number];
+
+/** The prompts a customer club module can configure, and the catalogue key each one overrides. */
+export const CLUB_PROMPTS = {
+  intro: 'clubIntro',
+  welcome: 'clubWelcome',
+  enterCustomerNumber: 'clubEnterCustomerNumber',
+  wrongNumber: 'clubWrongNumber',
+  enterPassword: 'clubEnterPassword',
+  wrongPassword: 'clubWrongPassword',
+  authenticationError: 'clubAuthenticationError',
+} as const satisfies Record<string, PromptKey>;
+export type ClubPromptName = keyof typeof CLUB_PROMPTS;
+const CLUB_PROMPT_NAMES = Object.keys(CLUB_PROMPTS) as [ClubPromptName, ...ClubPromptName[]];
+
+export const IDENTIFICATION_METHODS = ['caller-number', 'customer-number', 'customer-number-and-password'] as const;
+export type IdentificationMethod = (typeof IDENTIFICATION_METHODS)[number];
 
 const codeSchema = z
   .string({ required_error: 'required' })
@@ -50,6 +74,12 @@ export const promptOverrideSchema = z
   .strict()
   .refine((p) => p.text !== undefined || p.audioKey !== undefined, { message: 'prompt_empty' });
 export type PromptOverride = z.infer<typeof promptOverrideSchema>;
+
+/** A club prompt: an override as above, or `{ play: false }` to stay silent at that point. */
+export const clubPromptSchema = z.union([z.object({ play: z.literal(false) }).strict(), promptOverrideSchema], {
+  errorMap: () => ({ message: 'prompt_empty' }),
+});
+export type ClubPrompt = z.infer<typeof clubPromptSchema>;
 
 export const currencySchema = z
   .object({
@@ -91,7 +121,33 @@ export const balanceModuleSchema = z
   });
 export type BalanceModule = z.output<typeof balanceModuleSchema>;
 export type BalanceModuleInput = z.input<typeof balanceModuleSchema>;
-export type ModuleConfig = BalanceModule;
+
+/** The customer club: identifies the caller and hands them on (typically to a balance module). */
+export const clubModuleSchema = z
+  .object({
+    kind: z.literal('club'),
+    code: codeSchema,
+    name: z.string({ required_error: 'required' }).trim().min(1, 'required').max(100, 'too_long'),
+    enabled: z.boolean().default(true),
+    language: z.enum(LANGUAGES, { errorMap: () => ({ message: 'language' }) }),
+    identification: z.enum(IDENTIFICATION_METHODS, { errorMap: () => ({ message: 'identification' }) }).default('caller-number'),
+    // Typed before the caller's digits, e.g. "CN-" when customer numbers are stored as "CN-1001".
+    customerNumberPrefix: z.string().trim().max(20, 'too_long').regex(/^[A-Za-z0-9_\-/.]*$/, 'prefix_format').optional(),
+    maxAttempts: z.number().int('integer').min(1, 'min_1').max(10, 'max_10').default(3),
+    gatherTimeoutSeconds: z.number().int('integer').min(1, 'min_1').max(60, 'max_60').default(6),
+    lookupSource: z.string().trim().min(1).max(64).default('ledger'),
+    prompts: z.record(z.enum(CLUB_PROMPT_NAMES), clubPromptSchema).default({}),
+    nextDestination: codeSchema,
+    errorDestination: codeSchema,
+  })
+  .strict();
+export type ClubModule = z.output<typeof clubModuleSchema>;
+export type ClubModuleInput = z.input<typeof clubModuleSchema>;
+
+/** Every module kind. A stored module without `kind` is a balance module (data from before kinds existed). */
+export type ModuleConfig = BalanceModule | ClubModule;
+export type ModuleKind = ModuleConfig['kind'];
+export const MODULE_KINDS = ['balance', 'club'] as const satisfies readonly ModuleKind[];
 
 /** Where a call can be handed on. */
 export const destinationSchema = z.discriminatedUnion(
@@ -155,12 +211,15 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     dial_target: 'Enter a phone number (+98…), a sip: address or a client: name.',
     url: 'Enter a full http(s) URL.',
     destination_type: 'Choose module, dial, redirect or hangup.',
-    prompt_empty: 'Give a text or upload a recording.',
+    prompt_empty: 'Give a text or upload a recording (or choose "don\'t play" where allowed).',
     unknown_destination: 'No destination has this code.',
     unknown_lookup_source: 'No lookup source has this name (use "ledger" or a configured CRM).',
     duplicate_code: 'This code is already used.',
     unknown_field: 'This field is not recognised.',
     invalid: 'This value is not valid.',
+    module_kind: 'Choose balance or customer club.',
+    identification: 'Choose caller number, customer number, or customer number and telephone password.',
+    prefix_format: 'Use letters, digits and - _ / . only.',
   },
   fa: {
     required: 'این فیلد الزامی است.',
@@ -178,12 +237,15 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     dial_target: 'شماره تلفن (+98…)، نشانی sip: یا نام client: وارد کنید.',
     url: 'یک نشانی کامل http(s) وارد کنید.',
     destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
-    prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید.',
+    prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید (یا در جای مجاز «پخش نشود» را انتخاب کنید).',
     unknown_destination: 'مقصدی با این کد وجود ندارد.',
     unknown_lookup_source: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).',
     duplicate_code: 'این کد قبلاً استفاده شده است.',
     unknown_field: 'این فیلد شناخته‌شده نیست.',
     invalid: 'این مقدار معتبر نیست.',
+    module_kind: 'اعلام مانده حساب یا باشگاه مشتریان را انتخاب کنید.',
+    identification: 'شماره تماس‌گیرنده، شماره مشتری، یا شماره مشتری و رمز تلفنی را انتخاب کنید.',
+    prefix_format: 'فقط حروف لاتین، رقم و - _ / . مجاز است.',
   },
 };
 
@@ -208,8 +270,17 @@ function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, language: 
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error, language) };
 }
 
-export function parseModule(input: unknown, language: Language = 'en'): Parsed<BalanceModule> {
+/** Validates a balance module only (`kind` absent or 'balance'). */
+export function parseBalanceModule(input: unknown, language: Language = 'en'): Parsed<BalanceModule> {
   return parseWith(balanceModuleSchema, input, language);
+}
+
+/** Validates any module kind; `kind` absent means a balance module. */
+export function parseModule(input: unknown, language: Language = 'en'): Parsed<ModuleConfig> {
+  const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (kind === 'club') return parseWith(clubModuleSchema, input, language);
+  if (kind === undefined || kind === 'balance') return parseBalanceModule(input, language);
+  return { ok: false, errors: [fieldError('kind', 'module_kind', language)] };
 }
 
 export function parseDestination(input: unknown, language: Language = 'en'): Parsed<Destination> {
@@ -221,7 +292,7 @@ export function parseDestination(input: unknown, language: Language = 'en'): Par
  * `lookupSourceExists` is given) at a lookup source that exists; `ledger` always does.
  */
 export function checkModuleReferences(
-  module: BalanceModule,
+  module: ModuleConfig,
   destinationExists: (code: string) => boolean,
   language: Language = 'en',
   lookupSourceExists?: (name: string) => boolean,

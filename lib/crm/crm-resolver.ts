@@ -1,4 +1,4 @@
-import type { BalanceModule } from '../config/module-schema';
+import type { ModuleConfig } from '../config/module-schema';
 import type { LookupSource } from '../config/lookup-source-schema';
 import type { BalanceResult, BillableItemType, Crm, CrmResolver, Customer, IdentityResult, ItemQuery, ItemResult, LookupSourceStore, MoneyAccount, PaymentLinkRequest, PaymentLinkResult, SecretResolver } from '../ports';
 import { SecretNotFoundError } from '../ports';
@@ -35,7 +35,7 @@ export class NamedCrmResolver implements CrmResolver {
     private readonly configured?: ConfiguredSources,
   ) {}
 
-  forModule(module: BalanceModule): Crm {
+  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm {
     const builtIn = this.builtIn.get(module.lookupSource);
     if (builtIn) return builtIn;
     if (!this.configured) throw new UnknownLookupSourceError(`module ${module.code} names unknown lookup source "${module.lookupSource}"`);

@@ -18,31 +18,15 @@
  *                   no debt / in credit → error destination
  * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
  */
-import type { BalanceModule, Destination, PromptKey } from '../config/module-schema';
+import type { BalanceModule } from '../config/module-schema';
 import { parseMobile } from '../phone';
 import { toAnnouncedAmount } from '../speech/amount-words';
-import type { BalanceResult, CallOutcome, Customer, IdentityResult, ItemQuery, ItemResult, PaymentLinkOutcome, PaymentLinkRequest, SpeechItem } from '../ports';
-import type { Action, Effect } from './actions';
-import type { GatherStep, Session } from './session';
+import type { BalanceResult, Customer, IdentityResult, ItemQuery, ItemResult, PaymentLinkOutcome, PaymentLinkRequest, SpeechItem } from '../ports';
+import { continueAt, enterModule, failureResponse, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';
+import type { Session } from './session';
 
-export interface FlowContext {
-  readonly module: BalanceModule;
-  readonly destinations: { readonly next?: Destination; readonly error?: Destination };
-  /** Absolute URL of a module's entry webhook. */
-  readonly moduleUrl: (code: string) => string;
-  /** Absolute URL of this module's gather action for a step at a turn. */
-  readonly stepUrl: (step: GatherStep, turn: number) => string;
-  readonly now: Date;
-  readonly sessionTtlSeconds: number;
-}
-
-export interface FlowInput {
-  readonly step: 'entry' | GatherStep;
-  readonly callSid: string;
-  readonly from: string;
-  readonly to: string;
-  readonly digits?: string;
-}
+export type FlowContext = VisitContext<BalanceModule>;
+export { failureResponse, type FlowInput };
 
 export interface Lookups {
   readonly identity?: IdentityResult;
@@ -58,16 +42,10 @@ export type Need =
   /** A side effect, not a lookup: the handler performs it at most once per call. */
   | { readonly kind: 'payment-link'; readonly request: PaymentLinkRequest; readonly caller: string };
 
-export type Decision =
-  | { readonly kind: 'need'; readonly need: Need }
-  | { readonly kind: 'respond'; readonly actions: Action[]; readonly session: Session; readonly effects: Effect[] };
-
-type Respond = Extract<Decision, { kind: 'respond' }>;
-
-const p = (prompt: PromptKey): SpeechItem => ({ prompt });
+export type Decision = { readonly kind: 'need'; readonly need: Need } | Respond;
 
 export function decide(ctx: FlowContext, previous: Session | undefined, input: FlowInput, lookups: Lookups): Decision {
-  const session = input.step === 'entry' ? enter(ctx, previous, input) : advance(ctx, previous, input);
+  const session = input.step === 'entry' ? enterModule(ctx, previous, input) : continueAt(ctx, previous, input);
   if ('kind' in session) return session;
   switch (input.step) {
     case 'entry':
@@ -78,46 +56,10 @@ export function decide(ctx: FlowContext, previous: Session | undefined, input: F
       return afterItem(ctx, session, input.digits, lookups);
     case 'confirm':
       return afterConfirm(ctx, session, input.digits);
+    default:
+      // Another module kind's step: continueAt already refused it (the session is not at it).
+      return handOn(ctx, session, 'error', [p('apology')], 'error', 'session-lost');
   }
-}
-
-/** A new module visit: keep the call's turn counter and start time, take a handed-over identity. */
-function enter(ctx: FlowContext, previous: Session | undefined, input: FlowInput): Session {
-  const now = ctx.now.toISOString();
-  const handover = previous?.handover?.to === ctx.module.code ? previous.handover : undefined;
-  return {
-    callSid: input.callSid,
-    moduleCode: ctx.module.code,
-    from: input.from,
-    to: input.to,
-    step: 'entry',
-    turn: (previous?.turn ?? 0) + 1,
-    attempts: 0,
-    startedAt: previous?.startedAt ?? now,
-    updatedAt: now,
-    trail: [...(previous?.trail ?? []), `${ctx.module.code}:entry`],
-    expiresAt: Math.floor(ctx.now.getTime() / 1000) + ctx.sessionTtlSeconds,
-    ...(handover ? { customer: handover.customer, identifiedBy: 'handover' as const } : {}),
-  };
-}
-
-/** A gather answer: only valid against a session of this module waiting for this step. */
-function advance(ctx: FlowContext, previous: Session | undefined, input: FlowInput): Session | Respond {
-  if (!previous || previous.moduleCode !== ctx.module.code || previous.step !== input.step) {
-    // No session to continue (expired, lost, or a request for a step this call is not at):
-    // apologise and hand the caller to the error destination rather than guess.
-    const lost: Session = {
-      ...enter(ctx, previous, { ...input, step: 'entry' }),
-      trail: [...(previous?.trail ?? []), `${ctx.module.code}:${input.step}`],
-    };
-    return handOn(ctx, lost, 'error', [p('apology')], 'error', 'session-lost');
-  }
-  return {
-    ...previous,
-    turn: previous.turn + 1,
-    updatedAt: ctx.now.toISOString(),
-    trail: [...previous.trail, `${ctx.module.code}:${input.step}`],
-  };
 }
 
 function afterEntry(ctx: FlowContext, session: Session, lookups: Lookups): Decision {
@@ -268,71 +210,4 @@ function retryOrGiveUp(ctx: FlowContext, session: Session, problem: 'invalidMobi
   if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', [p(problem), p('limitReached')], 'error', reason);
   const next: Session = { ...session, attempts, step: 'mobile' };
   return respond(next, [gather(ctx, next, 'mobile', [p(problem), p('enterMobile')]), { kind: 'redirect', url: ctx.stepUrl('mobile', next.turn) }]);
-}
-
-function gather(ctx: FlowContext, session: Session, step: GatherStep, items: SpeechItem[], numDigits?: number): Action {
-  return {
-    kind: 'gather',
-    action: ctx.stepUrl(step, session.turn),
-    items,
-    timeoutSeconds: ctx.module.gatherTimeoutSeconds,
-    finishOnKey: '#',
-    ...(numDigits ? { numDigits } : {}),
-  };
-}
-
-/** Ends this module's part of the call at its next or error destination. */
-function handOn(
-  ctx: FlowContext,
-  session: Session,
-  which: 'next' | 'error',
-  before: SpeechItem[],
-  outcome: CallOutcome,
-  reason?: string,
-): Respond {
-  const destination = which === 'next' ? ctx.destinations.next : ctx.destinations.error;
-  const code = which === 'next' ? ctx.module.nextDestination : ctx.module.errorDestination;
-  const done: Session = {
-    ...session,
-    step: 'done',
-    outcome,
-    destination: code,
-    ...(reason ? { reason } : {}),
-  };
-  const effects: Effect[] = [{ kind: 'metric', name: 'CallOutcome', dimensions: { module: ctx.module.code, outcome } }];
-  const say: Action[] = before.length > 0 ? [{ kind: 'say', items: before }] : [];
-  if (!destination) {
-    // The destination was deleted after the module was saved: never leave the caller in silence.
-    return { kind: 'respond', session: { ...done, outcome: 'error', reason: `destination-missing:${code}` }, effects, actions: [...say, { kind: 'say', items: [p('apology')] }, { kind: 'hangup' }] };
-  }
-  switch (destination.type) {
-    case 'module': {
-      const handover = session.customer ? { to: destination.moduleCode, fromModule: ctx.module.code, customer: session.customer } : undefined;
-      const withHandover: Session = handover ? { ...done, handover } : done;
-      return { kind: 'respond', session: withHandover, effects, actions: [...say, { kind: 'redirect', url: ctx.moduleUrl(destination.moduleCode) }] };
-    }
-    case 'dial':
-      return {
-        kind: 'respond',
-        session: done,
-        effects,
-        actions: [...say, { kind: 'dial', target: destination.target, ...(destination.timeoutSeconds ? { timeoutSeconds: destination.timeoutSeconds } : {}) }],
-      };
-    case 'redirect':
-      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'redirect', url: destination.url }] };
-    case 'hangup':
-      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'say', items: [p('goodbye')] }, { kind: 'hangup' }] };
-  }
-}
-
-function respond(session: Session, actions: Action[]): Respond {
-  return { kind: 'respond', session, actions, effects: [] };
-}
-
-/**
- * When the product itself fails (storage down, unexpected error) the caller still hears an
- * apology and reaches the module's error destination. No session is stored for this answer.
- */
-export function failureResponse(ctx: FlowContext, previous: Session | undefined, input: FlowInput, reason: string): Respond {
-  return handOn(ctx, enter(ctx, previous, input), 'error', [p('apology')], 'error', reason);
 }

@@ -1,8 +1,9 @@
 import type { CallOutcome, Customer, PaymentLinkOutcome } from '../ports';
 
 /** The gather a session is waiting for; 'done' once the call was handed on. */
-export type Step = 'entry' | 'mobile' | 'item' | 'confirm' | 'done';
-export const GATHER_STEPS = ['mobile', 'item', 'confirm'] as const;
+export type Step = 'entry' | GatherStep | 'done';
+/** Balance: mobile, item, confirm. Customer club: customer-number, password. */
+export const GATHER_STEPS = ['mobile', 'item', 'confirm', 'customer-number', 'password'] as const;
 export type GatherStep = (typeof GATHER_STEPS)[number];
 
 /** An identified caller passed from one module to the next inside the stored session. */
@@ -26,7 +27,9 @@ export interface Session {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly customer?: Customer;
-  readonly identifiedBy?: 'caller' | 'mobile' | 'handover';
+  readonly identifiedBy?: 'caller' | 'mobile' | 'handover' | 'customer-number' | 'password';
+  /** Customer club: the customer number typed (prefix included), kept between the number and password gathers. */
+  readonly customerNumber?: string;
   readonly mobile?: string;
   readonly balance?: { readonly owed: number; readonly credit: number };
   /** The item the caller chose to pay (askItemNumber), amount in rials. */

@@ -8,10 +8,10 @@ import {
   checkModuleReferences,
   parseDestination,
   parseModule,
-  type BalanceModule,
   type Destination,
   type FieldError,
   type Language,
+  type ModuleConfig,
 } from '../config/module-schema';
 import { parseLookupSource, type LookupSource } from '../config/lookup-source-schema';
 import { customerRecord, itemRecord, moneyAccountRecord, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from '../crm/ledger/ledger-records';
@@ -25,7 +25,7 @@ export interface ImportDocument {
   readonly destinations: Destination[];
   /** CRM connections by name; they name their password secret, never hold it. */
   readonly lookupSources: LookupSource[];
-  readonly modules: BalanceModule[];
+  readonly modules: ModuleConfig[];
 }
 
 export interface RowError extends FieldError {
@@ -85,7 +85,7 @@ export function parseImportDocument(
     if (parsed.ok) lookupSources.push(parsed.value);
     else for (const e of parsed.errors) errors.push({ ...e, section: 'lookupSources', row: index });
   });
-  const modules: BalanceModule[] = [];
+  const modules: ModuleConfig[] = [];
   rows('modules').forEach((row, index) => {
     const parsed = parseModule(row, language);
     if (parsed.ok) modules.push(parsed.value);

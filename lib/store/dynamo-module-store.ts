@@ -1,9 +1,14 @@
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BalanceModule, Destination } from '../config/module-schema';
+import type { Destination, ModuleConfig } from '../config/module-schema';
 import type { ModuleStore } from '../ports';
 
 const moduleKey = (code: string) => `MODULE#${code}`;
 const destinationKey = (code: string) => `DEST#${code}`;
+
+/** Records stored before module kinds existed have no `kind`: they are balance modules. */
+function withKind(record: ModuleConfig): ModuleConfig {
+  return record.kind ? record : { ...(record as object), kind: 'balance' } as ModuleConfig;
+}
 
 /** Modules and destinations in one configuration table, keyed `MODULE#code` / `DEST#code`. */
 export class DynamoModuleStore implements ModuleStore {
@@ -12,15 +17,16 @@ export class DynamoModuleStore implements ModuleStore {
     private readonly tableName: string,
   ) {}
 
-  async getModule(code: string): Promise<BalanceModule | undefined> {
-    return this.getRecord<BalanceModule>(moduleKey(code));
+  async getModule(code: string): Promise<ModuleConfig | undefined> {
+    const record = await this.getRecord<ModuleConfig>(moduleKey(code));
+    return record && withKind(record);
   }
 
   async getDestination(code: string): Promise<Destination | undefined> {
     return this.getRecord<Destination>(destinationKey(code));
   }
 
-  async putModule(module: BalanceModule): Promise<void> {
+  async putModule(module: ModuleConfig): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: moduleKey(module.code), record: module } }));
   }
 
@@ -28,8 +34,8 @@ export class DynamoModuleStore implements ModuleStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: destinationKey(destination.code), record: destination } }));
   }
 
-  async listModules(): Promise<BalanceModule[]> {
-    return this.scanPrefix<BalanceModule>('MODULE#');
+  async listModules(): Promise<ModuleConfig[]> {
+    return (await this.scanPrefix<ModuleConfig>('MODULE#')).map(withKind);
   }
 
   async listDestinations(): Promise<Destination[]> {
@@ -73,7 +79,7 @@ export class CachedModuleStore implements ModuleStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  getModule(code: string): Promise<BalanceModule | undefined> {
+  getModule(code: string): Promise<ModuleConfig | undefined> {
     return this.cached(`m:${code}`, () => this.inner.getModule(code));
   }
 
@@ -81,7 +87,7 @@ export class CachedModuleStore implements ModuleStore {
     return this.cached(`d:${code}`, () => this.inner.getDestination(code));
   }
 
-  async putModule(module: BalanceModule): Promise<void> {
+  async putModule(module: ModuleConfig): Promise<void> {
     this.cache.delete(`m:${module.code}`);
     await this.inner.putModule(module);
   }
@@ -91,7 +97,7 @@ export class CachedModuleStore implements ModuleStore {
     await this.inner.putDestination(destination);
   }
 
-  listModules(): Promise<BalanceModule[]> {
+  listModules(): Promise<ModuleConfig[]> {
     return this.inner.listModules();
   }
 

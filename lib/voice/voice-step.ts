@@ -3,21 +3,26 @@
  * CRM lookups it asks for), store the new session, render TwiML. A repeated delivery of a
  * step already answered (Twilio retry, duplicate, concurrent twin) gets the stored answer.
  */
-import type { BalanceModule, Language } from '../config/module-schema';
 import { failureReason } from '../crm/crm-errors';
+import type { BalanceModule, Language, ModuleConfig } from '../config/module-schema';
 import type { Action } from '../flow/actions';
-import { decide, failureResponse, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
+import { decide, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
+import { failureResponse, type Respond, type VisitContext } from '../flow/module-visit';
 import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
 import type { AppLogger } from '../observability/logger';
 import { maskPhone } from '../phone';
 import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
-import { StaleSessionError, type BalanceResult, type CrmResolver, type IdentityResult, type ItemResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
+import { StaleSessionError, type AttemptLimiter, type BalanceResult, type CrmResolver, type IdentityResult, type ItemResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
+import { speechSettings } from '../speech/module-prompts';
 import { renderTwiml, type RenderableAction } from '../twiml/render-twiml';
+import { runClubFlow } from './club-lookups';
 
 export interface VoiceDeps {
   readonly modules: ModuleStore;
   readonly sessions: SessionStore;
   readonly crms: CrmResolver;
+  /** Customer club password lockout; without it password identification fails closed. */
+  readonly attempts?: AttemptLimiter;
   readonly speech: Speech;
   /** Sends a call's payment link exactly once; without it links are reported as not sent. */
   readonly paymentLinks?: PaymentLinkDelivery;
@@ -73,7 +78,7 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
       logger.info('repeated delivery answered from the session', { turn: previous?.turn });
       return replay;
     }
-    const decision = await runFlow(deps, ctx, previous, input);
+    const decision = await runModuleFlow(deps, ctx, previous, input);
     const twiml = await render(deps, module, decision.actions);
     const session: Session = { ...decision.session, lastResponse: { turn: decision.session.turn, step, twiml } };
     try {
@@ -95,7 +100,14 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
   }
 }
 
-function flowContext(deps: VoiceDeps, module: BalanceModule, destinations: FlowContext['destinations']): FlowContext {
+/** Each module kind has its own pure flow; the rest of a step is the same for all. */
+function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  const { module } = ctx;
+  if (module.kind === 'club') return runClubFlow(deps, { ...ctx, module }, previous, input);
+  return runFlow(deps, { ...ctx, module }, previous, input);
+}
+
+function flowContext(deps: VoiceDeps, module: ModuleConfig, destinations: FlowContext['destinations']): VisitContext {
   const base = deps.publicBaseUrl;
   return {
     module,
@@ -165,19 +177,20 @@ async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promi
   }
 }
 
-async function render(deps: VoiceDeps, module: BalanceModule, actions: readonly Action[]): Promise<string> {
+async function render(deps: VoiceDeps, module: ModuleConfig, actions: readonly Action[]): Promise<string> {
   const renderable: RenderableAction[] = [];
+  const settings = speechSettings(module);
   for (const action of actions) {
-    if (action.kind === 'say') renderable.push({ kind: 'say', segments: await deps.speech.render(action.items, module) });
+    if (action.kind === 'say') renderable.push({ kind: 'say', segments: await deps.speech.render(action.items, settings) });
     else if (action.kind === 'gather') {
       const { items, ...rest } = action;
-      renderable.push({ ...rest, segments: await deps.speech.render(items, module) });
+      renderable.push({ ...rest, segments: await deps.speech.render(items, settings) });
     } else renderable.push(action);
   }
   return renderTwiml(renderable);
 }
 
-async function apologyAndHangup(deps: VoiceDeps, language: Language, module: BalanceModule | undefined): Promise<string> {
-  const segments = await deps.speech.render([{ prompt: 'apology' }], { language, prompts: module?.prompts ?? {} });
+async function apologyAndHangup(deps: VoiceDeps, language: Language, module: ModuleConfig | undefined): Promise<string> {
+  const segments = await deps.speech.render([{ prompt: 'apology' }], module ? speechSettings(module) : { language, prompts: {} });
   return renderTwiml([{ kind: 'say', segments }, { kind: 'hangup' }]);
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parseLookupSource, type LookupSource } from '../../lib/config/lookup-source-schema';
-import { parseModule, type BalanceModule } from '../../lib/config/module-schema';
+import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
 import { parseImportDocument } from '../../lib/ledger-import/import-document';
@@ -89,7 +89,7 @@ describe('stored lookup sources and the resolver', () => {
   });
 
   const module = (lookupSource: string): BalanceModule => {
-    const parsed = parseModule({ code: 'm1', name: 'M', language: 'en', nextDestination: 'a', errorDestination: 'b', lookupSource });
+    const parsed = parseBalanceModule({ code: 'm1', name: 'M', language: 'en', nextDestination: 'a', errorDestination: 'b', lookupSource });
     if (!parsed.ok) throw new Error('bad module');
     return parsed.value;
   };

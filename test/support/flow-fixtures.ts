@@ -1,8 +1,8 @@
-import { parseModule, type BalanceModule, type BalanceModuleInput, type Destination } from '../../lib/config/module-schema';
+import { parseBalanceModule, type BalanceModule, type BalanceModuleInput, type Destination } from '../../lib/config/module-schema';
 import type { FlowContext, FlowInput } from '../../lib/flow/balance-flow';
 
 export function moduleFixture(overrides: Partial<BalanceModuleInput> = {}): BalanceModule {
-  const parsed = parseModule({ code: 'bal', name: 'Balance', language: 'en', nextDestination: 'next', errorDestination: 'err', ...overrides });
+  const parsed = parseBalanceModule({ code: 'bal', name: 'Balance', language: 'en', nextDestination: 'next', errorDestination: 'err', ...overrides });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 }

@@ -23,9 +23,9 @@ describe('module configuration schema', () => {
 
   it('gives toman a divisor of 10 unless another divisor is configured', () => {
     const toman = parseModule({ ...base, currency: { unit: 'toman' } });
-    expect(toman.ok && toman.value.currency).toEqual({ unit: 'toman', divisor: 10 });
+    expect(toman.ok && toman.value.kind === 'balance' && toman.value.currency).toEqual({ unit: 'toman', divisor: 10 });
     const redenominated = parseModule({ ...base, currency: { unit: 'rial', divisor: 10000 } });
-    expect(redenominated.ok && redenominated.value.currency).toEqual({ unit: 'rial', divisor: 10000 });
+    expect(redenominated.ok && redenominated.value.kind === 'balance' && redenominated.value.currency).toEqual({ unit: 'rial', divisor: 10000 });
   });
 
   it('refuses send payment link without force mobile entry, on the sendPaymentLink field, in the operator language', () => {

@@ -1,10 +1,10 @@
 /** The pure flow's payment-link path: what is paid, what the caller hears, where the call goes. */
 import { decide, type FlowContext, type Lookups } from '../../lib/flow/balance-flow';
 import type { Session } from '../../lib/flow/session';
-import { parseModule, type BalanceModule } from '../../lib/config/module-schema';
+import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 
 function module(extra: Record<string, unknown>): BalanceModule {
-  const parsed = parseModule({ code: 'pay', name: 'Pay', language: 'en', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-main', nextDestination: 'next', errorDestination: 'err', ...extra });
+  const parsed = parseBalanceModule({ code: 'pay', name: 'Pay', language: 'en', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-main', nextDestination: 'next', errorDestination: 'err', ...extra });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 }

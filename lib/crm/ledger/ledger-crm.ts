@@ -2,6 +2,7 @@
  * The built-in ledger: the embedded default CRM, kept in one DynamoDB table.
  *
  *   pk CUST#<id>      sk #PROFILE                 customer
+ *   pk CUST#<id>      sk #PHONE-PASSWORD          telephone password: scrypt hash only (lib/auth/password-hash)
  *   pk CUST#<id>      sk ITEM#<type>#<number>     billable item   (one Query = profile + items = balance)
  *   pk PHONE#<e164>   sk CUST#<id>                phone index     (caller → customer in one Query)
  *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
@@ -9,12 +10,15 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashPhonePassword, verifyPhonePassword } from '../../auth/password-hash';
 import { INVOICE_TYPES } from '../../config/module-schema';
 import { canonicalPhone } from '../../phone';
-import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
+import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PasswordCheck, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
 import type { PaymentLinkIssuer } from '../../payments/payment-link-issuer';
 import type { PaymentLinkClaims } from '../../payments/payment-token';
 import { itemAmount, ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
+
+const PHONE_PASSWORD_SK = '#PHONE-PASSWORD';
 
 const ITEM_TYPE_NAMES: Record<(typeof INVOICE_TYPES)[number], string> = {
   invoice: 'Invoice',
@@ -82,6 +86,14 @@ export class LedgerCrm implements Crm {
     return INVOICE_TYPES.map((type) => ({ key: type, name: ITEM_TYPE_NAMES[type], type }));
   }
 
+  async verifyPhonePassword(customer: Customer, password: string): Promise<PasswordCheck> {
+    const rows = await this.queryAll(`CUST#${customer.id}`, PHONE_PASSWORD_SK);
+    const hash = rows.find((row) => row.sk === PHONE_PASSWORD_SK)?.hash;
+    // No password set: the same scrypt work against a decoy, and a mismatch.
+    const match = await verifyPhonePassword(password, typeof hash === 'string' ? hash : undefined);
+    return { status: match ? 'match' : 'mismatch' };
+  }
+
   /** Every billable item of one customer (one Query; the profile row is skipped). */
   async items(customerId: string): Promise<ItemRecord[]> {
     const rows = await this.queryAll(`CUST#${customerId}`, 'ITEM#');
@@ -130,7 +142,10 @@ export class LedgerWriter {
     const rows: Record<string, unknown>[] = [];
     for (const c of customers) {
       const customer: Customer = { id: c.id, ...(c.customerNumber ? { customerNumber: c.customerNumber } : {}), ...(c.name ? { name: c.name } : {}), ...(c.mobile ? { mobile: canonicalPhone(c.mobile, this.defaultCountryCode) ?? c.mobile } : {}) };
-      rows.push({ pk: `CUST#${c.id}`, sk: '#PROFILE', ...c });
+      const { phonePassword, ...profile } = c;
+      rows.push({ pk: `CUST#${c.id}`, sk: '#PROFILE', ...profile });
+      // Absent in the document = keep the password already stored.
+      if (phonePassword !== undefined) rows.push(await this.passwordRow(c.id, phonePassword));
       const phones = new Set<string>();
       for (const raw of [...c.phones, ...(c.mobile ? [c.mobile] : [])]) {
         const canonical = canonicalPhone(raw, this.defaultCountryCode);
@@ -140,6 +155,20 @@ export class LedgerWriter {
       if (c.customerNumber) rows.push({ pk: `CUSTNO#${c.customerNumber}`, sk: `CUST#${c.id}`, customer });
     }
     await this.batchPut(rows);
+  }
+
+  /** Sets (or replaces) a customer's telephone password; only its scrypt hash is stored. */
+  async setPhonePassword(customerId: string, password: string): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: await this.passwordRow(customerId, password) }));
+  }
+
+  /** Removes a customer's telephone password: password identification then always fails for them. */
+  async clearPhonePassword(customerId: string): Promise<void> {
+    await this.batchDelete([{ pk: `CUST#${customerId}`, sk: PHONE_PASSWORD_SK }]);
+  }
+
+  private async passwordRow(customerId: string, password: string): Promise<Record<string, unknown>> {
+    return { pk: `CUST#${customerId}`, sk: PHONE_PASSWORD_SK, hash: await hashPhonePassword(password), updatedAt: new Date().toISOString() };
   }
 
   async putItems(items: readonly ItemRecord[]): Promise<void> {
@@ -191,8 +220,16 @@ export class LedgerWriter {
   }
 
   private async batchPut(rows: readonly Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await this.batchWrite(rows.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  private async batchDelete(keys: readonly Record<string, unknown>[]): Promise<void> {
+    await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
       for (let tries = 0; pending && pending.length > 0; tries += 1) {
         if (tries > 8) throw new Error('ledger write: DynamoDB kept returning unprocessed items');
         const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));

@@ -1,5 +1,6 @@
 /** Record shapes of the built-in ledger; also the documented import format (infra/seed/demo.json). */
 import { z } from 'zod';
+import { normalisePhonePassword, PHONE_PASSWORD } from '../../auth/password-hash';
 import { INVOICE_TYPES, type InvoiceType } from '../../config/module-schema';
 
 const id = z.string().trim().min(1, 'required').max(100, 'too_long');
@@ -13,6 +14,12 @@ export const customerRecord = z
     name: z.string().trim().max(200).optional(),
     phones: z.array(z.string().trim().min(3).max(32)).max(20).default([]),
     mobile: z.string().trim().min(3).max(32).optional(),
+    /** Plaintext only in the import document: hashed before it is stored, never stored or returned in clear. */
+    phonePassword: z
+      .string()
+      .transform((v) => normalisePhonePassword(v))
+      .pipe(z.string().regex(PHONE_PASSWORD, 'A telephone password is 4 to 12 digits.'))
+      .optional(),
   })
   .strict();
 

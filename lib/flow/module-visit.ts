@@ -1,0 +1,140 @@
+/**
+ * What every module kind's flow shares: entering a module, continuing at a gather,
+ * gathering digits and handing the call on to a destination. Pure, like the flows that use it.
+ */
+import type { Destination, ModuleConfig, PromptKey } from '../config/module-schema';
+import type { CallOutcome, SpeechItem } from '../ports';
+import type { Action, Effect } from './actions';
+import type { GatherStep, Session } from './session';
+
+export interface VisitContext<M extends ModuleConfig = ModuleConfig> {
+  readonly module: M;
+  readonly destinations: { readonly next?: Destination; readonly error?: Destination };
+  /** Absolute URL of a module's entry webhook. */
+  readonly moduleUrl: (code: string) => string;
+  /** Absolute URL of this module's gather action for a step at a turn. */
+  readonly stepUrl: (step: GatherStep, turn: number) => string;
+  readonly now: Date;
+  readonly sessionTtlSeconds: number;
+}
+
+export interface FlowInput {
+  readonly step: 'entry' | GatherStep;
+  readonly callSid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly digits?: string;
+}
+
+export type Respond = { readonly kind: 'respond'; readonly actions: Action[]; readonly session: Session; readonly effects: Effect[] };
+
+export const p = (prompt: PromptKey): SpeechItem => ({ prompt });
+
+/**
+ * A new module visit: keep the call's turn counter and start time, take a handed-over
+ * identity only when the stored session names this very module (never from request params).
+ */
+export function enterModule(ctx: VisitContext, previous: Session | undefined, input: FlowInput): Session {
+  const now = ctx.now.toISOString();
+  const handover = previous?.handover?.to === ctx.module.code ? previous.handover : undefined;
+  return {
+    callSid: input.callSid,
+    moduleCode: ctx.module.code,
+    from: input.from,
+    to: input.to,
+    step: 'entry',
+    turn: (previous?.turn ?? 0) + 1,
+    attempts: 0,
+    startedAt: previous?.startedAt ?? now,
+    updatedAt: now,
+    trail: [...(previous?.trail ?? []), `${ctx.module.code}:entry`],
+    expiresAt: Math.floor(ctx.now.getTime() / 1000) + ctx.sessionTtlSeconds,
+    ...(handover ? { customer: handover.customer, identifiedBy: 'handover' as const } : {}),
+  };
+}
+
+/** A gather answer: only valid against a session of this module waiting for this step. */
+export function continueAt(ctx: VisitContext, previous: Session | undefined, input: FlowInput): Session | Respond {
+  if (!previous || previous.moduleCode !== ctx.module.code || previous.step !== input.step) {
+    // No session to continue (expired, lost, or a request for a step this call is not at):
+    // apologise and hand the caller to the error destination rather than guess.
+    const lost: Session = {
+      ...enterModule(ctx, previous, { ...input, step: 'entry' }),
+      trail: [...(previous?.trail ?? []), `${ctx.module.code}:${input.step}`],
+    };
+    return handOn(ctx, lost, 'error', [p('apology')], 'error', 'session-lost');
+  }
+  return {
+    ...previous,
+    turn: previous.turn + 1,
+    updatedAt: ctx.now.toISOString(),
+    trail: [...previous.trail, `${ctx.module.code}:${input.step}`],
+  };
+}
+
+export function gather(ctx: VisitContext, session: Session, step: GatherStep, items: SpeechItem[], numDigits?: number): Action {
+  return {
+    kind: 'gather',
+    action: ctx.stepUrl(step, session.turn),
+    items,
+    timeoutSeconds: ctx.module.gatherTimeoutSeconds,
+    finishOnKey: '#',
+    ...(numDigits ? { numDigits } : {}),
+  };
+}
+
+/** Ends this module's part of the call at its next or error destination. */
+export function handOn(
+  ctx: VisitContext,
+  session: Session,
+  which: 'next' | 'error',
+  before: SpeechItem[],
+  outcome: CallOutcome,
+  reason?: string,
+): Respond {
+  const destination = which === 'next' ? ctx.destinations.next : ctx.destinations.error;
+  const code = which === 'next' ? ctx.module.nextDestination : ctx.module.errorDestination;
+  const done: Session = {
+    ...session,
+    step: 'done',
+    outcome,
+    destination: code,
+    ...(reason ? { reason } : {}),
+  };
+  const effects: Effect[] = [{ kind: 'metric', name: 'CallOutcome', dimensions: { module: ctx.module.code, outcome } }];
+  const say: Action[] = before.length > 0 ? [{ kind: 'say', items: before }] : [];
+  if (!destination) {
+    // The destination was deleted after the module was saved: never leave the caller in silence.
+    return { kind: 'respond', session: { ...done, outcome: 'error', reason: `destination-missing:${code}` }, effects, actions: [...say, { kind: 'say', items: [p('apology')] }, { kind: 'hangup' }] };
+  }
+  switch (destination.type) {
+    case 'module': {
+      const handover = session.customer ? { to: destination.moduleCode, fromModule: ctx.module.code, customer: session.customer } : undefined;
+      const withHandover: Session = handover ? { ...done, handover } : done;
+      return { kind: 'respond', session: withHandover, effects, actions: [...say, { kind: 'redirect', url: ctx.moduleUrl(destination.moduleCode) }] };
+    }
+    case 'dial':
+      return {
+        kind: 'respond',
+        session: done,
+        effects,
+        actions: [...say, { kind: 'dial', target: destination.target, ...(destination.timeoutSeconds ? { timeoutSeconds: destination.timeoutSeconds } : {}) }],
+      };
+    case 'redirect':
+      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'redirect', url: destination.url }] };
+    case 'hangup':
+      return { kind: 'respond', session: done, effects, actions: [...say, { kind: 'say', items: [p('goodbye')] }, { kind: 'hangup' }] };
+  }
+}
+
+export function respond(session: Session, actions: Action[]): Respond {
+  return { kind: 'respond', session, actions, effects: [] };
+}
+
+/**
+ * When the product itself fails (storage down, unexpected error) the caller still hears an
+ * apology and reaches the module's error destination. No session is stored for this answer.
+ */
+export function failureResponse(ctx: VisitContext, previous: Session | undefined, input: FlowInput, reason: string): Respond {
+  return handOn(ctx, enterModule(ctx, previous, input), 'error', [p('apology')], 'error', reason);
+}

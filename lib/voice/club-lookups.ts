@@ -1,0 +1,70 @@
+/**
+ * Runs the customer club flow for one webhook step, performing the lookups it asks for:
+ * identity through the module's CRM, and the telephone-password check with its lockout.
+ */
+import { verifyPhonePassword } from '../auth/password-hash';
+import { decideClub, type ClubFlowContext, type ClubLookups, type ClubNeed, type PasswordOutcome } from '../flow/club-flow';
+import type { FlowInput, Respond } from '../flow/module-visit';
+import type { Session } from '../flow/session';
+import type { AppLogger } from '../observability/logger';
+import { canonicalPhone } from '../phone';
+import type { AttemptLimiter, Crm, CrmResolver, IdentityResult } from '../ports';
+
+export interface ClubLookupDeps {
+  readonly crms: CrmResolver;
+  /** Without one, password identification fails closed (apology, error destination). */
+  readonly attempts?: AttemptLimiter | undefined;
+  readonly logger: AppLogger;
+}
+
+const MAX_LOOKUPS = 4;
+
+export async function runClubFlow(deps: ClubLookupDeps, ctx: ClubFlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  let lookups: ClubLookups = {};
+  for (let i = 0; i <= MAX_LOOKUPS; i += 1) {
+    const decision = decideClub(ctx, previous, input, lookups);
+    if (decision.kind === 'respond') return decision;
+    lookups = { ...lookups, ...(await clubLookup(deps, ctx, decision.need)) };
+  }
+  throw new Error('club flow asked for more lookups than a step allows');
+}
+
+async function clubLookup(deps: ClubLookupDeps, ctx: ClubFlowContext, need: ClubNeed): Promise<ClubLookups> {
+  let source = ctx.module.lookupSource;
+  try {
+    const crm = deps.crms.forModule(ctx.module);
+    source = crm.source;
+    switch (need.kind) {
+      case 'identify-by-phone':
+        return { identity: await crm.identifyByPhone(need.phone) };
+      case 'identify-by-customer-number':
+        return { identity: await crm.identifyByCustomerNumber(need.customerNumber) };
+      case 'check-password':
+        return { password: await checkPassword(deps, crm, need) };
+    }
+  } catch (error) {
+    deps.logger.warn('club lookup failed', { source, lookup: need.kind, error: error as Error });
+    const failed = { status: 'failed' as const, source, reason: (error as Error).name || 'error' };
+    return need.kind === 'check-password' ? { password: failed } : { identity: failed satisfies IdentityResult };
+  }
+}
+
+/**
+ * Lockout first (a locked key is not even checked), then the password; a wrong one counts
+ * against both the customer number and the calling number. An unknown customer number gets
+ * the same scrypt work and the same answer as a wrong password.
+ */
+async function checkPassword(deps: ClubLookupDeps, crm: Crm, need: Extract<ClubNeed, { kind: 'check-password' }>): Promise<PasswordOutcome> {
+  if (!crm.verifyPhonePassword) return { status: 'unsupported', source: crm.source };
+  if (!deps.attempts) return { status: 'failed', source: 'attempt-limiter', reason: 'not-configured' };
+  const customerKey = `customer-number#${crm.source}#${need.customerNumber}`;
+  const keys = [customerKey, `caller#${canonicalPhone(need.caller) ?? need.caller}`];
+  if (await deps.attempts.isLocked(keys)) return { status: 'locked' };
+  const result = need.customer ? await crm.verifyPhonePassword(need.customer, need.password) : await verifyPhonePassword(need.password, undefined).then(() => ({ status: 'mismatch' as const }));
+  if (result.status === 'match') {
+    await deps.attempts.clear(customerKey);
+    return { status: 'accepted' };
+  }
+  if (result.status === 'mismatch') return { status: 'rejected', locked: await deps.attempts.recordFailure(keys) };
+  return result;
+}
