@@ -83,9 +83,11 @@ async function main(): Promise<void> {
   console.log(`Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`);
   console.log(`Status callback: POST ${base}/status\n\nModules (Voice webhook: POST):`);
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
-    console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name}${m.enabled ? '' : ' (disabled)'}`);
+    const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';
+    console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name} (${kind})${m.enabled ? '' : ' (disabled)'}`);
   }
-  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nPayment link by SMS (outbox; \`npm run outbox\` lists messages, open the link in a browser to pay in the sandbox):\n  npm run call -- pay-en --from +15005550001 --digits 09125550001\n  npm run call -- pay-fa --from 09121111111 --digits 09121111111,1002   (pays invoice 1002)\n\nCtrl-C stops everything.`);
+  console.log(`\nThe demo's numbers reach a customer club first (demo telephone passwords: 1001 → 4321, 1004 → 1357, 2001 → 2468).`);
+  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- club-fa --from 09121111111\n  npm run call -- club-en --from +15009999999 --digits 2001\n  npm run call -- club-en-password --from +15009999999 --digits 2001,2468\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nPayment link by SMS (outbox; \`npm run outbox\` lists messages, open the link in a browser to pay in the sandbox):\n  npm run call -- pay-en --from +15005550001 --digits 09125550001\n  npm run call -- pay-fa --from 09121111111 --digits 09121111111,1002   (pays invoice 1002)\n\nCtrl-C stops everything.`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
