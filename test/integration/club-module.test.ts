@@ -348,6 +348,26 @@ describe('telephone passwords in the ledger', () => {
     expect(new Set(hashes.map((h) => h.split('$')[4])).size).toBe(3);
   });
 
+  it('keeps the stored hash when the same password is imported again, and replaces it for a new one', async () => {
+    const writer = new LedgerWriter(db.doc, db.tables.ledger);
+    const ledger = new LedgerCrm(db.doc, db.tables.ledger);
+    const hashOf = async () => {
+      const { Items = [] } = await db.doc.send(new ScanCommand({ TableName: db.tables.ledger }));
+      return Items.find((row) => row.pk === 'CUST#c-9' && row.sk === '#PHONE-PASSWORD')?.hash as string | undefined;
+    };
+    const customer = { id: 'c-9', customerNumber: '5009', phones: [] };
+    await writer.putCustomers([{ ...customer, phonePassword: '1111' }]);
+    const first = await hashOf();
+    await writer.putCustomers([{ ...customer, phonePassword: '1111' }]);
+    expect(await hashOf()).toBe(first);
+    await writer.putCustomers([{ ...customer, phonePassword: '2222' }]);
+    expect(await hashOf()).not.toBe(first);
+    expect(await ledger.verifyPhonePassword({ id: 'c-9' }, '1111')).toEqual({ status: 'mismatch' });
+    expect(await ledger.verifyPhonePassword({ id: 'c-9' }, '2222')).toEqual({ status: 'match' });
+    await writer.putCustomers([customer]);
+    expect(await ledger.verifyPhonePassword({ id: 'c-9' }, '2222')).toEqual({ status: 'match' });
+  });
+
   it('can be set and cleared through the ledger writer', async () => {
     const writer = new LedgerWriter(db.doc, db.tables.ledger);
     const ledger = new LedgerCrm(db.doc, db.tables.ledger);

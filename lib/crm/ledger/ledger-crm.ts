@@ -144,8 +144,9 @@ export class LedgerWriter {
       const customer: Customer = { id: c.id, ...(c.customerNumber ? { customerNumber: c.customerNumber } : {}), ...(c.name ? { name: c.name } : {}), ...(c.mobile ? { mobile: canonicalPhone(c.mobile, this.defaultCountryCode) ?? c.mobile } : {}) };
       const { phonePassword, ...profile } = c;
       rows.push({ pk: `CUST#${c.id}`, sk: '#PROFILE', ...profile });
-      // Absent in the document = keep the password already stored.
-      if (phonePassword !== undefined) rows.push(await this.passwordRow(c.id, phonePassword));
+      // Absent in the document = keep the password already stored; the same password again
+      // keeps its stored hash too, so importing a document twice changes nothing.
+      if (phonePassword !== undefined && !(await this.hasPhonePassword(c.id, phonePassword))) rows.push(await this.passwordRow(c.id, phonePassword));
       const phones = new Set<string>();
       for (const raw of [...c.phones, ...(c.mobile ? [c.mobile] : [])]) {
         const canonical = canonicalPhone(raw, this.defaultCountryCode);
@@ -165,6 +166,14 @@ export class LedgerWriter {
   /** Removes a customer's telephone password: password identification then always fails for them. */
   async clearPhonePassword(customerId: string): Promise<void> {
     await this.batchDelete([{ pk: `CUST#${customerId}`, sk: PHONE_PASSWORD_SK }]);
+  }
+
+  private async hasPhonePassword(customerId: string, password: string): Promise<boolean> {
+    const { Items } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': PHONE_PASSWORD_SK } }),
+    );
+    const hash = Items?.[0]?.hash;
+    return typeof hash === 'string' && (await verifyPhonePassword(password, hash));
   }
 
   private async passwordRow(customerId: string, password: string): Promise<Record<string, unknown>> {
