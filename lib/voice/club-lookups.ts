@@ -3,6 +3,7 @@
  * identity through the module's CRM, and the telephone-password check with its lockout.
  */
 import { verifyPhonePassword } from '../auth/password-hash';
+import { failureReason } from '../crm/crm-errors';
 import { decideClub, type ClubFlowContext, type ClubLookups, type ClubNeed, type PasswordOutcome } from '../flow/club-flow';
 import type { FlowInput, Respond } from '../flow/module-visit';
 import type { Session } from '../flow/session';
@@ -44,7 +45,7 @@ async function clubLookup(deps: ClubLookupDeps, ctx: ClubFlowContext, need: Club
     }
   } catch (error) {
     deps.logger.warn('club lookup failed', { source, lookup: need.kind, error: error as Error });
-    const failed = { status: 'failed' as const, source, reason: (error as Error).name || 'error' };
+    const failed = { status: 'failed' as const, source, reason: failureReason(error) };
     return need.kind === 'check-password' ? { password: failed } : { identity: failed satisfies IdentityResult };
   }
 }
