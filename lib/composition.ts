@@ -2,12 +2,15 @@
  * Wiring: every adapter is built here once per container, from configuration read once.
  * Handlers import what they need; tests build their own wiring with other adapters.
  */
+import type { AdminDeps } from './admin/admin-deps';
 import { loadConfig } from './config/app-config';
+import type { BalanceModule } from './config/module-schema';
 import { createDocumentClient } from './clients/dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { NamedCrmResolver } from './crm/crm-resolver';
 import { buildRemoteCrm } from './crm/remote-crm';
 import { LedgerCrm, LedgerWriter } from './crm/ledger/ledger-crm';
+import { LedgerDirectory } from './crm/ledger/ledger-directory';
 import { createLogger } from './observability/logger';
 import { PaymentLinkDelivery } from './payments/payment-link-delivery';
 import { PaymentLinkIssuer } from './payments/payment-link-issuer';
@@ -60,6 +63,7 @@ const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
   },
   definitionTtlMs: config.configCacheSeconds * 1000,
 });
+const callLog = new DynamoCallLog(dynamo, config.tables.callLog);
 
 export const voiceDeps: VoiceDeps = {
   modules,
@@ -81,7 +85,25 @@ export const voiceDeps: VoiceDeps = {
   defaultLanguage: config.defaultLanguage,
 };
 
-export const statusDeps: StatusDeps = { sessions, callLog: new DynamoCallLog(dynamo, config.tables.callLog), logger };
+export const statusDeps: StatusDeps = { sessions, callLog, logger };
+
+/** The admin API edits configuration directly (no cache) and reads the ledger and call log. */
+export const adminDeps: AdminDeps = {
+  modules: new DynamoModuleStore(dynamo, config.tables.config),
+  // Stored sources are checked first so an unknown name is "not found", not "CRM down".
+  crmFor: async (source) => (source === ledger.source || (await lookupSources.getSource(source)) ? crms.forModule({ lookupSource: source } as BalanceModule) : undefined),
+  lookupSourceNames: async () => [ledger.source, ...(await lookupSources.listSources()).map((s) => s.name).filter((name) => name !== ledger.source)],
+  lookupSourceStore: lookupSources,
+  ledger: {
+    directory: new LedgerDirectory(dynamo, config.tables.ledger),
+    writer: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  },
+  callLog,
+  speech,
+  publicBaseUrl: config.publicBaseUrl,
+  audioBaseUrl: config.audioBaseUrl,
+  logger,
+};
 
 export const paymentPageDeps: PaymentPageDeps = {
   store: payments,

@@ -261,3 +261,40 @@ export type SpeechItem =
 export interface Speech {
   render(items: readonly SpeechItem[], module: { language: Language; prompts: Partial<Record<PromptKey, PromptOverride>> }): Promise<SpeechSegment[]>;
 }
+
+/** What the admin API needs beyond ModuleStore: create only when new, update only when present, delete. */
+export interface ModuleEditor extends ModuleStore {
+  /** false when the code is taken. */
+  createModule(module: BalanceModule): Promise<boolean>;
+  /** false when no module has this code. */
+  updateModule(module: BalanceModule): Promise<boolean>;
+  deleteModule(code: string): Promise<void>;
+  createDestination(destination: Destination): Promise<boolean>;
+  updateDestination(destination: Destination): Promise<boolean>;
+  deleteDestination(code: string): Promise<void>;
+}
+
+export interface CallLogQuery {
+  readonly moduleCode?: string;
+  readonly outcome?: CallOutcome;
+  /** Inclusive ISO day bounds (YYYY-MM-DD), UTC. */
+  readonly fromDay: string;
+  readonly toDay: string;
+  readonly limit: number;
+  /** Opaque cursor from the previous page. */
+  readonly cursor?: string;
+}
+
+export interface CallLogPage {
+  readonly entries: CallLogEntry[];
+  readonly nextCursor?: string;
+}
+
+/** Per day (YYYY-MM-DD), how many calls ended with each outcome. */
+export type OutcomesPerDay = Record<string, Partial<Record<CallOutcome, number>>>;
+
+/** Reading the call log for operators, newest first. */
+export interface CallLogSearch {
+  search(query: CallLogQuery): Promise<CallLogPage>;
+  outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay>;
+}

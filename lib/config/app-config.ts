@@ -14,6 +14,11 @@ export interface AppConfig {
   readonly publicBaseUrl: string;
   readonly audioBaseUrl: string;
   readonly twilioAuthToken: string;
+  /**
+   * Bearer key for the admin API. Only the admin function is given one when deployed, so
+   * the others see undefined; the admin handler refuses to start without it.
+   */
+  readonly adminApiKey: string | undefined;
   readonly dynamoDbEndpoint: string | undefined;
   readonly region: string;
   readonly tables: {
@@ -75,6 +80,7 @@ export interface SmsConfig {
 export const LOCAL_DEFAULTS = {
   port: 3000,
   twilioAuthToken: 'local-dev-auth-token',
+  adminApiKey: 'local-admin-key',
   stage: 'local',
   paymentLinkSecret: 'local-dev-payment-link-secret',
 } as const;
@@ -96,6 +102,14 @@ function required(env: Env, name: string, isLocal: boolean, localDefault: string
   throw new ConfigurationError(`${name} environment variable is not set`);
 }
 
+function adminKey(env: Env, isLocal: boolean): string | undefined {
+  const value = env.ADMIN_API_KEY;
+  if (!value) return isLocal ? LOCAL_DEFAULTS.adminApiKey : undefined;
+  // A deployed panel is on the internet: a short key is guessable.
+  if (!isLocal && value.length < 16) throw new ConfigurationError('ADMIN_API_KEY must be at least 16 characters');
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   // serverless-offline sets IS_OFFLINE; plain Node (tests, scripts) has no Lambda function name.
   const isLocal = env.IS_OFFLINE === 'true' || !env.AWS_LAMBDA_FUNCTION_NAME;
@@ -115,6 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl,
     audioBaseUrl: (env.AUDIO_BASE_URL || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
     twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken),
+    adminApiKey: adminKey(env, isLocal),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? 'us-east-1',
     tables: {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   checkModuleReferences,
+  fieldError,
   parseDestination,
   parseModule,
   type Destination,
@@ -37,14 +38,22 @@ export type ImportParse = { ok: true; document: ImportDocument } | { ok: false; 
 
 const SECTIONS = ['moneyAccounts', 'customers', 'items', 'destinations', 'lookupSources', 'modules'] as const;
 
-function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[], section: RowError['section'], errors: RowError[]): T[] {
+function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[], section: RowError['section'], errors: RowError[], language: Language): T[] {
   const out: T[] = [];
   rows.forEach((row, index) => {
     const parsed = schema.safeParse(row);
     if (parsed.success) out.push(parsed.data);
-    else for (const issue of parsed.error.issues) errors.push({ section, row: index, field: issue.path.join('.') || '(row)', code: 'invalid', message: issue.message });
+    else for (const issue of parsed.error.issues) errors.push({ ...rowFieldError(issue, language), section, row: index });
   });
   return out;
+}
+
+/** The schema's own message codes ('required', 'too_long') in the operator's language; anything else is 'invalid'. */
+function rowFieldError(issue: z.ZodIssue, language: Language): FieldError {
+  const field = issue.path.join('.') || '(row)';
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
+  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
+  return fieldError(field, issue.message, language);
 }
 
 /**
@@ -58,21 +67,21 @@ export function parseImportDocument(
 ): ImportParse {
   const errors: RowError[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid', message: 'The document must be a JSON object.' }] };
+    return { ok: false, errors: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid', message: language === 'fa' ? 'سند باید یک شیء JSON باشد.' : 'The document must be a JSON object.' }] };
   }
   const doc = input as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (!(SECTIONS as readonly string[]).includes(key)) errors.push({ section: '(document)', row: -1, field: key, code: 'unknown_field', message: `Unknown section "${key}".` });
+    if (!(SECTIONS as readonly string[]).includes(key)) errors.push({ section: '(document)', row: -1, field: key, code: 'unknown_field', message: language === 'fa' ? `بخش «${key}» شناخته‌شده نیست.` : `Unknown section "${key}".` });
   }
   const rows = (key: (typeof SECTIONS)[number]): unknown[] => {
     const value = doc[key] ?? [];
     if (Array.isArray(value)) return value;
-    errors.push({ section: key, row: -1, field: key, code: 'invalid', message: 'Must be an array.' });
+    errors.push({ section: key, row: -1, field: key, code: 'invalid', message: language === 'fa' ? 'باید یک آرایه باشد.' : 'Must be an array.' });
     return [];
   };
-  const moneyAccounts = zodRows(moneyAccountRecord, rows('moneyAccounts'), 'moneyAccounts', errors);
-  const customers = zodRows(customerRecord, rows('customers'), 'customers', errors);
-  const items = zodRows(itemRecord, rows('items'), 'items', errors);
+  const moneyAccounts = zodRows(moneyAccountRecord, rows('moneyAccounts'), 'moneyAccounts', errors, language);
+  const customers = zodRows(customerRecord, rows('customers'), 'customers', errors, language);
+  const items = zodRows(itemRecord, rows('items'), 'items', errors, language);
   const destinations: Destination[] = [];
   rows('destinations').forEach((row, index) => {
     const parsed = parseDestination(row, language);
@@ -95,26 +104,26 @@ export function parseImportDocument(
   // Cross-record rules.
   const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.id)]);
   items.forEach((item, index) => {
-    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row: index, field: 'customerId', code: 'unknown_customer', message: `No customer has id "${item.customerId}".` });
+    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row: index, field: 'customerId', code: 'unknown_customer', message: language === 'fa' ? `مشتری‌ای با شناسه «${item.customerId}» وجود ندارد.` : `No customer has id "${item.customerId}".` });
   });
   const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.code)]);
   const sourceNames = new Set([...(known.lookupSourceNames ?? []), ...lookupSources.map((s) => s.name)]);
   modules.forEach((module, index) => {
     for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language, (name) => sourceNames.has(name))) errors.push({ ...e, section: 'modules', row: index });
   });
-  duplicates(lookupSources.map((s) => s.name), 'lookupSources', 'name', errors);
-  duplicates(customers.map((c) => c.id), 'customers', 'id', errors);
-  duplicates(modules.map((m) => m.code), 'modules', 'code', errors);
-  duplicates(destinations.map((d) => d.code), 'destinations', 'code', errors);
-  duplicates(items.map((i) => `${i.customerId}/${i.type}/${i.number}`), 'items', 'number', errors);
+  duplicates(lookupSources.map((s) => s.name), 'lookupSources', 'name', errors, language);
+  duplicates(customers.map((c) => c.id), 'customers', 'id', errors, language);
+  duplicates(modules.map((m) => m.code), 'modules', 'code', errors, language);
+  duplicates(destinations.map((d) => d.code), 'destinations', 'code', errors, language);
+  duplicates(items.map((i) => `${i.customerId}/${i.type}/${i.number}`), 'items', 'number', errors, language);
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, document: { moneyAccounts, customers, items, destinations, lookupSources, modules } };
 }
 
-function duplicates(keys: string[], section: RowError['section'], field: string, errors: RowError[]): void {
+function duplicates(keys: string[], section: RowError['section'], field: string, errors: RowError[], language: Language): void {
   const seen = new Set<string>();
   keys.forEach((key, row) => {
-    if (seen.has(key)) errors.push({ section, row, field, code: 'duplicate_code', message: `"${key}" appears more than once.` });
+    if (seen.has(key)) errors.push({ section, row, field, code: 'duplicate_code', message: language === 'fa' ? `«${key}» بیش از یک بار آمده است.` : `"${key}" appears more than once.` });
     seen.add(key);
   });
 }

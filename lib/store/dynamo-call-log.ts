@@ -1,8 +1,19 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CallLog, CallLogEntry } from '../ports';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CallLog, CallLogEntry, CallLogPage, CallLogQuery, CallLogSearch, CallOutcome, OutcomesPerDay } from '../ports';
+
+import { decodeCursor, encodeCursor } from './paging-cursor';
+
+/** Where the next page starts: a day of the byDay index (or none for byModule) and DynamoDB's key. */
+interface Cursor extends Record<string, unknown> {
+  readonly d?: string;
+  readonly k?: Record<string, unknown>;
+}
+
+const MAX_QUERIES_PER_PAGE = 400;
+const MAX_ROWS_PER_STATS = 50_000;
 
 /** One record per call, written by the status callback when the call ends. */
-export class DynamoCallLog implements CallLog {
+export class DynamoCallLog implements CallLog, CallLogSearch {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -15,8 +26,105 @@ export class DynamoCallLog implements CallLog {
 
   async get(callSid: string): Promise<CallLogEntry | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { callSid } }));
-    if (!Item) return undefined;
-    const { day: _day, ...entry } = Item;
-    return entry as CallLogEntry;
+    return Item ? withoutDay(Item) : undefined;
   }
+
+  /**
+   * Newest first. With a module: the byModule index over the startedAt range; without one:
+   * the byDay index, one day after the other from `toDay` back to `fromDay`.
+   */
+  async search(query: CallLogQuery): Promise<CallLogPage> {
+    const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
+    const entries: CallLogEntry[] = [];
+    let day = query.moduleCode ? undefined : (cursor.d ?? query.toDay);
+    let startKey = cursor.k;
+    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
+      if (day !== undefined && day < query.fromDay) return { entries };
+      const key = this.keyCondition(query, day);
+      const page = await this.client.send(
+        new QueryCommand({
+          ...key,
+          ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
+          ScanIndexForward: false,
+          Limit: query.limit - entries.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      entries.push(...(page.Items ?? []).map(withoutDay));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) {
+        if (day === undefined) return { entries };
+        day = previousDay(day);
+      }
+      if (entries.length >= query.limit) {
+        const more = startKey !== undefined || (day !== undefined && day >= query.fromDay);
+        return more ? { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) } : { entries };
+      }
+    }
+    return { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) };
+  }
+
+  async outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay> {
+    const counts: OutcomesPerDay = {};
+    const days = query.moduleCode ? [undefined] : daysBetween(query.fromDay, query.toDay);
+    let rows = 0;
+    for (const day of days) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const key = this.keyCondition(query, day);
+        const page = await this.client.send(
+          new QueryCommand({
+            ...key,
+            ProjectionExpression: '#day, outcome',
+            ExpressionAttributeNames: { '#day': 'day' },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const perDay = (counts[String(item.day)] ??= {});
+          const outcome = item.outcome as CallOutcome;
+          perDay[outcome] = (perDay[outcome] ?? 0) + 1;
+        }
+        rows += page.Items?.length ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && rows < MAX_ROWS_PER_STATS);
+    }
+    return counts;
+  }
+
+  private keyCondition(query: Pick<CallLogQuery, 'moduleCode' | 'fromDay' | 'toDay'>, day: string | undefined): QueryCommandInput {
+    if (query.moduleCode) {
+      return {
+        TableName: this.tableName,
+        IndexName: 'byModule',
+        KeyConditionExpression: 'moduleCode = :m AND startedAt BETWEEN :from AND :to',
+        // '~' sorts after every character of an ISO timestamp: the whole of the last day.
+        ExpressionAttributeValues: { ':m': query.moduleCode, ':from': query.fromDay, ':to': `${query.toDay}~` },
+      };
+    }
+    return {
+      TableName: this.tableName,
+      IndexName: 'byDay',
+      KeyConditionExpression: '#day = :d',
+      ExpressionAttributeValues: { ':d': day },
+      ExpressionAttributeNames: { '#day': 'day' },
+    };
+  }
+}
+
+function withoutDay(item: Record<string, unknown>): CallLogEntry {
+  const { day: _day, ...entry } = item;
+  return entry as unknown as CallLogEntry;
+}
+
+export function previousDay(day: string): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
+}
+
+export function daysBetween(fromDay: string, toDay: string): string[] {
+  const days: string[] = [];
+  for (let day = toDay; day >= fromDay; day = previousDay(day)) days.push(day);
+  return days;
 }

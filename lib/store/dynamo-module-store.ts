@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Destination, ModuleConfig } from '../config/module-schema';
-import type { ModuleStore } from '../ports';
+import type { ModuleEditor, ModuleStore } from '../ports';
 
 const moduleKey = (code: string) => `MODULE#${code}`;
 const destinationKey = (code: string) => `DEST#${code}`;
@@ -11,7 +12,7 @@ function withKind(record: ModuleConfig): ModuleConfig {
 }
 
 /** Modules and destinations in one configuration table, keyed `MODULE#code` / `DEST#code`. */
-export class DynamoModuleStore implements ModuleStore {
+export class DynamoModuleStore implements ModuleEditor {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -40,6 +41,41 @@ export class DynamoModuleStore implements ModuleStore {
 
   async listDestinations(): Promise<Destination[]> {
     return this.scanPrefix<Destination>('DEST#');
+  }
+
+  createModule(module: ModuleConfig): Promise<boolean> {
+    return this.conditionalPut(moduleKey(module.code), module, 'attribute_not_exists(pk)');
+  }
+
+  updateModule(module: ModuleConfig): Promise<boolean> {
+    return this.conditionalPut(moduleKey(module.code), module, 'attribute_exists(pk)');
+  }
+
+  async deleteModule(code: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: moduleKey(code) } }));
+  }
+
+  createDestination(destination: Destination): Promise<boolean> {
+    return this.conditionalPut(destinationKey(destination.code), destination, 'attribute_not_exists(pk)');
+  }
+
+  updateDestination(destination: Destination): Promise<boolean> {
+    return this.conditionalPut(destinationKey(destination.code), destination, 'attribute_exists(pk)');
+  }
+
+  async deleteDestination(code: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: destinationKey(code) } }));
+  }
+
+  /** A put guarded by a condition, so two operators saving at once cannot both create one code. */
+  private async conditionalPut(pk: string, record: unknown, condition: string): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, record }, ConditionExpression: condition }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private async getRecord<T>(pk: string): Promise<T | undefined> {

@@ -1,0 +1,41 @@
+/** The admin API: every route, built once from its dependencies. Transport lives in lib/http/admin-request.ts. */
+import { CURRENCY_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
+import { INVOICE_TYPES, LANGUAGES, PROMPT_KEYS } from '../config/module-schema';
+import { PROMPT_CATALOGUE } from '../speech/prompt-catalogue';
+import type { AdminDeps } from './admin-deps';
+import { AdminRouter, type AdminRequest, type AdminResponse } from './admin-router';
+import { openApiDocument } from './openapi';
+import { ok } from './request-body';
+import { addCallLogRoutes, CALL_OUTCOMES } from './routes/call-log-routes';
+import { addConfigurationRoutes } from './routes/configuration-routes';
+import { addLedgerRoutes } from './routes/ledger-routes';
+import { addPromptRoutes } from './routes/prompt-routes';
+
+export interface AdminApi {
+  handle(request: AdminRequest): Promise<AdminResponse>;
+}
+
+export function createAdminApi(deps: AdminDeps): AdminApi {
+  const router = new AdminRouter();
+  router.add('GET', '/meta', { summary: 'What the panel needs to draw its forms: choices, limits, default prompt texts, features', tag: 'meta' }, async () =>
+    ok({
+      languages: LANGUAGES,
+      invoiceTypes: INVOICE_TYPES,
+      currencyUnits: CURRENCY_UNITS_FOR_PANEL,
+      outcomes: CALL_OUTCOMES,
+      limits: PANEL_LIMITS,
+      prompts: PROMPT_KEYS.map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      lookupSources: await deps.lookupSourceNames(),
+      publicBaseUrl: deps.publicBaseUrl,
+      audioBaseUrl: deps.audioBaseUrl,
+      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined },
+    }),
+  );
+  addConfigurationRoutes(router, deps);
+  addPromptRoutes(router, deps);
+  addLedgerRoutes(router, deps);
+  addCallLogRoutes(router, deps);
+  const openApi = openApiDocument(router, deps.publicBaseUrl);
+  router.add('GET', '/openapi.json', { summary: 'This document', tag: 'meta' }, async () => ok(openApi));
+  return { handle: (request) => router.handle(request) };
+}

@@ -1,0 +1,49 @@
+/** What the admin API works with: ports, the ledger's read and write sides, and optional seams. */
+import type { PromptKey } from '../config/module-schema';
+import type { LedgerWriter } from '../crm/ledger/ledger-crm';
+import type { LedgerDirectory } from '../crm/ledger/ledger-directory';
+import type { AppLogger } from '../observability/logger';
+import type { CallLogSearch, Crm, LookupSourceStore, ModuleEditor, Speech } from '../ports';
+
+/**
+ * Stores and removes uploaded prompt recordings (the speech/uploads service provides it).
+ * `upload` returns the key a module's prompt override keeps as `audioKey`.
+ */
+export interface PromptRecordings {
+  upload(moduleCode: string, promptKey: PromptKey, bytes: Uint8Array, contentType: string): Promise<{ audioKey: string }>;
+  remove(audioKey: string): Promise<void>;
+}
+
+export interface OutboxMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly body: string;
+  readonly createdAt: string;
+  readonly status?: string;
+  readonly callSid?: string;
+  readonly moduleCode?: string;
+}
+
+/** Reads the SMS outbox (the payment-link service provides it). */
+export interface OutboxReader {
+  list(options: { limit: number; cursor?: string }): Promise<{ messages: OutboxMessage[]; nextCursor?: string }>;
+}
+
+export interface AdminDeps {
+  readonly modules: ModuleEditor;
+  /** The CRM behind a lookup source name (`ledger`, ...); undefined when none has it. */
+  readonly crmFor: (source: string) => Promise<Crm | undefined>;
+  /** Every lookup source a module may name: built-in and stored. */
+  readonly lookupSourceNames: () => Promise<string[]>;
+  /** Where an import document's lookup sources are stored. */
+  readonly lookupSourceStore?: LookupSourceStore;
+  readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerWriter };
+  readonly callLog: CallLogSearch;
+  readonly speech: Speech;
+  readonly publicBaseUrl: string;
+  readonly audioBaseUrl: string;
+  readonly logger: AppLogger;
+  readonly recordings?: PromptRecordings;
+  readonly outbox?: OutboxReader;
+  readonly clock?: () => Date;
+}

@@ -1,0 +1,149 @@
+/**
+ * Modules and destinations: the operator's Add / Edit / Disable / Delete, validated by the
+ * same schema as the flow (lib/config/module-schema.ts), plus the pickers' CRM lookups.
+ */
+import { checkModuleReferences, parseDestination, parseModule, type BalanceModule, type Destination, type FieldError, type Language } from '../../config/module-schema';
+import { adminFieldError } from '../admin-messages';
+import { ConflictError, InvalidFieldsError, NotFoundError, UnavailableError } from '../admin-errors';
+import type { Crm } from '../../ports';
+import type { AdminDeps } from '../admin-deps';
+import type { AdminRequest, AdminRouter } from '../admin-router';
+import { created, ok, readJson } from '../request-body';
+
+export function webhookUrl(deps: Pick<AdminDeps, 'publicBaseUrl'>, code: string): string {
+  return `${deps.publicBaseUrl}/voice/${encodeURIComponent(code)}`;
+}
+
+function moduleView(deps: AdminDeps, module: BalanceModule) {
+  return { module, webhookUrl: webhookUrl(deps, module.code) };
+}
+
+/** Destinations of type `module` that hand calls to `code`. */
+function destinationsInto(destinations: readonly Destination[], code: string): string[] {
+  return destinations.filter((d) => d.type === 'module' && d.moduleCode === code).map((d) => d.code);
+}
+
+function modulesUsing(modules: readonly BalanceModule[], code: string): string[] {
+  return modules.filter((m) => m.nextDestination === code || m.errorDestination === code).map((m) => m.code);
+}
+
+/** The path names the record; a body may repeat the code but never change it. */
+function withPathCode(body: unknown, code: string, language: Language): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const record = body as Record<string, unknown>;
+  if (record.code !== undefined && record.code !== code) throw new InvalidFieldsError([adminFieldError('code', 'code_immutable', language)]);
+  return { ...record, code };
+}
+
+async function validModule(deps: AdminDeps, body: unknown, language: Language): Promise<BalanceModule> {
+  const parsed = parseModule(body, language);
+  if (!parsed.ok) throw new InvalidFieldsError(parsed.errors);
+  const [destinations, sources] = await Promise.all([deps.modules.listDestinations(), deps.lookupSourceNames()]);
+  const codes = new Set(destinations.map((d) => d.code));
+  const errors: FieldError[] = checkModuleReferences(parsed.value, (code) => codes.has(code), language, (name) => sources.includes(name));
+  if (errors.length > 0) throw new InvalidFieldsError(errors);
+  return parsed.value;
+}
+
+async function validDestination(deps: AdminDeps, body: unknown, language: Language): Promise<Destination> {
+  const parsed = parseDestination(body, language);
+  if (!parsed.ok) throw new InvalidFieldsError(parsed.errors);
+  const destination = parsed.value;
+  if (destination.type === 'module' && !(await deps.modules.getModule(destination.moduleCode))) {
+    throw new InvalidFieldsError([adminFieldError('moduleCode', 'unknown_module', language)]);
+  }
+  return destination;
+}
+
+async function existingModule(deps: AdminDeps, code: string): Promise<BalanceModule> {
+  const module = await deps.modules.getModule(code);
+  if (!module) throw new NotFoundError('module_not_found');
+  return module;
+}
+
+async function setEnabled(deps: AdminDeps, code: string, enabled: boolean) {
+  const module = { ...(await existingModule(deps, code)), enabled };
+  if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+  return ok(moduleView(deps, module));
+}
+
+export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): void {
+  const lang = (request: AdminRequest) => request.language;
+
+  router
+    .add('GET', '/modules', { summary: 'List modules with their webhook URLs and destinations', tag: 'modules' }, async () => {
+      const [modules, destinations] = await Promise.all([deps.modules.listModules(), deps.modules.listDestinations()]);
+      const byCode = new Map(destinations.map((d) => [d.code, d]));
+      return ok({
+        modules: modules
+          .sort((a, b) => a.code.localeCompare(b.code))
+          .map((m) => ({ ...moduleView(deps, m), nextDestination: byCode.get(m.nextDestination) ?? null, errorDestination: byCode.get(m.errorDestination) ?? null })),
+      });
+    })
+    .add('POST', '/modules', { summary: 'Create a module (code must be new)', tag: 'modules', body: { schema: 'Module' }, errors: [409, 422] }, async (request) => {
+      const module = await validModule(deps, readJson(request), lang(request));
+      if (!(await deps.modules.createModule(module))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      return created(moduleView(deps, module));
+    })
+    .add('GET', '/modules/:code', { summary: 'One module', tag: 'modules', errors: [404] }, async (_request, { code = '' }) => ok(moduleView(deps, await existingModule(deps, code))))
+    .add('PUT', '/modules/:code', { summary: 'Replace a module (all fields; the code stays)', tag: 'modules', body: { schema: 'Module' }, errors: [404, 422] }, async (request, { code = '' }) => {
+      const module = await validModule(deps, withPathCode(readJson(request), code, lang(request)), lang(request));
+      if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+      return ok(moduleView(deps, module));
+    })
+    .add('POST', '/modules/:code/disable', { summary: 'Disable a module: calls to it go nowhere near the flow', tag: 'modules', errors: [404] }, async (_r, { code = '' }) => setEnabled(deps, code, false))
+    .add('POST', '/modules/:code/enable', { summary: 'Enable a module', tag: 'modules', errors: [404] }, async (_r, { code = '' }) => setEnabled(deps, code, true))
+    .add('DELETE', '/modules/:code', { summary: 'Delete a module (refused while a destination hands calls to it)', tag: 'modules', errors: [404, 409] }, async (request, { code = '' }) => {
+      await existingModule(deps, code);
+      const usedBy = destinationsInto(await deps.modules.listDestinations(), code);
+      if (usedBy.length > 0) throw new ConflictError('module_in_use', [], { usedBy });
+      await deps.modules.deleteModule(code);
+      return ok({ deleted: code });
+    })
+
+    .add('GET', '/destinations', { summary: 'List destinations with the modules that use each', tag: 'destinations' }, async () => {
+      const [modules, destinations] = await Promise.all([deps.modules.listModules(), deps.modules.listDestinations()]);
+      return ok({ destinations: destinations.sort((a, b) => a.code.localeCompare(b.code)).map((destination) => ({ destination, usedBy: modulesUsing(modules, destination.code) })) });
+    })
+    .add('POST', '/destinations', { summary: 'Create a destination (code must be new)', tag: 'destinations', body: { schema: 'Destination' }, errors: [409, 422] }, async (request) => {
+      const destination = await validDestination(deps, readJson(request), lang(request));
+      if (!(await deps.modules.createDestination(destination))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      return created({ destination, usedBy: [] });
+    })
+    .add('GET', '/destinations/:code', { summary: 'One destination', tag: 'destinations', errors: [404] }, async (_r, { code = '' }) => {
+      const destination = await deps.modules.getDestination(code);
+      if (!destination) throw new NotFoundError('destination_not_found');
+      return ok({ destination, usedBy: modulesUsing(await deps.modules.listModules(), code) });
+    })
+    .add('PUT', '/destinations/:code', { summary: 'Replace a destination (the code stays)', tag: 'destinations', body: { schema: 'Destination' }, errors: [404, 422] }, async (request, { code = '' }) => {
+      const destination = await validDestination(deps, withPathCode(readJson(request), code, lang(request)), lang(request));
+      if (!(await deps.modules.updateDestination(destination))) throw new NotFoundError('destination_not_found');
+      return ok({ destination, usedBy: modulesUsing(await deps.modules.listModules(), code) });
+    })
+    .add('DELETE', '/destinations/:code', { summary: 'Delete a destination (refused while a module points at it)', tag: 'destinations', errors: [404, 409] }, async (_r, { code = '' }) => {
+      if (!(await deps.modules.getDestination(code))) throw new NotFoundError('destination_not_found');
+      const usedBy = modulesUsing(await deps.modules.listModules(), code);
+      if (usedBy.length > 0) throw new ConflictError('destination_in_use', [], { usedBy });
+      await deps.modules.deleteDestination(code);
+      return ok({ deleted: code });
+    })
+
+    .add('GET', '/lookup-sources', { summary: 'Names of the configured lookup sources (CRMs)', tag: 'crm' }, async () => ok({ sources: await deps.lookupSourceNames() }))
+    .add('GET', '/lookup-sources/:source/money-accounts', { summary: "Money accounts of a lookup source's CRM (financial account picker)", tag: 'crm', errors: [404, 503] }, async (_r, { source = '' }) =>
+      ok({ moneyAccounts: await fromCrm(deps, source, (crm) => crm.moneyAccounts()) }),
+    )
+    .add('GET', '/lookup-sources/:source/item-types', { summary: "Billable item types of a lookup source's CRM (invoice type picker)", tag: 'crm', errors: [404, 503] }, async (_r, { source = '' }) =>
+      ok({ itemTypes: await fromCrm(deps, source, (crm) => crm.itemTypes()) }),
+    );
+}
+
+async function fromCrm<T>(deps: AdminDeps, source: string, read: (crm: Crm) => Promise<T>): Promise<T> {
+  const crm = await deps.crmFor(source);
+  if (!crm) throw new NotFoundError('lookup_source_not_found');
+  try {
+    return await read(crm);
+  } catch (error) {
+    deps.logger.warn('CRM lookup for the admin panel failed', { source, error: error as Error });
+    throw new UnavailableError('crm_failed', { cause: error });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The built-in ledger for operators: customers with balances, and imports (the JSON import
+ * document, or CSV of customers or items). An import is validated whole before anything is
+ * written, so a file with one bad row changes nothing and the report lists every bad row.
+ */
+import type { Language } from '../../config/module-schema';
+import { rowsFromCsv, type CsvKind } from '../../ledger-import/csv-import';
+import { applyImport, parseImportDocument, type RowError } from '../../ledger-import/import-document';
+import { adminFieldError } from '../admin-messages';
+import { AdminError, NotFoundError, UnsupportedMediaTypeError } from '../admin-errors';
+import type { AdminDeps } from '../admin-deps';
+import type { AdminRequest, AdminRouter } from '../admin-router';
+import { contentType, ok, queryInt, readJson, readText } from '../request-body';
+
+/** One line of an import report: which section and row (and CSV line), which field, why. */
+export interface ImportProblem extends RowError {
+  readonly line?: number;
+}
+
+class ImportRejected extends AdminError {
+  override readonly name = 'ImportRejected';
+  constructor(problems: readonly ImportProblem[]) {
+    super(422, 'invalid_import', [], { problems });
+  }
+}
+
+async function importDocument(deps: AdminDeps, input: unknown, request: AdminRequest, lines?: number[]) {
+  const language: Language = request.language;
+  const doc = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const items = Array.isArray(doc.items) ? (doc.items as { customerId?: unknown }[]) : [];
+  const referenced = items.map((i) => (typeof i?.customerId === 'string' ? i.customerId : '')).filter(Boolean);
+  const [customerIds, destinations, sources] = await Promise.all([deps.ledger.directory.existingCustomerIds(referenced), deps.modules.listDestinations(), deps.lookupSourceNames()]);
+  const parsed = parseImportDocument(input, { customerIds, destinationCodes: new Set(destinations.map((d) => d.code)), lookupSourceNames: new Set(sources) }, language);
+  if (!parsed.ok) {
+    throw new ImportRejected(parsed.errors.map((e) => (lines && e.row >= 0 ? { ...e, line: lines[e.row] ?? -1 } : e)));
+  }
+  const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true';
+  const counts = dryRun
+    ? {
+        moneyAccounts: parsed.document.moneyAccounts.length,
+        customers: parsed.document.customers.length,
+        items: parsed.document.items.length,
+        destinations: parsed.document.destinations.length,
+        modules: parsed.document.modules.length,
+      }
+    : await applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) });
+  return ok({ imported: !dryRun, counts });
+}
+
+async function importCsv(deps: AdminDeps, kind: CsvKind, request: AdminRequest) {
+  const type = contentType(request);
+  if (type !== 'text/csv' && type !== 'text/plain' && type !== '') throw new UnsupportedMediaTypeError();
+  const rows = rowsFromCsv(kind, readText(request));
+  if (!rows.ok) {
+    throw new ImportRejected(rows.problems.map((p) => ({ ...adminFieldError(p.field, p.code, request.language), section: kind, row: -1, line: p.line })));
+  }
+  return importDocument(deps, { [kind]: rows.rows }, request, rows.lines);
+}
+
+export function addLedgerRoutes(router: AdminRouter, deps: AdminDeps): void {
+  router
+    .add(
+      'GET',
+      '/ledger/customers',
+      {
+        summary: 'Customers of the built-in ledger with what each owes',
+        tag: 'ledger',
+        query: [
+          { name: 'q', description: 'Part of an id, customer number, name or mobile' },
+          { name: 'limit', description: '1–100, default 25', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+          { name: 'cursor', description: 'nextCursor of the previous page' },
+        ],
+        errors: [400],
+      },
+      async (request) => {
+        const q = request.query.q;
+        const cursor = request.query.cursor;
+        return ok(await deps.ledger.directory.listCustomers({ limit: queryInt(request, 'limit', 25, 1, 100), ...(cursor ? { cursor } : {}), ...(q ? { search: q } : {}) }));
+      },
+    )
+    .add('GET', '/ledger/customers/:id', { summary: 'One customer with every billable item and the balance', tag: 'ledger', errors: [404] }, async (_request, { id = '' }) => {
+      const customer = await deps.ledger.directory.getCustomer(id);
+      if (!customer) throw new NotFoundError('customer_not_found');
+      return ok({ customer });
+    })
+    .add('GET', '/ledger/money-accounts', { summary: 'Money accounts of the built-in ledger', tag: 'ledger' }, async () => ok({ moneyAccounts: await deps.ledger.directory.moneyAccounts() }))
+    .add(
+      'POST',
+      '/ledger/import',
+      {
+        summary: 'Import a JSON import document (the infra/seed/demo.json shape); all or nothing',
+        tag: 'ledger',
+        body: { schema: 'ImportDocument' },
+        query: [{ name: 'dryRun', description: '1 = validate only, write nothing' }],
+        errors: [422],
+      },
+      async (request) => importDocument(deps, readJson(request), request),
+    )
+    .add(
+      'POST',
+      '/ledger/import/customers.csv',
+      {
+        summary: 'Import customers from CSV (columns id, customerNumber, name, phones separated by ";", mobile); all or nothing',
+        tag: 'ledger',
+        body: { mediaType: 'text/csv' },
+        query: [{ name: 'dryRun', description: '1 = validate only, write nothing' }],
+        errors: [422],
+      },
+      async (request) => importCsv(deps, 'customers', request),
+    )
+    .add(
+      'POST',
+      '/ledger/import/items.csv',
+      {
+        summary: 'Import billable items from CSV (columns customerId, type, number, moneyAccount, status; any other column, e.g. FinalValue, is a field); all or nothing',
+        tag: 'ledger',
+        body: { mediaType: 'text/csv' },
+        query: [{ name: 'dryRun', description: '1 = validate only, write nothing' }],
+        errors: [422],
+      },
+      async (request) => importCsv(deps, 'items', request),
+    );
+}

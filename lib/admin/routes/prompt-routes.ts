@@ -1,0 +1,83 @@
+/**
+ * Prompts: the default texts (form placeholders), a preview of what a caller would hear,
+ * and uploaded recordings (stored by the speech/uploads service behind PromptRecordings).
+ */
+import { z } from 'zod';
+import { LANGUAGES, PROMPT_KEYS, promptOverrideSchema, type PromptKey } from '../../config/module-schema';
+import { adminFieldError } from '../admin-messages';
+import { InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError, UnsupportedMediaTypeError } from '../admin-errors';
+import type { AdminDeps } from '../admin-deps';
+import type { AdminRouter } from '../admin-router';
+import { contentType, ok, readJson } from '../request-body';
+
+export const MAX_RECORDING_BYTES = 4 * 1024 * 1024;
+export const AUDIO_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'audio/mpeg', 'audio/mp3'] as const;
+
+export const previewRequestSchema = z
+  .object({
+    language: z.enum(LANGUAGES),
+    prompt: z.enum(PROMPT_KEYS),
+    override: promptOverrideSchema.optional(),
+  })
+  .strict();
+
+function promptKey(raw: string): PromptKey {
+  if (!(PROMPT_KEYS as readonly string[]).includes(raw)) throw new NotFoundError('unknown_prompt');
+  return raw as PromptKey;
+}
+
+export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
+  router
+    .add(
+      'POST',
+      '/prompts/preview',
+      { summary: 'What a caller would hear for a prompt: <Say> text with its voice, or audio URLs to play', tag: 'prompts', body: { schema: 'PromptPreviewRequest' }, errors: [422] },
+      async (request) => {
+        const parsed = previewRequestSchema.safeParse(readJson(request));
+        if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
+        const { language, prompt, override } = parsed.data;
+        const segments = await deps.speech.render([{ prompt }], { language, prompts: override ? { [prompt]: override } : {} });
+        return ok({ segments });
+      },
+    )
+    .add(
+      'PUT',
+      '/modules/:code/prompts/:key/recording',
+      { summary: 'Upload or replace the recording of one prompt (raw WAV or MP3 body)', tag: 'prompts', body: { mediaType: 'audio/wav' }, errors: [404, 413, 415, 503] },
+      async (request, { code = '', key = '' }) => {
+        const prompt = promptKey(key);
+        const module = await deps.modules.getModule(code);
+        if (!module) throw new NotFoundError('module_not_found');
+        const type = contentType(request);
+        if (!(AUDIO_TYPES as readonly string[]).includes(type)) throw new UnsupportedMediaTypeError('unsupported_audio');
+        if (request.body.length > MAX_RECORDING_BYTES) throw new PayloadTooLargeError();
+        if (request.body.length === 0) throw new InvalidFieldsError([adminFieldError(`prompts.${prompt}`, 'required', request.language)]);
+        if (!deps.recordings) throw new UnavailableError('recordings_unavailable');
+        const previous = module.prompts[prompt]?.audioKey;
+        const { audioKey } = await deps.recordings.upload(code, prompt, new Uint8Array(request.body), type);
+        const updated = { ...module, prompts: { ...module.prompts, [prompt]: { ...module.prompts[prompt], audioKey } } };
+        if (!(await deps.modules.updateModule(updated))) throw new NotFoundError('module_not_found');
+        if (previous && previous !== audioKey) await deps.recordings.remove(previous).catch((error: unknown) => deps.logger.warn('could not remove a replaced recording', { error: error as Error }));
+        return ok({ audioKey, url: `${deps.audioBaseUrl}/uploads/${encodeURIComponent(audioKey)}` });
+      },
+    )
+    .add(
+      'DELETE',
+      '/modules/:code/prompts/:key/recording',
+      { summary: "Remove a prompt's recording (its text, if any, is spoken again)", tag: 'prompts', errors: [404] },
+      async (_request, { code = '', key = '' }) => {
+        const prompt = promptKey(key);
+        const module = await deps.modules.getModule(code);
+        if (!module) throw new NotFoundError('module_not_found');
+        const current = module.prompts[prompt];
+        if (!current?.audioKey) return ok({ removed: false });
+        const { audioKey, ...rest } = current;
+        const prompts = { ...module.prompts };
+        if (rest.text !== undefined) prompts[prompt] = rest;
+        else delete prompts[prompt];
+        if (!(await deps.modules.updateModule({ ...module, prompts }))) throw new NotFoundError('module_not_found');
+        if (deps.recordings) await deps.recordings.remove(audioKey).catch((error: unknown) => deps.logger.warn('could not remove a recording', { error: error as Error }));
+        return ok({ removed: true });
+      },
+    );
+}

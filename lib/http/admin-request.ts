@@ -1,0 +1,107 @@
+/**
+ * The middleware stack of the admin API (separate from the Twilio webhooks: no signature
+ * check here). Checks the admin key in constant time, builds the AdminRequest, and maps
+ * named errors to JSON responses in one place. No CORS headers: the panel is served from
+ * the same origin, and other origins must not read anything.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AdminError, MethodNotAllowedError, PayloadTooLargeError, UnauthorizedError } from '../admin/admin-errors';
+import { adminMessage } from '../admin/admin-messages';
+import type { AdminRequest, AdminResponse } from '../admin/admin-router';
+import { operatorLanguage } from '../admin/operator-language';
+import type { Language } from '../config/module-schema';
+import type { AppLogger } from '../observability/logger';
+import { InvalidCursorError } from '../store/paging-cursor';
+
+export type AdminEvent = APIGatewayProxyEventV2 & { admin: AdminRequest };
+export type AdminResult = APIGatewayProxyStructuredResultV2;
+
+export const ADMIN_API_PREFIX = '/admin/api';
+
+export interface AdminHttpOptions {
+  readonly adminApiKey: string;
+  readonly defaultLanguage: Language;
+  readonly logger: AppLogger;
+  readonly maxBodyBytes?: number;
+}
+
+const SECURITY_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
+export function adminJson(response: AdminResponse, extraHeaders: Record<string, string> = {}): AdminResult {
+  return {
+    statusCode: response.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...extraHeaders },
+    body: JSON.stringify(response.body),
+  };
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function adminKeyMatches(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined || expected === '') return false;
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+function lowerCaseHeaders(event: APIGatewayProxyEventV2): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(event.headers ?? {})) out[key.toLowerCase()] = value;
+  return out;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? '');
+  return match?.[1]?.trim();
+}
+
+function errorResponse(error: AdminError, language: Language): AdminResult {
+  const headers: Record<string, string> = {};
+  if (error instanceof UnauthorizedError) headers['WWW-Authenticate'] = 'Bearer realm="balance-ivr admin"';
+  if (error instanceof MethodNotAllowedError) headers.Allow = error.allowed.join(', ');
+  return adminJson(
+    { status: error.status, body: { error: error.code, message: adminMessage(error.code, language), ...(error.errors.length > 0 ? { errors: error.errors } : {}), ...error.details } },
+    headers,
+  );
+}
+
+export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminEvent, AdminResult> {
+  const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024;
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const headers = lowerCaseHeaders(event);
+      const query = event.queryStringParameters ?? {};
+      const language = operatorLanguage(query.lang, headers['accept-language'], options.defaultLanguage);
+      if (!adminKeyMatches(bearer(headers.authorization), options.adminApiKey)) {
+        options.logger.warn('rejected an admin request without a valid key', { path: event.rawPath.slice(0, 100) });
+        return errorResponse(new UnauthorizedError(), language);
+      }
+      const raw = event.body ?? '';
+      const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+      if (body.length > maxBodyBytes) return errorResponse(new PayloadTooLargeError(), language);
+      const path = event.rawPath.startsWith(ADMIN_API_PREFIX) ? event.rawPath.slice(ADMIN_API_PREFIX.length) : event.rawPath;
+      event.admin = { method: event.requestContext.http.method.toUpperCase(), path, query, headers, body, language };
+      return undefined;
+    },
+    onError: async (request) => {
+      const language = request.event.admin?.language ?? options.defaultLanguage;
+      const error = request.error;
+      if (error instanceof AdminError) {
+        request.response = errorResponse(error, language);
+        return;
+      }
+      if (error instanceof InvalidCursorError) {
+        request.response = errorResponse(new AdminError(400, 'invalid_cursor'), language);
+        return;
+      }
+      options.logger.error('admin request failed', { error: error as Error, path: request.event.rawPath.slice(0, 100) });
+      request.response = errorResponse(new AdminError(500, 'internal'), language);
+    },
+  };
+}
