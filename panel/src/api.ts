@@ -1,0 +1,178 @@
+/** Calls to the admin API with the key from this tab's sessionStorage; errors keep their field messages. */
+import type { Lang } from './i18n';
+
+const KEY_STORAGE = 'balance-ivr-admin-key';
+const API = '/admin/api';
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: FieldError[],
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  /** The message for one field (dotted path), if the API named it. */
+  forField(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
+  }
+}
+
+export function storedKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function storeKey(key: string | null): void {
+  if (key === null) sessionStorage.removeItem(KEY_STORAGE);
+  else sessionStorage.setItem(KEY_STORAGE, key);
+}
+
+let currentLang: Lang = 'en';
+let onUnauthorized: () => void = () => undefined;
+
+export function configureApi(options: { lang: Lang; onUnauthorized: () => void }): void {
+  currentLang = options.lang;
+  onUnauthorized = options.onUnauthorized;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** Raw body (CSV text, audio bytes) with its content type. */
+  raw?: { data: BodyInit; type: string };
+  query?: Record<string, string | number | undefined>;
+  key?: string;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const params = new URLSearchParams({ lang: currentLang });
+  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== '') params.set(name, String(value));
+  const headers: Record<string, string> = { Authorization: `Bearer ${options.key ?? storedKey() ?? ''}`, Accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (options.raw) {
+    headers['Content-Type'] = options.raw.type;
+    body = options.raw.data;
+  } else if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${API}${path}?${params}`, { method: options.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    if (response.status === 401 && !options.key) onUnauthorized();
+    throw new ApiError(response.status, String(json.error ?? response.status), String(json.message ?? response.statusText), (json.errors as FieldError[] | undefined) ?? [], json);
+  }
+  return json as T;
+}
+
+/* Shapes the API answers with (see /admin/api/openapi.json). */
+
+export type InvoiceType = 'invoice' | 'proforma' | 'receipt' | 'payment' | 'salesReturn' | 'onlinePayment';
+export type PromptKey = string;
+
+export interface PromptOverride {
+  text?: string;
+  audioKey?: string;
+}
+
+export interface Module {
+  kind?: 'balance';
+  code: string;
+  name: string;
+  enabled: boolean;
+  language: Lang;
+  currency: { unit: 'rial' | 'toman'; divisor?: number };
+  anonymousMode: boolean;
+  forceMobileEntry: boolean;
+  sendPaymentLink: boolean;
+  askItemNumber: boolean;
+  invoiceType: InvoiceType;
+  invoiceValueField: string;
+  invoiceSearchField: string;
+  financialAccount?: string;
+  lookupSource: string;
+  prompts: Record<PromptKey, PromptOverride>;
+  nextDestination: string;
+  errorDestination: string;
+  maxAttempts: number;
+  gatherTimeoutSeconds: number;
+  confirmBeforeNext: boolean;
+}
+
+export type Destination =
+  | { type: 'module'; code: string; name?: string; moduleCode: string }
+  | { type: 'dial'; code: string; name?: string; target: string; timeoutSeconds?: number }
+  | { type: 'redirect'; code: string; name?: string; url: string }
+  | { type: 'hangup'; code: string; name?: string };
+
+export interface ModuleRow {
+  module: Module;
+  webhookUrl: string;
+  nextDestination: Destination | null;
+  errorDestination: Destination | null;
+}
+
+export interface Meta {
+  languages: Lang[];
+  invoiceTypes: InvoiceType[];
+  currencyUnits: ('rial' | 'toman')[];
+  outcomes: string[];
+  limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
+  prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
+  lookupSources: string[];
+  publicBaseUrl: string;
+  audioBaseUrl: string;
+  features: { recordings: boolean; outbox: boolean };
+}
+
+export interface CallEntry {
+  callSid: string;
+  moduleCode: string;
+  from: string;
+  to: string;
+  outcome: string;
+  reason?: string;
+  lastStep: string;
+  callStatus: string;
+  durationSeconds?: number;
+  startedAt: string;
+  endedAt: string;
+  customerId?: string;
+  owed?: number;
+  destination?: string;
+}
+
+export interface Customer {
+  id: string;
+  customerNumber?: string;
+  name?: string;
+  phones: string[];
+  mobile?: string;
+  owed: number;
+  credit: number;
+  itemCount: number;
+}
+
+export interface Item {
+  customerId: string;
+  type: InvoiceType;
+  number: string;
+  fields: Record<string, string | number>;
+  moneyAccount?: string;
+  status: 'open' | 'paid';
+}
+
+export interface ImportProblem extends FieldError {
+  section: string;
+  row: number;
+  line?: number;
+}

@@ -1,0 +1,208 @@
+/** The call log: filters, a chart of outcomes per day (inline SVG), and the calls, newest first. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, type CallEntry, type ModuleRow } from '../api';
+import { useApp } from '../app-context';
+import { formatDateTime, formatDay } from '../i18n';
+import { ErrorBanner, Field } from './field';
+
+const OUTCOME_COLOURS: Record<string, string> = {
+  next: '#2e7d32',
+  'no-debt': '#1565c0',
+  error: '#c62828',
+  abandoned: '#ef6c00',
+  failed: '#6d6d6d',
+};
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function OutcomesChart(props: { days: Record<string, Record<string, number>>; from: string; to: string }) {
+  const { t, code, digits, lang, meta } = useApp();
+  const days: string[] = [];
+  for (let d = new Date(`${props.from}T00:00:00Z`); isoDay(d) <= props.to; d.setUTCDate(d.getUTCDate() + 1)) days.push(isoDay(d));
+  const totals = days.map((day) => Object.values(props.days[day] ?? {}).reduce((a, b) => a + b, 0));
+  const max = Math.max(1, ...totals);
+  const width = 640;
+  const height = 180;
+  const pad = { top: 10, bottom: 28, side: 28 };
+  const slot = (width - pad.side * 2) / Math.max(1, days.length);
+  const bar = Math.max(4, slot * 0.7);
+  const scale = (height - pad.top - pad.bottom) / max;
+  // In Persian the days run right to left, as the page does.
+  const x = (i: number) => (lang === 'fa' ? width - pad.side - (i + 1) * slot : pad.side + i * slot) + (slot - bar) / 2;
+  const labelEvery = Math.ceil(days.length / 7);
+  return (
+    <figure class="card chart" data-testid="outcomes-chart">
+      <figcaption>{t('chartTitle')}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('chartTitle')} preserveAspectRatio="none">
+        <line x1={pad.side} x2={width - pad.side} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#999" />
+        <text x={lang === 'fa' ? width - 4 : 4} y={pad.top + 8} font-size="11" text-anchor={lang === 'fa' ? 'end' : 'start'} fill="#555">
+          {digits(max)}
+        </text>
+        {days.map((day, i) => {
+          let y = height - pad.bottom;
+          const counts = props.days[day] ?? {};
+          return (
+            <g key={day} data-day={day}>
+              {meta.outcomes.map((outcome) => {
+                const n = counts[outcome] ?? 0;
+                if (n === 0) return null;
+                const h = n * scale;
+                y -= h;
+                return (
+                  <rect key={outcome} x={x(i)} y={y} width={bar} height={h} fill={OUTCOME_COLOURS[outcome] ?? '#888'} data-outcome={outcome} data-count={n}>
+                    <title>{`${formatDay(lang, day)} — ${code(`outcome.${outcome}`)}: ${digits(n)}`}</title>
+                  </rect>
+                );
+              })}
+              {i % labelEvery === 0 && (
+                <text x={x(i) + bar / 2} y={height - 10} font-size="11" text-anchor="middle" fill="#555">
+                  {formatDay(lang, day)}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <ul class="legend">
+        {meta.outcomes.map((outcome) => (
+          <li key={outcome}>
+            <span class="swatch" style={{ background: OUTCOME_COLOURS[outcome] ?? '#888' }} />
+            {code(`outcome.${outcome}`)}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
+export function CallsPage() {
+  const { t, code, digits, num, lang, meta } = useApp();
+  const today = isoDay(new Date());
+  const twoWeeksAgo = isoDay(new Date(Date.now() - 13 * 86_400_000));
+  const [modules, setModules] = useState<ModuleRow[]>([]);
+  const [filters, setFilters] = useState({ module: '', outcome: '', from: twoWeeksAgo, to: today });
+  const [applied, setApplied] = useState(filters);
+  const [calls, setCalls] = useState<CallEntry[] | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [chart, setChart] = useState<{ days: Record<string, Record<string, number>>; fromDay: string; toDay: string } | null>(null);
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    void api<{ modules: ModuleRow[] }>('/modules').then((r) => setModules(r.modules));
+  }, []);
+
+  const loadPage = async (after?: string) => {
+    const page = await api<{ entries: CallEntry[]; nextCursor?: string }>('/calls', {
+      query: { module: applied.module, outcome: applied.outcome, from: applied.from, to: applied.to, limit: 50, cursor: after },
+    });
+    setCalls((previous) => (after && previous ? [...previous, ...page.entries] : page.entries));
+    setCursor(page.nextCursor);
+  };
+
+  useEffect(() => {
+    setError(undefined);
+    setCalls(null);
+    Promise.all([
+      loadPage(),
+      api<{ days: Record<string, Record<string, number>>; fromDay: string; toDay: string }>('/calls/outcomes-per-day', {
+        query: { module: applied.module, from: applied.from, to: applied.to },
+      })
+        .then(setChart)
+        .catch(() => setChart(null)),
+    ]).catch((e: unknown) => setError((e as Error).message));
+  }, [applied]);
+
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{t('callsTitle')}</h1>
+      </header>
+      <form
+        class="card filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...filters });
+        }}
+      >
+        <Field id="f-module" label={t('fModule')}>
+          <select id="f-module" value={filters.module} onChange={(e) => setFilters({ ...filters, module: e.currentTarget.value })}>
+            <option value="">{t('allModules')}</option>
+            {modules.map((m) => (
+              <option key={m.module.code} value={m.module.code}>
+                {m.module.code}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="f-outcome" label={t('fOutcome')}>
+          <select id="f-outcome" value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.currentTarget.value })}>
+            <option value="">{t('allOutcomes')}</option>
+            {meta.outcomes.map((o) => (
+              <option key={o} value={o}>
+                {code(`outcome.${o}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="f-from" label={t('fFrom')}>
+          <input id="f-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
+        </Field>
+        <Field id="f-to" label={t('fTo')}>
+          <input id="f-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" data-testid="apply-filters">
+            {t('apply')}
+          </button>
+        </div>
+      </form>
+      <ErrorBanner message={error} />
+      {chart && <OutcomesChart days={chart.days} from={chart.fromDay} to={chart.toDay} />}
+      {calls === null ? (
+        <p>{t('loading')}</p>
+      ) : calls.length === 0 ? (
+        <p>{t('noCalls')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="calls-table">
+            <thead>
+              <tr>
+                <th>{t('colTime')}</th>
+                <th>{t('colModule')}</th>
+                <th>{t('colCaller')}</th>
+                <th>{t('colOutcome')}</th>
+                <th>{t('colReason')}</th>
+                <th>{t('colOwed')}</th>
+                <th>{t('colDestination')}</th>
+                <th>{t('colDuration')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((c) => (
+                <tr key={c.callSid} data-testid={`call-${c.callSid}`} data-module={c.moduleCode} data-outcome={c.outcome}>
+                  <td>{formatDateTime(lang, c.startedAt)}</td>
+                  <td dir="ltr">{c.moduleCode}</td>
+                  <td dir="ltr">{c.from}</td>
+                  <td>
+                    <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
+                  </td>
+                  <td dir="ltr">{c.reason ?? ''}</td>
+                  <td>{c.owed !== undefined ? num(c.owed) : ''}</td>
+                  <td dir="ltr">{c.destination ?? ''}</td>
+                  <td>{c.durationSeconds !== undefined ? t('seconds', digits(c.durationSeconds)) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-calls">
+          {t('loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+/** Labelled inputs with their hint and, next to them, the API's message for that field. */
+import type { ComponentChildren } from 'preact';
+
+export function Field(props: { id: string; label: string; hint?: string | undefined; error?: string | undefined; children: ComponentChildren }) {
+  return (
+    <div class={`field${props.error ? ' has-error' : ''}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint && <p class="hint" id={`${props.id}-hint`}>{props.hint}</p>}
+      {props.error && (
+        <p class="field-error" role="alert" data-error-for={props.id}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Check(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+  hint?: string | undefined;
+  reason?: string | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <div class={`field check${props.error ? ' has-error' : ''}${props.disabled ? ' is-disabled' : ''}`}>
+      <label>
+        <input
+          type="checkbox"
+          id={props.id}
+          checked={props.checked}
+          disabled={props.disabled}
+          aria-describedby={props.reason ? `${props.id}-reason` : undefined}
+          onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)}
+        />
+        <span>{props.label}</span>
+      </label>
+      {props.hint && <p class="hint">{props.hint}</p>}
+      {props.reason && (
+        <p class="reason" id={`${props.id}-reason`}>
+          {props.reason}
+        </p>
+      )}
+      {props.error && (
+        <p class="field-error" role="alert" data-error-for={props.id}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBanner(props: { message?: string | undefined; list?: { field: string; message: string }[] }) {
+  if (!props.message) return null;
+  return (
+    <div class="banner error" role="alert">
+      <p>{props.message}</p>
+      {props.list && props.list.length > 0 && (
+        <ul>
+          {props.list.map((e) => (
+            <li key={e.field}>
+              <code>{e.field}</code>: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
