@@ -35,7 +35,8 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
   addPromptRoutes(router, deps);
   addLedgerRoutes(router, deps);
   addCallLogRoutes(router, deps);
-  const openApi = openApiDocument(router, deps.publicBaseUrl);
-  router.add('GET', '/openapi.json', { summary: 'This document', tag: 'meta' }, async () => ok(openApi));
+  // Built on first use, from the finished route table (this route included).
+  let openApi: Record<string, unknown> | undefined;
+  router.add('GET', '/openapi.json', { summary: 'This document', tag: 'meta' }, async () => ok((openApi ??= openApiDocument(router, deps.publicBaseUrl))));
   return { handle: (request) => router.handle(request) };
 }

@@ -1,0 +1,98 @@
+/**
+ * Integration tests of the admin API: the real middleware stack and routes (the same ones
+ * functions/admin.ts wires) over dynalite with the demo data, called with API Gateway events.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createAdminApi } from '../../lib/admin/admin-api';
+import type { AdminDeps } from '../../lib/admin/admin-deps';
+import { LedgerCrm, LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
+import { LedgerDirectory } from '../../lib/crm/ledger/ledger-directory';
+import { adminHttp, adminJson, type AdminEvent, type AdminResult } from '../../lib/http/admin-request';
+import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
+import { DynamoCallLog } from '../../lib/store/dynamo-call-log';
+import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+import { loadSeed } from '../../infra/local/load-seed';
+import { startTestDynamo, type TestDynamo } from './local-dynamo';
+import { DEMO_SEED } from './local-stack';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+export const BASE_URL = 'https://ivr.example.com';
+
+export interface AdminCall {
+  readonly key?: string | null;
+  readonly body?: unknown;
+  readonly raw?: { data: Buffer | string; type: string; base64?: boolean };
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+}
+
+export interface AdminReply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly json: Record<string, any>;
+}
+
+export interface TestAdmin {
+  readonly dynamo: TestDynamo;
+  readonly deps: AdminDeps;
+  call(method: string, path: string, options?: AdminCall): Promise<AdminReply>;
+  stop(): Promise<void>;
+}
+
+const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, appendKeys() {}, resetKeys() {} } as unknown as AdminDeps['logger'];
+
+export async function startTestAdmin(overrides: Partial<AdminDeps> = {}, options: { seed?: boolean } = {}): Promise<TestAdmin> {
+  const dynamo = await startTestDynamo();
+  const config = { tables: dynamo.tables, defaultCountryCode: '98' };
+  if (options.seed !== false) await loadSeed(DEMO_SEED, dynamo.doc, config);
+  const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
+  const deps: AdminDeps = {
+    modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),
+    crmFor: (source) => (source === ledger.source ? ledger : undefined),
+    lookupSources: [ledger.source],
+    ledger: { directory: new LedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new LedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
+    callLog: new DynamoCallLog(dynamo.doc, dynamo.tables.callLog),
+    speech: new CatalogueSpeech({ audioBaseUrl: `${BASE_URL}/audio` }),
+    publicBaseUrl: BASE_URL,
+    audioBaseUrl: `${BASE_URL}/audio`,
+    logger: silentLogger,
+    ...overrides,
+  };
+  const api = createAdminApi(deps);
+  const handler = middy<AdminEvent, AdminResult>()
+    .use(adminHttp({ adminApiKey: TEST_ADMIN_KEY, defaultLanguage: 'en', logger: silentLogger }))
+    .handler(async (event) => adminJson(await api.handle(event.admin)));
+
+  const call = async (method: string, path: string, o: AdminCall = {}): Promise<AdminReply> => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    const key = o.key === undefined ? TEST_ADMIN_KEY : o.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    let isBase64Encoded = false;
+    if (o.raw) {
+      headers['content-type'] = o.raw.type;
+      body = o.raw.base64 ? Buffer.from(o.raw.data).toString('base64') : o.raw.data.toString();
+      isBase64Encoded = o.raw.base64 === true;
+    } else if (o.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(o.body);
+    }
+    const query = o.query ?? {};
+    const rawQueryString = new URLSearchParams(query).toString();
+    const event = {
+      version: '2.0',
+      routeKey: 'ANY /admin/api/{proxy+}',
+      rawPath: `/admin/api${path}`,
+      rawQueryString,
+      headers,
+      queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+      requestContext: { http: { method, path: `/admin/api${path}` } },
+      body,
+      isBase64Encoded,
+    } as unknown as APIGatewayProxyEventV2;
+    const result = (await handler(event as AdminEvent, {} as never)) as AdminResult;
+    return { status: result.statusCode ?? 0, headers: (result.headers ?? {}) as Record<string, string>, json: JSON.parse(String(result.body ?? '{}')) };
+  };
+  return { dynamo, deps, call, stop: () => dynamo.stop() };
+}
