@@ -48,6 +48,8 @@ function PromptRow(props: {
 }) {
   const { t, code, meta } = useApp();
   const [playing, setPlaying] = useState<string | null>(null);
+  // What the last preview contained, kept after it ends (a <Say> may end at once without a voice).
+  const [heard, setHeard] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | undefined>();
   const stopRef = useRef(false);
   const key = props.promptKey;
@@ -63,6 +65,7 @@ function PromptRow(props: {
         method: 'POST',
         body: { language: props.language, prompt: key, ...(override.text || override.audioKey ? { override } : {}) },
       });
+      setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
       await playSegments(segments, (s) => setPlaying(s), () => stopRef.current);
     } catch (e) {
       setProblem(e instanceof ApiError ? (e.errors[0]?.message ?? e.message) : t('previewUnavailable'));
@@ -109,6 +112,7 @@ function PromptRow(props: {
           maxLength={meta.limits.promptTextMaxLength}
           onInput={(e) => {
             const value = e.currentTarget.value;
+            setHeard(null);
             props.onChange(value || audioKey ? { ...(value ? { text: value } : {}), ...(audioKey ? { audioKey } : {}) } : undefined);
           }}
         />
@@ -128,9 +132,9 @@ function PromptRow(props: {
           </button>
         )}
       </div>
-      {playing !== null && (
-        <p class="hint" data-testid={`${id}-playing`}>
-          ♪ {playing}
+      {(playing ?? heard) !== null && (
+        <p class="hint" data-testid={`${id}-heard`}>
+          ♪ {playing ?? heard}
         </p>
       )}
       {audioKey && (
