@@ -56,7 +56,7 @@ export function OutcomesChart(props: { days: Record<string, Record<string, numbe
                   </rect>
                 );
               })}
-              {i % labelEvery === 0 && (
+              {(days.length - 1 - i) % labelEvery === 0 && (
                 <text x={x(i) + bar / 2} y={height - 10} font-size="11" text-anchor="middle" fill="#555">
                   {formatDay(lang, day)}
                 </text>
@@ -184,7 +184,9 @@ export function CallsPage() {
                 <tr key={c.callSid} data-testid={`call-${c.callSid}`} data-module={c.moduleCode} data-outcome={c.outcome}>
                   <td>{formatDateTime(lang, c.startedAt)}</td>
                   <td dir="ltr">{c.moduleCode}</td>
-                  <td dir="ltr">{c.from}</td>
+                  <td>
+                    <bdi dir="ltr">{c.from}</bdi>
+                  </td>
                   <td>
                     <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
                   </td>
