@@ -43,6 +43,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     PORT: String(options.port),
     PUBLIC_BASE_URL: `http://localhost:${options.port}`,
     TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN ?? LOCAL_DEFAULTS.twilioAuthToken,
+    ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? LOCAL_DEFAULTS.adminApiKey,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     CONFIG_CACHE_SECONDS: '0',
     ...options.env,
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
   const base = `http://localhost:${port}`;
   console.log(`\nbalance-ivr is running on ${base}  (DynamoDB: ${stack.dynamoEndpoint}, data in .data/)`);
   console.log(`Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`);
+  const adminKey = stack.config.adminApiKey === LOCAL_DEFAULTS.adminApiKey ? `${LOCAL_DEFAULTS.adminApiKey} (local default)` : '(from ADMIN_API_KEY)';
+  console.log(`Admin panel: ${base}/admin   admin key: ${adminKey}   API: ${base}/admin/api/openapi.json`);
   console.log(`Status callback: POST ${base}/status\n\nModules (Voice webhook: POST):`);
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';

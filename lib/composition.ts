@@ -103,6 +103,16 @@ export const adminDeps: AdminDeps = {
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,
   logger,
+  // The embedded outbox is where SMS land unless Twilio sends them; the panel lists it.
+  ...(config.sms.provider === 'twilio'
+    ? {}
+    : {
+        outbox: {
+          list: async ({ limit }) => ({
+            messages: (await outbox.latest({ limit })).map(({ id, to, body, createdAt, callSid }) => ({ id, to, body, createdAt, ...(callSid ? { callSid } : {}) })),
+          }),
+        },
+      }),
 };
 
 export const paymentPageDeps: PaymentPageDeps = {

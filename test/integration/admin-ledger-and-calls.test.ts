@@ -186,7 +186,7 @@ describe('call log', () => {
   });
 
   it('pages with a cursor across days and across the module index', async () => {
-    for (const query of [{ from: '2025-01-01' }, { from: '2025-01-01', module: 'balance-en' }]) {
+    for (const query of [{ from: '2025-01-01' }, { from: '2025-01-01', module: 'balance-en' }] as Record<string, string>[]) {
       const sids: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
