@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { balanceModuleSchema, destinationSchema } from '../config/module-schema';
+import { lookupSourceSchema } from '../config/lookup-source-schema';
 import { customerRecord, itemRecord, moneyAccountRecord } from '../crm/ledger/ledger-records';
 import type { AdminRouter } from './admin-router';
 import { previewRequestSchema } from './routes/prompt-routes';
@@ -15,6 +16,7 @@ const importDocumentSchema = z
     customers: z.array(customerRecord).optional(),
     items: z.array(itemRecord).optional(),
     destinations: z.array(destinationSchema).optional(),
+    lookupSources: z.array(lookupSourceSchema).optional(),
     modules: z.array(balanceModuleSchema).optional(),
   })
   .strict();

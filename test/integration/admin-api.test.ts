@@ -178,7 +178,7 @@ describe('pickers', () => {
   it('answers 503 with a message when the CRM fails', async () => {
     const failing = await startTestAdmin(
       {
-        crmFor: () =>
+        crmFor: async () =>
           ({
             source: 'broken',
             moneyAccounts: async () => {

@@ -49,8 +49,8 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> = {}, options
   const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
   const deps: AdminDeps = {
     modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),
-    crmFor: (source) => (source === ledger.source ? ledger : undefined),
-    lookupSources: [ledger.source],
+    crmFor: async (source) => (source === ledger.source ? ledger : undefined),
+    lookupSourceNames: async () => [ledger.source],
     ledger: { directory: new LedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new LedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
     callLog: new DynamoCallLog(dynamo.doc, dynamo.tables.callLog),
     speech: new CatalogueSpeech({ audioBaseUrl: `${BASE_URL}/audio` }),
