@@ -265,9 +265,9 @@ export interface Speech {
 /** What the admin API needs beyond ModuleStore: create only when new, update only when present, delete. */
 export interface ModuleEditor extends ModuleStore {
   /** false when the code is taken. */
-  createModule(module: BalanceModule): Promise<boolean>;
+  createModule(module: ModuleConfig): Promise<boolean>;
   /** false when no module has this code. */
-  updateModule(module: BalanceModule): Promise<boolean>;
+  updateModule(module: ModuleConfig): Promise<boolean>;
   deleteModule(code: string): Promise<void>;
   createDestination(destination: Destination): Promise<boolean>;
   updateDestination(destination: Destination): Promise<boolean>;

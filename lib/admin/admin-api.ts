@@ -1,6 +1,6 @@
 /** The admin API: every route, built once from its dependencies. Transport lives in lib/http/admin-request.ts. */
 import { CURRENCY_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
-import { INVOICE_TYPES, LANGUAGES, PROMPT_KEYS } from '../config/module-schema';
+import { CLUB_PROMPTS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS } from '../config/module-schema';
 import { PROMPT_CATALOGUE } from '../speech/prompt-catalogue';
 import type { AdminDeps } from './admin-deps';
 import { AdminRouter, type AdminRequest, type AdminResponse } from './admin-router';
@@ -24,7 +24,8 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       currencyUnits: CURRENCY_UNITS_FOR_PANEL,
       outcomes: CALL_OUTCOMES,
       limits: PANEL_LIMITS,
-      prompts: PROMPT_KEYS.map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      // The balance form's prompts (the club's have their own names).
+      prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,
       audioBaseUrl: deps.audioBaseUrl,

@@ -85,7 +85,7 @@ export interface PromptOverride {
 }
 
 export interface Module {
-  kind?: 'balance';
+  kind?: 'balance' | 'club';
   code: string;
   name: string;
   enabled: boolean;

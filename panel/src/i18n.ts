@@ -44,6 +44,8 @@ const en = {
   enable: 'Enable',
   disable: 'Disable',
   webhookUrl: 'Voice webhook URL',
+  kindClub: 'Customer club',
+  clubNotEditable: 'Customer club modules are edited through the admin API (see /admin/api/openapi.json); this form edits balance modules.',
   next: 'Next',
   error: 'Error',
   // module form
@@ -228,6 +230,8 @@ const fa: Record<Key, string> = {
   enable: 'فعال کردن',
   disable: 'غیرفعال کردن',
   webhookUrl: 'نشانی وب‌هوک صوتی',
+  kindClub: 'باشگاه مشتریان',
+  clubNotEditable: 'ماژول‌های باشگاه مشتریان از راه API مدیریت ویرایش می‌شوند (/admin/api/openapi.json را ببینید)؛ این فرم برای ماژول‌های مانده حساب است.',
   next: 'بعدی',
   error: 'خطا',
   newModule: 'ماژول تازه',

@@ -2,7 +2,7 @@
  * Modules and destinations: the operator's Add / Edit / Disable / Delete, validated by the
  * same schema as the flow (lib/config/module-schema.ts), plus the pickers' CRM lookups.
  */
-import { checkModuleReferences, parseDestination, parseModule, type BalanceModule, type Destination, type FieldError, type Language } from '../../config/module-schema';
+import { checkModuleReferences, parseDestination, parseModule, type Destination, type FieldError, type Language, type ModuleConfig } from '../../config/module-schema';
 import { adminFieldError } from '../admin-messages';
 import { ConflictError, InvalidFieldsError, NotFoundError, UnavailableError } from '../admin-errors';
 import type { Crm } from '../../ports';
@@ -14,7 +14,7 @@ export function webhookUrl(deps: Pick<AdminDeps, 'publicBaseUrl'>, code: string)
   return `${deps.publicBaseUrl}/voice/${encodeURIComponent(code)}`;
 }
 
-function moduleView(deps: AdminDeps, module: BalanceModule) {
+function moduleView(deps: AdminDeps, module: ModuleConfig) {
   return { module, webhookUrl: webhookUrl(deps, module.code) };
 }
 
@@ -23,7 +23,7 @@ function destinationsInto(destinations: readonly Destination[], code: string): s
   return destinations.filter((d) => d.type === 'module' && d.moduleCode === code).map((d) => d.code);
 }
 
-function modulesUsing(modules: readonly BalanceModule[], code: string): string[] {
+function modulesUsing(modules: readonly ModuleConfig[], code: string): string[] {
   return modules.filter((m) => m.nextDestination === code || m.errorDestination === code).map((m) => m.code);
 }
 
@@ -35,7 +35,7 @@ function withPathCode(body: unknown, code: string, language: Language): unknown 
   return { ...record, code };
 }
 
-async function validModule(deps: AdminDeps, body: unknown, language: Language): Promise<BalanceModule> {
+async function validModule(deps: AdminDeps, body: unknown, language: Language): Promise<ModuleConfig> {
   const parsed = parseModule(body, language);
   if (!parsed.ok) throw new InvalidFieldsError(parsed.errors);
   const [destinations, sources] = await Promise.all([deps.modules.listDestinations(), deps.lookupSourceNames()]);
@@ -55,7 +55,7 @@ async function validDestination(deps: AdminDeps, body: unknown, language: Langua
   return destination;
 }
 
-async function existingModule(deps: AdminDeps, code: string): Promise<BalanceModule> {
+async function existingModule(deps: AdminDeps, code: string): Promise<ModuleConfig> {
   const module = await deps.modules.getModule(code);
   if (!module) throw new NotFoundError('module_not_found');
   return module;
@@ -86,8 +86,11 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
       return created(moduleView(deps, module));
     })
     .add('GET', '/modules/:code', { summary: 'One module', tag: 'modules', errors: [404] }, async (_request, { code = '' }) => ok(moduleView(deps, await existingModule(deps, code))))
-    .add('PUT', '/modules/:code', { summary: 'Replace a module (all fields; the code stays)', tag: 'modules', body: { schema: 'Module' }, errors: [404, 422] }, async (request, { code = '' }) => {
+    .add('PUT', '/modules/:code', { summary: 'Replace a module (all fields; the code and kind stay)', tag: 'modules', body: { schema: 'Module' }, errors: [404, 422] }, async (request, { code = '' }) => {
       const module = await validModule(deps, withPathCode(readJson(request), code, lang(request)), lang(request));
+      const existing = await existingModule(deps, code);
+      // A club saved as a balance module (or back) would lose its fields: the kind never changes.
+      if (existing.kind !== module.kind) throw new InvalidFieldsError([adminFieldError('kind', 'code_immutable', lang(request))]);
       if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
       return ok(moduleView(deps, module));
     })

@@ -48,6 +48,8 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         const prompt = promptKey(key);
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
+        // Club prompts have their own shape; recordings here are for balance modules.
+        if (module.kind !== 'balance') throw new NotFoundError('unknown_prompt');
         const type = contentType(request);
         if (!(AUDIO_TYPES as readonly string[]).includes(type)) throw new UnsupportedMediaTypeError('unsupported_audio');
         if (request.body.length > MAX_RECORDING_BYTES) throw new PayloadTooLargeError();
@@ -69,6 +71,7 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         const prompt = promptKey(key);
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
+        if (module.kind !== 'balance') throw new NotFoundError('unknown_prompt');
         const current = module.prompts[prompt];
         if (!current?.audioKey) return ok({ removed: false });
         const { audioKey, ...rest } = current;

@@ -166,6 +166,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [isClub, setIsClub] = useState(false);
 
   useEffect(() => {
     void api<{ destinations: { destination: Destination }[] }>('/destinations').then((r) => setDestinations(r.destinations.map((x) => x.destination)));
@@ -173,6 +174,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
     if (props.code !== undefined) {
       api<{ module: Module; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
         .then((r) => {
+          setIsClub(r.module.kind === 'club');
           setDraft(draftFrom(r.module, lang, defaults));
           setWebhookUrl(r.webhookUrl);
         })
@@ -195,6 +197,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
   }, [source]);
 
   if (!draft) return error ? <ErrorBanner message={error.message} /> : <p>{t('loading')}</p>;
+  if (isClub) return <p class="banner">{t('clubNotEditable')}</p>;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setSaved(false);

@@ -75,6 +75,7 @@ export function ModulesPage() {
                 </h2>
                 <span class={`badge ${m.enabled ? 'ok' : 'off'}`}>{m.enabled ? t('enabled') : t('disabled')}</span>
                 <span class="badge">{m.language === 'fa' ? t('langFa') : t('langEn')}</span>
+                {m.kind === 'club' && <span class="badge">{t('kindClub')}</span>}
               </div>
               <dl class="dests">
                 <dt>{t('next')}</dt>
@@ -91,9 +92,13 @@ export function ModulesPage() {
               <label class="small">{t('webhookUrl')}</label>
               <CopyField value={webhookUrl} testId={`webhook-${m.code}`} />
               <div class="actions">
-                <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
-                  {t('edit')}
-                </button>
+                {m.kind === 'club' ? (
+                  <span class="hint">{t('clubNotEditable')}</span>
+                ) : (
+                  <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
+                    {t('edit')}
+                  </button>
+                )}
                 <button onClick={() => void act(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>{m.enabled ? t('disable') : t('enable')}</button>
                 <button
                   class="danger"
