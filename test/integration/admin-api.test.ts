@@ -117,6 +117,13 @@ describe('modules', () => {
     expect((await admin.call('PUT', '/modules/missing', { body: newModule('missing') })).status).toBe(404);
   });
 
+  it('never turns a customer club into a balance module on save', async () => {
+    const reply = await admin.call('PUT', '/modules/club-fa', { body: newModule('club-fa') });
+    expect(reply.status).toBe(422);
+    expect(reply.json.errors).toEqual([expect.objectContaining({ field: 'kind' })]);
+    expect(await storedModule('club-fa')).toMatchObject({ kind: 'club' });
+  });
+
   it('disables and enables a module', async () => {
     await admin.call('POST', '/modules', { body: newModule('toggle') });
     expect((await admin.call('POST', '/modules/toggle/disable')).json.module.enabled).toBe(false);
