@@ -261,3 +261,26 @@ export type SpeechItem =
 export interface Speech {
   render(items: readonly SpeechItem[], module: { language: Language; prompts: Partial<Record<PromptKey, PromptOverride>> }): Promise<SpeechSegment[]>;
 }
+
+/**
+ * Audio objects the product stores and Twilio fetches: cached synthesized speech (`tts/…`) and
+ * uploaded recordings (`uploads/…`). Names are content hashes, so an object never changes.
+ */
+export interface AudioStore {
+  exists(key: string): Promise<boolean>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+export interface SynthesisRequest {
+  readonly text: string;
+  readonly voice: string;
+  readonly engine: string;
+  readonly format: 'mp3';
+  readonly sampleRate: string;
+}
+
+/** Text to speech (Amazon Polly when deployed). */
+export interface SpeechSynthesizer {
+  synthesize(request: SynthesisRequest): Promise<Uint8Array>;
+}

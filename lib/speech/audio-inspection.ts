@@ -13,7 +13,7 @@ export interface AudioInfo {
   readonly sampleRate: number;
   readonly channels: number;
   readonly durationSeconds: number;
-  /** WAV only: 1 PCM, 3 float, 6 A-law, 7 mu-law, 0xFFFE extensible. */
+  /** WAV only: 1 PCM, 6 A-law, 7 mu-law, 0xFFFE extensible. */
   readonly wavFormat?: number;
   readonly bitsPerSample?: number;
 }
@@ -29,7 +29,8 @@ export class AudioFormatError extends Error {
   }
 }
 
-const WAV_FORMATS = new Set([1, 3, 6, 7, 0xfffe]);
+// PCM, A-law, mu-law, extensible: what Twilio plays. Float WAV is refused.
+const WAV_FORMATS = new Set([1, 6, 7, 0xfffe]);
 
 function ascii(bytes: Uint8Array, at: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(at, at + length));
