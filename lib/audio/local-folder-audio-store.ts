@@ -1,5 +1,6 @@
 /** AudioStore in a local folder (`.data/audio` under `npm start`), served by the local stack's audio server. */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { AudioStore } from '../ports';
 
@@ -43,7 +44,7 @@ export class LocalFolderAudioStore implements AudioStore {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     // Write then rename: a reader never sees half a file.
-    const partial = join(dirname(path), `.${process.pid}-${Date.now()}.partial`);
+    const partial = join(dirname(path), `.${randomUUID()}.partial`);
     await writeFile(partial, bytes);
     await rename(partial, path);
   }
