@@ -269,7 +269,8 @@ export interface Speech {
 export interface AudioStore {
   exists(key: string): Promise<boolean>;
   get(key: string): Promise<Uint8Array | undefined>;
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** Default cache policy: immutable for a year (content-hash names). */
+  put(key: string, bytes: Uint8Array, contentType: string, options?: { readonly cacheControl?: string }): Promise<void>;
 }
 
 export interface SynthesisRequest {

@@ -35,7 +35,8 @@ export class S3AudioStore implements AudioStore {
     }
   }
 
-  async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: IMMUTABLE_CACHE_CONTROL }));
+  async put(key: string, bytes: Uint8Array, contentType: string, options: { readonly cacheControl?: string } = {}): Promise<void> {
+    const CacheControl = options.cacheControl ?? IMMUTABLE_CACHE_CONTROL;
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl }));
   }
 }

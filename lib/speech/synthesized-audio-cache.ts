@@ -19,6 +19,8 @@ export function synthesisKey(request: SynthesisRequest): string {
 export class SynthesizedAudioCache {
   /** Keys known to exist: a warm container skips even the existence check. */
   private readonly known = new Set<string>();
+  /** Synthesis calls made by this instance (cache misses), for reports and metrics. */
+  synthesisCount = 0;
 
   constructor(
     private readonly synthesizer: SpeechSynthesizer,
@@ -33,6 +35,7 @@ export class SynthesizedAudioCache {
     if (this.known.has(key)) return key;
     if (!(await this.store.exists(key))) {
       const audio = await this.synthesizer.synthesize(request);
+      this.synthesisCount += 1;
       await this.store.put(key, audio, 'audio/mpeg');
     }
     this.known.add(key);
