@@ -124,6 +124,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const envSecrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
+  const twilioAuthToken = required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
   const speech = speechConfig(env, isLocal);
   // Deployed audio is served straight from the bucket (public-read prefixes, see README).
   const bucketUrl = speech.audioBucket && !speech.s3Endpoint ? `https://${speech.audioBucket}.s3.${region}.amazonaws.com` : undefined;
@@ -133,7 +134,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     stage,
     publicBaseUrl,
     audioBaseUrl: (env.AUDIO_BASE_URL || bucketUrl || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
-    twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken),
+    twilioAuthToken,
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region,
     tables: {
@@ -178,14 +179,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
 const POLLY_ENGINES = ['standard', 'neural', 'long-form', 'generative'] as const;
 
 function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
+  const audioBucket = env.AUDIO_BUCKET || undefined;
   // Locally there is no Polly: English prompts use <Say> unless TTS_MODE=polly is asked for.
-  const ttsMode = env.TTS_MODE || (isLocal ? 'say' : 'polly');
+  // Deployed, Polly needs the bucket to cache into; without one (not our serverless.yml) <Say>.
+  const ttsMode = env.TTS_MODE || (isLocal || !audioBucket ? 'say' : 'polly');
   if (ttsMode !== 'polly' && ttsMode !== 'say') throw new ConfigurationError(`TTS_MODE must be polly or say, got "${ttsMode}"`);
   const engine = env.POLLY_ENGINE || 'neural';
   if (!(POLLY_ENGINES as readonly string[]).includes(engine)) throw new ConfigurationError(`POLLY_ENGINE must be one of ${POLLY_ENGINES.join(', ')}, got "${engine}"`);
   const sampleRate = env.POLLY_SAMPLE_RATE || '22050';
   if (!['8000', '16000', '22050', '24000'].includes(sampleRate)) throw new ConfigurationError(`POLLY_SAMPLE_RATE must be 8000, 16000, 22050 or 24000, got "${sampleRate}"`);
-  const audioBucket = env.AUDIO_BUCKET || undefined;
   if (ttsMode === 'polly' && !audioBucket && !isLocal) throw new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)');
   return {
     ttsMode,
