@@ -7,14 +7,15 @@ import type { AppConfig } from '../config/app-config';
 import type { AudioStore, SpeechSynthesizer } from '../ports';
 import { PollySynthesizer } from '../speech/polly-synthesizer';
 
-// A webhook has 15 s in all: a slow Polly or S3 call gives up early and the caller hears <Say>.
-const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 2500 };
+// A webhook has 15 s in all: a slow Polly or S3 call gives up early, without retries, and the
+// caller hears <Say> (worst case HEAD + Polly + PUT ≈ 6 s; items of a step run in parallel).
+const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 1500 };
 // The Polly client speaks HTTP/2 (its handler has no separate connection timeout).
 const pollyRequestHandler = { requestTimeout: 3000, disableConcurrentStreams: true };
 
 export function createS3Client(config: Pick<AppConfig, 'region' | 'speech'>): S3Client {
   const endpoint = config.speech.s3Endpoint;
-  return new S3Client({ region: config.region, maxAttempts: 2, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+  return new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
 }
 
 export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): AudioStore {
@@ -24,5 +25,5 @@ export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): 
 
 export function createSpeechSynthesizer(config: Pick<AppConfig, 'region' | 'speech'>): SpeechSynthesizer {
   const endpoint = config.speech.pollyEndpoint;
-  return new PollySynthesizer(new PollyClient({ region: config.region, maxAttempts: 2, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) }));
+  return new PollySynthesizer(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) }));
 }
