@@ -111,6 +111,20 @@ describe('English prompts through Polly and the audio cache', () => {
     expect(s3.objects.size).toBe(0);
   });
 
+  it('falls back to <Say> when Polly is slower than the timeout', async () => {
+    polly.delayMs = 500;
+    const slowClient = new PollyClient({ region: 'eu-central-1', endpoint: polly.endpoint, credentials, maxAttempts: 1, requestHandler: { requestTimeout: 100 } });
+    try {
+      const speech = new CatalogueSpeech({ audioBaseUrl: AUDIO, tts: new SynthesizedAudioCache(new PollySynthesizer(slowClient), new S3AudioStore(s3Client, BUCKET), settings) });
+      const started = Date.now();
+      expect(await speech.render([{ prompt: 'apology' }], english)).toEqual([{ kind: 'say', text: 'Sorry, we cannot complete your request right now.', voice: 'Polly.Joanna', language: 'en-US' }]);
+      expect(Date.now() - started).toBeLessThan(450);
+    } finally {
+      polly.delayMs = 0;
+      slowClient.destroy();
+    }
+  });
+
   it('falls back to <Say> when the audio store fails, and recovers once it answers again', async () => {
     s3.failWith(503);
     const speech = container();

@@ -63,38 +63,52 @@ function stopper(server: AnyServer, sessions?: Set<{ destroy(): void }>): () => 
 }
 
 /** Polly: answers SynthesizeSpeech with a fake MP3 whose bytes depend on the text. */
-export async function startFakePolly(): Promise<FakeServer & { synthesized: string[] }> {
+export async function startFakePolly(): Promise<FakeServer & { synthesized: string[]; delayMs: number }> {
   const requests: RecordedRequest[] = [];
   const synthesized: string[] = [];
   const failure: { status?: number | undefined } = {};
+  const control = { delayMs: 0 };
   const { server, endpoint } = await listen(
-    (req, body, res) => {
-      if (req.method !== 'POST' || req.url !== '/v1/speech') {
-        res.writeHead(404, { 'x-amzn-errortype': 'UnknownOperationException', 'content-type': 'application/json' });
-        res.end('{"message":"unknown operation"}');
-        return;
-      }
-      const input = JSON.parse(body.toString('utf8')) as { Text?: string; VoiceId?: string; OutputFormat?: string };
-      if (!input.Text || !input.VoiceId || input.OutputFormat !== 'mp3') {
-        res.writeHead(400, { 'x-amzn-errortype': 'InvalidParameterValueException', 'content-type': 'application/json' });
-        res.end('{"message":"bad request"}');
-        return;
-      }
-      synthesized.push(input.Text);
-      const audio = Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.from(`mp3:${input.VoiceId}:${input.Text}`)]);
-      res.writeHead(200, { 'content-type': 'audio/mpeg', 'x-amzn-requestcharacters': String(input.Text.length) });
-      res.end(audio);
-    },
+    (req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs),
     requests,
     failure,
     true,
   );
+  function answer(req: Req, body: Buffer, res: Res): void {
+    if (req.method !== 'POST' || req.url !== '/v1/speech') {
+      res.writeHead(404, { 'x-amzn-errortype': 'UnknownOperationException', 'content-type': 'application/json' });
+      res.end('{"message":"unknown operation"}');
+      return;
+    }
+    const input = JSON.parse(body.toString('utf8')) as { Text?: string; VoiceId?: string; OutputFormat?: string };
+    if (!input.Text || !input.VoiceId || input.OutputFormat !== 'mp3') {
+      res.writeHead(400, { 'x-amzn-errortype': 'InvalidParameterValueException', 'content-type': 'application/json' });
+      res.end('{"message":"bad request"}');
+      return;
+    }
+    synthesized.push(input.Text);
+    const audio = Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.from(`mp3:${input.VoiceId}:${input.Text}`)]);
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'x-amzn-requestcharacters': String(input.Text.length) });
+    res.end(audio);
+  }
   const sessions = new Set<{ destroy(): void }>();
   server.on('session', (session: { destroy(): void; on(e: 'close', f: () => void): void }) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
-  return { endpoint, requests, synthesized, failWith: (s) => void (failure.status = s), stop: stopper(server, sessions) };
+  return {
+    endpoint,
+    requests,
+    synthesized,
+    failWith: (s) => void (failure.status = s),
+    stop: stopper(server, sessions),
+    get delayMs() {
+      return control.delayMs;
+    },
+    set delayMs(ms: number) {
+      control.delayMs = ms;
+    },
+  };
 }
 
 export interface StoredObject {
