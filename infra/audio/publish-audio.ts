@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PROMPT_KEYS } from '../../lib/config/module-schema';
 import type { AudioStore, ModuleStore } from '../../lib/ports';
+import { speechSettings } from '../../lib/speech/module-prompts';
 import { PROMPT_CATALOGUE } from '../../lib/speech/prompt-catalogue';
 import type { SynthesizedAudioCache } from '../../lib/speech/synthesized-audio-cache';
 
@@ -43,7 +44,7 @@ export async function publishAudio(deps: { store: AudioStore; tts: SynthesizedAu
   const texts = new Set(PROMPT_KEYS.map((k) => PROMPT_CATALOGUE.en[k]));
   for (const module of deps.modules ? await deps.modules.listModules() : []) {
     if (module.language !== 'en') continue;
-    for (const prompt of Object.values(module.prompts)) if (prompt?.text && !prompt.audioKey) texts.add(prompt.text);
+    for (const prompt of Object.values(speechSettings(module).prompts)) if (prompt?.text && !prompt.audioKey) texts.add(prompt.text);
   }
   for (const text of texts) {
     const before = deps.tts.synthesisCount;

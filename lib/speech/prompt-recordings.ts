@@ -4,7 +4,7 @@
  * URL, so Twilio's cache never plays a stale file) and point the module's prompt at it.
  */
 import { createHash } from 'node:crypto';
-import { parseModule, PROMPT_KEYS, type BalanceModule, type FieldError, type Language, type PromptKey } from '../config/module-schema';
+import { CLUB_PROMPTS, parseModule, PROMPT_KEYS, type FieldError, type Language, type ModuleConfig, type PromptOverride } from '../config/module-schema';
 import type { AudioStore, ModuleStore } from '../ports';
 import { AudioFormatError, inspectAudio, type AudioInfo } from './audio-inspection';
 
@@ -29,7 +29,7 @@ export class ModuleNotFoundError extends Error {
 }
 
 export interface UploadedRecording {
-  readonly module: BalanceModule;
+  readonly module: ModuleConfig;
   /** Stored as `uploads/<audioKey>`; `<sha256>.wav|mp3`. */
   readonly audioKey: string;
   readonly audio: AudioInfo;
@@ -62,8 +62,25 @@ function refuse(field: string, code: RecordingCode, language: Language, limits: 
   return new RecordingRejectedError([{ field, code, message: MESSAGES[language][code](limits) }]);
 }
 
-function checkPromptKey(promptKey: string, language: Language, limits: typeof RECORDING_LIMITS): asserts promptKey is PromptKey {
-  if (!(PROMPT_KEYS as readonly string[]).includes(promptKey)) throw refuse('promptKey', 'prompt_key', language, limits);
+/** A balance module's prompts are catalogue keys; a club module's are its own names (intro, welcome, …). */
+function checkPromptKey(module: ModuleConfig, promptKey: string, language: Language, limits: typeof RECORDING_LIMITS): void {
+  const known: readonly string[] = module.kind === 'club' ? Object.keys(CLUB_PROMPTS) : PROMPT_KEYS;
+  if (!known.includes(promptKey)) throw refuse('promptKey', 'prompt_key', language, limits);
+}
+
+type Prompts = Record<string, PromptOverride | { play: false } | undefined>;
+
+/** The module with one prompt replaced (or removed when `prompt` is undefined). */
+function withPrompt(module: ModuleConfig, promptKey: string, prompt: PromptOverride | undefined): ModuleConfig {
+  const prompts: Prompts = { ...(module.prompts as Prompts) };
+  if (prompt) prompts[promptKey] = prompt;
+  else delete prompts[promptKey];
+  return { ...module, prompts } as ModuleConfig;
+}
+
+function overrideOf(module: ModuleConfig, promptKey: string): PromptOverride | undefined {
+  const prompt = (module.prompts as Prompts)[promptKey];
+  return prompt && !('play' in prompt) ? prompt : undefined;
 }
 
 /** Validates by content: type (magic bytes and header), size, duration. Never trusts the file name. */
@@ -84,7 +101,7 @@ export function validateRecording(bytes: Uint8Array, contentType: string | undef
   return info;
 }
 
-async function loadModule(modules: ModuleStore, moduleCode: string): Promise<BalanceModule> {
+async function loadModule(modules: ModuleStore, moduleCode: string): Promise<ModuleConfig> {
   const module = await modules.getModule(moduleCode);
   if (!module) throw new ModuleNotFoundError(`no module with code ${moduleCode}`);
   return module;
@@ -100,13 +117,13 @@ export async function uploadPromptRecording(
   language: Language = 'en',
 ): Promise<UploadedRecording> {
   const limits = { ...RECORDING_LIMITS, ...deps.limits };
-  checkPromptKey(promptKey, language, limits);
-  const audio = validateRecording(bytes, contentType, `prompts.${promptKey}.audio`, language, limits);
   const module = await loadModule(deps.modules, moduleCode);
+  checkPromptKey(module, promptKey, language, limits);
+  const audio = validateRecording(bytes, contentType, `prompts.${promptKey}.audio`, language, limits);
   const audioKey = `${createHash('sha256').update(bytes).digest('hex')}.${audio.container}`;
   const storeKey = `uploads/${audioKey}`;
   if (!(await deps.audio.exists(storeKey))) await deps.audio.put(storeKey, bytes, audio.contentType);
-  const updated = await saveModule(deps.modules, { ...module, prompts: { ...module.prompts, [promptKey]: { ...module.prompts[promptKey], audioKey } } }, language);
+  const updated = await saveModule(deps.modules, withPrompt(module, promptKey, { ...overrideOf(module, promptKey), audioKey }), language);
   return { module: updated, audioKey, audio };
 }
 
@@ -115,18 +132,16 @@ export async function uploadPromptRecording(
  * a Persian one goes with the recording, since it cannot be spoken without it.
  * The stored file is kept: other modules or calls in progress may still use the same content.
  */
-export async function removePromptRecording(deps: PromptRecordingDeps, moduleCode: string, promptKey: string, language: Language = 'en'): Promise<BalanceModule> {
-  checkPromptKey(promptKey, language, { ...RECORDING_LIMITS, ...deps.limits });
+export async function removePromptRecording(deps: PromptRecordingDeps, moduleCode: string, promptKey: string, language: Language = 'en'): Promise<ModuleConfig> {
   const module = await loadModule(deps.modules, moduleCode);
-  const prompts = { ...module.prompts };
-  const current = prompts[promptKey];
+  checkPromptKey(module, promptKey, language, { ...RECORDING_LIMITS, ...deps.limits });
+  const current = overrideOf(module, promptKey);
   if (!current?.audioKey) return module;
-  if (current.text !== undefined && module.language !== 'fa') prompts[promptKey] = { text: current.text };
-  else delete prompts[promptKey];
-  return saveModule(deps.modules, { ...module, prompts }, language);
+  const keepText = current.text !== undefined && module.language !== 'fa';
+  return saveModule(deps.modules, withPrompt(module, promptKey, keepText ? { text: current.text as string } : undefined), language);
 }
 
-async function saveModule(modules: ModuleStore, candidate: BalanceModule, language: Language): Promise<BalanceModule> {
+async function saveModule(modules: ModuleStore, candidate: ModuleConfig, language: Language): Promise<ModuleConfig> {
   const parsed = parseModule(candidate, language);
   if (!parsed.ok) throw new RecordingRejectedError(parsed.errors);
   await modules.putModule(parsed.value);

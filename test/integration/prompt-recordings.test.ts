@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
-import { parseModule, type BalanceModule } from '../../lib/config/module-schema';
+import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { ModuleNotFoundError, RecordingRejectedError, removePromptRecording, uploadPromptRecording, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
@@ -18,9 +18,16 @@ let deps: PromptRecordingDeps;
 let modules: DynamoModuleStore;
 
 function module(code: string, language: 'fa' | 'en', prompts: BalanceModule['prompts'] = {}): BalanceModule {
-  const parsed = parseModule({ code, name: code, language, nextDestination: 'next', errorDestination: 'error', prompts });
+  const parsed = parseBalanceModule({ code, name: code, language, nextDestination: 'next', errorDestination: 'error', prompts });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
+}
+
+/** Reads back a stored balance module (the store holds every module kind). */
+async function balanceModule(code: string): Promise<BalanceModule> {
+  const stored = await modules.getModule(code);
+  if (stored?.kind !== 'balance') throw new Error(`no balance module ${code}`);
+  return stored;
 }
 
 beforeAll(async () => {
@@ -53,14 +60,14 @@ describe('uploading a prompt recording', () => {
     expect(result.audioKey).toBe(`${hash}.wav`);
     expect(result.audio.durationSeconds).toBe(2);
     expect(readFileSync(join(dir, 'uploads', `${hash}.wav`)).equals(Buffer.from(bytes))).toBe(true);
-    expect((await modules.getModule('rec-fa'))?.prompts.intro).toEqual({ audioKey: `${hash}.wav` });
+    expect((await balanceModule('rec-fa')).prompts.intro).toEqual({ audioKey: `${hash}.wav` });
   });
 
   it('makes the call play the recording, with the prompt text as its transcript', async () => {
     const { audioKey } = await uploadPromptRecording(deps, 'rec-fa', 'intro', wavFile(1), 'audio/wav');
-    const stored = await modules.getModule('rec-fa');
+    const stored = await balanceModule('rec-fa');
     const speech = new CatalogueSpeech({ audioBaseUrl: 'https://a.example' });
-    const segments = await speech.render([{ prompt: 'intro' }], stored!);
+    const segments = await speech.render([{ prompt: 'intro' }], stored);
     expect(renderTwiml([{ kind: 'say', segments }])).toBe(
       `<?xml version="1.0" encoding="UTF-8"?><Response><Play>https://a.example/uploads/${audioKey}?t=${encodeURIComponent('به سامانه اعلام مانده حساب خوش آمدید.')}</Play></Response>`,
     );
@@ -72,12 +79,12 @@ describe('uploading a prompt recording', () => {
     expect(second.audioKey).not.toBe(first.audioKey);
     expect(second.audioKey).toMatch(/^[0-9a-f]{64}\.mp3$/);
     expect(readdirSync(join(dir, 'uploads')).sort()).toEqual([first.audioKey, second.audioKey].sort());
-    expect((await modules.getModule('rec-en'))?.prompts.intro).toEqual({ audioKey: second.audioKey });
+    expect((await balanceModule('rec-en')).prompts.intro).toEqual({ audioKey: second.audioKey });
   });
 
   it('keeps an existing text override as the transcript of the recording', async () => {
     const { audioKey } = await uploadPromptRecording(deps, 'rec-en', 'goodbye', mp3File(2, { id3: true }));
-    expect((await modules.getModule('rec-en'))?.prompts.goodbye).toEqual({ text: 'Bye now.', audioKey });
+    expect((await balanceModule('rec-en')).prompts.goodbye).toEqual({ text: 'Bye now.', audioKey });
   });
 
   it.each([
@@ -90,7 +97,7 @@ describe('uploading a prompt recording', () => {
   ])('refuses %s with a field-level message and changes nothing', async (_name, bytes, type, code, message) => {
     const error = await refusal(uploadPromptRecording(deps, 'rec-en', 'intro', bytes, type));
     expect(error.errors).toEqual([{ field: 'prompts.intro.audio', code, message }]);
-    expect((await modules.getModule('rec-en'))?.prompts.intro).toBeUndefined();
+    expect((await balanceModule('rec-en')).prompts.intro).toBeUndefined();
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -111,13 +118,13 @@ describe('removing a prompt recording', () => {
   it('goes back to the default Persian clip, dropping the transcript text with the recording', async () => {
     await modules.putModule(module('rec-fa', 'fa', { owed: { text: 'بدهی شما', audioKey: 'x.wav' } }));
     const updated = await removePromptRecording(deps, 'rec-fa', 'owed');
-    expect(updated.prompts.owed).toBeUndefined();
-    expect((await modules.getModule('rec-fa'))?.prompts).toEqual({});
+    expect((updated as BalanceModule).prompts.owed).toBeUndefined();
+    expect((await balanceModule('rec-fa')).prompts).toEqual({});
   });
 
   it('keeps an English text override, which is then synthesized', async () => {
     await uploadPromptRecording(deps, 'rec-en', 'goodbye', wavFile(1));
     await removePromptRecording(deps, 'rec-en', 'goodbye');
-    expect((await modules.getModule('rec-en'))?.prompts.goodbye).toEqual({ text: 'Bye now.' });
+    expect((await balanceModule('rec-en')).prompts.goodbye).toEqual({ text: 'Bye now.' });
   });
 });
