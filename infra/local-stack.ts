@@ -3,7 +3,9 @@
  *   1. dynalite (embedded DynamoDB), data in .data/dynalite (delete it, or `npm run reset`, to start fresh)
  *   2. the tables from infra/tables.json
  *   3. infra/seed/demo.json (keyed writes: loading twice changes nothing)
- *   4. serverless-offline on http://localhost:3000 (PORT overrides) serving the real handlers
+ *   4. serverless-offline serving the real handlers, behind a small front server on
+ *      http://localhost:3000 (PORT overrides) that also serves audio under /audio/ (clip pack,
+ *      cached TTS and uploads from .data/audio)
  * Ctrl-C stops everything it started.
  */
 import { mkdir } from 'node:fs/promises';
@@ -14,7 +16,8 @@ import { DynamoModuleStore } from '../lib/store/dynamo-module-store';
 import { createTables, localDynamoClient } from './local/create-tables';
 import { startDynalite } from './local/dynalite-server';
 import { loadSeed } from './local/load-seed';
-import { startServerlessOffline } from './local/serverless-offline';
+import { startAudioServer } from './local/audio-server';
+import { freePort, startServerlessOffline } from './local/serverless-offline';
 
 export const ROOT = resolve(__dirname, '..');
 
@@ -23,6 +26,8 @@ export interface LocalStackOptions {
   /** Folder for dynalite's data; undefined keeps it in memory (tests). */
   readonly dataDir?: string;
   readonly seedFile?: string;
+  /** Local audio store (uploads, cached TTS); default .data/audio. */
+  readonly audioDir?: string;
   readonly env?: Record<string, string>;
   readonly echo?: boolean;
 }
@@ -30,6 +35,7 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly baseUrl: string;
   readonly dynamoEndpoint: string;
+  readonly audioDir: string;
   readonly config: AppConfig;
   readonly documentClient: DynamoDBDocumentClient;
   stop(): Promise<void>;
@@ -38,6 +44,8 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const dynamo = await startDynalite(options.dataDir ? { dataDir: options.dataDir } : {});
+  const audioDir = resolve(options.audioDir ?? join(ROOT, '.data', 'audio'));
+  await mkdir(audioDir, { recursive: true });
   const env: Record<string, string> = {
     STAGE: LOCAL_DEFAULTS.stage,
     PORT: String(options.port),
@@ -46,6 +54,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? LOCAL_DEFAULTS.adminApiKey,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     CONFIG_CACHE_SECONDS: '0',
+    AUDIO_DIR: audioDir,
     ...options.env,
   };
   const config = loadConfig({ ...env, IS_OFFLINE: 'true' });
@@ -54,13 +63,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     await createTables(client, config.tables);
     if (options.seedFile) await loadSeed(options.seedFile, documentClient, config);
-    const offline = await startServerlessOffline({ root: ROOT, port: options.port, env, ...(options.echo ? { echo: true } : {}) });
+    const offlinePort = await freePort();
+    const offline = await startServerlessOffline({ root: ROOT, port: offlinePort, env, ...(options.echo ? { echo: true } : {}) });
+    const front = await startAudioServer({ port: options.port, upstreamPort: offlinePort, clipsDir: join(ROOT, 'infra', 'audio', 'clips'), audioDir }).catch(async (error: unknown) => {
+      await offline.stop();
+      throw error;
+    });
     return {
       baseUrl: config.publicBaseUrl,
       dynamoEndpoint: dynamo.endpoint,
+      audioDir,
       config,
       documentClient,
       stop: async () => {
+        await front.stop();
         await offline.stop();
         client.destroy();
         await dynamo.close();
@@ -84,7 +100,8 @@ async function main(): Promise<void> {
   console.log(`Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`);
   const adminKey = stack.config.adminApiKey === LOCAL_DEFAULTS.adminApiKey ? `${LOCAL_DEFAULTS.adminApiKey} (local default)` : '(from ADMIN_API_KEY)';
   console.log(`Admin panel: ${base}/admin   admin key: ${adminKey}   API: ${base}/admin/api/openapi.json`);
-  console.log(`Status callback: POST ${base}/status\n\nModules (Voice webhook: POST):`);
+  console.log(`Status callback: POST ${base}/status`);
+  console.log(`Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from .data/audio (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})\n\nModules (Voice webhook: POST):`);
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';
     console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name} (${kind})${m.enabled ? '' : ' (disabled)'}`);

@@ -5,6 +5,7 @@
 import type { AdminDeps } from './admin/admin-deps';
 import { loadConfig } from './config/app-config';
 import type { BalanceModule } from './config/module-schema';
+import { createAudioStore, createSpeechSynthesizer } from './clients/audio';
 import { createDocumentClient } from './clients/dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { NamedCrmResolver } from './crm/crm-resolver';
@@ -23,6 +24,7 @@ import { CatalogueSpeech } from './speech/catalogue-speech';
 import { EnvSecretResolver } from './secrets/env-secret-resolver';
 import { CachedSecretResolver, SsmSecretResolver } from './secrets/ssm-secret-resolver';
 import { DynamoAttemptLimiter } from './store/dynamo-attempt-limiter';
+import { SynthesizedAudioCache } from './speech/synthesized-audio-cache';
 import { DynamoCallLog } from './store/dynamo-call-log';
 import { DynamoLookupSourceStore } from './store/dynamo-lookup-source-store';
 import { CachedModuleStore, DynamoModuleStore } from './store/dynamo-module-store';
@@ -44,7 +46,6 @@ const linkIssuer = linkSecret ? new PaymentLinkIssuer({ store: payments, secret:
 const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
 const sms: SmsSender = config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox;
-const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl });
 export const lookupSources = new DynamoLookupSourceStore(dynamo, config.tables.config);
 const secrets =
   config.crm.secretsFrom === 'ssm'
@@ -64,6 +65,18 @@ const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
   definitionTtlMs: config.configCacheSeconds * 1000,
 });
 const callLog = new DynamoCallLog(dynamo, config.tables.callLog);
+/** Cached TTS audio and uploaded recordings: S3 when AUDIO_BUCKET is set, else a local folder. */
+export const audioStore = createAudioStore(config);
+const tts =
+  config.speech.ttsMode === 'polly'
+    ? new SynthesizedAudioCache(createSpeechSynthesizer(config), audioStore, {
+        voice: config.speech.pollyVoice,
+        engine: config.speech.pollyEngine,
+        format: 'mp3',
+        sampleRate: config.speech.pollySampleRate,
+      })
+    : undefined;
+const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl, englishVoice: `Polly.${config.speech.pollyVoice}`, logger, ...(tts ? { tts } : {}) });
 
 export const voiceDeps: VoiceDeps = {
   modules,

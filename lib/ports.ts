@@ -298,3 +298,27 @@ export interface CallLogSearch {
   search(query: CallLogQuery): Promise<CallLogPage>;
   outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay>;
 }
+
+/**
+ * Audio objects the product stores and Twilio fetches: cached synthesized speech (`tts/…`) and
+ * uploaded recordings (`uploads/…`). Names are content hashes, so an object never changes.
+ */
+export interface AudioStore {
+  exists(key: string): Promise<boolean>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Default cache policy: immutable for a year (content-hash names). */
+  put(key: string, bytes: Uint8Array, contentType: string, options?: { readonly cacheControl?: string }): Promise<void>;
+}
+
+export interface SynthesisRequest {
+  readonly text: string;
+  readonly voice: string;
+  readonly engine: string;
+  readonly format: 'mp3';
+  readonly sampleRate: string;
+}
+
+/** Text to speech (Amazon Polly when deployed). */
+export interface SpeechSynthesizer {
+  synthesize(request: SynthesisRequest): Promise<Uint8Array>;
+}

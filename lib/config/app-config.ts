@@ -50,6 +50,7 @@ export interface AppConfig {
     /** The CRM_SECRET_* variables, for the env resolver only; never logged. */
     readonly envSecrets: Readonly<Record<string, string>>;
   };
+  readonly speech: SpeechConfig;
 }
 
 /** Payment links, the payment page and the abuse limits. */
@@ -75,6 +76,20 @@ export interface SmsConfig {
     readonly from?: string;
     readonly messagingServiceSid?: string;
   };
+}
+
+/** How prompts are voiced and where audio (cached TTS, uploads) is stored. */
+export interface SpeechConfig {
+  /** polly: synthesize with Amazon Polly and cache the audio; say: Twilio <Say> with a Polly voice. */
+  readonly ttsMode: 'polly' | 'say';
+  readonly pollyVoice: string;
+  readonly pollyEngine: 'standard' | 'neural' | 'long-form' | 'generative';
+  readonly pollySampleRate: string;
+  readonly pollyEndpoint: string | undefined;
+  /** S3 bucket holding clips/, tts/ and uploads/; unset = a local folder (`audioDir`). */
+  readonly audioBucket: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly audioDir: string;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -122,16 +137,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (secretsFrom !== 'env' && secretsFrom !== 'ssm') throw new ConfigurationError(`CRM_SECRETS_FROM must be env or ssm, got "${secretsFrom}"`);
   const envSecrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
+  const region = env.AWS_REGION ?? 'us-east-1';
+  const twilioAuthToken = required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
+  const speech = speechConfig(env, isLocal);
+  // Deployed audio is served straight from the bucket (public-read prefixes, see README).
+  const bucketUrl = speech.audioBucket && !speech.s3Endpoint ? `https://${speech.audioBucket}.s3.${region}.amazonaws.com` : undefined;
   if (language !== 'fa' && language !== 'en') throw new ConfigurationError(`DEFAULT_LANGUAGE must be fa or en, got "${language}"`);
   return {
     isLocal,
     stage,
     publicBaseUrl,
-    audioBaseUrl: (env.AUDIO_BASE_URL || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
-    twilioAuthToken: required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken),
+    audioBaseUrl: (env.AUDIO_BASE_URL || bucketUrl || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
+    twilioAuthToken,
     adminApiKey: adminKey(env, isLocal),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
-    region: env.AWS_REGION ?? 'us-east-1',
+    region,
     tables: {
       sessions: env.SESSIONS_TABLE ?? `${prefix}-sessions`,
       config: env.CONFIG_TABLE ?? `${prefix}-config`,
@@ -167,6 +187,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
       secretCacheSeconds: intFrom(env, 'CRM_SECRET_CACHE_SECONDS', 300, 0),
       envSecrets,
     },
+    speech,
+  };
+}
+
+const POLLY_ENGINES = ['standard', 'neural', 'long-form', 'generative'] as const;
+
+function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
+  const audioBucket = env.AUDIO_BUCKET || undefined;
+  // Locally there is no Polly: English prompts use <Say> unless TTS_MODE=polly is asked for.
+  // Deployed, Polly needs the bucket to cache into; without one (not our serverless.yml) <Say>.
+  const ttsMode = env.TTS_MODE || (isLocal || !audioBucket ? 'say' : 'polly');
+  if (ttsMode !== 'polly' && ttsMode !== 'say') throw new ConfigurationError(`TTS_MODE must be polly or say, got "${ttsMode}"`);
+  const engine = env.POLLY_ENGINE || 'neural';
+  if (!(POLLY_ENGINES as readonly string[]).includes(engine)) throw new ConfigurationError(`POLLY_ENGINE must be one of ${POLLY_ENGINES.join(', ')}, got "${engine}"`);
+  const sampleRate = env.POLLY_SAMPLE_RATE || '22050';
+  if (!['8000', '16000', '22050', '24000'].includes(sampleRate)) throw new ConfigurationError(`POLLY_SAMPLE_RATE must be 8000, 16000, 22050 or 24000, got "${sampleRate}"`);
+  if (ttsMode === 'polly' && !audioBucket && !isLocal) throw new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)');
+  return {
+    ttsMode,
+    pollyVoice: env.POLLY_VOICE || 'Joanna',
+    pollyEngine: engine as SpeechConfig['pollyEngine'],
+    pollySampleRate: sampleRate,
+    pollyEndpoint: env.POLLY_ENDPOINT || undefined,
+    audioBucket,
+    s3Endpoint: env.S3_ENDPOINT || undefined,
+    audioDir: env.AUDIO_DIR || '.data/audio',
   };
 }
 

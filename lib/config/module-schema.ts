@@ -118,6 +118,15 @@ export const balanceModuleSchema = z
     if (m.sendPaymentLink && !m.forceMobileEntry) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
     }
+    // No TTS speaks Persian: a Persian text override could only ever be heard as the default
+    // clip, which says something else. Its text is accepted as the transcript of a recording.
+    if (m.language === 'fa') {
+      for (const [key, prompt] of Object.entries(m.prompts)) {
+        if (prompt?.text !== undefined && prompt.audioKey === undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['prompts', key, 'text'], message: 'fa_text_needs_recording' });
+        }
+      }
+    }
   });
 export type BalanceModule = z.output<typeof balanceModuleSchema>;
 export type BalanceModuleInput = z.input<typeof balanceModuleSchema>;
@@ -212,6 +221,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'Enter a full http(s) URL.',
     destination_type: 'Choose module, dial, redirect or hangup.',
     prompt_empty: 'Give a text or upload a recording (or choose "don\'t play" where allowed).',
+    fa_text_needs_recording: 'Persian prompts cannot be synthesized: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
     unknown_destination: 'No destination has this code.',
     unknown_lookup_source: 'No lookup source has this name (use "ledger" or a configured CRM).',
     duplicate_code: 'This code is already used.',
@@ -238,6 +248,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'یک نشانی کامل http(s) وارد کنید.',
     destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
     prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید (یا در جای مجاز «پخش نشود» را انتخاب کنید).',
+    fa_text_needs_recording: 'پیام‌های فارسی را نمی‌توان با متن‌به‌گفتار ساخت: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
     unknown_destination: 'مقصدی با این کد وجود ندارد.',
     unknown_lookup_source: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).',
     duplicate_code: 'این کد قبلاً استفاده شده است.',

@@ -1,17 +1,28 @@
 /**
- * Default Speech adapter: English through <Say> with a Polly voice, Persian from the
- * recorded clip pack (no TTS engine Twilio can reach speaks Persian). A module's prompt
- * override wins: an uploaded recording is played, an override text is spoken.
+ * The Speech adapter, the one place that decides how a prompt or an amount is heard:
+ *  - an uploaded recording for the prompt wins, in any language;
+ *  - Persian is played from the clip pack (no TTS engine Twilio can reach speaks Persian);
+ *  - English is synthesized by Polly and played from the audio cache when TTS is configured,
+ *    else (locally, or when Polly or the store fails) spoken by <Say> with the same Polly voice.
+ * Every <Play> carries its transcript; for stored audio it rides in the URL's `t` parameter
+ * (ignored by S3 and the local audio server) so the call simulator can show it.
  */
 import type { Language, PromptKey } from '../config/module-schema';
+import type { AppLogger } from '../observability/logger';
 import type { Speech, SpeechItem, SpeechSegment } from '../ports';
 import { englishAmountPhrase, persianAmountTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from './amount-words';
+import { promptClipKey } from './clip-pack';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
+import type { SynthesizedAudioCache } from './synthesized-audio-cache';
 
 export interface CatalogueSpeechOptions {
-  /** Base URL under which clips (`/clips/<lang>/<key>.wav`) and uploads (`/uploads/<key>`) are served. */
+  /** Base URL under which clips (`/clips/<lang>/<key>.wav`), uploads (`/uploads/<key>`) and cached TTS (`/tts/<key>`) are served. */
   readonly audioBaseUrl: string;
+  /** Twilio <Say> voice for English, e.g. Polly.Joanna. */
   readonly englishVoice?: string;
+  /** Polly with its cache; absent = English through <Say>. */
+  readonly tts?: SynthesizedAudioCache;
+  readonly logger?: Pick<AppLogger, 'warn'>;
 }
 
 type ModuleSpeech = Parameters<Speech['render']>[1];
@@ -24,30 +35,50 @@ export class CatalogueSpeech implements Speech {
   }
 
   async render(items: readonly SpeechItem[], module: ModuleSpeech): Promise<SpeechSegment[]> {
+    // Items are independent: synthesize misses in parallel so a step pays one Polly latency.
+    const perItem = await Promise.all(items.map((item) => this.segmentsFor(item, module)));
     const segments: SpeechSegment[] = [];
-    for (const item of items) {
-      for (const segment of this.segmentsFor(item, module)) appendMerged(segments, segment);
-    }
+    for (const list of perItem) for (const segment of list) appendMerged(segments, segment);
     return segments;
   }
 
-  private segmentsFor(item: SpeechItem, module: ModuleSpeech): SpeechSegment[] {
-    if ('prompt' in item) return [this.prompt(item.prompt, module)];
-    if (module.language === 'en') return [this.say(englishAmountPhrase(item.amount, item.unit))];
+  private async segmentsFor(item: SpeechItem, module: ModuleSpeech): Promise<SpeechSegment[]> {
+    if ('prompt' in item) return [await this.prompt(item.prompt, module)];
+    if (module.language === 'en') return [await this.english(englishAmountPhrase(item.amount, item.unit))];
     const tokens = [...persianAmountTokens(item.amount), `unit-${item.unit}` as const];
     return tokens.map((key) => this.clip('fa', key, PERSIAN_NUMBER_WORDS[key] ?? PERSIAN_UNIT_WORDS[key as 'unit-rial'] ?? key));
   }
 
-  private prompt(key: PromptKey, module: ModuleSpeech): SpeechSegment {
+  private async prompt(key: PromptKey, module: ModuleSpeech): Promise<SpeechSegment> {
     const override = module.prompts[key];
-    const text = override?.text ?? PROMPT_CATALOGUE[module.language][key];
-    if (override?.audioKey) return { kind: 'play', url: `${this.options.audioBaseUrl}/uploads/${encodeURIComponent(override.audioKey)}`, transcript: text };
-    if (module.language === 'en') return this.say(text);
-    return this.clip(module.language, `prompt-${key}`, text);
+    const catalogueText = PROMPT_CATALOGUE[module.language][key];
+    if (override?.audioKey) return this.stored(`uploads/${encodeURIComponent(override.audioKey)}`, override.text ?? catalogueText);
+    if (module.language === 'en') return this.english(override?.text ?? catalogueText);
+    if (override?.text !== undefined) {
+      // The schema refuses a Persian text-only override; one stored before that rule still must
+      // not play a clip that says something else than the text shown, so the catalogue text wins.
+      this.options.logger?.warn('Persian prompt override has text but no recording; playing the catalogue clip', { prompt: key });
+    }
+    return this.clip(module.language, promptClipKey(key), catalogueText);
+  }
+
+  private async english(text: string): Promise<SpeechSegment> {
+    const { tts } = this.options;
+    if (!tts) return this.say(text);
+    try {
+      return this.stored(await tts.audioKeyFor(text), text);
+    } catch (error) {
+      this.options.logger?.warn('speech synthesis or audio store failed; falling back to <Say>', { error: error as Error });
+      return this.say(text);
+    }
   }
 
   private say(text: string): SpeechSegment {
     return { kind: 'say', text, voice: this.voice, language: 'en-US' };
+  }
+
+  private stored(key: string, transcript: string): SpeechSegment {
+    return { kind: 'play', url: `${this.options.audioBaseUrl}/${key}?t=${encodeURIComponent(transcript)}`, transcript };
   }
 
   private clip(language: Language, key: string, transcript: string): SpeechSegment {

@@ -4,6 +4,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { inspectAudio } from '../../lib/speech/audio-inspection';
 import type { LocalStack } from '../../infra/local-stack';
 import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
 
@@ -116,5 +117,39 @@ describe('a call to a Persian module', () => {
     const silent = await call('balance-fa-mobile', '+989121111111', ['09121111111', '']);
     expect(silent.handedOn).toEqual({ kind: 'hangup' });
     expect(await callLog(silent.callSid)).toMatchObject({ outcome: 'error', reason: 'no-input' });
+  });
+});
+
+describe('audio served by the local stack', () => {
+  const heard = (t: Transcript) =>
+    t.events
+      .filter((e) => e.type === 'play' || e.type === 'say')
+      .map((e) => (e.type === 'play' ? e.transcript : e.type === 'say' ? e.text : ''))
+      .join(' ');
+
+  it('reads a Persian call as a Persian sentence from the clip transcripts', async () => {
+    const t = await call('balance-fa', '09121111111');
+    expect(heard(t)).toContain('به سامانه اعلام مانده حساب خوش آمدید. مانده حساب شما یک میلیون و دویست و پنجاه هزار ریال بدهکار است.');
+  });
+
+  it('serves every clip the call played as 8 kHz WAV audio, and the manifest as JSON', async () => {
+    const t = await call('balance-fa', '09121111111');
+    const urls = t.events.flatMap((e) => (e.type === 'play' ? [e.url] : []));
+    expect(urls.length).toBeGreaterThan(5);
+    for (const url of urls) {
+      const res = await fetch(url);
+      expect({ url, status: res.status, type: res.headers.get('content-type') }).toEqual({ url, status: 200, type: 'audio/wav' });
+      const info = inspectAudio(new Uint8Array(await res.arrayBuffer()));
+      expect({ container: info.container, sampleRate: info.sampleRate }).toEqual({ container: 'wav', sampleRate: 8000 });
+    }
+    const manifest = await fetch(`${stack.baseUrl}/audio/manifest.json`);
+    expect(manifest.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await manifest.json()) as { clips: Record<string, string> }).clips['scale-million']).toBe('میلیون');
+  });
+
+  it('answers 404 for unknown audio and refuses paths outside the audio folders', async () => {
+    expect((await fetch(`${stack.baseUrl}/audio/clips/fa/no-such-clip.wav`)).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/audio/clips/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/audio/..%2Fpackage.json`)).status).toBe(404);
   });
 });

@@ -1,4 +1,6 @@
 /** End-to-end tests: the whole local stack (dynalite + serverless-offline) on free ports, demo data loaded. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/serverless-offline';
 import { ROOT, startLocalStack, type LocalStack } from '../../infra/local-stack';
@@ -8,5 +10,7 @@ export const AUTH_TOKEN = 'local-dev-auth-token';
 
 export async function startTestStack(env: Record<string, string> = {}): Promise<LocalStack> {
   const port = await freePort();
-  return startLocalStack({ port, seedFile: DEMO_SEED, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
+  // Uploads and cached audio of a test stack stay out of the repository's .data folder.
+  const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-audio-'));
+  return startLocalStack({ port, seedFile: DEMO_SEED, audioDir, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
 }

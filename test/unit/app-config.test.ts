@@ -32,3 +32,28 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://ivr.example.com/' }).publicBaseUrl).toBe('https://ivr.example.com');
   });
 });
+
+describe('speech configuration', () => {
+  const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't', AWS_REGION: 'eu-central-1' };
+
+  it('uses <Say> locally and serves audio from the local stack', () => {
+    const config = loadConfig({});
+    expect(config.speech).toMatchObject({ ttsMode: 'say', audioBucket: undefined, audioDir: '.data/audio', pollyVoice: 'Joanna', pollyEngine: 'neural' });
+    expect(config.audioBaseUrl).toBe('http://localhost:3000/audio');
+  });
+
+  it('uses Polly deployed with a bucket, and serves audio straight from the bucket', () => {
+    const config = loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1' });
+    expect(config.speech.ttsMode).toBe('polly');
+    expect(config.audioBaseUrl).toBe('https://ivr-audio-1.s3.eu-central-1.amazonaws.com');
+    expect(loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1', AUDIO_BASE_URL: 'https://cdn.example.com/a/' }).audioBaseUrl).toBe('https://cdn.example.com/a');
+  });
+
+  it('refuses Polly without a bucket in Lambda, and unknown modes or engines', () => {
+    expect(() => loadConfig({ ...lambda, TTS_MODE: 'polly' })).toThrow(new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)'));
+    expect(loadConfig(lambda).speech.ttsMode).toBe('say');
+    expect(() => loadConfig({ TTS_MODE: 'azure' })).toThrow(/TTS_MODE/);
+    expect(() => loadConfig({ POLLY_ENGINE: 'turbo' })).toThrow(/POLLY_ENGINE/);
+    expect(() => loadConfig({ POLLY_SAMPLE_RATE: '44100' })).toThrow(/POLLY_SAMPLE_RATE/);
+  });
+});

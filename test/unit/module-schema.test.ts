@@ -54,7 +54,7 @@ describe('module configuration schema', () => {
   });
 
   it('accepts prompt overrides only for known prompts and only with text or a recording', () => {
-    expect(parseModule({ ...base, prompts: { intro: { text: 'Hello' } } }).ok).toBe(true);
+    expect(parseModule({ ...base, language: 'en', prompts: { intro: { text: 'Hello' } } }).ok).toBe(true);
     expect(parseModule({ ...base, prompts: { nope: { text: 'Hello' } } }).ok).toBe(false);
     const empty = parseModule({ ...base, prompts: { intro: {} } });
     expect(!empty.ok && empty.errors[0]).toMatchObject({ field: 'prompts.intro', code: 'prompt_empty' });

@@ -1,0 +1,53 @@
+/** Which prompt overrides a module may have, and what the caller then hears. */
+import { parseModule } from '../../lib/config/module-schema';
+import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
+import { renderTwiml } from '../../lib/twiml/render-twiml';
+
+const base = { code: 'm', name: 'm', nextDestination: 'n', errorDestination: 'e' };
+
+describe('prompt overrides in the module schema', () => {
+  it('refuses a Persian text-only override with a field-level message in both languages', () => {
+    const input = { ...base, language: 'fa', prompts: { intro: { text: 'سلام' } } };
+    expect(parseModule(input, 'en')).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'prompts.intro.text',
+          code: 'fa_text_needs_recording',
+          message: 'Persian prompts cannot be synthesized: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
+        },
+      ],
+    });
+    const fa = parseModule(input, 'fa');
+    expect(fa.ok ? '' : fa.errors[0]?.message).toBe(
+      'پیام‌های فارسی را نمی‌توان با متن‌به‌گفتار ساخت: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
+    );
+  });
+
+  it('accepts a Persian text with a recording, and an English text alone', () => {
+    expect(parseModule({ ...base, language: 'fa', prompts: { intro: { text: 'سلام', audioKey: 'a.wav' } } }).ok).toBe(true);
+    expect(parseModule({ ...base, language: 'en', prompts: { intro: { text: 'Hello' } } }).ok).toBe(true);
+  });
+});
+
+describe('what the caller hears for an override', () => {
+  const speech = new CatalogueSpeech({ audioBaseUrl: 'https://a.example', logger: { warn: () => undefined } });
+
+  it('speaks an English text override with <Say> when no TTS is configured', async () => {
+    const segments = await speech.render([{ prompt: 'intro' }], { language: 'en', prompts: { intro: { text: 'Hello there.' } } });
+    expect(renderTwiml([{ kind: 'say', segments }])).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Hello there.</Say></Response>');
+  });
+
+  it('never shows a Persian text whose clip says something else: a stored text-only override plays the default clip with its own text', async () => {
+    const warnings: unknown[] = [];
+    const logged = new CatalogueSpeech({ audioBaseUrl: 'https://a.example', logger: { warn: (...a: unknown[]) => void warnings.push(a) } });
+    const segments = await logged.render([{ prompt: 'intro' }], { language: 'fa', prompts: { intro: { text: 'متن دیگر' } } });
+    expect(segments).toEqual([{ kind: 'play', url: 'https://a.example/clips/fa/prompt-intro.wav', transcript: 'به سامانه اعلام مانده حساب خوش آمدید.' }]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('plays an uploaded recording in English too, with the catalogue text as transcript when there is no override text', async () => {
+    const segments = await speech.render([{ prompt: 'goodbye' }], { language: 'en', prompts: { goodbye: { audioKey: 'abc.mp3' } } });
+    expect(segments).toEqual([{ kind: 'play', url: 'https://a.example/uploads/abc.mp3?t=Thank%20you%20for%20calling.%20Goodbye.', transcript: 'Thank you for calling. Goodbye.' }]);
+  });
+});
