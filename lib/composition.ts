@@ -21,6 +21,7 @@ import type { SmsSender } from './ports';
 import { OutboxSmsSender } from './sms/outbox-sms-sender';
 import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { CatalogueSpeech } from './speech/catalogue-speech';
+import { promptRecordingService } from './speech/prompt-recordings';
 import { EnvSecretResolver } from './secrets/env-secret-resolver';
 import { CachedSecretResolver, SsmSecretResolver } from './secrets/ssm-secret-resolver';
 import { DynamoAttemptLimiter } from './store/dynamo-attempt-limiter';
@@ -113,6 +114,7 @@ export const adminDeps: AdminDeps = {
   },
   callLog,
   speech,
+  recordings: promptRecordingService({ modules, audio: audioStore }),
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,
   logger,

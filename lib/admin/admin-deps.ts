@@ -1,4 +1,5 @@
 /** What the admin API works with: ports, the ledger's read and write sides, and optional seams. */
+import type { Language } from '../config/module-schema';
 import type { PromptKey } from '../config/module-schema';
 import type { LedgerWriter } from '../crm/ledger/ledger-crm';
 import type { LedgerDirectory } from '../crm/ledger/ledger-directory';
@@ -9,9 +10,15 @@ import type { CallLogSearch, Crm, LookupSourceStore, ModuleEditor, Speech } from
  * Stores and removes uploaded prompt recordings (the speech/uploads service provides it).
  * `upload` returns the key a module's prompt override keeps as `audioKey`.
  */
+/**
+ * Prompt recordings (lib/speech/prompt-recordings.ts): validates the audio by its content,
+ * stores it under its content hash and points the module's prompt at it. Refusals throw
+ * RecordingRejectedError (field-level messages); an unknown module ModuleNotFoundError.
+ */
 export interface PromptRecordings {
-  upload(moduleCode: string, promptKey: PromptKey, bytes: Uint8Array, contentType: string): Promise<{ audioKey: string }>;
-  remove(audioKey: string): Promise<void>;
+  upload(moduleCode: string, promptKey: PromptKey, bytes: Uint8Array, contentType: string, language: Language): Promise<{ audioKey: string }>;
+  /** Stops using the prompt's recording; false when it had none. */
+  remove(moduleCode: string, promptKey: PromptKey, language: Language): Promise<boolean>;
 }
 
 export interface OutboxMessage {

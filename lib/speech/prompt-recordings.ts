@@ -147,3 +147,17 @@ async function saveModule(modules: ModuleStore, candidate: ModuleConfig, languag
   await modules.putModule(parsed.value);
   return parsed.value;
 }
+
+/** The two operations as one service object, for the admin API. */
+export function promptRecordingService(deps: PromptRecordingDeps) {
+  return {
+    upload: async (moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language) =>
+      ({ audioKey: (await uploadPromptRecording(deps, moduleCode, promptKey, bytes, contentType, language)).audioKey }),
+    /** false when the prompt had no recording. */
+    remove: async (moduleCode: string, promptKey: string, language: Language): Promise<boolean> => {
+      const had = overrideOf(await loadModule(deps.modules, moduleCode), promptKey)?.audioKey !== undefined;
+      if (had) await removePromptRecording(deps, moduleCode, promptKey, language);
+      return had;
+    },
+  };
+}

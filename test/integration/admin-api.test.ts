@@ -1,3 +1,10 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
+import { promptRecordingService, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
+import { mp3File, wavFile } from '../support/audio-files';
 /** The admin API over dynalite with the demo data: auth, modules, destinations, pickers, prompts. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PromptRecordings } from '../../lib/admin/admin-deps';
@@ -220,41 +227,42 @@ describe('prompts', () => {
     expect(reply.json.error).toBe('recordings_unavailable');
   });
 
-  it('stores an uploaded recording on the module, replaces it, and removes it', async () => {
-    const stored = new Map<string, Uint8Array>();
-    let counter = 0;
+  it('stores a validated recording by content hash on the module, replaces it, refuses bad audio per field, and removes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'admin-recordings-'));
+    const audio = new LocalFolderAudioStore(dir);
+    let modules: PromptRecordingDeps['modules'] | undefined;
     const recordings: PromptRecordings = {
-      upload: async (moduleCode, promptKey, bytes) => {
-        counter += 1;
-        const audioKey = `${moduleCode}/${promptKey}-${counter}.wav`;
-        stored.set(audioKey, bytes);
-        return { audioKey };
-      },
-      remove: async (audioKey) => {
-        stored.delete(audioKey);
-      },
+      upload: (...args) => promptRecordingService({ modules: modules!, audio }).upload(...args),
+      remove: (...args) => promptRecordingService({ modules: modules!, audio }).remove(...args),
     };
     const withUploads = await startTestAdmin({ recordings });
+    modules = withUploads.deps.modules;
     try {
       await withUploads.call('PUT', '/modules/balance-en', { body: { ...newModule('balance-en'), prompts: { intro: { text: 'Welcome to Acme.' } } } });
-      const wav = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'binary');
+      const wav = Buffer.from(wavFile(1.5));
+      const hash = createHash('sha256').update(wav).digest('hex');
       const first = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: wav, type: 'audio/wav', base64: true } });
       expect(first.status).toBe(200);
-      expect(first.json).toEqual({ audioKey: 'balance-en/intro-1.wav', url: 'https://ivr.example.com/audio/uploads/balance-en%2Fintro-1.wav' });
-      expect(Buffer.from(stored.get('balance-en/intro-1.wav') ?? []).equals(wav)).toBe(true);
-      await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: wav, type: 'audio/mpeg', base64: true } });
-      expect([...stored.keys()]).toEqual(['balance-en/intro-2.wav']);
+      expect(first.json).toEqual({ audioKey: `${hash}.wav`, url: `https://ivr.example.com/audio/uploads/${hash}.wav` });
+      expect(Buffer.from(await audio.get(`uploads/${hash}.wav`) ?? []).equals(wav)).toBe(true);
+      const mp3 = Buffer.from(mp3File(2));
+      const second = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: mp3, type: 'audio/mpeg', base64: true } });
+      expect(second.json.audioKey).toMatch(/^[0-9a-f]{64}\.mp3$/);
       const module = (await withUploads.call('GET', '/modules/balance-en')).json.module;
-      expect(module.prompts.intro).toEqual({ text: 'Welcome to Acme.', audioKey: 'balance-en/intro-2.wav' });
+      expect(module.prompts.intro).toEqual({ text: 'Welcome to Acme.', audioKey: second.json.audioKey });
 
+      const corrupt = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { headers: { 'accept-language': 'fa' }, raw: { data: Buffer.from('RIFF0000WAVEjunk'), type: 'audio/wav', base64: true } });
+      expect(corrupt.status).toBe(422);
+      expect(corrupt.json.errors).toEqual([expect.objectContaining({ field: 'prompts.intro.audio', message: expect.stringMatching(/[\u0600-\u06FF]/) })]);
       expect((await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: 'hello', type: 'text/plain' } })).status).toBe(415);
       expect((await withUploads.call('PUT', '/modules/balance-en/prompts/nope/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status).toBe(404);
 
       expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: true });
       expect((await withUploads.call('GET', '/modules/balance-en')).json.module.prompts.intro).toEqual({ text: 'Welcome to Acme.' });
-      expect(stored.size).toBe(0);
+      expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: false });
     } finally {
       await withUploads.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

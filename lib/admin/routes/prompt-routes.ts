@@ -8,6 +8,7 @@ import { adminFieldError } from '../admin-messages';
 import { InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError, UnsupportedMediaTypeError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRouter } from '../admin-router';
+import { ModuleNotFoundError, RecordingRejectedError } from '../../speech/prompt-recordings';
 import { contentType, ok, readJson } from '../request-body';
 
 export const MAX_RECORDING_BYTES = 4 * 1024 * 1024;
@@ -24,6 +25,17 @@ export const previewRequestSchema = z
 function promptKey(raw: string): PromptKey {
   if (!(PROMPT_KEYS as readonly string[]).includes(raw)) throw new NotFoundError('unknown_prompt');
   return raw as PromptKey;
+}
+
+/** The recordings service's refusals become the API's field-level 422 and 404 answers. */
+async function recordingCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof RecordingRejectedError) throw new InvalidFieldsError(error.errors);
+    if (error instanceof ModuleNotFoundError) throw new NotFoundError('module_not_found');
+    throw error;
+  }
 }
 
 export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
@@ -55,11 +67,7 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         if (request.body.length > MAX_RECORDING_BYTES) throw new PayloadTooLargeError();
         if (request.body.length === 0) throw new InvalidFieldsError([adminFieldError(`prompts.${prompt}`, 'required', request.language)]);
         if (!deps.recordings) throw new UnavailableError('recordings_unavailable');
-        const previous = module.prompts[prompt]?.audioKey;
-        const { audioKey } = await deps.recordings.upload(code, prompt, new Uint8Array(request.body), type);
-        const updated = { ...module, prompts: { ...module.prompts, [prompt]: { ...module.prompts[prompt], audioKey } } };
-        if (!(await deps.modules.updateModule(updated))) throw new NotFoundError('module_not_found');
-        if (previous && previous !== audioKey) await deps.recordings.remove(previous).catch((error: unknown) => deps.logger.warn('could not remove a replaced recording', { error: error as Error }));
+        const { audioKey } = await recordingCall(() => deps.recordings!.upload(code, prompt, new Uint8Array(request.body), type, request.language));
         return ok({ audioKey, url: `${deps.audioBaseUrl}/uploads/${encodeURIComponent(audioKey)}` });
       },
     )
@@ -67,20 +75,14 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
       'DELETE',
       '/modules/:code/prompts/:key/recording',
       { summary: "Remove a prompt's recording (its text, if any, is spoken again)", tag: 'prompts', errors: [404] },
-      async (_request, { code = '', key = '' }) => {
+      async (request, { code = '', key = '' }) => {
         const prompt = promptKey(key);
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
         if (module.kind !== 'balance') throw new NotFoundError('unknown_prompt');
-        const current = module.prompts[prompt];
-        if (!current?.audioKey) return ok({ removed: false });
-        const { audioKey, ...rest } = current;
-        const prompts = { ...module.prompts };
-        if (rest.text !== undefined) prompts[prompt] = rest;
-        else delete prompts[prompt];
-        if (!(await deps.modules.updateModule({ ...module, prompts }))) throw new NotFoundError('module_not_found');
-        if (deps.recordings) await deps.recordings.remove(audioKey).catch((error: unknown) => deps.logger.warn('could not remove a recording', { error: error as Error }));
-        return ok({ removed: true });
+        if (!deps.recordings) return ok({ removed: false });
+        const removed = await recordingCall(() => deps.recordings!.remove(code, prompt, request.language));
+        return ok({ removed });
       },
     );
 }
