@@ -38,15 +38,32 @@ export type ImportParse = { ok: true; document: ImportDocument } | { ok: false; 
 
 const SECTIONS = ['moneyAccounts', 'customers', 'items', 'destinations', 'lookupSources', 'modules'] as const;
 
-function zodRows<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, rows: unknown[], section: RowError['section'], errors: RowError[], language: Language): T[] {
-  const out: T[] = [];
-  rows.forEach((row, index) => {
-    const parsed = schema.safeParse(row);
-    if (parsed.success) out.push(parsed.data);
-    else for (const issue of parsed.error.issues) errors.push({ ...rowFieldError(issue, language), section, row: index });
+/** A valid row and where it stood in the document, so later checks report the operator's row number. */
+interface Row<T> {
+  readonly row: number;
+  readonly value: T;
+}
+
+type RowParse<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+function parseRows<T>(rows: unknown[], section: RowError['section'], errors: RowError[], parse: (row: unknown) => RowParse<T>): Row<T>[] {
+  const out: Row<T>[] = [];
+  rows.forEach((raw, row) => {
+    const parsed = parse(raw);
+    if (parsed.ok) out.push({ row, value: parsed.value });
+    else for (const e of parsed.errors) errors.push({ ...e, section, row });
   });
   return out;
 }
+
+function withSchema<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, language: Language): (row: unknown) => RowParse<T> {
+  return (row) => {
+    const parsed = schema.safeParse(row);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: parsed.error.issues.map((issue) => rowFieldError(issue, language)) };
+  };
+}
+
+const values = <T>(rows: readonly Row<T>[]): T[] => rows.map((r) => r.value);
 
 /** The schema's own message codes ('required', 'too_long') in the operator's language; anything else is 'invalid'. */
 function rowFieldError(issue: z.ZodIssue, language: Language): FieldError {
@@ -79,50 +96,43 @@ export function parseImportDocument(
     errors.push({ section: key, row: -1, field: key, code: 'invalid', message: language === 'fa' ? 'باید یک آرایه باشد.' : 'Must be an array.' });
     return [];
   };
-  const moneyAccounts = zodRows(moneyAccountRecord, rows('moneyAccounts'), 'moneyAccounts', errors, language);
-  const customers = zodRows(customerRecord, rows('customers'), 'customers', errors, language);
-  const items = zodRows(itemRecord, rows('items'), 'items', errors, language);
-  const destinations: Destination[] = [];
-  rows('destinations').forEach((row, index) => {
-    const parsed = parseDestination(row, language);
-    if (parsed.ok) destinations.push(parsed.value);
-    else for (const e of parsed.errors) errors.push({ ...e, section: 'destinations', row: index });
-  });
-  const lookupSources: LookupSource[] = [];
-  rows('lookupSources').forEach((row, index) => {
-    const parsed = parseLookupSource(row, language);
-    if (parsed.ok) lookupSources.push(parsed.value);
-    else for (const e of parsed.errors) errors.push({ ...e, section: 'lookupSources', row: index });
-  });
-  const modules: ModuleConfig[] = [];
-  rows('modules').forEach((row, index) => {
-    const parsed = parseModule(row, language);
-    if (parsed.ok) modules.push(parsed.value);
-    else for (const e of parsed.errors) errors.push({ ...e, section: 'modules', row: index });
-  });
+  const moneyAccounts = parseRows(rows('moneyAccounts'), 'moneyAccounts', errors, withSchema(moneyAccountRecord, language));
+  const customers = parseRows(rows('customers'), 'customers', errors, withSchema(customerRecord, language));
+  const items = parseRows(rows('items'), 'items', errors, withSchema(itemRecord, language));
+  const destinations = parseRows(rows('destinations'), 'destinations', errors, (row) => parseDestination(row, language));
+  const lookupSources = parseRows(rows('lookupSources'), 'lookupSources', errors, (row) => parseLookupSource(row, language));
+  const modules = parseRows(rows('modules'), 'modules', errors, (row) => parseModule(row, language));
 
   // Cross-record rules.
-  const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.id)]);
-  items.forEach((item, index) => {
-    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row: index, field: 'customerId', code: 'unknown_customer', message: language === 'fa' ? `مشتری‌ای با شناسه «${item.customerId}» وجود ندارد.` : `No customer has id "${item.customerId}".` });
-  });
-  const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.code)]);
-  const sourceNames = new Set([...(known.lookupSourceNames ?? []), ...lookupSources.map((s) => s.name)]);
-  modules.forEach((module, index) => {
-    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language, (name) => sourceNames.has(name))) errors.push({ ...e, section: 'modules', row: index });
-  });
-  duplicates(lookupSources.map((s) => s.name), 'lookupSources', 'name', errors, language);
-  duplicates(customers.map((c) => c.id), 'customers', 'id', errors, language);
-  duplicates(modules.map((m) => m.code), 'modules', 'code', errors, language);
-  duplicates(destinations.map((d) => d.code), 'destinations', 'code', errors, language);
-  duplicates(items.map((i) => `${i.customerId}/${i.type}/${i.number}`), 'items', 'number', errors, language);
+  const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.value.id)]);
+  for (const { row, value: item } of items) {
+    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row, field: 'customerId', code: 'unknown_customer', message: language === 'fa' ? `مشتری‌ای با شناسه «${item.customerId}» وجود ندارد.` : `No customer has id "${item.customerId}".` });
+  }
+  const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.value.code)]);
+  const sourceNames = new Set([...(known.lookupSourceNames ?? []), ...lookupSources.map((s) => s.value.name)]);
+  for (const { row, value: module } of modules) {
+    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language, (name) => sourceNames.has(name))) errors.push({ ...e, section: 'modules', row });
+  }
+  duplicates(lookupSources.map((s) => ({ row: s.row, key: s.value.name })), 'lookupSources', 'name', errors, language);
+  duplicates(customers.map((c) => ({ row: c.row, key: c.value.id })), 'customers', 'id', errors, language);
+  duplicates(modules.map((m) => ({ row: m.row, key: m.value.code })), 'modules', 'code', errors, language);
+  duplicates(destinations.map((d) => ({ row: d.row, key: d.value.code })), 'destinations', 'code', errors, language);
+  duplicates(items.map((i) => ({ row: i.row, key: `${i.value.customerId}/${i.value.type}/${i.value.number}` })), 'items', 'number', errors, language);
 
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, document: { moneyAccounts, customers, items, destinations, lookupSources, modules } };
+  const document = {
+    moneyAccounts: values(moneyAccounts),
+    customers: values(customers),
+    items: values(items),
+    destinations: values(destinations),
+    lookupSources: values(lookupSources),
+    modules: values(modules),
+  };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, document };
 }
 
-function duplicates(keys: string[], section: RowError['section'], field: string, errors: RowError[], language: Language): void {
+function duplicates(keys: { row: number; key: string }[], section: RowError['section'], field: string, errors: RowError[], language: Language): void {
   const seen = new Set<string>();
-  keys.forEach((key, row) => {
+  keys.forEach(({ key, row }) => {
     if (seen.has(key)) errors.push({ section, row, field, code: 'duplicate_code', message: language === 'fa' ? `«${key}» بیش از یک بار آمده است.` : `"${key}" appears more than once.` });
     seen.add(key);
   });

@@ -39,6 +39,16 @@ describe('import document', () => {
     expect(!parsed.ok && parsed.errors).toEqual([expect.objectContaining({ section: 'destinations', row: 1, field: 'code', code: 'duplicate_code' })]);
   });
 
+  it('reports the document’s own row numbers even after an invalid row', () => {
+    const parsed = parseImportDocument({
+      ...valid,
+      items: [{ customerId: 'c1', type: 'bill', number: 'X' }, { customerId: 'ghost', type: 'invoice', number: 'I-9' }],
+      destinations: [{ code: 'bad', type: 'teleport' }, { code: 'bye', type: 'hangup' }, { code: 'bye', type: 'hangup' }],
+    });
+    const where = !parsed.ok ? parsed.errors.map((e) => `${e.section}[${e.row}].${e.field}`).sort() : [];
+    expect(where).toEqual(['destinations[0].type', 'destinations[2].code', 'items[0].type', 'items[1].customerId']);
+  });
+
   it('refuses a document that is not an object', () => {
     expect(parseImportDocument([1, 2]).ok).toBe(false);
     expect(parseImportDocument({ customers: 'nope' }).ok).toBe(false);
