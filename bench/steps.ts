@@ -69,7 +69,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
     return true;
   }) as typeof process.stdout.write;
 
-  const stack = await startInProcessStack({ env: { LOG_LEVEL: 'INFO' } });
+  const stack = await startInProcessStack({ env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' } });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { dynamo } = require('../lib/composition') as typeof import('../lib/composition');

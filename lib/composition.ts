@@ -21,7 +21,7 @@ import type { SmsSender } from './ports';
 import { OutboxSmsSender } from './sms/outbox-sms-sender';
 import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { MeteredCrmResolver } from './crm/metered-crm';
-import { EmfMetrics } from './observability/metrics';
+import { EmfMetrics, noMetrics, type MetricsRecorder } from './observability/metrics';
 import { CatalogueSpeech } from './speech/catalogue-speech';
 import { promptRecordingService } from './speech/prompt-recordings';
 import { EnvSecretResolver } from './secrets/env-secret-resolver';
@@ -39,7 +39,7 @@ import type { VoiceDeps } from './voice/voice-step';
 
 export const config = loadConfig();
 export const logger = createLogger(config.logLevel);
-export const metrics = new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr' });
+export const metrics: MetricsRecorder = config.metricsEnabled ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr' }) : noMetrics;
 export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region });
 
 const sessions = new DynamoSessionStore(dynamo, config.tables.sessions);

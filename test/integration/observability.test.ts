@@ -10,7 +10,7 @@ import { startInProcessStack, type InProcessStack } from '../support/in-process-
 let stack: InProcessStack;
 
 beforeAll(async () => {
-  stack = await startInProcessStack({ env: { LOG_LEVEL: 'DEBUG', CONFIG_CACHE_SECONDS: '0' } });
+  stack = await startInProcessStack({ env: { LOG_LEVEL: 'DEBUG', CONFIG_CACHE_SECONDS: '0', POWERTOOLS_METRICS_DISABLED: 'false' } });
 }, 60_000);
 
 afterAll(async () => {

@@ -110,6 +110,8 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
     LEDGER_TABLE: db.tables.ledger,
     CALL_LOG_TABLE: db.tables.callLog,
     AWS_REGION: 'us-east-1',
+    // EMF lines on stdout are noise in test output; tests about metrics turn them on.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...options.env,
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
