@@ -17,12 +17,17 @@ interface Scenario {
   readonly branch: string;
   readonly code: string;
   readonly from: string;
-  readonly digits?: string[];
+  readonly digits?: string[] | ((i: number) => string[]);
   readonly handedOn: Transcript['handedOn'];
   readonly outcome: string;
+  /** The call must send exactly one SMS (the payment link). */
+  readonly sms?: boolean;
 }
 
-/** Every branch of the flow that main has (the SMS branch arrives with issue 3). */
+/** A distinct valid mobile per call, so per-mobile link limits do not shape the result. */
+const mobileFor = (i: number) => `0912${String(1_000_000 + (i % 8_000_000)).padStart(7, '0')}`;
+
+/** Every branch of the flow, the payment link by SMS included. */
 export const SCENARIOS: readonly Scenario[] = [
   { branch: 'owed → next', code: 'balance-en', from: '+15005550001', handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
   { branch: 'no debt', code: 'balance-en', from: '+15005550002', handedOn: { kind: 'dial', target: 'sip:support@pbx.example.com' }, outcome: 'no-debt' },
@@ -32,7 +37,10 @@ export const SCENARIOS: readonly Scenario[] = [
   { branch: 'Persian, owed → next', code: 'balance-fa', from: '09121111111', handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
   { branch: 'confirm yes', code: 'balance-fa-mobile', from: '+989121111111', digits: ['09121111111', '1'], handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
   { branch: 'confirm no', code: 'balance-fa-mobile', from: '+989121111111', digits: ['09121111111', '2'], handedOn: { kind: 'hangup' }, outcome: 'error' },
+  { branch: 'payment link by SMS', code: 'pay-en', from: '+15005550001', digits: (i) => [mobileFor(i)], handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next', sms: true },
 ];
+
+const digitsOf = (s: Scenario, i: number) => (typeof s.digits === 'function' ? s.digits(i) : s.digits);
 
 export interface LoadRun {
   readonly concurrency: number;
@@ -47,7 +55,8 @@ export interface LoadRun {
   readonly wrongDestination: number;
   readonly lostOrCorruptedSessions: number;
   readonly missingCallLogs: number;
-  readonly duplicateSms: string;
+  readonly duplicateSms: number;
+  readonly missingSms: number;
   readonly branches: Record<string, number>;
   readonly errorSamples: string[];
 }
@@ -76,7 +85,7 @@ async function runLoad(stack: LocalStack, concurrency: number, deadlineMs: numbe
   const started = performance.now();
   const plan = Array.from({ length: concurrency }, (_, i) => SCENARIOS[i % SCENARIOS.length] as Scenario);
   const transcripts = await Promise.all(
-    plan.map((s) =>
+    plan.map((s, i) =>
       placeCall({
         baseUrl: stack.baseUrl,
         code: s.code,
@@ -85,7 +94,7 @@ async function runLoad(stack: LocalStack, concurrency: number, deadlineMs: numbe
         // Twilio gives up after 15 s; the bench waits longer so queueing on a small machine is measured, not hidden.
         timeoutMs: 60_000,
         maxRequests: 12,
-        ...(s.digits ? { digits: s.digits } : {}),
+        ...(s.digits ? { digits: digitsOf(s, i + concurrency * 10) } : {}),
         fetchImpl: (input, init) => (deadline.aborted ? Promise.reject(new Error('load deadline passed')) : fetch(input, init)),
       }).catch((error: Error) => error),
     ),
@@ -95,6 +104,8 @@ async function runLoad(stack: LocalStack, concurrency: number, deadlineMs: numbe
   let errors = 0;
   let http5xx = 0;
   let wrongDestination = 0;
+  let duplicateSms = 0;
+  let missingSms = 0;
   let requests = 0;
   const samples: string[] = [];
   const branches: Record<string, number> = {};
@@ -121,6 +132,9 @@ async function runLoad(stack: LocalStack, concurrency: number, deadlineMs: numbe
     }
     if (t.statusCallback?.status !== 200) errors += 1;
     if (JSON.stringify(t.handedOn) !== JSON.stringify(s.handedOn)) wrongDestination += 1;
+    const expectedSms = s.sms ? 1 : 0;
+    if (t.sms.length > expectedSms) duplicateSms += t.sms.length - expectedSms;
+    if (t.sms.length < expectedSms) missingSms += 1;
   });
   const sessions = await readAll(stack, stack.config.tables.sessions, sids);
   const logs = await readAll(stack, stack.config.tables.callLog, sids);
@@ -148,7 +162,8 @@ async function runLoad(stack: LocalStack, concurrency: number, deadlineMs: numbe
     wrongDestination,
     lostOrCorruptedSessions: lost,
     missingCallLogs: missingLogs,
-    duplicateSms: 'n/a — waits for issue 3 (SMS outbox)',
+    duplicateSms,
+    missingSms,
     branches,
     errorSamples: samples,
   };
@@ -161,11 +176,12 @@ export async function benchLoad(levels: readonly number[], deadlineMs: number): 
     port: await freePort(),
     seedFile: DEMO_SEED,
     inProcess: true,
-    env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'ERROR', CONFIG_CACHE_SECONDS: '15' },
+    // Abuse limits per caller/mobile and day would otherwise turn most SMS calls into "limit reached".
+    env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'ERROR', CONFIG_CACHE_SECONDS: '15', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000' },
   });
   try {
     // One sequential pass first so every worker is warm and the bundle compiled.
-    for (const s of SCENARIOS) await placeCall({ baseUrl: stack.baseUrl, code: s.code, from: s.from, authToken: AUTH_TOKEN, ...(s.digits ? { digits: s.digits } : {}) });
+    for (const [i, s] of SCENARIOS.entries()) await placeCall({ baseUrl: stack.baseUrl, code: s.code, from: s.from, authToken: AUTH_TOKEN, ...(s.digits ? { digits: digitsOf(s, i) } : {}) });
     const runs: LoadRun[] = [];
     for (const n of levels) runs.push(await runLoad(stack, n, deadlineMs));
     return runs;

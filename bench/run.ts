@@ -81,7 +81,7 @@ function printLoad(runs: LoadRun[]): void {
   const steps = [...new Set(runs.flatMap((r) => Object.keys(r.stepLatency)))];
   console.log(
     table(
-      ['calls at once', 'wall time', 'calls/s', 'requests/s', ...steps.map((s) => `p99 ${s}`), 'errors', '5xx', 'wrong destination', 'lost/corrupted sessions', 'missing call logs', 'duplicate SMS'],
+      ['calls at once', 'wall time', 'calls/s', 'requests/s', ...steps.map((s) => `p99 ${s}`), 'errors', '5xx', 'wrong destination', 'lost/corrupted sessions', 'missing call logs', 'duplicate SMS', 'missing SMS'],
       runs.map((r) => [
         r.concurrency,
         `${r.seconds} s`,
@@ -94,6 +94,7 @@ function printLoad(runs: LoadRun[]): void {
         r.lostOrCorruptedSessions,
         r.missingCallLogs,
         r.duplicateSms,
+        r.missingSms,
       ]),
     ),
   );

@@ -69,7 +69,10 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
     return true;
   }) as typeof process.stdout.write;
 
-  const stack = await startInProcessStack({ env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' } });
+  const stack = await startInProcessStack({
+    // Daily link limits per caller/mobile would otherwise end the SMS branch after a few iterations.
+    env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000' },
+  });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { dynamo } = require('../lib/composition') as typeof import('../lib/composition');
@@ -144,6 +147,20 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       if (measure && i === warmup) {
         counters.emf = perCall;
         crmOf('balance-fa-mobile: mobile → confirm yes');
+      }
+
+      // Payment link by SMS (outbox): the mobile step creates the link and sends it once.
+      sid = callSid();
+      const payCall: Record<string, unknown>[] = [];
+      twiml = await step('entry → gather mobile (pay-en)', signedEvent(stack, '/voice/pay-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
+      payCall.push(...counters.emf);
+      next = gatherAction(twiml, stack.baseUrl);
+      const mobile = `0912${String(1_000_000 + i).padStart(7, '0')}`;
+      await step('mobile → announce → link by SMS → next', signedEvent(stack, next.path, { CallSid: sid, From: '+15005550001', To: '+15550001000', Digits: mobile }, next.query), measure);
+      payCall.push(...counters.emf);
+      if (measure && i === warmup) {
+        counters.emf = payCall;
+        crmOf('pay-en: link by SMS → next');
       }
     }
 
