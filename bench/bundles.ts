@@ -26,6 +26,10 @@ export interface BundlesResult {
   /** Voice function vs baseline. */
   readonly sizeRatio: number;
   readonly coldInitRatio: number;
+  /** Requiring @aws-sdk/client-dynamodb + lib-dynamodb alone, in a fresh process. */
+  readonly awsSdkInitMs: number;
+  /** Voice init minus the AWS SDK's share, over the baseline (which loads no AWS SDK). */
+  readonly coldInitRatioWithoutSdk: number;
 }
 
 function unzipEntry(zip: string, entry: string, to: string): number {
@@ -75,7 +79,12 @@ export async function benchBundles(runs: number): Promise<BundlesResult> {
   }
   writeFileSync(join(WORK, 'README'), 'Scratch space of `npm run bench`; safe to delete.\n');
 
-  const times: Record<string, number[]> = { voice: [], status: [], baseline: [] };
+  // The AWS SDK is external (the runtime provides it) but its loading is part of our init.
+  const sdkProbe = join(WORK, 'bundles', 'aws-sdk-only.js');
+  writeFileSync(sdkProbe, "require('@aws-sdk/client-dynamodb');require('@aws-sdk/lib-dynamodb');\n");
+  files.sdk = sdkProbe;
+  bytes.sdk = 0;
+  const times: Record<string, number[]> = { voice: [], status: [], baseline: [], sdk: [] };
   requireTime(files.voice as string); // warm the file system cache once
   for (let i = 0; i < runs; i += 1) for (const name of Object.keys(times)) times[name]?.push(requireTime(files[name] as string));
 
@@ -88,5 +97,13 @@ export async function benchBundles(runs: number): Promise<BundlesResult> {
   });
   const voice = figures('voice');
   const baseline = figures('baseline');
-  return { functions: [voice, figures('status')], baseline, sizeRatio: ratio(voice.bytes, baseline.bytes), coldInitRatio: ratio(voice.coldInitMs, baseline.coldInitMs) };
+  const sdk = figures('sdk');
+  return {
+    functions: [voice, figures('status')],
+    baseline,
+    awsSdkInitMs: sdk.coldInitMs,
+    sizeRatio: ratio(voice.bytes, baseline.bytes),
+    coldInitRatio: ratio(voice.coldInitMs, baseline.coldInitMs),
+    coldInitRatioWithoutSdk: ratio(voice.coldInitMs - sdk.coldInitMs, baseline.coldInitMs),
+  };
 }

@@ -105,10 +105,8 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
     PUBLIC_BASE_URL: IN_PROCESS_BASE_URL,
     TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN,
     DYNAMODB_ENDPOINT: endpoint,
-    SESSIONS_TABLE: db.tables.sessions,
-    CONFIG_TABLE: db.tables.config,
-    LEDGER_TABLE: db.tables.ledger,
-    CALL_LOG_TABLE: db.tables.callLog,
+    // The prefix, not each name: tables other issues add are found the same way.
+    TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
     AWS_REGION: 'us-east-1',
     // EMF lines on stdout are noise in test output; tests about metrics turn them on.
     POWERTOOLS_METRICS_DISABLED: 'true',
