@@ -1,17 +1,19 @@
 /** POST /status: Twilio's call status callback; writes the call log when a call ends. */
 import middy from '@middy/core';
-import { config, fallbackTwiml, logger, statusDeps } from '../lib/composition';
+import { config, fallbackTwiml, logger, metrics, statusDeps } from '../lib/composition';
+import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleStatusCallback } from '../lib/voice/status-callback';
 
 const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 async function statusCallback(event: TwilioEvent): Promise<WebhookResult> {
-  logger.resetKeys();
   await handleStatusCallback(statusDeps, event.twilio.params);
   return twiml(EMPTY);
 }
 
-export const handler = middy<TwilioEvent, WebhookResult>()
+const webhook = middy<TwilioEvent, WebhookResult>()
   .use(twilioWebhook({ authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY }))
   .handler(statusCallback);
+
+export const handler = withStepMetrics(webhook, { metrics, functionName: 'status' });

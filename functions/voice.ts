@@ -1,11 +1,12 @@
 /** POST /voice/{code} and POST /voice/{code}/{step}: the balance module's voice webhooks. */
 import middy from '@middy/core';
-import { config, fallbackTwiml, logger, voiceDeps } from '../lib/composition';
+import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition';
+import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
+import { GATHER_STEPS } from '../lib/flow/session';
 
 async function voiceStep(event: TwilioEvent): Promise<WebhookResult> {
-  logger.resetKeys();
   const body = await handleVoiceStep(voiceDeps, {
     code: event.pathParameters?.code ?? '',
     step: event.pathParameters?.step ?? 'entry',
@@ -15,6 +16,8 @@ async function voiceStep(event: TwilioEvent): Promise<WebhookResult> {
   return twiml(body);
 }
 
-export const handler = middy<TwilioEvent, WebhookResult>()
+const webhook = middy<TwilioEvent, WebhookResult>()
   .use(twilioWebhook({ authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml }))
   .handler(voiceStep);
+
+export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: GATHER_STEPS });

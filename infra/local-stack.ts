@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   readonly audioDir?: string;
   readonly env?: Record<string, string>;
   readonly echo?: boolean;
+  /** serverless-offline --useInProcess (the load bench: no worker thread cold start per concurrent request). */
+  readonly inProcess?: boolean;
 }
 
 export interface LocalStack {
@@ -64,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createTables(client, config.tables);
     if (options.seedFile) await loadSeed(options.seedFile, documentClient, config);
     const offlinePort = await freePort();
-    const offline = await startServerlessOffline({ root: ROOT, port: offlinePort, env, ...(options.echo ? { echo: true } : {}) });
+    const offline = await startServerlessOffline({ root: ROOT, port: offlinePort, env, ...(options.echo ? { echo: true } : {}), ...(options.inProcess ? { inProcess: true } : {}) });
     const front = await startAudioServer({ port: options.port, upstreamPort: offlinePort, clipsDir: join(ROOT, 'infra', 'audio', 'clips'), audioDir }).catch(async (error: unknown) => {
       await offline.stop();
       throw error;

@@ -20,6 +20,8 @@ import { SandboxPaymentProvider } from './payments/sandbox-payment-provider';
 import type { SmsSender } from './ports';
 import { OutboxSmsSender } from './sms/outbox-sms-sender';
 import { TwilioSmsSender } from './sms/twilio-sms-sender';
+import { MeteredCrmResolver } from './crm/metered-crm';
+import { EmfMetrics, noMetrics, type MetricsRecorder } from './observability/metrics';
 import { CatalogueSpeech } from './speech/catalogue-speech';
 import { promptRecordingService } from './speech/prompt-recordings';
 import { EnvSecretResolver } from './secrets/env-secret-resolver';
@@ -37,6 +39,7 @@ import type { VoiceDeps } from './voice/voice-step';
 
 export const config = loadConfig();
 export const logger = createLogger(config.logLevel);
+export const metrics: MetricsRecorder = config.metricsEnabled ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr' }) : noMetrics;
 export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region });
 
 const sessions = new DynamoSessionStore(dynamo, config.tables.sessions);
@@ -82,7 +85,8 @@ const speech = new CatalogueSpeech({ audioBaseUrl: config.audioBaseUrl, englishV
 export const voiceDeps: VoiceDeps = {
   modules,
   sessions,
-  crms,
+  crms: new MeteredCrmResolver(crms, metrics),
+  metrics,
   attempts: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.passwordLockout),
   speech,
   paymentLinks: new PaymentLinkDelivery({

@@ -44,10 +44,13 @@ export async function startServerlessOffline(options: {
   stage?: string;
   echo?: boolean;
   timeoutMs?: number;
+  /** Run handlers inside serverless-offline's process (one warm instance) instead of a worker thread per concurrent request. */
+  inProcess?: boolean;
 }): Promise<RunningOffline> {
   const lambdaPort = options.lambdaPort ?? (await freePort());
   const bin = join(options.root, 'node_modules', '.bin', 'serverless');
-  const child = spawn(bin, ['offline', 'start', '--stage', options.stage ?? 'local', '--region', 'us-east-1'], {
+  const args = ['offline', 'start', '--stage', options.stage ?? 'local', '--region', 'us-east-1', ...(options.inProcess ? ['--useInProcess'] : [])];
+  const child = spawn(bin, args, {
     cwd: options.root,
     env: {
       ...process.env,

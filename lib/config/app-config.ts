@@ -36,6 +36,10 @@ export interface AppConfig {
   readonly defaultLanguage: 'fa' | 'en';
   readonly defaultCountryCode: string;
   readonly logLevel: string;
+  /** CloudWatch namespace of the embedded-metric-format metrics. */
+  readonly metricsNamespace: string;
+  /** POWERTOOLS_METRICS_DISABLED=true turns EMF output off (tests, scripts). */
+  readonly metricsEnabled: boolean;
   readonly payments: PaymentConfig;
   readonly sms: SmsConfig;
   readonly crm: {
@@ -170,6 +174,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     defaultLanguage: language,
     defaultCountryCode: env.DEFAULT_COUNTRY_CODE ?? '98',
     logLevel: env.LOG_LEVEL ?? 'INFO',
+    metricsNamespace: env.METRICS_NAMESPACE || 'BalanceIvr',
+    metricsEnabled: env.POWERTOOLS_METRICS_DISABLED !== 'true',
     payments: {
       linkSecret: env.PAYMENT_LINK_SECRET || (isLocal ? LOCAL_DEFAULTS.paymentLinkSecret : undefined),
       linkTtlHours: intFrom(env, 'PAYMENT_LINK_TTL_HOURS', 72, 1),

@@ -4,59 +4,23 @@
  * message wherever a value came from.
  */
 import { z } from 'zod';
+import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
 
-export const LANGUAGES = ['fa', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const INVOICE_TYPES = ['invoice', 'proforma', 'receipt', 'payment', 'salesReturn', 'onlinePayment'] as const;
-export type InvoiceType = (typeof INVOICE_TYPES)[number];
-
-export const PROMPT_KEYS = [
-  'intro',
-  'enterMobile',
-  'invalidMobile',
-  'mobileNotFound',
-  'retry',
-  'yourBalanceIs',
-  'owed',
-  'inCredit',
-  'noDebt',
-  'notIdentified',
-  'linkSent',
-  'linkNotSent',
-  'limitReached',
-  'linkLimitReached',
-  'enterItemNumber',
-  'itemNotFound',
-  'confirmContinue',
-  'apology',
-  'goodbye',
-  // Customer club prompts (catalogue keys; a club module configures them by CLUB_PROMPTS names).
-  'clubIntro',
-  'clubWelcome',
-  'clubEnterCustomerNumber',
-  'clubWrongNumber',
-  'clubEnterPassword',
-  'clubWrongPassword',
-  'clubAuthenticationError',
-] as const;
-export type PromptKey = (typeof PROMPT_KEYS)[number];
-
-/** The prompts a customer club module can configure, and the catalogue key each one overrides. */
-export const CLUB_PROMPTS = {
-  intro: 'clubIntro',
-  welcome: 'clubWelcome',
-  enterCustomerNumber: 'clubEnterCustomerNumber',
-  wrongNumber: 'clubWrongNumber',
-  enterPassword: 'clubEnterPassword',
-  wrongPassword: 'clubWrongPassword',
-  authenticationError: 'clubAuthenticationError',
-} as const satisfies Record<string, PromptKey>;
-export type ClubPromptName = keyof typeof CLUB_PROMPTS;
+// The constants live in a zod-free file so the voice path can use them without bundling zod.
+export {
+  CLUB_PROMPTS,
+  IDENTIFICATION_METHODS,
+  INVOICE_TYPES,
+  LANGUAGES,
+  PROMPT_KEYS,
+  type ClubPromptName,
+  type IdentificationMethod,
+  type InvoiceType,
+  type Language,
+  type PromptKey,
+} from './module-constants';
 const CLUB_PROMPT_NAMES = Object.keys(CLUB_PROMPTS) as [ClubPromptName, ...ClubPromptName[]];
 
-export const IDENTIFICATION_METHODS = ['caller-number', 'customer-number', 'customer-number-and-password'] as const;
-export type IdentificationMethod = (typeof IDENTIFICATION_METHODS)[number];
 
 const codeSchema = z
   .string({ required_error: 'required' })

@@ -15,7 +15,8 @@
  * Locked (too many wrong passwords for this customer number or calling number) →
  * authenticationError → error destination. Every failure ends at the error destination.
  */
-import { CLUB_PROMPTS, type ClubModule, type ClubPromptName } from '../config/module-schema';
+import { CLUB_PROMPTS, type ClubPromptName } from '../config/module-constants';
+import type { ClubModule } from '../config/module-schema';
 import { toAsciiDigits } from '../phone';
 import type { Customer, IdentityResult, SpeechItem } from '../ports';
 import { continueAt, enterModule, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';

@@ -55,6 +55,8 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
   return {
     before: async (request) => {
       const event = request.event;
+      // A warm container served other calls before: start every request with clean log keys.
+      options.logger.resetKeys();
       const raw = event.body ?? '';
       const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (Buffer.byteLength(body) > maxBodyBytes) return plain(413, 'Request body too large');
@@ -68,6 +70,7 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
       }
       const params = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0] as string]));
       event.twilio = { params, url };
+      if (params.CallSid) options.logger.appendKeys({ callSid: params.CallSid.slice(0, 64) });
       return undefined;
     },
     onError: async (request) => {

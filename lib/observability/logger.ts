@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { redactingReplacer } from './redact';
 
 /**
- * Structured JSON logs. Phone numbers are never logged whole: callers of the logger
- * pass them through maskPhone (lib/phone.ts).
+ * Structured JSON logs (Powertools). Callers pass phone numbers through maskPhone
+ * (lib/phone.ts); the replacer is a safety net that masks anything phone-like that slipped
+ * into a message, an attribute or an error's text.
  */
 export function createLogger(level: string): Logger {
-  return new Logger({ serviceName: 'balance-ivr', logLevel: level as never });
+  return new Logger({ serviceName: 'balance-ivr', logLevel: level as never, jsonReplacerFn: redactingReplacer as never });
 }
 
 /** The part of the logger the product uses, so tests can pass a recorder. */

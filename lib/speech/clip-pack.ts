@@ -3,7 +3,7 @@
  * the clip speaks. The generator (infra/audio/generate-clips.ts) records one file per key and
  * the manifest test checks the committed pack against this list.
  */
-import { PROMPT_KEYS, type PromptKey } from '../config/module-schema';
+import { PROMPT_KEYS, type PromptKey } from '../config/module-constants';
 import { ALL_PERSIAN_NUMBER_TOKENS, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from './amount-words';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
 

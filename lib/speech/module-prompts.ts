@@ -4,7 +4,8 @@
  * map onto the club catalogue keys; "don't play" entries are left out (the flow never asks
  * for them).
  */
-import { CLUB_PROMPTS, type ClubPromptName, type ModuleConfig, type PromptKey, type PromptOverride } from '../config/module-schema';
+import { CLUB_PROMPTS, type ClubPromptName, type PromptKey } from '../config/module-constants';
+import type { ModuleConfig, PromptOverride } from '../config/module-schema';
 import type { Speech } from '../ports';
 
 export type SpeechSettings = Parameters<Speech['render']>[1];

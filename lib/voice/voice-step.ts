@@ -10,6 +10,7 @@ import { decide, type Decision, type FlowContext, type FlowInput, type Lookups, 
 import { failureResponse, type Respond, type VisitContext } from '../flow/module-visit';
 import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
 import type { AppLogger } from '../observability/logger';
+import type { MetricsRecorder } from '../observability/metrics';
 import { maskPhone } from '../phone';
 import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import { StaleSessionError, type AttemptLimiter, type BalanceResult, type CrmResolver, type IdentityResult, type ItemResult, type ModuleStore, type SessionStore, type Speech } from '../ports';
@@ -27,6 +28,8 @@ export interface VoiceDeps {
   /** Sends a call's payment link exactly once; without it links are reported as not sent. */
   readonly paymentLinks?: PaymentLinkDelivery;
   readonly logger: AppLogger;
+  /** Where the flow's metric effects go (EMF in production); omitted = logged only. */
+  readonly metrics?: MetricsRecorder;
   readonly publicBaseUrl: string;
   readonly sessionTtlSeconds: number;
   readonly defaultLanguage: Language;
@@ -90,7 +93,10 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
       if (winner?.lastResponse) return winner.lastResponse.twiml;
       throw saveError;
     }
-    for (const effect of decision.effects) logger.info('metric', { metric: effect.name, ...effect.dimensions });
+    for (const effect of decision.effects) {
+      logger.info('metric', { metric: effect.name, ...effect.dimensions });
+      deps.metrics?.add(effect.name, 'Count', 1, effect.dimensions);
+    }
     if (session.outcome) logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
     return twiml;
   } catch (failure) {

@@ -9,7 +9,7 @@
  * Basic credentials are encoded as UTF-8 (RFC 7617), so a Persian password arrives intact;
  * AloVoIP's client sends ASCII, which turns every non-ASCII character into "?".
  */
-import { INVOICE_TYPES, type InvoiceType } from '../../config/module-schema';
+import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
 import { canonicalPhone } from '../../phone';
 import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
 import { CrmBadResponseError, CrmHttpError, CrmUnsuccessfulError } from '../crm-errors';

@@ -11,16 +11,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashPhonePassword, verifyPhonePassword } from '../../auth/password-hash';
-import { INVOICE_TYPES } from '../../config/module-schema';
+import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
 import { canonicalPhone } from '../../phone';
 import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PasswordCheck, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
 import type { PaymentLinkIssuer } from '../../payments/payment-link-issuer';
 import type { PaymentLinkClaims } from '../../payments/payment-token';
-import { itemAmount, ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
+import { itemAmount, ledgerBalance } from './ledger-balance';
+import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
 const PHONE_PASSWORD_SK = '#PHONE-PASSWORD';
 
-const ITEM_TYPE_NAMES: Record<(typeof INVOICE_TYPES)[number], string> = {
+const ITEM_TYPE_NAMES: Record<InvoiceType, string> = {
   invoice: 'Invoice',
   proforma: 'Proforma invoice',
   receipt: 'Receipt',

@@ -4,7 +4,8 @@
  */
 import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../../store/paging-cursor';
-import { ledgerBalance, type CustomerRecord, type ItemRecord, type MoneyAccountRecord } from './ledger-records';
+import { ledgerBalance } from './ledger-balance';
+import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
 export interface CustomerSummary extends CustomerRecord {
   readonly owed: number;

@@ -10,7 +10,7 @@
  * - money accounts are read page by page, not just the first 50;
  * - CreatePaymentLink's `PaymentLink` URL is returned (PG sends the SMS itself).
  */
-import { INVOICE_TYPES, type InvoiceType } from '../../config/module-schema';
+import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
 import { canonicalPhone, phoneSpellings, toAsciiDigits } from '../../phone';
 import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
 import { CrmBadResponseError, CrmUnsuccessfulError } from '../crm-errors';

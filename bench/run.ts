@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: every figure beside its baseline measured in the same run, printed as
+ * tables and written to bench/results.json.
+ *
+ *   BENCH_ITERATIONS  measured iterations of the in-process steps (default 300, +30 warm-up)
+ *   BENCH_COLD_RUNS   fresh-process cold inits per bundle (default 7, median reported)
+ *   BENCH_LOAD        concurrency levels of the load test (default 50,200,500; "0" skips it)
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchBundles, type BundlesResult } from './bundles';
+import { ROOT } from './bundle-analysis';
+import { benchLoad, type LoadRun } from './load';
+import { kb, ms, table } from './stats';
+import { benchSteps, type StepsResult } from './steps';
+
+const int = (name: string, fallback: number) => {
+  const n = Number(process.env[name] ?? fallback);
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+};
+
+const TARGETS = { stepP99Ratio: 2, readsPerStep: 1, writesPerStep: 1, voiceBundleBytes: 150_000, coldInitRatio: 0.2 };
+const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
+
+function printSteps(r: StepsResult): void {
+  console.log(`\n## Warm webhook steps, in-process against dynalite (${r.iterations} iterations each, real handler vs bare GetItem + static TwiML)\n`);
+  console.log(
+    table(
+      ['step', 'real p50', 'real p95', 'real p99', 'baseline p50', 'baseline p99', 'p99 ratio (target ≤ 2)'],
+      r.steps.map((s) => [s.step, ms(s.real.p50), ms(s.real.p95), ms(s.real.p99), ms(s.baseline.p50), ms(s.baseline.p99), `${s.p99Ratio}× ${verdict(s.p99Ratio <= TARGETS.stepP99Ratio)}`]),
+    ),
+  );
+  console.log('\n## DynamoDB and CRM requests per step (SDK middleware on the client; CRM counted at the port)\n');
+  console.log(
+    table(
+      ['step', 'session+config reads (≤ 1)', 'writes (≤ 1)', 'ledger CRM reads', 'CRM requests', 'by table:operation'],
+      r.steps.map((s) => [
+        s.step,
+        `${s.dynamo.reads} ${verdict(s.dynamo.reads <= TARGETS.readsPerStep)}`,
+        `${s.dynamo.writes} ${verdict(s.dynamo.writes <= TARGETS.writesPerStep)}`,
+        s.dynamo.crmReads,
+        s.crmRequests,
+        Object.entries(s.dynamo.byTable).map(([k, v]) => `${k}=${v}`).join(' '),
+      ]),
+    ),
+  );
+  console.log('\n## CRM requests per call (target: exactly 1 identity + 1 balance lookup)\n');
+  console.log(
+    table(
+      ['call', 'identity lookups', 'balance lookups', 'other CRM requests', 'verdict'],
+      Object.entries(r.crmPerCall).map(([call, ops]) => {
+        const identity = (ops.identifyByPhone ?? 0) + (ops.identifyByCustomerNumber ?? 0);
+        const balance = ops.balance ?? 0;
+        const other = Object.entries(ops).filter(([op]) => !['identifyByPhone', 'identifyByCustomerNumber', 'balance'].includes(op));
+        return [call, identity, balance, other.map(([op, n]) => `${op}=${n}`).join(' ') || 'none', verdict(identity === 1 && balance === 1)];
+      }),
+    ),
+  );
+  console.log(`\nPolly requests for cached prompts: ${r.pollyRequests}`);
+}
+
+function printBundles(r: BundlesResult): void {
+  console.log('\n## Bundles (from `serverless package`) and cold init (require in a fresh Node process, median)\n');
+  const rows = [...r.functions, r.baseline].map((f) => [
+    f.name === 'baseline' ? 'baseline: handler importing whole twilio' : `${f.name} function`,
+    kb(f.bytes),
+    ms(f.coldInitMs),
+    f.largestParts.map(([p, b]) => `${p} ${kb(b)}`).join(', '),
+  ]);
+  console.log(table(['bundle', 'minified size', 'cold init', 'largest parts'], rows));
+  const voice = r.functions[0];
+  console.log(
+    `\nvoice bundle ${kb(voice?.bytes ?? 0)} (target ≤ 150 KB: ${verdict((voice?.bytes ?? Infinity) <= TARGETS.voiceBundleBytes)}), ` +
+      `${r.sizeRatio}× the baseline's size; cold init ${r.coldInitRatio}× the baseline (target ≤ 0.2: ${verdict(r.coldInitRatio <= TARGETS.coldInitRatio)})`,
+  );
+  console.log(`AWS SDK (DynamoDB client) alone: ${ms(r.awsSdkInitMs)} of the voice init; without it the voice init is ${r.coldInitRatioWithoutSdk}× the baseline`);
+}
+
+function printLoad(runs: LoadRun[]): void {
+  if (runs.length === 0) return;
+  console.log('\n## Load: concurrent simulated calls through serverless-offline (signed requests, every branch in the mix)\n');
+  const steps = [...new Set(runs.flatMap((r) => Object.keys(r.stepLatency)))];
+  console.log(
+    table(
+      ['calls at once', 'wall time', 'calls/s', 'requests/s', ...steps.map((s) => `p99 ${s}`), 'errors', '5xx', 'wrong destination', 'lost/corrupted sessions', 'missing call logs', 'duplicate SMS', 'missing SMS'],
+      runs.map((r) => [
+        r.concurrency,
+        `${r.seconds} s`,
+        r.callsPerSecond,
+        r.requestsPerSecond,
+        ...steps.map((s) => ms(r.stepLatency[s]?.p99 ?? Number.NaN)),
+        r.errors,
+        r.http5xx,
+        r.wrongDestination,
+        r.lostOrCorruptedSessions,
+        r.missingCallLogs,
+        r.duplicateSms,
+        r.missingSms,
+      ]),
+    ),
+  );
+  console.log(`\nBranches in each run: ${Object.keys(runs[0]?.branches ?? {}).join('; ')}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, platform: `${process.platform}/${process.arch}`, targets: TARGETS };
+  console.log('balance-ivr bench — each figure beside its baseline from this same run');
+
+  const steps = await benchSteps(int('BENCH_ITERATIONS', 300), 30);
+  results.steps = steps;
+  printSteps(steps);
+
+  const bundles = await benchBundles(Math.max(1, int('BENCH_COLD_RUNS', 7)));
+  results.bundles = bundles;
+  printBundles(bundles);
+
+  const levels = (process.env.BENCH_LOAD ?? '50,200,500').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 2000);
+  const load = levels.length > 0 ? await benchLoad(levels, 180_000) : [];
+  results.load = load;
+  printLoad(load);
+
+  results.seconds = Math.round((Date.now() - started) / 1000);
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote bench/results.json (${results.seconds as number} s).`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,185 @@
+/**
+ * Warm webhook steps in-process against dynalite: the real middy handler of
+ * functions/voice.ts (signature check, composition, DynamoDB adapters, ledger CRM, EMF,
+ * logs at INFO) against a bare handler doing one GetItem and returning static TwiML,
+ * interleaved in the same loop so machine noise hits both alike.
+ * DynamoDB requests are counted by an SDK middleware on the handlers' client, CRM
+ * requests at the port (the CrmLatency metric the metered CRM emits per request).
+ */
+import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';
+import { latency, ratio, type Latency } from './stats';
+
+const STATIC_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say><Hangup/></Response>';
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+
+export interface StepFigures {
+  readonly step: string;
+  readonly real: Latency;
+  readonly baseline: Latency;
+  readonly p99Ratio: number;
+  /** Per step, averaged over the measured runs. */
+  readonly dynamo: { readonly reads: number; readonly writes: number; readonly crmReads: number; readonly byTable: Record<string, number> };
+  readonly crmRequests: number;
+}
+
+export interface StepsResult {
+  readonly iterations: number;
+  readonly steps: StepFigures[];
+  /** Per call (a call = every step of its flow). */
+  readonly crmPerCall: Record<string, Record<string, number>>;
+  readonly pollyRequests: string;
+}
+
+interface Counters {
+  dynamo: { op: string; table: string }[];
+  emf: Record<string, unknown>[];
+}
+
+const callSid = () => `CA${randomBytes(16).toString('hex')}`;
+
+function signedEvent(stack: InProcessStack, path: string, params: Record<string, string>, query = ''): APIGatewayProxyEventV2 {
+  const url = `${stack.baseUrl}${path}${query ? `?${query}` : ''}`;
+  const signature = getExpectedTwilioSignature(stack.authToken, url, params);
+  return webhookEvent(path, new URLSearchParams(params).toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query);
+}
+
+/** The gather action URL's path and query in a TwiML answer. */
+function gatherAction(twiml: string, base: string): { path: string; query: string } {
+  const match = /<Gather[^>]*action="([^"]+)"/.exec(twiml);
+  if (!match?.[1]) throw new Error(`expected a <Gather> in ${twiml.slice(0, 300)}`);
+  const url = new URL(match[1].replace(/&amp;/g, '&'), base);
+  return { path: url.pathname, query: url.search.slice(1) };
+}
+
+export async function benchSteps(iterations: number, warmup: number): Promise<StepsResult> {
+  const counters: Counters = { dynamo: [], emf: [] };
+  // Swallow the handlers' output (logs still formatted, as in Lambda) and keep the EMF lines.
+  const originalWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const line of text.split('\n')) if (line.includes('"_aws"')) counters.emf.push(JSON.parse(line) as Record<string, unknown>);
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+
+  const stack = await startInProcessStack({
+    // Daily link limits per caller/mobile would otherwise end the SMS branch after a few iterations.
+    env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000' },
+  });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { dynamo } = require('../lib/composition') as typeof import('../lib/composition');
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        counters.dynamo.push({ op: context.commandName ?? 'unknown', table: String((args.input as { TableName?: string }).TableName ?? '') });
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchRequestCounter' },
+    );
+    const baseline = async (sid: string) => {
+      await dynamo.send(new GetCommand({ TableName: stack.tables.sessions, Key: { callSid: sid } }));
+      return { statusCode: 200, headers: { 'Content-Type': 'text/xml' }, body: STATIC_TWIML };
+    };
+
+    const samples: Record<string, { real: number[]; baseline: number[]; reads: number; writes: number; crmReads: number; byTable: Record<string, number>; crm: number; runs: number }> = {};
+    const crmPerCall: Record<string, Record<string, number>> = {};
+    const tableName = (t: string) => Object.entries(stack.tables).find(([, name]) => name === t)?.[0] ?? t;
+
+    const step = async (name: string, event: APIGatewayProxyEventV2, measure: boolean): Promise<string> => {
+      counters.dynamo.length = 0;
+      counters.emf.length = 0;
+      const baseSid = callSid();
+      const t0 = performance.now();
+      await baseline(baseSid);
+      const t1 = performance.now();
+      counters.dynamo.length = 0;
+      const result = await stack.voice(event, lambdaContext('voice'));
+      const t2 = performance.now();
+      if (result.statusCode !== 200) throw new Error(`${name}: HTTP ${result.statusCode}`);
+      if (measure) {
+        const s = (samples[name] ??= { real: [], baseline: [], reads: 0, writes: 0, crmReads: 0, byTable: {}, crm: 0, runs: 0 });
+        s.baseline.push(t1 - t0);
+        s.real.push(t2 - t1);
+        s.runs += 1;
+        for (const { op, table } of counters.dynamo) {
+          const logical = tableName(table);
+          s.byTable[`${logical}:${op.replace(/Command$/, '')}`] = (s.byTable[`${logical}:${op.replace(/Command$/, '')}`] ?? 0) + 1;
+          if (logical === 'ledger') {
+            if (READS.has(op)) s.crmReads += 1;
+          } else if (READS.has(op)) s.reads += 1;
+          else if (WRITES.has(op)) s.writes += 1;
+        }
+        s.crm += counters.emf.filter((l) => 'CrmLatency' in l).length;
+      }
+      return result.body ?? '';
+    };
+
+    const crmOf = (flow: string) => {
+      const per = (crmPerCall[flow] ??= {});
+      for (const l of counters.emf) if ('CrmLatency' in l) per[String(l.operation)] = (per[String(l.operation)] ?? 0) + 1;
+    };
+
+    for (let i = 0; i < warmup + iterations; i += 1) {
+      const measure = i >= warmup;
+      // Known English caller who owes: one step, identify + balance, hand on to next.
+      let sid = callSid();
+      await step('entry → announce → next (balance-en)', signedEvent(stack, '/voice/balance-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
+      if (measure && i === warmup) crmOf('balance-en: owed → next');
+
+      // Persian module with mobile entry and confirmation: three steps.
+      sid = callSid();
+      const perCall: Record<string, unknown>[] = [];
+      let twiml = await step('entry → gather mobile (balance-fa-mobile)', signedEvent(stack, '/voice/balance-fa-mobile', { CallSid: sid, From: '+989121111111', To: '+15550001000' }), measure);
+      perCall.push(...counters.emf);
+      let next = gatherAction(twiml, stack.baseUrl);
+      twiml = await step('mobile → announce → gather confirm', signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '09121111111' }, next.query), measure);
+      perCall.push(...counters.emf);
+      next = gatherAction(twiml, stack.baseUrl);
+      await step('confirm "1" → next', signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '1' }, next.query), measure);
+      perCall.push(...counters.emf);
+      if (measure && i === warmup) {
+        counters.emf = perCall;
+        crmOf('balance-fa-mobile: mobile → confirm yes');
+      }
+
+      // Payment link by SMS (outbox): the mobile step creates the link and sends it once.
+      sid = callSid();
+      const payCall: Record<string, unknown>[] = [];
+      twiml = await step('entry → gather mobile (pay-en)', signedEvent(stack, '/voice/pay-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
+      payCall.push(...counters.emf);
+      next = gatherAction(twiml, stack.baseUrl);
+      const mobile = `0912${String(1_000_000 + i).padStart(7, '0')}`;
+      await step('mobile → announce → link by SMS → next', signedEvent(stack, next.path, { CallSid: sid, From: '+15005550001', To: '+15550001000', Digits: mobile }, next.query), measure);
+      payCall.push(...counters.emf);
+      if (measure && i === warmup) {
+        counters.emf = payCall;
+        crmOf('pay-en: link by SMS → next');
+      }
+    }
+
+    const steps: StepFigures[] = Object.entries(samples).map(([name, s]) => {
+      const real = latency(s.real);
+      const base = latency(s.baseline);
+      const avg = (n: number) => Math.round((n / s.runs) * 100) / 100;
+      return {
+        step: name,
+        real,
+        baseline: base,
+        p99Ratio: ratio(real.p99, base.p99),
+        dynamo: { reads: avg(s.reads), writes: avg(s.writes), crmReads: avg(s.crmReads), byTable: Object.fromEntries(Object.entries(s.byTable).map(([k, v]) => [k, avg(v)])) },
+        crmRequests: avg(s.crm),
+      };
+    });
+    return { iterations, steps, crmPerCall, pollyRequests: 'not counted yet — the Polly/S3 speech adapter is on main (TTS_MODE=polly); counting its requests is the next step' };
+  } finally {
+    process.stdout.write = originalWrite;
+    await stack.stop();
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Bad input, property-based (fast-check), through the real voice handler (middy, signature
+ * check, composition, dynalite): arbitrary Digits, From, CallSid, missing and repeated
+ * fields, raw non-UTF-8 bodies, Persian and Arabic-Indic digits. Never a crash or a 5xx;
+ * the caller always gets valid TwiML that re-prompts or hands them on. Any tampering with
+ * URL, parameters or header is a 403 and stores nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { parseForm } from '../../lib/http/twilio-webhook';
+import type { WebhookResult } from '../../lib/http/twilio-webhook';
+import { parseTwiml } from '../../lib/simulator/twiml-parser';
+import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../support/in-process-stack';
+
+let stack: InProcessStack;
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ env: { LOG_LEVEL: 'CRITICAL' } });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const RUNS = { numRuns: 40 };
+const TO = '+15550001000';
+const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
+const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
+
+type Params = Record<string, string | string[]>;
+
+/** Signs exactly what the handler will parse, as Twilio signs what it sends. */
+function signedEvent(path: string, pairs: [string, string][], query = '', token = stack.authToken) {
+  const form = new URLSearchParams();
+  for (const [k, v] of pairs) form.append(k, v);
+  const body = form.toString();
+  const parsed = parseForm(body);
+  const params: Params = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
+  const url = `${stack.baseUrl}${path}${query ? `?${query}` : ''}`;
+  const signature = getExpectedTwilioSignature(token, url, params);
+  return { event: webhookEvent(path, body, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query), params, signature, body };
+}
+
+const invoke = (event: ReturnType<typeof webhookEvent>) => stack.voice(event, lambdaContext('voice'));
+
+/** 200, parseable TwiML, and the caller is re-prompted or handed on — never left in silence. */
+function expectCallerServed(res: WebhookResult): void {
+  expect(res.statusCode).toBe(200);
+  const verbs = parseTwiml(res.body ?? '');
+  expect(verbs.length).toBeGreaterThan(0);
+  const last = verbs[verbs.length - 1]?.verb;
+  expect(['Gather', 'Redirect', 'Dial', 'Hangup']).toContain(last);
+}
+
+const digitString = (alphabet: string, max = 16) => fc.array(fc.constantFrom(...alphabet.split('')), { maxLength: max }).map((a) => a.join(''));
+const anyDigits = fc.oneof(
+  digitString('0123456789#*'),
+  digitString(PERSIAN),
+  digitString(ARABIC_INDIC),
+  fc.constantFrom('09124444444', '۰۹۱۲۴۴۴۴۴۴۴', '٠٩١٢٤٤٤٤٤٤٤', '+989124444444', '00989124444444', ''),
+  fc.string({ maxLength: 64 }),
+  fc.string({ unit: 'binary', maxLength: 64 }),
+);
+const anyPhone = fc.oneof(fc.constantFrom('+15005550001', '09121111111', '+15009999999', 'anonymous', ''), digitString('+0123456789 -', 20), fc.string({ maxLength: 40 }));
+const validSid = fc.stringMatching(/^[0-9a-f]{32}$/).map((hex) => `CA${hex}`);
+const anySid = fc.oneof(validSid, fc.string({ maxLength: 80 }), fc.constant(''));
+const anyCode = fc.oneof(fc.constantFrom('balance-en', 'balance-fa', 'balance-anon', 'balance-fa-mobile', 'no-such-module'), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/));
+
+async function atMobileGather(callSid: string): Promise<{ path: string; query: string }> {
+  const { event } = signedEvent('/voice/balance-anon', [['CallSid', callSid], ['From', '+15009999999'], ['To', TO]]);
+  const res = await invoke(event);
+  const gather = parseTwiml(res.body ?? '').find((v) => v.verb === 'Gather') as { action: string } | undefined;
+  if (!gather) throw new Error(`no gather in ${res.body}`);
+  const url = new URL(gather.action);
+  return { path: url.pathname, query: url.search.slice(1) };
+}
+
+async function storedSession(callSid: string) {
+  const { Item } = await stack.db.doc.send(new GetCommand({ TableName: stack.tables.sessions, Key: { callSid: callSid || 'none' }, ConsistentRead: true }));
+  return Item;
+}
+
+describe('arbitrary webhook bodies', () => {
+  it('answers every signed entry request with valid TwiML that re-prompts or hands the caller on', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyCode, anySid, anyPhone, anyDigits, async (code, callSid, from, digits) => {
+        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, [['CallSid', callSid], ['From', from], ['To', TO], ['Digits', digits]]);
+        expectCallerServed(await invoke(event));
+      }),
+      RUNS,
+    );
+  });
+
+  it('re-prompts or hands on for any Digits typed at the mobile gather, whatever the script', async () => {
+    await fc.assert(
+      fc.asyncProperty(validSid, anyDigits, async (callSid, digits) => {
+        const step = await atMobileGather(callSid);
+        const { event } = signedEvent(step.path, [['CallSid', callSid], ['From', '+15009999999'], ['To', TO], ['Digits', digits]], step.query);
+        const res = await invoke(event);
+        expectCallerServed(res);
+        const session = await storedSession(callSid);
+        expect(session?.turn).toBe(2);
+      }),
+      RUNS,
+    );
+  });
+
+  it.each([
+    ['Persian', '۰۹۱۲۴۴۴۴۴۴۴'],
+    ['Arabic-Indic', '٠٩١٢٤٤٤٤٤٤٤'],
+  ])('identifies a caller who types the mobile in %s digits', async (_script, digits) => {
+    const callSid = `CA${Buffer.from(digits).toString('hex').slice(0, 32)}`;
+    const step = await atMobileGather(callSid);
+    const { event } = signedEvent(step.path, [['CallSid', callSid], ['From', '+15009999999'], ['To', TO], ['Digits', digits]], step.query);
+    expectCallerServed(await invoke(event));
+    expect(await storedSession(callSid)).toMatchObject({ outcome: 'next', mobile: '+989124444444', identifiedBy: 'mobile' });
+  });
+
+  it('serves the caller whatever fields are missing, repeated or unknown', async () => {
+    const key = fc.oneof(fc.constantFrom('CallSid', 'From', 'To', 'Digits', 'CallStatus', 'AccountSid'), fc.string({ maxLength: 12 }));
+    const value = fc.oneof(anyPhone, anySid, anyDigits);
+    await fc.assert(
+      fc.asyncProperty(anyCode, fc.array(fc.tuple(key, value), { maxLength: 12 }), async (code, pairs) => {
+        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, pairs);
+        expectCallerServed(await invoke(event));
+      }),
+      RUNS,
+    );
+  });
+
+  it('serves the caller for raw bodies that are not UTF-8 or not a form at all', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), fc.boolean(), async (bytes, base64) => {
+        const raw = Buffer.from(bytes);
+        const decoded = raw.toString('utf8');
+        const parsed = parseForm(decoded);
+        const params: Params = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
+        const signature = getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, params);
+        const event = webhookEvent('/voice/balance-en', base64 ? raw.toString('base64') : decoded, { 'x-twilio-signature': signature }, '', base64);
+        expectCallerServed(await invoke(event));
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses an oversized body with 413, not a 5xx, and still serves a large signed one', async () => {
+    const huge = signedEvent('/voice/balance-en', [['CallSid', 'CA0123456789abcdef0123456789abcdef'], ['Digits', '9'.repeat(70_000)]]);
+    expect((await invoke(huge.event)).statusCode).toBe(413);
+    const large = signedEvent('/voice/balance-en', [['CallSid', 'CA0123456789abcdef0123456789abcdee'], ['From', '+15005550001'], ['To', TO], ['Digits', '۹'.repeat(5_000)]]);
+    expectCallerServed(await invoke(large.event));
+  });
+});
+
+describe('signature tampering', () => {
+  type Tamper = (req: { path: string; query: string; pairs: [string, string][]; signature: string }, extra: string) => { path: string; query: string; pairs: [string, string][]; headers: Record<string, string> };
+  const header = (signature: string) => ({ 'x-twilio-signature': signature });
+  const TAMPERS: Record<string, Tamper> = {
+    'changes the module in the path': (r, x) => ({ ...r, path: `${r.path}x${x.replace(/[^A-Za-z0-9]/g, '') || 'y'}`, headers: header(r.signature) }),
+    'changes the step in the path': (r) => ({ ...r, path: `${r.path}/confirm`, headers: header(r.signature) }),
+    'adds a query string': (r, x) => ({ ...r, query: `t=${encodeURIComponent(x)}1`, headers: header(r.signature) }),
+    'changes a parameter value': (r, x) => ({ ...r, pairs: r.pairs.map(([k, v]) => (k === 'From' ? [k, `${v}${x}1`] : [k, v])), headers: header(r.signature) }),
+    'changes the CallSid': (r) => ({ ...r, pairs: r.pairs.map(([k, v]) => (k === 'CallSid' ? [k, `${v.slice(0, -1)}${v.endsWith('0') ? '1' : '0'}`] : [k, v])), headers: header(r.signature) }),
+    'adds a parameter': (r, x) => ({ ...r, pairs: [...r.pairs, ['Digits', `${x}1`]], headers: header(r.signature) }),
+    'removes a parameter': (r) => ({ ...r, pairs: r.pairs.filter(([k]) => k !== 'To'), headers: header(r.signature) }),
+    // A repeat with the same value is the same signed content under Twilio's algorithm (values
+    // of a repeated name are de-duplicated), and changes nothing; a different value must fail.
+    'repeats a parameter with another value': (r) => ({ ...r, pairs: [...r.pairs, ['From', r.pairs.some(([k, v]) => k === 'From' && v === '+15005550001') ? '+15009999999' : '+15005550001']], headers: header(r.signature) }),
+    'alters the signature': (r) => ({ ...r, headers: header(`${r.signature.slice(0, -2)}${r.signature.endsWith('AA') ? 'AB' : 'AA'}`) }),
+    'drops the signature header': (r) => ({ ...r, headers: {} }),
+    'signs with another auth token': (r) => ({ ...r, headers: header(getExpectedTwilioSignature('another-token', `${stack.baseUrl}${r.path}`, Object.fromEntries(r.pairs))) }),
+  };
+
+  it('rejects every tampered request with 403 and stores nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('+15005550001', '+15009999999'), fc.constantFrom(...Object.keys(TAMPERS)), fc.string({ maxLength: 8 }), async (from, name, extra) => {
+        // A CallSid no other test used, so "stores nothing" cannot see another test's session.
+        const callSid = `CA${randomBytes(16).toString('hex')}`;
+        const pairs: [string, string][] = [['CallSid', callSid], ['From', from], ['To', TO]];
+        const { signature } = signedEvent('/voice/balance-en', pairs);
+        const tampered = (TAMPERS[name] as Tamper)({ path: '/voice/balance-en', query: '', pairs, signature }, extra);
+        const form = new URLSearchParams();
+        for (const [k, v] of tampered.pairs) form.append(k, v);
+        const res = await invoke(webhookEvent(tampered.path, form.toString(), tampered.headers, tampered.query));
+        expect(res.statusCode).toBe(403);
+        expect(await storedSession(callSid)).toBeUndefined();
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

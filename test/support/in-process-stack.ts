@@ -1,0 +1,167 @@
+/**
+ * The real Lambda handlers (functions/voice.ts, functions/status.ts: middy, signature
+ * check, composition) invoked in-process with API Gateway v2 events, against dynalite with
+ * the demo data. `fetch` speaks HTTP semantics to the call simulator, so `placeCall` can
+ * drive whole calls without serverless-offline.
+ *
+ * The handlers read configuration once at import, so there is one stack per module
+ * registry (one per jest test file, one per bench process).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { loadSeed } from '../../infra/local/load-seed';
+import type { AppConfig } from '../../lib/config/app-config';
+import type { WebhookResult } from '../../lib/http/twilio-webhook';
+import { startTestDynamo, type TestDynamo } from './local-dynamo';
+
+export const IN_PROCESS_BASE_URL = 'https://ivr.example.test';
+export const IN_PROCESS_AUTH_TOKEN = 'in-process-auth-token';
+const DEMO_SEED = join(__dirname, '..', '..', 'infra', 'seed', 'demo.json');
+
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<WebhookResult>;
+
+export interface InProcessStack {
+  readonly baseUrl: string;
+  readonly authToken: string;
+  readonly db: TestDynamo;
+  readonly tables: AppConfig['tables'];
+  readonly voice: LambdaHandler;
+  readonly status: LambdaHandler;
+  /** HTTP as the simulator expects it, answered by the handlers in this process. */
+  readonly fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Invokes a handler with a correctly signed form POST. */
+  post(path: string, params: Record<string, string | string[]>, options?: { query?: string; signature?: string }): Promise<WebhookResult>;
+  stop(): Promise<void>;
+}
+
+export interface InProcessOptions {
+  /** Extra environment (LOG_LEVEL, CONFIG_CACHE_SECONDS, ...). */
+  readonly env?: Record<string, string>;
+  /** Point the handlers' DynamoDB client elsewhere (a fault proxy in front of dynalite). */
+  readonly dynamoEndpoint?: (dynalite: string) => Promise<string> | string;
+}
+
+export function lambdaContext(functionName: string): Context {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    awsRequestId: randomUUID(),
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** An API Gateway HTTP API (v2) event for a POST as Twilio sends it. */
+export function webhookEvent(path: string, body: string, headers: Record<string, string>, query = '', isBase64Encoded = false): APIGatewayProxyEventV2 {
+  const match = /^\/voice\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const pathParameters = match ? { code: decode(match[1] as string), ...(match[2] ? { step: decode(match[2]) } : {}) } : undefined;
+  const search = new URLSearchParams(query);
+  const queryStringParameters = query ? Object.fromEntries(search) : undefined;
+  return {
+    version: '2.0',
+    routeKey: match ? (match[2] ? 'POST /voice/{code}/{step}' : 'POST /voice/{code}') : `POST ${path}`,
+    rawPath: path,
+    rawQueryString: query,
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(queryStringParameters ? { queryStringParameters } : {}),
+    ...(pathParameters ? { pathParameters } : {}),
+    body,
+    isBase64Encoded,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: new URL(IN_PROCESS_BASE_URL).host,
+      domainPrefix: 'ivr',
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'TwilioProxy/1.1' },
+      requestId: randomUUID(),
+      routeKey: 'POST',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+  } as APIGatewayProxyEventV2;
+}
+
+export async function startInProcessStack(options: InProcessOptions = {}): Promise<InProcessStack> {
+  const db = await startTestDynamo();
+  const endpoint = options.dynamoEndpoint ? await options.dynamoEndpoint(db.endpoint) : db.endpoint;
+  const env: Record<string, string> = {
+    PUBLIC_BASE_URL: IN_PROCESS_BASE_URL,
+    TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN,
+    DYNAMODB_ENDPOINT: endpoint,
+    // The prefix, not each name: tables other issues add are found the same way.
+    TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
+    AWS_REGION: 'us-east-1',
+    // EMF lines on stdout are noise in test output; tests about metrics turn them on.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...options.env,
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  await loadSeed(DEMO_SEED, db.doc, { tables: db.tables, defaultCountryCode: '98' });
+  // Imported only now: the composition reads the environment set above.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const voice = (require('../../functions/voice') as { handler: LambdaHandler }).handler;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const status = (require('../../functions/status') as { handler: LambdaHandler }).handler;
+
+  const invoke = (path: string): [LambdaHandler, string] | undefined => {
+    if (path === '/status') return [status, 'status'];
+    if (/^\/voice\/[^/]+(?:\/[^/]+)?$/.test(path)) return [voice, 'voice'];
+    return undefined;
+  };
+
+  const fetchImpl = async (input: string, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input);
+    const target = invoke(url.pathname);
+    if (!target || (init.method ?? 'GET') !== 'POST') return new Response('Not Found', { status: 404 });
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const event = webhookEvent(url.pathname, typeof init.body === 'string' ? init.body : '', headers, url.search.slice(1));
+    const result = await target[0](event, lambdaContext(target[1]));
+    return new Response(result.body ?? '', { status: result.statusCode ?? 200, headers: (result.headers ?? {}) as Record<string, string> });
+  };
+
+  return {
+    baseUrl: IN_PROCESS_BASE_URL,
+    authToken: IN_PROCESS_AUTH_TOKEN,
+    db,
+    tables: db.tables,
+    voice,
+    status,
+    fetch: fetchImpl,
+    async post(path, params, opts = {}) {
+      const query = opts.query ?? '';
+      const url = `${IN_PROCESS_BASE_URL}${path}${query ? `?${query}` : ''}`;
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(params)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
+      const signature = opts.signature ?? getExpectedTwilioSignature(IN_PROCESS_AUTH_TOKEN, url, params);
+      const target = invoke(path) ?? [voice, 'voice'];
+      return target[0](webhookEvent(path, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query), lambdaContext(target[1]));
+    },
+    async stop() {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../../lib/composition') as typeof import('../../lib/composition')).dynamo.destroy();
+      await db.stop();
+    },
+  };
+}
