@@ -19,6 +19,7 @@ import type { PaymentPageDeps } from './payments/payment-page';
 import { SandboxPaymentProvider } from './payments/sandbox-payment-provider';
 import type { SmsSender } from './ports';
 import { OutboxSmsSender } from './sms/outbox-sms-sender';
+import { MeteredSmsSender } from './sms/metered-sms-sender';
 import { TwilioSmsSender } from './sms/twilio-sms-sender';
 import { MeteredCrmResolver } from './crm/metered-crm';
 import { EmfMetrics, noMetrics, type MetricsRecorder } from './observability/metrics';
@@ -49,7 +50,7 @@ const linkSecret = config.payments.linkSecret;
 const linkIssuer = linkSecret ? new PaymentLinkIssuer({ store: payments, secret: linkSecret, ttlHours: config.payments.linkTtlHours, publicBaseUrl: config.publicBaseUrl }) : undefined;
 const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
-const sms: SmsSender = config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox;
+const sms: SmsSender = new MeteredSmsSender(config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox, metrics);
 export const lookupSources = new DynamoLookupSourceStore(dynamo, config.tables.config);
 const secrets =
   config.crm.secretsFrom === 'ssm'

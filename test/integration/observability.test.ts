@@ -71,6 +71,31 @@ describe('metrics in embedded metric format', () => {
     expect(named('CrmFailure')).toEqual([]);
   });
 
+  it('reports the club outcome like the balance flow, then the balance module outcome after the hand-over', async () => {
+    const { result, lines } = await captureOutput(() => call('club-en', '+15009999999', ['2001'], false));
+    expect(result.modulesVisited).toEqual(['club-en', 'balance-en']);
+    const outcomes = parse(lines).filter((l) => isEmf(l) && 'CallOutcome' in l);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ CallOutcome: 1, module: 'club-en', outcome: 'next' }),
+      expect.objectContaining({ CallOutcome: 1, module: 'balance-en', outcome: 'next' }),
+    ]);
+  });
+
+  it('reports a club call that ends at its error destination under outcome "error"', async () => {
+    const { result, lines } = await captureOutput(() => call('club-en', '+15009999999', ['9999', '9999', '9999'], false));
+    expect(result.handedOn).toEqual({ kind: 'dial', target: 'sip:support@pbx.example.com' });
+    expect(parse(lines).filter((l) => isEmf(l) && 'CallOutcome' in l)).toEqual([expect.objectContaining({ CallOutcome: 1, module: 'club-en', outcome: 'error' })]);
+  });
+
+  it('counts a payment link SMS as sent, with its segments, by channel', async () => {
+    const { result, lines } = await captureOutput(() => call('pay-en', '+15005550001', ['09125550001'], false));
+    expect(result.events).toContainEqual(expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile') }));
+    const emf = parse(lines).filter(isEmf);
+    expect(emf.filter((l) => 'SmsSent' in l)).toEqual([expect.objectContaining({ SmsSent: 1, channel: 'outbox' })]);
+    expect(emf.filter((l) => 'SmsSegments' in l)).toEqual([expect.objectContaining({ SmsSegments: expect.any(Number), channel: 'outbox' })]);
+    expect(emf.filter((l) => 'SmsFailed' in l)).toEqual([]);
+  });
+
   it('counts a rejected signature under its HTTP status', async () => {
     const { lines } = await captureOutput(() => stack.post('/voice/balance-en', { CallSid: 'CA0123456789abcdef0123456789abcdef' }, { signature: 'forged' }));
     expect(parse(lines).filter(isEmf)).toContainEqual(expect.objectContaining({ StepLatency: expect.any(Number), status: '403' }));
