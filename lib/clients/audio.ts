@@ -9,7 +9,8 @@ import { PollySynthesizer } from '../speech/polly-synthesizer';
 
 // A webhook has 15 s in all: a slow Polly or S3 call gives up early, without retries, and the
 // caller hears <Say> (worst case HEAD + Polly + PUT ≈ 6 s; items of a step run in parallel).
-const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 1500 };
+// Since @smithy/node-http-handler 4.x requestTimeout alone only logs a warning; it must throw.
+const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true };
 // The Polly client speaks HTTP/2 (its handler has no separate connection timeout).
 const pollyRequestHandler = { requestTimeout: 3000, disableConcurrentStreams: true };
 

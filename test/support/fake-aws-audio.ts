@@ -118,37 +118,51 @@ export interface StoredObject {
 }
 
 /** S3, path style: one in-memory bucket. */
-export async function startFakeS3(bucket: string): Promise<FakeServer & { objects: Map<string, StoredObject> }> {
+export async function startFakeS3(bucket: string): Promise<FakeServer & { objects: Map<string, StoredObject>; delayMs: number }> {
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();
   const failure: { status?: number | undefined } = {};
+  const control = { delayMs: 0 };
   const { server, endpoint } = await listen(
-    (req, body, res) => {
-      const url = new URL(req.url ?? '/', 'http://s3');
-      const prefix = `/${bucket}/`;
-      if (!url.pathname.startsWith(prefix)) {
-        res.writeHead(404, { 'content-type': 'application/xml' });
-        res.end('<Error><Code>NoSuchBucket</Code><Message>no such bucket</Message></Error>');
-        return;
-      }
-      const key = decodeURIComponent(url.pathname.slice(prefix.length));
-      if (req.method === 'PUT') {
-        objects.set(key, { body, contentType: req.headers['content-type'], cacheControl: req.headers['cache-control'] as string | undefined });
-        res.writeHead(200, { etag: '"fake"' });
-        res.end();
-        return;
-      }
-      const object = objects.get(key);
-      if (!object) {
-        res.writeHead(404, { 'content-type': 'application/xml' });
-        res.end(req.method === 'HEAD' ? '' : '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
-        return;
-      }
-      res.writeHead(200, { 'content-type': object.contentType ?? 'binary/octet-stream', 'content-length': object.body.length, etag: '"fake"', ...(object.cacheControl ? { 'cache-control': object.cacheControl } : {}) });
-      res.end(req.method === 'HEAD' ? '' : object.body);
-    },
+    (req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs),
     requests,
     failure,
   );
-  return { endpoint, requests, objects, failWith: (s) => void (failure.status = s), stop: stopper(server) };
+  function answer(req: Req, body: Buffer, res: Res): void {
+    const url = new URL(req.url ?? '/', 'http://s3');
+    const prefix = `/${bucket}/`;
+    if (!url.pathname.startsWith(prefix)) {
+      res.writeHead(404, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>NoSuchBucket</Code><Message>no such bucket</Message></Error>');
+      return;
+    }
+    const key = decodeURIComponent(url.pathname.slice(prefix.length));
+    if (req.method === 'PUT') {
+      objects.set(key, { body, contentType: req.headers['content-type'], cacheControl: req.headers['cache-control'] as string | undefined });
+      res.writeHead(200, { etag: '"fake"' });
+      res.end();
+      return;
+    }
+    const object = objects.get(key);
+    if (!object) {
+      res.writeHead(404, { 'content-type': 'application/xml' });
+      res.end(req.method === 'HEAD' ? '' : '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': object.contentType ?? 'binary/octet-stream', 'content-length': object.body.length, etag: '"fake"', ...(object.cacheControl ? { 'cache-control': object.cacheControl } : {}) });
+    res.end(req.method === 'HEAD' ? '' : object.body);
+  }
+  return {
+    endpoint,
+    requests,
+    objects,
+    failWith: (s) => void (failure.status = s),
+    stop: stopper(server),
+    get delayMs() {
+      return control.delayMs;
+    },
+    set delayMs(ms: number) {
+      control.delayMs = ms;
+    },
+  };
 }

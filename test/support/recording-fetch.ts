@@ -7,6 +7,7 @@ import { parseTwiml, type TwimlVerb } from '../../lib/simulator/twiml-parser';
 export interface WebhookAnswer {
   readonly path: string;
   readonly status: number;
+  readonly body: string;
   readonly verbs: TwimlVerb[];
 }
 
@@ -17,7 +18,7 @@ export function recordingFetch(inner: (input: string, init?: RequestInit) => Pro
     const path = new URL(input).pathname;
     if (!path.startsWith('/voice/')) return response;
     const body = await response.text();
-    answers.push({ path, status: response.status, verbs: parseTwiml(body) });
+    answers.push({ path, status: response.status, body, verbs: parseTwiml(body) });
     return new Response(body, { status: response.status, headers: response.headers });
   };
   return { answers, fetchImpl };
