@@ -42,7 +42,8 @@ export interface TestAdmin {
 
 const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, appendKeys() {}, resetKeys() {} } as unknown as AdminDeps['logger'];
 
-export async function startTestAdmin(overrides: Partial<AdminDeps> = {}, options: { seed?: boolean } = {}): Promise<TestAdmin> {
+/** `overrides` may be a function of the test's DynamoDB, for adapters that need its tables. */
+export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {}, options: { seed?: boolean } = {}): Promise<TestAdmin> {
   const dynamo = await startTestDynamo();
   const config = { tables: dynamo.tables, defaultCountryCode: '98' };
   if (options.seed !== false) await loadSeed(DEMO_SEED, dynamo.doc, config);
@@ -57,7 +58,7 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> = {}, options
     publicBaseUrl: BASE_URL,
     audioBaseUrl: `${BASE_URL}/audio`,
     logger: silentLogger,
-    ...overrides,
+    ...(typeof overrides === 'function' ? overrides(dynamo) : overrides),
   };
   const api = createAdminApi(deps);
   const handler = middy<AdminEvent, AdminResult>()
