@@ -56,7 +56,18 @@ function printSteps(r: StepsResult): void {
       }),
     ),
   );
-  console.log(`\nPolly requests for cached prompts: ${r.pollyRequests}`);
+  const p = r.polly;
+  console.log('\n## Polly requests for cached prompts (TTS_MODE=polly against local Polly and S3 servers; target 0)\n');
+  console.log(
+    table(
+      ['phase', 'English texts', 'Polly requests', 'S3 requests', 'verdict'],
+      [
+        ['warm-up (first use of each prompt and amount)', p.synthesizedInWarmup, p.synthesizedInWarmup, '—', 'expected'],
+        [`measured iterations (${r.iterations} × every flow)`, '—', p.pollyRequestsMeasured, p.s3RequestsMeasured, verdict(p.pollyRequestsMeasured === 0)],
+        ['new container, same bucket', p.newContainer.texts, p.newContainer.pollyRequests, p.newContainer.s3Requests, verdict(p.newContainer.pollyRequests === 0)],
+      ],
+    ),
+  );
 }
 
 function printBundles(r: BundlesResult): void {

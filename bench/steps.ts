@@ -5,11 +5,17 @@
  * interleaved in the same loop so machine noise hits both alike.
  * DynamoDB requests are counted by an SDK middleware on the handlers' client, CRM
  * requests at the port (the CrmLatency metric the metered CRM emits per request).
+ * English speech runs as deployed (TTS_MODE=polly, audio cached in S3) against local
+ * servers speaking the Polly and S3 protocols, which count every request they get.
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { loadConfig } from '../lib/config/app-config';
+import { createAudioStore, createSpeechSynthesizer } from '../lib/clients/audio';
+import { SynthesizedAudioCache } from '../lib/speech/synthesized-audio-cache';
+import { startFakePolly, startFakeS3 } from '../test/support/fake-aws-audio';
 import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';
 import { latency, ratio, type Latency } from './stats';
 
@@ -33,7 +39,19 @@ export interface StepsResult {
   readonly steps: StepFigures[];
   /** Per call (a call = every step of its flow). */
   readonly crmPerCall: Record<string, Record<string, number>>;
-  readonly pollyRequests: string;
+  readonly polly: PollyFigures;
+}
+
+/** Polly and S3 requests seen by the local servers (TTS_MODE=polly). */
+export interface PollyFigures {
+  /** Distinct English texts synthesized during the warm-up (first use of each prompt/amount). */
+  readonly synthesizedInWarmup: number;
+  /** Polly requests during the measured iterations: every prompt already cached (target 0). */
+  readonly pollyRequestsMeasured: number;
+  /** S3 requests during the measured iterations (a warm container remembers what it stored). */
+  readonly s3RequestsMeasured: number;
+  /** A new container (fresh cache, same bucket) asking for every text synthesized so far. */
+  readonly newContainer: { readonly texts: number; readonly pollyRequests: number; readonly s3Requests: number };
 }
 
 interface Counters {
@@ -69,9 +87,18 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
     return true;
   }) as typeof process.stdout.write;
 
+  const [polly, s3] = await Promise.all([startFakePolly(), startFakeS3('bench-audio')]);
+  const speechEnv = {
+    TTS_MODE: 'polly',
+    POLLY_ENDPOINT: polly.endpoint,
+    AUDIO_BUCKET: 'bench-audio',
+    S3_ENDPOINT: s3.endpoint,
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+  };
   const stack = await startInProcessStack({
     // Daily link limits per caller/mobile would otherwise end the SMS branch after a few iterations.
-    env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000' },
+    env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000', ...speechEnv },
   });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -126,8 +153,14 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       for (const l of counters.emf) if ('CrmLatency' in l) per[String(l.operation)] = (per[String(l.operation)] ?? 0) + 1;
     };
 
+    let pollyAtWarmupEnd = 0;
+    let s3AtWarmupEnd = 0;
     for (let i = 0; i < warmup + iterations; i += 1) {
       const measure = i >= warmup;
+      if (i === warmup) {
+        pollyAtWarmupEnd = polly.requests.length;
+        s3AtWarmupEnd = s3.requests.length;
+      }
       // Known English caller who owes: one step, identify + balance, hand on to next.
       let sid = callSid();
       await step('entry → announce → next (balance-en)', signedEvent(stack, '/voice/balance-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
@@ -162,7 +195,29 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         counters.emf = payCall;
         crmOf('pay-en: link by SMS → next');
       }
+
+      // Customer club by customer number, handing over to the balance module: the club's
+      // identity travels in the session, so the balance module looks up no one again.
+      sid = callSid();
+      const clubCall: Record<string, unknown>[] = [];
+      twiml = await step('entry → gather customer number (club-en)', signedEvent(stack, '/voice/club-en', { CallSid: sid, From: '+15009999999', To: '+15550001000' }), measure);
+      clubCall.push(...counters.emf);
+      next = gatherAction(twiml, stack.baseUrl);
+      twiml = await step('customer number → redirect to balance-en', signedEvent(stack, next.path, { CallSid: sid, From: '+15009999999', To: '+15550001000', Digits: '2001' }, next.query), measure);
+      clubCall.push(...counters.emf);
+      const redirect = redirectPath(twiml, stack.baseUrl);
+      await step('balance-en after the club → announce → next', signedEvent(stack, redirect, { CallSid: sid, From: '+15009999999', To: '+15550001000' }), measure);
+      clubCall.push(...counters.emf);
+      if (measure && i === warmup) {
+        counters.emf = clubCall;
+        crmOf('club-en → balance-en: customer number → next');
+      }
     }
+    const pollyFigures = await newContainerPolly(polly, s3, speechEnv, {
+      synthesizedInWarmup: pollyAtWarmupEnd,
+      pollyRequestsMeasured: polly.requests.length - pollyAtWarmupEnd,
+      s3RequestsMeasured: s3.requests.length - s3AtWarmupEnd,
+    });
 
     const steps: StepFigures[] = Object.entries(samples).map(([name, s]) => {
       const real = latency(s.real);
@@ -177,9 +232,41 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         crmRequests: avg(s.crm),
       };
     });
-    return { iterations, steps, crmPerCall, pollyRequests: 'not counted yet — the Polly/S3 speech adapter is on main (TTS_MODE=polly); counting its requests is the next step' };
+    return { iterations, steps, crmPerCall, polly: pollyFigures };
   } finally {
     process.stdout.write = originalWrite;
     await stack.stop();
+    await Promise.all([polly.stop(), s3.stop()]);
   }
+}
+
+/** The <Redirect> target's path in a TwiML answer (a hand-over to another module). */
+function redirectPath(twiml: string, base: string): string {
+  const match = /<Redirect[^>]*>([^<]+)<\/Redirect>/.exec(twiml);
+  if (!match?.[1]) throw new Error(`expected a <Redirect> in ${twiml.slice(0, 300)}`);
+  return new URL(match[1].replace(/&amp;/g, '&'), base).pathname;
+}
+
+/**
+ * A new container: the production clients and cache, built from the same configuration, with
+ * nothing in memory; every text the warm container synthesized must come from S3 (one HEAD
+ * each), none from Polly.
+ */
+async function newContainerPolly(
+  polly: Awaited<ReturnType<typeof startFakePolly>>,
+  s3: Awaited<ReturnType<typeof startFakeS3>>,
+  env: Record<string, string>,
+  warm: Omit<PollyFigures, 'newContainer'>,
+): Promise<PollyFigures> {
+  const config = loadConfig({ ...process.env, ...env });
+  const cache = new SynthesizedAudioCache(createSpeechSynthesizer(config), createAudioStore(config), {
+    voice: config.speech.pollyVoice,
+    engine: config.speech.pollyEngine,
+    format: 'mp3',
+    sampleRate: config.speech.pollySampleRate,
+  });
+  const texts = [...new Set(polly.synthesized)];
+  const [pollyBefore, s3Before] = [polly.requests.length, s3.requests.length];
+  for (const text of texts) await cache.audioKeyFor(text);
+  return { ...warm, newContainer: { texts: texts.length, pollyRequests: polly.requests.length - pollyBefore, s3Requests: s3.requests.length - s3Before } };
 }
