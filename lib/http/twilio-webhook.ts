@@ -39,7 +39,8 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
 
 /** Form body → all values per name (Twilio signs repeated parameters too). */
 export function parseForm(body: string): Record<string, string[]> {
-  const all: Record<string, string[]> = {};
+  // No prototype: a field named valueOf, constructor or __proto__ is a field like any other.
+  const all: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [key, value] of new URLSearchParams(body)) (all[key] ??= []).push(value);
   return all;
 }

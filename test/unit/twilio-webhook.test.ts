@@ -52,6 +52,17 @@ describe('Twilio webhook middleware', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('treats fields named like Object.prototype members (valueOf, constructor, __proto__) as ordinary fields', async () => {
+    const fields: [string, string][] = [['CallSid', 'CA6'], ['valueOf', ''], ['constructor', 'x'], ['__proto__', 'y'], ['hasOwnProperty', '1']];
+    const body = new URLSearchParams(fields).toString();
+    // fromEntries makes __proto__ an own property, as the middleware's parameters have it.
+    const signed = Object.fromEntries(fields);
+    const res = await invoke(event('/voice/bal', body, sign('/voice/bal', signed)));
+    expect(res.statusCode).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(Object.entries(seen[0] ?? {}).sort()).toEqual(Object.entries(signed).sort());
+  });
+
   it.each([
     ['a missing signature', (body: string) => event('/voice/bal', body, undefined)],
     ['a signature made with another token', (body: string) => event('/voice/bal', body, getExpectedTwilioSignature('other', `${BASE}/voice/bal`, { CallSid: 'CA4' }))],
