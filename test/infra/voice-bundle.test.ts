@@ -4,7 +4,9 @@
  * validator (zod), and the status callback carries neither CRMs nor speech. Built with
  * esbuild and the options serverless.yml gives serverless-esbuild; asserted on the metafile.
  */
-import { analyseBundle, type BundleReport } from '../../bench/bundle-analysis';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analysis';
 
 /**
  * 204.5 KB when this was set. The floor is what a call step needs: twilio's TwiML builder
@@ -17,11 +19,12 @@ const VOICE_LIMIT_BYTES = 210 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;
+const VOICE_FILE = join(ROOT, '.esbuild', 'voice-bundle-test', 'voice.js');
 
 const from = (report: BundleReport, fragment: string) => report.inputs.filter((file) => file.includes(fragment));
 
 beforeAll(async () => {
-  [voice, status] = await Promise.all([analyseBundle('functions/voice.ts'), analyseBundle('functions/status.ts')]);
+  [voice, status] = await Promise.all([analyseBundle('functions/voice.ts', VOICE_FILE), analyseBundle('functions/status.ts')]);
 }, 60_000);
 
 describe('the voice function bundle', () => {
@@ -52,6 +55,15 @@ describe('the voice function bundle', () => {
 
   it('keeps the AWS SDK external (the Lambda runtime provides it)', () => {
     expect(Object.keys(voice.byPackage).filter((name) => name.startsWith('@aws-sdk/'))).toEqual([]);
+  });
+
+  it('starts a deployed container without loading the SSM client (only CRM passwords need it, on first use)', () => {
+    // Lists the AWS SDK clients that requiring the bundle loads, as Lambda's init would.
+    const probe = `const M=require('module'),seen=new Set(),load=M._load;M._load=function(r,...a){if(r.startsWith('@aws-sdk/client-'))seen.add(r);return load.call(this,r,...a)};require(process.argv[1]);process.stdout.write(JSON.stringify([...seen].sort()))`;
+    const env = { PATH: process.env.PATH ?? '', AWS_LAMBDA_FUNCTION_NAME: 'voice', AWS_REGION: 'eu-central-1', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 'token', STAGE: 'prod', CRM_SECRETS_FROM: 'ssm' };
+    const clients = JSON.parse(execFileSync(process.execPath, ['-e', probe, VOICE_FILE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as string[];
+    expect(clients).toContain('@aws-sdk/client-dynamodb');
+    expect(clients).not.toContain('@aws-sdk/client-ssm');
   });
 
   it(`stays under ${VOICE_LIMIT_BYTES / 1024} KB minified`, () => {
