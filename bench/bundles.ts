@@ -22,6 +22,8 @@ export interface BundleFigures {
 
 export interface BundlesResult {
   readonly functions: BundleFigures[];
+  /** The other functions' bundle sizes (not on the call path, so no cold-init figure). */
+  readonly otherSizes: { readonly name: string; readonly bytes: number }[];
   readonly baseline: BundleFigures;
   /** Voice function vs baseline. */
   readonly sizeRatio: number;
@@ -68,6 +70,12 @@ export async function benchBundles(runs: number): Promise<BundlesResult> {
     files[name] = join(dir, `${name}.js`);
     bytes[name] = unzipEntry(join(packageDir, `${name}.zip`), `functions/${name}.js`, files[name] as string);
   }
+  const otherSizes = [
+    ['pay', 'pay'],
+    ['admin', 'admin'],
+    ['panel', 'panel'],
+    ['devOutbox', 'dev-outbox'],
+  ].map(([name, file]) => ({ name: name as string, bytes: unzipEntry(join(packageDir, `${name}.zip`), `functions/${file}.js`, join(WORK, 'bundles', `${file}.js`)) }));
   const baselineFile = join(WORK, 'bundles', 'baseline', 'whole-twilio.js');
   await analyseBundle('bench/baseline/whole-twilio-handler.ts', baselineFile);
   files.baseline = baselineFile;
@@ -100,6 +108,7 @@ export async function benchBundles(runs: number): Promise<BundlesResult> {
   const sdk = figures('sdk');
   return {
     functions: [voice, figures('status')],
+    otherSizes,
     baseline,
     awsSdkInitMs: sdk.coldInitMs,
     sizeRatio: ratio(voice.bytes, baseline.bytes),

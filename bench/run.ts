@@ -79,6 +79,7 @@ function printBundles(r: BundlesResult): void {
     f.largestParts.map(([p, b]) => `${p} ${kb(b)}`).join(', '),
   ]);
   console.log(table(['bundle', 'minified size', 'cold init', 'largest parts'], rows));
+  console.log(`\nother functions: ${r.otherSizes.map((f) => `${f.name} ${kb(f.bytes)}`).join(', ')}`);
   const voice = r.functions[0];
   console.log(
     `\nvoice bundle ${kb(voice?.bytes ?? 0)} (target ≤ 150 KB: ${verdict((voice?.bytes ?? Infinity) <= TARGETS.voiceBundleBytes)}), ` +

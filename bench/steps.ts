@@ -102,7 +102,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
   });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { dynamo } = require('../lib/composition') as typeof import('../lib/composition');
+    const { dynamo } = require('../lib/composition/core') as typeof import('../lib/composition/core');
     dynamo.middlewareStack.add(
       (next, context) => async (args) => {
         counters.dynamo.push({ op: context.commandName ?? 'unknown', table: String((args.input as { TableName?: string }).TableName ?? '') });

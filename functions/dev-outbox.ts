@@ -1,7 +1,7 @@
 /** GET /dev/outbox[?callSid=…]: the outbox SMS sender's messages, for the simulator. Local runs only. */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { config, logger, outbox } from '../lib/composition';
+import { config, logger, outbox } from '../lib/composition/dev-outbox';
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }, body: JSON.stringify(body) });
 

@@ -1,7 +1,7 @@
 /** GET /pay/{token}: the payment page; POST /pay/{token}: pay. HTML for people, never a bare 5xx. */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { config, logger, paymentPageDeps } from '../lib/composition';
+import { config, logger, paymentPageDeps } from '../lib/composition/pay';
 import { payPaymentLink, showPaymentPage, unavailablePage, type PageResult } from '../lib/payments/payment-page';
 
 const html = (page: PageResult): APIGatewayProxyStructuredResultV2 => ({

@@ -1,6 +1,6 @@
 /** POST /status: Twilio's call status callback; writes the call log when a call ends. */
 import middy from '@middy/core';
-import { config, fallbackTwiml, logger, metrics, statusDeps } from '../lib/composition';
+import { config, logger, metrics, statusDeps } from '../lib/composition/status';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleStatusCallback } from '../lib/voice/status-callback';

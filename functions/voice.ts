@@ -1,6 +1,6 @@
 /** POST /voice/{code} and POST /voice/{code}/{step}: the balance module's voice webhooks. */
 import middy from '@middy/core';
-import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition';
+import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition/voice';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';

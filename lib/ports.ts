@@ -1,7 +1,7 @@
 /**
  * Ports: what the product needs from the outside world, named for what they do.
  * Adapters live beside their technology (lib/store, lib/crm, lib/speech) and are wired
- * once in lib/composition.ts. Handlers and the flow depend only on these interfaces.
+ * once in lib/composition/ (one file per function). Handlers and the flow depend only on these interfaces.
  */
 import type { LookupSource } from './config/lookup-source-schema';
 import type { Destination, InvoiceType, Language, ModuleConfig, PromptKey, PromptOverride } from './config/module-schema';

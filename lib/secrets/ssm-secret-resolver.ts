@@ -1,4 +1,4 @@
-import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { SecretNotFoundError, type SecretResolver } from '../ports';
 
 /**
@@ -24,23 +24,7 @@ export class SsmSecretResolver implements SecretResolver {
   }
 }
 
-/** Keeps resolved secrets for the container's life (bounded by `ttlMs`), so a warm call costs no SSM read. */
-export class CachedSecretResolver implements SecretResolver {
-  private readonly cache = new Map<string, { value: Promise<string>; expires: number }>();
-
-  constructor(
-    private readonly inner: SecretResolver,
-    private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  resolve(name: string): Promise<string> {
-    const hit = this.cache.get(name);
-    if (hit && hit.expires > this.clock()) return hit.value;
-    const value = this.inner.resolve(name);
-    this.cache.set(name, { value, expires: this.clock() + this.ttlMs });
-    // A failed read is not kept: the next call tries again.
-    value.catch(() => this.cache.delete(name));
-    return value;
-  }
+/** The resolver with its own client; the composition loads this module on the first password read. */
+export function createSsmSecretResolver(options: { readonly region: string; readonly prefix: string }): SsmSecretResolver {
+  return new SsmSecretResolver(new SSMClient({ region: options.region }), options.prefix);
 }

@@ -1,30 +1,79 @@
 /**
- * Guards what must stay out of the voice bundle. Its size against the 150 KB target is a
- * bench figure (`npm run bench`), reported with the parts that make it up.
+ * Guards what each function bundles: every function has its own composition, so the call
+ * path must not carry the admin API, the payment page, the panel or the configuration
+ * validator (zod), and the status callback carries neither CRMs nor speech. Built with
+ * esbuild and the options serverless.yml gives serverless-esbuild; asserted on the metafile.
  */
-import { analyseBundle, type BundleReport } from '../../bench/bundle-analysis';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analysis';
+
+/**
+ * 204.5 KB when this was set. The floor is what a call step needs: twilio's TwiML builder
+ * with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and the
+ * call path itself (flows, CRM adapters, speech, stores: ~95 KB). The limit leaves about 3%
+ * for growth, so anything that drags a new dependency or another function's wiring in fails
+ * here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
+ */
+const VOICE_LIMIT_BYTES = 210 * 1024;
 
 let voice: BundleReport;
-let callPath: BundleReport;
+let status: BundleReport;
+const VOICE_FILE = join(ROOT, '.esbuild', 'voice-bundle-test', 'voice.js');
+
+const from = (report: BundleReport, fragment: string) => report.inputs.filter((file) => file.includes(fragment));
 
 beforeAll(async () => {
-  voice = await analyseBundle('functions/voice.ts');
-  // The call path itself (the step, flows, CRMs, speech, stores), without the shared
-  // composition that also wires the admin's services.
-  callPath = await analyseBundle('lib/voice/voice-step.ts');
+  [voice, status] = await Promise.all([analyseBundle('functions/voice.ts', VOICE_FILE), analyseBundle('functions/status.ts')]);
 }, 60_000);
 
 describe('the voice function bundle', () => {
-  it('keeps the configuration validator (zod) out of the call path: it only needs the constants', () => {
-    expect(callPath.inputs.filter((file) => file.includes('node_modules/zod/'))).toEqual([]);
+  it('leaves out the configuration validator (zod): the call path only needs the module constants', () => {
+    expect(from(voice, 'node_modules/zod')).toEqual([]);
+    expect(from(voice, 'lib/config/module-schema.ts')).toEqual([]);
+    expect(from(voice, 'lib/config/lookup-source-schema.ts')).toEqual([]);
+  });
+
+  it("leaves out the admin API, the panel, the payment page and the admin's recordings service", () => {
+    expect(from(voice, 'lib/admin/')).toEqual([]);
+    expect(from(voice, 'lib/ledger-import/')).toEqual([]);
+    expect(from(voice, 'lib/payments/payment-page.ts')).toEqual([]);
+    expect(from(voice, 'lib/speech/prompt-recordings.ts')).toEqual([]);
+    expect(from(voice, 'lib/composition/admin.ts')).toEqual([]);
+    expect(from(voice, 'lib/composition/pay.ts')).toEqual([]);
+  });
+
+  it('reads Payamgostar SOAP with its own small reader, not a general XML parser', () => {
+    expect(from(voice, 'lib/crm/payamgostar/soap-xml.ts')).toHaveLength(1);
+    expect(from(voice, 'node_modules/fast-xml-parser')).toEqual([]);
   });
 
   it('leaves out the twilio REST client and its HTTP stack', () => {
-    expect(voice.inputs.filter((file) => file.includes('twilio/lib/rest/'))).toEqual([]);
+    expect(from(voice, 'twilio/lib/rest/')).toEqual([]);
     expect(voice.byPackage.axios).toBeUndefined();
   });
 
   it('keeps the AWS SDK external (the Lambda runtime provides it)', () => {
     expect(Object.keys(voice.byPackage).filter((name) => name.startsWith('@aws-sdk/'))).toEqual([]);
+  });
+
+  it('starts a deployed container without loading the SSM client (only CRM passwords need it, on first use)', () => {
+    // Lists the AWS SDK clients that requiring the bundle loads, as Lambda's init would.
+    const probe = `const M=require('module'),seen=new Set(),load=M._load;M._load=function(r,...a){if(r.startsWith('@aws-sdk/client-'))seen.add(r);return load.call(this,r,...a)};require(process.argv[1]);process.stdout.write(JSON.stringify([...seen].sort()))`;
+    const env = { PATH: process.env.PATH ?? '', AWS_LAMBDA_FUNCTION_NAME: 'voice', AWS_REGION: 'eu-central-1', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 'token', STAGE: 'prod', CRM_SECRETS_FROM: 'ssm' };
+    const clients = JSON.parse(execFileSync(process.execPath, ['-e', probe, VOICE_FILE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as string[];
+    expect(clients).toContain('@aws-sdk/client-dynamodb');
+    expect(clients).not.toContain('@aws-sdk/client-ssm');
+  });
+
+  it(`stays under ${VOICE_LIMIT_BYTES / 1024} KB minified`, () => {
+    expect(voice.bytes).toBeLessThan(VOICE_LIMIT_BYTES);
+  });
+});
+
+describe('the status callback bundle', () => {
+  it('carries no CRM, speech, payments or TwiML builder: it only writes the call log', () => {
+    for (const part of ['lib/crm/', 'lib/speech/', 'lib/payments/', 'node_modules/xmlbuilder', 'twilio/lib/twiml/']) expect(from(status, part)).toEqual([]);
+    expect(status.bytes).toBeLessThan(60 * 1024);
   });
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   voice = require('../../functions/voice').handler;
   pay = require('../../functions/pay').handler;
-  outbox = require('../../lib/composition').outbox;
+  outbox = require('../../lib/composition/sms').outbox;
 }, 60_000);
 
 afterAll(async () => {

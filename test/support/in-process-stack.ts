@@ -160,7 +160,7 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
         else process.env[k] = v;
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('../../lib/composition') as typeof import('../../lib/composition')).dynamo.destroy();
+      (require('../../lib/composition/core') as typeof import('../../lib/composition/core')).dynamo.destroy();
       await db.stop();
     },
   };

@@ -7,12 +7,12 @@
  *   SOAPAction: "http://tempuri.org/I<Service>/<Operation>"
  *   <s:Envelope><s:Body><Operation xmlns="http://tempuri.org/">…parameters in order…</Operation></s:Body></s:Envelope>
  *
- * Responses are read with fast-xml-parser with namespace prefixes removed, so whatever
+ * Responses are read by readXml (soap-xml.ts) with namespace prefixes removed, so whatever
  * prefixes the server picks do not matter. A Fault (HTTP 500 or not) becomes SoapFaultError.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { CrmBadResponseError, CrmHttpError, SoapFaultError } from '../crm-errors';
 import { joinUrl, postToCrm } from '../crm-http';
+import { readXml } from './soap-xml';
 
 export const TEMPURI = 'http://tempuri.org/';
 export const DATA_CONTRACT_NS = 'http://schemas.datacontract.org/2004/07/Septa.PayamGostar.ServiceLayer.Contract.PGContracts.DataContracts';
@@ -50,16 +50,6 @@ export function buildEnvelope(operation: string, params: ReadonlyArray<readonly 
   );
 }
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-});
-
 /** A parsed XML element: text, or an object of children (and `@attributes`). */
 export type XmlNode = string | { readonly [key: string]: unknown } | undefined;
 
@@ -85,7 +75,7 @@ export class SoapClient {
     });
     let doc: Record<string, unknown>;
     try {
-      doc = parser.parse(response.body) as Record<string, unknown>;
+      doc = readXml(response.body);
     } catch {
       if (response.status < 200 || response.status >= 300) throw new CrmHttpError(response.status);
       throw new CrmBadResponseError(`${operation}: not XML`);

@@ -1,0 +1,45 @@
+/** Wiring of the admin API: edits configuration directly (no cache), reads the ledger and call log. */
+import type { AdminDeps } from '../admin/admin-deps';
+import type { BalanceModule } from '../config/module-schema';
+import { LedgerWriter } from '../crm/ledger/ledger-crm';
+import { LedgerDirectory } from '../crm/ledger/ledger-directory';
+import { promptRecordingService } from '../speech/prompt-recordings';
+import { DynamoCallLog } from '../store/dynamo-call-log';
+import { DynamoModuleStore } from '../store/dynamo-module-store';
+import { config, dynamo, logger } from './core';
+import { crms, ledger, lookupSources } from './crms';
+import { outbox } from './sms';
+import { audioStore, speech } from './speech';
+
+export { config, logger };
+
+// Uncached: an edit must never be based on (and overwrite) a stale copy of a module.
+const modules = new DynamoModuleStore(dynamo, config.tables.config);
+
+export const adminDeps: AdminDeps = {
+  modules,
+  // Stored sources are checked first so an unknown name is "not found", not "CRM down".
+  crmFor: async (source) => (source === ledger.source || (await lookupSources.getSource(source)) ? crms.forModule({ lookupSource: source } as BalanceModule) : undefined),
+  lookupSourceNames: async () => [ledger.source, ...(await lookupSources.listSources()).map((s) => s.name).filter((name) => name !== ledger.source)],
+  lookupSourceStore: lookupSources,
+  ledger: {
+    directory: new LedgerDirectory(dynamo, config.tables.ledger),
+    writer: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  },
+  callLog: new DynamoCallLog(dynamo, config.tables.callLog),
+  speech,
+  recordings: promptRecordingService({ modules, audio: audioStore }),
+  publicBaseUrl: config.publicBaseUrl,
+  audioBaseUrl: config.audioBaseUrl,
+  logger,
+  // The embedded outbox is where SMS land unless Twilio sends them; the panel lists it.
+  ...(config.sms.provider === 'twilio'
+    ? {}
+    : {
+        outbox: {
+          list: async ({ limit }) => ({
+            messages: (await outbox.latest({ limit })).map(({ id, to, body, createdAt, callSid }) => ({ id, to, body, createdAt, ...(callSid ? { callSid } : {}) })),
+          }),
+        },
+      }),
+};

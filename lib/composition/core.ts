@@ -1,0 +1,15 @@
+/**
+ * What every function shares: configuration (read once), the logger, metrics and the
+ * DynamoDB client, built at module scope once per container. Each function imports its own
+ * composition (lib/composition/<function>.ts), so its bundle carries only the adapters it
+ * uses; tests build their own wiring with other adapters.
+ */
+import { loadConfig } from '../config/app-config';
+import { createDocumentClient } from '../clients/dynamodb';
+import { createLogger } from '../observability/logger';
+import { EmfMetrics, noMetrics, type MetricsRecorder } from '../observability/metrics';
+
+export const config = loadConfig();
+export const logger = createLogger(config.logLevel);
+export const metrics: MetricsRecorder = config.metricsEnabled ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr' }) : noMetrics;
+export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region });

@@ -1,0 +1,18 @@
+/** Wiring of the payment page: payment links, the ledger writer and the payment provider. */
+import { LedgerWriter } from '../crm/ledger/ledger-crm';
+import type { PaymentPageDeps } from '../payments/payment-page';
+import { SandboxPaymentProvider } from '../payments/sandbox-payment-provider';
+import { config, dynamo, logger } from './core';
+import { linkSecret, payments } from './payments';
+
+export { config, logger };
+
+export const paymentPageDeps: PaymentPageDeps = {
+  store: payments,
+  ledger: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  provider: new SandboxPaymentProvider(),
+  secret: linkSecret,
+  businessName: config.payments.businessName,
+  publicBaseUrl: config.publicBaseUrl,
+  logger,
+};

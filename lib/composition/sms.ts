@@ -1,0 +1,9 @@
+/** SMS: the embedded outbox (local runs, the panel, the simulator) or Twilio's Messages API, metered. */
+import type { SmsSender } from '../ports';
+import { MeteredSmsSender } from '../sms/metered-sms-sender';
+import { OutboxSmsSender } from '../sms/outbox-sms-sender';
+import { TwilioSmsSender } from '../sms/twilio-sms-sender';
+import { config, dynamo, metrics } from './core';
+
+export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
+export const sms: SmsSender = new MeteredSmsSender(config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox, metrics);

@@ -1,0 +1,41 @@
+/** Wiring of the voice function: only what a call step uses (no admin, no payment page, no zod). */
+import { MeteredCrmResolver } from '../crm/metered-crm';
+import { PaymentLinkDelivery } from '../payments/payment-link-delivery';
+import { DynamoAttemptLimiter } from '../store/dynamo-attempt-limiter';
+import { CachedModuleStore, DynamoModuleStore } from '../store/dynamo-module-store';
+import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { renderApologyAndHangup } from '../twiml/render-twiml';
+import type { VoiceDeps } from '../voice/voice-step';
+import { config, dynamo, logger, metrics } from './core';
+import { crms } from './crms';
+import { payments } from './payments';
+import { sms } from './sms';
+import { speech } from './speech';
+
+export { config, logger, metrics };
+
+export const voiceDeps: VoiceDeps = {
+  modules: new CachedModuleStore(new DynamoModuleStore(dynamo, config.tables.config), config.configCacheSeconds * 1000),
+  sessions: new DynamoSessionStore(dynamo, config.tables.sessions),
+  crms: new MeteredCrmResolver(crms, metrics),
+  metrics,
+  attempts: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.passwordLockout),
+  speech,
+  paymentLinks: new PaymentLinkDelivery({
+    store: payments,
+    sms,
+    logger,
+    businessName: config.payments.businessName,
+    dailyLimitPerMobile: config.payments.dailyLimitPerMobile,
+    dailyLimitPerCaller: config.payments.dailyLimitPerCaller,
+  }),
+  logger,
+  publicBaseUrl: config.publicBaseUrl,
+  sessionTtlSeconds: config.sessionTtlSeconds,
+  defaultLanguage: config.defaultLanguage,
+};
+
+/** The apology every voice webhook falls back to when something unexpected fails. */
+export async function fallbackTwiml(): Promise<string> {
+  return renderApologyAndHangup(await speech.render([{ prompt: 'apology' }], { language: config.defaultLanguage, prompts: {} }));
+}
