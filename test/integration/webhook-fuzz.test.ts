@@ -24,7 +24,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const RUNS = { numRuns: 40 };
+// A fixed seed keeps CI repeatable; FAST_CHECK_SEED explores other inputs locally.
+const SEED = Number(process.env.FAST_CHECK_SEED ?? 20261127);
+const RUNS = { numRuns: 40, seed: SEED };
 const TO = '+15550001000';
 const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
 const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
@@ -186,7 +188,7 @@ describe('signature tampering', () => {
         expect(res.statusCode).toBe(403);
         expect(await storedSession(callSid)).toBeUndefined();
       }),
-      { numRuns: 60 },
+      { numRuns: 60, seed: SEED },
     );
   });
 });
