@@ -2,10 +2,9 @@
  * Whole calls that start at a demo customer club, go through the balance module and end
  * at its next destination: real handlers behind serverless-offline, driven by the simulator.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
 import type { LocalStack } from '../../infra/local-stack';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { played, said, stackCalls } from '../support/call-transcripts';
+import { startTestStack } from '../support/local-stack';
 
 let stack: LocalStack;
 
@@ -17,21 +16,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const call = (code: string, from: string, digits?: string[]) =>
-  placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) });
-
-const said = (t: Transcript) =>
-  t.events
-    .filter((e) => e.type === 'say')
-    .map((e) => (e as { text: string }).text)
-    .join(' ');
-
-const played = (t: Transcript) => t.events.filter((e) => e.type === 'play').map((e) => (e as { url: string }).url.split('/').pop());
-
-async function callLog(callSid: string) {
-  const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.callLog, Key: { callSid } }));
-  return Item;
-}
+const { call, callLog } = stackCalls(() => stack);
 
 describe('a demo call through the customer club', () => {
   it('identifies by customer number and telephone password, announces the balance and hands on', async () => {

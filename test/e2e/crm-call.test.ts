@@ -3,16 +3,16 @@
  * local Payamgostar (SOAP) or AloVoIP-compatible (HTTP) server: the caller hears exactly
  * what the built-in ledger would give them; a slow or broken CRM costs at most the budget.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local-stack';
 import { parseLookupSource } from '../../lib/config/lookup-source-schema';
 import { parseModule } from '../../lib/config/module-schema';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../lib/simulator/call-simulator';
 import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startFakePayamgostar, type FakePayamgostar } from '../support/fake-payamgostar';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { stackCalls } from '../support/call-transcripts';
+import { startTestStack } from '../support/local-stack';
 
 const BUDGET_MS = 1500;
 const JOHN = '0b7f0c1e-3333-4c5d-8e9f-0123456789ab';
@@ -76,15 +76,10 @@ afterAll(async () => {
   await Promise.all([pg, other, slow, broken].map((s) => s?.stop()));
 });
 
-const call = (code: string, from: string, digits?: string[]) => placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) });
+const { call, callLog } = stackCalls(() => stack);
 
 /** What the caller heard, typed and where they went (not the webhook URLs or timings). */
 const experience = (t: Transcript) => ({ events: t.events.filter((e) => e.type !== 'request'), handedOn: t.handedOn });
-
-async function callLog(callSid: string) {
-  const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.callLog, Key: { callSid } }));
-  return Item;
-}
 
 describe('a module whose lookup source is Payamgostar', () => {
   it('gives the caller exactly what the built-in ledger gives, from Payamgostar', async () => {

@@ -4,9 +4,10 @@
  * lower balance.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../lib/simulator/call-simulator';
 import type { LocalStack } from '../../infra/local-stack';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { played, said, stackCalls } from '../support/call-transcripts';
+import { startTestStack } from '../support/local-stack';
 
 let stack: LocalStack;
 
@@ -18,15 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const call = (code: string, from: string, digits?: string[]) => placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) });
-
-const said = (t: Transcript) =>
-  t.events
-    .filter((e) => e.type === 'say')
-    .map((e) => (e as { text: string }).text)
-    .join(' ');
-
-const played = (t: Transcript) => t.events.filter((e) => e.type === 'play').map((e) => (e as { url: string }).url.split('/').pop());
+const { call } = stackCalls(() => stack);
 
 function linkIn(t: Transcript): string {
   expect(t.sms).toHaveLength(1);

@@ -3,14 +3,15 @@
  * running in serverless-offline) and with an uploaded recording, audio served by the stack.
  */
 import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { uploadPromptRecording } from '../../lib/speech/prompt-recordings';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 import type { LocalStack } from '../../infra/local-stack';
 import { wavFile } from '../support/audio-files';
 import { startFakePolly } from '../support/fake-aws-audio';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { stackCalls } from '../support/call-transcripts';
+import { startTestStack } from '../support/local-stack';
 
 let stack: LocalStack;
 let polly: Awaited<ReturnType<typeof startFakePolly>>;
@@ -25,7 +26,7 @@ afterAll(async () => {
   await polly?.stop();
 });
 
-const call = (code: string, from: string) => placeCall({ baseUrl: stack.baseUrl, code, from, authToken: AUTH_TOKEN });
+const { call } = stackCalls(() => stack);
 const plays = (t: Transcript) => t.events.flatMap((e) => (e.type === 'play' ? [e] : []));
 
 describe('an English call with Polly configured', () => {
