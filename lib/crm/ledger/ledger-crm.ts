@@ -16,6 +16,7 @@ import { canonicalPhone } from '../../phone';
 import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PasswordCheck, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
 import type { PaymentLinkIssuer } from '../../payments/payment-link-issuer';
 import type { PaymentLinkClaims } from '../../payments/payment-token';
+import { queryPartition } from '../../store/paged-reads';
 import { itemAmount, ledgerBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
@@ -57,7 +58,7 @@ export class LedgerCrm implements Crm {
 
   async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
     const wanted = query.number.trim();
-    const items = await this.queryAll(`CUST#${customer.id}`, `ITEM#${query.type}#`);
+    const items = await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, `ITEM#${query.type}#`);
     const match = (items as unknown as ItemRecord[]).find((item) => {
       const value = query.searchField === 'Number' ? item.number : item.fields[query.searchField];
       return value !== undefined && String(value).trim() === wanted;
@@ -79,7 +80,7 @@ export class LedgerCrm implements Crm {
   }
 
   async moneyAccounts(): Promise<MoneyAccount[]> {
-    const rows = await this.queryAll('ACCOUNTS');
+    const rows = await queryPartition(this.client, this.tableName, 'ACCOUNTS');
     return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
   }
 
@@ -88,7 +89,7 @@ export class LedgerCrm implements Crm {
   }
 
   async verifyPhonePassword(customer: Customer, password: string): Promise<PasswordCheck> {
-    const rows = await this.queryAll(`CUST#${customer.id}`, PHONE_PASSWORD_SK);
+    const rows = await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, PHONE_PASSWORD_SK);
     const hash = rows.find((row) => row.sk === PHONE_PASSWORD_SK)?.hash;
     // No password set: the same scrypt work against a decoy, and a mismatch.
     const match = await verifyPhonePassword(password, typeof hash === 'string' ? hash : undefined);
@@ -97,7 +98,7 @@ export class LedgerCrm implements Crm {
 
   /** Every billable item of one customer (one Query; the profile row is skipped). */
   async items(customerId: string): Promise<ItemRecord[]> {
-    const rows = await this.queryAll(`CUST#${customerId}`, 'ITEM#');
+    const rows = await queryPartition(this.client, this.tableName, `CUST#${customerId}`, 'ITEM#');
     return rows as unknown as ItemRecord[];
   }
 
@@ -106,24 +107,6 @@ export class LedgerCrm implements Crm {
     const row = Items?.[0];
     if (!row) return { status: 'not-found' };
     return { status: 'found', customer: row.customer as Customer };
-  }
-
-  private async queryAll(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
-          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      rows.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
   }
 }
 

@@ -2,7 +2,8 @@
  * Read side of the built-in ledger for operators: customers with their balances, one
  * customer's items, and which customer ids exist (so an import can refer to them).
  */
-import { BatchGetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPartition } from '../../store/paged-reads';
 import { decodeCursor, encodeCursor } from '../../store/paging-cursor';
 import { ledgerBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
@@ -65,7 +66,7 @@ export class LedgerDirectory {
   }
 
   async getCustomer(id: string): Promise<CustomerDetail | undefined> {
-    const rows = await this.queryAll(`CUST#${id}`);
+    const rows = await queryPartition(this.client, this.tableName, `CUST#${id}`);
     const profileRow = rows.find((row) => row.sk === '#PROFILE');
     if (!profileRow) return undefined;
     const items = rows.filter((row) => String(row.sk).startsWith('ITEM#')).map(item);
@@ -73,7 +74,7 @@ export class LedgerDirectory {
   }
 
   async moneyAccounts(): Promise<MoneyAccountRecord[]> {
-    const rows = await this.queryAll('ACCOUNTS');
+    const rows = await queryPartition(this.client, this.tableName, 'ACCOUNTS');
     return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
   }
 
@@ -95,28 +96,10 @@ export class LedgerDirectory {
   private async withBalances(profiles: CustomerRecord[]): Promise<CustomerSummary[]> {
     return Promise.all(
       profiles.map(async (customer) => {
-        const items = (await this.queryAll(`CUST#${customer.id}`, 'ITEM#')).map(item);
+        const items = (await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, 'ITEM#')).map(item);
         return { ...customer, ...ledgerBalance(items), itemCount: items.length };
       }),
     );
-  }
-
-  private async queryAll(pk: string, skPrefix?: string): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
-          ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      rows.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return rows;
   }
 }
 
