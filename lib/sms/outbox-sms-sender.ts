@@ -3,8 +3,9 @@
  * being sent, so the simulator, `npm run outbox` and tests can read them.
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SmsMessage, SmsResult, SmsSender } from '../ports';
+import { queryAllPages } from '../store/paged-reads';
 import { countSegments } from './sms-text';
 
 export interface OutboxMessage {
@@ -49,26 +50,18 @@ export class OutboxSmsSender implements SmsSender {
   /** Newest first; only one call's messages when `callSid` is given. */
   async latest(options: { limit?: number; callSid?: string } = {}): Promise<OutboxMessage[]> {
     const limit = options.limit ?? 20;
-    const found: OutboxMessage[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'OUTBOX', ...(options.callSid ? { ':sid': options.callSid } : {}) },
-          ...(options.callSid ? { FilterExpression: 'callSid = :sid' } : {}),
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, expiresAt: _ttl, ...message } = item;
-        found.push(message as OutboxMessage);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && found.length < limit);
-    return found.slice(0, limit);
+    const rows = await queryAllPages(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'OUTBOX', ...(options.callSid ? { ':sid': options.callSid } : {}) },
+        ...(options.callSid ? { FilterExpression: 'callSid = :sid' } : {}),
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      (found) => found.length >= limit,
+    );
+    return rows.slice(0, limit).map(({ pk: _pk, sk: _sk, expiresAt: _ttl, ...message }) => message as unknown as OutboxMessage);
   }
 }

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LookupSource } from '../config/lookup-source-schema';
 import type { LookupSourceStore } from '../ports';
+import { scanRecordsByPrefix } from './paged-reads';
 
 const sourceKey = (name: string) => `SOURCE#${name}`;
 
@@ -20,21 +21,7 @@ export class DynamoLookupSourceStore implements LookupSourceStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source } }));
   }
 
-  async listSources(): Promise<LookupSource[]> {
-    const sources: LookupSource[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':prefix': 'SOURCE#' },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) sources.push(item.record as LookupSource);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return sources;
+  listSources(): Promise<LookupSource[]> {
+    return scanRecordsByPrefix<LookupSource>(this.client, this.tableName, 'SOURCE#');
   }
 }

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Destination, ModuleConfig } from '../config/module-schema';
 import type { ModuleEditor, ModuleStore } from '../ports';
+import { scanRecordsByPrefix } from './paged-reads';
 
 const moduleKey = (code: string) => `MODULE#${code}`;
 const destinationKey = (code: string) => `DEST#${code}`;
@@ -36,11 +37,11 @@ export class DynamoModuleStore implements ModuleEditor {
   }
 
   async listModules(): Promise<ModuleConfig[]> {
-    return (await this.scanPrefix<ModuleConfig>('MODULE#')).map(withKind);
+    return (await scanRecordsByPrefix<ModuleConfig>(this.client, this.tableName, 'MODULE#')).map(withKind);
   }
 
   async listDestinations(): Promise<Destination[]> {
-    return this.scanPrefix<Destination>('DEST#');
+    return scanRecordsByPrefix<Destination>(this.client, this.tableName, 'DEST#');
   }
 
   createModule(module: ModuleConfig): Promise<boolean> {
@@ -81,24 +82,6 @@ export class DynamoModuleStore implements ModuleEditor {
   private async getRecord<T>(pk: string): Promise<T | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk } }));
     return Item?.record as T | undefined;
-  }
-
-  private async scanPrefix<T>(prefix: string): Promise<T[]> {
-    const records: T[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':prefix': prefix },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(item.record as T);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
   }
 }
 
