@@ -3,13 +3,13 @@
  * identity through the module's CRM, and the telephone-password check with its lockout.
  */
 import { verifyPhonePassword } from '../auth/password-hash';
-import { failureReason } from '../crm/crm-errors';
 import { decideClub, type ClubFlowContext, type ClubLookups, type ClubNeed, type PasswordOutcome } from '../flow/club-flow';
 import type { FlowInput, Respond } from '../flow/module-visit';
 import type { Session } from '../flow/session';
 import type { AppLogger } from '../observability/logger';
 import { canonicalPhone } from '../phone';
 import type { AttemptLimiter, Crm, CrmResolver, IdentityResult } from '../ports';
+import { lookupInModuleCrm } from './module-crm-lookup';
 
 export interface ClubLookupDeps {
   readonly crms: CrmResolver;
@@ -31,23 +31,22 @@ export async function runClubFlow(deps: ClubLookupDeps, ctx: ClubFlowContext, pr
 }
 
 async function clubLookup(deps: ClubLookupDeps, ctx: ClubFlowContext, need: ClubNeed): Promise<ClubLookups> {
-  let source = ctx.module.lookupSource;
-  try {
-    const crm = deps.crms.forModule(ctx.module);
-    source = crm.source;
-    switch (need.kind) {
-      case 'identify-by-phone':
-        return { identity: await crm.identifyByPhone(need.phone) };
-      case 'identify-by-customer-number':
-        return { identity: await crm.identifyByCustomerNumber(need.customerNumber) };
-      case 'check-password':
-        return { password: await checkPassword(deps, crm, need) };
-    }
-  } catch (error) {
-    deps.logger.warn('club lookup failed', { source, lookup: need.kind, error: error as Error });
-    const failed = { status: 'failed' as const, source, reason: failureReason(error) };
-    return need.kind === 'check-password' ? { password: failed } : { identity: failed satisfies IdentityResult };
-  }
+  return lookupInModuleCrm(
+    deps,
+    ctx.module,
+    need.kind,
+    async (crm): Promise<ClubLookups> => {
+      switch (need.kind) {
+        case 'identify-by-phone':
+          return { identity: await crm.identifyByPhone(need.phone) };
+        case 'identify-by-customer-number':
+          return { identity: await crm.identifyByCustomerNumber(need.customerNumber) };
+        case 'check-password':
+          return { password: await checkPassword(deps, crm, need) };
+      }
+    },
+    (failed): ClubLookups => (need.kind === 'check-password' ? { password: failed } : { identity: failed satisfies IdentityResult }),
+  );
 }
 
 /**

@@ -3,7 +3,6 @@
  * CRM lookups it asks for), store the new session, render TwiML. A repeated delivery of a
  * step already answered (Twilio retry, duplicate, concurrent twin) gets the stored answer.
  */
-import { failureReason } from '../crm/crm-errors';
 import type { BalanceModule, Language, ModuleConfig } from '../config/module-schema';
 import type { Action } from '../flow/actions';
 import { decide, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
@@ -17,6 +16,7 @@ import { StaleSessionError, type AttemptLimiter, type BalanceResult, type CrmRes
 import { speechSettings } from '../speech/module-prompts';
 import { renderTwiml, type RenderableAction } from '../twiml/render-twiml';
 import { runClubFlow } from './club-lookups';
+import { lookupInModuleCrm } from './module-crm-lookup';
 
 export interface VoiceDeps {
   readonly modules: ModuleStore;
@@ -152,35 +152,36 @@ async function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | un
  * becomes a 'failed' answer the flow handles.
  */
 async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promise<Lookups> {
-  let source = module.lookupSource;
-  try {
-    const crm = deps.crms.forModule(module);
-    source = crm.source;
-    switch (need.kind) {
-      case 'identify-by-phone':
-        return { identity: await crm.identifyByPhone(need.phone) };
-      case 'balance':
-        return { balance: await crm.balance(need.customer) };
-      case 'find-item':
-        return { item: await crm.findItem(need.customer, need.query) };
-      case 'payment-link':
-        if (!deps.paymentLinks) return { paymentLink: { status: 'not-sent', reason: 'payment-links-not-configured' } };
-        return { paymentLink: await deps.paymentLinks.deliver(crm, need.request, need.caller) };
-    }
-  } catch (error) {
-    deps.logger.warn('CRM lookup failed', { source, lookup: need.kind, error: error as Error });
-    const failed = { status: 'failed' as const, source, reason: failureReason(error) };
-    switch (need.kind) {
-      case 'identify-by-phone':
-        return { identity: failed satisfies IdentityResult };
-      case 'balance':
-        return { balance: failed satisfies BalanceResult };
-      case 'find-item':
-        return { item: failed satisfies ItemResult };
-      case 'payment-link':
-        return { paymentLink: { status: 'not-sent', reason: `link-failed:${source}:${failed.reason}` } };
-    }
-  }
+  return lookupInModuleCrm(
+    deps,
+    module,
+    need.kind,
+    async (crm): Promise<Lookups> => {
+      switch (need.kind) {
+        case 'identify-by-phone':
+          return { identity: await crm.identifyByPhone(need.phone) };
+        case 'balance':
+          return { balance: await crm.balance(need.customer) };
+        case 'find-item':
+          return { item: await crm.findItem(need.customer, need.query) };
+        case 'payment-link':
+          if (!deps.paymentLinks) return { paymentLink: { status: 'not-sent', reason: 'payment-links-not-configured' } };
+          return { paymentLink: await deps.paymentLinks.deliver(crm, need.request, need.caller) };
+      }
+    },
+    (failed): Lookups => {
+      switch (need.kind) {
+        case 'identify-by-phone':
+          return { identity: failed satisfies IdentityResult };
+        case 'balance':
+          return { balance: failed satisfies BalanceResult };
+        case 'find-item':
+          return { item: failed satisfies ItemResult };
+        case 'payment-link':
+          return { paymentLink: { status: 'not-sent', reason: `link-failed:${failed.source}:${failed.reason}` } };
+      }
+    },
+  );
 }
 
 async function render(deps: VoiceDeps, module: ModuleConfig, actions: readonly Action[]): Promise<string> {
