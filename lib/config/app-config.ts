@@ -68,18 +68,21 @@ export interface PaymentConfig {
   readonly businessName: string;
 }
 
+/** The Twilio account SMS are sent from (the TwilioSmsSender's options are these plus test seams). */
+export interface TwilioSmsAccount {
+  readonly apiBaseUrl: string;
+  readonly accountSid: string;
+  /** Basic auth user: an API key SID, or the account SID with the auth token. */
+  readonly username: string;
+  readonly password: string;
+  readonly from?: string;
+  readonly messagingServiceSid?: string;
+}
+
 /** 'outbox' keeps messages in DynamoDB (embedded default); 'twilio' sends through the Messages API. */
 export interface SmsConfig {
   readonly provider: 'outbox' | 'twilio';
-  readonly twilio: {
-    readonly apiBaseUrl: string;
-    readonly accountSid: string;
-    /** Basic auth user: an API key SID, or the account SID with the auth token. */
-    readonly username: string;
-    readonly password: string;
-    readonly from?: string;
-    readonly messagingServiceSid?: string;
-  };
+  readonly twilio: TwilioSmsAccount;
 }
 
 /** How prompts are voiced and where audio (cached TTS, uploads) is stored. */

@@ -2,16 +2,11 @@
  * SMS through Twilio's Messages REST API with plain fetch (the twilio REST client would add
  * megabytes to the voice bundle). Twilio's error answers become named results.
  */
+import type { TwilioSmsAccount } from '../config/app-config';
 import type { SmsFailure, SmsMessage, SmsResult, SmsSender } from '../ports';
 import { countSegments } from './sms-text';
 
-export interface TwilioSmsOptions {
-  readonly apiBaseUrl: string;
-  readonly accountSid: string;
-  readonly username: string;
-  readonly password: string;
-  readonly from?: string;
-  readonly messagingServiceSid?: string;
+export interface TwilioSmsOptions extends TwilioSmsAccount {
   readonly timeoutMs?: number;
   readonly fetchImpl?: typeof fetch;
 }
