@@ -3,9 +3,9 @@
  * documented in shared/reference/crm-contracts.md (part B), from in-memory data, and
  * records every request (path, SOAPAction, parameters in order) for assertions.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
+import { startTestHttpServer, type TestHttpServer } from './test-http-server';
 
 const DC = 'http://schemas.datacontract.org/2004/07/Septa.PayamGostar.ServiceLayer.Contract.PGContracts.DataContracts';
 
@@ -41,14 +41,11 @@ export interface PgType {
   type: string;
 }
 
-export interface FakePayamgostar {
-  readonly url: string;
+export interface FakePayamgostar extends TestHttpServer {
   readonly requests: SoapRequest[];
   readonly data: { identities: PgIdentity[]; items: PgItem[]; types: PgType[]; accounts: Array<{ userKey: string | null; name: string }>; paymentLink: string };
   /** Per operation: answer with a fault, Success=false, an HTTP status, or after a delay. */
   readonly behaviour: Map<string, { fault?: string; unsuccessful?: string; status?: number; delayMs?: number; raw?: string }>;
-  connections: number;
-  stop(): Promise<void>;
 }
 
 const ordered = new XMLParser({ preserveOrder: true, removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false });
@@ -180,51 +177,24 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
   const fault = (code: string, message: string) =>
     `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode xmlns:a="http://schemas.microsoft.com/ws/2005/05/addressing/none">${code}</faultcode><faultstring xml:lang="en-US">${esc(message)}</faultstring></s:Fault></s:Body></s:Envelope>`;
 
-  const timers = new Set<NodeJS.Timeout>();
-  const server: Server = createServer((incoming, res) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (c: Buffer) => chunks.push(c));
-    incoming.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let parsed: { operation: string; params: Array<[string, Param]> };
-      try {
-        parsed = parseSoapRequest(raw);
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      const req: SoapRequest = { path: incoming.url ?? '', headers: incoming.headers, raw, ...parsed };
-      requests.push(req);
-      const how = behaviour.get(req.operation) ?? behaviour.get('*') ?? {};
-      const send = () => {
-        if (res.destroyed) return;
-        if (how.status) return res.writeHead(how.status, { 'Content-Type': 'text/html' }).end('<html>Service Unavailable</html>');
-        if (how.fault) return res.writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' }).end(fault('s:Client', how.fault));
-        if (how.unsuccessful !== undefined) return res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, `<a:Message>${esc(how.unsuccessful)}</a:Message><a:Success>false</a:Success>`));
-        if (how.raw !== undefined) return res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, how.raw));
-        res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(answer(req));
-      };
-      if (how.delayMs) timers.add(setTimeout(send, how.delayMs));
-      else send();
-    });
+  const server = await startTestHttpServer(({ incoming, body: raw, res, answer: reply }) => {
+    let parsed: { operation: string; params: Array<[string, Param]> };
+    try {
+      parsed = parseSoapRequest(raw);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const req: SoapRequest = { path: incoming.url ?? '', headers: incoming.headers, raw, ...parsed };
+    requests.push(req);
+    const how = behaviour.get(req.operation) ?? behaviour.get('*') ?? {};
+    reply((out) => {
+      if (how.status) return out.writeHead(how.status, { 'Content-Type': 'text/html' }).end('<html>Service Unavailable</html>');
+      if (how.fault) return out.writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' }).end(fault('s:Client', how.fault));
+      if (how.unsuccessful !== undefined) return out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, `<a:Message>${esc(how.unsuccessful)}</a:Message><a:Success>false</a:Success>`));
+      if (how.raw !== undefined) return out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, how.raw));
+      out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(answer(req));
+    }, how.delayMs);
   });
-  const fake: FakePayamgostar = {
-    url: '',
-    requests,
-    data,
-    behaviour,
-    connections: 0,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  server.on('connection', () => {
-    fake.connections += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  (fake as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return fake;
+  return Object.assign(server, { requests, data, behaviour });
 }
