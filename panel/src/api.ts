@@ -27,6 +27,13 @@ export class ApiError extends Error {
   }
 }
 
+/** An error's message, followed by what still uses the thing when the API says (a 409 on delete or disable). */
+export function messageWithUsedBy(e: unknown): string {
+  const err = e as ApiError;
+  const usedBy = (err.body?.usedBy as string[] | undefined) ?? [];
+  return `${err.message}${usedBy.length ? ` (${usedBy.join(', ')})` : ''}`;
+}
+
 export function storedKey(): string | null {
   return sessionStorage.getItem(KEY_STORAGE);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Destination, type ModuleRow } from '../api';
+import { api, messageWithUsedBy, type Destination, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
 import { DestinationForm, destinationSummary } from './destination-form';
 import { ErrorBanner } from './field';
@@ -37,9 +37,7 @@ export function DestinationsPage() {
       await api(`/destinations/${encodeURIComponent(d.code)}`, { method: 'DELETE' });
       await load();
     } catch (e) {
-      const err = e as ApiError;
-      const usedBy = (err.body?.usedBy as string[] | undefined) ?? [];
-      setError(`${err.message}${usedBy.length ? ` (${usedBy.join(', ')})` : ''}`);
+      setError(messageWithUsedBy(e));
     }
   };
 

@@ -1,6 +1,6 @@
 /** Module list: status, destinations, the webhook URL to copy, and enable/disable/delete. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type ModuleRow } from '../api';
+import { api, messageWithUsedBy, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner } from './field';
 
@@ -45,9 +45,7 @@ export function ModulesPage() {
       await api(path, { method });
       await load();
     } catch (e) {
-      const err = e as ApiError;
-      const usedBy = (err.body?.usedBy as string[] | undefined) ?? [];
-      setError(`${err.message}${usedBy.length ? ` (${usedBy.join(', ')})` : ''}`);
+      setError(messageWithUsedBy(e));
     }
   };
 
