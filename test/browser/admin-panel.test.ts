@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, type LocalStack } from '../../infra/local-stack';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../lib/simulator/call-simulator';
+import { heard } from '../support/call-transcripts';
 import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
 
 const ADMIN_KEY = 'browser-test-admin-key';
@@ -34,12 +35,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-const said = (t: Transcript) =>
-  t.events
-    .filter((e) => e.type === 'say' || e.type === 'play')
-    .map((e) => (e.type === 'say' ? e.text : e.type === 'play' ? e.transcript : ''))
-    .join(' ');
 
 async function signIn(page: Page, lang: 'en' | 'fa') {
   await page.goto(`${stack.baseUrl}/admin`);
@@ -131,8 +126,8 @@ describe('the admin panel in English', () => {
 
     // John Smith (+15005550001) owes 1,250,000 rials = 125,000 tomans.
     const call = await placeCall({ baseUrl: stack.baseUrl, code, from: '+15005550001', digits: ['09125550001', '1'], authToken: AUTH_TOKEN });
-    expect(said(call)).toContain('Welcome to the Acme balance line.');
-    expect(said(call)).toContain('one hundred twenty-five thousand tomans');
+    expect(heard(call)).toContain('Welcome to the Acme balance line.');
+    expect(heard(call)).toContain('one hundred twenty-five thousand tomans');
     expect(call.events.filter((e) => e.type === 'gather').map((e) => (e as { timeout?: number }).timeout)).toEqual([8, 8]);
     expect(call.handedOn).toEqual({ kind: 'dial', target: '+982133333333' });
 

@@ -3,10 +3,10 @@
  * simulator exactly as Twilio would drive them, against the demo data.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import type { LocalStack } from '../../infra/local-stack';
-import { played, said, stackCalls } from '../support/call-transcripts';
+import { heard, played, said, stackCalls } from '../support/call-transcripts';
 import { startTestStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -108,12 +108,6 @@ describe('a call to a Persian module', () => {
 });
 
 describe('audio served by the local stack', () => {
-  const heard = (t: Transcript) =>
-    t.events
-      .filter((e) => e.type === 'play' || e.type === 'say')
-      .map((e) => (e.type === 'play' ? e.transcript : e.type === 'say' ? e.text : ''))
-      .join(' ');
-
   it('reads a Persian call as a Persian sentence from the clip transcripts', async () => {
     const t = await call('balance-fa', '09121111111');
     expect(heard(t)).toContain('به سامانه اعلام مانده حساب خوش آمدید. مانده حساب شما یک میلیون و دویست و پنجاه هزار ریال بدهکار است.');

@@ -13,6 +13,9 @@ export const said = (t: Transcript): string => t.events.flatMap((e) => (e.type =
 /** The file names of the audio the call played, in order. */
 export const played = (t: Transcript): Array<string | undefined> => t.events.flatMap((e) => (e.type === 'play' ? [e.url.split('/').pop()] : []));
 
+/** What the caller heard, spoken or played (a clip by its transcript), in order, as one string. */
+export const heard = (t: Transcript): string => t.events.flatMap((e) => (e.type === 'say' ? [e.text] : e.type === 'play' ? [e.transcript] : [])).join(' ');
+
 /**
  * Calls into a test stack, signed with the stack's auth token, and reads of its call log.
  * The stack is a getter because tests assign it in `beforeAll`, after this runs.
