@@ -5,21 +5,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { placeCall } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
-import type { LocalStack } from '../../infra/local-stack';
 import { heard, played, said, stackCalls } from '../support/call-transcripts';
-import { startTestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const { call, callLog } = stackCalls(() => stack);
+const stack = useTestStack();
+const { call, callLog } = stackCalls(stack);
 
 describe('a call to the English balance module', () => {
   it('announces what a known caller owes and hands them to the next destination', async () => {
@@ -45,9 +35,9 @@ describe('a call to the English balance module', () => {
   });
 
   it('rejects a request with a bad signature with 403 and stores nothing', async () => {
-    const t = await placeCall({ baseUrl: stack.baseUrl, code: 'balance-en', from: '+15005550001', authToken: 'wrong-token' });
+    const t = await placeCall({ baseUrl: stack().baseUrl, code: 'balance-en', from: '+15005550001', authToken: 'wrong-token' });
     expect(t.events).toContainEqual(expect.objectContaining({ type: 'http-error', status: 403 }));
-    const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.sessions, Key: { callSid: t.callSid } }));
+    const { Item } = await stack().documentClient.send(new GetCommand({ TableName: stack().config.tables.sessions, Key: { callSid: t.callSid } }));
     expect(Item).toBeUndefined();
   });
 
@@ -123,14 +113,14 @@ describe('audio served by the local stack', () => {
       const info = inspectAudio(new Uint8Array(await res.arrayBuffer()));
       expect({ container: info.container, sampleRate: info.sampleRate }).toEqual({ container: 'wav', sampleRate: 8000 });
     }
-    const manifest = await fetch(`${stack.baseUrl}/audio/manifest.json`);
+    const manifest = await fetch(`${stack().baseUrl}/audio/manifest.json`);
     expect(manifest.headers.get('content-type')).toMatch(/^application\/json/);
     expect(((await manifest.json()) as { clips: Record<string, string> }).clips['scale-million']).toBe('میلیون');
   });
 
   it('answers 404 for unknown audio and refuses paths outside the audio folders', async () => {
-    expect((await fetch(`${stack.baseUrl}/audio/clips/fa/no-such-clip.wav`)).status).toBe(404);
-    expect((await fetch(`${stack.baseUrl}/audio/clips/..%2F..%2Fpackage.json`)).status).toBe(404);
-    expect((await fetch(`${stack.baseUrl}/audio/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${stack().baseUrl}/audio/clips/fa/no-such-clip.wav`)).status).toBe(404);
+    expect((await fetch(`${stack().baseUrl}/audio/clips/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${stack().baseUrl}/audio/..%2Fpackage.json`)).status).toBe(404);
   });
 });

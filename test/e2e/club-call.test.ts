@@ -2,21 +2,11 @@
  * Whole calls that start at a demo customer club, go through the balance module and end
  * at its next destination: real handlers behind serverless-offline, driven by the simulator.
  */
-import type { LocalStack } from '../../infra/local-stack';
 import { played, said, stackCalls } from '../support/call-transcripts';
-import { startTestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const { call, callLog } = stackCalls(() => stack);
+const stack = useTestStack();
+const { call, callLog } = stackCalls(stack);
 
 describe('a demo call through the customer club', () => {
   it('identifies by customer number and telephone password, announces the balance and hands on', async () => {

@@ -5,21 +5,11 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Transcript } from '../../lib/simulator/call-simulator';
-import type { LocalStack } from '../../infra/local-stack';
 import { played, said, stackCalls } from '../support/call-transcripts';
-import { startTestStack } from '../support/local-stack';
+import { useTestStack } from '../support/local-stack';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startTestStack({ BUSINESS_NAME: 'Demo Co' });
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const { call } = stackCalls(() => stack);
+const stack = useTestStack({ BUSINESS_NAME: 'Demo Co' });
+const { call } = stackCalls(stack);
 
 function linkIn(t: Transcript): string {
   expect(t.sms).toHaveLength(1);
@@ -56,7 +46,7 @@ describe('payment link by SMS (English, account balance)', () => {
   }, 60_000);
 
   it('refuses a tampered link with a clear page, not a server error', async () => {
-    const res = await fetch(`${stack.baseUrl}/pay/AAAAAAAAAAAAAAAA.zzzz.AAAAAAAAAAAAAAAAAAAAAA`);
+    const res = await fetch(`${stack().baseUrl}/pay/AAAAAAAAAAAAAAAA.zzzz.AAAAAAAAAAAAAAAAAAAAAA`);
     expect(res.status).toBe(404);
     const html = await res.text();
     expect(html).toContain('This payment link is not valid.');
@@ -64,7 +54,7 @@ describe('payment link by SMS (English, account balance)', () => {
   });
 
   it('serves the outbox only for the call asked about', async () => {
-    const res = await fetch(`${stack.baseUrl}/dev/outbox?callSid=CAnosuchcall0000000000000000000000`);
+    const res = await fetch(`${stack().baseUrl}/dev/outbox?callSid=CAnosuchcall0000000000000000000000`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ messages: [] });
   });
@@ -86,7 +76,7 @@ describe('payment link for one invoice (Persian)', () => {
     expect(html).toContain('فاکتور INV-1002');
     expect((await fetch(url, { method: 'POST' })).status).toBe(200);
 
-    const { Item } = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.ledger, Key: { pk: 'CUST#c-1001', sk: 'ITEM#invoice#INV-1002' } }));
+    const { Item } = await stack().documentClient.send(new GetCommand({ TableName: stack().config.tables.ledger, Key: { pk: 'CUST#c-1001', sk: 'ITEM#invoice#INV-1002' } }));
     expect(Item?.status).toBe('paid');
     // 1,250,000 − 750,000 = 500,000 rials
     const next = await call('balance-fa', '09121111111');

@@ -14,3 +14,21 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-audio-'));
   return startLocalStack({ port, seedFile: DEMO_SEED, audioDir, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
 }
+
+/**
+ * One test stack for the whole test file: started before its tests, stopped after them.
+ * Returns a getter, since the stack exists only once `beforeAll` has run.
+ */
+export function useTestStack(env: Record<string, string> = {}): () => LocalStack {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack(env);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error('the test stack has not started (use it inside a test)');
+    return stack;
+  };
+}
