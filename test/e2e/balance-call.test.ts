@@ -5,8 +5,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { placeCall } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
-import { heard, played, said, stackCalls } from '../support/call-transcripts';
-import { useTestStack } from '../support/local-stack';
+import { heard, played, said } from '../support/call-transcripts';
+import { stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack();
 const { call, callLog } = stackCalls(stack);

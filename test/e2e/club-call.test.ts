@@ -2,8 +2,8 @@
  * Whole calls that start at a demo customer club, go through the balance module and end
  * at its next destination: real handlers behind serverless-offline, driven by the simulator.
  */
-import { played, said, stackCalls } from '../support/call-transcripts';
-import { useTestStack } from '../support/local-stack';
+import { played, said } from '../support/call-transcripts';
+import { stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack();
 const { call, callLog } = stackCalls(stack);

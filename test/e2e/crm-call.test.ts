@@ -11,8 +11,7 @@ import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-st
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startFakePayamgostar, type FakePayamgostar } from '../support/fake-payamgostar';
-import { stackCalls } from '../support/call-transcripts';
-import { startTestStack } from '../support/local-stack';
+import { stackCalls, startTestStack } from '../support/local-stack';
 
 const BUDGET_MS = 1500;
 const JOHN = '0b7f0c1e-3333-4c5d-8e9f-0123456789ab';

@@ -5,8 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Transcript } from '../../lib/simulator/call-simulator';
-import { played, said, stackCalls } from '../support/call-transcripts';
-import { useTestStack } from '../support/local-stack';
+import { played, said } from '../support/call-transcripts';
+import { stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack({ BUSINESS_NAME: 'Demo Co' });
 const { call } = stackCalls(stack);

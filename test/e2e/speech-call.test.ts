@@ -10,8 +10,7 @@ import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 import type { LocalStack } from '../../infra/local-stack';
 import { wavFile } from '../support/audio-files';
 import { startFakePolly } from '../support/fake-aws-audio';
-import { stackCalls } from '../support/call-transcripts';
-import { startTestStack } from '../support/local-stack';
+import { stackCalls, startTestStack } from '../support/local-stack';
 
 let stack: LocalStack;
 let polly: Awaited<ReturnType<typeof startFakePolly>>;

@@ -7,16 +7,16 @@
  * says why, and no request is repeated beyond the adapters' one retry.
  */
 import { createServer } from 'node:net';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { parseLookupSource } from '../../lib/config/lookup-source-schema';
 import { parseModule } from '../../lib/config/module-schema';
 import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { said } from '../support/call-transcripts';
 import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
 import { startFaultProxy, type FaultProxy } from '../support/dynamo-fault-proxy';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startFakePayamgostar, type FakePayamgostar } from '../support/fake-payamgostar';
-import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
+import { startInProcessStack, storedCallLog, type InProcessStack } from '../support/in-process-stack';
 import { everyAnswerValid, recordingFetch } from '../support/recording-fetch';
 
 const BUDGET_MS = 600;
@@ -123,12 +123,8 @@ async function call(code: string, from: string, digits?: string[]) {
   return { transcript, answers: recorder.answers, ms: Date.now() - started };
 }
 
-const said = (t: Transcript) => t.events.flatMap((e) => (e.type === 'say' ? [e.text] : [])).join(' ');
 
-async function callLog(callSid: string) {
-  const { Item } = await stack.db.doc.send(new GetCommand({ TableName: stack.tables.callLog, Key: { callSid }, ConsistentRead: true }));
-  return Item;
-}
+const callLog = (callSid: string) => storedCallLog(stack, callSid);
 
 describe.each([
   ['Payamgostar', 'pg'],

@@ -7,6 +7,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { said } from '../support/call-transcripts';
 import { parseTwiml, type TwimlVerb } from '../../lib/simulator/twiml-parser';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/dynamo-fault-proxy';
 import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
@@ -39,7 +40,6 @@ const SUPPORT = { kind: 'dial', target: 'sip:support@pbx.example.com' };
 const call = (code: string, from: string, digits?: string[]) =>
   placeCall({ baseUrl: stack.baseUrl, code, from, authToken: stack.authToken, fetchImpl: stack.fetch, ...(digits ? { digits } : {}) });
 
-const said = (t: Transcript) => t.events.flatMap((e) => (e.type === 'say' ? [e.text] : [])).join(' ');
 const httpErrors = (t: Transcript) => t.events.filter((e) => e.type === 'http-error');
 const table = (name: keyof InProcessStack['tables']) => stack.tables[name];
 

@@ -5,14 +5,13 @@
  * when Twilio refuses the SMS (5xx, 429) the caller hears that the link was not sent, the
  * call log says why, the call goes on, and a repeated delivery sends no second SMS.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
 import type { GatherVerb } from '../../lib/simulator/twiml-parser';
 import { captureOutput } from '../support/capture-output';
 import { startFakePolly, startFakeS3 } from '../support/fake-aws-audio';
 import { startFakeTwilioMessages, type FakeTwilioMessages } from '../support/fake-twilio-messages';
 import { heard } from '../support/in-process-calls';
-import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
+import { startInProcessStack, storedCallLog, type InProcessStack } from '../support/in-process-stack';
 import { everyAnswerValid, recordingFetch } from '../support/recording-fetch';
 
 const BUCKET = 'audio-faults';
@@ -67,10 +66,7 @@ async function call(code: string, from: string, digits?: string[]) {
 
 const kinds = (t: Transcript) => [...new Set(t.events.flatMap((e) => (e.type === 'say' || e.type === 'play' ? [e.type] : [])))];
 
-async function callLog(callSid: string) {
-  const { Item } = await stack.db.doc.send(new GetCommand({ TableName: stack.tables.callLog, Key: { callSid }, ConsistentRead: true }));
-  return Item;
-}
+const callLog = (callSid: string) => storedCallLog(stack, callSid);
 
 // Order matters: a warm container remembers the audio it has stored and asks S3 no more,
 // so the failures run before the first healthy call fills the cache.

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { loadSeed } from '../../infra/local/load-seed';
@@ -164,4 +165,10 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
       await db.stop();
     },
   };
+}
+
+/** The call's row in the call log (a consistent read: the status callback has just written it). */
+export async function storedCallLog(stack: InProcessStack, callSid: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await stack.db.doc.send(new GetCommand({ TableName: stack.tables.callLog, Key: { callSid }, ConsistentRead: true }));
+  return Item;
 }

@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/serverless-offline';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ROOT, startLocalStack, type LocalStack } from '../../infra/local-stack';
+import { placeCall } from '../../lib/simulator/call-simulator';
 
 export const DEMO_SEED = join(ROOT, 'infra', 'seed', 'demo.json');
 export const AUTH_TOKEN = 'local-dev-auth-token';
@@ -30,5 +32,19 @@ export function useTestStack(env: Record<string, string> = {}): () => LocalStack
   return () => {
     if (!stack) throw new Error('the test stack has not started (use it inside a test)');
     return stack;
+  };
+}
+
+/**
+ * Calls into a test stack, signed with the stack's auth token, and reads of its call log.
+ * The stack is a getter because tests assign it in `beforeAll`, after this runs.
+ */
+export function stackCalls(stack: () => LocalStack) {
+  return {
+    call: (code: string, from: string, digits?: string[]) => placeCall({ baseUrl: stack().baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) }),
+    callLog: async (callSid: string) => {
+      const { Item } = await stack().documentClient.send(new GetCommand({ TableName: stack().config.tables.callLog, Key: { callSid } }));
+      return Item;
+    },
   };
 }
