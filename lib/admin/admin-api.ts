@@ -1,6 +1,6 @@
 /** The admin API: every route, built once from its dependencies. Transport lives in lib/http/admin-request.ts. */
 import { CURRENCY_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
-import { CLUB_PROMPTS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS } from '../config/module-schema';
+import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS, type ClubPromptName } from '../config/module-schema';
 import { PROMPT_CATALOGUE } from '../speech/prompt-catalogue';
 import type { AdminDeps } from './admin-deps';
 import { AdminRouter, type AdminRequest, type AdminResponse } from './admin-router';
@@ -9,6 +9,7 @@ import { ok } from './request-body';
 import { addCallLogRoutes, CALL_OUTCOMES } from './routes/call-log-routes';
 import { addConfigurationRoutes } from './routes/configuration-routes';
 import { addLedgerRoutes } from './routes/ledger-routes';
+import { addLookupSourceRoutes } from './routes/lookup-source-routes';
 import { addPromptRoutes } from './routes/prompt-routes';
 
 export interface AdminApi {
@@ -26,6 +27,9 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       limits: PANEL_LIMITS,
       // The balance form's prompts (the club's have their own names).
       prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      // The club form's prompts: its own names, each overriding a catalogue prompt (previews use the catalogue key).
+      clubPrompts: (Object.entries(CLUB_PROMPTS) as [ClubPromptName, (typeof CLUB_PROMPTS)[ClubPromptName]][]).map(([name, key]) => ({ name, key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      identificationMethods: IDENTIFICATION_METHODS,
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,
       audioBaseUrl: deps.audioBaseUrl,
@@ -33,6 +37,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
     }),
   );
   addConfigurationRoutes(router, deps);
+  addLookupSourceRoutes(router, deps);
   addPromptRoutes(router, deps);
   addLedgerRoutes(router, deps);
   addCallLogRoutes(router, deps);

@@ -1,8 +1,8 @@
 /** What the admin API works with: ports, the ledger's read and write sides, and optional seams. */
 import type { Language } from '../config/module-schema';
-import type { PromptKey } from '../config/module-schema';
 import type { LedgerWriter } from '../crm/ledger/ledger-crm';
 import type { LedgerDirectory } from '../crm/ledger/ledger-directory';
+import type { ConnectionTest } from '../crm/crm-resolver';
 import type { AppLogger } from '../observability/logger';
 import type { CallLogSearch, Crm, LookupSourceStore, ModuleEditor, Speech } from '../ports';
 
@@ -16,9 +16,9 @@ import type { CallLogSearch, Crm, LookupSourceStore, ModuleEditor, Speech } from
  * RecordingRejectedError (field-level messages); an unknown module ModuleNotFoundError.
  */
 export interface PromptRecordings {
-  upload(moduleCode: string, promptKey: PromptKey, bytes: Uint8Array, contentType: string, language: Language): Promise<{ audioKey: string }>;
+  upload(moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language): Promise<{ audioKey: string }>;
   /** Stops using the prompt's recording; false when it had none. */
-  remove(moduleCode: string, promptKey: PromptKey, language: Language): Promise<boolean>;
+  remove(moduleCode: string, promptKey: string, language: Language): Promise<boolean>;
 }
 
 export interface OutboxMessage {
@@ -42,8 +42,12 @@ export interface AdminDeps {
   readonly crmFor: (source: string) => Promise<Crm | undefined>;
   /** Every lookup source a module may name: built-in and stored. */
   readonly lookupSourceNames: () => Promise<string[]>;
-  /** Where an import document's lookup sources are stored. */
+  /** Where lookup sources are stored (import documents and the lookup-source routes). */
   readonly lookupSourceStore?: LookupSourceStore;
+  /** One harmless lookup through a source's resilient adapter (the lookup-source "test connection"). */
+  readonly testLookupSource?: (name: string) => Promise<ConnectionTest>;
+  /** Where source passwords live, so the panel can tell the operator (default: env variables). */
+  readonly secretsFrom?: { readonly kind: 'env' } | { readonly kind: 'ssm'; readonly ssmPrefix: string };
   readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerWriter };
   readonly callLog: CallLogSearch;
   readonly speech: Speech;

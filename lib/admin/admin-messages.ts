@@ -35,6 +35,11 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     csv_missing_column: 'This column is required in the first line.',
     csv_column_count: 'This line has a different number of columns from the first line.',
     unknown_customer: 'No customer has this id (import the customer first).',
+    duplicate_source: 'A lookup source with this name already exists.',
+    source_in_use: 'This lookup source cannot be deleted: modules use it.',
+    source_built_in: 'The built-in ledger cannot be changed or deleted.',
+    sources_unavailable: 'Lookup sources cannot be managed on this installation.',
+    password_not_stored: 'Passwords are never stored here: put the password in the secret store and enter the secret\'s name.',
   },
   fa: {
     unauthorized: 'با کلید مدیریت وارد شوید.',
@@ -66,6 +71,11 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     csv_missing_column: 'این ستون در خط اول الزامی است.',
     csv_column_count: 'تعداد ستون‌های این خط با خط اول یکی نیست.',
     unknown_customer: 'مشتری‌ای با این شناسه وجود ندارد (ابتدا مشتری را وارد کنید).',
+    duplicate_source: 'منبع استعلامی با این نام از قبل وجود دارد.',
+    source_in_use: 'این منبع استعلام را نمی‌توان حذف کرد: ماژول‌هایی از آن استفاده می‌کنند.',
+    source_built_in: 'دفتر داخلی (ledger) را نمی‌توان تغییر داد یا حذف کرد.',
+    sources_unavailable: 'مدیریت منابع استعلام در این نصب در دسترس نیست.',
+    password_not_stored: 'گذرواژه هرگز این‌جا ذخیره نمی‌شود: گذرواژه را در انبار رمزها بگذارید و نام رمز را وارد کنید.',
   },
 };
 

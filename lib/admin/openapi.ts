@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { balanceModuleSchema, destinationSchema } from '../config/module-schema';
+import { balanceModuleSchema, clubModuleSchema, destinationSchema } from '../config/module-schema';
 import { lookupSourceSchema } from '../config/lookup-source-schema';
 import { customerRecord, itemRecord, moneyAccountRecord } from '../crm/ledger/ledger-records';
 import type { AdminRouter } from './admin-router';
@@ -80,7 +80,7 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
       title: 'balance-ivr admin API',
       version: '1',
       description:
-        'Modules, destinations, prompts, the built-in ledger, the call log and the SMS outbox. Every route needs `Authorization: Bearer <ADMIN_API_KEY>`. Errors name their field in the operator\'s language (`?lang=fa|en` or Accept-Language).',
+        'Modules (balance and customer club), destinations, lookup sources (CRMs; passwords stay in the secret store and are never accepted or returned), prompts, the built-in ledger, the call log and the SMS outbox. Every route needs `Authorization: Bearer <ADMIN_API_KEY>`. Errors name their field in the operator\'s language (`?lang=fa|en` or Accept-Language).',
     },
     servers: [{ url: `${serverUrl}/admin/api` }],
     security: [{ adminKey: [] }],
@@ -88,7 +88,9 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
     components: {
       securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY of the installation' } },
       schemas: {
-        Module: toJson(balanceModuleSchema),
+        // Either kind: a balance module (kind may be left out) or a customer club (kind: club).
+        Module: toJson(z.union([balanceModuleSchema, clubModuleSchema])),
+        LookupSource: toJson(lookupSourceSchema),
         Destination: toJson(destinationSchema),
         ImportDocument: toJson(importDocumentSchema),
         PromptPreviewRequest: toJson(previewRequestSchema),

@@ -22,6 +22,9 @@ export const adminDeps: AdminDeps = {
   crmFor: async (source) => (source === ledger.source || (await lookupSources.getSource(source)) ? crms.forModule({ lookupSource: source } as BalanceModule) : undefined),
   lookupSourceNames: async () => [ledger.source, ...(await lookupSources.listSources()).map((s) => s.name).filter((name) => name !== ledger.source)],
   lookupSourceStore: lookupSources,
+  // Lookup-source admin routes: "test connection" and where source passwords live.
+  testLookupSource: (name) => crms.testConnection(name),
+  secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
     directory: new LedgerDirectory(dynamo, config.tables.ledger),
     writer: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),

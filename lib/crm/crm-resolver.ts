@@ -5,6 +5,11 @@ import { SecretNotFoundError } from '../ports';
 import { failureReason, LookupSourceUnavailableError } from './crm-errors';
 import { CircuitBreaker, ResilientCrm, type ResilienceOptions } from './resilient-crm';
 
+/** What a connection test found: the CRM answered a harmless lookup, or why it did not. */
+export type ConnectionTest =
+  | { readonly ok: true; readonly moneyAccounts: number; readonly elapsedMs: number }
+  | { readonly ok: false; readonly reason: string; readonly elapsedMs: number };
+
 export class UnknownLookupSourceError extends Error {
   override readonly name = 'UnknownLookupSourceError';
 }
@@ -45,6 +50,29 @@ export class NamedCrmResolver implements CrmResolver {
       this.lazy.set(module.lookupSource, crm);
     }
     return crm;
+  }
+
+  /**
+   * Runs one harmless lookup (money accounts) against a source's current definition, through
+   * a fresh resilient adapter: the deadline and retry apply, but its own breaker, so a test
+   * neither trips nor is hidden by the breaker callers go through. Never throws.
+   */
+  async testConnection(name: string): Promise<ConnectionTest> {
+    const clock = this.configured?.clock ?? Date.now;
+    const started = clock();
+    const elapsedMs = () => Math.max(0, clock() - started);
+    try {
+      let crm = this.builtIn.get(name);
+      if (!crm) {
+        if (!this.configured) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+        const { failureThreshold, openMs, clock: breakerClock } = this.configured.resilience;
+        crm = new ResilientCrm(await buildAdapter(name, this.configured), new CircuitBreaker(failureThreshold, openMs, breakerClock), this.configured.resilience);
+      }
+      const accounts = await crm.moneyAccounts();
+      return { ok: true, moneyAccounts: accounts.length, elapsedMs: elapsedMs() };
+    } catch (error) {
+      return { ok: false, reason: failureReason(error), elapsedMs: elapsedMs() };
+    }
   }
 
   /** The breaker of a source, for tests and diagnostics. */
@@ -112,31 +140,42 @@ class StoredSourceCrm implements Crm {
   private async load(): Promise<Crm> {
     const clock = this.configured.clock ?? Date.now;
     if (this.loaded && this.loaded.expires > clock()) return this.loaded.crm;
-    let definition: LookupSource | undefined;
-    try {
-      definition = await this.configured.store.getSource(this.source);
-    } catch (error) {
-      throw new LookupSourceUnavailableError('config-unavailable', `lookup source ${this.source} could not be read`, { cause: error });
-    }
-    if (!definition) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${this.source}`);
+    const definition = await readDefinition(this.source, this.configured);
     const fingerprint = JSON.stringify(definition);
     if (this.loaded?.fingerprint === fingerprint) {
       this.loaded = { ...this.loaded, expires: clock() + this.configured.definitionTtlMs };
       return this.loaded.crm;
     }
-    let password: string | undefined;
-    if (definition.passwordSecret) {
-      try {
-        password = await this.configured.secrets.resolve(definition.passwordSecret);
-      } catch (error) {
-        const reason = error instanceof SecretNotFoundError ? 'secret-missing' : 'secret-unavailable';
-        // The error names the secret, never its value.
-        throw new LookupSourceUnavailableError(reason, `secret ${definition.passwordSecret} of lookup source ${this.source}: ${(error as Error).name}`);
-      }
-    }
+    const password = await resolvePassword(definition, this.configured);
     const crm = new ResilientCrm(this.configured.build(definition, password), this.breaker, this.configured.resilience);
     this.loaded = { fingerprint, crm, expires: clock() + this.configured.definitionTtlMs };
     return crm;
   }
 }
 
+async function readDefinition(name: string, configured: ConfiguredSources): Promise<LookupSource> {
+  let definition: LookupSource | undefined;
+  try {
+    definition = await configured.store.getSource(name);
+  } catch (error) {
+    throw new LookupSourceUnavailableError('config-unavailable', `lookup source ${name} could not be read`, { cause: error });
+  }
+  if (!definition) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+  return definition;
+}
+
+async function resolvePassword(definition: LookupSource, configured: ConfiguredSources): Promise<string | undefined> {
+  if (!definition.passwordSecret) return undefined;
+  try {
+    return await configured.secrets.resolve(definition.passwordSecret);
+  } catch (error) {
+    const reason = error instanceof SecretNotFoundError ? 'secret-missing' : 'secret-unavailable';
+    // The error names the secret, never its value.
+    throw new LookupSourceUnavailableError(reason, `secret ${definition.passwordSecret} of lookup source ${definition.name}: ${(error as Error).name}`);
+  }
+}
+
+async function buildAdapter(name: string, configured: ConfiguredSources): Promise<Crm> {
+  const definition = await readDefinition(name, configured);
+  return configured.build(definition, await resolvePassword(definition, configured));
+}

@@ -131,7 +131,6 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
       return ok({ deleted: code });
     })
 
-    .add('GET', '/lookup-sources', { summary: 'Names of the configured lookup sources (CRMs)', tag: 'crm' }, async () => ok({ sources: await deps.lookupSourceNames() }))
     .add('GET', '/lookup-sources/:source/money-accounts', { summary: "Money accounts of a lookup source's CRM (financial account picker)", tag: 'crm', errors: [404, 503] }, async (_r, { source = '' }) =>
       ok({ moneyAccounts: await fromCrm(deps, source, (crm) => crm.moneyAccounts()) }),
     )

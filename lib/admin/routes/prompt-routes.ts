@@ -3,7 +3,7 @@
  * and uploaded recordings (stored by the speech/uploads service behind PromptRecordings).
  */
 import { z } from 'zod';
-import { LANGUAGES, PROMPT_KEYS, promptOverrideSchema, type PromptKey } from '../../config/module-schema';
+import { CLUB_PROMPTS, LANGUAGES, PROMPT_KEYS, promptOverrideSchema, type ModuleConfig } from '../../config/module-schema';
 import { adminFieldError } from '../admin-messages';
 import { InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError, UnsupportedMediaTypeError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
@@ -22,9 +22,11 @@ export const previewRequestSchema = z
   })
   .strict();
 
-function promptKey(raw: string): PromptKey {
-  if (!(PROMPT_KEYS as readonly string[]).includes(raw)) throw new NotFoundError('unknown_prompt');
-  return raw as PromptKey;
+/** A balance module's prompts are catalogue keys; a club module's are its own names (intro, welcome, …). */
+function promptKey(module: ModuleConfig, raw: string): string {
+  const known: readonly string[] = module.kind === 'club' ? Object.keys(CLUB_PROMPTS) : PROMPT_KEYS;
+  if (!known.includes(raw)) throw new NotFoundError('unknown_prompt');
+  return raw;
 }
 
 /** The recordings service's refusals become the API's field-level 422 and 404 answers. */
@@ -55,13 +57,11 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'PUT',
       '/modules/:code/prompts/:key/recording',
-      { summary: 'Upload or replace the recording of one prompt (raw WAV or MP3 body)', tag: 'prompts', body: { mediaType: 'audio/wav' }, errors: [404, 413, 415, 503] },
+      { summary: 'Upload or replace the recording of one prompt (raw WAV or MP3 body); `key` is a catalogue prompt key for balance modules, a club prompt name (intro, welcome, …) for club modules', tag: 'prompts', body: { mediaType: 'audio/wav' }, errors: [404, 413, 415, 503] },
       async (request, { code = '', key = '' }) => {
-        const prompt = promptKey(key);
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
-        // Club prompts have their own shape; recordings here are for balance modules.
-        if (module.kind !== 'balance') throw new NotFoundError('unknown_prompt');
+        const prompt = promptKey(module, key);
         const type = contentType(request);
         if (!(AUDIO_TYPES as readonly string[]).includes(type)) throw new UnsupportedMediaTypeError('unsupported_audio');
         if (request.body.length > MAX_RECORDING_BYTES) throw new PayloadTooLargeError();
@@ -76,10 +76,9 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
       '/modules/:code/prompts/:key/recording',
       { summary: "Remove a prompt's recording (its text, if any, is spoken again)", tag: 'prompts', errors: [404] },
       async (request, { code = '', key = '' }) => {
-        const prompt = promptKey(key);
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
-        if (module.kind !== 'balance') throw new NotFoundError('unknown_prompt');
+        const prompt = promptKey(module, key);
         if (!deps.recordings) return ok({ removed: false });
         const removed = await recordingCall(() => deps.recordings!.remove(code, prompt, request.language));
         return ok({ removed });
