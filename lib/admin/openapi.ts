@@ -88,8 +88,9 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
     components: {
       securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY of the installation' } },
       schemas: {
-        // Either kind: a balance module (kind may be left out) or a customer club (kind: club).
-        Module: toJson(z.union([balanceModuleSchema, clubModuleSchema])),
+        // The module routes take either kind: a balance module (kind may be left out) or a ClubModule (kind: club).
+        Module: toJson(balanceModuleSchema),
+        ClubModule: toJson(clubModuleSchema),
         LookupSource: toJson(lookupSourceSchema),
         Destination: toJson(destinationSchema),
         ImportDocument: toJson(importDocumentSchema),

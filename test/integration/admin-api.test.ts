@@ -181,7 +181,7 @@ describe('destinations', () => {
 
 describe('pickers', () => {
   it('lists the money accounts and item types of a lookup source', async () => {
-    expect((await admin.call('GET', '/lookup-sources')).json).toEqual({ sources: ['ledger'] });
+    expect((await admin.call('GET', '/lookup-sources')).json.sources).toEqual(['ledger']);
     const accounts = await admin.call('GET', '/lookup-sources/ledger/money-accounts');
     expect(accounts.json.moneyAccounts).toEqual(expect.arrayContaining([{ key: 'acc-mellat', name: 'Bank Mellat — main account' }, { key: 'acc-cash', name: 'Cash desk' }]));
     const types = await admin.call('GET', '/lookup-sources/ledger/item-types');
@@ -260,6 +260,36 @@ describe('prompts', () => {
       expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: true });
       expect((await withUploads.call('GET', '/modules/balance-en')).json.module.prompts.intro).toEqual({ text: 'Welcome to Acme.' });
       expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: false });
+    } finally {
+      await withUploads.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('club prompt recordings', () => {
+  it('stores a recording under a club prompt name, refuses balance prompt keys on a club, and removes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'admin-club-recordings-'));
+    const audio = new LocalFolderAudioStore(dir);
+    let modules: PromptRecordingDeps['modules'] | undefined;
+    const recordings: PromptRecordings = {
+      upload: (...args) => promptRecordingService({ modules: modules!, audio }).upload(...args),
+      remove: (...args) => promptRecordingService({ modules: modules!, audio }).remove(...args),
+    };
+    const withUploads = await startTestAdmin({ recordings });
+    modules = withUploads.deps.modules;
+    try {
+      const wav = Buffer.from(wavFile(1));
+      const uploaded = await withUploads.call('PUT', '/modules/club-fa/prompts/welcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } });
+      expect(uploaded.status).toBe(200);
+      const club = (await withUploads.call('GET', '/modules/club-fa')).json.module;
+      expect(club.kind).toBe('club');
+      expect(club.prompts.welcome).toEqual({ audioKey: uploaded.json.audioKey });
+      // A catalogue key is a balance prompt: a club has no prompt by that name.
+      expect((await withUploads.call('PUT', '/modules/club-fa/prompts/clubWelcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).json.error).toBe('unknown_prompt');
+      expect((await withUploads.call('PUT', '/modules/balance-en/prompts/welcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status).toBe(404);
+      expect((await withUploads.call('DELETE', '/modules/club-fa/prompts/welcome/recording')).json).toEqual({ removed: true });
+      expect((await withUploads.call('GET', '/modules/club-fa')).json.module.prompts.welcome).toBeUndefined();
     } finally {
       await withUploads.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,7 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
           .map((m) => ({ ...moduleView(deps, m), nextDestination: byCode.get(m.nextDestination) ?? null, errorDestination: byCode.get(m.errorDestination) ?? null })),
       });
     })
-    .add('POST', '/modules', { summary: 'Create a module (code must be new)', tag: 'modules', body: { schema: 'Module' }, errors: [409, 422] }, async (request) => {
+    .add('POST', '/modules', { summary: 'Create a module (code must be new): a balance module, or a customer club with kind "club" (see ClubModule)', tag: 'modules', body: { schema: 'Module' }, errors: [409, 422] }, async (request) => {
       const module = await validModule(deps, readJson(request), lang(request));
       if (!(await deps.modules.createModule(module))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
       return created(moduleView(deps, module));

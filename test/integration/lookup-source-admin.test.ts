@@ -1,0 +1,191 @@
+/**
+ * The admin API's lookup sources over dynalite with the demo data: create, read, replace,
+ * delete (refused while a module uses the source), field-level errors in both languages,
+ * passwords never accepted nor stored, and "test connection" through the real resolver
+ * and AloVoIP adapter against a local server speaking the contract.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
+import { LedgerCrm } from '../../lib/crm/ledger/ledger-crm';
+import { buildRemoteCrm } from '../../lib/crm/remote-crm';
+import { EnvSecretResolver, secretEnvName } from '../../lib/secrets/env-secret-resolver';
+import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
+import { startTestAdmin, type TestAdmin } from '../support/admin-api';
+import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+
+let admin: TestAdmin;
+let crmServer: FakeAlovoip;
+const SECRET_VALUE = 'pa55-w0rd-never-stored';
+
+beforeAll(async () => {
+  crmServer = await startFakeAlovoip();
+  admin = await startTestAdmin((dynamo) => {
+    const store = new DynamoLookupSourceStore(dynamo.doc, dynamo.tables.config);
+    const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
+    const resolver = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
+      store,
+      secrets: new EnvSecretResolver({ [secretEnvName('acme-crm')]: SECRET_VALUE }),
+      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 300, defaultCountryCode: '98' }),
+      resilience: { timeoutMs: 300, failureThreshold: 2, openMs: 60_000 },
+      definitionTtlMs: 0,
+    });
+    return {
+      lookupSourceStore: store,
+      lookupSourceNames: async () => ['ledger', ...(await store.listSources()).map((s) => s.name)],
+      crmFor: async (name) => (name === 'ledger' || (await store.getSource(name)) ? resolver.forModule({ code: 'admin', lookupSource: name }) : undefined),
+      testLookupSource: (name) => resolver.testConnection(name),
+      secretsFrom: { kind: 'env' },
+    };
+  });
+});
+
+afterAll(async () => {
+  await admin?.stop();
+  await crmServer?.stop();
+});
+
+const httpSource = (name: string, extra: Record<string, unknown> = {}) => ({ name, type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm', ...extra });
+
+describe('creating and reading lookup sources', () => {
+  it('creates a source, lists it beside the built-in ledger and says where its password must live', async () => {
+    const created = await admin.call('POST', '/lookup-sources', { body: httpSource('acme') });
+    expect(created.status).toBe(201);
+    expect(created.json).toEqual({
+      name: 'acme',
+      builtIn: false,
+      source: { ...httpSource('acme'), itemTypeKeys: {} },
+      secret: { name: 'acme-crm', from: 'env', location: 'CRM_SECRET_ACME_CRM' },
+      usedBy: [],
+    });
+    const list = await admin.call('GET', '/lookup-sources');
+    expect(list.json.sources).toEqual(['ledger', 'acme']);
+    expect(list.json.lookupSources.map((s: { name: string; builtIn: boolean }) => [s.name, s.builtIn])).toEqual([
+      ['ledger', true],
+      ['acme', false],
+    ]);
+    expect((await admin.call('GET', '/lookup-sources/acme')).json.source.host).toBe(crmServer.url);
+    expect((await admin.call('GET', '/lookup-sources/nope')).status).toBe(404);
+  });
+
+  it('refuses a taken name with 409 next to the name field', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('taken') });
+    const again = await admin.call('POST', '/lookup-sources', { body: httpSource('taken'), query: { lang: 'fa' } });
+    expect(again.status).toBe(409);
+    expect(again.json.errors).toEqual([{ field: 'name', code: 'duplicate_source', message: 'منبع استعلامی با این نام از قبل وجود دارد.' }]);
+  });
+
+  it('gives field-level errors in English and Persian and stores nothing', async () => {
+    const bad = { name: 'ledger', type: 'payamgostar', host: 'crm.example.com', passwordSecret: 'has space' };
+    const en = await admin.call('POST', '/lookup-sources', { body: bad });
+    expect(en.status).toBe(422);
+    expect(Object.fromEntries(en.json.errors.map((e: { field: string; code: string }) => [e.field, e.code]))).toEqual({
+      name: 'source_name_reserved',
+      host: 'source_host',
+      username: 'required',
+      passwordSecret: 'secret_name',
+    });
+    const fa = await admin.call('POST', '/lookup-sources', { body: bad, query: { lang: 'fa' } });
+    expect(fa.json.errors.find((e: { field: string }) => e.field === 'host').message).toBe('نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.');
+    expect((await admin.call('GET', '/lookup-sources')).json.sources).not.toContain('ledger ');
+  });
+
+  it('refuses a password in the body, saying where it belongs, and never stores one', async () => {
+    const reply = await admin.call('POST', '/lookup-sources', { body: { ...httpSource('with-password'), password: SECRET_VALUE } });
+    expect(reply.status).toBe(422);
+    expect(reply.json.errors).toEqual([expect.objectContaining({ field: 'password', code: 'password_not_stored' })]);
+    expect((await admin.call('GET', '/lookup-sources/with-password')).status).toBe(404);
+    const { Items } = await admin.dynamo.doc.send(new ScanCommand({ TableName: admin.dynamo.tables.config }));
+    expect(JSON.stringify(Items)).not.toContain(SECRET_VALUE);
+    expect(JSON.stringify((await admin.call('GET', '/lookup-sources')).json)).not.toContain(SECRET_VALUE);
+  });
+});
+
+describe('replacing and deleting lookup sources', () => {
+  it('replaces a source under its name and refuses a renamed body', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('editable') });
+    const replaced = await admin.call('PUT', '/lookup-sources/editable', { body: { type: 'http', host: 'https://crm.example.com/api', auth: 'none' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', itemTypeKeys: {} });
+    expect(replaced.json.secret).toBeUndefined();
+    const renamed = await admin.call('PUT', '/lookup-sources/editable', { body: httpSource('other-name') });
+    expect(renamed.status).toBe(422);
+    expect(renamed.json.errors[0]).toMatchObject({ field: 'name', code: 'code_immutable' });
+    expect((await admin.call('PUT', '/lookup-sources/missing', { body: httpSource('missing') })).status).toBe(404);
+  });
+
+  it('never changes or deletes the built-in ledger', async () => {
+    expect((await admin.call('DELETE', '/lookup-sources/ledger')).json.error).toBe('source_built_in');
+    expect((await admin.call('PUT', '/lookup-sources/ledger', { body: httpSource('ledger') })).status).toBe(409);
+    expect((await admin.call('GET', '/lookup-sources/ledger')).json).toMatchObject({ name: 'ledger', builtIn: true });
+  });
+
+  it('refuses with 409 to delete a source while a module uses it, then deletes it once none does', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('in-use') });
+    const module = { code: 'uses-acme', name: 'Uses Acme', language: 'en', lookupSource: 'in-use', nextDestination: 'sales', errorDestination: 'goodbye' };
+    expect((await admin.call('POST', '/modules', { body: module })).status).toBe(201);
+    expect((await admin.call('GET', '/lookup-sources/in-use')).json.usedBy).toEqual(['uses-acme']);
+    const refused = await admin.call('DELETE', '/lookup-sources/in-use', { query: { lang: 'fa' } });
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ error: 'source_in_use', usedBy: ['uses-acme'], message: 'این منبع استعلام را نمی‌توان حذف کرد: ماژول‌هایی از آن استفاده می‌کنند.' });
+    expect((await admin.call('GET', '/lookup-sources/in-use')).status).toBe(200);
+
+    expect((await admin.call('PUT', '/modules/uses-acme', { body: { ...module, lookupSource: 'ledger' } })).status).toBe(200);
+    expect((await admin.call('DELETE', '/lookup-sources/in-use')).json).toEqual({ deleted: 'in-use' });
+    expect((await admin.call('GET', '/lookup-sources/in-use')).status).toBe(404);
+    expect((await admin.call('DELETE', '/lookup-sources/in-use')).status).toBe(404);
+  });
+});
+
+describe('testing a connection', () => {
+  it('runs one money-accounts lookup with the password from the secret and reports ok', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('reachable') });
+    crmServer.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"a1","name":"Main"},{"key":"a2","name":"Cash"}]}' }));
+    const before = crmServer.requests.length;
+    const reply = await admin.call('POST', '/lookup-sources/reachable/test');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({ ok: true, moneyAccounts: 2, message: 'Connected (2 money accounts).' });
+    const sent = crmServer.requests.slice(before);
+    expect(sent.map((r) => r.path.replace(/^.*\//, '/'))).toEqual(['/GetMoneyAccounts']);
+    expect(sent[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`ivr:${SECRET_VALUE}`).toString('base64')}`);
+  });
+
+  it('reports the reason when the CRM answers with an error, in the operator language', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('refusing') });
+    crmServer.routes.set('/GetMoneyAccounts', () => ({ status: 401, body: '{}' }));
+    const reply = await admin.call('POST', '/lookup-sources/refusing/test', { query: { lang: 'fa' } });
+    expect(reply.json).toMatchObject({ ok: false, reason: 'http-401', message: 'CRM با وضعیت HTTP 401 پاسخ داد.' });
+  });
+
+  it('reports a timeout within the budget when the CRM is slow', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('slow') });
+    crmServer.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[]}', delayMs: 2_000 }));
+    const started = Date.now();
+    const reply = await admin.call('POST', '/lookup-sources/slow/test');
+    expect(reply.json).toMatchObject({ ok: false, reason: 'timeout', message: 'The CRM did not answer within the time budget.' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('reports a missing secret without reaching the CRM', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('no-secret', { passwordSecret: 'not-configured' }) });
+    const before = crmServer.requests.length;
+    const reply = await admin.call('POST', '/lookup-sources/no-secret/test');
+    expect(reply.json).toMatchObject({ ok: false, reason: 'secret-missing' });
+    expect(crmServer.requests.length).toBe(before);
+  });
+
+  it('tests the built-in ledger and answers 404 for an unknown source', async () => {
+    expect((await admin.call('POST', '/lookup-sources/ledger/test')).json).toMatchObject({ ok: true, moneyAccounts: expect.any(Number) });
+    expect((await admin.call('POST', '/lookup-sources/ghost/test')).status).toBe(404);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the lookup-source routes and their schema', async () => {
+    const doc = (await admin.call('GET', '/openapi.json')).json;
+    expect(Object.keys(doc.paths['/lookup-sources/{source}']).sort()).toEqual(['delete', 'get', 'put']);
+    expect(doc.paths['/lookup-sources/{source}/test'].post.summary).toContain('Test the connection');
+    expect(doc.paths['/lookup-sources'].post.responses).toHaveProperty('409');
+    expect(JSON.stringify(doc.components.schemas.LookupSource)).toContain('passwordSecret');
+    expect(JSON.stringify(doc.components.schemas.ClubModule)).toContain('identification');
+  });
+});
