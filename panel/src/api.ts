@@ -121,6 +121,46 @@ export type Destination =
   | { type: 'redirect'; code: string; name?: string; url: string }
   | { type: 'hangup'; code: string; name?: string };
 
+export type IdentificationMethod = 'caller-number' | 'customer-number' | 'customer-number-and-password';
+/** A club prompt: an override, or `{ play: false }` to stay silent there. */
+export type ClubPrompt = PromptOverride | { play: false };
+
+export interface ClubModule {
+  kind: 'club';
+  code: string;
+  name: string;
+  enabled: boolean;
+  language: Lang;
+  identification: IdentificationMethod;
+  customerNumberPrefix?: string;
+  maxAttempts: number;
+  gatherTimeoutSeconds: number;
+  lookupSource: string;
+  prompts: Record<string, ClubPrompt>;
+  nextDestination: string;
+  errorDestination: string;
+}
+
+export type LookupSource =
+  | { type: 'payamgostar'; name: string; host: string; username: string; passwordSecret: string; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
+  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; passwordSecret?: string; itemTypeKeys?: Record<string, string> };
+
+export interface LookupSourceView {
+  name: string;
+  builtIn: boolean;
+  source?: LookupSource;
+  secret?: { name: string; from: 'env' | 'ssm'; location: string };
+  usedBy: string[];
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  reason?: string;
+  moneyAccounts?: number;
+  elapsedMs: number;
+  message: string;
+}
+
 export interface ModuleRow {
   module: Module;
   webhookUrl: string;
@@ -135,6 +175,9 @@ export interface Meta {
   outcomes: string[];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
+  /** The club form's prompts: its own name, and the catalogue key a preview speaks. */
+  clubPrompts: { name: string; key: PromptKey; defaults: Record<Lang, string> }[];
+  identificationMethods: IdentificationMethod[];
   lookupSources: string[];
   publicBaseUrl: string;
   audioBaseUrl: string;

@@ -6,6 +6,7 @@ import { Ctx } from './app-context';
 import { CallsPage } from './components/calls-page';
 import { DestinationsPage } from './components/destinations-page';
 import { LedgerPage } from './components/ledger-page';
+import { LookupSourcesPage } from './components/lookup-sources-page';
 import { ModuleForm } from './components/module-form';
 import { ModulesPage } from './components/modules-page';
 import { OutboxPage } from './components/outbox-page';
@@ -122,6 +123,7 @@ function App() {
   const nav: [string, Key][] = [
     ['modules', 'navModules'],
     ['destinations', 'navDestinations'],
+    ['sources', 'navSources'],
     ['ledger', 'navLedger'],
     ['calls', 'navCalls'],
     ['outbox', 'navOutbox'],
@@ -130,6 +132,7 @@ function App() {
   if (page === 'modules' && arg === 'new') content = <ModuleForm key="new" />;
   else if (page === 'modules' && arg) content = <ModuleForm key={`edit-${arg}`} code={decodeURIComponent(arg)} />;
   else if (page === 'destinations') content = <DestinationsPage />;
+  else if (page === 'sources') content = <LookupSourcesPage />;
   else if (page === 'ledger') content = <LedgerPage />;
   else if (page === 'calls') content = <CallsPage />;
   else if (page === 'outbox') content = <OutboxPage />;

@@ -7,8 +7,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Destination, type InvoiceType, type Module, type ModuleRow, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { latinDigits } from '../i18n';
+import { ClubForm, KindChooser } from './club-form';
 import { DestinationForm } from './destination-form';
 import { Check, ErrorBanner, Field } from './field';
+import { LookupSourcePicker } from './lookup-sources-page';
 import { CopyField } from './modules-page';
 import { PromptsEditor } from './prompts-editor';
 
@@ -99,7 +101,7 @@ function toBody(d: Draft): Record<string, unknown> {
   };
 }
 
-function DestinationPicker(props: {
+export function DestinationPicker(props: {
   id: string;
   label: string;
   hint: string;
@@ -167,6 +169,8 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const [isClub, setIsClub] = useState(false);
+  // A new module's kind, chosen at the top of the form.
+  const [newKind, setNewKind] = useState<'balance' | 'club'>('balance');
 
   useEffect(() => {
     void api<{ destinations: { destination: Destination }[] }>('/destinations').then((r) => setDestinations(r.destinations.map((x) => x.destination)));
@@ -196,8 +200,9 @@ export function ModuleForm(props: { code?: string | undefined }) {
       .catch(() => setItemTypes(null));
   }, [source]);
 
+  if (isClub) return <ClubForm code={props.code} />;
+  if (!editing && newKind === 'club') return <ClubForm onKindChange={setNewKind} />;
   if (!draft) return error ? <ErrorBanner message={error.message} /> : <p>{t('loading')}</p>;
-  if (isClub) return <p class="banner">{t('clubNotEditable')}</p>;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setSaved(false);
@@ -249,6 +254,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
       <header class="page-head">
         <h1>{editing ? t('editModule', draft.name || draft.code) : t('newModule')}</h1>
       </header>
+      {!editing && <KindChooser value="balance" onChange={setNewKind} />}
       {webhookUrl && (
         <div class="card">
           <label class="small">{t('webhookUrl')}</label>
@@ -311,15 +317,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
         <fieldset class="card">
           <legend>{t('sectionBilling')}</legend>
           <div class="grid">
-            <Field id={id('lookupSource')} label={t('fLookupSource')} error={fe('lookupSource')}>
-              <select id={id('lookupSource')} value={draft.lookupSource} onChange={(e) => set('lookupSource', e.currentTarget.value)}>
-                {meta.lookupSources.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <LookupSourcePicker id={id('lookupSource')} value={draft.lookupSource} error={fe('lookupSource')} onChange={(v) => set('lookupSource', v)} />
             <Field id={id('invoiceType')} label={t('fInvoiceType')} error={fe('invoiceType')}>
               <select id={id('invoiceType')} value={draft.invoiceType} onChange={(e) => set('invoiceType', e.currentTarget.value as InvoiceType)}>
                 {typeChoices.map((type) => (

@@ -90,13 +90,9 @@ export function ModulesPage() {
               <label class="small">{t('webhookUrl')}</label>
               <CopyField value={webhookUrl} testId={`webhook-${m.code}`} />
               <div class="actions">
-                {m.kind === 'club' ? (
-                  <span class="hint">{t('clubNotEditable')}</span>
-                ) : (
-                  <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
-                    {t('edit')}
-                  </button>
-                )}
+                <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
+                  {t('edit')}
+                </button>
                 <button onClick={() => void act(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>{m.enabled ? t('disable') : t('enable')}</button>
                 <button
                   class="danger"

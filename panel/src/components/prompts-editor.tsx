@@ -3,6 +3,7 @@
  * hear: the product's own audio URLs, or the browser's voice for a <Say>), or an uploaded
  * recording with a player.
  */
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
@@ -37,8 +38,14 @@ async function playSegments(segments: Segment[], onSegment: (text: string) => vo
   }
 }
 
-function PromptRow(props: {
+export function PromptRow(props: {
+  /** The name the module stores the prompt under (and the recordings route takes). */
   promptKey: string;
+  /** The catalogue prompt a preview speaks, when it differs from promptKey (club prompts). */
+  previewKey?: string;
+  label?: string;
+  /** Extra control beside the label (the club's "Don't play"). */
+  extra?: ComponentChildren;
   moduleCode: string | undefined;
   language: 'fa' | 'en';
   value: PromptOverride | undefined;
@@ -63,7 +70,7 @@ function PromptRow(props: {
       const override: PromptOverride = { ...(text.trim() ? { text: text.trim() } : {}), ...(audioKey ? { audioKey } : {}) };
       const { segments } = await api<{ segments: Segment[] }>('/prompts/preview', {
         method: 'POST',
-        body: { language: props.language, prompt: key, ...(override.text || override.audioKey ? { override } : {}) },
+        body: { language: props.language, prompt: props.previewKey ?? key, ...(override.text || override.audioKey ? { override } : {}) },
       });
       setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
       await playSegments(segments, (s) => setPlaying(s), () => stopRef.current);
@@ -101,7 +108,8 @@ function PromptRow(props: {
   const id = `prompt-${key}`;
   return (
     <div class={`prompt-row${props.error || problem ? ' has-error' : ''}`} data-testid={id}>
-      <label for={id}>{code(`prompt.${key}`)}</label>
+      <label for={id}>{props.label ?? code(`prompt.${key}`)}</label>
+      {props.extra}
       <div class="prompt-body">
         <textarea
           id={id}

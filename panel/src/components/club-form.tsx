@@ -1,0 +1,313 @@
+/**
+ * Add / Edit a customer club module: identification method (caller number, customer number,
+ * customer number + telephone password), customer-number prefix, attempts, timeout, lookup
+ * source, its seven prompts (default, text, recording or "don't play"), next and error
+ * destinations. Field errors from the API appear next to their field.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type ClubModule, type ClubPrompt, type Destination, type IdentificationMethod, type ModuleRow, type PromptOverride } from '../api';
+import { useApp } from '../app-context';
+import { latinDigits } from '../i18n';
+import { Check, ErrorBanner, Field } from './field';
+import { LookupSourcePicker } from './lookup-sources-page';
+import { DestinationPicker } from './module-form';
+import { CopyField } from './modules-page';
+import { PromptRow } from './prompts-editor';
+
+interface Draft {
+  code: string;
+  name: string;
+  enabled: boolean;
+  language: 'fa' | 'en';
+  identification: IdentificationMethod;
+  customerNumberPrefix: string;
+  maxAttempts: string;
+  gatherTimeoutSeconds: string;
+  lookupSource: string;
+  prompts: Record<string, ClubPrompt>;
+  nextDestination: string;
+  errorDestination: string;
+}
+
+function draftFrom(m: ClubModule | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
+  return {
+    code: m?.code ?? '',
+    name: m?.name ?? '',
+    enabled: m?.enabled ?? true,
+    language: m?.language ?? lang,
+    identification: m?.identification ?? 'caller-number',
+    customerNumberPrefix: m?.customerNumberPrefix ?? '',
+    maxAttempts: String(m?.maxAttempts ?? defaults.maxAttempts),
+    gatherTimeoutSeconds: String(m?.gatherTimeoutSeconds ?? defaults.gather),
+    lookupSource: m?.lookupSource ?? 'ledger',
+    prompts: m?.prompts ?? {},
+    nextDestination: m?.nextDestination ?? '',
+    errorDestination: m?.errorDestination ?? '',
+  };
+}
+
+function numberOrRaw(text: string): number | string {
+  const latin = latinDigits(text.trim());
+  return /^\d+$/.test(latin) ? Number(latin) : latin;
+}
+
+function toBody(d: Draft): Record<string, unknown> {
+  const prompts: Record<string, ClubPrompt> = {};
+  for (const [key, p] of Object.entries(d.prompts)) {
+    if ('play' in p) {
+      prompts[key] = { play: false };
+      continue;
+    }
+    const text = p.text?.trim();
+    if (text || p.audioKey) prompts[key] = { ...(text ? { text } : {}), ...(p.audioKey ? { audioKey: p.audioKey } : {}) };
+  }
+  return {
+    kind: 'club',
+    code: d.code.trim(),
+    name: d.name.trim(),
+    enabled: d.enabled,
+    language: d.language,
+    identification: d.identification,
+    ...(d.customerNumberPrefix.trim() ? { customerNumberPrefix: d.customerNumberPrefix.trim() } : {}),
+    maxAttempts: numberOrRaw(d.maxAttempts),
+    gatherTimeoutSeconds: numberOrRaw(d.gatherTimeoutSeconds),
+    lookupSource: d.lookupSource,
+    prompts,
+    nextDestination: d.nextDestination,
+    errorDestination: d.errorDestination,
+  };
+}
+
+/** The module kind chooser shown on a new module's form. */
+export function KindChooser(props: { value: 'balance' | 'club'; onChange: (kind: 'balance' | 'club') => void }) {
+  const { t } = useApp();
+  return (
+    <div class="card">
+      <Field id="m-kind" label={t('fKind')}>
+        <select id="m-kind" value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as 'balance' | 'club')}>
+          <option value="balance">{t('kindBalance')}</option>
+          <option value="club">{t('kindClubLong')}</option>
+        </select>
+      </Field>
+    </div>
+  );
+}
+
+export function ClubForm(props: { code?: string | undefined; onKindChange?: (kind: 'balance' | 'club') => void }) {
+  const { t, meta, lang, navigate, digits, code } = useApp();
+  const editing = props.code !== undefined;
+  const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
+  const [draft, setDraft] = useState<Draft | null>(editing ? null : draftFrom(undefined, lang, defaults));
+  const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [modules, setModules] = useState<ModuleRow[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void api<{ destinations: { destination: Destination }[] }>('/destinations').then((r) => setDestinations(r.destinations.map((x) => x.destination)));
+    void api<{ modules: ModuleRow[] }>('/modules').then((r) => setModules(r.modules));
+    if (props.code !== undefined) {
+      api<{ module: ClubModule; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
+        .then((r) => {
+          setDraft(draftFrom(r.module, lang, defaults));
+          setWebhookUrl(r.webhookUrl);
+        })
+        .catch((e: unknown) => setError(e as ApiError));
+    }
+  }, [props.code]);
+
+  if (!draft) return error ? <ErrorBanner message={error.message} /> : <p>{t('loading')}</p>;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setSaved(false);
+    setDraft((d) => (d ? { ...d, [key]: value } : d));
+  };
+  const setPrompt = (name: string, value: ClubPrompt | undefined) => {
+    const next = { ...draft.prompts };
+    if (value) next[name] = value;
+    else delete next[name];
+    set('prompts', next);
+  };
+  const fe = (field: string) => error?.forField(field);
+  const id = (field: string) => `c-${field}`;
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const body = toBody(draft);
+      const result = editing
+        ? await api<{ module: ClubModule; webhookUrl: string }>(`/modules/${encodeURIComponent(draft.code)}`, { method: 'PUT', body })
+        : await api<{ module: ClubModule; webhookUrl: string }>('/modules', { method: 'POST', body });
+      setWebhookUrl(result.webhookUrl);
+      setSaved(true);
+      if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
+      else setDraft(draftFrom(result.module, lang, defaults));
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination']);
+  const unplaced = error?.errors.filter((e) => !known.has(e.field) && !e.field.startsWith('prompts.')) ?? [];
+  const addDestination = (field: 'nextDestination' | 'errorDestination') => (d: Destination) => {
+    setDestinations((list) => [...list.filter((x) => x.code !== d.code), d].sort((a, b) => a.code.localeCompare(b.code)));
+    set(field, d.code);
+  };
+  const methods: [IdentificationMethod, string][] = [
+    ['caller-number', t('idCallerNumber')],
+    ['customer-number', t('idCustomerNumber')],
+    ['customer-number-and-password', t('idCustomerNumberPassword')],
+  ];
+
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{editing ? t('editClub', draft.name || draft.code) : t('newClub')}</h1>
+      </header>
+      {!editing && props.onKindChange && <KindChooser value="club" onChange={props.onKindChange} />}
+      {webhookUrl && (
+        <div class="card">
+          <label class="small">{t('webhookUrl')}</label>
+          <CopyField value={webhookUrl} testId="module-webhook-url" />
+        </div>
+      )}
+      <form onSubmit={save} novalidate data-testid="club-form">
+        <ErrorBanner message={error ? (error.errors.length > 0 ? t('fixFields') : error.message) : undefined} list={unplaced} />
+        <fieldset class="card">
+          <legend>{t('sectionBasics')}</legend>
+          <div class="grid">
+            <Field id={id('name')} label={t('fName')} error={fe('name')}>
+              <input id={id('name')} value={draft.name} onInput={(e) => set('name', e.currentTarget.value)} />
+            </Field>
+            <Field id={id('code')} label={t('fCode')} hint={t('fCodeHint')} error={fe('code')}>
+              <input id={id('code')} value={draft.code} dir="ltr" disabled={editing} onInput={(e) => set('code', e.currentTarget.value)} />
+            </Field>
+            <Field id={id('language')} label={t('fLanguage')} error={fe('language')}>
+              <select id={id('language')} value={draft.language} onChange={(e) => set('language', e.currentTarget.value as 'fa' | 'en')}>
+                <option value="fa">{t('langFa')}</option>
+                <option value="en">{t('langEn')}</option>
+              </select>
+            </Field>
+          </div>
+          <Check id={id('enabled')} label={t('fEnabled')} checked={draft.enabled} onChange={(v) => set('enabled', v)} error={fe('enabled')} />
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>{t('sectionIdentification')}</legend>
+          <div class="grid">
+            <Field id={id('identification')} label={t('fIdentification')} error={fe('identification')}>
+              <select id={id('identification')} value={draft.identification} onChange={(e) => set('identification', e.currentTarget.value as IdentificationMethod)}>
+                {methods.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {draft.identification !== 'caller-number' && (
+              <Field id={id('customerNumberPrefix')} label={t('fCustomerNumberPrefix')} hint={t('fCustomerNumberPrefixHint')} error={fe('customerNumberPrefix')}>
+                <input id={id('customerNumberPrefix')} dir="ltr" value={draft.customerNumberPrefix} onInput={(e) => set('customerNumberPrefix', e.currentTarget.value)} />
+              </Field>
+            )}
+            <LookupSourcePicker id={id('lookupSource')} value={draft.lookupSource} error={fe('lookupSource')} onChange={(v) => set('lookupSource', v)} />
+            <Field id={id('maxAttempts')} label={t('fMaxAttempts')} error={fe('maxAttempts')} hint={`${digits(meta.limits.maxAttempts.min)}–${digits(meta.limits.maxAttempts.max)}`}>
+              <input id={id('maxAttempts')} inputMode="numeric" value={digits(draft.maxAttempts)} onInput={(e) => set('maxAttempts', latinDigits(e.currentTarget.value))} />
+            </Field>
+            <Field id={id('gatherTimeoutSeconds')} label={t('fGatherTimeout')} error={fe('gatherTimeoutSeconds')} hint={`${digits(meta.limits.gatherTimeoutSeconds.min)}–${digits(meta.limits.gatherTimeoutSeconds.max)}`}>
+              <input id={id('gatherTimeoutSeconds')} inputMode="numeric" value={digits(draft.gatherTimeoutSeconds)} onInput={(e) => set('gatherTimeoutSeconds', latinDigits(e.currentTarget.value))} />
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>{t('sectionPrompts')}</legend>
+          <div class="prompts">
+            <p class="hint">{t('clubPromptsHint')}</p>
+            <p class="hint">{!meta.features.recordings ? t('uploadsUnavailable') : editing ? '' : t('uploadAfterSave')}</p>
+            {meta.clubPrompts.map((p) => {
+              const value = draft.prompts[p.name];
+              const silent = value !== undefined && 'play' in value;
+              const silence = (
+                <Check
+                  id={`prompt-${p.name}-silent`}
+                  label={t('dontPlay')}
+                  checked={silent}
+                  onChange={(off) => setPrompt(p.name, off ? { play: false } : undefined)}
+                />
+              );
+              if (silent)
+                return (
+                  <div class="prompt-row" key={p.name} data-testid={`prompt-${p.name}`}>
+                    <label>{code(`clubPrompt.${p.name}`)}</label>
+                    {silence}
+                  </div>
+                );
+              return (
+                <PromptRow
+                  key={p.name}
+                  promptKey={p.name}
+                  previewKey={p.key}
+                  label={code(`clubPrompt.${p.name}`)}
+                  extra={silence}
+                  moduleCode={editing ? draft.code : undefined}
+                  language={draft.language}
+                  value={value as PromptOverride | undefined}
+                  defaultText={p.defaults[draft.language]}
+                  error={fe(`prompts.${p.name}`) ?? fe(`prompts.${p.name}.text`)}
+                  onChange={(v) => setPrompt(p.name, v)}
+                />
+              );
+            })}
+          </div>
+        </fieldset>
+
+        <fieldset class="card">
+          <legend>{t('sectionDestinations')}</legend>
+          <DestinationPicker
+            id={id('nextDestination')}
+            label={t('fNextDestination')}
+            hint={t('fClubNextHint')}
+            value={draft.nextDestination}
+            error={fe('nextDestination')}
+            destinations={destinations}
+            modules={modules}
+            onChange={(v) => set('nextDestination', v)}
+            onCreated={addDestination('nextDestination')}
+          />
+          <DestinationPicker
+            id={id('errorDestination')}
+            label={t('fErrorDestination')}
+            hint={t('fClubErrorHint')}
+            value={draft.errorDestination}
+            error={fe('errorDestination')}
+            destinations={destinations}
+            modules={modules}
+            onChange={(v) => set('errorDestination', v)}
+            onCreated={addDestination('errorDestination')}
+          />
+        </fieldset>
+
+        <div class="actions sticky">
+          <button type="submit" class="primary" disabled={busy} data-testid="save-club">
+            {busy ? t('saving') : t('save')}
+          </button>
+          <button type="button" onClick={() => navigate('#/modules')}>
+            {t('cancel')}
+          </button>
+          {saved && (
+            <span class="saved" role="status" data-testid="module-saved">
+              {t('saved')}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

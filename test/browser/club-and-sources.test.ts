@@ -1,0 +1,211 @@
+/**
+ * Lookup sources and customer-club modules in the panel, in Debian's chromium against the
+ * whole local stack: an operator adds a lookup source for a local CRM speaking the AloVoIP
+ * contract and tests its connection, adds a customer club in front of a balance module,
+ * and a simulated call goes club → balance and shows in the call log. In Persian on a
+ * phone-sized screen: a source's field error in Persian, and a demo club edited so one
+ * prompt is not played, which the next call proves.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, type LocalStack } from '../../infra/local-stack';
+import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+
+const ADMIN_KEY = 'browser-test-admin-key';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CRM_PASSWORD = 'acme-crm-password';
+
+let stack: LocalStack;
+let browser: Browser;
+let crm: FakeAlovoip;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  crm = await startFakeAlovoip();
+  crm.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"m1","name":"Main"},{"key":"m2","name":"Cash"},{"key":"m3","name":"Card"}]}' }));
+  [stack, browser] = await Promise.all([
+    startTestStack({ ADMIN_API_KEY: ADMIN_KEY, CRM_SECRET_ACME: CRM_PASSWORD }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await crm?.stop();
+});
+
+const said = (t: Transcript) =>
+  t.events
+    .filter((e) => e.type === 'say' || e.type === 'play')
+    .map((e) => (e.type === 'say' ? e.text : e.type === 'play' ? e.transcript : ''))
+    .join(' ');
+
+async function signIn(page: Page, lang: 'en' | 'fa') {
+  await page.goto(`${stack.baseUrl}/admin`);
+  await page.getByTestId(`lang-${lang}`).click();
+  await page.fill('#admin-key', ADMIN_KEY);
+  await page.getByTestId('signin').click();
+  await page.getByTestId('add-module').waitFor();
+}
+
+describe('lookup sources and a customer club in English', () => {
+  it('adds a tested lookup source, then a club in front of a balance module that a call goes through', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'en');
+
+    // A lookup source of type Other (AloVoIP HTTP contract) with Basic auth; the password stays in CRM_SECRET_ACME.
+    await page.getByTestId('nav-sources').click();
+    await page.getByTestId('source-ledger').waitFor();
+    await page.getByTestId('add-source').click();
+    await page.fill('#s-name', 'acme-crm');
+    await page.selectOption('#s-type', 'http');
+    await page.fill('#s-host', crm.url);
+    await page.selectOption('#s-auth', 'basic');
+    await page.fill('#s-username', 'ivr');
+    await page.fill('#s-passwordSecret', 'acme');
+    await page.getByTestId('save-source').click();
+    await page.getByTestId('source-acme-crm').waitFor();
+    expect(await page.getByTestId('source-acme-crm-secret').textContent()).toBe('CRM_SECRET_ACME');
+    expect(await page.locator('#s-passwordSecret').count()).toBe(0);
+
+    await page.getByTestId('test-source-acme-crm').click();
+    const result = page.getByTestId('source-acme-crm-test-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.textContent()).toBe('Connected (3 money accounts).');
+    expect(crm.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`ivr:${CRM_PASSWORD}`).toString('base64')}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'lookup-sources-en.png'), fullPage: true });
+
+    // The club: Add → choose the kind → every club field.
+    await page.getByTestId('nav-modules').click();
+    await page.getByTestId('add-module').click();
+    await page.selectOption('#m-kind', 'club');
+    await page.getByTestId('club-form').waitFor();
+    await page.fill('#c-name', 'Acme customer club');
+    await page.fill('#c-code', 'panel-club');
+    await page.selectOption('#c-language', 'en');
+    await page.selectOption('#c-identification', 'customer-number');
+    await page.fill('#c-customerNumberPrefix', '');
+    // The picker lists the new source beside the ledger; this club keeps the demo ledger's customers.
+    await page.locator('#c-lookupSource option[value="acme-crm"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#c-lookupSource option[value="acme-crm"]').textContent()).toBe('acme-crm — Other (AloVoIP HTTP contract)');
+    await page.selectOption('#c-lookupSource', 'ledger');
+    await page.fill('#c-maxAttempts', '2');
+    await page.fill('#c-gatherTimeoutSeconds', '7');
+    await page.fill('#prompt-welcome', 'Thank you, Acme member.');
+    await page.locator('#prompt-intro-silent').check();
+    await page.getByTestId('prompt-welcome-play').click();
+    await page.getByTestId('prompt-welcome-heard').waitFor();
+    expect(await page.getByTestId('prompt-welcome-heard').textContent()).toContain('Thank you, Acme member.');
+
+    // Next destination created inline: hand the identified caller to the demo balance module.
+    await page.getByTestId('c-nextDestination-new').click();
+    await page.fill('#c-nextDestination-inline-code', 'to-panel-balance');
+    await page.selectOption('#c-nextDestination-inline-type', 'module');
+    await page.selectOption('#c-nextDestination-inline-module', 'balance-en');
+    await page.getByTestId('c-nextDestination-inline-save').click();
+    await page.getByTestId('c-nextDestination-inline-form').waitFor({ state: 'detached' });
+    expect(await page.locator('#c-nextDestination').inputValue()).toBe('to-panel-balance');
+    await page.selectOption('#c-errorDestination', 'goodbye');
+    await page.screenshot({ path: join(ARTIFACTS, 'club-form-en.png'), fullPage: true });
+
+    await page.getByTestId('save-club').click();
+    await page.getByTestId('module-webhook-url').waitFor();
+    expect(await page.getByTestId('module-webhook-url').inputValue()).toBe(`${stack.baseUrl}/voice/panel-club`);
+    // Saved and reopened: the stored club is what the form showed.
+    expect(await page.locator('#c-identification').inputValue()).toBe('customer-number');
+    expect(await page.locator('#prompt-intro-silent').isChecked()).toBe(true);
+
+    // John Smith is customer 2001 and owes 1,250,000 rials; he calls from a number the CRM does not know.
+    const call = await placeCall({ baseUrl: stack.baseUrl, code: 'panel-club', from: '+15009999999', digits: ['2001'], authToken: AUTH_TOKEN });
+    expect(call.modulesVisited).toEqual(['panel-club', 'balance-en']);
+    expect(said(call)).not.toContain('Welcome to the customer club.');
+    expect(said(call)).toContain('Please enter your customer number, then press the pound key.');
+    expect(said(call)).toContain('Thank you, Acme member.');
+    expect(said(call)).toContain('Your account balance is one million two hundred fifty thousand rials due for payment.');
+    expect(call.events.find((e) => e.type === 'gather')).toMatchObject({ timeout: 7 });
+    expect(call.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+
+    await page.getByTestId('nav-calls').click();
+    const row = page.getByTestId(`call-${call.callSid}`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-outcome')).toBe('next');
+    expect(await row.textContent()).toContain('balance-en');
+
+    // The source now in use by a module cannot be deleted; the panel says which module.
+    await page.goto(`${stack.baseUrl}/admin#/modules/panel-club`);
+    await page.getByTestId('club-form').waitFor();
+    await page.selectOption('#c-lookupSource', 'acme-crm');
+    await page.getByTestId('save-club').click();
+    await page.getByTestId('module-saved').waitFor();
+    await page.getByTestId('nav-sources').click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('delete-source-acme-crm').click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('This lookup source cannot be deleted: modules use it. (panel-club)');
+    await page.close();
+  }, 120_000);
+});
+
+describe('lookup sources and a customer club in Persian', () => {
+  it('shows a source field error in Persian, and a club prompt set to “don’t play” is not heard', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 }, locale: 'fa-IR' });
+    await signIn(page, 'fa');
+    await page.getByTestId('nav-sources').click();
+    await page.getByTestId('add-source').click();
+    await page.fill('#s-name', 'pg-main');
+    await page.selectOption('#s-type', 'payamgostar');
+    await page.fill('#s-host', 'crm.example.com');
+    await page.fill('#s-username', 'ivr');
+    await page.fill('#s-passwordSecret', 'pg-main');
+    await page.getByTestId('save-source').click();
+    const hostError = page.locator('[data-error-for="s-host"]');
+    await hostError.waitFor();
+    expect(await hostError.textContent()).toBe('نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.');
+    await page.fill('#s-host', 'https://crm.example.com');
+    await page.getByTestId('save-source').click();
+    await page.getByTestId('source-pg-main').waitFor();
+    expect(await page.getByTestId('source-pg-main').textContent()).toContain('پیام‌گستر');
+    // Nothing answers at crm.example.com's secret: the test says the secret is missing, in Persian.
+    await page.getByTestId('test-source-pg-main').click();
+    await page.getByTestId('source-pg-main-test-result').waitFor();
+    expect(await page.getByTestId('source-pg-main-test-result').textContent()).toBe('رمز نام‌برده در این نصب تنظیم نشده است.');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(ARTIFACTS, 'lookup-sources-fa-375.png'), fullPage: true });
+
+    // The demo's Persian club: edit it in the panel so the welcome is not played.
+    await page.getByTestId('nav-modules').click();
+    await page.getByTestId('edit-club-fa').click();
+    await page.getByTestId('club-form').waitFor();
+    expect(await page.locator('#c-identification').inputValue()).toBe('caller-number');
+    expect(await page.locator('h1').textContent()).toContain('ویرایش باشگاه مشتریان');
+    await page.locator('#prompt-welcome-silent').check();
+    await page.fill('#c-maxAttempts', '۴');
+    await page.getByTestId('save-club').click();
+    await page.getByTestId('module-saved').waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(ARTIFACTS, 'club-form-fa-375.png'), fullPage: true });
+
+    // Sara (09121111111) is identified by her number and handed to the Persian balance module.
+    const call = await placeCall({ baseUrl: stack.baseUrl, code: 'club-fa', from: '09121111111', authToken: AUTH_TOKEN });
+    const clips = call.events.filter((e) => e.type === 'play').map((e) => (e as { url: string }).url.split('/').pop());
+    expect(clips.slice(0, 2)).toEqual(['prompt-clubIntro.wav', 'prompt-intro.wav']);
+    expect(clips).not.toContain('prompt-clubWelcome.wav');
+    expect(call.modulesVisited).toEqual(['club-fa', 'balance-fa']);
+
+    await page.getByTestId('nav-calls').click();
+    const row = page.getByTestId(`call-${call.callSid}`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('سپرده به مقصد بعدی');
+    await page.close();
+  }, 120_000);
+});
