@@ -12,4 +12,10 @@ describe('panel labels', () => {
   it('gives Persian labels that differ from the English ones', () => {
     expect(formPrompts.filter((key) => codeName('fa', `prompt.${key}`) === codeName('en', `prompt.${key}`))).toEqual([]);
   });
+
+  it.each(['en', 'fa'] as const)('names every prompt of the customer club form in %s', (lang) => {
+    const names = Object.keys(CLUB_PROMPTS);
+    expect(names.filter((name) => codeName(lang, `clubPrompt.${name}`) === `clubPrompt.${name}`)).toEqual([]);
+    expect(names.filter((name) => codeName('fa', `clubPrompt.${name}`) === codeName('en', `clubPrompt.${name}`))).toEqual([]);
+  });
 });
