@@ -153,7 +153,7 @@ describe('testing a connection', () => {
     await admin.call('POST', '/lookup-sources', { body: httpSource('refusing') });
     crmServer.routes.set('/GetMoneyAccounts', () => ({ status: 401, body: '{}' }));
     const reply = await admin.call('POST', '/lookup-sources/refusing/test', { query: { lang: 'fa' } });
-    expect(reply.json).toMatchObject({ ok: false, reason: 'http-401', message: 'CRM با وضعیت HTTP 401 پاسخ داد.' });
+    expect(reply.json).toMatchObject({ ok: false, reason: 'http-401', message: 'CRM با وضعیت HTTP ‏۴۰۱ پاسخ داد.' });
   });
 
   it('reports a timeout within the budget when the CRM is slow', async () => {
@@ -175,6 +175,8 @@ describe('testing a connection', () => {
 
   it('tests the built-in ledger and answers 404 for an unknown source', async () => {
     expect((await admin.call('POST', '/lookup-sources/ledger/test')).json).toMatchObject({ ok: true, moneyAccounts: expect.any(Number) });
+    const fa = (await admin.call('POST', '/lookup-sources/ledger/test', { query: { lang: 'fa' } })).json;
+    expect(fa.message).toMatch(/^اتصال برقرار است \([۰-۹]+ حساب مالی\)\.$/);
     expect((await admin.call('POST', '/lookup-sources/ghost/test')).status).toBe(404);
   });
 });

@@ -141,13 +141,15 @@ const REASONS: Record<Language, Record<string, string>> = {
   },
 };
 
+const persianDigits = (n: number | string) => String(n).replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)] ?? d);
+
 /** The operator's sentence for a test result; HTTP statuses (`http-401`) read as such. */
 function connectionMessage(result: { ok: boolean; reason?: string; moneyAccounts?: number }, language: Language): string {
-  if (result.ok) return language === 'fa' ? `اتصال برقرار است (${result.moneyAccounts ?? 0} حساب مالی).` : `Connected (${result.moneyAccounts ?? 0} money accounts).`;
+  if (result.ok) return language === 'fa' ? `اتصال برقرار است (${persianDigits(result.moneyAccounts ?? 0)} حساب مالی).` : `Connected (${result.moneyAccounts ?? 0} money accounts).`;
   const reason = result.reason ?? 'error';
   const known = REASONS[language][reason];
   if (known) return known;
   const status = /^http-(\d{3})$/.exec(reason)?.[1];
-  if (status) return language === 'fa' ? `CRM با وضعیت HTTP ${status} پاسخ داد.` : `The CRM answered with HTTP status ${status}.`;
+  if (status) return language === 'fa' ? `CRM با وضعیت HTTP ‏${persianDigits(status)} پاسخ داد.` : `The CRM answered with HTTP status ${status}.`;
   return language === 'fa' ? `اتصال ناموفق بود (${reason}).` : `The connection failed (${reason}).`;
 }
