@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, type LocalStack } from '../../infra/local-stack';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../lib/simulator/call-simulator';
+import { heard, played } from '../support/call-transcripts';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
 
@@ -41,12 +42,6 @@ afterAll(async () => {
   await stack?.stop();
   await crm?.stop();
 });
-
-const said = (t: Transcript) =>
-  t.events
-    .filter((e) => e.type === 'say' || e.type === 'play')
-    .map((e) => (e.type === 'say' ? e.text : e.type === 'play' ? e.transcript : ''))
-    .join(' ');
 
 async function signIn(page: Page, lang: 'en' | 'fa') {
   await page.goto(`${stack.baseUrl}/admin`);
@@ -127,10 +122,10 @@ describe('lookup sources and a customer club in English', () => {
     // John Smith is customer 2001 and owes 1,250,000 rials; he calls from a number the CRM does not know.
     const call = await placeCall({ baseUrl: stack.baseUrl, code: 'panel-club', from: '+15009999999', digits: ['2001'], authToken: AUTH_TOKEN });
     expect(call.modulesVisited).toEqual(['panel-club', 'balance-en']);
-    expect(said(call)).not.toContain('Welcome to the customer club.');
-    expect(said(call)).toContain('Please enter your customer number, then press the pound key.');
-    expect(said(call)).toContain('Thank you, Acme member.');
-    expect(said(call)).toContain('Your account balance is one million two hundred fifty thousand rials due for payment.');
+    expect(heard(call)).not.toContain('Welcome to the customer club.');
+    expect(heard(call)).toContain('Please enter your customer number, then press the pound key.');
+    expect(heard(call)).toContain('Thank you, Acme member.');
+    expect(heard(call)).toContain('Your account balance is one million two hundred fifty thousand rials due for payment.');
     expect(call.events.find((e) => e.type === 'gather')).toMatchObject({ timeout: 7 });
     expect(call.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
 
@@ -197,7 +192,7 @@ describe('lookup sources and a customer club in Persian', () => {
 
     // Sara (09121111111) is identified by her number and handed to the Persian balance module.
     const call = await placeCall({ baseUrl: stack.baseUrl, code: 'club-fa', from: '09121111111', authToken: AUTH_TOKEN });
-    const clips = call.events.filter((e) => e.type === 'play').map((e) => (e as { url: string }).url.split('/').pop());
+    const clips = played(call);
     expect(clips.slice(0, 2)).toEqual(['prompt-clubIntro.wav', 'prompt-intro.wav']);
     expect(clips).not.toContain('prompt-clubWelcome.wav');
     expect(call.modulesVisited).toEqual(['club-fa', 'balance-fa']);

@@ -4,7 +4,7 @@
  * password; each card says where that password must be put, and can test the connection.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
+import { api, ApiError, messageWithUsedBy, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field } from './field';
 
@@ -301,9 +301,7 @@ export function LookupSourcesPage() {
       await api(`/lookup-sources/${encodeURIComponent(name)}`, { method: 'DELETE' });
       await load();
     } catch (e) {
-      const err = e as ApiError;
-      const usedBy = (err.body?.usedBy as string[] | undefined) ?? [];
-      setError(`${err.message}${usedBy.length ? ` (${usedBy.join(', ')})` : ''}`);
+      setError(messageWithUsedBy(e));
     }
   };
 
