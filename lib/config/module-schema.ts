@@ -53,6 +53,19 @@ export const currencySchema = z
   .strict()
   .transform((c) => ({ unit: c.unit, divisor: c.divisor ?? (c.unit === 'toman' ? 10 : 1) }));
 
+/**
+ * No TTS speaks Persian: a Persian text override could only ever be heard as the default
+ * clip, which says something else. Its text is accepted as the transcript of a recording.
+ */
+function refusePersianTextWithoutRecording(m: { language: Language; prompts: Record<string, object | undefined> }, ctx: z.RefinementCtx): void {
+  if (m.language !== 'fa') return;
+  for (const [key, prompt] of Object.entries(m.prompts)) {
+    if (prompt && 'text' in prompt && prompt.text !== undefined && !('audioKey' in prompt && prompt.audioKey !== undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['prompts', key, 'text'], message: 'fa_text_needs_recording' });
+    }
+  }
+}
+
 export const balanceModuleSchema = z
   .object({
     kind: z.literal('balance').default('balance'),
@@ -82,15 +95,7 @@ export const balanceModuleSchema = z
     if (m.sendPaymentLink && !m.forceMobileEntry) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
     }
-    // No TTS speaks Persian: a Persian text override could only ever be heard as the default
-    // clip, which says something else. Its text is accepted as the transcript of a recording.
-    if (m.language === 'fa') {
-      for (const [key, prompt] of Object.entries(m.prompts)) {
-        if (prompt?.text !== undefined && prompt.audioKey === undefined) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['prompts', key, 'text'], message: 'fa_text_needs_recording' });
-        }
-      }
-    }
+    refusePersianTextWithoutRecording(m, ctx);
   });
 export type BalanceModule = z.output<typeof balanceModuleSchema>;
 export type BalanceModuleInput = z.input<typeof balanceModuleSchema>;
@@ -113,7 +118,8 @@ export const clubModuleSchema = z
     nextDestination: codeSchema,
     errorDestination: codeSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => refusePersianTextWithoutRecording(m, ctx));
 export type ClubModule = z.output<typeof clubModuleSchema>;
 export type ClubModuleInput = z.input<typeof clubModuleSchema>;
 

@@ -1,6 +1,7 @@
 import { parseImportDocument } from '../../lib/ledger-import/import-document';
 import { parseModule } from '../../lib/config/module-schema';
 
+const REC = `${'b'.repeat(64)}.wav`;
 const club = { kind: 'club', code: 'club-fa', name: 'باشگاه', language: 'fa', nextDestination: 'to-balance', errorDestination: 'goodbye' };
 
 describe('the customer club module schema', () => {
@@ -18,8 +19,8 @@ describe('the customer club module schema', () => {
   });
 
   it('accepts "don\'t play" and overrides for club prompts', () => {
-    const parsed = parseModule({ ...club, identification: 'customer-number-and-password', prompts: { intro: { play: false }, wrongPassword: { text: 'نادرست است.' } } });
-    expect(parsed.ok && parsed.value.kind === 'club' && parsed.value.prompts).toEqual({ intro: { play: false }, wrongPassword: { text: 'نادرست است.' } });
+    const parsed = parseModule({ ...club, identification: 'customer-number-and-password', prompts: { intro: { play: false }, wrongPassword: { text: 'نادرست است.', audioKey: REC } } });
+    expect(parsed.ok && parsed.value.kind === 'club' && parsed.value.prompts).toEqual({ intro: { play: false }, wrongPassword: { text: 'نادرست است.', audioKey: REC } });
   });
 
   it('refuses "play: true", an empty prompt and a balance prompt name on a club', () => {
@@ -70,5 +71,15 @@ describe('telephone passwords in the import document', () => {
         expect(JSON.stringify(parsed.errors)).not.toContain(bad);
       }
     }
+  });
+});
+
+describe('Persian club prompts', () => {
+  it('refuse a text-only override, since no TTS speaks Persian, and accept it as a recording’s transcript', () => {
+    const textOnly = parseModule({ ...club, prompts: { welcome: { text: 'خوش آمدید' } } }, 'fa');
+    expect(!textOnly.ok && textOnly.errors).toEqual([expect.objectContaining({ field: 'prompts.welcome.text', code: 'fa_text_needs_recording' })]);
+    expect(parseModule({ ...club, prompts: { welcome: { text: 'خوش آمدید', audioKey: `${'a'.repeat(64)}.wav` } } }).ok).toBe(true);
+    expect(parseModule({ ...club, prompts: { welcome: { play: false } } }).ok).toBe(true);
+    expect(parseModule({ ...club, language: 'en', prompts: { welcome: { text: 'Welcome back.' } } }).ok).toBe(true);
   });
 });
