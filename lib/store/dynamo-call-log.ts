@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CallLog, CallLogEntry, CallLogPage, CallLogQuery, CallLogSearch, CallOutcome, OutcomesPerDay } from '../ports';
 
-import { decodeCursor, encodeCursor } from './paging-cursor';
+import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from './paging-cursor';
 
 /** Where the next page starts: a day of the byDay index (or none for byModule) and DynamoDB's key. */
 interface Cursor extends Record<string, unknown> {
@@ -35,21 +35,24 @@ export class DynamoCallLog implements CallLog, CallLogSearch {
    */
   async search(query: CallLogQuery): Promise<CallLogPage> {
     const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
+    // A cursor is the client's to send back: anything but what this method encoded is refused
+    // as a bad cursor (400) rather than reaching DynamoDB as a malformed start key (500).
+    if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))) {
+      throw new InvalidCursorError('the paging cursor is not valid');
+    }
     const entries: CallLogEntry[] = [];
     let day = query.moduleCode ? undefined : (cursor.d ?? query.toDay);
     let startKey = cursor.k;
     for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
       if (day !== undefined && day < query.fromDay) return { entries };
       const key = this.keyCondition(query, day);
-      const page = await this.client.send(
-        new QueryCommand({
+      const page = await this.sendQuery(query.cursor !== undefined, {
           ...key,
           ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
           ScanIndexForward: false,
           Limit: query.limit - entries.length,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+      });
       entries.push(...(page.Items ?? []).map(withoutDay));
       startKey = page.LastEvaluatedKey;
       if (!startKey) {
@@ -62,6 +65,16 @@ export class DynamoCallLog implements CallLog, CallLogSearch {
       }
     }
     return { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) };
+  }
+
+  /** A start key from a client cursor that DynamoDB rejects is the cursor's fault, not the server's. */
+  private async sendQuery(fromCursor: boolean, input: QueryCommandInput) {
+    try {
+      return await this.client.send(new QueryCommand(input));
+    } catch (error) {
+      if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
+      throw error;
+    }
   }
 
   async outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay> {
@@ -128,3 +141,4 @@ export function daysBetween(fromDay: string, toDay: string): string[] {
   for (let day = toDay; day >= fromDay; day = previousDay(day)) days.push(day);
   return days;
 }
+

@@ -56,6 +56,16 @@ describe('customers', () => {
   });
 });
 
+describe('forged customer cursors', () => {
+  it('answers a well-formed cursor it did not make with 400, never 500', async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [forged({ pk: 'CUST#x' }), forged({ k: { nope: 5 } }), forged({ pk: 'CUST#x', sk: 7 })]) {
+      const reply = await admin.call('GET', '/ledger/customers', { query: { cursor } });
+      expect(reply.status).toBe(400);
+    }
+  });
+});
+
 describe('CSV import', () => {
   const customersCsv = ['id,customerNumber,name,phones,mobile', 'c-3001,3001,"Tehran Trading, Ltd.",+982144444444;02155555555,09123000001', 'c-3002,3002,نگار صالحی,,09123000002', ''].join('\r\n');
 
@@ -199,6 +209,16 @@ describe('call log', () => {
       } while (cursor && pages < 20);
       const expected = entries.filter((e) => !query.module || e.moduleCode === query.module).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
       expect(sids).toEqual(expected.map((e) => e.callSid));
+    }
+  });
+
+  it('answers a well-formed cursor it did not make with 400, never 500', async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [forged({ k: { callSid: 'CA1' } }), forged({ k: { nope: 5 } }), forged({ d: 'yesterday' }), forged({ d: '2025-03-10', k: { day: '2025-03-10' } })]) {
+      for (const module of [undefined, 'balance-en']) {
+        const reply = await admin.call('GET', '/calls', { query: { from: '2025-01-01', cursor, ...(module ? { module } : {}) } });
+        expect(reply.status).toBe(400);
+      }
     }
   });
 

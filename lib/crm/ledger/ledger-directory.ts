@@ -4,7 +4,7 @@
  */
 import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from '../../store/paged-reads';
-import { decodeCursor, encodeCursor } from '../../store/paging-cursor';
+import { decodeStartKey, encodeCursor } from '../../store/paging-cursor';
 import { ledgerBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
@@ -34,7 +34,7 @@ export class LedgerDirectory {
 
   /** Customer profiles in table order, each with its balance; `search` matches id, number, name or mobile. */
   async listCustomers(options: { limit: number; cursor?: string; search?: string }): Promise<CustomerPage> {
-    let startKey = decodeCursor(options.cursor);
+    let startKey: Record<string, unknown> | undefined = decodeStartKey(options.cursor, ['pk', 'sk']);
     const profiles: CustomerRecord[] = [];
     const search = options.search?.trim();
     for (let scans = 0; scans < MAX_SCANS_PER_PAGE && profiles.length < options.limit; scans += 1) {
