@@ -5,28 +5,18 @@
  * destinations. Field errors from the API appear next to their field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type ClubModule, type ClubPrompt, type Destination, type IdentificationMethod, type ModuleRow, type PromptOverride } from '../api';
+import { api, type ApiError, type ClubModule, type ClubPrompt, type IdentificationMethod, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
-import { latinDigits } from '../i18n';
-import { Check, ErrorBanner, Field } from './field';
+import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { DestinationPicker } from './module-form';
-import { CopyField } from './modules-page';
+import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, submitModule, unplacedErrors, useDestinationChoices, WebhookCard } from './module-form-parts';
 import { PromptRow } from './prompts-editor';
 
-interface Draft {
-  code: string;
-  name: string;
-  enabled: boolean;
-  language: 'fa' | 'en';
+interface Draft extends CommonDraft {
   identification: IdentificationMethod;
   customerNumberPrefix: string;
-  maxAttempts: string;
-  gatherTimeoutSeconds: string;
   lookupSource: string;
   prompts: Record<string, ClubPrompt>;
-  nextDestination: string;
-  errorDestination: string;
 }
 
 function draftFrom(m: ClubModule | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
@@ -44,11 +34,6 @@ function draftFrom(m: ClubModule | undefined, lang: 'fa' | 'en', defaults: { max
     nextDestination: m?.nextDestination ?? '',
     errorDestination: m?.errorDestination ?? '',
   };
-}
-
-function numberOrRaw(text: string): number | string {
-  const latin = latinDigits(text.trim());
-  return /^\d+$/.test(latin) ? Number(latin) : latin;
 }
 
 function toBody(d: Draft): Record<string, unknown> {
@@ -94,20 +79,17 @@ export function KindChooser(props: { value: 'balance' | 'club'; onChange: (kind:
 }
 
 export function ClubForm(props: { code?: string | undefined; onKindChange?: (kind: 'balance' | 'club') => void }) {
-  const { t, meta, lang, navigate, digits, code } = useApp();
+  const { t, meta, lang, navigate, code } = useApp();
   const editing = props.code !== undefined;
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
   const [draft, setDraft] = useState<Draft | null>(editing ? null : draftFrom(undefined, lang, defaults));
   const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
-  const [destinations, setDestinations] = useState<Destination[]>([]);
-  const [modules, setModules] = useState<ModuleRow[]>([]);
+  const choices = useDestinationChoices();
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void api<{ destinations: { destination: Destination }[] }>('/destinations').then((r) => setDestinations(r.destinations.map((x) => x.destination)));
-    void api<{ modules: ModuleRow[] }>('/modules').then((r) => setModules(r.modules));
     if (props.code !== undefined) {
       api<{ module: ClubModule; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
         .then((r) => {
@@ -135,31 +117,23 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
 
   const save = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const body = toBody(draft);
-      const result = editing
-        ? await api<{ module: ClubModule; webhookUrl: string }>(`/modules/${encodeURIComponent(draft.code)}`, { method: 'PUT', body })
-        : await api<{ module: ClubModule; webhookUrl: string }>('/modules', { method: 'POST', body });
-      setWebhookUrl(result.webhookUrl);
-      setSaved(true);
-      if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
-      else setDraft(draftFrom(result.module, lang, defaults));
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
-    } finally {
-      setBusy(false);
-    }
+    await submitModule<ClubModule>({
+      editing,
+      code: draft.code,
+      body: toBody(draft),
+      setBusy,
+      setError,
+      setSaved,
+      onSaved: (result) => {
+        setWebhookUrl(result.webhookUrl);
+        if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
+        else setDraft(draftFrom(result.module, lang, defaults));
+      },
+    });
   };
 
   const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination']);
-  const unplaced = error?.errors.filter((e) => !known.has(e.field) && !e.field.startsWith('prompts.')) ?? [];
-  const addDestination = (field: 'nextDestination' | 'errorDestination') => (d: Destination) => {
-    setDestinations((list) => [...list.filter((x) => x.code !== d.code), d].sort((a, b) => a.code.localeCompare(b.code)));
-    set(field, d.code);
-  };
+  const unplaced = unplacedErrors(error, known);
   const methods: [IdentificationMethod, string][] = [
     ['caller-number', t('idCallerNumber')],
     ['customer-number', t('idCustomerNumber')],
@@ -172,32 +146,10 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
         <h1>{editing ? t('editClub', draft.name || draft.code) : t('newClub')}</h1>
       </header>
       {!editing && props.onKindChange && <KindChooser value="club" onChange={props.onKindChange} />}
-      {webhookUrl && (
-        <div class="card">
-          <label class="small">{t('webhookUrl')}</label>
-          <CopyField value={webhookUrl} testId="module-webhook-url" />
-        </div>
-      )}
+      <WebhookCard url={webhookUrl} />
       <form onSubmit={save} novalidate data-testid="club-form">
         <ErrorBanner message={error ? (error.errors.length > 0 ? t('fixFields') : error.message) : undefined} list={unplaced} />
-        <fieldset class="card">
-          <legend>{t('sectionBasics')}</legend>
-          <div class="grid">
-            <Field id={id('name')} label={t('fName')} error={fe('name')}>
-              <input id={id('name')} value={draft.name} onInput={(e) => set('name', e.currentTarget.value)} />
-            </Field>
-            <Field id={id('code')} label={t('fCode')} hint={t('fCodeHint')} error={fe('code')}>
-              <input id={id('code')} value={draft.code} dir="ltr" disabled={editing} onInput={(e) => set('code', e.currentTarget.value)} />
-            </Field>
-            <Field id={id('language')} label={t('fLanguage')} error={fe('language')}>
-              <select id={id('language')} value={draft.language} onChange={(e) => set('language', e.currentTarget.value as 'fa' | 'en')}>
-                <option value="fa">{t('langFa')}</option>
-                <option value="en">{t('langEn')}</option>
-              </select>
-            </Field>
-          </div>
-          <Check id={id('enabled')} label={t('fEnabled')} checked={draft.enabled} onChange={(v) => set('enabled', v)} error={fe('enabled')} />
-        </fieldset>
+        <BasicsFieldset id={id} draft={draft} editing={editing} fe={fe} set={set} />
 
         <fieldset class="card">
           <legend>{t('sectionIdentification')}</legend>
@@ -217,12 +169,7 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
               </Field>
             )}
             <LookupSourcePicker id={id('lookupSource')} value={draft.lookupSource} error={fe('lookupSource')} onChange={(v) => set('lookupSource', v)} />
-            <Field id={id('maxAttempts')} label={t('fMaxAttempts')} error={fe('maxAttempts')} hint={`${digits(meta.limits.maxAttempts.min)}–${digits(meta.limits.maxAttempts.max)}`}>
-              <input id={id('maxAttempts')} inputMode="numeric" value={digits(draft.maxAttempts)} onInput={(e) => set('maxAttempts', latinDigits(e.currentTarget.value))} />
-            </Field>
-            <Field id={id('gatherTimeoutSeconds')} label={t('fGatherTimeout')} error={fe('gatherTimeoutSeconds')} hint={`${digits(meta.limits.gatherTimeoutSeconds.min)}–${digits(meta.limits.gatherTimeoutSeconds.max)}`}>
-              <input id={id('gatherTimeoutSeconds')} inputMode="numeric" value={digits(draft.gatherTimeoutSeconds)} onInput={(e) => set('gatherTimeoutSeconds', latinDigits(e.currentTarget.value))} />
-            </Field>
+            <AttemptsFields id={id} draft={draft} fe={fe} set={set} />
           </div>
         </fieldset>
 
@@ -268,45 +215,9 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
           </div>
         </fieldset>
 
-        <fieldset class="card">
-          <legend>{t('sectionDestinations')}</legend>
-          <DestinationPicker
-            id={id('nextDestination')}
-            label={t('fNextDestination')}
-            hint={t('fClubNextHint')}
-            value={draft.nextDestination}
-            error={fe('nextDestination')}
-            destinations={destinations}
-            modules={modules}
-            onChange={(v) => set('nextDestination', v)}
-            onCreated={addDestination('nextDestination')}
-          />
-          <DestinationPicker
-            id={id('errorDestination')}
-            label={t('fErrorDestination')}
-            hint={t('fClubErrorHint')}
-            value={draft.errorDestination}
-            error={fe('errorDestination')}
-            destinations={destinations}
-            modules={modules}
-            onChange={(v) => set('errorDestination', v)}
-            onCreated={addDestination('errorDestination')}
-          />
-        </fieldset>
+        <DestinationsFieldset id={id} draft={draft} fe={fe} set={set} choices={choices} hints={{ next: t('fClubNextHint'), error: t('fClubErrorHint') }} />
 
-        <div class="actions sticky">
-          <button type="submit" class="primary" disabled={busy} data-testid="save-club">
-            {busy ? t('saving') : t('save')}
-          </button>
-          <button type="button" onClick={() => navigate('#/modules')}>
-            {t('cancel')}
-          </button>
-          {saved && (
-            <span class="saved" role="status" data-testid="module-saved">
-              {t('saved')}
-            </span>
-          )}
-        </div>
+        <FormActions busy={busy} saveTestId="save-club" onCancel={() => navigate('#/modules')} sticky saved={saved} />
       </form>
     </section>
   );

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type Destination, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
 import { latinDigits } from '../i18n';
-import { ErrorBanner, Field } from './field';
+import { ErrorBanner, Field, FormActions } from './field';
 
 type Type = Destination['type'];
 
@@ -95,14 +95,7 @@ export function DestinationForm(props: { existing?: Destination; idPrefix: strin
           </Field>
         )}
       </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy} data-testid={`${props.idPrefix}-save`}>
-          {busy ? t('saving') : e ? t('save') : t('create')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormActions busy={busy} saveTestId={`${props.idPrefix}-save`} saveLabel={e ? t('save') : t('create')} onCancel={props.onCancel} />
     </form>
   );
 }

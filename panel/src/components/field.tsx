@@ -1,5 +1,6 @@
 /** Labelled inputs with their hint and, next to them, the API's message for that field. */
 import type { ComponentChildren } from 'preact';
+import { useApp } from '../app-context';
 
 export function Field(props: { id: string; label: string; hint?: string | undefined; error?: string | undefined; children: ComponentChildren }) {
   return (
@@ -67,6 +68,26 @@ export function ErrorBanner(props: { message?: string | undefined; list?: { fiel
             </li>
           ))}
         </ul>
+      )}
+    </div>
+  );
+}
+
+/** A form's save and cancel buttons; a sticky bar also says when the save went through. */
+export function FormActions(props: { busy: boolean; saveTestId: string; saveLabel?: string; onCancel: () => void; sticky?: boolean; saved?: boolean }) {
+  const { t } = useApp();
+  return (
+    <div class={props.sticky ? 'actions sticky' : 'actions'}>
+      <button type="submit" class="primary" disabled={props.busy} data-testid={props.saveTestId}>
+        {props.busy ? t('saving') : (props.saveLabel ?? t('save'))}
+      </button>
+      <button type="button" onClick={props.onCancel}>
+        {t('cancel')}
+      </button>
+      {props.saved && (
+        <span class="saved" role="status" data-testid="module-saved">
+          {t('saved')}
+        </span>
       )}
     </div>
   );

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, messageWithUsedBy, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
 import { useApp } from '../app-context';
-import { ErrorBanner, Field } from './field';
+import { ErrorBanner, Field, FormActions } from './field';
 
 /** Every source a module may name, with its type; refreshed on each mount so new sources show at once. */
 export function useLookupSources(): LookupSourceView[] | null {
@@ -189,14 +189,7 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
           ))}
         </div>
       </details>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy} data-testid="save-source">
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormActions busy={busy} saveTestId="save-source" onCancel={props.onCancel} />
     </form>
   );
 }

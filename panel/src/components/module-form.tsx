@@ -4,14 +4,12 @@
  * the API checks it again and any field error it returns is shown next to its field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Destination, type InvoiceType, type Module, type ModuleRow, type PromptOverride } from '../api';
+import { api, type ApiError, type InvoiceType, type Module, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
-import { latinDigits } from '../i18n';
 import { ClubForm, KindChooser } from './club-form';
-import { DestinationForm } from './destination-form';
-import { Check, ErrorBanner, Field } from './field';
+import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { CopyField } from './modules-page';
+import { AttemptsFields, BasicsFieldset, DestinationsFieldset, numberOrRaw, submitModule, unplacedErrors, useDestinationChoices, WebhookCard } from './module-form-parts';
 import { PromptsEditor } from './prompts-editor';
 
 interface Draft {
@@ -65,12 +63,6 @@ function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAtte
   };
 }
 
-/** Numbers typed with Persian digits are sent as numbers; anything else is sent as typed for the API to name. */
-function numberOrRaw(text: string): number | string {
-  const latin = latinDigits(text.trim());
-  return /^\d+$/.test(latin) ? Number(latin) : latin;
-}
-
 function toBody(d: Draft): Record<string, unknown> {
   const prompts: Record<string, PromptOverride> = {};
   for (const [key, p] of Object.entries(d.prompts)) {
@@ -101,67 +93,13 @@ function toBody(d: Draft): Record<string, unknown> {
   };
 }
 
-export function DestinationPicker(props: {
-  id: string;
-  label: string;
-  hint: string;
-  value: string;
-  error?: string | undefined;
-  destinations: Destination[];
-  modules: ModuleRow[];
-  onChange: (code: string) => void;
-  onCreated: (d: Destination) => void;
-}) {
-  const { t } = useApp();
-  const [creating, setCreating] = useState(false);
-  return (
-    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
-      <div class="picker">
-        <select
-          id={props.id}
-          value={props.value}
-          onChange={(e) => {
-            const value = e.currentTarget.value;
-            if (value === '__new__') setCreating(true);
-            else props.onChange(value);
-          }}
-        >
-          <option value="">{t('none')}</option>
-          {props.destinations.map((d) => (
-            <option key={d.code} value={d.code}>
-              {d.code}
-              {d.name ? ` — ${d.name}` : ''}
-            </option>
-          ))}
-          <option value="__new__">{t('newDestination')}</option>
-        </select>
-        <button type="button" onClick={() => setCreating(true)} data-testid={`${props.id}-new`}>
-          {t('newDestination')}
-        </button>
-      </div>
-      {creating && (
-        <DestinationForm
-          idPrefix={`${props.id}-inline`}
-          modules={props.modules}
-          onCancel={() => setCreating(false)}
-          onSaved={(d) => {
-            setCreating(false);
-            props.onCreated(d);
-          }}
-        />
-      )}
-    </Field>
-  );
-}
-
 export function ModuleForm(props: { code?: string | undefined }) {
-  const { t, meta, lang, navigate, code, digits } = useApp();
+  const { t, meta, lang, navigate, code } = useApp();
   const editing = props.code !== undefined;
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
   const [draft, setDraft] = useState<Draft | null>(editing ? null : draftFrom(undefined, lang, defaults));
   const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
-  const [destinations, setDestinations] = useState<Destination[]>([]);
-  const [modules, setModules] = useState<ModuleRow[]>([]);
+  const choices = useDestinationChoices();
   const [accounts, setAccounts] = useState<{ key: string; name: string }[] | null>(null);
   const [itemTypes, setItemTypes] = useState<{ key: string; name: string; type: InvoiceType }[] | null>(null);
   const [crmError, setCrmError] = useState(false);
@@ -173,8 +111,6 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const [newKind, setNewKind] = useState<'balance' | 'club'>('balance');
 
   useEffect(() => {
-    void api<{ destinations: { destination: Destination }[] }>('/destinations').then((r) => setDestinations(r.destinations.map((x) => x.destination)));
-    void api<{ modules: ModuleRow[] }>('/modules').then((r) => setModules(r.modules));
     if (props.code !== undefined) {
       api<{ module: Module; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
         .then((r) => {
@@ -219,35 +155,27 @@ export function ModuleForm(props: { code?: string | undefined }) {
 
   const save = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const body = toBody(draft);
-      const result = editing
-        ? await api<{ module: Module; webhookUrl: string }>(`/modules/${encodeURIComponent(draft.code)}`, { method: 'PUT', body })
-        : await api<{ module: Module; webhookUrl: string }>('/modules', { method: 'POST', body });
-      setWebhookUrl(result.webhookUrl);
-      setSaved(true);
-      if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
-      else setDraft(draftFrom(result.module, lang, defaults));
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
-    } finally {
-      setBusy(false);
-    }
+    await submitModule<Module>({
+      editing,
+      code: draft.code,
+      body: toBody(draft),
+      setBusy,
+      setError,
+      setSaved,
+      onSaved: (result) => {
+        setWebhookUrl(result.webhookUrl);
+        if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
+        else setDraft(draftFrom(result.module, lang, defaults));
+      },
+    });
   };
 
   const known = new Set([
     'code', 'name', 'enabled', 'language', 'currency.unit', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
     'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext',
   ]);
-  const unplaced = error?.errors.filter((e) => !known.has(e.field) && !e.field.startsWith('prompts.')) ?? [];
+  const unplaced = unplacedErrors(error, known);
   const typeChoices = itemTypes?.map((x) => x.type) ?? meta.invoiceTypes;
-  const addDestination = (field: 'nextDestination' | 'errorDestination') => (d: Destination) => {
-    setDestinations((list) => [...list.filter((x) => x.code !== d.code), d].sort((a, b) => a.code.localeCompare(b.code)));
-    set(field, d.code);
-  };
 
   return (
     <section>
@@ -255,38 +183,17 @@ export function ModuleForm(props: { code?: string | undefined }) {
         <h1>{editing ? t('editModule', draft.name || draft.code) : t('newModule')}</h1>
       </header>
       {!editing && <KindChooser value="balance" onChange={setNewKind} />}
-      {webhookUrl && (
-        <div class="card">
-          <label class="small">{t('webhookUrl')}</label>
-          <CopyField value={webhookUrl} testId="module-webhook-url" />
-        </div>
-      )}
+      <WebhookCard url={webhookUrl} />
       <form onSubmit={save} novalidate data-testid="module-form">
         <ErrorBanner message={error ? (error.errors.length > 0 ? t('fixFields') : error.message) : undefined} list={unplaced} />
-        <fieldset class="card">
-          <legend>{t('sectionBasics')}</legend>
-          <div class="grid">
-            <Field id={id('name')} label={t('fName')} error={fe('name')}>
-              <input id={id('name')} value={draft.name} onInput={(e) => set('name', e.currentTarget.value)} />
-            </Field>
-            <Field id={id('code')} label={t('fCode')} hint={t('fCodeHint')} error={fe('code')}>
-              <input id={id('code')} value={draft.code} dir="ltr" disabled={editing} onInput={(e) => set('code', e.currentTarget.value)} />
-            </Field>
-            <Field id={id('language')} label={t('fLanguage')} error={fe('language')}>
-              <select id={id('language')} value={draft.language} onChange={(e) => set('language', e.currentTarget.value as 'fa' | 'en')}>
-                <option value="fa">{t('langFa')}</option>
-                <option value="en">{t('langEn')}</option>
-              </select>
-            </Field>
-            <Field id={id('currency')} label={t('fCurrency')} error={fe('currency.unit')}>
-              <select id={id('currency')} value={draft.unit} onChange={(e) => set('unit', e.currentTarget.value as 'rial' | 'toman')}>
-                <option value="rial">{t('unitRial')}</option>
-                <option value="toman">{t('unitToman')}</option>
-              </select>
-            </Field>
-          </div>
-          <Check id={id('enabled')} label={t('fEnabled')} checked={draft.enabled} onChange={(v) => set('enabled', v)} error={fe('enabled')} />
-        </fieldset>
+        <BasicsFieldset id={id} draft={draft} editing={editing} fe={fe} set={set}>
+          <Field id={id('currency')} label={t('fCurrency')} error={fe('currency.unit')}>
+            <select id={id('currency')} value={draft.unit} onChange={(e) => set('unit', e.currentTarget.value as 'rial' | 'toman')}>
+              <option value="rial">{t('unitRial')}</option>
+              <option value="toman">{t('unitToman')}</option>
+            </select>
+          </Field>
+        </BasicsFieldset>
 
         <fieldset class="card">
           <legend>{t('sectionBehaviour')}</legend>
@@ -305,12 +212,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
           <Check id={id('askItemNumber')} label={t('fAskItem')} hint={t('fAskItemHint')} checked={draft.askItemNumber} onChange={(v) => set('askItemNumber', v)} error={fe('askItemNumber')} />
           <Check id={id('confirmBeforeNext')} label={t('fConfirm')} hint={t('fConfirmHint')} checked={draft.confirmBeforeNext} onChange={(v) => set('confirmBeforeNext', v)} error={fe('confirmBeforeNext')} />
           <div class="grid">
-            <Field id={id('maxAttempts')} label={t('fMaxAttempts')} error={fe('maxAttempts')} hint={`${digits(meta.limits.maxAttempts.min)}–${digits(meta.limits.maxAttempts.max)}`}>
-              <input id={id('maxAttempts')} inputMode="numeric" value={digits(draft.maxAttempts)} onInput={(e) => set('maxAttempts', latinDigits(e.currentTarget.value))} />
-            </Field>
-            <Field id={id('gatherTimeoutSeconds')} label={t('fGatherTimeout')} error={fe('gatherTimeoutSeconds')} hint={`${digits(meta.limits.gatherTimeoutSeconds.min)}–${digits(meta.limits.gatherTimeoutSeconds.max)}`}>
-              <input id={id('gatherTimeoutSeconds')} inputMode="numeric" value={digits(draft.gatherTimeoutSeconds)} onInput={(e) => set('gatherTimeoutSeconds', latinDigits(e.currentTarget.value))} />
-            </Field>
+            <AttemptsFields id={id} draft={draft} fe={fe} set={set} />
           </div>
         </fieldset>
 
@@ -358,45 +260,9 @@ export function ModuleForm(props: { code?: string | undefined }) {
           />
         </fieldset>
 
-        <fieldset class="card">
-          <legend>{t('sectionDestinations')}</legend>
-          <DestinationPicker
-            id={id('nextDestination')}
-            label={t('fNextDestination')}
-            hint={t('fNextDestinationHint')}
-            value={draft.nextDestination}
-            error={fe('nextDestination')}
-            destinations={destinations}
-            modules={modules}
-            onChange={(v) => set('nextDestination', v)}
-            onCreated={addDestination('nextDestination')}
-          />
-          <DestinationPicker
-            id={id('errorDestination')}
-            label={t('fErrorDestination')}
-            hint={t('fErrorDestinationHint')}
-            value={draft.errorDestination}
-            error={fe('errorDestination')}
-            destinations={destinations}
-            modules={modules}
-            onChange={(v) => set('errorDestination', v)}
-            onCreated={addDestination('errorDestination')}
-          />
-        </fieldset>
+        <DestinationsFieldset id={id} draft={draft} fe={fe} set={set} choices={choices} hints={{ next: t('fNextDestinationHint'), error: t('fErrorDestinationHint') }} />
 
-        <div class="actions sticky">
-          <button type="submit" class="primary" disabled={busy} data-testid="save-module">
-            {busy ? t('saving') : t('save')}
-          </button>
-          <button type="button" onClick={() => navigate('#/modules')}>
-            {t('cancel')}
-          </button>
-          {saved && (
-            <span class="saved" role="status" data-testid="module-saved">
-              {t('saved')}
-            </span>
-          )}
-        </div>
+        <FormActions busy={busy} saveTestId="save-module" onCancel={() => navigate('#/modules')} sticky saved={saved} />
       </form>
     </section>
   );
