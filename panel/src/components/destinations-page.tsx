@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageWithUsedBy, type Destination, type ModuleRow } from '../api';
+import { api, type Destination, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
 import { DestinationForm, destinationSummary } from './destination-form';
-import { ErrorBanner } from './field';
+import { ListPageHead, useListChanges } from './list-page';
 
 interface Row {
   destination: Destination;
@@ -30,27 +30,11 @@ export function DestinationsPage() {
     load().catch((e: unknown) => setError(String((e as Error).message)));
   }, []);
 
-  const remove = async (d: Destination) => {
-    if (!confirm(t('confirmDelete', d.code))) return;
-    setError(undefined);
-    try {
-      await api(`/destinations/${encodeURIComponent(d.code)}`, { method: 'DELETE' });
-      await load();
-    } catch (e) {
-      setError(messageWithUsedBy(e));
-    }
-  };
+  const { remove } = useListChanges(load, setError);
 
   return (
     <section>
-      <header class="page-head">
-        <h1>{t('destinationsTitle')}</h1>
-        <button class="primary" onClick={() => setEditing('new')} data-testid="add-destination">
-          {t('addDestination')}
-        </button>
-      </header>
-      <p class="intro">{t('destinationsIntro')}</p>
-      <ErrorBanner message={error} />
+      <ListPageHead title={t('destinationsTitle')} intro={t('destinationsIntro')} addLabel={t('addDestination')} addTestId="add-destination" onAdd={() => setEditing('new')} error={error} />
       {editing && (
         <DestinationForm
           idPrefix="dest"
@@ -88,7 +72,7 @@ export function DestinationsPage() {
                   <td dir="ltr">{usedBy.join(', ')}</td>
                   <td class="row-actions">
                     <button onClick={() => setEditing(destination)}>{t('edit')}</button>
-                    <button class="danger" onClick={() => void remove(destination)}>
+                    <button class="danger" onClick={() => void remove(destination.code, `/destinations/${encodeURIComponent(destination.code)}`)}>
                       {t('delete')}
                     </button>
                   </td>

@@ -4,9 +4,10 @@
  * password; each card says where that password must be put, and can test the connection.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, messageWithUsedBy, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
+import { api, ApiError, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field, FormActions } from './field';
+import { ListPageHead, useListChanges } from './list-page';
 
 /** Every source a module may name, with its type; refreshed on each mount so new sources show at once. */
 export function useLookupSources(): LookupSourceView[] | null {
@@ -287,27 +288,11 @@ export function LookupSourcesPage() {
     void load();
   }, []);
 
-  const remove = async (name: string) => {
-    if (!confirm(t('confirmDelete', name))) return;
-    setError(undefined);
-    try {
-      await api(`/lookup-sources/${encodeURIComponent(name)}`, { method: 'DELETE' });
-      await load();
-    } catch (e) {
-      setError(messageWithUsedBy(e));
-    }
-  };
+  const { remove } = useListChanges(load, setError);
 
   return (
     <section>
-      <header class="page-head">
-        <h1>{t('sourcesTitle')}</h1>
-        <button class="primary" onClick={() => setEditing('new')} data-testid="add-source">
-          {t('addSource')}
-        </button>
-      </header>
-      <p class="intro">{t('sourcesIntro')}</p>
-      <ErrorBanner message={error} />
+      <ListPageHead title={t('sourcesTitle')} intro={t('sourcesIntro')} addLabel={t('addSource')} addTestId="add-source" onAdd={() => setEditing('new')} error={error} />
       {editing && (
         <SourceForm
           key={editing === 'new' ? 'new' : editing.name}
@@ -326,7 +311,7 @@ export function LookupSourcesPage() {
           {views.length <= 1 && <p>{t('noSources')}</p>}
           <ul class="cards">
             {views.map((view) => (
-              <SourceCard key={view.name} view={view} onEdit={() => view.source && setEditing(view.source)} onDelete={() => void remove(view.name)} />
+              <SourceCard key={view.name} view={view} onEdit={() => view.source && setEditing(view.source)} onDelete={() => void remove(view.name, `/lookup-sources/${encodeURIComponent(view.name)}`)} />
             ))}
           </ul>
         </>

@@ -1,8 +1,8 @@
 /** Module list: status, destinations, the webhook URL to copy, and enable/disable/delete. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageWithUsedBy, type ModuleRow } from '../api';
+import { api, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
-import { ErrorBanner } from './field';
+import { ListPageHead, useListChanges } from './list-page';
 
 export function CopyField(props: { value: string; testId: string }) {
   const { t } = useApp();
@@ -39,26 +39,11 @@ export function ModulesPage() {
     void load();
   }, []);
 
-  const act = async (path: string, method: string) => {
-    setError(undefined);
-    try {
-      await api(path, { method });
-      await load();
-    } catch (e) {
-      setError(messageWithUsedBy(e));
-    }
-  };
+  const { change, remove } = useListChanges(load, setError);
 
   return (
     <section>
-      <header class="page-head">
-        <h1>{t('modulesTitle')}</h1>
-        <button class="primary" onClick={() => navigate('#/modules/new')} data-testid="add-module">
-          {t('addModule')}
-        </button>
-      </header>
-      <p class="intro">{t('modulesIntro')}</p>
-      <ErrorBanner message={error} />
+      <ListPageHead title={t('modulesTitle')} intro={t('modulesIntro')} addLabel={t('addModule')} addTestId="add-module" onAdd={() => navigate('#/modules/new')} error={error} />
       {rows === null ? (
         <p>{t('loading')}</p>
       ) : rows.length === 0 ? (
@@ -93,13 +78,8 @@ export function ModulesPage() {
                 <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
                   {t('edit')}
                 </button>
-                <button onClick={() => void act(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>{m.enabled ? t('disable') : t('enable')}</button>
-                <button
-                  class="danger"
-                  onClick={() => {
-                    if (confirm(t('confirmDelete', m.code))) void act(`/modules/${encodeURIComponent(m.code)}`, 'DELETE');
-                  }}
-                >
+                <button onClick={() => void change(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>{m.enabled ? t('disable') : t('enable')}</button>
+                <button class="danger" onClick={() => void remove(m.code, `/modules/${encodeURIComponent(m.code)}`)}>
                   {t('delete')}
                 </button>
               </div>
