@@ -4,12 +4,11 @@
  * source, its seven prompts (default, text, recording or "don't play"), next and error
  * destinations. Field errors from the API appear next to their field.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { api, type ApiError, type ClubModule, type ClubPrompt, type IdentificationMethod, type PromptOverride } from '../api';
+import { type ClubModule, type ClubPrompt, type IdentificationMethod, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, submitModule, unplacedErrors, useDestinationChoices, WebhookCard } from './module-form-parts';
+import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
 import { PromptRow } from './prompts-editor';
 
 interface Draft extends CommonDraft {
@@ -80,25 +79,9 @@ export function KindChooser(props: { value: 'balance' | 'club'; onChange: (kind:
 
 export function ClubForm(props: { code?: string | undefined; onKindChange?: (kind: 'balance' | 'club') => void }) {
   const { t, meta, lang, navigate, code } = useApp();
-  const editing = props.code !== undefined;
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
-  const [draft, setDraft] = useState<Draft | null>(editing ? null : draftFrom(undefined, lang, defaults));
-  const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
+  const { editing, draft, setDraft, webhookUrl, error, saved, setSaved, busy, save: saveModule } = useModuleEditor<ClubModule, Draft>(props.code, (m) => draftFrom(m, lang, defaults));
   const choices = useDestinationChoices();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (props.code !== undefined) {
-      api<{ module: ClubModule; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
-        .then((r) => {
-          setDraft(draftFrom(r.module, lang, defaults));
-          setWebhookUrl(r.webhookUrl);
-        })
-        .catch((e: unknown) => setError(e as ApiError));
-    }
-  }, [props.code]);
 
   if (!draft) return error ? <ErrorBanner message={error.message} /> : <p>{t('loading')}</p>;
 
@@ -115,22 +98,7 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
   const fe = (field: string) => error?.forField(field);
   const id = (field: string) => `c-${field}`;
 
-  const save = async (event: Event) => {
-    event.preventDefault();
-    await submitModule<ClubModule>({
-      editing,
-      code: draft.code,
-      body: toBody(draft),
-      setBusy,
-      setError,
-      setSaved,
-      onSaved: (result) => {
-        setWebhookUrl(result.webhookUrl);
-        if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
-        else setDraft(draftFrom(result.module, lang, defaults));
-      },
-    });
-  };
+  const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
   const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination']);
   const unplaced = unplacedErrors(error, known);

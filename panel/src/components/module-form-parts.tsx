@@ -41,30 +41,52 @@ export function unplacedErrors(error: ApiError | null, known: Set<string>): Fiel
   return error?.errors.filter((e) => !known.has(e.field) && !e.field.startsWith('prompts.')) ?? [];
 }
 
-/** Creates or updates a module and reports the stored module and its webhook URL. */
-export async function submitModule<M>(opts: {
-  editing: boolean;
-  code: string;
-  body: Record<string, unknown>;
-  setBusy: (busy: boolean) => void;
-  setError: (error: ApiError | null) => void;
-  setSaved: (saved: boolean) => void;
-  onSaved: (result: { module: M; webhookUrl: string }) => void;
-}): Promise<void> {
-  opts.setBusy(true);
-  opts.setError(null);
-  opts.setSaved(false);
-  try {
-    const result = opts.editing
-      ? await api<{ module: M; webhookUrl: string }>(`/modules/${encodeURIComponent(opts.code)}`, { method: 'PUT', body: opts.body })
-      : await api<{ module: M; webhookUrl: string }>('/modules', { method: 'POST', body: opts.body });
-    opts.setSaved(true);
-    opts.onSaved(result);
-  } catch (e) {
-    opts.setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
-  } finally {
-    opts.setBusy(false);
-  }
+/**
+ * A module form's state: the draft (loaded when editing), its webhook URL, the API's error,
+ * and saving, which opens a new module's page or shows the stored module again.
+ */
+export function useModuleEditor<M extends { code: string }, D>(code: string | undefined, toDraft: (m: M | undefined) => D, onLoaded?: (m: M) => void) {
+  const { navigate } = useApp();
+  const editing = code !== undefined;
+  const [draft, setDraft] = useState<D | null>(editing ? null : toDraft(undefined));
+  const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (code !== undefined) {
+      api<{ module: M; webhookUrl: string }>(`/modules/${encodeURIComponent(code)}`)
+        .then((r) => {
+          onLoaded?.(r.module);
+          setDraft(toDraft(r.module));
+          setWebhookUrl(r.webhookUrl);
+        })
+        .catch((e: unknown) => setError(e as ApiError));
+    }
+  }, [code]);
+
+  const save = async (event: Event, moduleCode: string, body: Record<string, unknown>) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const result = editing
+        ? await api<{ module: M; webhookUrl: string }>(`/modules/${encodeURIComponent(moduleCode)}`, { method: 'PUT', body })
+        : await api<{ module: M; webhookUrl: string }>('/modules', { method: 'POST', body });
+      setWebhookUrl(result.webhookUrl);
+      setSaved(true);
+      if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
+      else setDraft(toDraft(result.module));
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { editing, draft, setDraft, webhookUrl, error, saved, setSaved, busy, save };
 }
 
 /** Destinations and modules to pick from; one created inline joins the list in code order. */

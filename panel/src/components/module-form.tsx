@@ -4,35 +4,21 @@
  * the API checks it again and any field error it returns is shown next to its field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type ApiError, type InvoiceType, type Module, type PromptOverride } from '../api';
+import { api, type InvoiceType, type Module, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { ClubForm, KindChooser } from './club-form';
 import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { AttemptsFields, BasicsFieldset, DestinationsFieldset, numberOrRaw, submitModule, unplacedErrors, useDestinationChoices, WebhookCard } from './module-form-parts';
+import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
 import { PromptsEditor } from './prompts-editor';
 
-interface Draft {
-  code: string;
-  name: string;
-  enabled: boolean;
-  language: 'fa' | 'en';
+/** The module as typed in the form: numbers as text, the currency unit on its own. */
+interface Draft
+  extends CommonDraft,
+    Pick<Module, 'anonymousMode' | 'forceMobileEntry' | 'sendPaymentLink' | 'askItemNumber' | 'invoiceType' | 'invoiceValueField' | 'invoiceSearchField' | 'lookupSource' | 'confirmBeforeNext'> {
   unit: 'rial' | 'toman';
-  anonymousMode: boolean;
-  forceMobileEntry: boolean;
-  sendPaymentLink: boolean;
-  askItemNumber: boolean;
-  invoiceType: InvoiceType;
-  invoiceValueField: string;
-  invoiceSearchField: string;
   financialAccount: string;
-  lookupSource: string;
   prompts: Record<string, PromptOverride>;
-  nextDestination: string;
-  errorDestination: string;
-  maxAttempts: string;
-  gatherTimeoutSeconds: string;
-  confirmBeforeNext: boolean;
   /** Kept from the stored module so a save does not drop it. */
   divisor?: number;
 }
@@ -95,32 +81,19 @@ function toBody(d: Draft): Record<string, unknown> {
 
 export function ModuleForm(props: { code?: string | undefined }) {
   const { t, meta, lang, navigate, code } = useApp();
-  const editing = props.code !== undefined;
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
-  const [draft, setDraft] = useState<Draft | null>(editing ? null : draftFrom(undefined, lang, defaults));
-  const [webhookUrl, setWebhookUrl] = useState<string | undefined>();
+  const [isClub, setIsClub] = useState(false);
+  const { editing, draft, setDraft, webhookUrl, error, saved, setSaved, busy, save: saveModule } = useModuleEditor<Module, Draft>(
+    props.code,
+    (m) => draftFrom(m, lang, defaults),
+    (m) => setIsClub(m.kind === 'club'),
+  );
   const choices = useDestinationChoices();
   const [accounts, setAccounts] = useState<{ key: string; name: string }[] | null>(null);
   const [itemTypes, setItemTypes] = useState<{ key: string; name: string; type: InvoiceType }[] | null>(null);
   const [crmError, setCrmError] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [isClub, setIsClub] = useState(false);
   // A new module's kind, chosen at the top of the form.
   const [newKind, setNewKind] = useState<'balance' | 'club'>('balance');
-
-  useEffect(() => {
-    if (props.code !== undefined) {
-      api<{ module: Module; webhookUrl: string }>(`/modules/${encodeURIComponent(props.code)}`)
-        .then((r) => {
-          setIsClub(r.module.kind === 'club');
-          setDraft(draftFrom(r.module, lang, defaults));
-          setWebhookUrl(r.webhookUrl);
-        })
-        .catch((e: unknown) => setError(e as ApiError));
-    }
-  }, [props.code]);
 
   const source = draft?.lookupSource ?? 'ledger';
   useEffect(() => {
@@ -153,22 +126,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const fe = (field: string) => error?.forField(field);
   const id = (field: string) => `m-${field}`;
 
-  const save = async (event: Event) => {
-    event.preventDefault();
-    await submitModule<Module>({
-      editing,
-      code: draft.code,
-      body: toBody(draft),
-      setBusy,
-      setError,
-      setSaved,
-      onSaved: (result) => {
-        setWebhookUrl(result.webhookUrl);
-        if (!editing) navigate(`#/modules/${encodeURIComponent(result.module.code)}`);
-        else setDraft(draftFrom(result.module, lang, defaults));
-      },
-    });
-  };
+  const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
   const known = new Set([
     'code', 'name', 'enabled', 'language', 'currency.unit', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
