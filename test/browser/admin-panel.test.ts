@@ -5,46 +5,34 @@
  * module and behaves as configured, and the call shows in the log. In English and Persian.
  * Screenshots of the main pages go to test-artifacts/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, type LocalStack } from '../../infra/local-stack';
+import type { Browser, Page } from 'playwright-core';
+import type { LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../lib/simulator/call-simulator';
 import { heard } from '../support/call-transcripts';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { AUTH_TOKEN } from '../support/local-stack';
+import { ADMIN_KEY, ARTIFACTS, openPanel, startPanelBrowser, submitAdminKey, type PanelBrowser } from '../support/panel-browser';
 
-const ADMIN_KEY = 'browser-test-admin-key';
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
+let panel: PanelBrowser;
 let stack: LocalStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([
-    startTestStack({ ADMIN_API_KEY: ADMIN_KEY }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
+  panel = await startPanelBrowser();
+  ({ stack, browser } = panel);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await panel?.stop();
 });
 
+/** A wrong key is refused in the chosen language before the right one is accepted. */
 async function signIn(page: Page, lang: 'en' | 'fa') {
-  await page.goto(`${stack.baseUrl}/admin`);
-  await page.getByTestId(`lang-${lang}`).click();
-  await page.fill('#admin-key', 'not-the-key');
-  await page.getByTestId('signin').click();
+  await openPanel(page, stack.baseUrl, lang);
+  await submitAdminKey(page, 'not-the-key');
   await page.getByRole('alert').waitFor();
   expect(await page.getByRole('alert').textContent()).toBe(lang === 'en' ? 'That key was not accepted.' : 'این کلید پذیرفته نشد.');
-  await page.fill('#admin-key', ADMIN_KEY);
-  await page.getByTestId('signin').click();
+  await submitAdminKey(page, ADMIN_KEY);
   await page.getByTestId('add-module').waitFor();
 }
 

@@ -6,50 +6,35 @@
  * phone-sized screen: a source's field error in Persian, and a demo club edited so one
  * prompt is not played, which the next call proves.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, type LocalStack } from '../../infra/local-stack';
+import type { Browser, Page } from 'playwright-core';
+import type { LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../lib/simulator/call-simulator';
 import { heard, played } from '../support/call-transcripts';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
-import { AUTH_TOKEN, startTestStack } from '../support/local-stack';
+import { AUTH_TOKEN } from '../support/local-stack';
+import { ARTIFACTS, signIn as signInAt, startPanelBrowser, type PanelBrowser } from '../support/panel-browser';
 
-const ADMIN_KEY = 'browser-test-admin-key';
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CRM_PASSWORD = 'acme-crm-password';
 
+let panel: PanelBrowser;
 let stack: LocalStack;
 let browser: Browser;
 let crm: FakeAlovoip;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   crm = await startFakeAlovoip();
   crm.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"m1","name":"Main"},{"key":"m2","name":"Cash"},{"key":"m3","name":"Card"}]}' }));
-  [stack, browser] = await Promise.all([
-    startTestStack({ ADMIN_API_KEY: ADMIN_KEY, CRM_SECRET_ACME: CRM_PASSWORD }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
+  panel = await startPanelBrowser({ CRM_SECRET_ACME: CRM_PASSWORD });
+  ({ stack, browser } = panel);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await panel?.stop();
   await crm?.stop();
 });
 
-async function signIn(page: Page, lang: 'en' | 'fa') {
-  await page.goto(`${stack.baseUrl}/admin`);
-  await page.getByTestId(`lang-${lang}`).click();
-  await page.fill('#admin-key', ADMIN_KEY);
-  await page.getByTestId('signin').click();
-  await page.getByTestId('add-module').waitFor();
-}
+const signIn = (page: Page, lang: 'en' | 'fa') => signInAt(page, stack.baseUrl, lang);
 
 describe('lookup sources and a customer club in English', () => {
   it('adds a tested lookup source, then a club in front of a balance module that a call goes through', async () => {
