@@ -29,6 +29,28 @@ const newModule = (code: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A second admin API whose prompt recordings go to a temporary folder that stop() removes. */
+async function startAdminWithRecordings(folderPrefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), folderPrefix));
+  const audio = new LocalFolderAudioStore(dir);
+  // The service needs the admin's module store, which exists only once the admin has started.
+  let modules: PromptRecordingDeps['modules'] | undefined;
+  const recordings: PromptRecordings = {
+    upload: (...args) => promptRecordingService({ modules: modules!, audio }).upload(...args),
+    remove: (...args) => promptRecordingService({ modules: modules!, audio }).remove(...args),
+  };
+  const withUploads = await startTestAdmin({ recordings });
+  modules = withUploads.deps.modules;
+  return {
+    withUploads,
+    audio,
+    stop: async () => {
+      await withUploads.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function storedModule(code: string) {
   const { Item } = await admin.dynamo.doc.send(new GetCommand({ TableName: admin.dynamo.tables.config, Key: { pk: `MODULE#${code}` } }));
   return Item?.record;
@@ -228,15 +250,7 @@ describe('prompts', () => {
   });
 
   it('stores a validated recording by content hash on the module, replaces it, refuses bad audio per field, and removes it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'admin-recordings-'));
-    const audio = new LocalFolderAudioStore(dir);
-    let modules: PromptRecordingDeps['modules'] | undefined;
-    const recordings: PromptRecordings = {
-      upload: (...args) => promptRecordingService({ modules: modules!, audio }).upload(...args),
-      remove: (...args) => promptRecordingService({ modules: modules!, audio }).remove(...args),
-    };
-    const withUploads = await startTestAdmin({ recordings });
-    modules = withUploads.deps.modules;
+    const { withUploads, audio, stop } = await startAdminWithRecordings('admin-recordings-');
     try {
       await withUploads.call('PUT', '/modules/balance-en', { body: { ...newModule('balance-en'), prompts: { intro: { text: 'Welcome to Acme.' } } } });
       const wav = Buffer.from(wavFile(1.5));
@@ -261,23 +275,14 @@ describe('prompts', () => {
       expect((await withUploads.call('GET', '/modules/balance-en')).json.module.prompts.intro).toEqual({ text: 'Welcome to Acme.' });
       expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: false });
     } finally {
-      await withUploads.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 });
 
 describe('club prompt recordings', () => {
   it('stores a recording under a club prompt name, refuses balance prompt keys on a club, and removes it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'admin-club-recordings-'));
-    const audio = new LocalFolderAudioStore(dir);
-    let modules: PromptRecordingDeps['modules'] | undefined;
-    const recordings: PromptRecordings = {
-      upload: (...args) => promptRecordingService({ modules: modules!, audio }).upload(...args),
-      remove: (...args) => promptRecordingService({ modules: modules!, audio }).remove(...args),
-    };
-    const withUploads = await startTestAdmin({ recordings });
-    modules = withUploads.deps.modules;
+    const { withUploads, stop } = await startAdminWithRecordings('admin-club-recordings-');
     try {
       const wav = Buffer.from(wavFile(1));
       const uploaded = await withUploads.call('PUT', '/modules/club-fa/prompts/welcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } });
@@ -291,8 +296,7 @@ describe('club prompt recordings', () => {
       expect((await withUploads.call('DELETE', '/modules/club-fa/prompts/welcome/recording')).json).toEqual({ removed: true });
       expect((await withUploads.call('GET', '/modules/club-fa')).json.module.prompts.welcome).toBeUndefined();
     } finally {
-      await withUploads.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 });
