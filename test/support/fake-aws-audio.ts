@@ -53,6 +53,27 @@ async function listen(
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** listen() with every answer held back by a delay a test can change while the server runs. */
+async function listenDelayed(
+  answer: (req: Req, body: Buffer, res: Res) => void,
+  requests: RecordedRequest[],
+  failure: { status?: number | undefined },
+  http2 = false,
+): Promise<{ server: AnyServer; endpoint: string; control: { delayMs: number } }> {
+  const control = { delayMs: 0 };
+  const { server, endpoint } = await listen((req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs), requests, failure, http2);
+  return { server, endpoint, control };
+}
+
+/** The fake with a live delayMs property that reads and sets the server's delay. */
+function withDelay<T extends object>(control: { delayMs: number }, fake: T): NoInfer<T> & { delayMs: number } {
+  return Object.defineProperty(fake, 'delayMs', {
+    get: () => control.delayMs,
+    set: (ms: number) => void (control.delayMs = ms),
+    enumerable: true,
+  }) as T & { delayMs: number };
+}
+
 function stopper(server: AnyServer, sessions?: Set<{ destroy(): void }>): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
@@ -67,13 +88,7 @@ export async function startFakePolly(): Promise<FakeServer & { synthesized: stri
   const requests: RecordedRequest[] = [];
   const synthesized: string[] = [];
   const failure: { status?: number | undefined } = {};
-  const control = { delayMs: 0 };
-  const { server, endpoint } = await listen(
-    (req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs),
-    requests,
-    failure,
-    true,
-  );
+  const { server, endpoint, control } = await listenDelayed(answer, requests, failure, true);
   function answer(req: Req, body: Buffer, res: Res): void {
     if (req.method !== 'POST' || req.url !== '/v1/speech') {
       res.writeHead(404, { 'x-amzn-errortype': 'UnknownOperationException', 'content-type': 'application/json' });
@@ -96,19 +111,13 @@ export async function startFakePolly(): Promise<FakeServer & { synthesized: stri
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
-  return {
+  return withDelay(control, {
     endpoint,
     requests,
     synthesized,
-    failWith: (s) => void (failure.status = s),
+    failWith: (s: number | undefined) => void (failure.status = s),
     stop: stopper(server, sessions),
-    get delayMs() {
-      return control.delayMs;
-    },
-    set delayMs(ms: number) {
-      control.delayMs = ms;
-    },
-  };
+  });
 }
 
 export interface StoredObject {
@@ -122,12 +131,7 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();
   const failure: { status?: number | undefined } = {};
-  const control = { delayMs: 0 };
-  const { server, endpoint } = await listen(
-    (req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs),
-    requests,
-    failure,
-  );
+  const { server, endpoint, control } = await listenDelayed(answer, requests, failure);
   function answer(req: Req, body: Buffer, res: Res): void {
     const url = new URL(req.url ?? '/', 'http://s3');
     const prefix = `/${bucket}/`;
@@ -152,17 +156,11 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
     res.writeHead(200, { 'content-type': object.contentType ?? 'binary/octet-stream', 'content-length': object.body.length, etag: '"fake"', ...(object.cacheControl ? { 'cache-control': object.cacheControl } : {}) });
     res.end(req.method === 'HEAD' ? '' : object.body);
   }
-  return {
+  return withDelay(control, {
     endpoint,
     requests,
     objects,
-    failWith: (s) => void (failure.status = s),
+    failWith: (s: number | undefined) => void (failure.status = s),
     stop: stopper(server),
-    get delayMs() {
-      return control.delayMs;
-    },
-    set delayMs(ms: number) {
-      control.delayMs = ms;
-    },
-  };
+  });
 }
