@@ -10,6 +10,7 @@ import type { AppLogger } from '../observability/logger';
 import { canonicalPhone } from '../phone';
 import type { AttemptLimiter, Crm, CrmResolver, IdentityResult } from '../ports';
 import { lookupInModuleCrm } from './module-crm-lookup';
+import { runWithLookups } from './run-with-lookups';
 
 export interface ClubLookupDeps {
   readonly crms: CrmResolver;
@@ -20,14 +21,13 @@ export interface ClubLookupDeps {
 
 const MAX_LOOKUPS = 4;
 
-export async function runClubFlow(deps: ClubLookupDeps, ctx: ClubFlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
-  let lookups: ClubLookups = {};
-  for (let i = 0; i <= MAX_LOOKUPS; i += 1) {
-    const decision = decideClub(ctx, previous, input, lookups);
-    if (decision.kind === 'respond') return decision;
-    lookups = { ...lookups, ...(await clubLookup(deps, ctx, decision.need)) };
-  }
-  throw new Error('club flow asked for more lookups than a step allows');
+export function runClubFlow(deps: ClubLookupDeps, ctx: ClubFlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  return runWithLookups<ClubLookups, ClubNeed>({
+    decide: (lookups) => decideClub(ctx, previous, input, lookups),
+    lookup: (need) => clubLookup(deps, ctx, need),
+    maxLookups: MAX_LOOKUPS,
+    flowName: 'club flow',
+  });
 }
 
 async function clubLookup(deps: ClubLookupDeps, ctx: ClubFlowContext, need: ClubNeed): Promise<ClubLookups> {

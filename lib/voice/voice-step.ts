@@ -5,7 +5,7 @@
  */
 import type { BalanceModule, Language, ModuleConfig } from '../config/module-schema';
 import type { Action } from '../flow/actions';
-import { decide, type Decision, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
+import { decide, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
 import { failureResponse, type Respond, type VisitContext } from '../flow/module-visit';
 import { GATHER_STEPS, type GatherStep, type Session } from '../flow/session';
 import type { AppLogger } from '../observability/logger';
@@ -17,6 +17,7 @@ import { speechSettings } from '../speech/module-prompts';
 import { renderTwiml, type RenderableAction } from '../twiml/render-twiml';
 import { runClubFlow } from './club-lookups';
 import { lookupInModuleCrm } from './module-crm-lookup';
+import { runWithLookups } from './run-with-lookups';
 
 export interface VoiceDeps {
   readonly modules: ModuleStore;
@@ -136,14 +137,13 @@ function storedAnswer(previous: Session | undefined, code: string, step: string,
   return isCurrent ? undefined : previous.lastResponse.twiml;
 }
 
-async function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | undefined, input: FlowInput): Promise<Extract<Decision, { kind: 'respond' }>> {
-  let lookups: Lookups = {};
-  for (let i = 0; i <= MAX_LOOKUPS; i += 1) {
-    const decision = decide(ctx, previous, input, lookups);
-    if (decision.kind === 'respond') return decision;
-    lookups = { ...lookups, ...(await lookup(deps, ctx.module, decision.need)) };
-  }
-  throw new Error('flow asked for more lookups than a step allows');
+function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  return runWithLookups<Lookups, Need>({
+    decide: (lookups) => decide(ctx, previous, input, lookups),
+    lookup: (need) => lookup(deps, ctx.module, need),
+    maxLookups: MAX_LOOKUPS,
+    flowName: 'flow',
+  });
 }
 
 /**
