@@ -11,7 +11,7 @@ import type { LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../lib/simulator/call-simulator';
 import { heard } from '../support/call-transcripts';
 import { AUTH_TOKEN } from '../support/local-stack';
-import { ADMIN_KEY, ARTIFACTS, openPanel, startPanelBrowser, submitAdminKey, type PanelBrowser } from '../support/panel-browser';
+import { ADMIN_KEY, ARTIFACTS, openPage, openPanel, startPanelBrowser, submitAdminKey, type PanelBrowser } from '../support/panel-browser';
 
 let panel: PanelBrowser;
 let stack: LocalStack;
@@ -75,7 +75,7 @@ async function findCallInLog(page: Page, callSid: string) {
 
 describe('the admin panel in English', () => {
   it('adds a module with every field, and a call to its webhook behaves as configured and shows in the log', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
     await signIn(page, 'en');
     expect(await page.evaluate('document.documentElement.dir')).toBe('ltr');
     await page.screenshot({ path: join(ARTIFACTS, 'modules-en.png'), fullPage: true });
@@ -136,7 +136,7 @@ describe('the admin panel in English', () => {
 
 describe('the admin panel in Persian', () => {
   it('works right to left with Persian digits, shows API errors next to their field, and the call reaches the new module', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 812 }, locale: 'fa-IR' });
+    const page = await openPage(browser, { viewport: { width: 375, height: 812 }, locale: 'fa-IR' });
     await signIn(page, 'fa');
     expect(await page.evaluate('[document.documentElement.dir, document.documentElement.lang]')).toEqual(['rtl', 'fa']);
     // Usable on a phone: nothing wider than the screen.
@@ -179,7 +179,7 @@ describe('the admin panel in Persian', () => {
     expect(await row.textContent()).toContain('۱٬۲۵۰٬۰۰۰');
     await page.screenshot({ path: join(ARTIFACTS, 'call-log-fa-375.png'), fullPage: true });
 
-    const wide = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fa-IR' });
+    const wide = await openPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'fa-IR' });
     await signIn(wide, 'fa');
     await wide.goto(`${stack.baseUrl}/admin#/modules/panel-fa`);
     await wide.getByTestId('module-webhook-url').waitFor();

@@ -13,7 +13,7 @@ import { placeCall } from '../../lib/simulator/call-simulator';
 import { heard, played } from '../support/call-transcripts';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { AUTH_TOKEN } from '../support/local-stack';
-import { ARTIFACTS, signIn as signInAt, startPanelBrowser, type PanelBrowser } from '../support/panel-browser';
+import { ARTIFACTS, openPage, signIn as signInAt, startPanelBrowser, type PanelBrowser } from '../support/panel-browser';
 
 const CRM_PASSWORD = 'acme-crm-password';
 
@@ -38,7 +38,7 @@ const signIn = (page: Page, lang: 'en' | 'fa') => signInAt(page, stack.baseUrl, 
 
 describe('lookup sources and a customer club in English', () => {
   it('adds a tested lookup source, then a club in front of a balance module that a call goes through', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
     await signIn(page, 'en');
 
     // A lookup source of type Other (AloVoIP HTTP contract) with Basic auth; the password stays in CRM_SECRET_ACME.
@@ -138,7 +138,7 @@ describe('lookup sources and a customer club in English', () => {
 
 describe('lookup sources and a customer club in Persian', () => {
   it('shows a source field error in Persian, and a club prompt set to “don’t play” is not heard', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 812 }, locale: 'fa-IR' });
+    const page = await openPage(browser, { viewport: { width: 375, height: 812 }, locale: 'fa-IR' });
     await signIn(page, 'fa');
     await page.getByTestId('nav-sources').click();
     await page.getByTestId('add-source').click();

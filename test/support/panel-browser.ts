@@ -55,3 +55,13 @@ export async function signIn(page: Page, baseUrl: string, lang: 'en' | 'fa'): Pr
   await submitAdminKey(page, ADMIN_KEY);
   await page.getByTestId('add-module').waitFor();
 }
+
+/**
+ * A page whose waits allow for a busy 2-core machine: jest runs other suites (each with its
+ * own stack) beside the browser tests, and Playwright's default 30 s can run out there.
+ */
+export async function openPage(browser: Browser, options: Parameters<Browser['newPage']>[0] = {}): Promise<Page> {
+  const page = await browser.newPage(options);
+  page.setDefaultTimeout(60_000);
+  return page;
+}
