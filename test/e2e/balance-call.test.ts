@@ -3,10 +3,11 @@
  * simulator exactly as Twilio would drive them, against the demo data.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { ROOT } from '../../infra/local-stack';
+import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { heard, played, said } from '../support/call-transcripts';
-import { stackCalls, useTestStack } from '../support/local-stack';
+import { AUTH_TOKEN, stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack();
 const { call, callLog } = stackCalls(stack);
@@ -123,4 +124,26 @@ describe('audio served by the local stack', () => {
     expect((await fetch(`${stack().baseUrl}/audio/clips/..%2F..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${stack().baseUrl}/audio/..%2Fpackage.json`)).status).toBe(404);
   });
+});
+
+describe('the simulator command (npm run call)', () => {
+  it('prints exactly one JSON document on stdout with --json, and a readable transcript without it', async () => {
+    const { execFile } = await import('node:child_process');
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile('npm', ['run', 'call', '--', ...args, '--base', stack().baseUrl], { cwd: ROOT, env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN }, timeout: 60_000 }, (error, stdout) =>
+          resolve({ code: error ? 1 : 0, stdout }),
+        );
+      });
+    const json = await run(['balance-en', '--from', '+15005550001', '--json']);
+    expect(json.code).toBe(0);
+    const transcript = JSON.parse(json.stdout) as Transcript;
+    expect(transcript).toMatchObject({ code: 'balance-en', from: '+15005550001', handedOn: { kind: 'dial', target: '+982191000000' } });
+    expect(said(transcript)).toContain('one million two hundred fifty thousand rials');
+    const text = await run(['balance-fa', '--from', '09121111111']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('play: یک ');
+    expect(text.stdout).toContain('play: میلیون ');
+    expect(text.stdout).toContain('handed on: dial +982191000000');
+  }, 90_000);
 });
