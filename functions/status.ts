@@ -1,6 +1,7 @@
 /** POST /status: Twilio's call status callback; writes the call log when a call ends. */
 import middy from '@middy/core';
 import { config, logger, metrics, statusDeps } from '../lib/composition/status';
+import { twilioAuthToken } from '../lib/composition/secrets';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleStatusCallback } from '../lib/voice/status-callback';
@@ -13,7 +14,7 @@ async function statusCallback(event: TwilioEvent): Promise<WebhookResult> {
 }
 
 const webhook = middy<TwilioEvent, WebhookResult>()
-  .use(twilioWebhook({ authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY }))
+  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY }))
   .handler(statusCallback);
 
 export const handler = withStepMetrics(webhook, { metrics, functionName: 'status' });

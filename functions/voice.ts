@@ -1,6 +1,7 @@
 /** POST /voice/{code} and POST /voice/{code}/{step}: the balance module's voice webhooks. */
 import middy from '@middy/core';
 import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition/voice';
+import { twilioAuthToken } from '../lib/composition/secrets';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
@@ -17,7 +18,7 @@ async function voiceStep(event: TwilioEvent): Promise<WebhookResult> {
 }
 
 const webhook = middy<TwilioEvent, WebhookResult>()
-  .use(twilioWebhook({ authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml }))
+  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml }))
   .handler(voiceStep);
 
 export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: GATHER_STEPS });

@@ -2,22 +2,13 @@
 import { NamedCrmResolver } from '../crm/crm-resolver';
 import { LedgerCrm } from '../crm/ledger/ledger-crm';
 import { buildRemoteCrm } from '../crm/remote-crm';
-import { EnvSecretResolver } from '../secrets/env-secret-resolver';
-import { CachedSecretResolver, DeferredSecretResolver } from '../secrets/cached-secret-resolver';
 import { DynamoLookupSourceStore } from '../store/dynamo-lookup-source-store';
 import { config, dynamo, logger } from './core';
 import { linkIssuer } from './payments';
+import { secrets } from './secrets';
 
 export const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
 export const lookupSources = new DynamoLookupSourceStore(dynamo, config.tables.config);
-const secrets =
-  config.crm.secretsFrom === 'ssm'
-    ? new CachedSecretResolver(
-        // Loaded on the first CRM password read: ledger-only containers never load the SSM client.
-        new DeferredSecretResolver(async () => (await import('../secrets/ssm-secret-resolver')).createSsmSecretResolver({ region: config.region, prefix: config.crm.ssmPrefix })),
-        config.crm.secretCacheSeconds * 1000,
-      )
-    : new EnvSecretResolver(config.crm.envSecrets);
 // One resolver per container: adapters, their keep-alive connections and circuit breakers live as long as it.
 export const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
   store: lookupSources,

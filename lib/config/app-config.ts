@@ -13,7 +13,10 @@ export interface AppConfig {
   readonly stage: string;
   readonly publicBaseUrl: string;
   readonly audioBaseUrl: string;
+  /** Empty when the token comes from the secret `twilioAuthTokenSecret` names. */
   readonly twilioAuthToken: string;
+  /** Name of the secret holding the auth token (SSM when deployed), used when TWILIO_AUTH_TOKEN is not set. */
+  readonly twilioAuthTokenSecret: string | undefined;
   /**
    * Bearer key for the admin API. Only the admin function is given one when deployed, so
    * the others see undefined; the admin handler refuses to start without it.
@@ -145,7 +148,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const envSecrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
-  const twilioAuthToken = required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
+  const twilioAuthTokenSecret = env.TWILIO_AUTH_TOKEN ? undefined : env.TWILIO_AUTH_TOKEN_SECRET || undefined;
+  const twilioAuthToken = twilioAuthTokenSecret ? '' : required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
   const speech = speechConfig(env, isLocal);
   // Deployed audio is served straight from the bucket (public-read prefixes, see README).
   const bucketUrl = speech.audioBucket && !speech.s3Endpoint ? `https://${speech.audioBucket}.s3.${region}.amazonaws.com` : undefined;
@@ -156,6 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl,
     audioBaseUrl: (env.AUDIO_BASE_URL || bucketUrl || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
     twilioAuthToken,
+    twilioAuthTokenSecret,
     adminApiKey: adminKey(env, isLocal),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region,

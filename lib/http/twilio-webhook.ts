@@ -19,7 +19,8 @@ export type TwilioEvent = APIGatewayProxyEventV2 & { twilio: TwilioRequest };
 export type WebhookResult = APIGatewayProxyStructuredResultV2;
 
 export interface TwilioWebhookOptions {
-  readonly authToken: string;
+  /** The token itself, or a reader for it (a secret read once per container); a failed read answers the fallback TwiML. */
+  readonly authToken: string | (() => Promise<string>);
   readonly publicBaseUrl: string;
   readonly logger: AppLogger;
   /** TwiML to answer with when the handler throws. */
@@ -65,7 +66,8 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
       const url = signedUrl(options.publicBaseUrl, event);
       const signature = header(event, 'x-twilio-signature');
       const signatureParams = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
-      if (!signature || !validateRequest(options.authToken, signature, url, signatureParams)) {
+      const authToken = !signature ? '' : typeof options.authToken === 'string' ? options.authToken : await options.authToken();
+      if (!signature || !validateRequest(authToken, signature, url, signatureParams)) {
         options.logger.warn('rejected webhook with a missing or invalid signature', { path: event.rawPath.slice(0, 100) });
         return plain(403, 'Forbidden');
       }

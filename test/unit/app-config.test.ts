@@ -23,6 +23,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
   });
 
+  it('lets a deployed function read the Twilio auth token from a named secret instead of the environment', () => {
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com' };
+    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token' })).toMatchObject({ twilioAuthToken: '', twilioAuthTokenSecret: 'twilio-auth-token' });
+    // An explicit token wins over the secret.
+    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN: 'secret', TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token' })).toMatchObject({ twilioAuthToken: 'secret', twilioAuthTokenSecret: undefined });
+  });
+
   it('refuses malformed numbers and languages', () => {
     expect(() => loadConfig({ SESSION_TTL_SECONDS: 'soon' })).toThrow(/SESSION_TTL_SECONDS/);
     expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);

@@ -80,6 +80,34 @@ describe('Twilio webhook middleware', () => {
     expect(res.statusCode).toBe(413);
   });
 
+  it('reads the auth token from a secret once and checks signatures with it; a failed read answers the fallback, never a 5xx', async () => {
+    let reads = 0;
+    let available = false;
+    const fromSecret = middy<TwilioEvent, WebhookResult>()
+      .use(
+        twilioWebhook({
+          authToken: async () => {
+            reads += 1;
+            if (!available) throw new Error('ParameterNotFound');
+            return TOKEN;
+          },
+          publicBaseUrl: BASE,
+          logger: silentLogger,
+          fallbackTwiml: async () => '<Response><Say>sorry</Say></Response>',
+        }),
+      )
+      .handler(async () => twiml('<Response/>'));
+    const signed = () => event('/voice/bal', 'CallSid=CA8', sign('/voice/bal', { CallSid: 'CA8' }));
+    expect(await fromSecret(signed(), {} as Context)).toMatchObject({ statusCode: 200, body: '<Response><Say>sorry</Say></Response>' });
+    available = true;
+    expect(await fromSecret(signed(), {} as Context)).toMatchObject({ statusCode: 200, body: '<Response/>' });
+    expect((await fromSecret(event('/voice/bal', 'CallSid=CA9', getExpectedTwilioSignature('other', `${BASE}/voice/bal`, { CallSid: 'CA9' })), {} as Context)).statusCode).toBe(403);
+    // No signature at all is refused without reading the secret.
+    const before = reads;
+    expect((await fromSecret(event('/voice/bal', 'CallSid=CA9', undefined), {} as Context)).statusCode).toBe(403);
+    expect(reads).toBe(before);
+  });
+
   it('turns an unexpected error into fallback TwiML with HTTP 200', async () => {
     const res = await invoke(event('/voice/bal', 'CallSid=CA7&Boom=1', sign('/voice/bal', { CallSid: 'CA7', Boom: '1' })));
     expect(res).toEqual({ statusCode: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: '<Response><Say>sorry</Say></Response>' });
