@@ -13,7 +13,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { loadConfig } from '../lib/config/app-config';
-import { createAudioStore, createSpeechSynthesizer } from '../lib/clients/audio';
+import { createAudioStore, createSpeechSynthesizer } from '../lib/composition/audio-clients';
 import { SynthesizedAudioCache } from '../lib/speech/synthesized-audio-cache';
 import { startFakePolly, startFakeS3 } from '../test/support/fake-aws-audio';
 import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';

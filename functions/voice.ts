@@ -5,7 +5,7 @@ import { twilioAuthToken } from '../lib/composition/secrets';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
-import { GATHER_STEPS } from '../lib/flow/session';
+import { GATHER_STEPS } from '../lib/domain/session';
 
 async function voiceStep(event: TwilioEvent): Promise<WebhookResult> {
   const body = await handleVoiceStep(voiceDeps, {

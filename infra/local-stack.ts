@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, LOCAL_DEFAULTS, type AppConfig } from '../lib/config/app-config';
-import { DynamoModuleStore } from '../lib/store/dynamo-module-store';
+import { DynamoModuleStore } from '../lib/config/dynamo-module-store';
 import { createTables, localDynamoClient } from './local/create-tables';
 import { startDynalite } from './local/dynalite-server';
 import { loadSeed } from './local/load-seed';

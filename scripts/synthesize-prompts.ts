@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { publishAudio } from '../infra/audio/publish-audio';
-import { createDocumentClient } from '../lib/clients/dynamodb';
-import { createAudioStore, createSpeechSynthesizer } from '../lib/clients/audio';
+import { createDocumentClient } from '../lib/aws/dynamodb-client';
+import { createAudioStore, createSpeechSynthesizer } from '../lib/composition/audio-clients';
 import { loadConfig } from '../lib/config/app-config';
 import { SynthesizedAudioCache } from '../lib/speech/synthesized-audio-cache';
-import { DynamoModuleStore } from '../lib/store/dynamo-module-store';
+import { DynamoModuleStore } from '../lib/config/dynamo-module-store';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -6,7 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PROMPT_KEYS } from '../../lib/config/module-schema';
-import type { AudioStore, ModuleStore } from '../../lib/ports';
+import type { ModuleStore } from '../../lib/config/module-store';
+import type { AudioStore } from '../../lib/speech/audio-store';
 import { speechSettings } from '../../lib/speech/module-prompts';
 import { PROMPT_CATALOGUE } from '../../lib/speech/prompt-catalogue';
 import type { SynthesizedAudioCache } from '../../lib/speech/synthesized-audio-cache';

@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from '../../lib/config/app-config';
-import { LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
-import { applyImport, parseImportDocument, type ImportCounts } from '../../lib/ledger-import/import-document';
-import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
+import { applyImport, parseImportDocument, type ImportCounts } from '../../lib/ledger/import/import-document';
+import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 
 export class SeedError extends Error {
   override readonly name = 'SeedError';
@@ -18,7 +18,7 @@ export async function loadSeed(path: string, client: DynamoDBDocumentClient, con
     throw new SeedError(`${path} is not a valid import document:\n${lines.join('\n')}`);
   }
   return applyImport(parsed.document, {
-    ledger: new LedgerWriter(client, config.tables.ledger, config.defaultCountryCode),
+    ledger: new DynamoLedgerWriter(client, config.tables.ledger, config.defaultCountryCode),
     modules: new DynamoModuleStore(client, config.tables.config),
     lookupSources: new DynamoLookupSourceStore(client, config.tables.config),
   });

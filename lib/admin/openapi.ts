@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { balanceModuleSchema, clubModuleSchema, destinationSchema } from '../config/module-schema';
 import { lookupSourceSchema } from '../config/lookup-source-schema';
-import { customerRecord, itemRecord, moneyAccountRecord } from '../crm/ledger/ledger-records';
+import { customerRecord, itemRecord, moneyAccountRecord } from '../ledger/ledger-records';
 import type { AdminRouter } from './admin-router';
 import { previewRequestSchema } from './routes/prompt-routes';
 

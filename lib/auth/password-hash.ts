@@ -6,7 +6,7 @@
  *   scrypt$<N>$<r>$<p>$<salt, base64>$<hash, base64>
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { toAsciiDigits } from '../phone';
+import { toAsciiDigits } from '../domain/phone';
 
 export interface ScryptParams {
   readonly N: number;

@@ -1,11 +1,11 @@
 /** Wiring of the admin API: edits configuration directly (no cache), reads the ledger and call log. */
 import type { AdminDeps } from '../admin/admin-deps';
 import type { BalanceModule } from '../config/module-schema';
-import { LedgerWriter } from '../crm/ledger/ledger-crm';
-import { LedgerDirectory } from '../crm/ledger/ledger-directory';
+import { DynamoLedgerWriter } from '../ledger/dynamo-ledger-writer';
+import { DynamoLedgerDirectory } from '../ledger/dynamo-ledger-directory';
 import { promptRecordingService } from '../speech/prompt-recordings';
-import { DynamoCallLog } from '../store/dynamo-call-log';
-import { DynamoModuleStore } from '../store/dynamo-module-store';
+import { DynamoCallLog } from '../call-log/dynamo-call-log';
+import { DynamoModuleStore } from '../config/dynamo-module-store';
 import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
 import { outbox } from './sms';
@@ -26,8 +26,8 @@ export const adminDeps: AdminDeps = {
   testLookupSource: (name) => crms.testConnection(name),
   secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
-    directory: new LedgerDirectory(dynamo, config.tables.ledger),
-    writer: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+    directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger),
+    writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
   speech,

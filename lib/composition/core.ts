@@ -5,7 +5,7 @@
  * uses; tests build their own wiring with other adapters.
  */
 import { loadConfig } from '../config/app-config';
-import { createDocumentClient } from '../clients/dynamodb';
+import { createDocumentClient } from '../aws/dynamodb-client';
 import { createLogger } from '../observability/logger';
 import { EmfMetrics, noMetrics, type MetricsRecorder } from '../observability/metrics';
 

@@ -1,8 +1,8 @@
 /** CRM lookups (voice, admin): the built-in ledger and the stored lookup sources' adapters. */
 import { NamedCrmResolver } from '../crm/crm-resolver';
-import { LedgerCrm } from '../crm/ledger/ledger-crm';
+import { LedgerCrm } from '../ledger/ledger-crm';
 import { buildRemoteCrm } from '../crm/remote-crm';
-import { DynamoLookupSourceStore } from '../store/dynamo-lookup-source-store';
+import { DynamoLookupSourceStore } from '../crm/dynamo-lookup-source-store';
 import { config, dynamo, logger } from './core';
 import { linkIssuer } from './payments';
 import { secrets } from './secrets';

@@ -1,5 +1,5 @@
 /** Wiring of the payment page: payment links, the ledger writer and the payment provider. */
-import { LedgerWriter } from '../crm/ledger/ledger-crm';
+import { DynamoLedgerWriter } from '../ledger/dynamo-ledger-writer';
 import type { PaymentPageDeps } from '../payments/payment-page';
 import { SandboxPaymentProvider } from '../payments/sandbox-payment-provider';
 import { config, dynamo, logger } from './core';
@@ -9,7 +9,7 @@ export { config, logger };
 
 export const paymentPageDeps: PaymentPageDeps = {
   store: payments,
-  ledger: new LedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
   provider: new SandboxPaymentProvider(),
   secret: linkSecret,
   businessName: config.payments.businessName,

@@ -1,6 +1,6 @@
 /** Payment links: their table and, when a link secret is configured, the issuer (voice, pay). */
 import { PaymentLinkIssuer } from '../payments/payment-link-issuer';
-import { DynamoPaymentStore } from '../store/dynamo-payment-store';
+import { DynamoPaymentStore } from '../payments/dynamo-payment-store';
 import { config, dynamo } from './core';
 
 export const payments = new DynamoPaymentStore(dynamo, config.tables.payments);

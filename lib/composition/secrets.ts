@@ -3,7 +3,7 @@
  * deployed (`<CRM_SSM_PREFIX><name>`), cached per container. The SSM client loads on the
  * first read, so a container that never needs a secret never loads it.
  */
-import type { SecretResolver } from '../ports';
+import type { SecretResolver } from '../secrets/secret-resolver';
 import { CachedSecretResolver, DeferredSecretResolver } from '../secrets/cached-secret-resolver';
 import { EnvSecretResolver } from '../secrets/env-secret-resolver';
 import { config } from './core';

@@ -1,5 +1,5 @@
 /** SMS: the embedded outbox (local runs, the panel, the simulator) or Twilio's Messages API, metered. */
-import type { SmsSender } from '../ports';
+import type { SmsSender } from '../sms/sms-sender';
 import { MeteredSmsSender } from '../sms/metered-sms-sender';
 import { OutboxSmsSender } from '../sms/outbox-sms-sender';
 import { TwilioSmsSender } from '../sms/twilio-sms-sender';

@@ -1,5 +1,5 @@
 /** Speech (voice, admin): the prompt catalogue, with cached Polly audio when TTS_MODE=polly. */
-import { createAudioStore, createSpeechSynthesizer } from '../clients/audio';
+import { createAudioStore, createSpeechSynthesizer } from './audio-clients';
 import { CatalogueSpeech } from '../speech/catalogue-speech';
 import { SynthesizedAudioCache } from '../speech/synthesized-audio-cache';
 import { config, logger } from './core';

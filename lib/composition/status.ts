@@ -1,6 +1,6 @@
 /** Wiring of the status callback: sessions and the call log only. */
-import { DynamoCallLog } from '../store/dynamo-call-log';
-import { DynamoSessionStore } from '../store/dynamo-session-store';
+import { DynamoCallLog } from '../call-log/dynamo-call-log';
+import { DynamoSessionStore } from '../voice/dynamo-session-store';
 import type { StatusDeps } from '../voice/status-callback';
 import { config, dynamo, logger, metrics } from './core';
 

@@ -1,10 +1,10 @@
 /** Wiring of the voice function: only what a call step uses (no admin, no payment page, no zod). */
 import { MeteredCrmResolver } from '../crm/metered-crm';
 import { PaymentLinkDelivery } from '../payments/payment-link-delivery';
-import { DynamoAttemptLimiter } from '../store/dynamo-attempt-limiter';
-import { CachedModuleStore, DynamoModuleStore } from '../store/dynamo-module-store';
-import { DynamoSessionStore } from '../store/dynamo-session-store';
-import { renderApologyAndHangup } from '../twiml/render-twiml';
+import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
+import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-store';
+import { DynamoSessionStore } from '../voice/dynamo-session-store';
+import { renderApologyAndHangup } from '../voice/render-twiml';
 import type { VoiceDeps } from '../voice/voice-step';
 import { config, dynamo, logger, metrics } from './core';
 import { crms } from './crms';

@@ -1,14 +1,14 @@
 import type { ModuleConfig } from '../config/module-schema';
 import type { LookupSource } from '../config/lookup-source-schema';
-import type { BalanceResult, BillableItemType, Crm, CrmResolver, Customer, IdentityResult, ItemQuery, ItemResult, LookupSourceStore, MoneyAccount, PaymentLinkRequest, PaymentLinkResult, SecretResolver } from '../ports';
-import { SecretNotFoundError } from '../ports';
+import type { ConnectionTest, Crm, CrmResolver } from './crm';
+import type { LookupSourceStore } from './lookup-source-store';
+import type { BalanceResult } from '../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
+import type { Customer, IdentityResult } from '../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
 import { failureReason, LookupSourceUnavailableError } from './crm-errors';
 import { CircuitBreaker, ResilientCrm, type ResilienceOptions } from './resilient-crm';
-
-/** What a connection test found: the CRM answered a harmless lookup, or why it did not. */
-export type ConnectionTest =
-  | { readonly ok: true; readonly moneyAccounts: number; readonly elapsedMs: number }
-  | { readonly ok: false; readonly reason: string; readonly elapsedMs: number };
 
 export class UnknownLookupSourceError extends Error {
   override readonly name = 'UnknownLookupSourceError';

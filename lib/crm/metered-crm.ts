@@ -4,7 +4,7 @@
  */
 import type { BalanceModule } from '../config/module-schema';
 import type { MetricsRecorder } from '../observability/metrics';
-import type { Crm, CrmResolver } from '../ports';
+import type { Crm, CrmResolver } from './crm';
 
 function isFailedAnswer(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { status?: unknown }).status === 'failed';

@@ -1,5 +1,5 @@
 import type { LookupSource } from '../config/lookup-source-schema';
-import type { Crm } from '../ports';
+import type { Crm } from './crm';
 import { AlovoipHttpCrm } from './alovoip/alovoip-crm';
 import { PayamgostarCrm } from './payamgostar/payamgostar-crm';
 

@@ -8,7 +8,11 @@
  * Failures come back as `failed` results whose reason says how (timeout, http-503,
  * soap-fault, bad-response, circuit-open…); the list operations throw the CrmError.
  */
-import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../ports';
+import type { Crm } from './crm';
+import type { BalanceResult } from '../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
+import type { Customer, IdentityResult } from '../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import { withDeadline } from './crm-deadline';
 import { CircuitOpenError, CrmError, CrmTimeoutError, failureReason } from './crm-errors';
 

@@ -1,6 +1,6 @@
-import type { SpeechItem } from '../ports';
+import type { SpeechItem } from '../domain/speech-item';
 
-/** What the caller should hear and do next, independent of TwiML. lib/twiml renders it. */
+/** What the caller should hear and do next, independent of TwiML. lib/voice/render-twiml.ts renders it. */
 export type Action =
   | { readonly kind: 'say'; readonly items: readonly SpeechItem[] }
   | {

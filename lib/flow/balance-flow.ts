@@ -19,11 +19,15 @@
  * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
  */
 import type { BalanceModule } from '../config/module-schema';
-import { parseMobile } from '../phone';
-import { toAnnouncedAmount } from '../speech/amount-words';
-import type { BalanceResult, Customer, IdentityResult, ItemQuery, ItemResult, PaymentLinkOutcome, PaymentLinkRequest, SpeechItem } from '../ports';
+import { parseMobile } from '../domain/phone';
+import { toAnnouncedAmount } from '../domain/amount-words';
+import type { BalanceResult } from '../domain/balance';
+import type { ItemQuery, ItemResult } from '../domain/billable-item';
+import type { Customer, IdentityResult } from '../domain/customer';
+import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-link';
+import type { SpeechItem } from '../domain/speech-item';
 import { continueAt, enterModule, failureResponse, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';
-import type { Session } from './session';
+import type { Session } from '../domain/session';
 
 export type FlowContext = VisitContext<BalanceModule>;
 export { failureResponse, type FlowInput };

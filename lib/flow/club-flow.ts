@@ -17,10 +17,11 @@
  */
 import { CLUB_PROMPTS, type ClubPromptName } from '../config/module-constants';
 import type { ClubModule } from '../config/module-schema';
-import { toAsciiDigits } from '../phone';
-import type { Customer, IdentityResult, SpeechItem } from '../ports';
+import { toAsciiDigits } from '../domain/phone';
+import type { Customer, IdentityResult } from '../domain/customer';
+import type { SpeechItem } from '../domain/speech-item';
 import { continueAt, enterModule, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';
-import type { Session } from './session';
+import type { Session } from '../domain/session';
 
 export type ClubFlowContext = VisitContext<ClubModule>;
 

@@ -3,9 +3,10 @@
  * gathering digits and handing the call on to a destination. Pure, like the flows that use it.
  */
 import type { Destination, ModuleConfig, PromptKey } from '../config/module-schema';
-import type { CallOutcome, SpeechItem } from '../ports';
+import type { CallOutcome } from '../domain/call-log-entry';
+import type { SpeechItem } from '../domain/speech-item';
 import type { Action, Effect } from './actions';
-import type { GatherStep, Session } from './session';
+import type { GatherStep, Session } from '../domain/session';
 
 export interface VisitContext<M extends ModuleConfig = ModuleConfig> {
   readonly module: M;

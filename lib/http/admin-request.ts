@@ -13,7 +13,7 @@ import type { AdminRequest, AdminResponse } from '../admin/admin-router';
 import { operatorLanguage } from '../admin/operator-language';
 import type { Language } from '../config/module-schema';
 import type { AppLogger } from '../observability/logger';
-import { InvalidCursorError } from '../store/paging-cursor';
+import { InvalidCursorError } from '../aws/paging-cursor';
 
 export type AdminEvent = APIGatewayProxyEventV2 & { admin: AdminRequest };
 export type AdminResult = APIGatewayProxyStructuredResultV2;

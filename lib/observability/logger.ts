@@ -3,7 +3,7 @@ import { redactingReplacer } from './redact';
 
 /**
  * Structured JSON logs (Powertools). Callers pass phone numbers through maskPhone
- * (lib/phone.ts); the replacer is a safety net that masks anything phone-like that slipped
+ * (lib/domain/phone.ts); the replacer is a safety net that masks anything phone-like that slipped
  * into a message, an attribute or an error's text.
  */
 export function createLogger(level: string): Logger {

@@ -4,13 +4,15 @@
  * Every later or concurrent delivery of the same step gets the first one's outcome.
  */
 import type { AppLogger } from '../observability/logger';
-import { maskPhone } from '../phone';
-import type { Crm, PaymentLinkOutcome, PaymentLinkRequest, SmsSender } from '../ports';
-import { paymentLinkText } from '../sms/sms-text';
-import type { DynamoPaymentStore } from '../store/dynamo-payment-store';
+import { maskPhone } from '../domain/phone';
+import type { Crm } from '../crm/crm';
+import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-link';
+import type { SmsSender } from '../sms/sms-sender';
+import { paymentLinkText } from '../domain/sms-text';
+import type { PaymentStore } from './payment-store';
 
 export interface PaymentLinkDeliveryOptions {
-  readonly store: DynamoPaymentStore;
+  readonly store: PaymentStore;
   readonly sms: SmsSender;
   readonly logger: AppLogger;
   readonly businessName: string;

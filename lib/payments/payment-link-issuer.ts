@@ -1,17 +1,18 @@
 /** Creates the product's own payment links for the built-in ledger (signed, expiring, stored open). */
-import type { PaymentLinkRequest } from '../ports';
-import type { DynamoPaymentStore } from '../store/dynamo-payment-store';
-import { linkIdFor, signLinkToken, type PaymentLinkClaims } from './payment-token';
+import type { PaymentLinkRequest } from '../domain/payment-link';
+import type { OwnPaymentLinks } from './payment-links';
+import type { PaymentStore } from './payment-store';
+import { linkIdFor, signLinkToken, type PaymentLinkClaims } from '../domain/payment-token';
 
 export interface PaymentLinkIssuerOptions {
-  readonly store: DynamoPaymentStore;
+  readonly store: PaymentStore;
   readonly secret: string;
   readonly ttlHours: number;
   readonly publicBaseUrl: string;
   readonly clock?: () => Date;
 }
 
-export class PaymentLinkIssuer {
+export class PaymentLinkIssuer implements OwnPaymentLinks {
   constructor(private readonly options: PaymentLinkIssuerOptions) {}
 
   async issue(request: PaymentLinkRequest): Promise<{ readonly id: string; readonly url: string }> {

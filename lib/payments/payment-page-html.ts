@@ -1,8 +1,8 @@
 /** HTML of the payment page and its outcomes: mobile-first, Persian RTL or English LTR, no scripts. */
 import type { InvoiceType, Language } from '../config/module-schema';
-import { formatAmount, unitName } from '../sms/sms-text';
-import { englishAmountPhrase, persianAmountPhrase } from '../speech/amount-words';
-import type { PaymentLinkClaims } from './payment-token';
+import { formatAmount, unitName } from '../domain/sms-text';
+import { englishAmountPhrase, persianAmountPhrase } from '../domain/amount-words';
+import type { PaymentLinkClaims } from '../domain/payment-token';
 
 export type PageProblem = 'invalid' | 'expired' | 'used' | 'failed' | 'unavailable';
 

@@ -10,16 +10,16 @@
  *      is settled again by the next POST — step 3 cannot add a second item.
  */
 import { randomUUID } from 'node:crypto';
-import type { LedgerWriter } from '../crm/ledger/ledger-crm';
+import type { LedgerAdmin } from '../ledger/ledger-admin';
 import type { AppLogger } from '../observability/logger';
-import type { PaymentProvider } from '../ports';
-import type { DynamoPaymentStore, PaymentLinkRecord } from '../store/dynamo-payment-store';
+import type { PaymentProvider } from './payment-provider';
+import type { PaymentLinkRecord, PaymentStore } from './payment-store';
 import { paymentPageHtml, problemHtml, receiptHtml, type PageProblem } from './payment-page-html';
-import { checkLinkToken, parseLinkToken } from './payment-token';
+import { checkLinkToken, parseLinkToken } from '../domain/payment-token';
 
 export interface PaymentPageDeps {
-  readonly store: DynamoPaymentStore;
-  readonly ledger: Pick<LedgerWriter, 'recordOnlinePayment'>;
+  readonly store: PaymentStore;
+  readonly ledger: Pick<LedgerAdmin, 'recordOnlinePayment'>;
   readonly provider: PaymentProvider;
   /** Undefined when payment links are not configured: every page says payment is unavailable. */
   readonly secret: string | undefined;

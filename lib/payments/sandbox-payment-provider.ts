@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PaymentCharge, PaymentChargeResult, PaymentProvider } from '../ports';
+import type { PaymentCharge, PaymentChargeResult, PaymentProvider } from './payment-provider';
 
 /** The embedded test provider: takes no money and reports every charge as paid at once. */
 export class SandboxPaymentProvider implements PaymentProvider {

@@ -1,5 +1,5 @@
 /** Secret resolvers that wrap another one; no SDK here, so wiring them costs nothing at start. */
-import type { SecretResolver } from '../ports';
+import type { SecretResolver } from './secret-resolver';
 
 /** Keeps resolved secrets for the container's life (bounded by `ttlMs`), so a warm call costs no SSM read. */
 export class CachedSecretResolver implements SecretResolver {

@@ -1,9 +1,6 @@
-import { SecretNotFoundError, type SecretResolver } from '../ports';
+import { secretEnvName } from './secret-names';
+import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
-/** Environment variable holding a secret locally: `pg-main` → `CRM_SECRET_PG_MAIN`. */
-export function secretEnvName(name: string): string {
-  return `CRM_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
 
 /** Local development: secrets from `CRM_SECRET_<NAME>` variables (collected once by app-config). */
 export class EnvSecretResolver implements SecretResolver {

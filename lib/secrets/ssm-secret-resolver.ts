@@ -1,5 +1,5 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { SecretNotFoundError, type SecretResolver } from '../ports';
+import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
 /**
  * Deployed: secrets are SSM Parameter Store SecureStrings named `<prefix><name>`

@@ -4,7 +4,7 @@
  * rather than only as "link not sent" in call logs.
  */
 import type { MetricsRecorder } from '../observability/metrics';
-import type { SmsMessage, SmsResult, SmsSender } from '../ports';
+import type { SmsMessage, SmsResult, SmsSender } from './sms-sender';
 
 export class MeteredSmsSender implements SmsSender {
   readonly channel: string;

@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SmsMessage, SmsResult, SmsSender } from '../ports';
-import { queryAllPages } from '../store/paged-reads';
-import { countSegments } from './sms-text';
+import type { SmsMessage, SmsResult, SmsSender } from './sms-sender';
+import { queryAllPages } from '../aws/paged-reads';
+import { countSegments } from '../domain/sms-text';
 
 export interface OutboxMessage {
   readonly id: string;

@@ -3,8 +3,8 @@
  * megabytes to the voice bundle). Twilio's error answers become named results.
  */
 import type { TwilioSmsAccount } from '../config/app-config';
-import type { SmsFailure, SmsMessage, SmsResult, SmsSender } from '../ports';
-import { countSegments } from './sms-text';
+import type { SmsFailure, SmsMessage, SmsResult, SmsSender } from './sms-sender';
+import { countSegments } from '../domain/sms-text';
 
 export interface TwilioSmsOptions extends TwilioSmsAccount {
   readonly timeoutMs?: number;

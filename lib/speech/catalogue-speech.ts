@@ -9,8 +9,9 @@
  */
 import type { Language, PromptKey } from '../config/module-schema';
 import type { AppLogger } from '../observability/logger';
-import type { Speech, SpeechItem, SpeechSegment } from '../ports';
-import { englishAmountPhrase, persianAmountTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from './amount-words';
+import type { SpeechItem, SpeechSegment } from '../domain/speech-item';
+import type { Speech } from './speech';
+import { englishAmountPhrase, persianAmountTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from '../domain/amount-words';
 import { promptClipKey } from './clip-pack';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
 import type { SynthesizedAudioCache } from './synthesized-audio-cache';

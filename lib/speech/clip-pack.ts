@@ -4,7 +4,7 @@
  * the manifest test checks the committed pack against this list.
  */
 import { PROMPT_KEYS, type PromptKey } from '../config/module-constants';
-import { ALL_PERSIAN_NUMBER_TOKENS, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from './amount-words';
+import { ALL_PERSIAN_NUMBER_TOKENS, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from '../domain/amount-words';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
 
 /** Clip key of a catalogue prompt. */

@@ -6,7 +6,7 @@
  */
 import { CLUB_PROMPTS, type ClubPromptName, type PromptKey } from '../config/module-constants';
 import type { ModuleConfig, PromptOverride } from '../config/module-schema';
-import type { Speech } from '../ports';
+import type { Speech } from './speech';
 
 export type SpeechSettings = Parameters<Speech['render']>[1];
 

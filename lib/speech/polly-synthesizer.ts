@@ -1,6 +1,6 @@
 /** SpeechSynthesizer on Amazon Polly (SynthesizeSpeech, plain text). */
 import { SynthesizeSpeechCommand, type Engine, type PollyClient, type VoiceId } from '@aws-sdk/client-polly';
-import type { SpeechSynthesizer, SynthesisRequest } from '../ports';
+import type { SpeechSynthesizer, SynthesisRequest } from './speech-synthesizer';
 
 export class EmptySynthesisError extends Error {
   override readonly name = 'EmptySynthesisError';

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { CLUB_PROMPTS, parseModule, PROMPT_KEYS, type FieldError, type Language, type ModuleConfig, type PromptOverride } from '../config/module-schema';
-import type { AudioStore, ModuleStore } from '../ports';
+import type { ModuleStore } from '../config/module-store';
+import type { AudioStore } from './audio-store';
 import { AudioFormatError, inspectAudio, type AudioInfo } from './audio-inspection';
 
 export const RECORDING_LIMITS = { maxBytes: 5 * 1024 * 1024, maxSeconds: 120, minSeconds: 0.2 } as const;
@@ -149,7 +150,18 @@ async function saveModule(modules: ModuleStore, candidate: ModuleConfig, languag
 }
 
 /** The two operations as one service object, for the admin API. */
-export function promptRecordingService(deps: PromptRecordingDeps) {
+/**
+ * Prompt recordings (lib/speech/prompt-recordings.ts): validates the audio by its content,
+ * stores it under its content hash and points the module's prompt at it. Refusals throw
+ * RecordingRejectedError (field-level messages); an unknown module ModuleNotFoundError.
+ */
+export interface PromptRecordings {
+  upload(moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language): Promise<{ audioKey: string }>;
+  /** Stops using the prompt's recording; false when it had none. */
+  remove(moduleCode: string, promptKey: string, language: Language): Promise<boolean>;
+}
+
+export function promptRecordingService(deps: PromptRecordingDeps): PromptRecordings {
   return {
     upload: async (moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language) =>
       ({ audioKey: (await uploadPromptRecording(deps, moduleCode, promptKey, bytes, contentType, language)).audioKey }),

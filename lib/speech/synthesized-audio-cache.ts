@@ -4,7 +4,8 @@
  * container, any call) finds the object and makes no synthesis call.
  */
 import { createHash } from 'node:crypto';
-import type { AudioStore, SpeechSynthesizer, SynthesisRequest } from '../ports';
+import type { AudioStore } from './audio-store';
+import type { SpeechSynthesizer, SynthesisRequest } from './speech-synthesizer';
 
 export type SynthesisSettings = Omit<SynthesisRequest, 'text'>;
 

@@ -5,10 +5,12 @@
 import { verifyPhonePassword } from '../auth/password-hash';
 import { decideClub, type ClubFlowContext, type ClubLookups, type ClubNeed, type PasswordOutcome } from '../flow/club-flow';
 import type { FlowInput, Respond } from '../flow/module-visit';
-import type { Session } from '../flow/session';
+import type { Session } from '../domain/session';
 import type { AppLogger } from '../observability/logger';
-import { canonicalPhone } from '../phone';
-import type { AttemptLimiter, Crm, CrmResolver, IdentityResult } from '../ports';
+import { canonicalPhone } from '../domain/phone';
+import type { AttemptLimiter } from '../auth/attempt-limiter';
+import type { Crm, CrmResolver } from '../crm/crm';
+import type { IdentityResult } from '../domain/customer';
 import { lookupInModuleCrm } from './module-crm-lookup';
 import { runWithLookups } from './run-with-lookups';
 

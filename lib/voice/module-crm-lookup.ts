@@ -6,7 +6,7 @@
 import type { ModuleConfig } from '../config/module-schema';
 import { failureReason } from '../crm/crm-errors';
 import type { AppLogger } from '../observability/logger';
-import type { Crm, CrmResolver } from '../ports';
+import type { Crm, CrmResolver } from '../crm/crm';
 
 export interface CrmLookupFailure {
   readonly status: 'failed';

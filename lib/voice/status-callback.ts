@@ -3,8 +3,10 @@
  * record with the outcome the flow reached, or 'abandoned' / 'failed' when it reached none.
  */
 import type { AppLogger } from '../observability/logger';
-import { maskPhone } from '../phone';
-import type { CallLog, CallLogEntry, CallOutcome, SessionStore } from '../ports';
+import { maskPhone } from '../domain/phone';
+import type { CallLog } from '../call-log/call-log';
+import type { CallLogEntry, CallOutcome } from '../domain/call-log-entry';
+import type { SessionStore } from './session-store';
 
 const FINAL_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 const NOT_CONNECTED = new Set(['busy', 'failed', 'no-answer', 'canceled']);

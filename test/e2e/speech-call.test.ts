@@ -2,11 +2,11 @@
  * Whole calls with Polly on (a local server speaking Polly's API, reached from the handlers
  * running in serverless-offline) and with an uploaded recording, audio served by the stack.
  */
-import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
+import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
 import type { Transcript } from '../../lib/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { uploadPromptRecording } from '../../lib/speech/prompt-recordings';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import type { LocalStack } from '../../infra/local-stack';
 import { wavFile } from '../support/audio-files';
 import { startFakePolly } from '../support/fake-aws-audio';

@@ -36,7 +36,8 @@ describe('the voice function bundle', () => {
 
   it("leaves out the admin API, the panel, the payment page and the admin's recordings service", () => {
     expect(from(voice, 'lib/admin/')).toEqual([]);
-    expect(from(voice, 'lib/ledger-import/')).toEqual([]);
+    expect(from(voice, 'lib/ledger/import/')).toEqual([]);
+    expect(from(voice, 'lib/ledger/dynamo-ledger-writer.ts')).toEqual([]);
     expect(from(voice, 'lib/payments/payment-page.ts')).toEqual([]);
     expect(from(voice, 'lib/speech/prompt-recordings.ts')).toEqual([]);
     expect(from(voice, 'lib/composition/admin.ts')).toEqual([]);

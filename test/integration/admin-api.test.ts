@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
+import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
 import { promptRecordingService, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
 import { mp3File, wavFile } from '../support/audio-files';
 /** The admin API over dynalite with the demo data: auth, modules, destinations, pickers, prompts. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { PromptRecordings } from '../../lib/admin/admin-deps';
+import type { PromptRecordings } from '../../lib/speech/prompt-recordings';
 import { startTestAdmin, TEST_ADMIN_KEY, type TestAdmin } from '../support/admin-api';
 
 let admin: TestAdmin;

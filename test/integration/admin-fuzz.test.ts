@@ -7,7 +7,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
+import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startTestAdmin, type AdminReply, type TestAdmin } from '../support/admin-api';
 
 let admin: TestAdmin;

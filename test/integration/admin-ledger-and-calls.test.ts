@@ -1,6 +1,6 @@
 /** The admin API's ledger (customers, imports with their report) and call log (filters, paging, chart). */
-import type { CallLogEntry, CallOutcome } from '../../lib/ports';
-import { DynamoCallLog } from '../../lib/store/dynamo-call-log';
+import type { CallLogEntry, CallOutcome } from '../../lib/domain/call-log-entry';
+import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
 import { startTestAdmin, type TestAdmin } from '../support/admin-api';
 
 let admin: TestAdmin;

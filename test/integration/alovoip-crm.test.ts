@@ -6,7 +6,8 @@
  */
 import { AlovoipHttpCrm } from '../../lib/crm/alovoip/alovoip-crm';
 import { CrmBadResponseError, CrmHttpError } from '../../lib/crm/crm-errors';
-import type { Customer, ItemQuery } from '../../lib/ports';
+import type { ItemQuery } from '../../lib/domain/billable-item';
+import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 
 let server: FakeAlovoip;

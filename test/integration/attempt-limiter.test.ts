@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoAttemptLimiter } from '../../lib/store/dynamo-attempt-limiter';
+import { DynamoAttemptLimiter } from '../../lib/auth/dynamo-attempt-limiter';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 
 let db: TestDynamo;

@@ -5,16 +5,20 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
-import { LedgerCrm, LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
-import type { Session } from '../../lib/flow/session';
-import { applyImport, parseImportDocument } from '../../lib/ledger-import/import-document';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
+import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
+import type { Session } from '../../lib/domain/session';
+import { applyImport, parseImportDocument } from '../../lib/ledger/import/import-document';
 import type { AppLogger } from '../../lib/observability/logger';
-import type { Crm, Customer, ItemQuery, PasswordCheck, PaymentLinkRequest } from '../../lib/ports';
+import type { Crm } from '../../lib/crm/crm';
+import type { ItemQuery } from '../../lib/domain/billable-item';
+import type { Customer, PasswordCheck } from '../../lib/domain/customer';
+import type { PaymentLinkRequest } from '../../lib/domain/payment-link';
 import type { Transcript } from '../../lib/simulator/call-simulator';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
-import { DynamoAttemptLimiter } from '../../lib/store/dynamo-attempt-limiter';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
-import { DynamoSessionStore } from '../../lib/store/dynamo-session-store';
+import { DynamoAttemptLimiter } from '../../lib/auth/dynamo-attempt-limiter';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
+import { DynamoSessionStore } from '../../lib/voice/dynamo-session-store';
 import type { VoiceDeps } from '../../lib/voice/voice-step';
 import { BASE_URL, callInProcess, heard } from '../support/in-process-calls';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
@@ -120,7 +124,7 @@ beforeAll(async () => {
   // 'no-passwords' is a CRM wired in below (not stored), so the import is told it exists.
   const parsed = parseImportDocument(DOCUMENT, { lookupSourceNames: new Set(['no-passwords']) });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  await applyImport(parsed.document, { ledger: new LedgerWriter(db.doc, db.tables.ledger), modules });
+  await applyImport(parsed.document, { ledger: new DynamoLedgerWriter(db.doc, db.tables.ledger), modules });
   deps = {
     modules,
     sessions,
@@ -350,7 +354,7 @@ describe('telephone passwords in the ledger', () => {
   });
 
   it('keeps the stored hash when the same password is imported again, and replaces it for a new one', async () => {
-    const writer = new LedgerWriter(db.doc, db.tables.ledger);
+    const writer = new DynamoLedgerWriter(db.doc, db.tables.ledger);
     const ledger = new LedgerCrm(db.doc, db.tables.ledger);
     const hashOf = async () => {
       const { Items = [] } = await db.doc.send(new ScanCommand({ TableName: db.tables.ledger }));
@@ -370,7 +374,7 @@ describe('telephone passwords in the ledger', () => {
   });
 
   it('can be set and cleared through the ledger writer', async () => {
-    const writer = new LedgerWriter(db.doc, db.tables.ledger);
+    const writer = new DynamoLedgerWriter(db.doc, db.tables.ledger);
     const ledger = new LedgerCrm(db.doc, db.tables.ledger);
     const cyrus: Customer = { id: 'c-3', customerNumber: '5003' };
     expect(await ledger.verifyPhonePassword(cyrus, '9753')).toEqual({ status: 'mismatch' });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LedgerCrm, LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
-import { applyImport, parseImportDocument } from '../../lib/ledger-import/import-document';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
+import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
+import { applyImport, parseImportDocument } from '../../lib/ledger/import/import-document';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 
 let db: TestDynamo;
@@ -12,7 +13,7 @@ beforeAll(async () => {
   db = await startTestDynamo();
   const parsed = parseImportDocument(JSON.parse(readFileSync(join(__dirname, '../../infra/seed/demo.json'), 'utf8')));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  await applyImport(parsed.document, { ledger: new LedgerWriter(db.doc, db.tables.ledger), modules: new DynamoModuleStore(db.doc, db.tables.config) });
+  await applyImport(parsed.document, { ledger: new DynamoLedgerWriter(db.doc, db.tables.ledger), modules: new DynamoModuleStore(db.doc, db.tables.config) });
   crm = new LedgerCrm(db.doc, db.tables.ledger);
 });
 
@@ -68,7 +69,7 @@ describe('built-in ledger', () => {
     const before = await scan();
     const parsed = parseImportDocument(JSON.parse(readFileSync(join(__dirname, '../../infra/seed/demo.json'), 'utf8')));
     if (!parsed.ok) throw new Error('fixture');
-    await applyImport(parsed.document, { ledger: new LedgerWriter(db.doc, db.tables.ledger), modules: new DynamoModuleStore(db.doc, db.tables.config) });
+    await applyImport(parsed.document, { ledger: new DynamoLedgerWriter(db.doc, db.tables.ledger), modules: new DynamoModuleStore(db.doc, db.tables.config) });
     const after = await scan();
     expect(after).toHaveLength(before?.length ?? -1);
     expect(new Set(after?.map((i) => JSON.stringify(i)))).toEqual(new Set(before?.map((i) => JSON.stringify(i))));

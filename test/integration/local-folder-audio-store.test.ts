@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFolderAudioStore, UnsafeAudioKeyError } from '../../lib/audio/local-folder-audio-store';
+import { LocalFolderAudioStore, UnsafeAudioKeyError } from '../../lib/speech/local-folder-audio-store';
 
 describe('LocalFolderAudioStore', () => {
   it('stores concurrent writes side by side and reads them back', async () => {

@@ -6,10 +6,11 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
-import { LedgerCrm } from '../../lib/crm/ledger/ledger-crm';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
-import { EnvSecretResolver, secretEnvName } from '../../lib/secrets/env-secret-resolver';
-import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
+import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
+import { secretEnvName } from '../../lib/secrets/secret-names';
+import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startTestAdmin, type TestAdmin } from '../support/admin-api';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 

@@ -11,12 +11,14 @@ import { parseLookupSource, type LookupSource } from '../../lib/config/lookup-so
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
-import { parseImportDocument } from '../../lib/ledger-import/import-document';
-import { SecretNotFoundError, type Crm } from '../../lib/ports';
-import { EnvSecretResolver, secretEnvName } from '../../lib/secrets/env-secret-resolver';
+import { parseImportDocument } from '../../lib/ledger/import/import-document';
+import type { Crm } from '../../lib/crm/crm';
+import { SecretNotFoundError } from '../../lib/secrets/secret-resolver';
+import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
+import { secretEnvName } from '../../lib/secrets/secret-names';
 import { CachedSecretResolver } from '../../lib/secrets/cached-secret-resolver';
 import { SsmSecretResolver } from '../../lib/secrets/ssm-secret-resolver';
-import { DynamoLookupSourceStore } from '../../lib/store/dynamo-lookup-source-store';
+import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 

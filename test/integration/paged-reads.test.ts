@@ -3,7 +3,7 @@
  * (1 MB, or the request's Limit) are still returned, and `enough` stops the paging early.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAllPages, queryPartition, scanRecordsByPrefix } from '../../lib/store/paged-reads';
+import { queryAllPages, queryPartition, scanRecordsByPrefix } from '../../lib/aws/paged-reads';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 
 let db: TestDynamo;

@@ -5,7 +5,8 @@
  */
 import { CrmBadResponseError, CrmUnsuccessfulError, SoapFaultError } from '../../lib/crm/crm-errors';
 import { PayamgostarCrm } from '../../lib/crm/payamgostar/payamgostar-crm';
-import type { Customer, ItemQuery } from '../../lib/ports';
+import type { ItemQuery } from '../../lib/domain/billable-item';
+import type { Customer } from '../../lib/domain/customer';
 import { startFakePayamgostar, type FakePayamgostar, type SoapRequest } from '../support/fake-payamgostar';
 
 const SARA = '6f1c2a3b-1111-4c5d-8e9f-0123456789ab';

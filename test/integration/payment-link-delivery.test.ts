@@ -1,7 +1,9 @@
 /** PaymentLinkDelivery on dynalite: CRM-delivered links, failures, and the per-caller limit. */
-import type { Crm, PaymentLinkRequest, PaymentLinkResult, SmsMessage, SmsResult, SmsSender } from '../../lib/ports';
+import type { Crm } from '../../lib/crm/crm';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../../lib/domain/payment-link';
+import type { SmsMessage, SmsResult, SmsSender } from '../../lib/sms/sms-sender';
 import { PaymentLinkDelivery } from '../../lib/payments/payment-link-delivery';
-import { DynamoPaymentStore } from '../../lib/store/dynamo-payment-store';
+import { DynamoPaymentStore } from '../../lib/payments/dynamo-payment-store';
 import { createLogger } from '../../lib/observability/logger';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 

@@ -5,11 +5,11 @@
 import { PollyClient } from '@aws-sdk/client-polly';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { BalanceModule } from '../../lib/config/module-schema';
-import { S3AudioStore, IMMUTABLE_CACHE_CONTROL } from '../../lib/audio/s3-audio-store';
+import { S3AudioStore, IMMUTABLE_CACHE_CONTROL } from '../../lib/speech/s3-audio-store';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { PollySynthesizer } from '../../lib/speech/polly-synthesizer';
 import { SynthesizedAudioCache, synthesisKey } from '../../lib/speech/synthesized-audio-cache';
-import { renderTwiml } from '../../lib/twiml/render-twiml';
+import { renderTwiml } from '../../lib/voice/render-twiml';
 import { startFakePolly, startFakeS3 } from '../support/fake-aws-audio';
 
 const BUCKET = 'audio-test';

@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFolderAudioStore } from '../../lib/audio/local-folder-audio-store';
+import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { ModuleNotFoundError, RecordingRejectedError, removePromptRecording, uploadPromptRecording, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
-import { renderTwiml } from '../../lib/twiml/render-twiml';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
+import { renderTwiml } from '../../lib/voice/render-twiml';
 import { mp3File, wavFile } from '../support/audio-files';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 

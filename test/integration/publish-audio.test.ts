@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CLIP_CACHE_CONTROL, publishAudio } from '../../infra/audio/publish-audio';
-import { S3AudioStore } from '../../lib/audio/s3-audio-store';
+import { S3AudioStore } from '../../lib/speech/s3-audio-store';
 import { PROMPT_KEYS } from '../../lib/config/module-schema';
 import { PollySynthesizer } from '../../lib/speech/polly-synthesizer';
 import { SynthesizedAudioCache } from '../../lib/speech/synthesized-audio-cache';

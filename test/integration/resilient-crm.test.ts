@@ -4,7 +4,7 @@
  */
 import { AlovoipHttpCrm } from '../../lib/crm/alovoip/alovoip-crm';
 import { CircuitBreaker, ResilientCrm } from '../../lib/crm/resilient-crm';
-import type { Customer } from '../../lib/ports';
+import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 
 let server: FakeAlovoip;

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Session } from '../../lib/flow/session';
-import { StaleSessionError, type SessionStore } from '../../lib/ports';
+import type { Session } from '../../lib/domain/session';
+import { StaleSessionError, type SessionStore } from '../../lib/voice/session-store';
 import { handleStatusCallback } from '../../lib/voice/status-callback';
 import { handleVoiceStep } from '../../lib/voice/voice-step';
 import { ERROR, moduleFixture, NEXT } from '../support/flow-fixtures';

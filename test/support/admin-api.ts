@@ -6,12 +6,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createAdminApi } from '../../lib/admin/admin-api';
 import type { AdminDeps } from '../../lib/admin/admin-deps';
-import { LedgerCrm, LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
-import { LedgerDirectory } from '../../lib/crm/ledger/ledger-directory';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
+import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
+import { DynamoLedgerDirectory } from '../../lib/ledger/dynamo-ledger-directory';
 import { adminHttp, adminJson, type AdminEvent, type AdminResult } from '../../lib/http/admin-request';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
-import { DynamoCallLog } from '../../lib/store/dynamo-call-log';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
+import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { loadSeed } from '../../infra/local/load-seed';
 import { startTestDynamo, type TestDynamo } from './local-dynamo';
 import { DEMO_SEED } from './local-stack';
@@ -52,7 +53,7 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
     modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),
     crmFor: async (source) => (source === ledger.source ? ledger : undefined),
     lookupSourceNames: async () => [ledger.source],
-    ledger: { directory: new LedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new LedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
+    ledger: { directory: new DynamoLedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new DynamoLedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
     callLog: new DynamoCallLog(dynamo.doc, dynamo.tables.callLog),
     speech: new CatalogueSpeech({ audioBaseUrl: `${BASE_URL}/audio` }),
     publicBaseUrl: BASE_URL,

@@ -1,12 +1,14 @@
 /** In-process voice steps against dynalite: the real voice-step code with real DynamoDB adapters. */
-import { LedgerCrm, LedgerWriter } from '../../lib/crm/ledger/ledger-crm';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
+import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import type { BalanceModule, Destination } from '../../lib/config/module-schema';
-import type { Crm, SessionStore } from '../../lib/ports';
+import type { Crm } from '../../lib/crm/crm';
+import type { SessionStore } from '../../lib/voice/session-store';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
-import { DynamoCallLog } from '../../lib/store/dynamo-call-log';
-import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';
-import { DynamoSessionStore } from '../../lib/store/dynamo-session-store';
+import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
+import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
+import { DynamoSessionStore } from '../../lib/voice/dynamo-session-store';
 import type { StatusDeps } from '../../lib/voice/status-callback';
 import type { VoiceDeps } from '../../lib/voice/voice-step';
 import type { TestDynamo } from './local-dynamo';
@@ -50,7 +52,7 @@ export function voiceHarness(db: TestDynamo, options: { crm?: Crm; sessions?: Se
     status,
     crm,
     modules,
-    ledger: new LedgerWriter(db.doc, db.tables.ledger),
+    ledger: new DynamoLedgerWriter(db.doc, db.tables.ledger),
     async configure(module: BalanceModule, destinations: Destination[]) {
       for (const d of destinations) await modules.putDestination(d);
       await modules.putModule(module);

@@ -4,8 +4,8 @@ import { operatorLanguage } from '../../lib/admin/operator-language';
 import { loadConfig, ConfigurationError } from '../../lib/config/app-config';
 import { adminKeyMatches } from '../../lib/http/admin-request';
 import { contentSecurityPolicy, servePanel } from '../../lib/http/panel-assets';
-import { rowsFromCsv } from '../../lib/ledger-import/csv-import';
-import { CsvSyntaxError, parseCsv } from '../../lib/ledger-import/csv-parser';
+import { rowsFromCsv } from '../../lib/ledger/import/csv-import';
+import { CsvSyntaxError, parseCsv } from '../../lib/ledger/import/csv-parser';
 
 describe('admin key comparison', () => {
   it('matches only the exact key', () => {

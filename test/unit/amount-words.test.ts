@@ -8,7 +8,7 @@ import {
   persianAmountTokens,
   persianAmountWords,
   toAnnouncedAmount,
-} from '../../lib/speech/amount-words';
+} from '../../lib/domain/amount-words';
 import { mulberry32 } from '../support/prng';
 
 const Q = 10n ** 15n;

@@ -1,6 +1,7 @@
 import { decide, failureResponse, type Decision, type FlowContext, type FlowInput, type Lookups } from '../../lib/flow/balance-flow';
-import type { Session } from '../../lib/flow/session';
-import type { BalanceResult, IdentityResult } from '../../lib/ports';
+import type { Session } from '../../lib/domain/session';
+import type { BalanceResult } from '../../lib/domain/balance';
+import type { IdentityResult } from '../../lib/domain/customer';
 import { CALL_SID, contextFor, entryInput, moduleFixture } from '../support/flow-fixtures';
 
 const FOUND: IdentityResult = { status: 'found', customer: { id: 'c-1', name: 'Sara' } };

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROMPT_KEYS } from '../../lib/config/module-schema';
-import { persianAmountTokens, persianAmountWords } from '../../lib/speech/amount-words';
+import { persianAmountTokens, persianAmountWords } from '../../lib/domain/amount-words';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { persianClipTexts, type ClipManifest } from '../../lib/speech/clip-pack';
 import { PROMPT_CATALOGUE } from '../../lib/speech/prompt-catalogue';

@@ -1,4 +1,4 @@
-import { parseImportDocument } from '../../lib/ledger-import/import-document';
+import { parseImportDocument } from '../../lib/ledger/import/import-document';
 import { parseModule } from '../../lib/config/module-schema';
 
 const REC = `${'b'.repeat(64)}.wav`;

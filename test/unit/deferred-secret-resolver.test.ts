@@ -1,6 +1,6 @@
 /** The SSM resolver is loaded on the first CRM password read, once, and again after a failed load. */
 import { DeferredSecretResolver } from '../../lib/secrets/cached-secret-resolver';
-import type { SecretResolver } from '../../lib/ports';
+import type { SecretResolver } from '../../lib/secrets/secret-resolver';
 
 const resolver = (prefix: string): SecretResolver => ({ resolve: async (name) => `${prefix}${name}` });
 

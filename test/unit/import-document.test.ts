@@ -1,4 +1,4 @@
-import { parseImportDocument } from '../../lib/ledger-import/import-document';
+import { parseImportDocument } from '../../lib/ledger/import/import-document';
 
 const valid = {
   moneyAccounts: [{ key: 'acc', name: 'Bank' }],

@@ -1,6 +1,6 @@
 /** SMS metrics at the port: sent, failed by reason, and a sender that throws. */
 import type { MetricsRecorder } from '../../lib/observability/metrics';
-import type { SmsResult, SmsSender } from '../../lib/ports';
+import type { SmsResult, SmsSender } from '../../lib/sms/sms-sender';
 import { MeteredSmsSender } from '../../lib/sms/metered-sms-sender';
 
 function recorder() {

@@ -1,4 +1,4 @@
-import { parseAmount } from '../../lib/crm/parse-amount';
+import { parseAmount } from '../../lib/domain/parse-amount';
 
 describe('reading a CRM amount independently of culture', () => {
   it.each([

@@ -1,6 +1,6 @@
 /** The pure flow's payment-link path: what is paid, what the caller hears, where the call goes. */
 import { decide, type FlowContext, type Lookups } from '../../lib/flow/balance-flow';
-import type { Session } from '../../lib/flow/session';
+import type { Session } from '../../lib/domain/session';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 
 function module(extra: Record<string, unknown>): BalanceModule {

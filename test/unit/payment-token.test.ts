@@ -1,4 +1,4 @@
-import { checkLinkToken, linkIdFor, parseLinkToken, signLinkToken, type PaymentLinkClaims } from '../../lib/payments/payment-token';
+import { checkLinkToken, linkIdFor, parseLinkToken, signLinkToken, type PaymentLinkClaims } from '../../lib/domain/payment-token';
 
 const SECRET = 'unit-secret';
 const claims: PaymentLinkClaims = {

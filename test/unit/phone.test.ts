@@ -1,4 +1,4 @@
-import { canonicalPhone, maskPhone, parseMobile, phoneSpellings, toAsciiDigits } from '../../lib/phone';
+import { canonicalPhone, maskPhone, parseMobile, phoneSpellings, toAsciiDigits } from '../../lib/domain/phone';
 import { mulberry32 } from '../support/prng';
 
 

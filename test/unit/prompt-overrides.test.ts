@@ -1,7 +1,7 @@
 /** Which prompt overrides a module may have, and what the caller then hears. */
 import { parseModule } from '../../lib/config/module-schema';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
-import { renderTwiml } from '../../lib/twiml/render-twiml';
+import { renderTwiml } from '../../lib/voice/render-twiml';
 
 const base = { code: 'm', name: 'm', nextDestination: 'n', errorDestination: 'e' };
 

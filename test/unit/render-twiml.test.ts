@@ -1,4 +1,4 @@
-import { renderTwiml } from '../../lib/twiml/render-twiml';
+import { renderTwiml } from '../../lib/voice/render-twiml';
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 

@@ -1,4 +1,4 @@
-import { countSegments, formatAmount, paymentLinkText } from '../../lib/sms/sms-text';
+import { countSegments, formatAmount, paymentLinkText } from '../../lib/domain/sms-text';
 
 const URL = 'https://abcd1234ef.execute-api.eu-central-1.amazonaws.com/pay/AbCdEfGhIjKlMnOp.mabc12.AbCdEfGhIjKlMnOpQrStUv';
 

@@ -1,6 +1,6 @@
 /** The call log (filters, paging, outcomes per day for the chart) and the SMS outbox. */
-import type { CallOutcome } from '../../ports';
-import { previousDay } from '../../store/dynamo-call-log';
+import type { CallOutcome } from '../../domain/call-log-entry';
+import { previousDay } from '../../domain/calendar-day';
 import { adminFieldError } from '../admin-messages';
 import { BadRequestError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';

@@ -5,7 +5,7 @@
 import { checkModuleReferences, parseDestination, parseModule, type Destination, type FieldError, type Language, type ModuleConfig } from '../../config/module-schema';
 import { adminFieldError } from '../admin-messages';
 import { ConflictError, InvalidFieldsError, NotFoundError, UnavailableError } from '../admin-errors';
-import type { Crm } from '../../ports';
+import type { Crm } from '../../crm/crm';
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRequest, AdminRouter } from '../admin-router';
 import { created, ok, readJson } from '../request-body';

@@ -4,8 +4,8 @@
  * written, so a file with one bad row changes nothing and the report lists every bad row.
  */
 import type { Language } from '../../config/module-schema';
-import { rowsFromCsv, type CsvKind } from '../../ledger-import/csv-import';
-import { applyImport, parseImportDocument, type RowError } from '../../ledger-import/import-document';
+import { rowsFromCsv, type CsvKind } from '../../ledger/import/csv-import';
+import { applyImport, parseImportDocument, type RowError } from '../../ledger/import/import-document';
 import { adminFieldError } from '../admin-messages';
 import { AdminError, NotFoundError, UnsupportedMediaTypeError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';

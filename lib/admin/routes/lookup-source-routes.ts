@@ -5,7 +5,7 @@
  */
 import { BUILT_IN_SOURCES, parseLookupSource, type LookupSource } from '../../config/lookup-source-schema';
 import type { Language } from '../../config/module-schema';
-import { secretEnvName } from '../../secrets/env-secret-resolver';
+import { secretEnvName } from '../../secrets/secret-names';
 import { adminFieldError } from '../admin-messages';
 import { ConflictError, InvalidFieldsError, NotFoundError, UnavailableError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';

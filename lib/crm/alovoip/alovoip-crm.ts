@@ -10,8 +10,12 @@
  * AloVoIP's client sends ASCII, which turns every non-ASCII character into "?".
  */
 import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
-import { canonicalPhone } from '../../phone';
-import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
+import { canonicalPhone } from '../../domain/phone';
+import type { Crm } from '../crm';
+import type { BalanceResult } from '../../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
+import type { Customer, IdentityResult } from '../../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
 import { CrmBadResponseError, CrmHttpError, CrmUnsuccessfulError } from '../crm-errors';
 import { joinUrl, postToCrm } from '../crm-http';
 

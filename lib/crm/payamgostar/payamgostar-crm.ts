@@ -11,10 +11,14 @@
  * - CreatePaymentLink's `PaymentLink` URL is returned (PG sends the SMS itself).
  */
 import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
-import { canonicalPhone, phoneSpellings, toAsciiDigits } from '../../phone';
-import type { BalanceResult, BillableItemType, Crm, Customer, IdentityResult, ItemQuery, ItemResult, MoneyAccount, PaymentLinkRequest, PaymentLinkResult } from '../../ports';
+import { canonicalPhone, phoneSpellings, toAsciiDigits } from '../../domain/phone';
+import type { Crm } from '../crm';
+import type { BalanceResult } from '../../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
+import type { Customer, IdentityResult } from '../../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
 import { CrmBadResponseError, CrmUnsuccessfulError } from '../crm-errors';
-import { parseAmount } from '../parse-amount';
+import { parseAmount } from '../../domain/parse-amount';
 import { child, isNil, listItems, SoapClient, text, type SoapValue } from './soap-client';
 
 export interface PayamgostarSettings {

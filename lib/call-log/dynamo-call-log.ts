@@ -1,0 +1,133 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CallLog, CallLogSearch } from './call-log';
+import type { CallLogEntry, CallLogPage, CallLogQuery, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
+
+import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
+import { daysBetween, previousDay } from '../domain/calendar-day';
+
+/** Where the next page starts: a day of the byDay index (or none for byModule) and DynamoDB's key. */
+interface Cursor extends Record<string, unknown> {
+  readonly d?: string;
+  readonly k?: Record<string, unknown>;
+}
+
+const MAX_QUERIES_PER_PAGE = 400;
+const MAX_ROWS_PER_STATS = 50_000;
+
+/** One record per call, written by the status callback when the call ends. */
+export class DynamoCallLog implements CallLog, CallLogSearch {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: CallLogEntry): Promise<void> {
+    // `day` feeds the per-module, per-day index the panel's call log reads.
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entry, day: entry.startedAt.slice(0, 10) } }));
+  }
+
+  async get(callSid: string): Promise<CallLogEntry | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { callSid } }));
+    return Item ? withoutDay(Item) : undefined;
+  }
+
+  /**
+   * Newest first. With a module: the byModule index over the startedAt range; without one:
+   * the byDay index, one day after the other from `toDay` back to `fromDay`.
+   */
+  async search(query: CallLogQuery): Promise<CallLogPage> {
+    const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
+    // A cursor is the client's to send back: anything but what this method encoded is refused
+    // as a bad cursor (400) rather than reaching DynamoDB as a malformed start key (500).
+    if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))) {
+      throw new InvalidCursorError('the paging cursor is not valid');
+    }
+    const entries: CallLogEntry[] = [];
+    let day = query.moduleCode ? undefined : (cursor.d ?? query.toDay);
+    let startKey = cursor.k;
+    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
+      if (day !== undefined && day < query.fromDay) return { entries };
+      const key = this.keyCondition(query, day);
+      const page = await this.sendQuery(query.cursor !== undefined, {
+          ...key,
+          ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
+          ScanIndexForward: false,
+          Limit: query.limit - entries.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      });
+      entries.push(...(page.Items ?? []).map(withoutDay));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) {
+        if (day === undefined) return { entries };
+        day = previousDay(day);
+      }
+      if (entries.length >= query.limit) {
+        const more = startKey !== undefined || (day !== undefined && day >= query.fromDay);
+        return more ? { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) } : { entries };
+      }
+    }
+    return { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) };
+  }
+
+  /** A start key from a client cursor that DynamoDB rejects is the cursor's fault, not the server's. */
+  private async sendQuery(fromCursor: boolean, input: QueryCommandInput) {
+    try {
+      return await this.client.send(new QueryCommand(input));
+    } catch (error) {
+      if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
+      throw error;
+    }
+  }
+
+  async outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay> {
+    const counts: OutcomesPerDay = {};
+    const days = query.moduleCode ? [undefined] : daysBetween(query.fromDay, query.toDay);
+    let rows = 0;
+    for (const day of days) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const key = this.keyCondition(query, day);
+        const page = await this.client.send(
+          new QueryCommand({
+            ...key,
+            ProjectionExpression: '#day, outcome',
+            ExpressionAttributeNames: { '#day': 'day' },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const perDay = (counts[String(item.day)] ??= {});
+          const outcome = item.outcome as CallOutcome;
+          perDay[outcome] = (perDay[outcome] ?? 0) + 1;
+        }
+        rows += page.Items?.length ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && rows < MAX_ROWS_PER_STATS);
+    }
+    return counts;
+  }
+
+  private keyCondition(query: Pick<CallLogQuery, 'moduleCode' | 'fromDay' | 'toDay'>, day: string | undefined): QueryCommandInput {
+    if (query.moduleCode) {
+      return {
+        TableName: this.tableName,
+        IndexName: 'byModule',
+        KeyConditionExpression: 'moduleCode = :m AND startedAt BETWEEN :from AND :to',
+        // '~' sorts after every character of an ISO timestamp: the whole of the last day.
+        ExpressionAttributeValues: { ':m': query.moduleCode, ':from': query.fromDay, ':to': `${query.toDay}~` },
+      };
+    }
+    return {
+      TableName: this.tableName,
+      IndexName: 'byDay',
+      KeyConditionExpression: '#day = :d',
+      ExpressionAttributeValues: { ':d': day },
+      ExpressionAttributeNames: { '#day': 'day' },
+    };
+  }
+}
+
+function withoutDay(item: Record<string, unknown>): CallLogEntry {
+  const { day: _day, ...entry } = item;
+  return entry as unknown as CallLogEntry;
+}

@@ -1,0 +1,37 @@
+/**
+ * Port: the CRM behind a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP).
+ * Adapters: lib/ledger/ledger-crm.ts, lib/crm/payamgostar/, lib/crm/alovoip/.
+ */
+import type { ModuleConfig } from '../config/module-schema';
+import type { BalanceResult } from '../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
+import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+
+export interface Crm {
+  /** Name of the lookup source, for logs and the call log. */
+  readonly source: string;
+  identifyByPhone(phone: string): Promise<IdentityResult>;
+  identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult>;
+  balance(customer: Customer): Promise<BalanceResult>;
+  findItem(customer: Customer, query: ItemQuery): Promise<ItemResult>;
+  createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult>;
+  moneyAccounts(): Promise<MoneyAccount[]>;
+  itemTypes(): Promise<BillableItemType[]>;
+  /**
+   * Checks a customer's telephone password (customer club, identification by customer number
+   * and password). Optional: a CRM without it answers every check as `unsupported`.
+   * Implementations compare in constant time and do the same work when no password is set.
+   */
+  verifyPhonePassword?(customer: Customer, password: string): Promise<PasswordCheck>;
+}
+
+/** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */
+export interface CrmResolver {
+  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm;
+}
+
+/** What a connection test found: the CRM answered a harmless lookup, or why it did not. */
+export type ConnectionTest =
+  | { readonly ok: true; readonly moneyAccounts: number; readonly elapsedMs: number }
+  | { readonly ok: false; readonly reason: string; readonly elapsedMs: number };

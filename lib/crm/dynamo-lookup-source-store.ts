@@ -1,0 +1,51 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LookupSource } from '../config/lookup-source-schema';
+import type { LookupSourceStore } from './lookup-source-store';
+import { scanRecordsByPrefix } from '../aws/paged-reads';
+
+const sourceKey = (name: string) => `SOURCE#${name}`;
+
+/** Lookup sources in the configuration table, keyed `SOURCE#<name>`. They hold secret names, never secrets. */
+export class DynamoLookupSourceStore implements LookupSourceStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getSource(name: string): Promise<LookupSource | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: sourceKey(name) } }));
+    return Item?.record as LookupSource | undefined;
+  }
+
+  async putSource(source: LookupSource): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source } }));
+  }
+
+  createSource(source: LookupSource): Promise<boolean> {
+    return this.conditionalPut(source, 'attribute_not_exists(pk)');
+  }
+
+  updateSource(source: LookupSource): Promise<boolean> {
+    return this.conditionalPut(source, 'attribute_exists(pk)');
+  }
+
+  async deleteSource(name: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: sourceKey(name) }, ReturnValues: 'ALL_OLD' }));
+    return Attributes !== undefined;
+  }
+
+  private async conditionalPut(source: LookupSource, condition: string): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source }, ConditionExpression: condition }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  listSources(): Promise<LookupSource[]> {
+    return scanRecordsByPrefix<LookupSource>(this.client, this.tableName, 'SOURCE#');
+  }
+}

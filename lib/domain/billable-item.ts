@@ -1,0 +1,39 @@
+/** Billable items (invoices, receipts, ...), their types and the money accounts they are paid into. */
+import type { InvoiceType } from '../config/module-schema';
+
+export interface MoneyAccount {
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface BillableItemType {
+  readonly key: string;
+  readonly name: string;
+  readonly type: InvoiceType;
+}
+
+/** Find one billable item of a customer by number (the module's invoice type and fields). */
+export interface ItemQuery {
+  readonly type: InvoiceType;
+  /** The value the caller typed. */
+  readonly number: string;
+  /** Field the number is searched in (default `Number`). */
+  readonly searchField: string;
+  /** Field holding the amount (default `FinalValue`). */
+  readonly valueField: string;
+}
+
+export interface BillableItem {
+  readonly type: InvoiceType;
+  readonly number: string;
+  /** In rials, > 0. */
+  readonly amount: number;
+  readonly paid: boolean;
+  readonly moneyAccount?: string;
+}
+
+/** Items are only ever searched among the identified customer's own items. */
+export type ItemResult =
+  | { readonly status: 'found'; readonly item: BillableItem }
+  | { readonly status: 'not-found' }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string };

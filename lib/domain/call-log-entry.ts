@@ -1,0 +1,39 @@
+/** How a call ended, as the call log keeps it and the panel reads it. */
+
+export type CallOutcome = 'next' | 'error' | 'no-debt' | 'abandoned' | 'failed';
+
+export interface CallLogEntry {
+  readonly callSid: string;
+  readonly moduleCode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly outcome: CallOutcome;
+  readonly reason?: string;
+  readonly lastStep: string;
+  readonly callStatus: string;
+  readonly durationSeconds?: number;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly customerId?: string;
+  readonly owed?: number;
+  readonly destination?: string;
+}
+
+export interface CallLogQuery {
+  readonly moduleCode?: string;
+  readonly outcome?: CallOutcome;
+  /** Inclusive ISO day bounds (YYYY-MM-DD), UTC. */
+  readonly fromDay: string;
+  readonly toDay: string;
+  readonly limit: number;
+  /** Opaque cursor from the previous page. */
+  readonly cursor?: string;
+}
+
+export interface CallLogPage {
+  readonly entries: CallLogEntry[];
+  readonly nextCursor?: string;
+}
+
+/** Per day (YYYY-MM-DD), how many calls ended with each outcome. */
+export type OutcomesPerDay = Record<string, Partial<Record<CallOutcome, number>>>;

@@ -1,0 +1,51 @@
+import type { CallOutcome } from './call-log-entry';
+import type { Customer } from './customer';
+import type { PaymentLinkOutcome } from './payment-link';
+
+/** The gather a session is waiting for; 'done' once the call was handed on. */
+export type Step = 'entry' | GatherStep | 'done';
+/** Balance: mobile, item, confirm. Customer club: customer-number, password. */
+export const GATHER_STEPS = ['mobile', 'item', 'confirm', 'customer-number', 'password'] as const;
+export type GatherStep = (typeof GATHER_STEPS)[number];
+
+/** An identified caller passed from one module to the next inside the stored session. */
+export interface Handover {
+  readonly to: string;
+  readonly fromModule: string;
+  readonly customer: Customer;
+}
+
+/** Per-call state, stored in DynamoDB keyed by CallSid. */
+export interface Session {
+  readonly callSid: string;
+  readonly moduleCode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly step: Step;
+  /** Incremented by every processed request; gather URLs carry it so retries are recognised. */
+  readonly turn: number;
+  /** Failed attempts at the current gather. */
+  readonly attempts: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly customer?: Customer;
+  readonly identifiedBy?: 'caller' | 'mobile' | 'handover' | 'customer-number' | 'password';
+  /** Customer club: the customer number typed (prefix included), kept between the number and password gathers. */
+  readonly customerNumber?: string;
+  readonly mobile?: string;
+  readonly balance?: { readonly owed: number; readonly credit: number };
+  /** The item the caller chose to pay (askItemNumber), amount in rials. */
+  readonly item?: { readonly number: string; readonly amount: number };
+  /** What became of this call's payment link; kept so the flow never asks for it twice. */
+  readonly paymentLink?: PaymentLinkOutcome;
+  readonly outcome?: CallOutcome;
+  readonly reason?: string;
+  readonly destination?: string;
+  readonly handover?: Handover;
+  /** Steps this call went through, in order ("entry", "mobile", ...), for the call log. */
+  readonly trail: readonly string[];
+  /** The TwiML answered for `turn`, replayed when the same request arrives again. */
+  readonly lastResponse?: { readonly turn: number; readonly step: string; readonly twiml: string };
+  /** Epoch seconds; DynamoDB's TTL removes abandoned sessions. */
+  readonly expiresAt: number;
+}

@@ -1,0 +1,116 @@
+/**
+ * The built-in ledger: the embedded default CRM, kept in one DynamoDB table.
+ *
+ *   pk CUST#<id>      sk #PROFILE                 customer
+ *   pk CUST#<id>      sk #PHONE-PASSWORD          telephone password: scrypt hash only (lib/auth/password-hash)
+ *   pk CUST#<id>      sk ITEM#<type>#<number>     billable item   (one Query = profile + items = balance)
+ *   pk PHONE#<e164>   sk CUST#<id>                phone index     (caller → customer in one Query)
+ *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
+ *   pk ACCOUNTS       sk ACC#<key>                money account
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
+import { INVOICE_TYPES, type InvoiceType } from '../config/module-constants';
+import { canonicalPhone } from '../domain/phone';
+import type { Crm } from '../crm/crm';
+import type { BalanceResult } from '../domain/balance';
+import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
+import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
+import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+import type { OwnPaymentLinks } from '../payments/payment-links';
+import type { PaymentLinkClaims } from '../domain/payment-token';
+import { queryPartition } from '../aws/paged-reads';
+import { itemAmount, ledgerBalance } from './ledger-balance';
+import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
+
+/** Sort key of a customer's telephone-password hash row. */
+export const PHONE_PASSWORD_SK = '#PHONE-PASSWORD';
+
+const ITEM_TYPE_NAMES: Record<InvoiceType, string> = {
+  invoice: 'Invoice',
+  proforma: 'Proforma invoice',
+  receipt: 'Receipt',
+  payment: 'Payment',
+  salesReturn: 'Sales return',
+  onlinePayment: 'Online payment',
+};
+
+export class LedgerCrm implements Crm {
+  readonly source = 'ledger';
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly defaultCountryCode = '98',
+    private readonly links?: OwnPaymentLinks,
+  ) {}
+
+  async identifyByPhone(phone: string): Promise<IdentityResult> {
+    const canonical = canonicalPhone(phone, this.defaultCountryCode);
+    if (!canonical) return { status: 'not-found' };
+    return this.identifyByIndex(`PHONE#${canonical}`);
+  }
+
+  async identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
+    return this.identifyByIndex(`CUSTNO#${customerNumber.trim()}`);
+  }
+
+  async balance(customer: Customer): Promise<BalanceResult> {
+    const items = await this.items(customer.id);
+    return { status: 'ok', ...ledgerBalance(items) };
+  }
+
+  async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
+    const wanted = query.number.trim();
+    const items = await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, `ITEM#${query.type}#`);
+    const match = (items as unknown as ItemRecord[]).find((item) => {
+      const value = query.searchField === 'Number' ? item.number : item.fields[query.searchField];
+      return value !== undefined && String(value).trim() === wanted;
+    });
+    if (!match) return { status: 'not-found' };
+    const amount = itemAmount(match, query.valueField);
+    if (amount === undefined || amount <= 0) return { status: 'not-found' };
+    return {
+      status: 'found',
+      item: { type: match.type, number: match.number, amount, paid: match.status === 'paid', ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}) },
+    };
+  }
+
+  /** The product's own signed link (lib/payments); the product sends the SMS. */
+  async createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    if (!this.links) return { status: 'failed', source: this.source, reason: 'payment-links-not-configured' };
+    const link = await this.links.issue(request);
+    return { status: 'created', url: link.url, deliveredByCrm: false, reference: link.id };
+  }
+
+  async moneyAccounts(): Promise<MoneyAccount[]> {
+    const rows = await queryPartition(this.client, this.tableName, 'ACCOUNTS');
+    return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
+  }
+
+  async itemTypes(): Promise<BillableItemType[]> {
+    return INVOICE_TYPES.map((type) => ({ key: type, name: ITEM_TYPE_NAMES[type], type }));
+  }
+
+  async verifyPhonePassword(customer: Customer, password: string): Promise<PasswordCheck> {
+    const rows = await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, PHONE_PASSWORD_SK);
+    const hash = rows.find((row) => row.sk === PHONE_PASSWORD_SK)?.hash;
+    // No password set: the same scrypt work against a decoy, and a mismatch.
+    const match = await verifyPhonePassword(password, typeof hash === 'string' ? hash : undefined);
+    return { status: match ? 'match' : 'mismatch' };
+  }
+
+  /** Every billable item of one customer (one Query; the profile row is skipped). */
+  async items(customerId: string): Promise<ItemRecord[]> {
+    const rows = await queryPartition(this.client, this.tableName, `CUST#${customerId}`, 'ITEM#');
+    return rows as unknown as ItemRecord[];
+  }
+
+  private async identifyByIndex(pk: string): Promise<IdentityResult> {
+    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 1 }));
+    const row = Items?.[0];
+    if (!row) return { status: 'not-found' };
+    return { status: 'found', customer: row.customer as Customer };
+  }
+}
