@@ -4,7 +4,7 @@ import { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
 import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-store';
 import { DynamoSessionStore } from '../voice/dynamo-session-store';
-import { renderApologyAndHangup } from '../voice/render-twiml';
+import { renderApology } from '../voice/apology';
 import type { VoiceDeps } from '../voice/voice-step';
 import { config, dynamo, logger, metrics } from './core';
 import { crms } from './crms';
@@ -37,5 +37,5 @@ export const voiceDeps: VoiceDeps = {
 
 /** The apology every voice webhook falls back to when something unexpected fails. */
 export async function fallbackTwiml(): Promise<string> {
-  return renderApologyAndHangup(await speech.render([{ prompt: 'apology' }], { language: config.defaultLanguage, prompts: {} }));
+  return renderApology(speech, { language: config.defaultLanguage, prompts: {} });
 }

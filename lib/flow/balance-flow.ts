@@ -1,11 +1,12 @@
 /**
  * The balance call flow as a pure state machine.
  *
- *   decide(context, session, input, lookups) → need a lookup | respond(actions, session, effects)
+ *   decideBalance(context, session, input, lookups) → need a lookup | respond(actions, session, effects)
  *
- * The handler loops: when the flow needs a CRM answer it performs that one lookup and asks
- * again with the answer in `lookups`. Answers are kept in the session, so each is fetched
- * once per call. Nothing here does I/O, reads the clock or builds TwiML.
+ * The handler (lib/voice/balance-lookups.ts) loops: when the flow needs a CRM answer it
+ * performs that one lookup and asks again with the answer in `lookups`. Answers are kept in
+ * the session, so each is fetched once per call. Nothing here does I/O, reads the clock or
+ * builds TwiML. The customer club (club-flow.ts) has the same shape.
  *
  * Steps:   entry ─┬─(anonymous)──────────────→ mobile ─→ announce
  *                 ├─ identify by caller ─┬─(force mobile)→ mobile ─→ announce
@@ -19,36 +20,36 @@
  * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
  */
 import type { BalanceModule } from '../config/module-schema';
-import { parseMobile } from '../domain/phone';
 import { toAnnouncedAmount } from '../domain/amount-words';
 import type { BalanceResult } from '../domain/balance';
 import type { ItemQuery, ItemResult } from '../domain/billable-item';
 import type { Customer, IdentityResult } from '../domain/customer';
 import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-link';
-import type { SpeechItem } from '../domain/speech-item';
-import { continueAt, enterModule, failureResponse, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';
+import { parseMobile } from '../domain/phone';
 import type { Session } from '../domain/session';
+import type { SpeechItem } from '../domain/speech-item';
+import { ask, continueAt, enterModule, handOn, lookupFailed, p, retry, type FlowInput, type Respond, type VisitContext } from './module-visit';
 
-export type FlowContext = VisitContext<BalanceModule>;
-export { failureResponse, type FlowInput };
+export type BalanceFlowContext = VisitContext<BalanceModule>;
 
-export interface Lookups {
+/** CRM answers (and the payment link's outcome) the flow has asked for during this step. */
+export interface BalanceLookups {
   readonly identity?: IdentityResult;
   readonly balance?: BalanceResult;
   readonly item?: ItemResult;
   readonly paymentLink?: PaymentLinkOutcome;
 }
 
-export type Need =
+export type BalanceNeed =
   | { readonly kind: 'identify-by-phone'; readonly phone: string }
   | { readonly kind: 'balance'; readonly customer: Customer }
   | { readonly kind: 'find-item'; readonly customer: Customer; readonly query: ItemQuery }
   /** A side effect, not a lookup: the handler performs it at most once per call. */
   | { readonly kind: 'payment-link'; readonly request: PaymentLinkRequest; readonly caller: string };
 
-export type Decision = { readonly kind: 'need'; readonly need: Need } | Respond;
+export type BalanceDecision = { readonly kind: 'need'; readonly need: BalanceNeed } | Respond;
 
-export function decide(ctx: FlowContext, previous: Session | undefined, input: FlowInput, lookups: Lookups): Decision {
+export function decideBalance(ctx: BalanceFlowContext, previous: Session | undefined, input: FlowInput, lookups: BalanceLookups): BalanceDecision {
   const session = input.step === 'entry' ? enterModule(ctx, previous, input) : continueAt(ctx, previous, input);
   if ('kind' in session) return session;
   switch (input.step) {
@@ -66,72 +67,68 @@ export function decide(ctx: FlowContext, previous: Session | undefined, input: F
   }
 }
 
-function afterEntry(ctx: FlowContext, session: Session, lookups: Lookups): Decision {
+function afterEntry(ctx: BalanceFlowContext, session: Session, lookups: BalanceLookups): BalanceDecision {
   const { module } = ctx;
   const intro = [p('intro')];
-  if (module.anonymousMode && !session.customer) return gatherMobile(ctx, session, intro);
+  if (module.anonymousMode && !session.customer) return askMobile(ctx, session, intro);
   if (!session.customer) {
     const identity = lookups.identity;
     if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: session.from } };
-    if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
+    if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
     if (identity.status === 'not-found') return handOn(ctx, session, 'error', [...intro, p('notIdentified')], 'error', 'not-identified');
     session = { ...session, customer: identity.customer, identifiedBy: 'caller' };
   }
-  if (module.forceMobileEntry) return gatherMobile(ctx, session, intro);
+  if (module.forceMobileEntry) return askMobile(ctx, session, intro);
   return announce(ctx, session, lookups, intro);
 }
 
-function afterMobile(ctx: FlowContext, session: Session, digits: string | undefined, lookups: Lookups): Decision {
+function askMobile(ctx: BalanceFlowContext, session: Session, before: SpeechItem[]): Respond {
+  return ask(ctx, { ...session, attempts: 0 }, 'mobile', [...before, p('enterMobile')]);
+}
+
+function afterMobile(ctx: BalanceFlowContext, session: Session, digits: string | undefined, lookups: BalanceLookups): BalanceDecision {
   const parsed = parseMobile(digits);
-  if (!parsed.ok) return retryOrGiveUp(ctx, session, 'invalidMobile', `mobile-${parsed.reason}`);
+  if (!parsed.ok) return retryMobile(ctx, session, 'invalidMobile', `mobile-${parsed.reason}`);
   session = { ...session, mobile: parsed.e164 };
   if (!session.customer) {
     // Anonymous mode: the typed mobile identifies the customer.
     const identity = lookups.identity;
     if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: parsed.e164 } };
-    if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
-    if (identity.status === 'not-found') return retryOrGiveUp(ctx, session, 'mobileNotFound', 'mobile-not-found');
+    if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
+    if (identity.status === 'not-found') return retryMobile(ctx, session, 'mobileNotFound', 'mobile-not-found');
     session = { ...session, customer: identity.customer, identifiedBy: 'mobile' };
   }
   return announce(ctx, session, lookups, []);
 }
 
-function afterConfirm(ctx: FlowContext, session: Session, digits: string | undefined): Decision {
-  const answer = (digits ?? '').replace(/[#*]/g, '');
-  if (answer === '1') return handOn(ctx, session, 'next', [], 'next');
-  return handOn(ctx, session, 'error', [p('goodbye')], 'error', answer === '' ? 'no-input' : 'declined');
+function retryMobile(ctx: BalanceFlowContext, session: Session, problem: 'invalidMobile' | 'mobileNotFound', reason: string): Respond {
+  return retry(ctx, session, reason, (again) => ask(ctx, again, 'mobile', [p(problem), p('enterMobile')]), [p(problem), p('limitReached')]);
 }
 
-function announce(ctx: FlowContext, session: Session, lookups: Lookups, before: SpeechItem[]): Decision {
+function announce(ctx: BalanceFlowContext, session: Session, lookups: BalanceLookups, before: SpeechItem[]): BalanceDecision {
   const customer = session.customer;
   if (!customer) return handOn(ctx, session, 'error', [...before, p('apology')], 'error', 'not-identified');
   let balance = session.balance;
   if (!balance) {
     const result = lookups.balance;
     if (!result) return { kind: 'need', need: { kind: 'balance', customer } };
-    if (result.status === 'failed') return handOn(ctx, session, 'error', [...before, p('apology')], 'error', `crm-failed:${result.source}:${result.reason}`);
+    if (result.status === 'failed') return lookupFailed(ctx, session, result, before);
     balance = { owed: result.owed, credit: result.credit };
     session = { ...session, balance };
   }
   const { unit, divisor } = ctx.module.currency;
   if (balance.owed <= 0) {
-    const said =
-      balance.credit > 0
-        ? [p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.credit, divisor), unit }, p('inCredit')]
-        : [p('noDebt')];
+    const said = balance.credit > 0 ? [p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.credit, divisor), unit }, p('inCredit')] : [p('noDebt')];
     // As the seed says: a caller with no debt goes to the error destination.
     return handOn(ctx, session, 'error', [...before, ...said], 'no-debt');
   }
   const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.owed, divisor), unit }, p('owed')];
-  if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink) {
-    const next: Session = { ...session, step: 'item', attempts: 0 };
-    return respond(next, [gather(ctx, next, 'item', [...told, p('enterItemNumber')]), { kind: 'redirect', url: ctx.stepUrl('item', next.turn) }]);
-  }
+  if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink) return ask(ctx, { ...session, attempts: 0 }, 'item', [...told, p('enterItemNumber')]);
   if (ctx.module.sendPaymentLink) return paymentLink(ctx, session, lookups, told, { amount: balance.owed, items: [] });
   return goOn(ctx, session, told);
 }
 
-function afterItem(ctx: FlowContext, session: Session, digits: string | undefined, lookups: Lookups): Decision {
+function afterItem(ctx: BalanceFlowContext, session: Session, digits: string | undefined, lookups: BalanceLookups): BalanceDecision {
   const customer = session.customer;
   if (!customer) return handOn(ctx, session, 'error', [p('apology')], 'error', 'not-identified');
   const number = (digits ?? '').replace(/[#*\s]/g, '');
@@ -141,18 +138,15 @@ function afterItem(ctx: FlowContext, session: Session, digits: string | undefine
   if (!result) {
     return { kind: 'need', need: { kind: 'find-item', customer, query: { type: module.invoiceType, number, searchField: module.invoiceSearchField, valueField: module.invoiceValueField } } };
   }
-  if (result.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${result.source}:${result.reason}`);
+  if (result.status === 'failed') return lookupFailed(ctx, session, result);
   if (result.status === 'not-found') return retryItem(ctx, session, 'item-not-found');
   if (result.item.paid) return retryItem(ctx, session, 'item-paid');
   const item = { number: result.item.number, amount: result.item.amount };
   return paymentLink(ctx, { ...session, item }, lookups, [], { amount: item.amount, items: [item.number], ...(result.item.moneyAccount ? { moneyAccount: result.item.moneyAccount } : {}) });
 }
 
-function retryItem(ctx: FlowContext, session: Session, reason: string): Decision {
-  const attempts = session.attempts + 1;
-  if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', [p('itemNotFound'), p('limitReached')], 'error', reason);
-  const next: Session = { ...session, attempts, step: 'item' };
-  return respond(next, [gather(ctx, next, 'item', [p('itemNotFound'), p('enterItemNumber')]), { kind: 'redirect', url: ctx.stepUrl('item', next.turn) }]);
+function retryItem(ctx: BalanceFlowContext, session: Session, reason: string): Respond {
+  return retry(ctx, session, reason, (again) => ask(ctx, again, 'item', [p('itemNotFound'), p('enterItemNumber')]), [p('itemNotFound'), p('limitReached')]);
 }
 
 /**
@@ -160,12 +154,12 @@ function retryItem(ctx: FlowContext, session: Session, reason: string): Decision
  * happened, and goes on: a link that could not be sent never stops the call.
  */
 function paymentLink(
-  ctx: FlowContext,
+  ctx: BalanceFlowContext,
   session: Session,
-  lookups: Lookups,
+  lookups: BalanceLookups,
   before: SpeechItem[],
   target: { amount: number; items: string[]; moneyAccount?: string },
-): Decision {
+): BalanceDecision {
   const { module } = ctx;
   let outcome = session.paymentLink ?? lookups.paymentLink;
   if (!outcome && !session.mobile) outcome = { status: 'not-sent', reason: 'no-mobile' };
@@ -191,27 +185,13 @@ function paymentLink(
 }
 
 /** After the announcement (and the link): confirm first when the module says so, else the next destination. */
-function goOn(ctx: FlowContext, session: Session, told: SpeechItem[]): Decision {
-  if (ctx.module.confirmBeforeNext) {
-    const next: Session = { ...session, step: 'confirm', attempts: 0 };
-    return respond(next, [
-      { kind: 'say', items: told },
-      gather(ctx, next, 'confirm', [p('confirmContinue')], 1),
-      // Silence falls through to here only if Twilio ignores actionOnEmptyResult.
-      { kind: 'redirect', url: ctx.stepUrl('confirm', next.turn) },
-    ]);
-  }
+function goOn(ctx: BalanceFlowContext, session: Session, told: SpeechItem[]): Respond {
+  if (ctx.module.confirmBeforeNext) return ask(ctx, { ...session, attempts: 0 }, 'confirm', [p('confirmContinue')], { numDigits: 1, saidFirst: told });
   return handOn(ctx, session, 'next', told, 'next', session.reason);
 }
 
-function gatherMobile(ctx: FlowContext, session: Session, before: SpeechItem[]): Respond {
-  const next: Session = { ...session, step: 'mobile', attempts: session.step === 'mobile' ? session.attempts : 0 };
-  return respond(next, [gather(ctx, next, 'mobile', [...before, p('enterMobile')]), { kind: 'redirect', url: ctx.stepUrl('mobile', next.turn) }]);
-}
-
-function retryOrGiveUp(ctx: FlowContext, session: Session, problem: 'invalidMobile' | 'mobileNotFound', reason: string): Decision {
-  const attempts = session.attempts + 1;
-  if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', [p(problem), p('limitReached')], 'error', reason);
-  const next: Session = { ...session, attempts, step: 'mobile' };
-  return respond(next, [gather(ctx, next, 'mobile', [p(problem), p('enterMobile')]), { kind: 'redirect', url: ctx.stepUrl('mobile', next.turn) }]);
+function afterConfirm(ctx: BalanceFlowContext, session: Session, digits: string | undefined): Respond {
+  const answer = (digits ?? '').replace(/[#*]/g, '');
+  if (answer === '1') return handOn(ctx, session, 'next', [], 'next');
+  return handOn(ctx, session, 'error', [p('goodbye')], 'error', answer === '' ? 'no-input' : 'declined');
 }

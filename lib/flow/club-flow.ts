@@ -17,11 +17,11 @@
  */
 import { CLUB_PROMPTS, type ClubPromptName } from '../config/module-constants';
 import type { ClubModule } from '../config/module-schema';
-import { toAsciiDigits } from '../domain/phone';
 import type { Customer, IdentityResult } from '../domain/customer';
+import { toAsciiDigits } from '../domain/phone';
 import type { SpeechItem } from '../domain/speech-item';
-import { continueAt, enterModule, gather, handOn, p, respond, type FlowInput, type Respond, type VisitContext } from './module-visit';
 import type { Session } from '../domain/session';
+import { ask, continueAt, enterModule, handOn, lookupFailed, p, retry, type FlowInput, type Respond, type VisitContext } from './module-visit';
 
 export type ClubFlowContext = VisitContext<ClubModule>;
 
@@ -70,6 +70,78 @@ export function decideClub(ctx: ClubFlowContext, previous: Session | undefined, 
   }
 }
 
+function afterEntry(ctx: ClubFlowContext, session: Session, lookups: ClubLookups): ClubDecision {
+  // Already identified upstream (a hand-over naming this module): nothing to ask.
+  if (session.customer) return welcome(ctx, session, say(ctx, 'intro'));
+  if (ctx.module.identification !== 'caller-number') return askCustomerNumber(ctx, { ...session, attempts: 0 }, say(ctx, 'intro'));
+  const identity = lookups.identity;
+  if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: session.from } };
+  if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
+  if (identity.status === 'not-found') return handOn(ctx, session, 'error', say(ctx, 'intro', 'authenticationError'), 'error', 'not-identified');
+  return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'caller' }, say(ctx, 'intro'));
+}
+
+function askCustomerNumber(ctx: ClubFlowContext, session: Session, before: SpeechItem[]): Respond {
+  const { customerNumber: _forgotten, ...rest } = session;
+  return ask(ctx, rest, 'customer-number', [...before, ...say(ctx, 'enterCustomerNumber')]);
+}
+
+function afterCustomerNumber(ctx: ClubFlowContext, session: Session, digits: string | undefined, lookups: ClubLookups): ClubDecision {
+  const typed = keypadDigits(digits);
+  const withPassword = ctx.module.identification === 'customer-number-and-password';
+  if (!KEYPAD_DIGITS.test(typed)) return retryCustomerNumber(ctx, session, withPassword ? 'wrongPassword' : 'wrongNumber', typed === '' ? 'no-input' : 'customer-number-format');
+  const customerNumber = `${ctx.module.customerNumberPrefix ?? ''}${typed}`;
+  if (withPassword) {
+    // The number is not looked up yet: whether it exists is only ever answered together with the password.
+    return ask(ctx, { ...session, customerNumber }, 'password', say(ctx, 'enterPassword'));
+  }
+  const identity = lookups.identity;
+  if (!identity) return { kind: 'need', need: { kind: 'identify-by-customer-number', customerNumber } };
+  if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
+  if (identity.status === 'not-found') return retryCustomerNumber(ctx, session, 'wrongNumber', 'customer-number-not-found');
+  return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'customer-number', customerNumber }, []);
+}
+
+function afterPassword(ctx: ClubFlowContext, session: Session, digits: string | undefined, lookups: ClubLookups): ClubDecision {
+  const customerNumber = session.customerNumber ?? '';
+  const password = keypadDigits(digits);
+  // Nothing (or not digits) typed: no guess was made, so nothing is looked up or counted against a lockout.
+  if (!KEYPAD_DIGITS.test(password)) return retryCustomerNumber(ctx, session, 'wrongPassword', password === '' ? 'no-input' : 'password-format');
+  const identity = lookups.identity;
+  if (!identity) return { kind: 'need', need: { kind: 'identify-by-customer-number', customerNumber } };
+  if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
+  const check = lookups.password;
+  if (!check) {
+    const customer = identity.status === 'found' ? identity.customer : undefined;
+    return { kind: 'need', need: { kind: 'check-password', ...(customer ? { customer } : {}), customerNumber, password, caller: session.from } };
+  }
+  switch (check.status) {
+    case 'accepted':
+      if (identity.status !== 'found') return handOn(ctx, session, 'error', [p('apology')], 'error', 'password-check-inconsistent');
+      return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'password' }, []);
+    case 'locked':
+      return handOn(ctx, session, 'error', say(ctx, 'authenticationError'), 'error', 'locked');
+    case 'rejected':
+      if (check.locked) return handOn(ctx, { ...session, attempts: session.attempts + 1 }, 'error', say(ctx, 'wrongPassword', 'authenticationError'), 'error', 'locked');
+      return retryCustomerNumber(ctx, session, 'wrongPassword', 'wrong-credentials');
+    case 'unsupported':
+      // Configuration problem: this lookup source keeps no telephone passwords.
+      return handOn(ctx, session, 'error', [p('apology')], 'error', `password-unsupported:${check.source}`);
+    case 'failed':
+      return lookupFailed(ctx, session, check);
+  }
+}
+
+/** A failed attempt: say what went wrong and ask again from the customer number, or give up. */
+function retryCustomerNumber(ctx: ClubFlowContext, session: Session, problem: 'wrongNumber' | 'wrongPassword', reason: string): Respond {
+  const { customerNumber: _forgotten, ...rest } = session;
+  return retry(ctx, rest, reason, (again) => askCustomerNumber(ctx, again, say(ctx, problem)), say(ctx, problem, 'authenticationError'));
+}
+
+function welcome(ctx: ClubFlowContext, session: Session, before: SpeechItem[]): Respond {
+  return handOn(ctx, session, 'next', [...before, ...say(ctx, 'welcome')], 'next');
+}
+
 /** The module's prompts in order, leaving out those set to "don't play". */
 function say(ctx: ClubFlowContext, ...names: ClubPromptName[]): SpeechItem[] {
   return names.filter((name) => !isSilenced(ctx.module, name)).map((name) => p(CLUB_PROMPTS[name]));
@@ -85,82 +157,4 @@ export function keypadDigits(raw: string | undefined): string {
   return toAsciiDigits(raw ?? '')
     .replace(/[#*\s]/g, '')
     .trim();
-}
-
-function afterEntry(ctx: ClubFlowContext, session: Session, lookups: ClubLookups): ClubDecision {
-  // Already identified upstream (a hand-over naming this module): nothing to ask.
-  if (session.customer) return welcome(ctx, session, say(ctx, 'intro'));
-  if (ctx.module.identification !== 'caller-number') return askCustomerNumber(ctx, { ...session, attempts: 0 }, say(ctx, 'intro'));
-  const identity = lookups.identity;
-  if (!identity) return { kind: 'need', need: { kind: 'identify-by-phone', phone: session.from } };
-  if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
-  if (identity.status === 'not-found') return handOn(ctx, session, 'error', say(ctx, 'intro', 'authenticationError'), 'error', 'not-identified');
-  return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'caller' }, say(ctx, 'intro'));
-}
-
-function afterCustomerNumber(ctx: ClubFlowContext, session: Session, digits: string | undefined, lookups: ClubLookups): ClubDecision {
-  const typed = keypadDigits(digits);
-  const withPassword = ctx.module.identification === 'customer-number-and-password';
-  if (!KEYPAD_DIGITS.test(typed)) return tryAgain(ctx, session, withPassword ? 'wrongPassword' : 'wrongNumber', typed === '' ? 'no-input' : 'customer-number-format');
-  const customerNumber = `${ctx.module.customerNumberPrefix ?? ''}${typed}`;
-  if (withPassword) {
-    // The number is not looked up yet: whether it exists is only ever answered together with the password.
-    const next: Session = { ...session, step: 'password', customerNumber };
-    return respond(next, [gather(ctx, next, 'password', say(ctx, 'enterPassword')), { kind: 'redirect', url: ctx.stepUrl('password', next.turn) }]);
-  }
-  const identity = lookups.identity;
-  if (!identity) return { kind: 'need', need: { kind: 'identify-by-customer-number', customerNumber } };
-  if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
-  if (identity.status === 'not-found') return tryAgain(ctx, session, 'wrongNumber', 'customer-number-not-found');
-  return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'customer-number', customerNumber }, []);
-}
-
-function afterPassword(ctx: ClubFlowContext, session: Session, digits: string | undefined, lookups: ClubLookups): ClubDecision {
-  const customerNumber = session.customerNumber ?? '';
-  const password = keypadDigits(digits);
-  // Nothing (or not digits) typed: no guess was made, so nothing is looked up or counted against a lockout.
-  if (!KEYPAD_DIGITS.test(password)) return tryAgain(ctx, session, 'wrongPassword', password === '' ? 'no-input' : 'password-format');
-  const identity = lookups.identity;
-  if (!identity) return { kind: 'need', need: { kind: 'identify-by-customer-number', customerNumber } };
-  if (identity.status === 'failed') return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${identity.source}:${identity.reason}`);
-  const check = lookups.password;
-  if (!check) {
-    const customer = identity.status === 'found' ? identity.customer : undefined;
-    return { kind: 'need', need: { kind: 'check-password', ...(customer ? { customer } : {}), customerNumber, password, caller: session.from } };
-  }
-  switch (check.status) {
-    case 'accepted':
-      if (identity.status !== 'found') return handOn(ctx, session, 'error', [p('apology')], 'error', 'password-check-inconsistent');
-      return welcome(ctx, { ...session, customer: identity.customer, identifiedBy: 'password' }, []);
-    case 'locked':
-      return handOn(ctx, session, 'error', say(ctx, 'authenticationError'), 'error', 'locked');
-    case 'rejected':
-      if (check.locked) return handOn(ctx, { ...session, attempts: session.attempts + 1 }, 'error', say(ctx, 'wrongPassword', 'authenticationError'), 'error', 'locked');
-      return tryAgain(ctx, session, 'wrongPassword', 'wrong-credentials');
-    case 'unsupported':
-      // Configuration problem: this lookup source keeps no telephone passwords.
-      return handOn(ctx, session, 'error', [p('apology')], 'error', `password-unsupported:${check.source}`);
-    case 'failed':
-      return handOn(ctx, session, 'error', [p('apology')], 'error', `crm-failed:${check.source}:${check.reason}`);
-  }
-}
-
-function askCustomerNumber(ctx: ClubFlowContext, session: Session, before: SpeechItem[]): Respond {
-  const { customerNumber: _forgotten, ...rest } = session;
-  const next: Session = { ...rest, step: 'customer-number' };
-  return respond(next, [gather(ctx, next, 'customer-number', [...before, ...say(ctx, 'enterCustomerNumber')]), { kind: 'redirect', url: ctx.stepUrl('customer-number', next.turn) }]);
-}
-
-/** A failed attempt: say what went wrong and ask again from the customer number, or give up. */
-function tryAgain(ctx: ClubFlowContext, session: Session, problem: 'wrongNumber' | 'wrongPassword', reason: string): Respond {
-  const attempts = session.attempts + 1;
-  if (attempts >= ctx.module.maxAttempts) {
-    const { customerNumber: _forgotten, ...rest } = session;
-    return handOn(ctx, { ...rest, attempts }, 'error', say(ctx, problem, 'authenticationError'), 'error', reason);
-  }
-  return askCustomerNumber(ctx, { ...session, attempts }, say(ctx, problem));
-}
-
-function welcome(ctx: ClubFlowContext, session: Session, before: SpeechItem[]): Respond {
-  return handOn(ctx, session, 'next', [...before, ...say(ctx, 'welcome')], 'next');
 }

@@ -73,6 +73,17 @@ export function continueAt(ctx: VisitContext, previous: Session | undefined, inp
   };
 }
 
+/**
+ * Asks the caller for digits at a gather step (`saidFirst` is heard before the gather, so keys
+ * pressed during it do not cut it short). The redirect after the gather is only reached when
+ * Twilio falls through an empty gather: it brings the caller back to the same step.
+ */
+export function ask(ctx: VisitContext, session: Session, step: GatherStep, items: SpeechItem[], options: { readonly numDigits?: number; readonly saidFirst?: SpeechItem[] } = {}): Respond {
+  const next: Session = { ...session, step };
+  const first: Action[] = options.saidFirst?.length ? [{ kind: 'say', items: options.saidFirst }] : [];
+  return respond(next, [...first, gather(ctx, next, step, items, options.numDigits), { kind: 'redirect', url: ctx.stepUrl(step, next.turn) }]);
+}
+
 export function gather(ctx: VisitContext, session: Session, step: GatherStep, items: SpeechItem[], numDigits?: number): Action {
   return {
     kind: 'gather',
@@ -82,6 +93,21 @@ export function gather(ctx: VisitContext, session: Session, step: GatherStep, it
     finishOnKey: '#',
     ...(numDigits ? { numDigits } : {}),
   };
+}
+
+/**
+ * One more failed attempt at the current gather: ask again while attempts remain, else say
+ * `giveUp` and hand the caller to the error destination.
+ */
+export function retry(ctx: VisitContext, session: Session, reason: string, askAgain: (session: Session) => Respond, giveUp: SpeechItem[]): Respond {
+  const attempts = session.attempts + 1;
+  if (attempts >= ctx.module.maxAttempts) return handOn(ctx, { ...session, attempts }, 'error', giveUp, 'error', reason);
+  return askAgain({ ...session, attempts });
+}
+
+/** A CRM lookup failed: apologise and hand the caller to the error destination, saying which source failed and how. */
+export function lookupFailed(ctx: VisitContext, session: Session, failure: { readonly source: string; readonly reason: string }, before: SpeechItem[] = []): Respond {
+  return handOn(ctx, session, 'error', [...before, p('apology')], 'error', `crm-failed:${failure.source}:${failure.reason}`);
 }
 
 /** Ends this module's part of the call at its next or error destination. */

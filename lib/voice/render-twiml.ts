@@ -61,8 +61,3 @@ export function renderTwiml(actions: readonly RenderableAction[]): string {
   }
   return response.toString();
 }
-
-/** The only TwiML the product sends when it cannot do better: an apology and a hang-up. */
-export function renderApologyAndHangup(segments: readonly SpeechSegment[]): string {
-  return renderTwiml([{ kind: 'say', segments }, { kind: 'hangup' }]);
-}

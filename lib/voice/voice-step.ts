@@ -1,30 +1,28 @@
 /**
- * One voice webhook step: load the module and session, run the pure flow (performing the
- * CRM lookups it asks for), store the new session, render TwiML. A repeated delivery of a
- * step already answered (Twilio retry, duplicate, concurrent twin) gets the stored answer.
+ * One voice webhook step, in five moves: load the module and the call's session, replay the
+ * stored answer when this request was already answered (Twilio retry, duplicate, concurrent
+ * twin), run the module kind's flow (balance-lookups.ts or club-lookups.ts, which perform the
+ * lookups the pure flow asks for), render TwiML, and save the new session with a conditional
+ * write. Any failure still answers: the apology and the module's error destination.
  */
-import type { BalanceModule, Language, ModuleConfig } from '../config/module-schema';
-import type { Action } from '../flow/actions';
-import { decide, type FlowContext, type FlowInput, type Lookups, type Need } from '../flow/balance-flow';
-import { failureResponse, type Respond, type VisitContext } from '../flow/module-visit';
-import { GATHER_STEPS, type GatherStep, type Session } from '../domain/session';
-import type { AppLogger } from '../observability/logger';
-import type { MetricsRecorder } from '../observability/metrics';
-import { maskPhone } from '../domain/phone';
-import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import type { AttemptLimiter } from '../auth/attempt-limiter';
 import type { ModuleStore } from '../config/module-store';
+import type { Destination, Language, ModuleConfig } from '../config/module-schema';
 import type { CrmResolver } from '../crm/crm';
-import type { BalanceResult } from '../domain/balance';
-import type { ItemResult } from '../domain/billable-item';
-import type { IdentityResult } from '../domain/customer';
-import type { Speech } from '../speech/speech';
-import { StaleSessionError, type SessionStore } from './session-store';
+import { maskPhone } from '../domain/phone';
+import { GATHER_STEPS, type GatherStep, type Session } from '../domain/session';
+import type { Action, Effect } from '../flow/actions';
+import { failureResponse, type FlowInput, type Respond, type VisitContext } from '../flow/module-visit';
+import type { AppLogger } from '../observability/logger';
+import type { MetricsRecorder } from '../observability/metrics';
+import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import { speechSettings } from '../speech/module-prompts';
-import { renderTwiml, type RenderableAction } from './render-twiml';
+import type { Speech } from '../speech/speech';
+import { renderApology } from './apology';
+import { runBalanceFlow } from './balance-lookups';
 import { runClubFlow } from './club-lookups';
-import { lookupInModuleCrm } from './module-crm-lookup';
-import { runWithLookups } from './run-with-lookups';
+import { renderTwiml, type RenderableAction } from './render-twiml';
+import { StaleSessionError, type SessionStore } from './session-store';
 
 export interface VoiceDeps {
   readonly modules: ModuleStore;
@@ -54,7 +52,6 @@ export interface VoiceRequest {
 }
 
 const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
-const MAX_LOOKUPS = 5;
 
 export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): Promise<string> {
   const { logger } = deps;
@@ -62,12 +59,12 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
   const module = await deps.modules.getModule(request.code);
   if (!module || !module.enabled) {
     logger.warn('call to an unknown or disabled module', { moduleCode: request.code, known: Boolean(module) });
-    return apologyAndHangup(deps, module?.language ?? deps.defaultLanguage, module);
+    return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
   }
-  const step = request.step === 'entry' ? 'entry' : (GATHER_STEPS as readonly string[]).includes(request.step) ? (request.step as GatherStep) : undefined;
+  const step = parseStep(request.step);
   if (!step || !CALL_SID.test(callSid)) {
     logger.warn('malformed voice request', { moduleCode: module.code, step: request.step.slice(0, 40) });
-    return apologyAndHangup(deps, module.language, module);
+    return renderApology(deps.speech, speechSettings(module));
   }
   const input: FlowInput = {
     step,
@@ -77,9 +74,7 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     ...(request.params.Digits !== undefined ? { digits: request.params.Digits } : {}),
   };
   logger.appendKeys({ callSid, moduleCode: module.code, step });
-
-  const [next, error] = await Promise.all([deps.modules.getDestination(module.nextDestination), deps.modules.getDestination(module.errorDestination)]);
-  const ctx = flowContext(deps, module, { ...(next ? { next } : {}), ...(error ? { error } : {}) });
+  const ctx = visitContext(deps, module, await loadDestinations(deps, module));
 
   let previous: Session | undefined;
   try {
@@ -91,37 +86,27 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     }
     const decision = await runModuleFlow(deps, ctx, previous, input);
     const twiml = await render(deps, module, decision.actions);
-    const session: Session = { ...decision.session, lastResponse: { turn: decision.session.turn, step, twiml } };
-    try {
-      await deps.sessions.save(session, previous?.turn);
-    } catch (saveError) {
-      if (!(saveError instanceof StaleSessionError)) throw saveError;
-      // A concurrent twin of this request won the write: answer what it answered.
-      const winner = await deps.sessions.get(callSid);
-      if (winner?.lastResponse) return winner.lastResponse.twiml;
-      throw saveError;
-    }
-    for (const effect of decision.effects) {
-      logger.info('metric', { metric: effect.name, ...effect.dimensions });
-      deps.metrics?.add(effect.name, 'Count', 1, effect.dimensions);
-    }
-    if (session.outcome) logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
-    return twiml;
+    const saved = await save(deps, { ...decision.session, lastResponse: { turn: decision.session.turn, step, twiml } }, previous);
+    if (saved.won) record(deps, decision.effects, decision.session);
+    return saved.twiml;
   } catch (failure) {
     logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error });
     const fallback = failureResponse(ctx, previous, input, 'internal-error');
-    return render(deps, module, fallback.actions).catch(() => apologyAndHangup(deps, module.language, module));
+    return render(deps, module, fallback.actions).catch(() => renderApology(deps.speech, speechSettings(module)));
   }
 }
 
-/** Each module kind has its own pure flow; the rest of a step is the same for all. */
-function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
-  const { module } = ctx;
-  if (module.kind === 'club') return runClubFlow(deps, { ...ctx, module }, previous, input);
-  return runFlow(deps, { ...ctx, module }, previous, input);
+function parseStep(step: string): 'entry' | GatherStep | undefined {
+  if (step === 'entry') return 'entry';
+  return (GATHER_STEPS as readonly string[]).includes(step) ? (step as GatherStep) : undefined;
 }
 
-function flowContext(deps: VoiceDeps, module: ModuleConfig, destinations: FlowContext['destinations']): VisitContext {
+async function loadDestinations(deps: VoiceDeps, module: ModuleConfig): Promise<VisitContext['destinations']> {
+  const [next, error] = await Promise.all([deps.modules.getDestination(module.nextDestination), deps.modules.getDestination(module.errorDestination)]);
+  return { ...(next ? { next } : {}), ...(error ? { error } : {}) } satisfies { next?: Destination; error?: Destination };
+}
+
+function visitContext(deps: VoiceDeps, module: ModuleConfig, destinations: VisitContext['destinations']): VisitContext {
   const base = deps.publicBaseUrl;
   return {
     module,
@@ -144,51 +129,11 @@ function storedAnswer(previous: Session | undefined, code: string, step: string,
   return isCurrent ? undefined : previous.lastResponse.twiml;
 }
 
-function runFlow(deps: VoiceDeps, ctx: FlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
-  return runWithLookups<Lookups, Need>({
-    decide: (lookups) => decide(ctx, previous, input, lookups),
-    lookup: (need) => lookup(deps, ctx.module, need),
-    maxLookups: MAX_LOOKUPS,
-    flowName: 'flow',
-  });
-}
-
-/**
- * Performs one CRM lookup, or the payment link (guarded to once per call inside
- * PaymentLinkDelivery, so concurrent twins of this request cannot send two). A thrown error
- * becomes a 'failed' answer the flow handles.
- */
-async function lookup(deps: VoiceDeps, module: BalanceModule, need: Need): Promise<Lookups> {
-  return lookupInModuleCrm(
-    deps,
-    module,
-    need.kind,
-    async (crm): Promise<Lookups> => {
-      switch (need.kind) {
-        case 'identify-by-phone':
-          return { identity: await crm.identifyByPhone(need.phone) };
-        case 'balance':
-          return { balance: await crm.balance(need.customer) };
-        case 'find-item':
-          return { item: await crm.findItem(need.customer, need.query) };
-        case 'payment-link':
-          if (!deps.paymentLinks) return { paymentLink: { status: 'not-sent', reason: 'payment-links-not-configured' } };
-          return { paymentLink: await deps.paymentLinks.deliver(crm, need.request, need.caller) };
-      }
-    },
-    (failed): Lookups => {
-      switch (need.kind) {
-        case 'identify-by-phone':
-          return { identity: failed satisfies IdentityResult };
-        case 'balance':
-          return { balance: failed satisfies BalanceResult };
-        case 'find-item':
-          return { item: failed satisfies ItemResult };
-        case 'payment-link':
-          return { paymentLink: { status: 'not-sent', reason: `link-failed:${failed.source}:${failed.reason}` } };
-      }
-    },
-  );
+/** Each module kind has its own pure flow; the rest of a step is the same for all. */
+function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  const { module } = ctx;
+  if (module.kind === 'club') return runClubFlow(deps, { ...ctx, module }, previous, input);
+  return runBalanceFlow(deps, { ...ctx, module }, previous, input);
 }
 
 async function render(deps: VoiceDeps, module: ModuleConfig, actions: readonly Action[]): Promise<string> {
@@ -204,7 +149,27 @@ async function render(deps: VoiceDeps, module: ModuleConfig, actions: readonly A
   return renderTwiml(renderable);
 }
 
-async function apologyAndHangup(deps: VoiceDeps, language: Language, module: ModuleConfig | undefined): Promise<string> {
-  const segments = await deps.speech.render([{ prompt: 'apology' }], module ? speechSettings(module) : { language, prompts: {} });
-  return renderTwiml([{ kind: 'say', segments }, { kind: 'hangup' }]);
+/**
+ * Stores the session only if no other delivery of this request got there first. The answer is
+ * this step's own TwiML, or the TwiML of the concurrent twin that won the write (then this
+ * delivery's effects are not recorded: the winner records them).
+ */
+async function save(deps: VoiceDeps, session: Session & { lastResponse: NonNullable<Session['lastResponse']> }, previous: Session | undefined): Promise<{ twiml: string; won: boolean }> {
+  try {
+    await deps.sessions.save(session, previous?.turn);
+    return { twiml: session.lastResponse.twiml, won: true };
+  } catch (saveError) {
+    if (!(saveError instanceof StaleSessionError)) throw saveError;
+    const winner = await deps.sessions.get(session.callSid);
+    if (winner?.lastResponse) return { twiml: winner.lastResponse.twiml, won: false };
+    throw saveError;
+  }
+}
+
+function record(deps: VoiceDeps, effects: readonly Effect[], session: Session): void {
+  for (const effect of effects) {
+    deps.logger.info('metric', { metric: effect.name, ...effect.dimensions });
+    deps.metrics?.add(effect.name, 'Count', 1, effect.dimensions);
+  }
+  if (session.outcome) deps.logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
 }

@@ -1,5 +1,6 @@
 import { parseBalanceModule, type BalanceModule, type BalanceModuleInput, type Destination } from '../../lib/config/module-schema';
-import type { FlowContext, FlowInput } from '../../lib/flow/balance-flow';
+import type { BalanceFlowContext } from '../../lib/flow/balance-flow';
+import type { FlowInput } from '../../lib/flow/module-visit';
 
 export function moduleFixture(overrides: Partial<BalanceModuleInput> = {}): BalanceModule {
   const parsed = parseBalanceModule({ code: 'bal', name: 'Balance', language: 'en', nextDestination: 'next', errorDestination: 'err', ...overrides });
@@ -10,7 +11,7 @@ export function moduleFixture(overrides: Partial<BalanceModuleInput> = {}): Bala
 export const NEXT: Destination = { type: 'dial', code: 'next', target: '+982191000000' };
 export const ERROR: Destination = { type: 'hangup', code: 'err' };
 
-export function contextFor(module: BalanceModule, destinations: FlowContext['destinations'] = { next: NEXT, error: ERROR }): FlowContext {
+export function contextFor(module: BalanceModule, destinations: BalanceFlowContext['destinations'] = { next: NEXT, error: ERROR }): BalanceFlowContext {
   return {
     module,
     destinations,

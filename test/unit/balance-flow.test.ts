@@ -1,4 +1,5 @@
-import { decide, failureResponse, type Decision, type FlowContext, type FlowInput, type Lookups } from '../../lib/flow/balance-flow';
+import { decideBalance, type BalanceDecision, type BalanceFlowContext, type BalanceLookups } from '../../lib/flow/balance-flow';
+import { failureResponse, type FlowInput } from '../../lib/flow/module-visit';
 import type { Session } from '../../lib/domain/session';
 import type { BalanceResult } from '../../lib/domain/balance';
 import type { IdentityResult } from '../../lib/domain/customer';
@@ -7,17 +8,17 @@ import { CALL_SID, contextFor, entryInput, moduleFixture } from '../support/flow
 const FOUND: IdentityResult = { status: 'found', customer: { id: 'c-1', name: 'Sara' } };
 const OWES = (owed: number): BalanceResult => ({ status: 'ok', owed, credit: 0 });
 
-function respond(decision: Decision) {
+function respond(decision: BalanceDecision) {
   if (decision.kind !== 'respond') throw new Error(`expected a response, got need ${JSON.stringify(decision.need)}`);
   return decision;
 }
 
 /** Runs one step, answering the flow's lookups from the given answers, like the handler does. */
-function step(ctx: FlowContext, session: Session | undefined, input: FlowInput, answers: Lookups = {}) {
-  let lookups: Lookups = {};
+function step(ctx: BalanceFlowContext, session: Session | undefined, input: FlowInput, answers: BalanceLookups = {}) {
+  let lookups: BalanceLookups = {};
   const asked: string[] = [];
   for (;;) {
-    const decision = decide(ctx, session, input, lookups);
+    const decision = decideBalance(ctx, session, input, lookups);
     if (decision.kind === 'respond') return { ...decision, asked };
     asked.push(decision.need.kind);
     if (decision.need.kind === 'identify-by-phone') lookups = { ...lookups, identity: answers.identity ?? { status: 'not-found' } };
@@ -41,7 +42,7 @@ describe('balance flow: identified caller', () => {
 
   it('asks the CRM with the caller number from the webhook', () => {
     const ctx = contextFor(moduleFixture());
-    const d = decide(ctx, undefined, entryInput('+989121111111'), {});
+    const d = decideBalance(ctx, undefined, entryInput('+989121111111'), {});
     expect(d).toEqual({ kind: 'need', need: { kind: 'identify-by-phone', phone: '+989121111111' } });
   });
 
@@ -179,7 +180,7 @@ describe('balance flow: anonymous mode', () => {
 
   it('identifies the customer by the typed mobile', () => {
     const s = step(ctx, undefined, entryInput()).session;
-    const d = decide(ctx, s, gatherInput(s, 'mobile', '09124444444'), {});
+    const d = decideBalance(ctx, s, gatherInput(s, 'mobile', '09124444444'), {});
     expect(d).toEqual({ kind: 'need', need: { kind: 'identify-by-phone', phone: '+989124444444' } });
     const r = step(ctx, s, gatherInput(s, 'mobile', '09124444444'), { identity: FOUND, balance: OWES(5) });
     expect(r.session).toMatchObject({ identifiedBy: 'mobile', customer: FOUND.customer, outcome: 'next' });

@@ -1,5 +1,5 @@
 /** The pure flow's payment-link path: what is paid, what the caller hears, where the call goes. */
-import { decide, type FlowContext, type Lookups } from '../../lib/flow/balance-flow';
+import { decideBalance, type BalanceFlowContext, type BalanceLookups } from '../../lib/flow/balance-flow';
 import type { Session } from '../../lib/domain/session';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 
@@ -9,7 +9,7 @@ function module(extra: Record<string, unknown>): BalanceModule {
   return parsed.value;
 }
 
-const ctx = (m: BalanceModule): FlowContext => ({
+const ctx = (m: BalanceModule): BalanceFlowContext => ({
   module: m,
   destinations: { next: { type: 'dial', code: 'next', target: '+15550000001' }, error: { type: 'hangup', code: 'err' } },
   moduleUrl: (c) => `https://x/voice/${c}`,
@@ -32,11 +32,11 @@ const atMobile: Session = {
   trail: [],
   expiresAt: 0,
 };
-const owes: Lookups = { balance: { status: 'ok', owed: 500_000, credit: 0 } };
+const owes: BalanceLookups = { balance: { status: 'ok', owed: 500_000, credit: 0 } };
 
 describe('the payment link in the flow', () => {
   it('asks for the account balance link on the typed mobile, with the module’s account and currency', () => {
-    const d = decide(ctx(module({ currency: { unit: 'toman' } })), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
+    const d = decideBalance(ctx(module({ currency: { unit: 'toman' } })), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
     expect(d).toEqual({
       kind: 'need',
       need: {
@@ -52,7 +52,7 @@ describe('the payment link in the flow', () => {
     [{ status: 'not-sent', reason: 'sms-failed:twilio:invalid-number' }, 'linkNotSent', 'payment-link-not-sent:sms-failed:twilio:invalid-number'],
     [{ status: 'limit-reached', limit: 'caller' }, 'linkLimitReached', 'payment-link-limit:caller'],
   ] as const)('after %j the caller hears %s and goes to the next destination', (paymentLink, prompt, reason) => {
-    const d = decide(ctx(module({})), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, { ...owes, paymentLink });
+    const d = decideBalance(ctx(module({})), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, { ...owes, paymentLink });
     expect(d.kind).toBe('respond');
     if (d.kind !== 'respond') return;
     expect(d.actions[0]).toMatchObject({ kind: 'say', items: expect.arrayContaining([{ prompt }]) });
@@ -67,20 +67,20 @@ describe('the payment link in the flow', () => {
     const input = (digits: string) => ({ step: 'item' as const, callSid: 'CA1', from: '+15005550001', to: '+1555', digits });
 
     it('gathers the item number after the announcement', () => {
-      const d = decide(ctx(m), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
+      const d = decideBalance(ctx(m), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
       expect(d.kind === 'respond' && d.actions[0]).toMatchObject({ kind: 'gather', action: 'https://x/voice/pay/item?t=2', items: expect.arrayContaining([{ prompt: 'enterItemNumber' }]) });
       expect(d.kind === 'respond' && d.session.step).toBe('item');
     });
 
     it('looks the item up among this customer’s items by the module’s fields', () => {
-      expect(decide(ctx(m), atItem, input('1002#'), {})).toEqual({
+      expect(decideBalance(ctx(m), atItem, input('1002#'), {})).toEqual({
         kind: 'need',
         need: { kind: 'find-item', customer: atMobile.customer, query: { type: 'invoice', number: '1002', searchField: 'Serial', valueField: 'FinalValue' } },
       });
     });
 
     it('asks for a link for the item’s amount and its money account', () => {
-      const d = decide(ctx(m), atItem, input('1002'), { item: { status: 'found', item: { type: 'invoice', number: 'INV-1002', amount: 75_000, paid: false, moneyAccount: 'acc-item' } } });
+      const d = decideBalance(ctx(m), atItem, input('1002'), { item: { status: 'found', item: { type: 'invoice', number: 'INV-1002', amount: 75_000, paid: false, moneyAccount: 'acc-item' } } });
       expect(d).toMatchObject({ kind: 'need', need: { kind: 'payment-link', request: { amount: 75_000, items: ['INV-1002'], moneyAccount: 'acc-item' } } });
     });
 
@@ -88,9 +88,9 @@ describe('the payment link in the flow', () => {
       ['not found', { status: 'not-found' }],
       ['already paid', { status: 'found', item: { type: 'invoice', number: 'INV-1', amount: 5, paid: true } }],
     ] as const)('re-prompts an item that is %s, then gives up at the error destination', (_why, item) => {
-      const retry = decide(ctx(m), atItem, input('9'), { item });
+      const retry = decideBalance(ctx(m), atItem, input('9'), { item });
       expect(retry.kind === 'respond' && retry.actions[0]).toMatchObject({ kind: 'gather', items: [{ prompt: 'itemNotFound' }, { prompt: 'enterItemNumber' }] });
-      const last = decide(ctx(m), { ...atItem, attempts: 2 }, input('9'), { item });
+      const last = decideBalance(ctx(m), { ...atItem, attempts: 2 }, input('9'), { item });
       expect(last.kind === 'respond' && last.session).toMatchObject({ outcome: 'error', destination: 'err' });
       expect(last.kind === 'respond' && last.actions.at(-1)).toEqual({ kind: 'hangup' });
     });

@@ -1,0 +1,69 @@
+/**
+ * Runs the balance flow for one webhook step, performing the lookups it asks for: identity,
+ * balance and item through the module's CRM, and the payment link (guarded to once per call
+ * inside PaymentLinkDelivery, so concurrent twins of a request cannot send two).
+ * The customer club's twin is club-lookups.ts.
+ */
+import type { CrmResolver } from '../crm/crm';
+import type { BalanceResult } from '../domain/balance';
+import type { ItemResult } from '../domain/billable-item';
+import type { IdentityResult } from '../domain/customer';
+import type { Session } from '../domain/session';
+import { decideBalance, type BalanceFlowContext, type BalanceLookups, type BalanceNeed } from '../flow/balance-flow';
+import type { FlowInput, Respond } from '../flow/module-visit';
+import type { AppLogger } from '../observability/logger';
+import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
+import { lookupInModuleCrm } from './module-crm-lookup';
+import { runWithLookups } from './run-with-lookups';
+
+export interface BalanceLookupDeps {
+  readonly crms: CrmResolver;
+  /** Sends a call's payment link exactly once; without it links are reported as not sent. */
+  readonly paymentLinks?: PaymentLinkDelivery | undefined;
+  readonly logger: AppLogger;
+}
+
+const MAX_LOOKUPS = 5;
+
+export function runBalanceFlow(deps: BalanceLookupDeps, ctx: BalanceFlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+  return runWithLookups<BalanceLookups, BalanceNeed>({
+    decide: (lookups) => decideBalance(ctx, previous, input, lookups),
+    lookup: (need) => balanceLookup(deps, ctx, need),
+    maxLookups: MAX_LOOKUPS,
+    flowName: 'balance flow',
+  });
+}
+
+/** One CRM lookup, or the payment link. A thrown error becomes a 'failed' answer the flow handles. */
+async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, need: BalanceNeed): Promise<BalanceLookups> {
+  return lookupInModuleCrm(
+    deps,
+    ctx.module,
+    need.kind,
+    async (crm): Promise<BalanceLookups> => {
+      switch (need.kind) {
+        case 'identify-by-phone':
+          return { identity: await crm.identifyByPhone(need.phone) };
+        case 'balance':
+          return { balance: await crm.balance(need.customer) };
+        case 'find-item':
+          return { item: await crm.findItem(need.customer, need.query) };
+        case 'payment-link':
+          if (!deps.paymentLinks) return { paymentLink: { status: 'not-sent', reason: 'payment-links-not-configured' } };
+          return { paymentLink: await deps.paymentLinks.deliver(crm, need.request, need.caller) };
+      }
+    },
+    (failed): BalanceLookups => {
+      switch (need.kind) {
+        case 'identify-by-phone':
+          return { identity: failed satisfies IdentityResult };
+        case 'balance':
+          return { balance: failed satisfies BalanceResult };
+        case 'find-item':
+          return { item: failed satisfies ItemResult };
+        case 'payment-link':
+          return { paymentLink: { status: 'not-sent', reason: `link-failed:${failed.source}:${failed.reason}` } };
+      }
+    },
+  );
+}

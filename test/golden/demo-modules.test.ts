@@ -1,0 +1,465 @@
+/**
+ * Golden TwiML, one table per demo module (infra/seed/demo.json), in the style of Twilio's
+ * function templates: what the caller presses at each step, then the exact `<Response>`
+ * document the real voice handler answers. These sit beside the behaviour tests: a change to
+ * any prompt, URL, attribute or verb order shows here as a diff of the whole document.
+ * Layout inside the twiml`…` literals is for reading only (see test/support/golden-twiml.ts).
+ */
+import { playCall, REDIRECT, twiml, type GoldenRow } from '../support/golden-twiml';
+import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
+
+let stack: InProcessStack;
+let calls = 0;
+
+beforeAll(async () => {
+  stack = await startInProcessStack({ env: { LOG_LEVEL: 'ERROR' } });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Plays the presses through a fresh call and compares every answer with its row. */
+async function expectCall(call: { code: string; from: string }, table: readonly (readonly [string | null, string])[]): Promise<void> {
+  calls += 1;
+  const played = await playCall(stack, { ...call, callSid: `CAgolden${String(calls).padStart(26, '0')}` }, table.map(([press]) => press));
+  const expected: GoldenRow[] = table.map(([press, response]) => ({ press, response }));
+  expect(played).toEqual(expected);
+}
+
+describe('golden TwiML: balance-en', () => {
+  it('a caller who owes hears the balance and is dialled to the next destination', async () => {
+    await expectCall({ code: 'balance-en', from: '+15005550001' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Your account balance is one million two hundred fifty thousand rials due for payment.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+  it('a caller with no debt is told so and goes to the error destination', async () => {
+    await expectCall({ code: 'balance-en', from: '+15005550002' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. You have no outstanding balance.</Say>
+          <Dial>
+            <Sip>sip:support@pbx.example.com</Sip>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: balance-fa', () => {
+  it('a Persian caller hears the balance in rials from clips and is handed on', async () => {
+    await expectCall({ code: 'balance-fa', from: '+989121111111' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-1.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-million.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-200.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-50.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/unit-rial.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: balance-fa-mobile', () => {
+  it('a wrong mobile is asked again; the right one hears the balance in toman and confirms with 1', async () => {
+    await expectCall({ code: 'balance-fa-mobile', from: '+989121111111' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/mobile?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterMobile.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile/mobile?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '0912',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/mobile?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-invalidMobile.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterMobile.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile/mobile?t=2</Redirect>
+        </Response>`,
+      ],
+      [
+        '09121111111',
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile/confirm?t=3</Redirect>
+        </Response>`,
+      ],
+      [
+        '1',
+        twiml`
+        <Response>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: balance-anon', () => {
+  it('an anonymous caller is identified by the mobile they type', async () => {
+    await expectCall({ code: 'balance-anon', from: '+15009999999' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-anon/mobile?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Please enter your mobile number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-anon/mobile?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '09124444444',
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Your account balance is three million five hundred thousand tomans due for payment.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: pay-en', () => {
+  it('after the balance, the payment link goes to the typed mobile', async () => {
+    await expectCall({ code: 'pay-en', from: '+15005550001' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-en/mobile?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Please enter your mobile number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-en/mobile?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '09125550001',
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Your account balance is one million two hundred fifty thousand rials due for payment. A payment link has been sent to your mobile by text message.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: pay-fa', () => {
+  it('an unknown invoice number is asked again; invoice 1002 gets its own link', async () => {
+    await expectCall({ code: 'pay-fa', from: '+989121111111' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-fa/mobile?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterMobile.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-fa/mobile?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '09121111111',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-fa/item?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterItemNumber.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-fa/item?t=2</Redirect>
+        </Response>`,
+      ],
+      [
+        '9999',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-fa/item?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-itemNotFound.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterItemNumber.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-fa/item?t=3</Redirect>
+        </Response>`,
+      ],
+      [
+        '1002',
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-linkSent.wav</Play>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: club-fa', () => {
+  it('the caller number identifies the customer, who is handed to balance-fa without a second lookup', async () => {
+    await expectCall({ code: 'club-fa', from: '+989121111111' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-clubIntro.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-clubWelcome.wav</Play>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa</Redirect>
+        </Response>`,
+      ],
+      [
+        REDIRECT,
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-1.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-million.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-200.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-50.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/unit-rial.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: club-en', () => {
+  it('a customer number identifies the caller, then balance-en announces', async () => {
+    await expectCall({ code: 'club-en', from: '+15009999999' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-en/customer-number?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Welcome to the customer club. Please enter your customer number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-en/customer-number?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '2001',
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Thank you. Your account has been found.</Say>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-en</Redirect>
+        </Response>`,
+      ],
+      [
+        REDIRECT,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Your account balance is one million two hundred fifty thousand rials due for payment.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: club-en-password', () => {
+  it('a wrong password starts again from the customer number; the right one hands on', async () => {
+    await expectCall({ code: 'club-en-password', from: '+15009999999' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-en-password/customer-number?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Welcome to the customer club. Please enter your customer number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-en-password/customer-number?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '2001',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-en-password/password?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Please enter your telephone password, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-en-password/password?t=2</Redirect>
+        </Response>`,
+      ],
+      [
+        '1111',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-en-password/customer-number?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">The customer number or password you entered is not correct. Please enter your customer number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-en-password/customer-number?t=3</Redirect>
+        </Response>`,
+      ],
+      [
+        '2001',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-en-password/password?t=4" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Please enter your telephone password, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-en-password/password?t=4</Redirect>
+        </Response>`,
+      ],
+      [
+        '2468',
+        twiml`
+        <Response>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-en</Redirect>
+        </Response>`,
+      ],
+      [
+        REDIRECT,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Your account balance is one million two hundred fifty thousand rials due for payment.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: club-fa-password', () => {
+  it('customer number and password, then balance-fa-mobile asks for the mobile and a confirmation', async () => {
+    await expectCall({ code: 'club-fa-password', from: '+989121111111' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-fa-password/customer-number?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-clubIntro.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-clubEnterCustomerNumber.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-fa-password/customer-number?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '1001',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/club-fa-password/password?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-clubEnterPassword.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/club-fa-password/password?t=2</Redirect>
+        </Response>`,
+      ],
+      [
+        '4321',
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-clubWelcome.wav</Play>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile</Redirect>
+        </Response>`,
+      ],
+      [
+        REDIRECT,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/mobile?t=4" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterMobile.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile/mobile?t=4</Redirect>
+        </Response>`,
+      ],
+      [
+        '09121111111',
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=5" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/balance-fa-mobile/confirm?t=5</Redirect>
+        </Response>`,
+      ],
+      [
+        '1',
+        twiml`
+        <Response>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
