@@ -5,8 +5,8 @@
  *          speaks HTTP/2); JSON in, audio stream out; errors as x-amzn-ErrorType + JSON
  *   S3     path-style HEAD / GET / PUT /<bucket>/<key> (errors as XML)
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createH2cServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { createServer as createH2cServer, type Http2Server, type Http2ServerRequest } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -25,7 +25,11 @@ export interface FakeServer {
 }
 
 type Req = IncomingMessage | Http2ServerRequest;
-type Res = ServerResponse | Http2ServerResponse;
+/** What the fakes use of an HTTP/1.1 or HTTP/2 response (their writeHead overloads differ in @types/node 22). */
+interface Res {
+  writeHead(statusCode: number, headers: OutgoingHttpHeaders): unknown;
+  end(body?: string | Uint8Array): unknown;
+}
 type AnyServer = Server | Http2Server;
 
 async function listen(
