@@ -8,9 +8,8 @@
  *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
  *   pk ACCOUNTS       sk ACC#<key>                money account
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { verifyPhonePassword } from '../auth/password-hash';
 import { INVOICE_TYPES, type InvoiceType } from '../config/module-constants';
 import { canonicalPhone } from '../domain/phone';
 import type { Crm } from '../crm/crm';
@@ -19,10 +18,9 @@ import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../d
 import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import type { OwnPaymentLinks } from '../payments/payment-links';
-import type { PaymentLinkClaims } from '../domain/payment-token';
 import { queryPartition } from '../aws/paged-reads';
 import { itemAmount, ledgerBalance } from './ledger-balance';
-import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
+import type { ItemRecord } from './ledger-records';
 
 /** Sort key of a customer's telephone-password hash row. */
 export const PHONE_PASSWORD_SK = '#PHONE-PASSWORD';

@@ -1,4 +1,4 @@
-import { decideBalance, type BalanceDecision, type BalanceFlowContext, type BalanceLookups } from '../../lib/flow/balance-flow';
+import { decideBalance, type BalanceFlowContext, type BalanceLookups } from '../../lib/flow/balance-flow';
 import { failureResponse, type FlowInput } from '../../lib/flow/module-visit';
 import type { Session } from '../../lib/domain/session';
 import type { BalanceResult } from '../../lib/domain/balance';
@@ -7,11 +7,6 @@ import { CALL_SID, contextFor, entryInput, moduleFixture } from '../support/flow
 
 const FOUND: IdentityResult = { status: 'found', customer: { id: 'c-1', name: 'Sara' } };
 const OWES = (owed: number): BalanceResult => ({ status: 'ok', owed, credit: 0 });
-
-function respond(decision: BalanceDecision) {
-  if (decision.kind !== 'respond') throw new Error(`expected a response, got need ${JSON.stringify(decision.need)}`);
-  return decision;
-}
 
 /** Runs one step, answering the flow's lookups from the given answers, like the handler does. */
 function step(ctx: BalanceFlowContext, session: Session | undefined, input: FlowInput, answers: BalanceLookups = {}) {
