@@ -10,7 +10,7 @@ import type { Session } from '../../lib/flow/session';
 import { applyImport, parseImportDocument } from '../../lib/ledger-import/import-document';
 import type { AppLogger } from '../../lib/observability/logger';
 import type { Crm, Customer, ItemQuery, PasswordCheck, PaymentLinkRequest } from '../../lib/ports';
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { DynamoAttemptLimiter } from '../../lib/store/dynamo-attempt-limiter';
 import { DynamoModuleStore } from '../../lib/store/dynamo-module-store';

@@ -7,9 +7,9 @@ import {
   type PlaceCallOptions,
   type Transcript,
   type TranscriptEvent,
-} from '../../lib/simulator/call-simulator';
-import { formatTranscript } from '../../lib/simulator/format-transcript';
-import { parseTwiml } from '../../lib/simulator/twiml-parser';
+} from '../../tools/simulator/call-simulator';
+import { formatTranscript } from '../../tools/simulator/format-transcript';
+import { parseTwiml } from '../../tools/simulator/twiml-parser';
 
 const AUTH_TOKEN = 'test-auth-token';
 
