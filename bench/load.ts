@@ -7,7 +7,7 @@
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../infra/local-stack';
-import { placeCall, type Transcript } from '../lib/simulator/call-simulator';
+import { placeCall, type Transcript } from '../tools/simulator/call-simulator';
 import { freePort } from '../infra/local/serverless-offline';
 import { startLocalStack } from '../infra/local-stack';
 import { AUTH_TOKEN, DEMO_SEED } from '../test/support/local-stack';

@@ -4,8 +4,8 @@
  *   npm run call -- <code> --from <number> [--digits <keys>] [--json]
  *                  [--to <number>] [--base <url>] [--call-sid <CA...>] [--no-status]
  */
-import { callSucceeded, placeCall, type PlaceCallOptions } from '../lib/simulator/call-simulator';
-import { formatEvent, formatTranscript } from '../lib/simulator/format-transcript';
+import { callSucceeded, placeCall, type PlaceCallOptions } from '../tools/simulator/call-simulator';
+import { formatEvent, formatTranscript } from '../tools/simulator/format-transcript';
 
 const USAGE = `Usage: npm run call -- <code> --from <number> [options]
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../infra/local-stack';
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 import { heard } from '../support/call-transcripts';
 import { AUTH_TOKEN } from '../support/local-stack';
 import { ADMIN_KEY, ARTIFACTS, openPage, openPanel, startPanelBrowser, submitAdminKey, type PanelBrowser } from '../support/panel-browser';

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../infra/local-stack';
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 import { heard, played } from '../support/call-transcripts';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { AUTH_TOKEN } from '../support/local-stack';

@@ -4,7 +4,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ROOT } from '../../infra/local-stack';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall, type Transcript } from '../../tools/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { heard, played, said } from '../support/call-transcripts';
 import { AUTH_TOKEN, stackCalls, useTestStack } from '../support/local-stack';

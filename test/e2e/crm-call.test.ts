@@ -6,7 +6,7 @@
 import type { LocalStack } from '../../infra/local-stack';
 import { parseLookupSource } from '../../lib/config/lookup-source-schema';
 import { parseModule } from '../../lib/config/module-schema';
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';

@@ -4,7 +4,7 @@
  * lower balance.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 import { played, said } from '../support/call-transcripts';
 import { stackCalls, useTestStack } from '../support/local-stack';
 

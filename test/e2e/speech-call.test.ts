@@ -3,7 +3,7 @@
  * running in serverless-offline) and with an uploaded recording, audio served by the stack.
  */
 import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { uploadPromptRecording } from '../../lib/speech/prompt-recordings';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';

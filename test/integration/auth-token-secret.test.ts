@@ -2,7 +2,7 @@
  * The Twilio auth token can come from a named secret (SSM when deployed, CRM_SECRET_<NAME>
  * locally) instead of the function's environment; signatures are checked with it.
  */
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 import { said } from '../support/call-transcripts';
 import { IN_PROCESS_AUTH_TOKEN, startInProcessStack, type InProcessStack } from '../support/in-process-stack';
 

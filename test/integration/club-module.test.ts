@@ -14,7 +14,7 @@ import type { Crm } from '../../lib/crm/crm';
 import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer, PasswordCheck } from '../../lib/domain/customer';
 import type { PaymentLinkRequest } from '../../lib/domain/payment-link';
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { DynamoAttemptLimiter } from '../../lib/auth/dynamo-attempt-limiter';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';

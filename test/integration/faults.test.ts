@@ -6,9 +6,9 @@
  * done twice.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall, type Transcript } from '../../tools/simulator/call-simulator';
 import { said } from '../support/call-transcripts';
-import { parseTwiml, type TwimlVerb } from '../../lib/simulator/twiml-parser';
+import { parseTwiml, type TwimlVerb } from '../../tools/simulator/twiml-parser';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/dynamo-fault-proxy';
 import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
 

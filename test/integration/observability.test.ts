@@ -3,7 +3,7 @@
  * module code on every voice-step line, no full phone number anywhere, EMF metrics for
  * outcomes, step latency and CRM requests.
  */
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 import { captureOutput } from '../support/capture-output';
 import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
 

@@ -5,8 +5,8 @@
  * when Twilio refuses the SMS (5xx, 429) the caller hears that the link was not sent, the
  * call log says why, the call goes on, and a repeated delivery sends no second SMS.
  */
-import { placeCall, type Transcript } from '../../lib/simulator/call-simulator';
-import type { GatherVerb } from '../../lib/simulator/twiml-parser';
+import { placeCall, type Transcript } from '../../tools/simulator/call-simulator';
+import type { GatherVerb } from '../../tools/simulator/twiml-parser';
 import { captureOutput } from '../support/capture-output';
 import { startFakePolly, startFakeS3 } from '../support/fake-aws-audio';
 import { startFakeTwilioMessages, type FakeTwilioMessages } from '../support/fake-twilio-messages';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { parseForm } from '../../lib/http/twilio-webhook';
 import type { WebhookResult } from '../../lib/http/twilio-webhook';
-import { parseTwiml } from '../../lib/simulator/twiml-parser';
+import { parseTwiml } from '../../tools/simulator/twiml-parser';
 import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../support/in-process-stack';
 
 let stack: InProcessStack;

@@ -1,5 +1,5 @@
 /** What tests read from a simulated call's transcript: the text spoken, the clips played, both. */
-import type { Transcript } from '../../lib/simulator/call-simulator';
+import type { Transcript } from '../../tools/simulator/call-simulator';
 
 /** Everything the call spoke with <Say>, in order, as one string. */
 export const said = (t: Transcript): string => t.events.flatMap((e) => (e.type === 'say' ? [e.text] : [])).join(' ');

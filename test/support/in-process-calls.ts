@@ -4,7 +4,7 @@
  * whole calls can be asserted on their transcript without starting serverless-offline.
  */
 import { PROMPT_CATALOGUE } from '../../lib/speech/prompt-catalogue';
-import { placeCall, type PlaceCallOptions, type Transcript } from '../../lib/simulator/call-simulator';
+import { placeCall, type PlaceCallOptions, type Transcript } from '../../tools/simulator/call-simulator';
 import { handleVoiceStep, type VoiceDeps } from '../../lib/voice/voice-step';
 
 export const BASE_URL = 'http://ivr.test';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../infra/local/serverless-offline';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ROOT, startLocalStack, type LocalStack } from '../../infra/local-stack';
-import { placeCall } from '../../lib/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 
 export const DEMO_SEED = join(ROOT, 'infra', 'seed', 'demo.json');
 export const AUTH_TOKEN = 'local-dev-auth-token';

@@ -2,7 +2,7 @@
  * Wraps a stack's fetch so a test sees every webhook answer of a call: HTTP status and the
  * TwiML parsed by the simulator's strict parser (which throws on invalid XML or verbs).
  */
-import { parseTwiml, type TwimlVerb } from '../../lib/simulator/twiml-parser';
+import { parseTwiml, type TwimlVerb } from '../../tools/simulator/twiml-parser';
 
 export interface WebhookAnswer {
   readonly path: string;

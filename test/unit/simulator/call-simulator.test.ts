@@ -3,13 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import {
   placeCall,
-  playTranscript,
   type PlaceCallOptions,
   type Transcript,
   type TranscriptEvent,
-} from '../../lib/simulator/call-simulator';
-import { formatTranscript } from '../../lib/simulator/format-transcript';
-import { parseTwiml } from '../../lib/simulator/twiml-parser';
+} from '../../../tools/simulator/call-simulator';
+import { formatTranscript } from '../../../tools/simulator/format-transcript';
 
 const AUTH_TOKEN = 'test-auth-token';
 
@@ -376,60 +374,6 @@ describe('placeCall: errors', () => {
     expect(t.modulesVisited).toEqual([]);
     // No call happened, so no status callback is attempted.
     expect(t.statusCallback).toBeUndefined();
-  });
-});
-
-describe('parseTwiml', () => {
-  it('keeps verb order, gather prompts, attributes and phone numbers as strings', () => {
-    const verbs = parseTwiml(
-      twiml(
-        '<Say voice="Polly.Joanna">Hi &amp; welcome</Say>' +
-          '<Gather action="/a" method="get" finishOnKey="#" numDigits="3"><Say>p1</Say><Pause length="2"/><Play>x.wav</Play></Gather>' +
-          '<Dial>+98215555</Dial>' +
-          '<Dial><Sip>sip:a@b.example</Sip><Client>agent</Client></Dial>' +
-          '<Redirect>/next</Redirect><Hangup/>',
-      ),
-    );
-    expect(verbs).toEqual([
-      { verb: 'Say', text: 'Hi & welcome', voice: 'Polly.Joanna' },
-      {
-        verb: 'Gather',
-        action: '/a',
-        method: 'GET',
-        numDigits: 3,
-        finishOnKey: '#',
-        actionOnEmptyResult: false,
-        prompts: [
-          { verb: 'Say', text: 'p1' },
-          { verb: 'Pause', length: 2 },
-          { verb: 'Play', url: 'x.wav' },
-        ],
-      },
-      { verb: 'Dial', targets: [{ kind: 'number', target: '+98215555' }] },
-      {
-        verb: 'Dial',
-        targets: [
-          { kind: 'sip', target: 'sip:a@b.example' },
-          { kind: 'client', target: 'agent' },
-        ],
-      },
-      { verb: 'Redirect', url: '/next', method: 'POST' },
-      { verb: 'Hangup' },
-    ]);
-  });
-
-  it('rejects documents that are not TwiML', () => {
-    expect(() => parseTwiml('not xml')).toThrow();
-    expect(() => parseTwiml('<Other/>')).toThrow();
-  });
-});
-
-describe('playTranscript', () => {
-  const clips = { 'num-1': 'یک' };
-  it('uses the manifest for <key>.<ext>, then the t parameter, then the URL', () => {
-    expect(playTranscript('https://h/audio/fa/num-1.wav', clips)).toBe('یک');
-    expect(playTranscript('https://h/tts/abc.mp3?t=hello', clips)).toBe('hello');
-    expect(playTranscript('https://h/tts/abc.mp3', clips)).toBe('https://h/tts/abc.mp3');
   });
 });
 

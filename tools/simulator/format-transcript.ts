@@ -1,7 +1,7 @@
 /**
  * Human-readable rendering of a call simulator transcript.
  */
-import type { Transcript, TranscriptEvent } from './call-simulator';
+import type { Transcript, TranscriptEvent } from './transcript';
 
 const INDENT = '  ';
 
