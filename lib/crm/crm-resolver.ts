@@ -7,12 +7,8 @@ import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../d
 import type { Customer, IdentityResult } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
-import { failureReason, LookupSourceUnavailableError } from './crm-errors';
+import { failureReason, LookupSourceUnavailableError, UnknownLookupSourceError } from './crm-errors';
 import { CircuitBreaker, ResilientCrm, type ResilienceOptions } from './resilient-crm';
-
-export class UnknownLookupSourceError extends Error {
-  override readonly name = 'UnknownLookupSourceError';
-}
 
 /** Configured (stored) lookup sources and how to build an adapter for one. */
 export interface ConfiguredSources {
@@ -40,16 +36,21 @@ export class NamedCrmResolver implements CrmResolver {
     private readonly configured?: ConfiguredSources,
   ) {}
 
-  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm {
-    const builtIn = this.builtIn.get(module.lookupSource);
+  forSource(name: string): Crm {
+    const builtIn = this.builtIn.get(name);
     if (builtIn) return builtIn;
-    if (!this.configured) throw new UnknownLookupSourceError(`module ${module.code} names unknown lookup source "${module.lookupSource}"`);
-    let crm = this.lazy.get(module.lookupSource);
+    // Without stored sources a name is known now; with them, only when its definition is read.
+    if (!this.configured) throw new UnknownLookupSourceError(name);
+    let crm = this.lazy.get(name);
     if (!crm) {
-      crm = new StoredSourceCrm(module.lookupSource, this.configured, this.breaker(module.lookupSource));
-      this.lazy.set(module.lookupSource, crm);
+      crm = new StoredSourceCrm(name, this.configured, this.breaker(name));
+      this.lazy.set(name, crm);
     }
     return crm;
+  }
+
+  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm {
+    return this.forSource(module.lookupSource);
   }
 
   /**
@@ -64,7 +65,7 @@ export class NamedCrmResolver implements CrmResolver {
     try {
       let crm = this.builtIn.get(name);
       if (!crm) {
-        if (!this.configured) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+        if (!this.configured) throw new UnknownLookupSourceError(name);
         const { failureThreshold, openMs, clock: breakerClock } = this.configured.resilience;
         crm = new ResilientCrm(await buildAdapter(name, this.configured), new CircuitBreaker(failureThreshold, openMs, breakerClock), this.configured.resilience);
       }
@@ -160,7 +161,7 @@ async function readDefinition(name: string, configured: ConfiguredSources): Prom
   } catch (error) {
     throw new LookupSourceUnavailableError('config-unavailable', `lookup source ${name} could not be read`, { cause: error });
   }
-  if (!definition) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+  if (!definition) throw new UnknownLookupSourceError(name);
   return definition;
 }
 

@@ -2,7 +2,7 @@
  * Measures every CRM request at the port: latency (CrmLatency, ms) and failures
  * (CrmFailure: a thrown error or a `failed` answer), by source and operation.
  */
-import type { BalanceModule } from '../config/module-schema';
+import type { ModuleConfig } from '../config/module-schema';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { Crm, CrmResolver } from './crm';
 
@@ -45,13 +45,17 @@ export class MeteredCrmResolver implements CrmResolver {
     private readonly metrics: MetricsRecorder,
   ) {}
 
-  forModule(module: BalanceModule): Crm {
-    const crm = this.inner.forModule(module);
+  forSource(name: string): Crm {
+    const crm = this.inner.forSource(name);
     let metered = this.wrapped.get(crm);
     if (!metered) {
       metered = meteredCrm(crm, this.metrics);
       this.wrapped.set(crm, metered);
     }
     return metered;
+  }
+
+  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm {
+    return this.forSource(module.lookupSource);
   }
 }
