@@ -127,7 +127,7 @@ describe('finding an item', () => {
     );
   });
 
-  it('resolves the invoice type and searches with the customer filter kept', async () => {
+  it('resolves the invoice type and searches with the customer filter kept, joined by " & "', async () => {
     expect(await crm.findItem(sara, query)).toEqual({ status: 'found', item: { type: 'invoice', number: '1042', amount: 2000000, paid: false } });
     const [types, search] = pg.requests;
     expect(types!.headers.soapaction).toBe('"http://tempuri.org/ICrmObjectType/GetCrmObjectTypeList"');
@@ -138,8 +138,10 @@ describe('finding an item', () => {
       ['userName', 'ivr<&>"user'],
       ['password', 'p@ss'],
       ['typeKey', 'inv'],
-      ['query', `IdentityId=="${SARA}" && Number=="1042"`],
+      ['query', `IdentityId=="${SARA}" & Number=="1042"`],
     ]);
+    // The original client's joiner, ` & `, escaped once for XML.
+    expect(search!.raw).toContain(`<query>IdentityId==&quot;${SARA}&quot; &amp; Number==&quot;1042&quot;</query>`);
   });
 
   it("does not find another customer's invoice", async () => {
@@ -157,7 +159,7 @@ describe('finding an item', () => {
   it('searches an extended field and reads the amount from the configured property', async () => {
     const result = await crm.findItem(sara, { ...query, number: 'A-7', searchField: 'InvNo', valueField: 'Payable' });
     expect(result).toMatchObject({ status: 'found', item: { amount: 1750000 } });
-    expect(pg.requests[1]!.params[3]).toEqual(['query', `IdentityId=="${SARA}" && InvNo=="A-7"`]);
+    expect(pg.requests[1]!.params[3]).toEqual(['query', `IdentityId=="${SARA}" & InvNo=="A-7"`]);
   });
 
   it('fails when the value property is garbage rather than reading it as 0', async () => {

@@ -3,7 +3,7 @@
  * with the anchor implementation's bugs fixed:
  * - `Success` is checked on every answer; not found (Success with no identity / empty list)
  *   is distinct from failure (fault, Success=false, timeout, unreadable answer);
- * - item searches keep the customer filter (`IdentityId=="<guid>" && <field>=="<n>"`), and
+ * - item searches keep the customer filter (`IdentityId=="<guid>" & <field>=="<n>"`), and
  *   SearchReceipt/SearchPayment get (query, crmObjectTypeCode) in the WSDL's order;
  * - balances are normalised (negative = owes) and "no debt" is not a failure;
  * - amounts are parsed culture-independently and garbage is a failure, never 0;
@@ -66,6 +66,13 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * instead of guessing one, values outside this set are never sent (the item is not found).
  */
 const SAFE_QUERY_VALUE = /^[\p{L}\p{N} _\-/.]{1,64}$/u;
+/**
+ * How conditions are joined in a PG query: ` & `, the joiner of the original client (its
+ * customer-filter prefix is `IdentityId=="<guid>" & `, crm-contracts.md B.5). That prefix was
+ * always overwritten (bug B.9.1), so no shipped client sent a joined query; ` & ` is the one
+ * spelling the contract names, so it is the one sent (`&&` appears nowhere in it).
+ */
+const PG_AND = ' & ';
 const MOBILE_WORDS = /mobile|cell|موبایل|همراه/i;
 const PAGE_SIZE = 50;
 const MAX_PAGES = 40;
@@ -136,7 +143,7 @@ export class PayamgostarCrm implements Crm {
     const { key, type } = await this.resolveType(query.type);
     const search = SEARCHES[type];
     // The customer filter is what keeps a caller from hearing someone else's invoice.
-    const pgQuery = `IdentityId=="${customer.id.toLowerCase()}" && ${query.searchField}=="${number}"`;
+    const pgQuery = [`IdentityId=="${customer.id.toLowerCase()}"`, `${query.searchField}=="${number}"`].join(PG_AND);
     const params: Array<[string, SoapValue]> = [['userName', this.credentials.userName], ['password', this.credentials.password]];
     if (search.order === 'query-typeCode') params.push(['query', pgQuery], ['crmObjectTypeCode', key]);
     else params.push(['typeKey', key], ['query', pgQuery]);
