@@ -2,7 +2,9 @@
  * Payamgostar CRM over its SOAP API (reference: shared/reference/crm-contracts.md, part B),
  * with the anchor implementation's bugs fixed:
  * - `Success` is checked on every answer; not found (Success with no identity / empty list)
- *   is distinct from failure (fault, Success=false, timeout, unreadable answer);
+ *   is distinct from failure (fault, Success=false, timeout, unreadable answer) — except
+ *   for the phone lookup, where Success=false means not found, as for the original client;
+ * - a caller is looked up by phone once, in one spelling (payamgostarPhone);
  * - item searches keep the customer filter (`IdentityId=="<guid>" & <field>=="<n>"`), and
  *   SearchReceipt/SearchPayment get (query, crmObjectTypeCode) in the WSDL's order;
  * - balances are normalised (negative = owes) and "no debt" is not a failure;
@@ -11,7 +13,7 @@
  * - CreatePaymentLink's `PaymentLink` URL is returned (PG sends the SMS itself).
  */
 import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
-import { canonicalPhone, phoneSpellings, toAsciiDigits } from '../../domain/phone';
+import { canonicalPhone, toAsciiDigits } from '../../domain/phone';
 import type { Crm } from '../crm';
 import type { BalanceResult } from '../../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
@@ -91,20 +93,22 @@ export class PayamgostarCrm implements Crm {
     return { userName: this.settings.username, password: this.settings.password };
   }
 
+  /** One FindIdentityByPhoneNumber per caller, in the one spelling payamgostarPhone gives. */
   async identifyByPhone(phone: string): Promise<IdentityResult> {
-    const canonical = canonicalPhone(phone, this.settings.defaultCountryCode ?? '98');
-    if (!canonical) return { status: 'not-found' };
-    // PG matches the stored spelling; try the ones people store, most likely first.
-    for (const spelling of phoneSpellings(canonical)) {
-      const result = await this.soap.call({
-        service: 'IIdentity',
-        operation: 'FindIdentityByPhoneNumber',
-        params: [['username', this.credentials.userName], ['password', this.credentials.password], ['phoneNumber', spelling]],
-      });
-      const identity = this.identityFrom(result, 'FindIdentityByPhoneNumber');
-      if (identity) return { status: 'found', customer: identity.customer };
-    }
-    return { status: 'not-found' };
+    const phoneNumber = payamgostarPhone(phone, this.settings.defaultCountryCode ?? '98');
+    if (!phoneNumber) return { status: 'not-found' };
+    const result = await this.soap.call({
+      service: 'IIdentity',
+      operation: 'FindIdentityByPhoneNumber',
+      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['phoneNumber', phoneNumber]],
+    });
+    // Success=false is "no identity with this number", as for the original client, which
+    // ignores the flag here (crm-contracts.md B.4, B.9.5). Counted as a failure, a run of
+    // unknown callers would open the breaker and turn known callers away too. Faults,
+    // timeouts, HTTP errors and answers without a Success flag are still failures.
+    if (text(child(result, 'Success')) === 'false') return { status: 'not-found' };
+    const identity = this.identityFrom(result, 'FindIdentityByPhoneNumber');
+    return identity ? { status: 'found', customer: identity.customer } : { status: 'not-found' };
   }
 
   async identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
@@ -310,6 +314,27 @@ function mobileOf(info: Record<string, unknown>, countryCode: string): string | 
     if (number) return number;
   }
   return undefined;
+}
+
+/**
+ * The one spelling a caller's number is looked up in: national (`0` + the national number) for
+ * a number of the default country, `+989121234567` → `09121234567`, `+982188776655` →
+ * `02188776655`; E.164 for any other country; a short code as it is; undefined for no number.
+ *
+ * The original client sends one number, the one it is given, unchanged (crm-contracts.md B.4).
+ * The contract does not say which form AloVoIP hands it; its only Iranian number is national
+ * (`"mobileNumber":"0912..."`, A.3), the form PG texts mobiles in (nationalMobile below) and
+ * the caller ID of an Iranian line. Twilio gives E.164, so the number is converted once, here,
+ * instead of trying every spelling (one request each: five for an unknown caller). Numbers of
+ * other countries go as Twilio gives them. The contract documents no normalisation on PG's
+ * side, so a record stored in another spelling (`+98912…`, `98912…`) is not found by this
+ * lookup; the README says how to store numbers.
+ */
+export function payamgostarPhone(raw: string, defaultCountryCode: string): string | undefined {
+  const canonical = canonicalPhone(raw, defaultCountryCode);
+  if (!canonical) return undefined;
+  const countryPrefix = `+${defaultCountryCode.replace(/^\+/, '')}`;
+  return canonical.startsWith(countryPrefix) ? `0${canonical.slice(countryPrefix.length)}` : canonical;
 }
 
 /** PG stores and texts Iranian mobiles as 09…; other numbers go as E.164. */
