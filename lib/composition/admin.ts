@@ -1,6 +1,5 @@
 /** Wiring of the admin API: edits configuration directly (no cache), reads the ledger and call log. */
 import type { AdminDeps } from '../admin/admin-deps';
-import type { BalanceModule } from '../config/module-schema';
 import { DynamoLedgerWriter } from '../ledger/dynamo-ledger-writer';
 import { DynamoLedgerDirectory } from '../ledger/dynamo-ledger-directory';
 import { promptRecordingService } from '../speech/prompt-recordings';
@@ -19,7 +18,7 @@ const modules = new DynamoModuleStore(dynamo, config.tables.config);
 export const adminDeps: AdminDeps = {
   modules,
   // Stored sources are checked first so an unknown name is "not found", not "CRM down".
-  crmFor: async (source) => (source === ledger.source || (await lookupSources.getSource(source)) ? crms.forModule({ lookupSource: source } as BalanceModule) : undefined),
+  crmFor: async (source) => (source === ledger.source || (await lookupSources.getSource(source)) ? crms.forSource(source) : undefined),
   lookupSourceNames: async () => [ledger.source, ...(await lookupSources.listSources()).map((s) => s.name).filter((name) => name !== ledger.source)],
   lookupSourceStore: lookupSources,
   // Lookup-source admin routes: "test connection" and where source passwords live.

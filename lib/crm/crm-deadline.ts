@@ -1,5 +1,5 @@
 /**
- * The deadline of the CRM call in progress. ResilientCrm runs each port call inside a
+ * The deadline of the CRM call in progress. resilientCrm runs each port call inside a
  * scope holding an AbortSignal; the HTTP transport below picks it up, so adapters need no
  * extra parameter on every port method and a slow CRM is really cancelled, not just ignored.
  */

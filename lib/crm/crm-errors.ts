@@ -72,9 +72,21 @@ export class CircuitOpenError extends CrmError {
   }
 }
 
-/** The lookup source cannot be used as configured (unknown name, missing secret). */
+/** The lookup source cannot be used as configured (its definition or secret cannot be read). */
 export class LookupSourceUnavailableError extends CrmError {
   override readonly name = 'LookupSourceUnavailableError';
+}
+
+/**
+ * No lookup source has this name: neither built in nor stored (e.g. deleted after a module
+ * was saved naming it). The one error for it on every path, so the call log always says
+ * `crm-failed:<name>:unknown-source`.
+ */
+export class UnknownLookupSourceError extends CrmError {
+  override readonly name = 'UnknownLookupSourceError';
+  constructor(readonly sourceName: string) {
+    super('unknown-source', `no lookup source named ${sourceName}`);
+  }
 }
 
 /** The reason to record for any thrown error. */

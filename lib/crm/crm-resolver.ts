@@ -2,17 +2,10 @@ import type { ModuleConfig } from '../config/module-schema';
 import type { LookupSource } from '../config/lookup-source-schema';
 import type { ConnectionTest, Crm, CrmResolver } from './crm';
 import type { LookupSourceStore } from './lookup-source-store';
-import type { BalanceResult } from '../domain/balance';
-import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
-import type { Customer, IdentityResult } from '../domain/customer';
-import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
-import { failureReason, LookupSourceUnavailableError } from './crm-errors';
-import { CircuitBreaker, ResilientCrm, type ResilienceOptions } from './resilient-crm';
-
-export class UnknownLookupSourceError extends Error {
-  override readonly name = 'UnknownLookupSourceError';
-}
+import { failureReason, LookupSourceUnavailableError, UnknownLookupSourceError } from './crm-errors';
+import { deferredCrm } from './decorate-crm';
+import { CircuitBreaker, resilientCrm, type ResilienceOptions } from './resilient-crm';
 
 /** Configured (stored) lookup sources and how to build an adapter for one. */
 export interface ConfiguredSources {
@@ -29,10 +22,10 @@ export interface ConfiguredSources {
 /**
  * Lookup sources by name; a module names the one it uses (default: the built-in ledger).
  * Built-in sources are given; stored ones are loaded on first use and their adapters
- * (wrapped in ResilientCrm, one circuit breaker per source) kept at container scope.
+ * (wrapped in resilientCrm, one circuit breaker per source) kept at container scope.
  */
 export class NamedCrmResolver implements CrmResolver {
-  private readonly lazy = new Map<string, StoredSourceCrm>();
+  private readonly lazy = new Map<string, Crm>();
   private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
@@ -40,16 +33,21 @@ export class NamedCrmResolver implements CrmResolver {
     private readonly configured?: ConfiguredSources,
   ) {}
 
-  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm {
-    const builtIn = this.builtIn.get(module.lookupSource);
+  forSource(name: string): Crm {
+    const builtIn = this.builtIn.get(name);
     if (builtIn) return builtIn;
-    if (!this.configured) throw new UnknownLookupSourceError(`module ${module.code} names unknown lookup source "${module.lookupSource}"`);
-    let crm = this.lazy.get(module.lookupSource);
+    // Without stored sources a name is known now; with them, only when its definition is read.
+    if (!this.configured) throw new UnknownLookupSourceError(name);
+    let crm = this.lazy.get(name);
     if (!crm) {
-      crm = new StoredSourceCrm(module.lookupSource, this.configured, this.breaker(module.lookupSource));
-      this.lazy.set(module.lookupSource, crm);
+      crm = storedSourceCrm(name, this.configured, this.breaker(name));
+      this.lazy.set(name, crm);
     }
     return crm;
+  }
+
+  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm {
+    return this.forSource(module.lookupSource);
   }
 
   /**
@@ -64,9 +62,9 @@ export class NamedCrmResolver implements CrmResolver {
     try {
       let crm = this.builtIn.get(name);
       if (!crm) {
-        if (!this.configured) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+        if (!this.configured) throw new UnknownLookupSourceError(name);
         const { failureThreshold, openMs, clock: breakerClock } = this.configured.resilience;
-        crm = new ResilientCrm(await buildAdapter(name, this.configured), new CircuitBreaker(failureThreshold, openMs, breakerClock), this.configured.resilience);
+        crm = resilientCrm(await buildAdapter(name, this.configured), new CircuitBreaker(failureThreshold, openMs, breakerClock), this.configured.resilience);
       }
       const accounts = await crm.moneyAccounts();
       return { ok: true, moneyAccounts: accounts.length, elapsedMs: elapsedMs() };
@@ -87,70 +85,30 @@ export class NamedCrmResolver implements CrmResolver {
   }
 }
 
-type Failed = { status: 'failed'; source: string; reason: string };
+/**
+ * A stored source: loads its definition and secret when used and rebuilds the adapter when the
+ * definition changes. Built with deferredCrm (decorate-crm.ts), so it forwards every operation,
+ * the password check included, to whatever adapter the current definition gives.
+ */
+function storedSourceCrm(source: string, configured: ConfiguredSources, breaker: CircuitBreaker): Crm {
+  const clock = configured.clock ?? Date.now;
+  let loaded: { fingerprint: string; crm: Crm; expires: number } | undefined;
 
-/** A stored source: loads its definition and secret when used, rebuilds the adapter when the definition changes. */
-class StoredSourceCrm implements Crm {
-  private loaded: { fingerprint: string; crm: Crm; expires: number } | undefined;
-
-  constructor(
-    readonly source: string,
-    private readonly configured: ConfiguredSources,
-    private readonly breaker: CircuitBreaker,
-  ) {}
-
-  identifyByPhone(phone: string): Promise<IdentityResult> {
-    return this.orFailed((crm) => crm.identifyByPhone(phone));
-  }
-
-  identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
-    return this.orFailed((crm) => crm.identifyByCustomerNumber(customerNumber));
-  }
-
-  balance(customer: Customer): Promise<BalanceResult> {
-    return this.orFailed((crm) => crm.balance(customer));
-  }
-
-  findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
-    return this.orFailed((crm) => crm.findItem(customer, query));
-  }
-
-  createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
-    return this.orFailed((crm) => crm.createPaymentLink(request));
-  }
-
-  async moneyAccounts(): Promise<MoneyAccount[]> {
-    return (await this.load()).moneyAccounts();
-  }
-
-  async itemTypes(): Promise<BillableItemType[]> {
-    return (await this.load()).itemTypes();
-  }
-
-  private async orFailed<T>(use: (crm: Crm) => Promise<T>): Promise<T | Failed> {
-    let crm: Crm;
-    try {
-      crm = await this.load();
-    } catch (error) {
-      return { status: 'failed', source: this.source, reason: failureReason(error) };
-    }
-    return use(crm);
-  }
-
-  private async load(): Promise<Crm> {
-    const clock = this.configured.clock ?? Date.now;
-    if (this.loaded && this.loaded.expires > clock()) return this.loaded.crm;
-    const definition = await readDefinition(this.source, this.configured);
+  async function load(): Promise<Crm> {
+    if (loaded && loaded.expires > clock()) return loaded.crm;
+    const definition = await readDefinition(source, configured);
     const fingerprint = JSON.stringify(definition);
-    if (this.loaded?.fingerprint === fingerprint) {
-      this.loaded = { ...this.loaded, expires: clock() + this.configured.definitionTtlMs };
-      return this.loaded.crm;
+    if (loaded?.fingerprint === fingerprint) {
+      loaded = { ...loaded, expires: clock() + configured.definitionTtlMs };
+      return loaded.crm;
     }
-    const password = await resolvePassword(definition, this.configured);
-    const crm = new ResilientCrm(this.configured.build(definition, password), this.breaker, this.configured.resilience);
-    this.loaded = { fingerprint, crm, expires: clock() + this.configured.definitionTtlMs };
+    const password = await resolvePassword(definition, configured);
+    const crm = resilientCrm(configured.build(definition, password), breaker, configured.resilience);
+    loaded = { fingerprint, crm, expires: clock() + configured.definitionTtlMs };
     return crm;
   }
+
+  return deferredCrm(source, load);
 }
 
 async function readDefinition(name: string, configured: ConfiguredSources): Promise<LookupSource> {
@@ -160,7 +118,7 @@ async function readDefinition(name: string, configured: ConfiguredSources): Prom
   } catch (error) {
     throw new LookupSourceUnavailableError('config-unavailable', `lookup source ${name} could not be read`, { cause: error });
   }
-  if (!definition) throw new LookupSourceUnavailableError('unknown-source', `no lookup source named ${name}`);
+  if (!definition) throw new UnknownLookupSourceError(name);
   return definition;
 }
 

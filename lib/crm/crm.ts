@@ -26,9 +26,16 @@ export interface Crm {
   verifyPhonePassword?(customer: Customer, password: string): Promise<PasswordCheck>;
 }
 
-/** Chooses the CRM for a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP). */
+/** Lookup sources by name: the built-in ledger, stored Payamgostar and AloVoIP-compatible HTTP CRMs. */
 export interface CrmResolver {
-  forModule(module: Pick<ModuleConfig, 'code' | 'lookupSource'>): Crm;
+  /**
+   * The CRM of the lookup source with this name. A name that is no source fails with
+   * UnknownLookupSourceError (reason `unknown-source`): thrown here when it is known at once,
+   * or, for stored sources read when used, as each operation's failure.
+   */
+  forSource(name: string): Crm;
+  /** The CRM a module names: `forSource(module.lookupSource)`, kept for the call flows. */
+  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm;
 }
 
 /** What a connection test found: the CRM answered a harmless lookup, or why it did not. */

@@ -2,19 +2,16 @@
  * Wraps any remote Crm so a slow or broken CRM never costs a caller more than the budget:
  * - every port call has a deadline (CRM_TIMEOUT_MS); the HTTP request is aborted at it;
  * - idempotent lookups are retried once on a transient failure, inside the same deadline;
- *   creating a payment link is not retried (the CRM may already have texted the caller);
+ *   creating a payment link is not retried (CRM_OPERATIONS in decorate-crm.ts says which);
  * - a circuit breaker per lookup source: after `failureThreshold` consecutive failures
  *   calls fail at once (`circuit-open`) for `openMs`, then one trial call decides.
  * Failures come back as `failed` results whose reason says how (timeout, http-503,
  * soap-fault, bad-response, circuit-open…); the list operations throw the CrmError.
  */
 import type { Crm } from './crm';
-import type { BalanceResult } from '../domain/balance';
-import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
-import type { Customer, IdentityResult } from '../domain/customer';
-import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import { withDeadline } from './crm-deadline';
 import { CircuitOpenError, CrmError, CrmTimeoutError, failureReason } from './crm-errors';
+import { answerFailures, decorateCrm } from './decorate-crm';
 
 export interface ResilienceOptions {
   readonly timeoutMs: number;
@@ -66,78 +63,48 @@ const RETRY_DELAY_MS = 50;
 /** A retry that cannot get at least this long is not worth starting. */
 const MIN_RETRY_MS = 250;
 
-export class ResilientCrm implements Crm {
-  readonly source: string;
-  private readonly clock: () => number;
+/**
+ * `inner` behind the deadline, retry and breaker. Built with decorateCrm, so every operation
+ * `inner` has (its optional password check included) goes through them and none is dropped.
+ */
+export function resilientCrm(inner: Crm, breaker: CircuitBreaker, options: ResilienceOptions): Crm {
+  const source = inner.source;
+  const clock = options.clock ?? Date.now;
 
-  constructor(
-    private readonly inner: Crm,
-    private readonly breaker: CircuitBreaker,
-    private readonly options: ResilienceOptions,
-  ) {
-    this.source = inner.source;
-    this.clock = options.clock ?? Date.now;
+  /** Ends at the deadline even if an adapter ignores the abort signal. */
+  function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new CrmTimeoutError(options.timeoutMs));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
-  identifyByPhone(phone: string): Promise<IdentityResult> {
-    return this.orFailed('identifyByPhone', true, () => this.inner.identifyByPhone(phone));
-  }
-
-  identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
-    return this.orFailed('identifyByCustomerNumber', true, () => this.inner.identifyByCustomerNumber(customerNumber));
-  }
-
-  balance(customer: Customer): Promise<BalanceResult> {
-    return this.orFailed('balance', true, () => this.inner.balance(customer));
-  }
-
-  findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
-    return this.orFailed('findItem', true, () => this.inner.findItem(customer, query));
-  }
-
-  createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
-    return this.orFailed('createPaymentLink', false, () => this.inner.createPaymentLink(request));
-  }
-
-  moneyAccounts(): Promise<MoneyAccount[]> {
-    return this.run('moneyAccounts', true, () => this.inner.moneyAccounts());
-  }
-
-  itemTypes(): Promise<BillableItemType[]> {
-    return this.run('itemTypes', true, () => this.inner.itemTypes());
-  }
-
-  private async orFailed<T extends { status: string }>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T | { status: 'failed'; source: string; reason: string }> {
-    try {
-      return await this.run(operation, idempotent, call);
-    } catch (error) {
-      return { status: 'failed', source: this.source, reason: failureReason(error) };
-    }
-  }
-
-  private async run<T>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
-    if (!this.breaker.allow()) {
-      const error = new CircuitOpenError(this.source);
-      this.options.onFailure?.(this.source, operation, error.reason, error);
+  async function run<T>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    if (!breaker.allow()) {
+      const error = new CircuitOpenError(source);
+      options.onFailure?.(source, operation, error.reason, error);
       throw error;
     }
-    const deadline = this.clock() + this.options.timeoutMs;
+    const deadline = clock() + options.timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const result = await withDeadline(controller.signal, () => this.race(call(), controller.signal));
-          // An adapter that reports failure as a value still counts against the breaker.
-          if (isFailedResult(result)) this.breaker.failed();
-          else this.breaker.succeeded();
+          const result = await withDeadline(controller.signal, () => race(call(), controller.signal));
+          // An adapter that reports failure as a value still counts against the breaker;
+          // any other answer (not-found, a password mismatch) is the CRM working.
+          if (isFailedResult(result)) breaker.failed();
+          else breaker.succeeded();
           return result;
         } catch (error) {
-          const failure = controller.signal.aborted ? new CrmTimeoutError(this.options.timeoutMs) : error;
-          const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - this.clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
-          this.options.onFailure?.(this.source, operation, failureReason(failure), failure);
+          const failure = controller.signal.aborted ? new CrmTimeoutError(options.timeoutMs) : error;
+          const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
+          options.onFailure?.(source, operation, failureReason(failure), failure);
           if (!canRetry) {
-            this.breaker.failed();
+            breaker.failed();
             throw failure;
           }
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
@@ -148,15 +115,7 @@ export class ResilientCrm implements Crm {
     }
   }
 
-  /** Ends at the deadline even if an adapter ignores the abort signal. */
-  private race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new CrmTimeoutError(this.options.timeoutMs));
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  }
+  return decorateCrm(inner, (operation, traits, call) => answerFailures(operation, source, () => run(operation, traits.idempotent, call)));
 }
 
 function isFailedResult(result: unknown): boolean {

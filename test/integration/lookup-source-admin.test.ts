@@ -33,7 +33,7 @@ beforeAll(async () => {
     return {
       lookupSourceStore: store,
       lookupSourceNames: async () => ['ledger', ...(await store.listSources()).map((s) => s.name)],
-      crmFor: async (name) => (name === 'ledger' || (await store.getSource(name)) ? resolver.forModule({ code: 'admin', lookupSource: name }) : undefined),
+      crmFor: async (name) => (name === 'ledger' || (await store.getSource(name)) ? resolver.forSource(name) : undefined),
       testLookupSource: (name) => resolver.testConnection(name),
       secretsFrom: { kind: 'env' },
     };

@@ -6,10 +6,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parseLookupSource, type LookupSource } from '../../lib/config/lookup-source-schema';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
+import { UnknownLookupSourceError } from '../../lib/crm/crm-errors';
+import { handleVoiceStep } from '../../lib/voice/voice-step';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
 import { parseImportDocument } from '../../lib/ledger/import/import-document';
 import type { Crm } from '../../lib/crm/crm';
@@ -21,6 +23,8 @@ import { SsmSecretResolver } from '../../lib/secrets/ssm-secret-resolver';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
+import { ERROR, moduleFixture, NEXT } from '../support/flow-fixtures';
+import { voiceHarness } from '../support/voice-harness';
 
 const pgSource = { name: 'pg-main', type: 'payamgostar', host: 'https://crm.example.com/', username: 'ivr', passwordSecret: 'pg-main' };
 
@@ -137,6 +141,31 @@ describe('stored lookup sources and the resolver', () => {
   it('keeps returning the built-in ledger for modules that use it', () => {
     const ledger = { source: 'ledger' } as Crm;
     expect(resolver({}, ledger).forModule(module('ledger'))).toBe(ledger);
+  });
+
+  describe('a name that is no lookup source', () => {
+    it('is one error, UnknownLookupSourceError with reason unknown-source, on every path', async () => {
+      // No stored sources at all: known at once.
+      const builtInOnly = new NamedCrmResolver(new Map());
+      expect(() => builtInOnly.forSource('gone')).toThrow(UnknownLookupSourceError);
+      expect(() => builtInOnly.forSource('gone')).toThrow(expect.objectContaining({ reason: 'unknown-source' }));
+      expect(await builtInOnly.testConnection('gone')).toMatchObject({ ok: false, reason: 'unknown-source' });
+      // Stored sources: known when the definition is read.
+      const stored = resolver({});
+      await expect(stored.forSource('gone').moneyAccounts()).rejects.toBeInstanceOf(UnknownLookupSourceError);
+      expect(await stored.forSource('gone').identifyByPhone('+15005550001')).toEqual({ status: 'failed', source: 'gone', reason: 'unknown-source' });
+      expect(await stored.testConnection('gone')).toMatchObject({ ok: false, reason: 'unknown-source' });
+    });
+
+    it('ends the call with the reason the call log records, crm-failed:<name>:unknown-source, when the resolver has no stored sources', async () => {
+      const h = voiceHarness(dynamo);
+      await h.configure(moduleFixture({ code: 'on-gone', lookupSource: 'gone' }), [NEXT, ERROR]);
+      const callSid = 'CA0000000000000000000000000000gone';
+      const twiml = await handleVoiceStep(h.deps, { code: 'on-gone', step: 'entry', params: { CallSid: callSid, From: '+15005550001', To: '+15550001000' } });
+      expect(twiml).toContain('<Hangup/>');
+      const { Item } = await dynamo.doc.send(new GetCommand({ TableName: dynamo.tables.sessions, Key: { callSid } }));
+      expect(Item).toMatchObject({ outcome: 'error', reason: 'crm-failed:gone:unknown-source' });
+    });
   });
 });
 

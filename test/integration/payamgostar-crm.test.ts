@@ -3,7 +3,8 @@
  * documented shapes. Asserts on the exact requests (SOAPAction, parameter names and order,
  * escaping, customer filter) and on what the product makes of each answer.
  */
-import { CrmBadResponseError, CrmUnsuccessfulError, SoapFaultError } from '../../lib/crm/crm-errors';
+import { CrmBadResponseError, SoapFaultError } from '../../lib/crm/crm-errors';
+import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
 import { PayamgostarCrm } from '../../lib/crm/payamgostar/payamgostar-crm';
 import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer } from '../../lib/domain/customer';
@@ -33,27 +34,35 @@ const params = (r: SoapRequest) => r.params.map(([name]) => name);
 const sara: Customer = { id: SARA, customerNumber: '1001' };
 
 describe('identifying a caller', () => {
-  it('finds the identity under the spelling Payamgostar stored, with SOAP 1.1 headers and escaped credentials', async () => {
+  it('finds the caller with one request in the national spelling, with SOAP 1.1 headers and escaped credentials', async () => {
     const result = await crm.identifyByPhone('+989121111111');
     expect(result).toEqual({ status: 'found', customer: { id: SARA, customerNumber: '1001', name: 'سارا احمدی', mobile: '+989121111111' } });
+    expect(pg.requests).toHaveLength(1);
     const first = pg.requests[0]!;
     expect(first.path).toBe('/services/api/IIdentity.svc');
     expect(first.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(first.headers.soapaction).toBe('"http://tempuri.org/IIdentity/FindIdentityByPhoneNumber"');
-    expect(params(first)).toEqual(['username', 'password', 'phoneNumber']);
+    expect(first.params).toEqual([
+      ['username', 'ivr<&>"user'],
+      ['password', 'p@ss'],
+      ['phoneNumber', '09121111111'],
+    ]);
     expect(first.raw).toContain('<username>ivr&lt;&amp;&gt;&quot;user</username>');
-    expect(first.params[0]).toEqual(['username', 'ivr<&>"user']);
-    // +989121111111 and 989121111111 are not stored; 09121111111 is.
-    expect(pg.requests.map((r) => r.params[2]![1])).toEqual(['+989121111111', '989121111111', '09121111111']);
   });
 
   it('answers not-found when Payamgostar succeeds without an identity', async () => {
     expect(await crm.identifyByPhone('+15009999999')).toEqual({ status: 'not-found' });
   });
 
-  it('treats Success=false as a failure, not as an unknown caller', async () => {
-    pg.behaviour.set('FindIdentityByPhoneNumber', { unsuccessful: 'license expired' });
-    await expect(crm.identifyByPhone('+989121111111')).rejects.toBeInstanceOf(CrmUnsuccessfulError);
+  it('answers not-found for Success=false, as the original client (which ignores the flag) does', async () => {
+    pg.behaviour.set('FindIdentityByPhoneNumber', { unsuccessful: 'no identity' });
+    expect(await crm.identifyByPhone('+989121111111')).toEqual({ status: 'not-found' });
+    expect(pg.requests).toHaveLength(1);
+  });
+
+  it('still fails on an answer without a Success flag', async () => {
+    pg.behaviour.set('FindIdentityByPhoneNumber', { raw: '<a:Unexpected>42</a:Unexpected>' });
+    await expect(crm.identifyByPhone('+989121111111')).rejects.toBeInstanceOf(CrmBadResponseError);
   });
 
   it('turns a SOAP fault into a soap-fault failure', async () => {
@@ -83,6 +92,85 @@ describe('identifying a caller', () => {
   it('never sends a value that could break out of the query', async () => {
     expect(await crm.identifyByCustomerNumber('1" || CustomerNumber!="')).toEqual({ status: 'not-found' });
     expect(pg.requests).toHaveLength(0);
+  });
+});
+
+describe('one phone lookup per caller', () => {
+  const sent = () => pg.requests.map((r) => [r.operation, r.params[2]![1]]);
+
+  it.each([
+    ['an Iranian mobile', '+989129999999', '09129999999'],
+    ['a Tehran landline', '+982188776655', '02188776655'],
+    ['a foreign number', '+15009999999', '+15009999999'],
+  ])('costs an unknown caller with %s exactly one request', async (_kind, from, spelling) => {
+    expect(await crm.identifyByPhone(from)).toEqual({ status: 'not-found' });
+    expect(sent()).toEqual([['FindIdentityByPhoneNumber', spelling]]);
+  });
+
+  it.each(['+989121111111', '989121111111', '09121111111', '00989121111111', '9121111111', '۰۹۱۲۱۱۱۱۱۱۱', '0912 111 1111'])(
+    'finds the caller stored as 09121111111 with one request when the caller ID arrives as %s',
+    async (from) => {
+      expect(await crm.identifyByPhone(from)).toMatchObject({ status: 'found', customer: { id: SARA } });
+      expect(sent()).toEqual([['FindIdentityByPhoneNumber', '09121111111']]);
+    },
+  );
+
+  it('finds a foreign caller stored in E.164 with one request', async () => {
+    expect(await crm.identifyByPhone('+15005550002')).toMatchObject({ status: 'found', customer: { id: REZA } });
+    expect(sent()).toEqual([['FindIdentityByPhoneNumber', '+15005550002']]);
+  });
+
+  // The fake matches the stored text exactly: the contract documents no normalisation by
+  // Payamgostar, so only the national spelling is promised to match (README).
+  it.each([
+    ['09121111111', 'found'],
+    ['+989121111111', 'not-found'],
+    ['989121111111', 'not-found'],
+    ['00989121111111', 'not-found'],
+    ['9121111111', 'not-found'],
+  ])('with the number stored as %s: %s, after one request', async (stored, status) => {
+    pg.data.identities[0]!.phones = [stored];
+    expect(await crm.identifyByPhone('+989121111111')).toMatchObject({ status });
+    expect(pg.requests).toHaveLength(1);
+  });
+
+  it('sends nothing for a caller without a number', async () => {
+    for (const from of ['anonymous', 'client:alice', '']) expect(await crm.identifyByPhone(from)).toEqual({ status: 'not-found' });
+    expect(pg.requests).toHaveLength(0);
+  });
+});
+
+describe('unknown callers and the circuit breaker', () => {
+  const THRESHOLD = 3;
+  function guarded(timeoutMs = 2000) {
+    const breaker = new CircuitBreaker(THRESHOLD, 60_000);
+    return { breaker, guardedCrm: resilientCrm(crm, breaker, { timeoutMs, failureThreshold: THRESHOLD, openMs: 60_000 }) };
+  }
+
+  it('stays closed after 10 unknown callers in a row, whether Payamgostar answers no identity or Success=false', async () => {
+    const { breaker, guardedCrm } = guarded();
+    for (let i = 0; i < 10; i += 1) {
+      if (i === 5) pg.behaviour.set('FindIdentityByPhoneNumber', { unsuccessful: 'identity not found' });
+      expect(await guardedCrm.identifyByPhone(`+98912000000${i}`)).toEqual({ status: 'not-found' });
+    }
+    expect(breaker.state).toBe('closed');
+    expect(pg.requests).toHaveLength(10);
+    pg.behaviour.clear();
+    expect(await guardedCrm.identifyByPhone('+989121111111')).toMatchObject({ status: 'found', customer: { id: SARA } });
+  });
+
+  it.each([
+    ['timeouts', { delayMs: 1000 }, 'timeout', 200],
+    ['HTTP 503s', { status: 503 }, 'http-503', 2000],
+    ['SOAP faults', { fault: 'Invalid username or password' }, 'soap-fault', 2000],
+  ] as const)('opens after %s and then answers circuit-open without asking Payamgostar', async (_kind, behaviour, reason, timeoutMs) => {
+    pg.behaviour.set('FindIdentityByPhoneNumber', behaviour);
+    const { breaker, guardedCrm } = guarded(timeoutMs);
+    for (let i = 0; i < THRESHOLD; i += 1) expect(await guardedCrm.identifyByPhone('+989121111111')).toEqual({ status: 'failed', source: 'pg', reason });
+    expect(breaker.state).toBe('open');
+    const asked = pg.requests.length;
+    expect(await guardedCrm.identifyByPhone('+989121111111')).toEqual({ status: 'failed', source: 'pg', reason: 'circuit-open' });
+    expect(pg.requests).toHaveLength(asked);
   });
 });
 
@@ -127,7 +215,7 @@ describe('finding an item', () => {
     );
   });
 
-  it('resolves the invoice type and searches with the customer filter kept', async () => {
+  it('resolves the invoice type and searches with the customer filter kept, joined by " & "', async () => {
     expect(await crm.findItem(sara, query)).toEqual({ status: 'found', item: { type: 'invoice', number: '1042', amount: 2000000, paid: false } });
     const [types, search] = pg.requests;
     expect(types!.headers.soapaction).toBe('"http://tempuri.org/ICrmObjectType/GetCrmObjectTypeList"');
@@ -138,8 +226,10 @@ describe('finding an item', () => {
       ['userName', 'ivr<&>"user'],
       ['password', 'p@ss'],
       ['typeKey', 'inv'],
-      ['query', `IdentityId=="${SARA}" && Number=="1042"`],
+      ['query', `IdentityId=="${SARA}" & Number=="1042"`],
     ]);
+    // The original client's joiner, ` & `, escaped once for XML.
+    expect(search!.raw).toContain(`<query>IdentityId==&quot;${SARA}&quot; &amp; Number==&quot;1042&quot;</query>`);
   });
 
   it("does not find another customer's invoice", async () => {
@@ -157,7 +247,7 @@ describe('finding an item', () => {
   it('searches an extended field and reads the amount from the configured property', async () => {
     const result = await crm.findItem(sara, { ...query, number: 'A-7', searchField: 'InvNo', valueField: 'Payable' });
     expect(result).toMatchObject({ status: 'found', item: { amount: 1750000 } });
-    expect(pg.requests[1]!.params[3]).toEqual(['query', `IdentityId=="${SARA}" && InvNo=="A-7"`]);
+    expect(pg.requests[1]!.params[3]).toEqual(['query', `IdentityId=="${SARA}" & InvNo=="A-7"`]);
   });
 
   it('fails when the value property is garbage rather than reading it as 0', async () => {

@@ -3,7 +3,7 @@
  * HTTP server that misbehaves on purpose.
  */
 import { AlovoipHttpCrm } from '../../lib/crm/alovoip/alovoip-crm';
-import { CircuitBreaker, ResilientCrm } from '../../lib/crm/resilient-crm';
+import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 
@@ -26,7 +26,7 @@ function resilient(options: { timeoutMs?: number; failureThreshold?: number; ope
   const inner = new AlovoipHttpCrm({ source: 'other', host: server.url, auth: 'none', timeoutMs: 10_000 });
   const breaker = new CircuitBreaker(options.failureThreshold ?? 5, options.openMs ?? 30_000, options.realClock ? Date.now : clock);
   const failures: string[] = [];
-  const crm = new ResilientCrm(inner, breaker, {
+  const crm = resilientCrm(inner, breaker, {
     timeoutMs: options.timeoutMs ?? 1000,
     failureThreshold: options.failureThreshold ?? 5,
     openMs: options.openMs ?? 30_000,

@@ -97,9 +97,13 @@ function identityXml(identity: PgIdentity): string {
   );
 }
 
-/** `IdentityId=="g" && Number=="v"` → { IdentityId: g, Number: v }; anything else → undefined. */
+/**
+ * `IdentityId=="g" & Number=="v"` → { IdentityId: g, Number: v }; anything else (another
+ * joiner such as `&&` included) → undefined, answered as a query syntax error. ` & ` is the
+ * joiner of the original client (crm-contracts.md B.5).
+ */
 function parseQuery(query: string): Record<string, string> | undefined {
-  const clauses = query.split(' && ');
+  const clauses = query.split(' & ');
   const out: Record<string, string> = {};
   for (const clause of clauses) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=="([^"]*)"$/.exec(clause);

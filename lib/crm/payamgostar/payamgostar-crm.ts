@@ -2,8 +2,10 @@
  * Payamgostar CRM over its SOAP API (reference: shared/reference/crm-contracts.md, part B),
  * with the anchor implementation's bugs fixed:
  * - `Success` is checked on every answer; not found (Success with no identity / empty list)
- *   is distinct from failure (fault, Success=false, timeout, unreadable answer);
- * - item searches keep the customer filter (`IdentityId=="<guid>" && <field>=="<n>"`), and
+ *   is distinct from failure (fault, Success=false, timeout, unreadable answer) — except
+ *   for the phone lookup, where Success=false means not found, as for the original client;
+ * - a caller is looked up by phone once, in one spelling (payamgostarPhone);
+ * - item searches keep the customer filter (`IdentityId=="<guid>" & <field>=="<n>"`), and
  *   SearchReceipt/SearchPayment get (query, crmObjectTypeCode) in the WSDL's order;
  * - balances are normalised (negative = owes) and "no debt" is not a failure;
  * - amounts are parsed culture-independently and garbage is a failure, never 0;
@@ -11,7 +13,7 @@
  * - CreatePaymentLink's `PaymentLink` URL is returned (PG sends the SMS itself).
  */
 import { INVOICE_TYPES, type InvoiceType } from '../../config/module-constants';
-import { canonicalPhone, phoneSpellings, toAsciiDigits } from '../../domain/phone';
+import { canonicalPhone, toAsciiDigits } from '../../domain/phone';
 import type { Crm } from '../crm';
 import type { BalanceResult } from '../../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
@@ -66,6 +68,13 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * instead of guessing one, values outside this set are never sent (the item is not found).
  */
 const SAFE_QUERY_VALUE = /^[\p{L}\p{N} _\-/.]{1,64}$/u;
+/**
+ * How conditions are joined in a PG query: ` & `, the joiner of the original client (its
+ * customer-filter prefix is `IdentityId=="<guid>" & `, crm-contracts.md B.5). That prefix was
+ * always overwritten (bug B.9.1), so no shipped client sent a joined query; ` & ` is the one
+ * spelling the contract names, so it is the one sent (`&&` appears nowhere in it).
+ */
+const PG_AND = ' & ';
 const MOBILE_WORDS = /mobile|cell|موبایل|همراه/i;
 const PAGE_SIZE = 50;
 const MAX_PAGES = 40;
@@ -84,20 +93,22 @@ export class PayamgostarCrm implements Crm {
     return { userName: this.settings.username, password: this.settings.password };
   }
 
+  /** One FindIdentityByPhoneNumber per caller, in the one spelling payamgostarPhone gives. */
   async identifyByPhone(phone: string): Promise<IdentityResult> {
-    const canonical = canonicalPhone(phone, this.settings.defaultCountryCode ?? '98');
-    if (!canonical) return { status: 'not-found' };
-    // PG matches the stored spelling; try the ones people store, most likely first.
-    for (const spelling of phoneSpellings(canonical)) {
-      const result = await this.soap.call({
-        service: 'IIdentity',
-        operation: 'FindIdentityByPhoneNumber',
-        params: [['username', this.credentials.userName], ['password', this.credentials.password], ['phoneNumber', spelling]],
-      });
-      const identity = this.identityFrom(result, 'FindIdentityByPhoneNumber');
-      if (identity) return { status: 'found', customer: identity.customer };
-    }
-    return { status: 'not-found' };
+    const phoneNumber = payamgostarPhone(phone, this.settings.defaultCountryCode ?? '98');
+    if (!phoneNumber) return { status: 'not-found' };
+    const result = await this.soap.call({
+      service: 'IIdentity',
+      operation: 'FindIdentityByPhoneNumber',
+      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['phoneNumber', phoneNumber]],
+    });
+    // Success=false is "no identity with this number", as for the original client, which
+    // ignores the flag here (crm-contracts.md B.4, B.9.5). Counted as a failure, a run of
+    // unknown callers would open the breaker and turn known callers away too. Faults,
+    // timeouts, HTTP errors and answers without a Success flag are still failures.
+    if (text(child(result, 'Success')) === 'false') return { status: 'not-found' };
+    const identity = this.identityFrom(result, 'FindIdentityByPhoneNumber');
+    return identity ? { status: 'found', customer: identity.customer } : { status: 'not-found' };
   }
 
   async identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult> {
@@ -136,7 +147,7 @@ export class PayamgostarCrm implements Crm {
     const { key, type } = await this.resolveType(query.type);
     const search = SEARCHES[type];
     // The customer filter is what keeps a caller from hearing someone else's invoice.
-    const pgQuery = `IdentityId=="${customer.id.toLowerCase()}" && ${query.searchField}=="${number}"`;
+    const pgQuery = [`IdentityId=="${customer.id.toLowerCase()}"`, `${query.searchField}=="${number}"`].join(PG_AND);
     const params: Array<[string, SoapValue]> = [['userName', this.credentials.userName], ['password', this.credentials.password]];
     if (search.order === 'query-typeCode') params.push(['query', pgQuery], ['crmObjectTypeCode', key]);
     else params.push(['typeKey', key], ['query', pgQuery]);
@@ -303,6 +314,27 @@ function mobileOf(info: Record<string, unknown>, countryCode: string): string | 
     if (number) return number;
   }
   return undefined;
+}
+
+/**
+ * The one spelling a caller's number is looked up in: national (`0` + the national number) for
+ * a number of the default country, `+989121234567` → `09121234567`, `+982188776655` →
+ * `02188776655`; E.164 for any other country; a short code as it is; undefined for no number.
+ *
+ * The original client sends one number, the one it is given, unchanged (crm-contracts.md B.4).
+ * The contract does not say which form AloVoIP hands it; its only Iranian number is national
+ * (`"mobileNumber":"0912..."`, A.3), the form PG texts mobiles in (nationalMobile below) and
+ * the caller ID of an Iranian line. Twilio gives E.164, so the number is converted once, here,
+ * instead of trying every spelling (one request each: five for an unknown caller). Numbers of
+ * other countries go as Twilio gives them. The contract documents no normalisation on PG's
+ * side, so a record stored in another spelling (`+98912…`, `98912…`) is not found by this
+ * lookup; the README says how to store numbers.
+ */
+export function payamgostarPhone(raw: string, defaultCountryCode: string): string | undefined {
+  const canonical = canonicalPhone(raw, defaultCountryCode);
+  if (!canonical) return undefined;
+  const countryPrefix = `+${defaultCountryCode.replace(/^\+/, '')}`;
+  return canonical.startsWith(countryPrefix) ? `0${canonical.slice(countryPrefix.length)}` : canonical;
 }
 
 /** PG stores and texts Iranian mobiles as 09…; other numbers go as E.164. */
