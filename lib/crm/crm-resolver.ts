@@ -1,4 +1,3 @@
-import type { ModuleConfig } from '../config/module-schema';
 import type { LookupSource } from '../config/lookup-source-schema';
 import type { ConnectionTest, Crm, CrmResolver } from './crm';
 import type { LookupSourceStore } from './lookup-source-store';
@@ -46,9 +45,6 @@ export class NamedCrmResolver implements CrmResolver {
     return crm;
   }
 
-  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm {
-    return this.forSource(module.lookupSource);
-  }
 
   /**
    * Runs one harmless lookup (money accounts) against a source's current definition, through

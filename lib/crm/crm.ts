@@ -2,7 +2,6 @@
  * Port: the CRM behind a module (built-in ledger, Payamgostar, AloVoIP-compatible HTTP).
  * Adapters: lib/ledger/ledger-crm.ts, lib/crm/payamgostar/, lib/crm/alovoip/.
  */
-import type { ModuleConfig } from '../config/module-schema';
 import type { BalanceResult } from '../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
 import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
@@ -34,8 +33,6 @@ export interface CrmResolver {
    * or, for stored sources read when used, as each operation's failure.
    */
   forSource(name: string): Crm;
-  /** The CRM a module names: `forSource(module.lookupSource)`, kept for the call flows. */
-  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm;
 }
 
 /** What a connection test found: the CRM answered a harmless lookup, or why it did not. */

@@ -2,7 +2,6 @@
  * Measures every CRM request at the port: latency (CrmLatency, ms) and failures
  * (CrmFailure: a thrown error or a `failed` answer), by source and operation.
  */
-import type { ModuleConfig } from '../config/module-schema';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { Crm, CrmResolver } from './crm';
 import { decorateCrm, type CrmAnswer, type CrmOperation } from './decorate-crm';
@@ -47,7 +46,4 @@ export class MeteredCrmResolver implements CrmResolver {
     return metered;
   }
 
-  forModule(module: Pick<ModuleConfig, 'lookupSource'>): Crm {
-    return this.forSource(module.lookupSource);
-  }
 }

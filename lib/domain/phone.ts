@@ -122,24 +122,3 @@ export function maskPhone(raw: string | undefined): string {
   return `***${digits.slice(-4)}`;
 }
 
-/**
- * Spellings a CRM might have stored for a number (canonical first, no duplicates):
- * '+989121234567' -> ['+989121234567','989121234567','09121234567','00989121234567','9121234567'];
- * other '+' numbers -> [canonical, without '+', with '00'].
- * The input is canonicalised first; a non-phone input gives [], a bare
- * digit string (short code) gives [itself].
- */
-export function phoneSpellings(canonical: string): string[] {
-  const c = canonicalPhone(canonical);
-  if (c === undefined) return [];
-  if (!c.startsWith('+')) return [c];
-  const digits = c.slice(1);
-  const spellings = [c, digits];
-  if (digits.startsWith('98') && digits.length === 12) {
-    const national = digits.slice(2);
-    spellings.push(`0${national}`, `00${digits}`, national);
-  } else {
-    spellings.push(`00${digits}`);
-  }
-  return [...new Set(spellings)];
-}

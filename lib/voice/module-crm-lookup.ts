@@ -23,7 +23,7 @@ export async function lookupInModuleCrm<T>(
 ): Promise<T> {
   let source = module.lookupSource;
   try {
-    const crm = deps.crms.forModule(module);
+    const crm = deps.crms.forSource(module.lookupSource);
     source = crm.source;
     return await run(crm);
   } catch (error) {

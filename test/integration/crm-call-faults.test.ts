@@ -9,7 +9,7 @@
 import { createServer } from 'node:net';
 import { parseLookupSource } from '../../lib/config/lookup-source-schema';
 import { parseModule } from '../../lib/config/module-schema';
-import { placeCall, type Transcript } from '../../tools/simulator/call-simulator';
+import { placeCall } from '../../tools/simulator/call-simulator';
 import { said } from '../support/call-transcripts';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parseLookupSource, type LookupSource } from '../../lib/config/lookup-source-schema';
-import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { UnknownLookupSourceError } from '../../lib/crm/crm-errors';
 import { handleVoiceStep } from '../../lib/voice/voice-step';
@@ -95,12 +94,6 @@ describe('stored lookup sources and the resolver', () => {
     await dynamo.stop();
   });
 
-  const module = (lookupSource: string): BalanceModule => {
-    const parsed = parseBalanceModule({ code: 'm1', name: 'M', language: 'en', nextDestination: 'a', errorDestination: 'b', lookupSource });
-    if (!parsed.ok) throw new Error('bad module');
-    return parsed.value;
-  };
-
   function resolver(values: Record<string, string>, ledger?: Crm) {
     return new NamedCrmResolver(new Map(ledger ? [['ledger', ledger]] : []), {
       store,
@@ -123,24 +116,24 @@ describe('stored lookup sources and the resolver', () => {
 
   it('builds the adapter with the password from the secret resolver', async () => {
     crmServer.routes.set('/GetIdentityByPhoneNumber', () => ({ body: '{"id":"c-9"}' }));
-    const crm = resolver({ [secretEnvName('other-crm')]: 's3cret' }).forModule(module('other'));
+    const crm = resolver({ [secretEnvName('other-crm')]: 's3cret' }).forSource('other');
     expect(crm.source).toBe('other');
     expect(await crm.identifyByPhone('+15005550001')).toEqual({ status: 'found', customer: { id: 'c-9' } });
     expect(crmServer.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('ivr:s3cret').toString('base64')}`);
   });
 
   it('fails with secret-missing when the named secret is not configured', async () => {
-    const crm = resolver({}).forModule(module('other'));
+    const crm = resolver({}).forSource('other');
     expect(await crm.identifyByPhone('+15005550001')).toEqual({ status: 'failed', source: 'other', reason: 'secret-missing' });
   });
 
   it('fails with unknown-source when the source was deleted after the module was saved', async () => {
-    expect(await resolver({}).forModule(module('gone')).balance({ id: 'c' })).toEqual({ status: 'failed', source: 'gone', reason: 'unknown-source' });
+    expect(await resolver({}).forSource('gone').balance({ id: 'c' })).toEqual({ status: 'failed', source: 'gone', reason: 'unknown-source' });
   });
 
   it('keeps returning the built-in ledger for modules that use it', () => {
     const ledger = { source: 'ledger' } as Crm;
-    expect(resolver({}, ledger).forModule(module('ledger'))).toBe(ledger);
+    expect(resolver({}, ledger).forSource('ledger')).toBe(ledger);
   });
 
   describe('a name that is no lookup source', () => {

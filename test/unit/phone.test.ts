@@ -1,4 +1,4 @@
-import { canonicalPhone, maskPhone, parseMobile, phoneSpellings, toAsciiDigits } from '../../lib/domain/phone';
+import { canonicalPhone, maskPhone, parseMobile, toAsciiDigits } from '../../lib/domain/phone';
 import { mulberry32 } from '../support/prng';
 
 
@@ -216,47 +216,3 @@ describe('maskPhone', () => {
   });
 });
 
-describe('phoneSpellings', () => {
-  it('lists Iranian spellings with the canonical form first', () => {
-    expect(phoneSpellings('+989121234567')).toEqual([
-      '+989121234567',
-      '989121234567',
-      '09121234567',
-      '00989121234567',
-      '9121234567',
-    ]);
-  });
-
-  it('lists Iranian landline spellings too', () => {
-    expect(phoneSpellings('+982112345678')).toEqual([
-      '+982112345678',
-      '982112345678',
-      '02112345678',
-      '00982112345678',
-      '2112345678',
-    ]);
-  });
-
-  it('lists canonical, without + and with 00 for non-Iranian numbers', () => {
-    expect(phoneSpellings('+15551234567')).toEqual(['+15551234567', '15551234567', '0015551234567']);
-  });
-
-  it('canonicalises its input first', () => {
-    expect(phoneSpellings('0912 123 4567')[0]).toBe('+989121234567');
-  });
-
-  it('returns [] for non-phone input and [digits] for short codes', () => {
-    expect(phoneSpellings('anonymous')).toEqual([]);
-    expect(phoneSpellings('12345')).toEqual(['12345']);
-  });
-
-  it('maps every spelling back to the same canonical number', () => {
-    for (const s of phoneSpellings('+989121234567')) expect(canonicalPhone(s)).toBe('+989121234567');
-    // bare digits are only placed in a country when they match the default (98) forms
-    expect(canonicalPhone('15551234567')).toBe('15551234567');
-    expect(canonicalPhone('15551234567', '1')).toBe('+15551234567');
-    expect(canonicalPhone('0015551234567')).toBe('+15551234567');
-    // a bare 10-digit landline is not placed in a country (only 9XXXXXXXXX is), the others are
-    for (const s of phoneSpellings('+982112345678').slice(0, 4)) expect(canonicalPhone(s)).toBe('+982112345678');
-  });
-});
