@@ -5,6 +5,7 @@
  *   BENCH_ITERATIONS  measured iterations of the in-process steps (default 300, +30 warm-up)
  *   BENCH_COLD_RUNS   fresh-process cold inits per bundle (default 7, median reported)
  *   BENCH_LOAD        concurrency levels of the load test (default 50,200,500; "0" skips it)
+ *   BENCH_ONLY        persian: only the Persian speech table (about 10 s)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { ROOT } from './bundle-analysis';
 import { benchLoad, type LoadRun } from './load';
 import { kb, ms, table } from './stats';
 import { benchSteps, type StepsResult } from './steps';
+import { benchPersianSpeech, type PersianSpeechResult } from './persian-speech';
 
 const int = (name: string, fallback: number) => {
   const n = Number(process.env[name] ?? fallback);
@@ -70,6 +72,41 @@ function printSteps(r: StepsResult): void {
   );
 }
 
+function printPersian(r: PersianSpeechResult): void {
+  console.log('\n## Persian speech: <Play> verbs, speaking rate, joining, synthesis requests, loudness (in-process, Azure against its local fake)\n');
+  console.log(
+    table(
+      ['announcement (intro + balance sentence)', 'words in the balance sentence', '<Play>s, one clip per word (before)', '<Play>s, clips joined per sentence (target ≤ 3)', '<Play>s, neural voice', 'sentence length, clips one by one', 'sentence length, joined', 'words/s, joined'],
+      r.announcements.map((a) => [
+        a.amount,
+        a.words,
+        a.perWordPlays,
+        `${a.clipsPlays} ${verdict(a.clipsPlays <= 3)}`,
+        `${a.neuralPlays} ${verdict(a.neuralPlays <= 3)}`,
+        `${a.perWordSeconds} s + a fetch per clip`,
+        `${a.joinedSeconds} s`,
+        (a.words / a.joinedSeconds).toFixed(2),
+      ]),
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      ['figure', 'value', 'verdict'],
+      [
+        [`joining one balance sentence (${r.joinMs.sentences} distinct amounts), p50 / p99`, `${ms(r.joinMs.p50)} / ${ms(r.joinMs.p99)}`, '—'],
+        ['whole Persian announcement step, sentence not yet joined (p50)', ms(r.joinMs.stepMissP50), '—'],
+        ['whole Persian announcement step, sentence already joined (p50)', ms(r.joinMs.stepHitP50), '—'],
+        [`Azure requests: first use of ${r.synthesis.sentences} neural sentences`, r.synthesis.warmup, 'expected'],
+        ['Azure requests: the same sentences again, same container (target 0)', r.synthesis.cachedSameContainer, verdict(r.synthesis.cachedSameContainer === 0)],
+        ['Azure requests: the same sentences, new container over the same store (target 0)', r.synthesis.newContainer, verdict(r.synthesis.newContainer === 0)],
+        [`clip pack loudness, active speech RMS over ${r.loudness.clips} clips (min … max)`, `${r.loudness.min} … ${r.loudness.max} dBFS`, verdict(r.loudness.max - r.loudness.min <= 1)],
+        ['largest step between neighbouring words inside joined sentences (target ≤ 1 dB)', `${r.loudness.maxAdjacentInJoins} dB`, verdict(r.loudness.maxAdjacentInJoins <= 1)],
+      ],
+    ),
+  );
+}
+
 function printBundles(r: BundlesResult): void {
   console.log('\n## Bundles (from `serverless package`) and cold init (require in a fresh Node process, median)\n');
   const rows = [...r.functions, r.baseline].map((f) => [
@@ -118,10 +155,17 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, platform: `${process.platform}/${process.arch}`, targets: TARGETS };
   console.log('balance-ivr bench — each figure beside its baseline from this same run');
+  const persian = await benchPersianSpeech();
+  results.persianSpeech = persian;
+  if (process.env.BENCH_ONLY === 'persian') {
+    printPersian(persian);
+    return;
+  }
 
   const steps = await benchSteps(int('BENCH_ITERATIONS', 300), 30);
   results.steps = steps;
   printSteps(steps);
+  printPersian(persian);
 
   const bundles = await benchBundles(Math.max(1, int('BENCH_COLD_RUNS', 7)));
   results.bundles = bundles;

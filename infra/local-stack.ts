@@ -8,6 +8,7 @@
  *      cached TTS and uploads from .data/audio)
  * Ctrl-C stops everything it started.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -57,6 +58,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     CONFIG_CACHE_SECONDS: '0',
     AUDIO_DIR: audioDir,
+    CLIPS_DIR: join(ROOT, 'infra', 'audio', 'clips'),
     ...options.env,
   };
   const config = loadConfig({ ...env, IS_OFFLINE: 'true' });
@@ -95,7 +97,10 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? LOCAL_DEFAULTS.port);
   const seedFile = join(ROOT, 'infra', 'seed', 'demo.json');
   console.log('Starting balance-ivr locally: dynalite + serverless-offline …');
-  const stack = await startLocalStack({ port, dataDir: join(ROOT, '.data', 'dynalite'), seedFile, echo: process.env.ECHO_OFFLINE === '1' });
+  // Persian text an operator types is spoken locally by espeak-ng when it is installed and no
+  // Persian synthesizer was chosen (tests choose explicitly, so they never depend on it).
+  const espeak = !process.env.PERSIAN_TTS && !process.env.AZURE_SPEECH_REGION && spawnSync(process.env.ESPEAK_COMMAND || 'espeak-ng', ['--version']).status === 0;
+  const stack = await startLocalStack({ port, dataDir: join(ROOT, '.data', 'dynalite'), seedFile, echo: process.env.ECHO_OFFLINE === '1', ...(espeak ? { env: { PERSIAN_TTS: 'espeak' } } : {}) });
   const modules = await new DynamoModuleStore(stack.documentClient, stack.config.tables.config).listModules();
   const base = `http://localhost:${port}`;
   console.log(`\nbalance-ivr is running on ${base}  (DynamoDB: ${stack.dynamoEndpoint}, data in .data/)`);
@@ -103,7 +108,8 @@ async function main(): Promise<void> {
   const adminKey = stack.config.adminApiKey === LOCAL_DEFAULTS.adminApiKey ? `${LOCAL_DEFAULTS.adminApiKey} (local default)` : '(from ADMIN_API_KEY)';
   console.log(`Admin panel: ${base}/admin   admin key: ${adminKey}   API: ${base}/admin/api/openapi.json`);
   console.log(`Status callback: POST ${base}/status`);
-  console.log(`Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from .data/audio (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})\n\nModules (Voice webhook: POST):`);
+  console.log(`Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from .data/audio (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})`);
+  console.log(`Persian voice: ${stack.config.speech.persianTts === 'none' ? 'clip pack and recordings only (install espeak-ng, or set AZURE_SPEECH_REGION and CRM_SECRET_AZURE_SPEECH_KEY, to speak typed Persian text)' : stack.config.speech.persianTts === 'espeak' ? 'espeak-ng speaks typed Persian text (PERSIAN_TTS=espeak)' : `Azure AI Speech, ${stack.config.speech.azure.voice}`}\n\nModules (Voice webhook: POST):`);
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';
     console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name} (${kind})${m.enabled ? '' : ' (disabled)'}`);

@@ -1,6 +1,6 @@
 /** The admin API: every route, built once from its dependencies. Transport lives in lib/http/admin-request.ts. */
 import { CURRENCY_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
-import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS, type ClubPromptName } from '../config/module-schema';
+import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName } from '../config/module-schema';
 import { PROMPT_CATALOGUE } from '../speech/prompt-catalogue';
 import type { AdminDeps } from './admin-deps';
 import { AdminRouter, type AdminRequest, type AdminResponse } from './admin-router';
@@ -33,7 +33,8 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,
       audioBaseUrl: deps.audioBaseUrl,
-      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined },
+      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined, persianVoice: deps.persianSynthesizer ?? null },
+      persianVoices: PERSIAN_VOICES,
     }),
   );
   addConfigurationRoutes(router, deps);

@@ -25,6 +25,8 @@ export interface AdminDeps {
   readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin };
   readonly callLog: CallLogSearch;
   readonly speech: Speech;
+  /** The Persian synthesizer configured (PERSIAN_TTS), if any: Persian text can then be spoken and the neural voice chosen. */
+  readonly persianSynthesizer?: 'azure' | 'espeak';
   readonly publicBaseUrl: string;
   readonly audioBaseUrl: string;
   readonly logger: AppLogger;

@@ -8,7 +8,7 @@ import { balanceModuleSchema, clubModuleSchema, destinationSchema } from '../con
 import { lookupSourceSchema } from '../config/lookup-source-schema';
 import { customerRecord, itemRecord, moneyAccountRecord } from '../ledger/ledger-records';
 import type { AdminRouter } from './admin-router';
-import { previewRequestSchema } from './routes/prompt-routes';
+import { previewRequestSchema, voicePreviewRequestSchema } from './routes/prompt-routes';
 
 const importDocumentSchema = z
   .object({
@@ -95,6 +95,7 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
         Destination: toJson(destinationSchema),
         ImportDocument: toJson(importDocumentSchema),
         PromptPreviewRequest: toJson(previewRequestSchema),
+        VoicePreviewRequest: toJson(voicePreviewRequestSchema),
         FieldError: {
           type: 'object',
           required: ['field', 'code', 'message'],

@@ -10,6 +10,8 @@ import { crms, ledger, lookupSources } from './crms';
 import { outbox } from './sms';
 import { audioStore, speech } from './speech';
 
+const persianSynthesizer = config.speech.persianTts === 'none' ? undefined : config.speech.persianTts;
+
 export { config, logger };
 
 // Uncached: an edit must never be based on (and overwrite) a stale copy of a module.
@@ -30,7 +32,8 @@ export const adminDeps: AdminDeps = {
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
   speech,
-  recordings: promptRecordingService({ modules, audio: audioStore }),
+  ...(persianSynthesizer ? { persianSynthesizer } : {}),
+  recordings: promptRecordingService({ modules, audio: audioStore, speech: { persianSynthesizer: persianSynthesizer !== undefined }, finish: config.speech.finish }),
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,
   logger,

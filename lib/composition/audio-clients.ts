@@ -1,4 +1,4 @@
-/** Polly and S3 clients for speech, built once per container from configuration. */
+/** Polly, S3 and the Persian synthesizers for speech, built once per container from configuration. */
 import { PollyClient } from '@aws-sdk/client-polly';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LocalFolderAudioStore } from '../speech/local-folder-audio-store';
@@ -7,6 +7,10 @@ import type { AppConfig } from '../config/app-config';
 import type { AudioStore } from '../speech/audio-store';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer';
 import { PollySynthesizer } from '../speech/polly-synthesizer';
+import { AzureSpeechSynthesizer } from '../speech/azure-speech-synthesizer';
+import { ESPEAK_DEFAULTS, EspeakSynthesizer } from '../speech/espeak-synthesizer';
+import type { ClipReader } from '../speech/sentence-audio';
+import type { SynthesisSettings } from '../speech/synthesized-audio-cache';
 
 // A webhook has 15 s in all: a slow Polly or S3 call gives up early, without retries, and the
 // caller hears <Say> (worst case HEAD + Polly + PUT ≈ 6 s; items of a step run in parallel).
@@ -28,4 +32,30 @@ export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): 
 export function createSpeechSynthesizer(config: Pick<AppConfig, 'region' | 'speech'>): SpeechSynthesizer {
   const endpoint = config.speech.pollyEndpoint;
   return new PollySynthesizer(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) }));
+}
+
+/** The clip packs: `clips/` in the bucket when deployed (publish-audio puts them there), else the repo's folder. */
+export function createClipReader(config: Pick<AppConfig, 'speech'>, store: AudioStore): ClipReader {
+  if (config.speech.audioBucket) return { get: (key) => store.get(`clips/${key}`) };
+  return new LocalFolderAudioStore(config.speech.clipsDir);
+}
+
+/**
+ * The Persian synthesizer PERSIAN_TTS names, with the settings its cache keys carry; undefined
+ * for none. `secret` reads the Azure key by name (env locally, SSM deployed) on first use.
+ */
+export function createPersianSynthesizer(
+  config: Pick<AppConfig, 'speech'>,
+  secret: (name: string) => Promise<string>,
+): { synthesizer: SpeechSynthesizer; settings: Pick<SynthesisSettings, 'voice' | 'engine' | 'variant'> } | undefined {
+  const { persianTts, azure, espeak } = config.speech;
+  if (persianTts === 'azure') {
+    const synthesizer = new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: () => secret(azure.keySecret), rate: azure.rate, timeoutMs: azure.timeoutMs });
+    return { synthesizer, settings: { voice: azure.voice, engine: 'azure-neural', variant: synthesizer.variant } };
+  }
+  if (persianTts === 'espeak') {
+    const synthesizer = new EspeakSynthesizer({ ...ESPEAK_DEFAULTS, command: espeak.command, timeoutMs: espeak.timeoutMs });
+    return { synthesizer, settings: { voice: espeak.voice, engine: 'espeak-ng', variant: synthesizer.variant } };
+  }
+  return undefined;
 }

@@ -100,6 +100,25 @@ export interface SpeechConfig {
   readonly audioBucket: string | undefined;
   readonly s3Endpoint: string | undefined;
   readonly audioDir: string;
+  /** The clip packs (`<lang>/<key>.wav`) when there is no bucket; deployed they are read from `clips/` in the bucket. */
+  readonly clipsDir: string;
+  /** The Persian synthesizer: Azure AI Speech, a local espeak-ng process, or none (clips and recordings only). */
+  readonly persianTts: 'azure' | 'espeak' | 'none';
+  readonly azure: AzureSpeechConfig;
+  readonly espeak: { readonly command: string; readonly voice: string; readonly timeoutMs: number };
+  /** Loudness target (active speech RMS dBFS), pause between joined pieces and edge fades. */
+  readonly finish: { readonly targetDb: number; readonly pauseMs: number; readonly fadeMs: number };
+}
+
+/** Azure AI Speech text to speech (REST); the key is the secret `keySecret` names. */
+export interface AzureSpeechConfig {
+  /** `https://<region>.tts.speech.microsoft.com`, or AZURE_SPEECH_ENDPOINT (tests). */
+  readonly endpoint: string;
+  readonly voice: string;
+  readonly keySecret: string;
+  /** SSML prosody rate, e.g. `-5%`. */
+  readonly rate: string;
+  readonly timeoutMs: number;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -218,6 +237,15 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
   const sampleRate = env.POLLY_SAMPLE_RATE || '22050';
   if (!['8000', '16000', '22050', '24000'].includes(sampleRate)) throw new ConfigurationError(`POLLY_SAMPLE_RATE must be 8000, 16000, 22050 or 24000, got "${sampleRate}"`);
   if (ttsMode === 'polly' && !audioBucket && !isLocal) throw new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)');
+  const region = env.AZURE_SPEECH_REGION || '';
+  const azureEndpoint = (env.AZURE_SPEECH_ENDPOINT || (region ? `https://${region}.tts.speech.microsoft.com` : '')).replace(/\/+$/, '');
+  const persianTts = env.PERSIAN_TTS || (azureEndpoint ? 'azure' : 'none');
+  if (persianTts !== 'azure' && persianTts !== 'espeak' && persianTts !== 'none') throw new ConfigurationError(`PERSIAN_TTS must be azure, espeak or none, got "${persianTts}"`);
+  if (persianTts === 'azure' && !azureEndpoint) throw new ConfigurationError('PERSIAN_TTS=azure needs AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)');
+  const rate = env.AZURE_SPEECH_RATE || '-5%';
+  if (!/^([+-]?\d{1,3}%|\d(\.\d+)?|x-slow|slow|medium|fast|x-fast|default)$/.test(rate)) throw new ConfigurationError(`AZURE_SPEECH_RATE must be a percentage, a multiplier or a named rate, got "${rate}"`);
+  const targetDb = Number(env.SPEECH_LOUDNESS_DBFS || '-20');
+  if (!Number.isFinite(targetDb) || targetDb < -40 || targetDb > -6) throw new ConfigurationError(`SPEECH_LOUDNESS_DBFS must be between -40 and -6, got "${env.SPEECH_LOUDNESS_DBFS}"`);
   return {
     ttsMode,
     pollyVoice: env.POLLY_VOICE || 'Joanna',
@@ -227,6 +255,17 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
     audioBucket,
     s3Endpoint: env.S3_ENDPOINT || undefined,
     audioDir: env.AUDIO_DIR || '.data/audio',
+    clipsDir: env.CLIPS_DIR || 'infra/audio/clips',
+    persianTts,
+    azure: {
+      endpoint: azureEndpoint,
+      voice: env.AZURE_SPEECH_VOICE || 'fa-IR-DilaraNeural',
+      keySecret: env.AZURE_SPEECH_KEY_SECRET || 'azure-speech-key',
+      rate,
+      timeoutMs: intFrom(env, 'AZURE_SPEECH_TIMEOUT_MS', 3000, 100),
+    },
+    espeak: { command: env.ESPEAK_COMMAND || 'espeak-ng', voice: env.ESPEAK_VOICE || 'fa+klatt4', timeoutMs: intFrom(env, 'ESPEAK_TIMEOUT_MS', 5000, 100) },
+    finish: { targetDb, pauseMs: intFrom(env, 'SPEECH_JOIN_PAUSE_MS', 40, 0), fadeMs: intFrom(env, 'SPEECH_FADE_MS', 4, 0) },
   };
 }
 

@@ -53,3 +53,11 @@ export type ClubPromptName = keyof typeof CLUB_PROMPTS;
 
 export const IDENTIFICATION_METHODS = ['caller-number', 'customer-number', 'customer-number-and-password'] as const;
 export type IdentificationMethod = (typeof IDENTIFICATION_METHODS)[number];
+
+/**
+ * How a Persian module speaks: `clips`, the recorded clip pack (amounts word by word, joined
+ * into one file per sentence), or `neural`, the configured Persian synthesizer (Azure AI
+ * Speech) for every prompt and the amount sentence. English modules ignore it.
+ */
+export const PERSIAN_VOICES = ['clips', 'neural'] as const;
+export type PersianVoice = (typeof PERSIAN_VOICES)[number];

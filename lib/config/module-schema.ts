@@ -4,7 +4,7 @@
  * message wherever a value came from.
  */
 import { z } from 'zod';
-import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
+import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
 
 // The constants live in a zod-free file so the voice path can use them without bundling zod.
 export {
@@ -12,8 +12,10 @@ export {
   IDENTIFICATION_METHODS,
   INVOICE_TYPES,
   LANGUAGES,
+  PERSIAN_VOICES,
   PROMPT_KEYS,
   type ClubPromptName,
+  type PersianVoice,
   type IdentificationMethod,
   type InvoiceType,
   type Language,
@@ -53,17 +55,30 @@ export const currencySchema = z
   .strict()
   .transform((c) => ({ unit: c.unit, divisor: c.divisor ?? (c.unit === 'toman' ? 10 : 1) }));
 
+/** How a Persian module speaks (absent = recorded clips); English modules ignore it. */
+const voiceSchema = z.enum(PERSIAN_VOICES, { errorMap: () => ({ message: 'voice' }) }).optional();
+
+/** What the deployment can speak, for the rules that depend on it. */
+export interface SpeechCapabilities {
+  /** A Persian synthesizer (Azure AI Speech, or espeak-ng locally) is configured. Default: none. */
+  readonly persianSynthesizer?: boolean;
+}
+
 /**
- * No TTS speaks Persian: a Persian text override could only ever be heard as the default
- * clip, which says something else. Its text is accepted as the transcript of a recording.
+ * Without a Persian synthesizer a Persian text override could only ever be heard as the
+ * default clip, which says something else, so it needs a recording (its text is then the
+ * transcript), and the neural voice cannot be chosen. With one, any Persian text is spoken.
  */
-function refusePersianTextWithoutRecording(m: { language: Language; prompts: Record<string, object | undefined> }, ctx: z.RefinementCtx): void {
-  if (m.language !== 'fa') return;
+export function persianSpeechErrors(m: { language: Language; voice?: string | undefined; prompts: Record<string, object | undefined> }, capabilities: SpeechCapabilities = {}): Array<{ path: string[]; message: string }> {
+  if (m.language !== 'fa' || capabilities.persianSynthesizer) return [];
+  const errors: Array<{ path: string[]; message: string }> = [];
+  if (m.voice === 'neural') errors.push({ path: ['voice'], message: 'voice_needs_synthesizer' });
   for (const [key, prompt] of Object.entries(m.prompts)) {
     if (prompt && 'text' in prompt && prompt.text !== undefined && !('audioKey' in prompt && prompt.audioKey !== undefined)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['prompts', key, 'text'], message: 'fa_text_needs_recording' });
+      errors.push({ path: ['prompts', key, 'text'], message: 'fa_text_needs_recording' });
     }
   }
+  return errors;
 }
 
 export const balanceModuleSchema = z
@@ -89,13 +104,13 @@ export const balanceModuleSchema = z
     maxAttempts: z.number().int('integer').min(1, 'min_1').max(10, 'max_10').default(3),
     gatherTimeoutSeconds: z.number().int('integer').min(1, 'min_1').max(60, 'max_60').default(6),
     confirmBeforeNext: z.boolean().default(false),
+    voice: voiceSchema,
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.sendPaymentLink && !m.forceMobileEntry) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
     }
-    refusePersianTextWithoutRecording(m, ctx);
   });
 export type BalanceModule = z.output<typeof balanceModuleSchema>;
 export type BalanceModuleInput = z.input<typeof balanceModuleSchema>;
@@ -117,9 +132,9 @@ export const clubModuleSchema = z
     prompts: z.record(z.enum(CLUB_PROMPT_NAMES), clubPromptSchema).default({}),
     nextDestination: codeSchema,
     errorDestination: codeSchema,
+    voice: voiceSchema,
   })
-  .strict()
-  .superRefine((m, ctx) => refusePersianTextWithoutRecording(m, ctx));
+  .strict();
 export type ClubModule = z.output<typeof clubModuleSchema>;
 export type ClubModuleInput = z.input<typeof clubModuleSchema>;
 
@@ -191,7 +206,9 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'Enter a full http(s) URL.',
     destination_type: 'Choose module, dial, redirect or hangup.',
     prompt_empty: 'Give a text or upload a recording (or choose "don\'t play" where allowed).',
-    fa_text_needs_recording: 'Persian prompts cannot be synthesized: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
+    fa_text_needs_recording: 'No Persian voice is configured, so Persian text cannot be spoken: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
+    voice: 'Choose recorded clips or the neural voice.',
+    voice_needs_synthesizer: 'The neural voice needs a Persian synthesizer (Azure AI Speech), and none is configured: choose recorded clips.',
     unknown_destination: 'No destination has this code.',
     unknown_lookup_source: 'No lookup source has this name (use "ledger" or a configured CRM).',
     duplicate_code: 'This code is already used.',
@@ -218,7 +235,9 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'یک نشانی کامل http(s) وارد کنید.',
     destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
     prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید (یا در جای مجاز «پخش نشود» را انتخاب کنید).',
-    fa_text_needs_recording: 'پیام‌های فارسی را نمی‌توان با متن‌به‌گفتار ساخت: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
+    fa_text_needs_recording: 'هیچ صدای فارسی‌ای پیکربندی نشده است، پس متن فارسی خوانده نمی‌شود: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
+    voice: 'صدای ضبط‌شده یا صدای عصبی را انتخاب کنید.',
+    voice_needs_synthesizer: 'صدای عصبی به موتور گفتار فارسی (Azure AI Speech) نیاز دارد و هیچ موتوری پیکربندی نشده است: صدای ضبط‌شده را انتخاب کنید.',
     unknown_destination: 'مقصدی با این کد وجود ندارد.',
     unknown_lookup_source: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).',
     duplicate_code: 'این کد قبلاً استفاده شده است.',
@@ -251,16 +270,23 @@ function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, language: 
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: toFieldErrors(result.error, language) };
 }
 
+/** A parsed module that must also follow the rules of what this deployment can speak. */
+function withSpeechRules<M extends ModuleConfig>(parsed: Parsed<M>, language: Language, capabilities: SpeechCapabilities): Parsed<M> {
+  if (!parsed.ok) return parsed;
+  const errors = persianSpeechErrors(parsed.value as Parameters<typeof persianSpeechErrors>[0], capabilities).map((e) => fieldError(e.path.join('.'), e.message, language));
+  return errors.length > 0 ? { ok: false, errors } : parsed;
+}
+
 /** Validates a balance module only (`kind` absent or 'balance'). */
-export function parseBalanceModule(input: unknown, language: Language = 'en'): Parsed<BalanceModule> {
-  return parseWith(balanceModuleSchema, input, language);
+export function parseBalanceModule(input: unknown, language: Language = 'en', capabilities: SpeechCapabilities = {}): Parsed<BalanceModule> {
+  return withSpeechRules(parseWith(balanceModuleSchema, input, language), language, capabilities);
 }
 
 /** Validates any module kind; `kind` absent means a balance module. */
-export function parseModule(input: unknown, language: Language = 'en'): Parsed<ModuleConfig> {
+export function parseModule(input: unknown, language: Language = 'en', capabilities: SpeechCapabilities = {}): Parsed<ModuleConfig> {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (kind === 'club') return parseWith(clubModuleSchema, input, language);
-  if (kind === undefined || kind === 'balance') return parseBalanceModule(input, language);
+  if (kind === 'club') return withSpeechRules(parseWith(clubModuleSchema, input, language), language, capabilities);
+  if (kind === undefined || kind === 'balance') return parseBalanceModule(input, language, capabilities);
   return { ok: false, errors: [fieldError('kind', 'module_kind', language)] };
 }
 

@@ -26,5 +26,19 @@ export function persianClipTexts(): Record<string, string> {
 export interface ClipManifest {
   readonly language: string;
   readonly format: string;
+  /** Who made the pack: the espeak-ng settings, or "recordings" after `npm run clips:import`. */
+  readonly source?: string;
+  /** key → exact transcript. */
   readonly clips: Readonly<Record<string, string>>;
+  /** key → sha256 of the file: joined sentences are named by these, so a replaced clip is a new sentence. */
+  readonly hashes?: Readonly<Record<string, string>>;
+}
+
+/** What each key is used for, for the voice artist's script (`npm run clips:script`). */
+export function clipUse(key: string): string {
+  if (key.startsWith('prompt-')) return `prompt "${key.slice('prompt-'.length)}": a whole sentence, read as one`;
+  if (key.startsWith('unit-')) return 'currency unit, said after every amount';
+  if (key === 'and') return '«و» between the parts of an amount, said on its own';
+  if (key.startsWith('scale-')) return 'scale word inside amounts (thousand, million, …), said on its own';
+  return 'number word inside amounts, said on its own (joined with the others into one sentence)';
 }

@@ -1,13 +1,18 @@
 /**
  * Operator recordings for a module's prompts. The admin API calls these two functions; they
  * validate the audio by its content, store it under its content hash (a new recording is a new
- * URL, so Twilio's cache never plays a stale file) and point the module's prompt at it.
+ * URL, so Twilio's cache never plays a stale file) and point the module's prompt at it. A WAV
+ * is normalised on the way in (8 kHz mono mu-law, silence trimmed, active speech at the
+ * loudness target, faded edges), so it sounds as loud as the clips and joins into sentences;
+ * the file as uploaded is kept under `uploads/originals/`. MP3 is stored as uploaded (the
+ * functions carry no MP3 decoder) and plays on its own.
  */
 import { createHash } from 'node:crypto';
-import { CLUB_PROMPTS, parseModule, PROMPT_KEYS, type FieldError, type Language, type ModuleConfig, type PromptOverride } from '../config/module-schema';
+import { CLUB_PROMPTS, parseModule, PROMPT_KEYS, type FieldError, type Language, type ModuleConfig, type PromptOverride, type SpeechCapabilities } from '../config/module-schema';
 import type { ModuleStore } from '../config/module-store';
 import type { AudioStore } from './audio-store';
 import { AudioFormatError, inspectAudio, type AudioInfo } from './audio-inspection';
+import { DEFAULT_FINISH, finishWav, type AudioFinish } from './telephone-audio';
 
 export const RECORDING_LIMITS = { maxBytes: 5 * 1024 * 1024, maxSeconds: 120, minSeconds: 0.2 } as const;
 
@@ -15,6 +20,10 @@ export interface PromptRecordingDeps {
   readonly modules: ModuleStore;
   readonly audio: AudioStore;
   readonly limits?: Partial<typeof RECORDING_LIMITS>;
+  /** What the deployment can speak (a Persian synthesizer lets Persian text stand without a recording). */
+  readonly speech?: SpeechCapabilities;
+  /** The loudness target and fades uploads are normalised to (the same as the clips and joins). */
+  readonly finish?: AudioFinish;
 }
 
 /** The file was refused; `errors` are field-level messages for the form. */
@@ -31,10 +40,24 @@ export class ModuleNotFoundError extends Error {
 
 export interface UploadedRecording {
   readonly module: ModuleConfig;
-  /** Stored as `uploads/<audioKey>`; `<sha256>.wav|mp3`. */
+  /** Stored as `uploads/<audioKey>`; `<sha256>.wav|mp3` (a WAV: of the normalised file). */
   readonly audioKey: string;
+  /** The file as uploaded: `uploads/originals/<sha256>.wav|mp3`. */
+  readonly originalKey: string;
   readonly audio: AudioInfo;
 }
+
+/** The normalised WAV, or undefined when the file cannot be decoded here (MP3, unusual WAV encodings): it is then played as uploaded. */
+function normalised(bytes: Uint8Array, audio: AudioInfo, finish: AudioFinish): Uint8Array | undefined {
+  if (audio.container !== 'wav') return undefined;
+  try {
+    return finishWav(bytes, finish);
+  } catch {
+    return undefined;
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 type RecordingCode = 'recording_empty' | 'recording_type' | 'recording_corrupt' | 'recording_too_large' | 'recording_too_long' | 'recording_too_short' | 'prompt_key';
 
@@ -121,16 +144,22 @@ export async function uploadPromptRecording(
   const module = await loadModule(deps.modules, moduleCode);
   checkPromptKey(module, promptKey, language, limits);
   const audio = validateRecording(bytes, contentType, `prompts.${promptKey}.audio`, language, limits);
-  const audioKey = `${createHash('sha256').update(bytes).digest('hex')}.${audio.container}`;
-  const storeKey = `uploads/${audioKey}`;
-  if (!(await deps.audio.exists(storeKey))) await deps.audio.put(storeKey, bytes, audio.contentType);
-  const updated = await saveModule(deps.modules, withPrompt(module, promptKey, { ...overrideOf(module, promptKey), audioKey }), language);
-  return { module: updated, audioKey, audio };
+  const originalKey = `uploads/originals/${sha256(bytes)}.${audio.container}`;
+  const played = normalised(bytes, audio, deps.finish ?? DEFAULT_FINISH) ?? bytes;
+  const audioKey = `${sha256(played)}.${audio.container}`;
+  for (const [key, content] of [
+    [originalKey, bytes],
+    [`uploads/${audioKey}`, played],
+  ] as const) {
+    if (!(await deps.audio.exists(key))) await deps.audio.put(key, content, audio.contentType);
+  }
+  const updated = await saveModule(deps.modules, withPrompt(module, promptKey, { ...overrideOf(module, promptKey), audioKey }), language, deps.speech);
+  return { module: updated, audioKey, originalKey, audio };
 }
 
 /**
- * Stops using the prompt's recording. An English text override stays (it is synthesized);
- * a Persian one goes with the recording, since it cannot be spoken without it.
+ * Stops using the prompt's recording. A text override stays when it can be spoken (English, or
+ * Persian with a Persian synthesizer); otherwise it goes with the recording.
  * The stored file is kept: other modules or calls in progress may still use the same content.
  */
 export async function removePromptRecording(deps: PromptRecordingDeps, moduleCode: string, promptKey: string, language: Language = 'en'): Promise<ModuleConfig> {
@@ -138,12 +167,12 @@ export async function removePromptRecording(deps: PromptRecordingDeps, moduleCod
   checkPromptKey(module, promptKey, language, { ...RECORDING_LIMITS, ...deps.limits });
   const current = overrideOf(module, promptKey);
   if (!current?.audioKey) return module;
-  const keepText = current.text !== undefined && module.language !== 'fa';
-  return saveModule(deps.modules, withPrompt(module, promptKey, keepText ? { text: current.text as string } : undefined), language);
+  const keepText = current.text !== undefined && (module.language !== 'fa' || deps.speech?.persianSynthesizer === true);
+  return saveModule(deps.modules, withPrompt(module, promptKey, keepText ? { text: current.text as string } : undefined), language, deps.speech);
 }
 
-async function saveModule(modules: ModuleStore, candidate: ModuleConfig, language: Language): Promise<ModuleConfig> {
-  const parsed = parseModule(candidate, language);
+async function saveModule(modules: ModuleStore, candidate: ModuleConfig, language: Language, capabilities: SpeechCapabilities = {}): Promise<ModuleConfig> {
+  const parsed = parseModule(candidate, language, capabilities);
   if (!parsed.ok) throw new RecordingRejectedError(parsed.errors);
   await modules.putModule(parsed.value);
   return parsed.value;

@@ -113,7 +113,11 @@ export interface Module {
   maxAttempts: number;
   gatherTimeoutSeconds: number;
   confirmBeforeNext: boolean;
+  /** Persian only: recorded clips (absent) or the neural voice. */
+  voice?: PersianVoice;
 }
+
+export type PersianVoice = 'clips' | 'neural';
 
 export type Destination =
   | { type: 'module'; code: string; name?: string; moduleCode: string }
@@ -139,6 +143,7 @@ export interface ClubModule {
   prompts: Record<string, ClubPrompt>;
   nextDestination: string;
   errorDestination: string;
+  voice?: PersianVoice;
 }
 
 export type LookupSource =
@@ -181,7 +186,9 @@ export interface Meta {
   lookupSources: string[];
   publicBaseUrl: string;
   audioBaseUrl: string;
-  features: { recordings: boolean; outbox: boolean };
+  /** persianVoice: the Persian synthesizer configured, or null (Persian text then needs a recording). */
+  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null };
+  persianVoices: PersianVoice[];
 }
 
 export interface CallEntry {

@@ -27,6 +27,7 @@ async function expectCall(call: { code: string; from: string }, table: readonly 
   expect(played).toEqual(expected);
 }
 
+
 describe('golden TwiML: balance-en', () => {
   it('a caller who owes hears the balance and is dialled to the next destination', async () => {
     await expectCall({ code: 'balance-en', from: '+15005550001' }, [
@@ -59,23 +60,14 @@ describe('golden TwiML: balance-en', () => {
 });
 
 describe('golden TwiML: balance-fa', () => {
-  it('a Persian caller hears the balance in rials from clips and is handed on', async () => {
+  it('a Persian caller hears the balance in rials as one joined recording and is handed on', async () => {
     await expectCall({ code: 'balance-fa', from: '+989121111111' }, [
       [
         null,
         twiml`
         <Response>
           <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-1.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-million.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-200.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-50.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/unit-rial.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Play>https://ivr.example.test/audio/joined/9e266298343b1d35b83a9a5ec57b0996819c6ee73d289cf6fd56bfae717d416d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Dial>
             <Number>+982191000000</Number>
           </Dial>
@@ -114,15 +106,7 @@ describe('golden TwiML: balance-fa-mobile', () => {
         '09121111111',
         twiml`
         <Response>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
             <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
           </Gather>
@@ -215,15 +199,7 @@ describe('golden TwiML: pay-fa', () => {
         twiml`
         <Response>
           <Gather input="dtmf" action="https://ivr.example.test/voice/pay-fa/item?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
-            <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
-            <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+            <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
             <Play>https://ivr.example.test/audio/clips/fa/prompt-enterItemNumber.wav</Play>
           </Gather>
           <Redirect method="POST">https://ivr.example.test/voice/pay-fa/item?t=2</Redirect>
@@ -271,16 +247,7 @@ describe('golden TwiML: club-fa', () => {
         twiml`
         <Response>
           <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-1.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-million.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-200.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-50.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/unit-rial.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Play>https://ivr.example.test/audio/joined/9e266298343b1d35b83a9a5ec57b0996819c6ee73d289cf6fd56bfae717d416d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Dial>
             <Number>+982191000000</Number>
           </Dial>
@@ -436,15 +403,7 @@ describe('golden TwiML: club-fa-password', () => {
         '09121111111',
         twiml`
         <Response>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-yourBalanceIs.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-100.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-20.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/and.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/num-5.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/scale-thousand.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/unit-toman.wav</Play>
-          <Play>https://ivr.example.test/audio/clips/fa/prompt-owed.wav</Play>
+          <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=5" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
             <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
           </Gather>

@@ -257,8 +257,10 @@ describe('prompts', () => {
       const hash = createHash('sha256').update(wav).digest('hex');
       const first = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: wav, type: 'audio/wav', base64: true } });
       expect(first.status).toBe(200);
-      expect(first.json).toEqual({ audioKey: `${hash}.wav`, url: `https://ivr.example.com/audio/uploads/${hash}.wav` });
-      expect(Buffer.from(await audio.get(`uploads/${hash}.wav`) ?? []).equals(wav)).toBe(true);
+      // Played normalised (8 kHz mu-law at the loudness target), named by the normalised bytes; the upload kept as it came.
+      const played = Buffer.from((await audio.get(`uploads/${first.json.audioKey}`)) ?? []);
+      expect(first.json).toEqual({ audioKey: `${createHash('sha256').update(played).digest('hex')}.wav`, url: `https://ivr.example.com/audio/uploads/${first.json.audioKey}` });
+      expect(Buffer.from(await audio.get(`uploads/originals/${hash}.wav`) ?? []).equals(wav)).toBe(true);
       const mp3 = Buffer.from(mp3File(2));
       const second = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: mp3, type: 'audio/mpeg', base64: true } });
       expect(second.json.audioKey).toMatch(/^[0-9a-f]{64}\.mp3$/);

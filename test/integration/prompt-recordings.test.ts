@@ -9,7 +9,9 @@ import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { ModuleNotFoundError, RecordingRejectedError, removePromptRecording, uploadPromptRecording, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { renderTwiml } from '../../lib/voice/render-twiml';
-import { mp3File, wavFile } from '../support/audio-files';
+import { decodeWav, DEFAULT_FINISH, speechLevel } from '../../lib/speech/telephone-audio';
+import { inspectAudio } from '../../lib/speech/audio-inspection';
+import { mp3File, voiceLikeWav, wavFile } from '../support/audio-files';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 
 let dynamo: TestDynamo;
@@ -53,14 +55,18 @@ async function refusal(promise: Promise<unknown>): Promise<RecordingRejectedErro
 }
 
 describe('uploading a prompt recording', () => {
-  it('stores a WAV under its content hash and points the prompt at it', async () => {
-    const bytes = wavFile(2);
-    const hash = createHash('sha256').update(bytes).digest('hex');
+  it('normalises a WAV on the way in (8 kHz mu-law at the loudness target), stores it under its content hash, keeps the original and points the prompt at it', async () => {
+    const bytes = voiceLikeWav(2, { sampleRate: 44100, encoding: 'pcm16', levelDb: -9, silenceMs: 100 });
+    const original = createHash('sha256').update(bytes).digest('hex');
     const result = await uploadPromptRecording(deps, 'rec-fa', 'intro', bytes, 'audio/wav');
-    expect(result.audioKey).toBe(`${hash}.wav`);
-    expect(result.audio.durationSeconds).toBe(2);
-    expect(readFileSync(join(dir, 'uploads', `${hash}.wav`)).equals(Buffer.from(bytes))).toBe(true);
-    expect((await balanceModule('rec-fa')).prompts.intro).toEqual({ audioKey: `${hash}.wav` });
+    const played = readFileSync(join(dir, 'uploads', result.audioKey));
+    expect(result.audioKey).toBe(`${createHash('sha256').update(played).digest('hex')}.wav`);
+    expect(inspectAudio(played)).toMatchObject({ sampleRate: 8000, channels: 1, wavFormat: 7 });
+    expect(Math.abs(speechLevel(decodeWav(played)) - DEFAULT_FINISH.targetDb)).toBeLessThan(0.5);
+    expect(result.originalKey).toBe(`uploads/originals/${original}.wav`);
+    expect(readFileSync(join(dir, result.originalKey)).equals(Buffer.from(bytes))).toBe(true);
+    expect(result.audio.durationSeconds).toBeCloseTo(2.2, 3);
+    expect((await balanceModule('rec-fa')).prompts.intro).toEqual({ audioKey: result.audioKey });
   });
 
   it('makes the call play the recording, with the prompt text as its transcript', async () => {
@@ -78,7 +84,9 @@ describe('uploading a prompt recording', () => {
     const second = await uploadPromptRecording(deps, 'rec-en', 'intro', mp3File(1), 'audio/mpeg');
     expect(second.audioKey).not.toBe(first.audioKey);
     expect(second.audioKey).toMatch(/^[0-9a-f]{64}\.mp3$/);
-    expect(readdirSync(join(dir, 'uploads')).sort()).toEqual([first.audioKey, second.audioKey].sort());
+    expect(readdirSync(join(dir, 'uploads')).sort()).toEqual([first.audioKey, second.audioKey, 'originals'].sort());
+    // MP3 is played as uploaded (no decoder in the functions): the same bytes under both names.
+    expect(readFileSync(join(dir, 'uploads', second.audioKey)).equals(readFileSync(join(dir, second.originalKey)))).toBe(true);
     expect((await balanceModule('rec-en')).prompts.intro).toEqual({ audioKey: second.audioKey });
   });
 
@@ -120,6 +128,13 @@ describe('removing a prompt recording', () => {
     const updated = await removePromptRecording(deps, 'rec-fa', 'owed');
     expect((updated as BalanceModule).prompts.owed).toBeUndefined();
     expect((await balanceModule('rec-fa')).prompts).toEqual({});
+  });
+
+  it('keeps a Persian text when a Persian synthesizer is configured, which then speaks it', async () => {
+    const withVoice = { ...deps, speech: { persianSynthesizer: true } };
+    await modules.putModule(module('rec-fa', 'fa', { owed: { text: 'بدهی شما', audioKey: 'x.wav' } }));
+    await removePromptRecording(withVoice, 'rec-fa', 'owed');
+    expect((await balanceModule('rec-fa')).prompts).toEqual({ owed: { text: 'بدهی شما' } });
   });
 
   it('keeps an English text override, which is then synthesized', async () => {

@@ -8,6 +8,8 @@
  * registry (one per jest test file, one per bench process).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -102,8 +104,11 @@ export function webhookEvent(path: string, body: string, headers: Record<string,
 export async function startInProcessStack(options: InProcessOptions = {}): Promise<InProcessStack> {
   const db = await startTestDynamo();
   const endpoint = options.dynamoEndpoint ? await options.dynamoEndpoint(db.endpoint) : db.endpoint;
+  // Joined Persian sentences are written to the audio store: a folder of this stack's own.
+  const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-in-process-audio-'));
   const env: Record<string, string> = {
     PUBLIC_BASE_URL: IN_PROCESS_BASE_URL,
+    AUDIO_DIR: audioDir,
     TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN,
     DYNAMODB_ENDPOINT: endpoint,
     // The prefix, not each name: tables other issues add are found the same way.
@@ -163,6 +168,7 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       (require('../../lib/composition/core') as typeof import('../../lib/composition/core')).dynamo.destroy();
       await db.stop();
+      rmSync(audioDir, { recursive: true, force: true });
     },
   };
 }

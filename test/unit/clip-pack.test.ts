@@ -1,10 +1,16 @@
 /** The committed Persian clip pack: complete for every amount and prompt, and playable by Twilio. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROMPT_KEYS } from '../../lib/config/module-schema';
 import { persianAmountTokens, persianAmountWords } from '../../lib/domain/amount-words';
 import { inspectAudio } from '../../lib/speech/audio-inspection';
 import { persianClipTexts, type ClipManifest } from '../../lib/speech/clip-pack';
+import { decodeWav, DEFAULT_FINISH, speechLevel } from '../../lib/speech/telephone-audio';
+import { clipScriptCsv } from '../../infra/audio/clip-script';
+import { importClips } from '../../infra/audio/import-clips';
+import { voiceLikeWav } from '../support/audio-files';
 import { PROMPT_CATALOGUE } from '../../lib/speech/prompt-catalogue';
 
 const CLIP_DIR = resolve(__dirname, '../../infra/audio/clips/fa');
@@ -69,5 +75,63 @@ describe('the Persian clip pack manifest', () => {
   it('keeps the committed pack small', () => {
     const total = readdirSync(CLIP_DIR).reduce((sum, f) => sum + readFileSync(join(CLIP_DIR, f)).length, 0);
     expect(total).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('names every file by its sha256 in the manifest, so joined sentences change when a clip does', () => {
+    for (const key of keys) expect(manifest.hashes?.[key]).toBe(createHash('sha256').update(readFileSync(join(CLIP_DIR, `${key}.wav`))).digest('hex'));
+  });
+
+  it('has every clip at the loudness target: active speech within 0.5 dB of it, so neighbouring words differ by at most 1 dB', () => {
+    const levels = [...keys].map((key) => ({ key, level: speechLevel(decodeWav(readFileSync(join(CLIP_DIR, `${key}.wav`)))) }));
+    for (const { key, level } of levels) expect({ key, off: Math.abs(level - DEFAULT_FINISH.targetDb) <= 0.5 }).toEqual({ key, off: true });
+    const spread = Math.max(...levels.map((l) => l.level)) - Math.min(...levels.map((l) => l.level));
+    expect(spread).toBeLessThanOrEqual(1);
+  });
+
+  it('starts and ends every clip at silence (faded), so no join clicks', () => {
+    for (const key of keys) {
+      const samples = decodeWav(readFileSync(join(CLIP_DIR, `${key}.wav`)));
+      const edge = [...samples.subarray(0, 8), ...samples.subarray(samples.length - 8)].map(Math.abs);
+      expect({ key, loudEdge: Math.max(...edge) > 0.02 }).toEqual({ key, loudEdge: false });
+    }
+  });
+});
+
+describe('a professional pack', () => {
+  it('has a script for the voice artist: every key, its exact text and its use', () => {
+    const lines = clipScriptCsv().replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('key,text,use,file');
+    expect(lines).toHaveLength(keys.size + 1);
+    expect(lines).toContain('num-200,دویست,"number word inside amounts, said on its own (joined with the others into one sentence)",num-200.wav');
+    expect(lines.find((l) => l.startsWith('prompt-intro,'))).toContain(PROMPT_CATALOGUE.fa.intro);
+  });
+
+  it('replaces the pack in one step from a folder of <key>.wav recordings, normalised on the way in, manifest kept true', () => {
+    const work = mkdtempSync(join(tmpdir(), 'clips-import-'));
+    try {
+      const pack = join(work, 'pack');
+      const recordings = join(work, 'recordings');
+      cpSync(CLIP_DIR, pack, { recursive: true });
+      cpSync(CLIP_DIR, recordings, { recursive: true }); // stands for the studio's files
+      rmSync(join(recordings, 'manifest.json'));
+      // The studio delivers 16-bit PCM at 44.1 kHz, at whatever level each take had.
+      writeFileSync(join(recordings, 'num-1.wav'), voiceLikeWav(0.5, { sampleRate: 44100, encoding: 'pcm16', levelDb: -8, silenceMs: 300 }));
+      writeFileSync(join(recordings, 'notes.txt'), 'session notes');
+      rmSync(join(recordings, 'num-2.wav'));
+      expect(() => importClips(recordings, pack)).toThrow('missing recordings (1): num-2.wav');
+      writeFileSync(join(recordings, 'num-2.wav'), voiceLikeWav(0.4, { encoding: 'pcm16', levelDb: -30 }));
+      expect(importClips(recordings, pack)).toEqual({ imported: keys.size, ignored: ['notes.txt'] });
+      const imported = JSON.parse(readFileSync(join(pack, 'manifest.json'), 'utf8')) as ClipManifest;
+      expect(imported.clips).toEqual(persianClipTexts());
+      expect(imported.source).toBe('recordings');
+      for (const key of ['num-1', 'num-2']) {
+        const bytes = readFileSync(join(pack, `${key}.wav`));
+        expect(inspectAudio(bytes)).toMatchObject({ sampleRate: 8000, channels: 1, wavFormat: 7 });
+        expect(Math.abs(speechLevel(decodeWav(bytes)) - DEFAULT_FINISH.targetDb)).toBeLessThan(0.5);
+        expect(imported.hashes?.[key]).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

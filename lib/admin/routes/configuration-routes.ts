@@ -36,7 +36,7 @@ function withPathCode(body: unknown, code: string, language: Language): unknown 
 }
 
 async function validModule(deps: AdminDeps, body: unknown, language: Language): Promise<ModuleConfig> {
-  const parsed = parseModule(body, language);
+  const parsed = parseModule(body, language, { persianSynthesizer: deps.persianSynthesizer !== undefined });
   if (!parsed.ok) throw new InvalidFieldsError(parsed.errors);
   const [destinations, sources] = await Promise.all([deps.modules.listDestinations(), deps.lookupSourceNames()]);
   const codes = new Set(destinations.map((d) => d.code));

@@ -30,7 +30,7 @@ async function importDocument(deps: AdminDeps, input: unknown, request: AdminReq
   const items = Array.isArray(doc.items) ? (doc.items as { customerId?: unknown }[]) : [];
   const referenced = items.map((i) => (typeof i?.customerId === 'string' ? i.customerId : '')).filter(Boolean);
   const [customerIds, destinations, sources] = await Promise.all([deps.ledger.directory.existingCustomerIds(referenced), deps.modules.listDestinations(), deps.lookupSourceNames()]);
-  const parsed = parseImportDocument(input, { customerIds, destinationCodes: new Set(destinations.map((d) => d.code)), lookupSourceNames: new Set(sources) }, language);
+  const parsed = parseImportDocument(input, { customerIds, destinationCodes: new Set(destinations.map((d) => d.code)), lookupSourceNames: new Set(sources), speech: { persianSynthesizer: deps.persianSynthesizer !== undefined } }, language);
   if (!parsed.ok) {
     throw new ImportRejected(parsed.errors.map((e) => (lines && e.row >= 0 ? { ...e, line: lines[e.row] ?? -1 } : e)));
   }

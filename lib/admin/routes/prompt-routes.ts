@@ -3,7 +3,7 @@
  * and uploaded recordings (stored by the speech/uploads service behind PromptRecordings).
  */
 import { z } from 'zod';
-import { CLUB_PROMPTS, LANGUAGES, PROMPT_KEYS, promptOverrideSchema, type ModuleConfig } from '../../config/module-schema';
+import { CLUB_PROMPTS, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, promptOverrideSchema, type ModuleConfig } from '../../config/module-schema';
 import { adminFieldError } from '../admin-messages';
 import { InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError, UnsupportedMediaTypeError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
@@ -19,8 +19,23 @@ export const previewRequestSchema = z
     language: z.enum(LANGUAGES),
     prompt: z.enum(PROMPT_KEYS),
     override: promptOverrideSchema.optional(),
+    /** The module's Persian voice (absent = clips). */
+    voice: z.enum(PERSIAN_VOICES).optional(),
   })
   .strict();
+
+/** The module form's voice preview: a sample balance announcement with the module's prompts. */
+export const voicePreviewRequestSchema = z
+  .object({
+    language: z.enum(LANGUAGES),
+    voice: z.enum(PERSIAN_VOICES).optional(),
+    unit: z.enum(['rial', 'toman']).default('rial'),
+    prompts: z.record(z.enum(PROMPT_KEYS), promptOverrideSchema).default({}),
+  })
+  .strict();
+
+/** The amount the voice preview announces: every kind of word (millions, hundreds, «و», thousands). */
+export const PREVIEW_AMOUNT = 1_250_000;
 
 /** A balance module's prompts are catalogue keys; a club module's are its own names (intro, welcome, …). */
 function promptKey(module: ModuleConfig, raw: string): string {
@@ -49,8 +64,21 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
       async (request) => {
         const parsed = previewRequestSchema.safeParse(readJson(request));
         if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
-        const { language, prompt, override } = parsed.data;
-        const segments = await deps.speech.render([{ prompt }], { language, prompts: override ? { [prompt]: override } : {} });
+        const { language, prompt, override, voice } = parsed.data;
+        const segments = await deps.speech.render([{ prompt }], { language, prompts: override ? { [prompt]: override } : {}, ...(voice ? { voice } : {}) });
+        return ok({ segments });
+      },
+    )
+    .add(
+      'POST',
+      '/speech/preview',
+      { summary: `What a caller of a module would hear for a balance announcement (${PREVIEW_AMOUNT} in the module's unit) in a voice: audio URLs with their transcripts`, tag: 'prompts', body: { schema: 'VoicePreviewRequest' }, errors: [422] },
+      async (request) => {
+        const parsed = voicePreviewRequestSchema.safeParse(readJson(request));
+        if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
+        const { language, voice, unit, prompts } = parsed.data;
+        const items = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: PREVIEW_AMOUNT, unit }, { prompt: 'owed' }] as const;
+        const segments = await deps.speech.render(items, { language, prompts, ...(voice ? { voice } : {}) });
         return ok({ segments });
       },
     )

@@ -9,6 +9,7 @@ import {
   fieldError,
   parseDestination,
   parseModule,
+  type SpeechCapabilities,
   type Destination,
   type FieldError,
   type Language,
@@ -80,7 +81,7 @@ function rowFieldError(issue: z.ZodIssue, language: Language): FieldError {
  */
 export function parseImportDocument(
   input: unknown,
-  known: { customerIds?: ReadonlySet<string>; destinationCodes?: ReadonlySet<string>; lookupSourceNames?: ReadonlySet<string> } = {},
+  known: { customerIds?: ReadonlySet<string>; destinationCodes?: ReadonlySet<string>; lookupSourceNames?: ReadonlySet<string>; speech?: SpeechCapabilities } = {},
   language: Language = 'en',
 ): ImportParse {
   const errors: RowError[] = [];
@@ -102,7 +103,7 @@ export function parseImportDocument(
   const items = parseRows(rows('items'), 'items', errors, withSchema(itemRecord, language));
   const destinations = parseRows(rows('destinations'), 'destinations', errors, (row) => parseDestination(row, language));
   const lookupSources = parseRows(rows('lookupSources'), 'lookupSources', errors, (row) => parseLookupSource(row, language));
-  const modules = parseRows(rows('modules'), 'modules', errors, (row) => parseModule(row, language));
+  const modules = parseRows(rows('modules'), 'modules', errors, (row) => parseModule(row, language, known.speech));
 
   // Cross-record rules.
   const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.value.id)]);

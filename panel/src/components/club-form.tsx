@@ -4,18 +4,19 @@
  * source, its seven prompts (default, text, recording or "don't play"), next and error
  * destinations. Field errors from the API appear next to their field.
  */
-import { type ClubModule, type ClubPrompt, type IdentificationMethod, type PromptOverride } from '../api';
+import { type ClubModule, type ClubPrompt, type IdentificationMethod, type PersianVoice, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
 import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
-import { PromptRow } from './prompts-editor';
+import { persianVoiceHint, PromptRow, VoiceField } from './prompts-editor';
 
 interface Draft extends CommonDraft {
   identification: IdentificationMethod;
   customerNumberPrefix: string;
   lookupSource: string;
   prompts: Record<string, ClubPrompt>;
+  voice?: PersianVoice;
 }
 
 function draftFrom(m: ClubModule | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
@@ -32,6 +33,7 @@ function draftFrom(m: ClubModule | undefined, lang: 'fa' | 'en', defaults: { max
     prompts: m?.prompts ?? {},
     nextDestination: m?.nextDestination ?? '',
     errorDestination: m?.errorDestination ?? '',
+    ...(m?.voice ? { voice: m.voice } : {}),
   };
 }
 
@@ -47,6 +49,7 @@ function toBody(d: Draft): Record<string, unknown> {
   }
   return {
     kind: 'club',
+    ...(d.voice && d.language === 'fa' ? { voice: d.voice } : {}),
     code: d.code.trim(),
     name: d.name.trim(),
     enabled: d.enabled,
@@ -100,7 +103,7 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
 
   const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
-  const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination']);
+  const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination', 'voice']);
   const unplaced = unplacedErrors(error, known);
   const methods: [IdentificationMethod, string][] = [
     ['caller-number', t('idCallerNumber')],
@@ -145,6 +148,8 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
           <legend>{t('sectionPrompts')}</legend>
           <div class="prompts">
             <p class="hint">{t('clubPromptsHint')}</p>
+            {draft.language === 'fa' && <p class="hint">{persianVoiceHint(t, meta.features.persianVoice)}</p>}
+            <VoiceField id={id('voice')} language={draft.language} voice={draft.voice} error={fe('voice')} onChange={(v) => set('voice', v)} />
             <p class="hint">{!meta.features.recordings ? t('uploadsUnavailable') : editing ? '' : t('uploadAfterSave')}</p>
             {meta.clubPrompts.map((p) => {
               const value = draft.prompts[p.name];
@@ -173,6 +178,7 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
                   extra={silence}
                   moduleCode={editing ? draft.code : undefined}
                   language={draft.language}
+                  voice={draft.voice}
                   value={value as PromptOverride | undefined}
                   defaultText={p.defaults[draft.language]}
                   error={fe(`prompts.${p.name}`) ?? fe(`prompts.${p.name}.text`)}

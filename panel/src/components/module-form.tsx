@@ -4,13 +4,13 @@
  * the API checks it again and any field error it returns is shown next to its field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type InvoiceType, type Module, type PromptOverride } from '../api';
+import { api, type InvoiceType, type Module, type PersianVoice, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { ClubForm, KindChooser } from './club-form';
 import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
 import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
-import { PromptsEditor } from './prompts-editor';
+import { PromptsEditor, VoiceField } from './prompts-editor';
 
 /** The module as typed in the form: numbers as text, the currency unit on its own. */
 interface Draft
@@ -21,6 +21,7 @@ interface Draft
   prompts: Record<string, PromptOverride>;
   /** Kept from the stored module so a save does not drop it. */
   divisor?: number;
+  voice?: PersianVoice;
 }
 
 function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
@@ -46,6 +47,7 @@ function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAtte
     gatherTimeoutSeconds: String(m?.gatherTimeoutSeconds ?? defaults.gather),
     confirmBeforeNext: m?.confirmBeforeNext ?? false,
     ...(m?.currency.divisor !== undefined ? { divisor: m.currency.divisor } : {}),
+    ...(m?.voice ? { voice: m.voice } : {}),
   };
 }
 
@@ -76,6 +78,7 @@ function toBody(d: Draft): Record<string, unknown> {
     maxAttempts: numberOrRaw(d.maxAttempts),
     gatherTimeoutSeconds: numberOrRaw(d.gatherTimeoutSeconds),
     confirmBeforeNext: d.confirmBeforeNext,
+    ...(d.voice && d.language === 'fa' ? { voice: d.voice } : {}),
   };
 }
 
@@ -130,7 +133,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
 
   const known = new Set([
     'code', 'name', 'enabled', 'language', 'currency.unit', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
-    'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext',
+    'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext', 'voice',
   ]);
   const unplaced = unplacedErrors(error, known);
   const typeChoices = itemTypes?.map((x) => x.type) ?? meta.invoiceTypes;
@@ -209,9 +212,11 @@ export function ModuleForm(props: { code?: string | undefined }) {
 
         <fieldset class="card">
           <legend>{t('sectionPrompts')}</legend>
+          <VoiceField id={id('voice')} language={draft.language} voice={draft.voice} unit={draft.unit} prompts={draft.prompts} error={fe('voice')} onChange={(v) => set('voice', v)} />
           <PromptsEditor
             moduleCode={editing ? draft.code : undefined}
             language={draft.language}
+            voice={draft.voice}
             prompts={draft.prompts}
             errorFor={(key) => fe(`prompts.${key}`) ?? fe(`prompts.${key}.text`)}
             onChange={(prompts) => set('prompts', prompts)}

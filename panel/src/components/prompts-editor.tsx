@@ -1,11 +1,14 @@
 /**
  * Per prompt: a text to synthesize (with a play preview of exactly what the caller would
  * hear: the product's own audio URLs, or the browser's voice for a <Say>), or an uploaded
- * recording with a player.
+ * recording with a player. A Persian module's voice (clips or neural) with a sample
+ * announcement, and which case applies to Persian text (a synthesizer speaks it, or it needs a
+ * recording).
  */
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, type PromptOverride } from '../api';
+import { api, ApiError, type PersianVoice, type PromptOverride } from '../api';
+import { Field } from './field';
 import { useApp } from '../app-context';
 
 type Segment = { kind: 'say'; text: string; voice: string; language: string } | { kind: 'play'; url: string; transcript: string };
@@ -48,6 +51,8 @@ export function PromptRow(props: {
   extra?: ComponentChildren;
   moduleCode: string | undefined;
   language: 'fa' | 'en';
+  /** The module's Persian voice: previews speak in it. */
+  voice?: PersianVoice | undefined;
   value: PromptOverride | undefined;
   defaultText: string;
   error?: string | undefined;
@@ -70,7 +75,7 @@ export function PromptRow(props: {
       const override: PromptOverride = { ...(text.trim() ? { text: text.trim() } : {}), ...(audioKey ? { audioKey } : {}) };
       const { segments } = await api<{ segments: Segment[] }>('/prompts/preview', {
         method: 'POST',
-        body: { language: props.language, prompt: props.previewKey ?? key, ...(override.text || override.audioKey ? { override } : {}) },
+        body: { language: props.language, prompt: props.previewKey ?? key, ...(override.text || override.audioKey ? { override } : {}), ...(props.voice ? { voice: props.voice } : {}) },
       });
       setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
       await playSegments(segments, (s) => setPlaying(s), () => stopRef.current);
@@ -176,9 +181,65 @@ export function PromptRow(props: {
   );
 }
 
+/** Which case applies to Persian text on this installation: spoken by a synthesizer, or it needs a recording. */
+export function persianVoiceHint(t: ReturnType<typeof useApp>['t'], synthesizer: 'azure' | 'espeak' | null): string {
+  return synthesizer === 'azure' ? t('voiceHintAzure') : synthesizer === 'espeak' ? t('voiceHintEspeak') : t('voiceHintNone');
+}
+
+/** A Persian module's voice, with a sample announcement (1,250,000 in the module's unit) spoken in it. */
+export function VoiceField(props: {
+  id: string;
+  language: 'fa' | 'en';
+  voice: PersianVoice | undefined;
+  unit?: 'rial' | 'toman';
+  prompts?: Record<string, PromptOverride>;
+  error?: string | undefined;
+  onChange: (voice: PersianVoice) => void;
+}) {
+  const { t, meta } = useApp();
+  const [heard, setHeard] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | undefined>();
+  if (props.language !== 'fa') return null;
+  const synthesizer = meta.features.persianVoice;
+  const sample = async () => {
+    setProblem(undefined);
+    try {
+      const { segments } = await api<{ segments: Segment[] }>('/speech/preview', {
+        method: 'POST',
+        body: { language: 'fa', voice: props.voice ?? 'clips', unit: props.unit ?? 'rial', prompts: props.prompts ?? {} },
+      });
+      setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
+      await playSegments(segments, () => undefined, () => false);
+    } catch (e) {
+      setProblem(e instanceof ApiError ? (e.errors[0]?.message ?? e.message) : t('previewUnavailable'));
+    }
+  };
+  return (
+    <Field id={props.id} label={t('fVoice')} hint={persianVoiceHint(t, synthesizer)} error={props.error ?? problem}>
+      <div class="prompt-body">
+        <select id={props.id} value={props.voice ?? 'clips'} onChange={(e) => props.onChange(e.currentTarget.value as PersianVoice)}>
+          <option value="clips">{t('voiceClips')}</option>
+          <option value="neural" disabled={synthesizer === null && props.voice !== 'neural'}>
+            {t('voiceNeural')}
+          </option>
+        </select>
+        <button type="button" onClick={() => void sample()} data-testid={`${props.id}-play`}>
+          ▶ {t('previewVoice')}
+        </button>
+      </div>
+      {heard !== null && (
+        <p class="hint" data-testid={`${props.id}-heard`}>
+          ♪ {heard}
+        </p>
+      )}
+    </Field>
+  );
+}
+
 export function PromptsEditor(props: {
   moduleCode: string | undefined;
   language: 'fa' | 'en';
+  voice?: PersianVoice | undefined;
   prompts: Record<string, PromptOverride>;
   errorFor: (key: string) => string | undefined;
   onChange: (prompts: Record<string, PromptOverride>) => void;
@@ -188,6 +249,7 @@ export function PromptsEditor(props: {
   return (
     <div class="prompts">
       <p class="hint">{t('promptsHint')}</p>
+      {props.language === 'fa' && <p class="hint" data-testid="persian-text-rule">{persianVoiceHint(t, meta.features.persianVoice)}</p>}
       <p class="hint">{!meta.features.recordings ? t('uploadsUnavailable') : props.moduleCode ? '' : t('uploadAfterSave')}</p>
       <details open={overridden > 0}>
         <summary>
@@ -199,6 +261,7 @@ export function PromptsEditor(props: {
             promptKey={p.key}
             moduleCode={props.moduleCode}
             language={props.language}
+            voice={props.voice}
             value={props.prompts[p.key]}
             defaultText={p.defaults[props.language]}
             error={props.errorFor(p.key)}
