@@ -114,8 +114,10 @@ export async function startServerlessOffline(options: {
   child.once('error', (error) => collect(Buffer.from(`\n${error.message}\n`)));
   const baseUrl = `http://127.0.0.1:${options.port}`;
   // The child runs detached (its own process group, so Ctrl-C in a terminal reaches only the
-  // parent, which stops it in order). If the parent exits without stopping it (an error, a
-  // jest worker ending), the group would live on holding its ports: kill it on the way out.
+  // parent, which stops it in order). If the parent exits without stopping it (an error, or
+  // Ctrl-C while `npm start` is still starting), the group would live on holding its ports:
+  // kill it on the way out. (In jest, `process` is the test file's own copy, whose 'exit'
+  // never fires: there the helpers' stop() is what stops it.)
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.on('exit', killOnExit);
   const exited = new Promise<void>((resolve) => {
