@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.json': 'application/json; charset=utf-8' };
@@ -78,8 +78,8 @@ async function serveAudio(options: AudioServerOptions, req: IncomingMessage, res
   await sendFile(res, path, method);
 }
 
-function proxy(upstreamPort: number, req: IncomingMessage, res: ServerResponse): void {
-  const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+function proxy(agent: Agent, upstreamPort: number, req: IncomingMessage, res: ServerResponse): void {
+  const upstream = httpRequest({ agent, host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
@@ -91,6 +91,9 @@ function proxy(upstreamPort: number, req: IncomingMessage, res: ServerResponse):
 }
 
 export async function startAudioServer(options: AudioServerOptions): Promise<RunningAudioServer> {
+  // Its own keep-alive pool to serverless-offline, so stop() can close those sockets too
+  // (the global agent's would outlive the server and keep the process, or a jest worker, busy).
+  const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://local').pathname;
     if (pathname.startsWith('/audio/')) {
@@ -99,19 +102,24 @@ export async function startAudioServer(options: AudioServerOptions): Promise<Run
         res.end();
       });
     } else {
-      proxy(options.upstreamPort, req, res);
+      proxy(agent, options.upstreamPort, req, res);
     }
   });
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => {
+      agent.destroy();
+      reject(error);
+    });
     server.listen(options.port, '127.0.0.1', () => resolveListen());
   });
+  let stopped: Promise<void> | undefined;
   return {
     server,
     stop: () =>
-      new Promise<void>((resolveClose) => {
-        server.closeAllConnections();
+      (stopped ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
-      }),
+        server.closeAllConnections();
+        agent.destroy();
+      })),
   };
 }

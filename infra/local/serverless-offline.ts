@@ -22,18 +22,54 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export class OfflineStartError extends Error {
+  override readonly name = 'OfflineStartError';
+}
+
+/** A child that ended by a signal has exitCode null and signalCode set: both mean it is gone. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is in use`);
+  }
+}
+
+/** Throws PortInUseError when something already listens on the port. */
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`serverless offline exited with code ${child.exitCode}:\n${output()}`);
+    if (hasExited(child)) throw new OfflineStartError(`serverless offline exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`);
     try {
-      await fetch(url, { method: 'GET', signal: AbortSignal.timeout(1000) });
+      const res = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(1000) });
+      // An unread body keeps fetch's pooled connection busy until garbage collection.
+      await res.body?.cancel();
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`serverless offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
+  throw new OfflineStartError(`serverless offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** SIGKILL to the child's whole process group, if it is still there. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 export async function startServerlessOffline(options: {
@@ -74,26 +110,32 @@ export async function startServerlessOffline(options: {
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  // A failed spawn (no node_modules/.bin/serverless) emits 'error' instead of 'exit'.
+  child.once('error', (error) => collect(Buffer.from(`\n${error.message}\n`)));
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      process.kill(-child.pid, 'SIGTERM'); // the whole group: osls and its esbuild/worker children
-    } catch {
-      /* already gone */
-    }
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
+  // The child runs detached (its own process group, so Ctrl-C in a terminal reaches only the
+  // parent, which stops it in order). If the parent exits without stopping it (an error, or
+  // Ctrl-C while `npm start` is still starting), the group would live on holding its ports:
+  // kill it on the way out. (In jest, `process` is the test file's own copy, whose 'exit'
+  // never fires: there the helpers' stop() is what stops it.)
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.on('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (!hasExited(child) && child.pid !== undefined) {
+        killGroup(child, 'SIGTERM'); // the whole group: osls and its esbuild/worker children
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
       }
-    }, 3000);
-    await exited;
-    clearTimeout(timer);
-    await rm(join(options.root, '.esbuild', `offline-${options.port}`), { recursive: true, force: true });
-  };
+      process.off('exit', killOnExit);
+      await rm(join(options.root, '.esbuild', `offline-${options.port}`), { recursive: true, force: true });
+    })());
   try {
     await waitForHttp(`${baseUrl}/`, child, options.timeoutMs ?? 60000, () => log);
   } catch (error) {

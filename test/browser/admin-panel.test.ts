@@ -1,5 +1,5 @@
 /**
- * The admin panel in a real browser (Debian's chromium through playwright-core) against the
+ * The admin panel in a real browser (headless Chromium through playwright-core) against the
  * whole local stack: an operator signs in, adds a module with every field, sees the
  * send-payment-link rule, saves, copies the webhook URL, a simulated call reaches that
  * module and behaves as configured, and the call shows in the log. In English and Persian.
@@ -11,19 +11,14 @@ import type { LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../tools/simulator/call-simulator';
 import { heard } from '../support/call-transcripts';
 import { AUTH_TOKEN } from '../support/local-stack';
-import { ADMIN_KEY, ARTIFACTS, openPage, openPanel, startPanelBrowser, submitAdminKey, type PanelBrowser } from '../support/panel-browser';
+import { ADMIN_KEY, ARTIFACTS, openPage, openPanel, submitAdminKey, usePanelBrowser } from '../support/panel-browser';
 
-let panel: PanelBrowser;
+const panel = usePanelBrowser();
 let stack: LocalStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  panel = await startPanelBrowser();
-  ({ stack, browser } = panel);
-}, 180_000);
-
-afterAll(async () => {
-  await panel?.stop();
+beforeAll(() => {
+  ({ stack, browser } = panel());
 });
 
 /** A wrong key is refused in the chosen language before the right one is accepted. */

@@ -1,5 +1,5 @@
 /**
- * Lookup sources and customer-club modules in the panel, in Debian's chromium against the
+ * Lookup sources and customer-club modules in the panel, in headless Chromium against the
  * whole local stack: an operator adds a lookup source for a local CRM speaking the AloVoIP
  * contract and tests its connection, adds a customer club in front of a balance module,
  * and a simulated call goes club → balance and shows in the call log. In Persian on a
@@ -13,11 +13,10 @@ import { placeCall } from '../../tools/simulator/call-simulator';
 import { heard, played } from '../support/call-transcripts';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { AUTH_TOKEN } from '../support/local-stack';
-import { ARTIFACTS, openPage, signIn as signInAt, startPanelBrowser, type PanelBrowser } from '../support/panel-browser';
+import { ARTIFACTS, openPage, signIn as signInAt, usePanelBrowser } from '../support/panel-browser';
 
 const CRM_PASSWORD = 'acme-crm-password';
 
-let panel: PanelBrowser;
 let stack: LocalStack;
 let browser: Browser;
 let crm: FakeAlovoip;
@@ -25,12 +24,13 @@ let crm: FakeAlovoip;
 beforeAll(async () => {
   crm = await startFakeAlovoip();
   crm.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"m1","name":"Main"},{"key":"m2","name":"Cash"},{"key":"m3","name":"Card"}]}' }));
-  panel = await startPanelBrowser({ CRM_SECRET_ACME: CRM_PASSWORD });
-  ({ stack, browser } = panel);
-}, 180_000);
+});
+const panel = usePanelBrowser({ CRM_SECRET_ACME: CRM_PASSWORD });
+beforeAll(() => {
+  ({ stack, browser } = panel());
+});
 
 afterAll(async () => {
-  await panel?.stop();
   await crm?.stop();
 });
 

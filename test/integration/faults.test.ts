@@ -29,8 +29,13 @@ beforeAll(async () => {
 afterEach(() => proxy.setRule(undefined));
 
 afterAll(async () => {
-  await stack?.stop();
-  await proxy?.close();
+  // The stack first: it waits for the handlers' DynamoDB requests (which pass through the
+  // proxy, some still retrying after a call gave up on them), then closes dynalite.
+  try {
+    await stack?.stop();
+  } finally {
+    await proxy?.close();
+  }
 });
 
 const APOLOGY = 'Sorry, we cannot complete your request right now.';

@@ -47,7 +47,13 @@ const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, appendKeys(
 export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {}, options: { seed?: boolean } = {}): Promise<TestAdmin> {
   const dynamo = await startTestDynamo();
   const config = { tables: dynamo.tables, defaultCountryCode: '98' };
-  if (options.seed !== false) await loadSeed(DEMO_SEED, dynamo.doc, config);
+  if (options.seed !== false) {
+    // A seed that fails to load must not leave dynalite running.
+    await loadSeed(DEMO_SEED, dynamo.doc, config).catch(async (error: unknown) => {
+      await dynamo.stop();
+      throw error;
+    });
+  }
   const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
   const deps: AdminDeps = {
     modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),

@@ -63,10 +63,23 @@ async function listenDelayed(
   requests: RecordedRequest[],
   failure: { status?: number | undefined },
   http2 = false,
-): Promise<{ server: AnyServer; endpoint: string; control: { delayMs: number } }> {
+): Promise<{ server: AnyServer; endpoint: string; control: { delayMs: number }; timers: Set<NodeJS.Timeout> }> {
   const control = { delayMs: 0 };
-  const { server, endpoint } = await listen((req, body, res) => void setTimeout(() => answer(req, body, res), control.delayMs), requests, failure, http2);
-  return { server, endpoint, control };
+  // Held-back answers, cleared by stop(): a timer left behind would fire after the test file ended.
+  const timers = new Set<NodeJS.Timeout>();
+  const { server, endpoint } = await listen(
+    (req, body, res) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer(req, body, res);
+      }, control.delayMs);
+      timers.add(timer);
+    },
+    requests,
+    failure,
+    http2,
+  );
+  return { server, endpoint, control, timers };
 }
 
 /** The fake with a live delayMs property that reads and sets the server's delay. */
@@ -78,12 +91,14 @@ function withDelay<T extends object>(control: { delayMs: number }, fake: T): NoI
   }) as T & { delayMs: number };
 }
 
-function stopper(server: AnyServer, sessions?: Set<{ destroy(): void }>): () => Promise<void> {
+function stopper(server: AnyServer, timers: Set<NodeJS.Timeout>, sessions?: Set<{ destroy(): void }>): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.close(() => resolve());
       if ('closeAllConnections' in server) server.closeAllConnections();
       for (const session of sessions ?? []) session.destroy();
-      server.close(() => resolve());
     });
 }
 
@@ -92,7 +107,7 @@ export async function startFakePolly(): Promise<FakeServer & { synthesized: stri
   const requests: RecordedRequest[] = [];
   const synthesized: string[] = [];
   const failure: { status?: number | undefined } = {};
-  const { server, endpoint, control } = await listenDelayed(answer, requests, failure, true);
+  const { server, endpoint, control, timers } = await listenDelayed(answer, requests, failure, true);
   function answer(req: Req, body: Buffer, res: Res): void {
     if (req.method !== 'POST' || req.url !== '/v1/speech') {
       res.writeHead(404, { 'x-amzn-errortype': 'UnknownOperationException', 'content-type': 'application/json' });
@@ -120,7 +135,7 @@ export async function startFakePolly(): Promise<FakeServer & { synthesized: stri
     requests,
     synthesized,
     failWith: (s: number | undefined) => void (failure.status = s),
-    stop: stopper(server, sessions),
+    stop: stopper(server, timers, sessions),
   });
 }
 
@@ -135,7 +150,7 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();
   const failure: { status?: number | undefined } = {};
-  const { server, endpoint, control } = await listenDelayed(answer, requests, failure);
+  const { server, endpoint, control, timers } = await listenDelayed(answer, requests, failure);
   function answer(req: Req, body: Buffer, res: Res): void {
     const url = new URL(req.url ?? '/', 'http://s3');
     const prefix = `/${bucket}/`;
@@ -165,6 +180,6 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
     requests,
     objects,
     failWith: (s: number | undefined) => void (failure.status = s),
-    stop: stopper(server),
+    stop: stopper(server, timers),
   });
 }

@@ -101,31 +101,103 @@ export function webhookEvent(path: string, body: string, headers: Record<string,
   } as APIGatewayProxyEventV2;
 }
 
+/** How long stop() lets the handlers' DynamoDB requests (retries included) finish. */
+const SETTLE_TIMEOUT_MS = 30_000;
+
+type CoreComposition = typeof import('../../lib/composition/core');
+
+/**
+ * Counts the commands sent through the handlers' DynamoDB client until each has settled,
+ * retries included (the count sits in the initialize step, outside the retry loop). A handler
+ * may answer before a command it gave up on has finished: the ledger's lookup ends at the CRM
+ * deadline while the SDK still retries a throttled Query. stop() waits for those, or they
+ * would reach dynalite after the test file's environment is gone.
+ */
+function trackCommands(core: CoreComposition): { settled(timeoutMs: number): Promise<void> } {
+  let inFlight = 0;
+  let onSettled: (() => void) | undefined;
+  core.dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      inFlight += 1;
+      try {
+        return await next(args);
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) onSettled?.();
+      }
+    },
+    { step: 'initialize', name: 'inProcessStackInFlight', override: true },
+  );
+  return {
+    settled: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        if (inFlight === 0) return resolve();
+        const timer = setTimeout(resolve, timeoutMs);
+        onSettled = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
+}
+
 export async function startInProcessStack(options: InProcessOptions = {}): Promise<InProcessStack> {
   const db = await startTestDynamo();
-  const endpoint = options.dynamoEndpoint ? await options.dynamoEndpoint(db.endpoint) : db.endpoint;
   // Joined Persian sentences are written to the audio store: a folder of this stack's own.
   const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-in-process-audio-'));
-  const env: Record<string, string> = {
-    PUBLIC_BASE_URL: IN_PROCESS_BASE_URL,
-    AUDIO_DIR: audioDir,
-    TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN,
-    DYNAMODB_ENDPOINT: endpoint,
-    // The prefix, not each name: tables other issues add are found the same way.
-    TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
-    AWS_REGION: 'us-east-1',
-    // EMF lines on stdout are noise in test output; tests about metrics turn them on.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    ...options.env,
+  const saved: Record<string, string | undefined> = {};
+  const restoreEnv = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  await loadSeed(DEMO_SEED, db.doc, { tables: db.tables, defaultCountryCode: '98' });
-  // Imported only now: the composition reads the environment set above.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const voice = (require('../../functions/voice') as { handler: LambdaHandler }).handler;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const status = (require('../../functions/status') as { handler: LambdaHandler }).handler;
+  let core: CoreComposition | undefined;
+  let commands: ReturnType<typeof trackCommands> | undefined;
+  // Once: the handlers' client settles and goes, then dynalite (which answers what it still has), then the environment.
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await commands?.settled(SETTLE_TIMEOUT_MS);
+        core?.dynamo.destroy();
+        await db.stop();
+      } finally {
+        restoreEnv();
+        rmSync(audioDir, { recursive: true, force: true });
+      }
+    })());
+  let voice: LambdaHandler;
+  let status: LambdaHandler;
+  try {
+    const endpoint = options.dynamoEndpoint ? await options.dynamoEndpoint(db.endpoint) : db.endpoint;
+    const env: Record<string, string> = {
+      PUBLIC_BASE_URL: IN_PROCESS_BASE_URL,
+      AUDIO_DIR: audioDir,
+      TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN,
+      DYNAMODB_ENDPOINT: endpoint,
+      // The prefix, not each name: tables other issues add are found the same way.
+      TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
+      AWS_REGION: 'us-east-1',
+      // EMF lines on stdout are noise in test output; tests about metrics turn them on.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...options.env,
+    };
+    for (const k of Object.keys(env)) saved[k] = process.env[k];
+    Object.assign(process.env, env);
+    await loadSeed(DEMO_SEED, db.doc, { tables: db.tables, defaultCountryCode: '98' });
+    // Imported only now: the composition reads the environment set above.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    voice = (require('../../functions/voice') as { handler: LambdaHandler }).handler;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    status = (require('../../functions/status') as { handler: LambdaHandler }).handler;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    core = require('../../lib/composition/core') as CoreComposition;
+    commands = trackCommands(core);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
 
   const invoke = (path: string): [LambdaHandler, string] | undefined => {
     if (path === '/status') return [status, 'status'];
@@ -160,16 +232,7 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
       const target = invoke(path) ?? [voice, 'voice'];
       return target[0](webhookEvent(path, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query), lambdaContext(target[1]));
     },
-    async stop() {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('../../lib/composition/core') as typeof import('../../lib/composition/core')).dynamo.destroy();
-      await db.stop();
-      rmSync(audioDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

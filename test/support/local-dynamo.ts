@@ -15,22 +15,28 @@ export interface TestDynamo {
 
 let counter = 0;
 
-/** Starts dynalite and creates a fresh set of tables (unique prefix per call). */
+/**
+ * Starts dynalite and creates a fresh set of tables (unique prefix per call). stop() waits for
+ * requests dynalite is still answering, closes it, and only then destroys the client.
+ */
 export async function startTestDynamo(): Promise<TestDynamo> {
   const server: RunningDynalite = await startDynalite();
   const client = localDynamoClient(server.endpoint);
+  const stop = async () => {
+    try {
+      await server.close();
+    } finally {
+      client.destroy();
+    }
+  };
   counter += 1;
   const { tables } = loadConfig({ TABLE_PREFIX: `test-${process.pid}-${counter}` });
-  await createTables(client, tables);
+  try {
+    await createTables(client, tables);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return {
-    endpoint: server.endpoint,
-    client,
-    doc,
-    tables,
-    stop: async () => {
-      client.destroy();
-      await server.close();
-    },
-  };
+  return { endpoint: server.endpoint, client, doc, tables, stop };
 }

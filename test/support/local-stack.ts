@@ -1,5 +1,5 @@
 /** End-to-end tests: the whole local stack (dynalite + serverless-offline) on free ports, demo data loaded. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/serverless-offline';
@@ -10,11 +10,32 @@ import { placeCall } from '../../tools/simulator/call-simulator';
 export const DEMO_SEED = join(ROOT, 'infra', 'seed', 'demo.json');
 export const AUTH_TOKEN = 'local-dev-auth-token';
 
+/** The whole stack on a free port; its stop() also removes the temporary audio folder it made. */
 export async function startTestStack(env: Record<string, string> = {}): Promise<LocalStack> {
   const port = await freePort();
   // Uploads and cached audio of a test stack stay out of the repository's .data folder.
   const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-audio-'));
-  return startLocalStack({ port, seedFile: DEMO_SEED, audioDir, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
+  const removeAudioDir = () => rmSync(audioDir, { recursive: true, force: true });
+  try {
+    const stack = await startLocalStack({ port, seedFile: DEMO_SEED, audioDir, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
+    return {
+      ...stack,
+      stop: async () => {
+        try {
+          await stack.stop();
+        } finally {
+          removeAudioDir();
+        }
+      },
+    };
+  } catch (error) {
+    removeAudioDir(); // startLocalStack has stopped whatever it had started
+    throw error;
+  }
+}
+
+export class StackNotStartedError extends Error {
+  override readonly name = 'StackNotStartedError';
 }
 
 /**
@@ -22,16 +43,31 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
  * Returns a getter, since the stack exists only once `beforeAll` has run.
  */
 export function useTestStack(env: Record<string, string> = {}): () => LocalStack {
-  let stack: LocalStack | undefined;
+  return useStarted(() => startTestStack(env), 'the test stack');
+}
+
+/**
+ * `beforeAll` starts, `afterAll` stops. afterAll waits for the start itself, not for a variable
+ * it may have set: when beforeAll times out, jest moves on while the start goes on, and what
+ * it starts after that must still be stopped, or the worker (and jest) never exits.
+ */
+export function useStarted<T extends { stop(): Promise<void> }>(start: () => Promise<T>, what: string, timeoutMs = 120_000): () => T {
+  let starting: Promise<T> | undefined;
+  let started: T | undefined;
   beforeAll(async () => {
-    stack = await startTestStack(env);
-  }, 120_000);
+    starting = start();
+    started = await starting;
+  }, timeoutMs);
   afterAll(async () => {
-    await stack?.stop();
-  });
+    const settled = await starting?.then(
+      (value) => value,
+      () => undefined, // a failed start has stopped what it started; beforeAll reported the error
+    );
+    await settled?.stop();
+  }, timeoutMs);
   return () => {
-    if (!stack) throw new Error('the test stack has not started (use it inside a test)');
-    return stack;
+    if (!started) throw new StackNotStartedError(`${what} has not started (use it inside a test)`);
+    return started;
   };
 }
 
