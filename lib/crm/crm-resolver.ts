@@ -6,6 +6,7 @@ import type { BalanceResult } from '../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
 import type { Customer, IdentityResult } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+import type { CurrencyCode } from '../domain/money';
 import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
 import { failureReason, LookupSourceUnavailableError } from './crm-errors';
 import { CircuitBreaker, ResilientCrm, type ResilienceOptions } from './resilient-crm';
@@ -107,8 +108,8 @@ class StoredSourceCrm implements Crm {
     return this.orFailed((crm) => crm.identifyByCustomerNumber(customerNumber));
   }
 
-  balance(customer: Customer): Promise<BalanceResult> {
-    return this.orFailed((crm) => crm.balance(customer));
+  balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
+    return this.orFailed((crm) => crm.balance(customer, currency));
   }
 
   findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {

@@ -13,6 +13,7 @@ import type { BalanceResult } from '../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
 import type { Customer, IdentityResult } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+import type { CurrencyCode } from '../domain/money';
 import { withDeadline } from './crm-deadline';
 import { CircuitOpenError, CrmError, CrmTimeoutError, failureReason } from './crm-errors';
 
@@ -87,8 +88,8 @@ export class ResilientCrm implements Crm {
     return this.orFailed('identifyByCustomerNumber', true, () => this.inner.identifyByCustomerNumber(customerNumber));
   }
 
-  balance(customer: Customer): Promise<BalanceResult> {
-    return this.orFailed('balance', true, () => this.inner.balance(customer));
+  balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
+    return this.orFailed('balance', true, () => this.inner.balance(customer, currency));
   }
 
   findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {

@@ -11,7 +11,7 @@ import type { Language, PromptKey } from '../config/module-schema';
 import type { AppLogger } from '../observability/logger';
 import type { SpeechItem, SpeechSegment } from '../domain/speech-item';
 import type { Speech } from './speech';
-import { englishAmountPhrase, persianAmountTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from '../domain/amount-words';
+import { englishMoneyPhrase, persianMoneyTokens, persianTokensText } from '../domain/amount-words';
 import { promptClipKey } from './clip-pack';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
 import type { SynthesizedAudioCache } from './synthesized-audio-cache';
@@ -45,9 +45,8 @@ export class CatalogueSpeech implements Speech {
 
   private async segmentsFor(item: SpeechItem, module: ModuleSpeech): Promise<SpeechSegment[]> {
     if ('prompt' in item) return [await this.prompt(item.prompt, module)];
-    if (module.language === 'en') return [await this.english(englishAmountPhrase(item.amount, item.unit))];
-    const tokens = [...persianAmountTokens(item.amount), `unit-${item.unit}` as const];
-    return tokens.map((key) => this.clip('fa', key, PERSIAN_NUMBER_WORDS[key] ?? PERSIAN_UNIT_WORDS[key as 'unit-rial'] ?? key));
+    if (module.language === 'en') return [await this.english(englishMoneyPhrase(item.amount, item.currency))];
+    return persianMoneyTokens(item.amount, item.currency).map((key) => this.clip('fa', key, persianTokensText([key])));
   }
 
   private async prompt(key: PromptKey, module: ModuleSpeech): Promise<SpeechSegment> {

@@ -18,7 +18,7 @@ const PASSWORD = 'رمز-۱۲۳';
 beforeEach(async () => {
   server = await startFakeAlovoip();
   // A base path and a trailing slash: routes go under the path, with one slash.
-  crm = new AlovoipHttpCrm({ source: 'other', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000 });
+  crm = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000 });
 });
 
 afterEach(async () => {
@@ -77,25 +77,25 @@ describe('identifying a caller', () => {
 describe('the balance', () => {
   it('sends the customer with explicit nulls and reads a positive balance as owed', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":150000}' }));
-    expect(await crm.balance({ id: customer.id })).toEqual({ status: 'ok', owed: 150000, credit: 0 });
+    expect(await crm.balance({ id: customer.id }, 'IRR')).toEqual({ status: 'ok', owed: 150000, credit: 0 });
     expect(server.requests[0]!.body).toBe(`{"customerNo":null,"customerId":"${customer.id}"}`);
   });
 
   it('reads null (no debt) as nothing owed and a negative balance as credit', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: 'null' }));
-    expect(await crm.balance(customer)).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance(customer, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"Balance":-2000}' }));
-    expect(await crm.balance(customer)).toEqual({ status: 'ok', owed: 0, credit: 2000 });
+    expect(await crm.balance(customer, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 2000 });
   });
 
   it('refuses a balance sent as a string', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":"150000"}' }));
-    await expect(crm.balance(customer)).rejects.toBeInstanceOf(CrmBadResponseError);
+    await expect(crm.balance(customer, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
   });
 });
 
 describe('finding an item', () => {
-  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue' };
+  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' as const };
 
   it('asks GetPaymentInfo for the customer with nulls for default fields', async () => {
     server.routes.set('/GetPaymentInfo', () => ({ body: `{"identityId":"${customer.id}","amount":2000000}` }));
@@ -111,7 +111,7 @@ describe('finding an item', () => {
   });
 
   it('sends configured fields and type key', async () => {
-    const typed = new AlovoipHttpCrm({ source: 'other', host: server.url, auth: 'none', timeoutMs: 2000, itemTypeKeys: { invoice: 'inv' } });
+    const typed = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 2000, itemTypeKeys: { invoice: 'inv' } });
     server.routes.set('/GetPaymentInfo', () => ({ body: 'null' }));
     expect(await typed.findItem(customer, { ...query, searchField: 'InvNo', valueField: 'Payable' })).toEqual({ status: 'not-found' });
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ billableObjectTypeKey: 'inv', lookupNumberFieldKey: 'InvNo', valueFieldKey: 'Payable' });
@@ -142,7 +142,7 @@ describe('lists and the payment link', () => {
 
   it('sends the payment link request with explicit nulls; the CRM delivers it', async () => {
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
-    const request = { customer, amount: 150000, mobile: '+989121111111', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA1' };
+    const request = { customer, amount: 150000, mobile: '+989121111111', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA1', currency: { code: 'IRR' as const, unit: 'rial' as const } };
     expect(await crm.createPaymentLink(request)).toEqual({ status: 'created', url: '', deliveredByCrm: true });
     expect(server.requests[0]!.body).toBe(`{"paymentInfo":{"identityId":"${customer.id}","amount":150000},"mobileNumber":"+989121111111","moneyAccountUserKey":null,"resultMessage":null}`);
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"IsSuccess":false,"Message":"gateway down"}' }));
@@ -152,7 +152,7 @@ describe('lists and the payment link', () => {
 
 it('reuses keep-alive connections across consecutive calls', async () => {
   server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":1}' }));
-  for (let i = 0; i < 8; i += 1) await crm.balance(customer);
+  for (let i = 0; i < 8; i += 1) await crm.balance(customer, 'IRR');
   expect(server.requests).toHaveLength(8);
   // undici may open a second socket while the first is being released; never one per call.
   expect(server.connections).toBeLessThanOrEqual(2);

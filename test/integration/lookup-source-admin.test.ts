@@ -54,7 +54,7 @@ describe('creating and reading lookup sources', () => {
     expect(created.json).toEqual({
       name: 'acme',
       builtIn: false,
-      source: { ...httpSource('acme'), itemTypeKeys: {} },
+      source: { ...httpSource('acme'), currency: 'IRR', itemTypeKeys: {} },
       secret: { name: 'acme-crm', from: 'env', location: 'CRM_SECRET_ACME_CRM' },
       usedBy: [],
     });
@@ -106,7 +106,7 @@ describe('replacing and deleting lookup sources', () => {
     await admin.call('POST', '/lookup-sources', { body: httpSource('editable') });
     const replaced = await admin.call('PUT', '/lookup-sources/editable', { body: { type: 'http', host: 'https://crm.example.com/api', auth: 'none' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', itemTypeKeys: {} });
+    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', currency: 'IRR', itemTypeKeys: {} });
     expect(replaced.json.secret).toBeUndefined();
     const renamed = await admin.call('PUT', '/lookup-sources/editable', { body: httpSource('other-name') });
     expect(renamed.status).toBe(422);
