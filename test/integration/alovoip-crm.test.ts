@@ -92,6 +92,26 @@ describe('the balance', () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":"150000"}' }));
     await expect(crm.balance(customer, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
   });
+
+  it.each(['1500.5', '1e400', '9007199254740993'])('refuses a balance of %s rials instead of rounding it', async (wire) => {
+    server.routes.set('/GetCustomerBalance', () => ({ body: `{"balance":${wire}}` }));
+    await expect(crm.balance(customer, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
+  });
+
+  it('reads a source kept in dollars in exact cents, and refuses a third decimal', async () => {
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":12.5}' }));
+    expect(await dollars.balance(customer, 'USD')).toEqual({ status: 'ok', owed: 1250, credit: 0 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":0.1}' }));
+    expect(await dollars.balance(customer, 'USD')).toEqual({ status: 'ok', owed: 10, credit: 0 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":12.505}' }));
+    await expect(dollars.balance(customer, 'USD')).rejects.toBeInstanceOf(CrmBadResponseError);
+  });
+
+  it('refuses a module in another currency than the source keeps, without asking the CRM', async () => {
+    await expect(crm.balance(customer, 'USD')).rejects.toMatchObject({ reason: 'currency-mismatch' });
+    expect(server.requests).toHaveLength(0);
+  });
 });
 
 describe('finding an item', () => {
@@ -147,6 +167,14 @@ describe('lists and the payment link', () => {
     expect(server.requests[0]!.body).toBe(`{"paymentInfo":{"identityId":"${customer.id}","amount":150000},"mobileNumber":"+989121111111","moneyAccountUserKey":null,"resultMessage":null}`);
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"IsSuccess":false,"Message":"gateway down"}' }));
     await expect(crm.createPaymentLink(request)).rejects.toMatchObject({ reason: 'unsuccessful', message: expect.stringContaining('gateway down') });
+  });
+
+  it('sends a cents amount in the major unit the contract uses', async () => {
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
+    const request = { customer, amount: 1250, mobile: '+15005550005', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA2', currency: { code: 'USD' as const } };
+    await dollars.createPaymentLink(request);
+    expect(JSON.parse(server.requests[0]!.body).paymentInfo.amount).toBe(12.5);
   });
 });
 
