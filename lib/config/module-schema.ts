@@ -68,6 +68,7 @@ export const currencySchema = z
     ],
     { errorMap: () => ({ message: 'currency' }) },
   )
+  .describe('ISO 4217 code ("USD"), or { code: "IRR", unit: "rial" | "toman" }; the pre-ISO shape { unit, divisor } (IRR, divisor 1 or 10) is still read. Default IRR in rials.')
   .transform((c): ModuleCurrency => readModuleCurrency(c) as ModuleCurrency);
 
 /**

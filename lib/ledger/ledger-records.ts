@@ -31,14 +31,17 @@ export const itemRecord = z
     customerId: id,
     type: z.enum(INVOICE_TYPES),
     number: id,
-    fields: z.record(z.union([z.string(), z.number()])).default({}),
+    fields: z
+      .record(z.union([z.string(), z.number()]))
+      .default({})
+      .describe('Item fields. Amount fields (FinalValue, and any module\'s invoice value field) are JSON integers in the minor unit of the item\'s currency: rials, or cents (1250 = $12.50); text and fractions are refused.'),
     moneyAccount: z.string().trim().max(100).optional(),
     /**
      * The currency of the item's amounts (default: its money account's, else the ledger's).
      * Amount fields (FinalValue, and any module's invoice value field) are whole minor units;
      * the import checks them (import-document.ts) and stores the resolved currency.
      */
-    currency: currency.optional(),
+    currency: currency.optional().describe('ISO 4217 code of the item\'s amounts; default: its money account\'s, else LEDGER_CURRENCY'),
     status: z.enum(['open', 'paid']).default('open'),
     createdAt: z.string().optional(),
   })

@@ -9,13 +9,15 @@ import { join } from 'node:path';
 import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analysis';
 
 /**
- * 204.5 KB when this was set. The floor is what a call step needs: twilio's TwiML builder
- * with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and the
- * call path itself (flows, CRM adapters, speech, stores: ~95 KB). The limit leaves about 3%
- * for growth, so anything that drags a new dependency or another function's wiring in fails
- * here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
+ * 204.5 KB when this was set at 210 KB; raised to 220 KB by issue 12 (exact money and ISO
+ * currencies: lib/domain/money.ts is 6.4 KB of the voice bundle, +8 KB in all, 214.5 KB). The
+ * floor is what a call step needs: twilio's TwiML builder with xmlbuilder (82 KB, which our
+ * style requires), the Powertools logger (21 KB) and the call path itself (flows, CRM
+ * adapters, speech, money, stores: ~100 KB). The limit leaves about 2.5% for growth, so
+ * anything that drags a new dependency or another function's wiring in fails here first.
+ * The 150 KB target of issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 210 * 1024;
+const VOICE_LIMIT_BYTES = 220 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;
