@@ -9,7 +9,7 @@ import { played, said } from '../support/call-transcripts';
 import { stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack({ BUSINESS_NAME: 'Demo Co' });
-const { call } = stackCalls(stack);
+const { call, callLog } = stackCalls(stack);
 
 function linkIn(t: Transcript): string {
   expect(t.sms).toHaveLength(1);
@@ -26,6 +26,7 @@ describe('a module in US dollars (cents), end to end', () => {
     const heard = await call('balance-usd', '+15005550005');
     expect(said(heard)).toContain('Your account balance is twelve dollars and fifty cents due for payment.');
     expect(heard.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+    expect(await callLog(heard.callSid)).toMatchObject({ outcome: 'next', owed: 1250, currency: 'USD' });
 
     const first = await call('pay-usd', '+15005550005', ['09125550005']);
     expect(said(first)).toContain('twelve dollars and fifty cents');

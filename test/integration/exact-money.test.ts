@@ -5,16 +5,18 @@
  * 360,910,330,461,065 rials (once announced one toman short) and debts below half a toman.
  * A refused import leaves the configuration and ledger tables byte-for-byte as they were.
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { ModuleCurrency } from '../../lib/domain/money';
+import { linkIdFor, signLinkToken, type PaymentLinkClaims } from '../../lib/domain/payment-token';
 import { startTestAdmin, type TestAdmin } from '../support/admin-api';
 import { expectedSaid, readDisplayed, readPersianTokens } from '../support/money-readback';
 
 const BASE = 'https://ivr.example.test';
 const TOKEN = 'exact-money-auth-token';
+const LINK_SECRET = 'exact-money-link-secret';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let admin: TestAdmin;
@@ -44,6 +46,7 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'true',
     PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '50',
     PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '50',
+    PAYMENT_LINK_SECRET: LINK_SECRET,
   });
   /* eslint-disable @typescript-eslint/no-require-imports */
   voice = require('../../functions/voice').handler;
@@ -128,7 +131,9 @@ const clips = (twiml: string) => [...twiml.matchAll(/clips\/fa\/([^.<]+)\.wav/g)
 /** The amount's clips: between «مانده حساب شما» and «بدهکار است». */
 const amountClips = (twiml: string) => {
   const all = clips(twiml);
-  return all.slice(all.indexOf('prompt-yourBalanceIs') + 1, all.indexOf('prompt-owed'));
+  const from = all.indexOf('prompt-yourBalanceIs');
+  const to = all.indexOf('prompt-owed');
+  return from < 0 || to < 0 ? [] : all.slice(from + 1, to);
 };
 const tokenOf = (url: string) => /\/pay\/(\S+)/.exec(url)?.[1] as string;
 
@@ -327,5 +332,38 @@ describe('imports never guess an amount', () => {
     const persian = await admin.call('POST', '/modules', { body: { ...base, code: 'fa-usd', language: 'fa', currency: 'USD' }, headers: { 'accept-language': 'fa' } });
     expect(persian.json.errors).toEqual([expect.objectContaining({ field: 'currency', code: 'currency_language', message: expect.stringMatching(/[\u0600-\u06FF]/) })]);
     expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('modules and payment links from before currency codes', () => {
+  it('a module stored as { unit: "toman", divisor: 10 } still announces tomans, and one with a custom divisor announces nothing rather than guess', async () => {
+    const record = (code: string, currency: unknown) => ({ pk: `MODULE#${code}`, record: { code, name: code, enabled: true, language: 'fa', currency, anonymousMode: false, forceMobileEntry: false, sendPaymentLink: false, askItemNumber: false, invoiceType: 'invoice', invoiceValueField: 'FinalValue', invoiceSearchField: 'Number', lookupSource: 'ledger', prompts: {}, nextDestination: 'sales', errorDestination: 'goodbye', maxAttempts: 3, gatherTimeoutSeconds: 6, confirmBeforeNext: false } });
+    await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.config, Item: record('old-toman', { unit: 'toman', divisor: 10 }) }));
+    await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.config, Item: record('old-custom', { unit: 'rial', divisor: 10_000 }) }));
+    const params = (sid: string) => ({ CallSid: sid, From: '+989121111111', To: '+15550001000', AccountSid: 'ACtest' });
+    const toman = await voice(voiceEvent('/voice/old-toman', '', params('CAlegacy0000000000000000000000001')), context);
+    // Sara owes 1,250,000 rials: «صد و بیست و پنج هزار تومان».
+    expect(readPersianTokens(amountClips(toman.body ?? ''))).toEqual({ whole: 125_000n, fraction: 0n, unit: 'toman' });
+    const custom = await voice(voiceEvent('/voice/old-custom', '', params('CAlegacy0000000000000000000000002')), context);
+    expect(custom.statusCode).toBe(200);
+    // The apology, then the error destination (goodbye and hang up); no amount.
+    expect(clips(custom.body ?? '')).toEqual(['prompt-intro', 'prompt-apology', 'prompt-goodbye']);
+    expect(custom.body).toContain('<Hangup/>');
+    // The operator sees the stored shape and is asked to choose rial or toman when saving it again.
+    const resaved = await admin.call('PUT', '/modules/old-custom', { body: { code: 'old-custom', name: 'x', language: 'fa', currency: { unit: 'rial', divisor: 10_000 }, nextDestination: 'sales', errorDestination: 'goodbye' } });
+    expect(resaved.json.errors).toEqual([expect.objectContaining({ field: 'currency.divisor', code: 'currency_divisor' })]);
+  });
+
+  it('a link issued before currency codes (claims version 1) still opens, shows its tomans, and pays in rials', async () => {
+    const id = linkIdFor(LINK_SECRET, 'CAversion1link000000000000000000');
+    const claims = { id, customerId: 'c-1001', amount: 750_000, items: [], invoiceType: 'invoice', language: 'fa', display: { unit: 'toman', divisor: 10 }, expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+    const token = signLinkToken(LINK_SECRET, claims as unknown as PaymentLinkClaims);
+    await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.payments, Item: { pk: `LINK#${id}`, sk: 'LINK', claims, status: 'open', createdAt: new Date().toISOString() } }));
+    const page = await pay(payEvent('GET', token), context);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<p class="amount">۷۵٬۰۰۰ تومان</p>');
+    expect((await pay(payEvent('POST', token), context)).statusCode).toBe(200);
+    const paid = await admin.dynamo.doc.send(new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': 'CUST#c-1001', ':sk': `ITEM#onlinePayment#OP-${id}` } }));
+    expect(paid.Items?.[0]).toMatchObject({ fields: { FinalValue: 750_000 }, currency: 'IRR' });
   });
 });

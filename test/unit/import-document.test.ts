@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseImportDocument } from '../../lib/ledger/import/import-document';
 
 const valid = {
@@ -52,5 +54,24 @@ describe('import document', () => {
   it('refuses a document that is not an object', () => {
     expect(parseImportDocument([1, 2]).ok).toBe(false);
     expect(parseImportDocument({ customers: 'nope' }).ok).toBe(false);
+  });
+});
+
+describe('import documents written before currency codes', () => {
+  it('read the old { unit, divisor } currency as IRR: the demo seed in the old shape gives the same modules', () => {
+    const demo = JSON.parse(readFileSync(join(__dirname, '../../infra/seed/demo.json'), 'utf8')) as { modules: Array<Record<string, unknown>> };
+    const old = {
+      ...demo,
+      modules: demo.modules.map((m) => {
+        if (m.currency === 'IRR') return { ...m, currency: { unit: 'rial', divisor: 1 } };
+        if (typeof m.currency === 'object' && m.currency !== null) return { ...m, currency: { unit: (m.currency as { unit: string }).unit } };
+        return m;
+      }),
+    };
+    const current = parseImportDocument(demo);
+    const before = parseImportDocument(old);
+    expect(current.ok && before.ok).toBe(true);
+    expect(before.ok && before.document.modules).toEqual(current.ok && current.document.modules);
+    expect(old.modules.filter((m) => typeof m.currency === 'object' && 'unit' in (m.currency as object))).toHaveLength(6);
   });
 });
