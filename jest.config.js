@@ -7,4 +7,7 @@ module.exports = {
   // middy 6 is ESM-only: let ts-jest transform it.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,
+  // Tests never write audio into the repository's .data folder (see the file).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };

@@ -4,6 +4,7 @@
  * loudness spread of the clip pack. Runs in-process against a temporary folder store.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { moduleCurrency } from '../lib/domain/money';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpeechItem, SpeechSegment } from '../lib/domain/speech-item';
@@ -26,7 +27,7 @@ export interface PersianSpeechResult {
   readonly loudness: { readonly clips: number; readonly min: number; readonly max: number; readonly maxAdjacentInJoins: number };
 }
 
-const announcement = (amount: number | bigint): SpeechItem[] => [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: amount as number, unit: 'rial' }, { prompt: 'owed' }];
+const announcement = (amount: number | bigint): SpeechItem[] => [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: amount as number, currency: moduleCurrency('IRR', 'rial') }, { prompt: 'owed' }];
 const plays = (segments: SpeechSegment[]) => segments.filter((s) => s.kind === 'play').length;
 const seconds = (bytes: Uint8Array) => decodeWav(bytes).length / TELEPHONE_RATE;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -1,5 +1,5 @@
 /** The admin API: every route, built once from its dependencies. Transport lives in lib/http/admin-request.ts. */
-import { CURRENCY_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
+import { CURRENCIES_FOR_PANEL, IRR_UNITS_FOR_PANEL, PANEL_LIMITS } from './panel-meta';
 import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName } from '../config/module-schema';
 import { PROMPT_CATALOGUE } from '../speech/prompt-catalogue';
 import type { AdminDeps } from './admin-deps';
@@ -22,7 +22,10 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
     ok({
       languages: LANGUAGES,
       invoiceTypes: INVOICE_TYPES,
-      currencyUnits: CURRENCY_UNITS_FOR_PANEL,
+      // ISO codes a module, a lookup source or a money account can use; IRR is announced in rials or tomans.
+      currencies: CURRENCIES_FOR_PANEL,
+      currencyUnits: IRR_UNITS_FOR_PANEL,
+      ledgerCurrency: deps.ledger.currency ?? 'IRR',
       outcomes: CALL_OUTCOMES,
       limits: PANEL_LIMITS,
       // The balance form's prompts (the club's have their own names).

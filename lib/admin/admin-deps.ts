@@ -9,6 +9,7 @@ import type { ModuleEditor } from '../config/module-store';
 import type { Crm } from '../crm/crm';
 import type { LookupSourceStore } from '../crm/lookup-source-store';
 import type { Speech } from '../speech/speech';
+import type { CurrencyCode } from '../domain/money';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;
@@ -22,7 +23,8 @@ export interface AdminDeps {
   readonly testLookupSource?: (name: string) => Promise<ConnectionTest>;
   /** Where source passwords live, so the panel can tell the operator (default: env variables). */
   readonly secretsFrom?: { readonly kind: 'env' } | { readonly kind: 'ssm'; readonly ssmPrefix: string };
-  readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin };
+  /** The built-in ledger; `currency` is LEDGER_CURRENCY (default IRR), of records that name none. */
+  readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin; readonly currency?: CurrencyCode };
   readonly callLog: CallLogSearch;
   readonly speech: Speech;
   /** The Persian synthesizer configured (PERSIAN_TTS), if any: Persian text can then be spoken and the neural voice chosen. */

@@ -40,6 +40,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_built_in: 'The built-in ledger cannot be changed or deleted.',
     sources_unavailable: 'Lookup sources cannot be managed on this installation.',
     password_not_stored: 'Passwords are never stored here: put the password in the secret store and enter the secret\'s name.',
+    source_currency_in_use: 'Modules using this source announce another currency: change their currency first (or keep the source\'s).',
   },
   fa: {
     unauthorized: 'با کلید مدیریت وارد شوید.',
@@ -76,6 +77,7 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_built_in: 'دفتر داخلی (ledger) را نمی‌توان تغییر داد یا حذف کرد.',
     sources_unavailable: 'مدیریت منابع استعلام در این نصب در دسترس نیست.',
     password_not_stored: 'گذرواژه هرگز این‌جا ذخیره نمی‌شود: گذرواژه را در انبار رمزها بگذارید و نام رمز را وارد کنید.',
+    source_currency_in_use: 'ماژول‌هایی که از این منبع استفاده می‌کنند واحد پول دیگری اعلام می‌کنند: اول واحد پول آن‌ها را تغییر دهید (یا واحد پول منبع را نگه دارید).',
   },
 };
 

@@ -27,8 +27,9 @@ export const adminDeps: AdminDeps = {
   testLookupSource: (name) => crms.testConnection(name),
   secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
-    directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger),
+    directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
     writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+    currency: config.ledgerCurrency,
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
   speech,

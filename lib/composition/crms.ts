@@ -7,7 +7,7 @@ import { config, dynamo, logger } from './core';
 import { linkIssuer } from './payments';
 import { secrets } from './secrets';
 
-export const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer);
+export const ledger = new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, linkIssuer, config.ledgerCurrency);
 export const lookupSources = new DynamoLookupSourceStore(dynamo, config.tables.config);
 // One resolver per container: adapters, their keep-alive connections and circuit breakers live as long as it.
 export const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {

@@ -4,6 +4,8 @@
  * documented development defaults; a deployed Lambda without a required value fails
  * fast at init instead of answering calls with a wrong secret.
  */
+import { CURRENCY_CODES, isCurrencyCode, type CurrencyCode } from '../domain/money';
+
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
@@ -38,6 +40,8 @@ export interface AppConfig {
   readonly configCacheSeconds: number;
   readonly defaultLanguage: 'fa' | 'en';
   readonly defaultCountryCode: string;
+  /** The built-in ledger's currency (LEDGER_CURRENCY, ISO 4217): of money accounts and items that name none. */
+  readonly ledgerCurrency: CurrencyCode;
   readonly logLevel: string;
   /** CloudWatch namespace of the embedded-metric-format metrics. */
   readonly metricsNamespace: string;
@@ -154,6 +158,12 @@ function adminKey(env: Env, isLocal: boolean): string | undefined {
   return value;
 }
 
+function ledgerCurrencyFrom(env: Env): CurrencyCode {
+  const code = (env.LEDGER_CURRENCY ?? 'IRR').trim().toUpperCase();
+  if (!isCurrencyCode(code)) throw new ConfigurationError(`LEDGER_CURRENCY must be one of ${CURRENCY_CODES.join(', ')}, got "${env.LEDGER_CURRENCY}"`);
+  return code;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   // serverless-offline sets IS_OFFLINE; plain Node (tests, scripts) has no Lambda function name.
   const isLocal = env.IS_OFFLINE === 'true' || !env.AWS_LAMBDA_FUNCTION_NAME;
@@ -200,6 +210,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     configCacheSeconds: intFrom(env, 'CONFIG_CACHE_SECONDS', 15, 0),
     defaultLanguage: language,
     defaultCountryCode: env.DEFAULT_COUNTRY_CODE ?? '98',
+    ledgerCurrency: ledgerCurrencyFrom(env),
     logLevel: env.LOG_LEVEL ?? 'INFO',
     metricsNamespace: env.METRICS_NAMESPACE || 'BalanceIvr',
     metricsEnabled: env.POWERTOOLS_METRICS_DISABLED !== 'true',

@@ -1,15 +1,25 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Destination, ModuleConfig } from './module-schema';
+import type { BalanceModule, Destination, ModuleConfig } from './module-schema';
+import { readModuleCurrency } from '../domain/money';
 import type { ModuleEditor, ModuleStore } from './module-store';
 import { scanRecordsByPrefix } from '../aws/paged-reads';
 
 const moduleKey = (code: string) => `MODULE#${code}`;
 const destinationKey = (code: string) => `DEST#${code}`;
 
-/** Records stored before module kinds existed have no `kind`: they are balance modules. */
-function withKind(record: ModuleConfig): ModuleConfig {
-  return record.kind ? record : { ...(record as object), kind: 'balance' } as ModuleConfig;
+/**
+ * Records as stored, upgraded on read: without `kind` a module is a balance module (data
+ * from before kinds existed), and a currency in the shape from before ISO codes
+ * (`{ unit, divisor }`) becomes `{ code: 'IRR', unit }`. A currency that cannot be read
+ * (an old custom divisor) is left as stored: announcing it fails loudly (the caller gets the
+ * apology and the error destination) and the panel shows it for the operator to fix.
+ */
+function upgraded(record: ModuleConfig): ModuleConfig {
+  const kind = record.kind ?? 'balance';
+  if (kind !== 'balance') return record;
+  const currency = readModuleCurrency((record as { currency?: unknown }).currency) ?? (record as BalanceModule).currency;
+  return { ...(record as BalanceModule), kind, currency };
 }
 
 /** Modules and destinations in one configuration table, keyed `MODULE#code` / `DEST#code`. */
@@ -21,7 +31,7 @@ export class DynamoModuleStore implements ModuleEditor {
 
   async getModule(code: string): Promise<ModuleConfig | undefined> {
     const record = await this.getRecord<ModuleConfig>(moduleKey(code));
-    return record && withKind(record);
+    return record && upgraded(record);
   }
 
   async getDestination(code: string): Promise<Destination | undefined> {
@@ -37,7 +47,7 @@ export class DynamoModuleStore implements ModuleEditor {
   }
 
   async listModules(): Promise<ModuleConfig[]> {
-    return (await scanRecordsByPrefix<ModuleConfig>(this.client, this.tableName, 'MODULE#')).map(withKind);
+    return (await scanRecordsByPrefix<ModuleConfig>(this.client, this.tableName, 'MODULE#')).map(upgraded);
   }
 
   async listDestinations(): Promise<Destination[]> {

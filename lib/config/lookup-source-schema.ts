@@ -2,14 +2,18 @@
  * Lookup sources: the CRMs a module can take its data from, configured by name (like
  * AloVoIP's "search resources" page). `ledger` is built in and always exists.
  *
- *   { name, type: 'payamgostar', host, username, passwordSecret, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
- *   { name, type: 'http', host, auth: 'basic' | 'none', username?, passwordSecret?, itemTypeKeys? }
+ *   { name, type: 'payamgostar', host, username, passwordSecret, currency?, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
+ *   { name, type: 'http', host, auth: 'basic' | 'none', username?, passwordSecret?, currency?, itemTypeKeys? }
+ *
+ * `currency` (ISO 4217, default IRR) is the currency the CRM's amounts are in; a module using
+ * the source must have the same currency.
  *
  * A source never holds a password: `passwordSecret` names a secret the SecretResolver
  * reads (an environment variable locally, SSM Parameter Store when deployed).
  */
 import { z } from 'zod';
 import { fieldError, INVOICE_TYPES, type FieldError, type Language } from './module-schema';
+import { CURRENCY_CODES, type CurrencyCode } from '../domain/money';
 
 export const BUILT_IN_SOURCES = ['ledger'] as const;
 
@@ -31,6 +35,13 @@ const secretNameSchema = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'secret_name');
 
+const sourceCurrencySchema = z.enum(CURRENCY_CODES, { errorMap: () => ({ message: 'currency' }) }).default('IRR');
+
+/** A stored source's currency; sources stored before currencies existed are IRR. */
+export function sourceCurrency(source: { readonly currency?: CurrencyCode }): CurrencyCode {
+  return source.currency ?? 'IRR';
+}
+
 const itemTypeKeysSchema = z.record(z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }), z.string().trim().min(1, 'required').max(100, 'too_long')).default({});
 
 export const lookupSourceSchema = z.discriminatedUnion(
@@ -43,6 +54,7 @@ export const lookupSourceSchema = z.discriminatedUnion(
         host: hostSchema,
         username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
         passwordSecret: secretNameSchema,
+        currency: sourceCurrencySchema,
         itemTypeKeys: itemTypeKeysSchema,
         paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
         linkExpiryDays: z.number().int('integer').min(1, 'min_1').max(365, 'invalid').default(7),
@@ -56,6 +68,7 @@ export const lookupSourceSchema = z.discriminatedUnion(
         auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
         username: z.string().max(200, 'too_long').optional(),
         passwordSecret: secretNameSchema.optional(),
+        currency: sourceCurrencySchema,
         itemTypeKeys: itemTypeKeysSchema,
       })
       .strict(),

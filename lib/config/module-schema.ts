@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
+import { CURRENCY_CODES, IRR_UNITS, readModuleCurrency, type CurrencyCode, type ModuleCurrency } from '../domain/money';
 
 // The constants live in a zod-free file so the voice path can use them without bundling zod.
 export {
@@ -47,13 +48,30 @@ export const clubPromptSchema = z.union([z.object({ play: z.literal(false) }).st
 });
 export type ClubPrompt = z.infer<typeof clubPromptSchema>;
 
+/**
+ * A module's currency (lib/domain/money.ts): an ISO 4217 code (`"USD"`), `{ code, unit }` to
+ * choose rials or tomans for IRR (`{ "code": "IRR", "unit": "toman" }`), or the shape stored
+ * before ISO codes, `{ unit: 'rial' | 'toman', divisor? }`, which is IRR (divisor 1 for rial,
+ * 10 for toman; other divisors are refused). Absent: IRR in rials. Output: `{ code, unit? }`.
+ */
+const currencyCodeSchema = z.enum(CURRENCY_CODES, { errorMap: () => ({ message: 'currency' }) });
 export const currencySchema = z
-  .object({
-    unit: z.enum(['rial', 'toman'], { errorMap: () => ({ message: 'currency_unit' }) }),
-    divisor: z.number().int('integer').positive('positive').optional(),
-  })
-  .strict()
-  .transform((c) => ({ unit: c.unit, divisor: c.divisor ?? (c.unit === 'toman' ? 10 : 1) }));
+  .union(
+    [
+      currencyCodeSchema,
+      z
+        .object({ code: currencyCodeSchema, unit: z.enum(IRR_UNITS, { errorMap: () => ({ message: 'currency_unit' }) }).optional() })
+        .strict()
+        .refine((c) => c.code === 'IRR' || c.unit === undefined, { message: 'currency_unit_irr_only', path: ['unit'] }),
+      z
+        .object({ unit: z.enum(IRR_UNITS, { errorMap: () => ({ message: 'currency_unit' }) }), divisor: z.number().int('integer').positive('positive').optional() })
+        .strict()
+        .refine((c) => c.divisor === undefined || c.divisor === (c.unit === 'toman' ? 10 : 1), { message: 'currency_divisor', path: ['divisor'] }),
+    ],
+    { errorMap: () => ({ message: 'currency' }) },
+  )
+  .describe('ISO 4217 code ("USD"), or { code: "IRR", unit: "rial" | "toman" }; the pre-ISO shape { unit, divisor } (IRR, divisor 1 or 10) is still read. Default IRR in rials.')
+  .transform((c): ModuleCurrency => readModuleCurrency(c) as ModuleCurrency);
 
 /** How a Persian module speaks (absent = recorded clips); English modules ignore it. */
 const voiceSchema = z.enum(PERSIAN_VOICES, { errorMap: () => ({ message: 'voice' }) }).optional();
@@ -88,7 +106,7 @@ export const balanceModuleSchema = z
     name: z.string({ required_error: 'required' }).trim().min(1, 'required').max(100, 'too_long'),
     enabled: z.boolean().default(true),
     language: z.enum(LANGUAGES, { errorMap: () => ({ message: 'language' }) }),
-    currency: currencySchema.default({ unit: 'rial' }),
+    currency: currencySchema.default('IRR'),
     anonymousMode: z.boolean().default(false),
     forceMobileEntry: z.boolean().default(false),
     sendPaymentLink: z.boolean().default(false),
@@ -108,6 +126,10 @@ export const balanceModuleSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.language === 'fa' && m.currency.code !== 'IRR') {
+      // The Persian clip pack speaks rials and tomans only (espeak would be needed for more words).
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['currency'], message: 'currency_language' });
+    }
     if (m.sendPaymentLink && !m.forceMobileEntry) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
     }
@@ -194,6 +216,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     too_long: 'This value is too long.',
     code_format: 'Use letters, digits, "-" and "_" only, starting with a letter or digit.',
     currency_unit: 'Choose rial or toman.',
+    currency: 'Choose a currency: IRR (announced in rials or tomans), USD, EUR, GBP, CAD, JPY or another ISO 4217 code from the list.',
+    currency_unit_irr_only: 'Rial and toman apply to IRR only; other currencies are announced in their own units.',
+    currency_divisor: 'Only the standard divisors remain: 1 for rial, 10 for toman. Choose rial or toman.',
+    currency_language: 'Persian modules announce rials or tomans only (the Persian recordings have no words for other currencies): choose IRR, or make the module English.',
+    currency_source: 'The module\'s currency must be the currency of its lookup source.',
+    currency_account: 'This financial account keeps another currency: choose an account in the module\'s currency.',
     integer: 'Enter a whole number.',
     positive: 'Enter a number greater than zero.',
     language: 'Choose Persian (fa) or English (en).',
@@ -223,6 +251,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     too_long: 'این مقدار بیش از حد طولانی است.',
     code_format: 'فقط حروف لاتین، رقم، «-» و «_» مجاز است و باید با حرف یا رقم شروع شود.',
     currency_unit: 'ریال یا تومان را انتخاب کنید.',
+    currency: 'یک واحد پول انتخاب کنید: ریال ایران (IRR، اعلام به ریال یا تومان)، USD، EUR، GBP، CAD، JPY یا کد ISO 4217 دیگری از فهرست.',
+    currency_unit_irr_only: 'ریال و تومان فقط برای IRR است؛ واحدهای پول دیگر با نام خودشان اعلام می‌شوند.',
+    currency_divisor: 'فقط مقسوم‌علیه‌های استاندارد باقی مانده‌اند: ۱ برای ریال و ۱۰ برای تومان. ریال یا تومان را انتخاب کنید.',
+    currency_language: 'ماژول‌های فارسی فقط ریال یا تومان اعلام می‌کنند (فایل‌های صوتی فارسی برای واحدهای پول دیگر واژه ندارند): IRR را انتخاب کنید یا زبان ماژول را انگلیسی کنید.',
+    currency_source: 'واحد پول ماژول باید همان واحد پول منبع استعلام آن باشد.',
+    currency_account: 'این حساب مالی واحد پول دیگری دارد: حسابی با واحد پول ماژول انتخاب کنید.',
     integer: 'یک عدد صحیح وارد کنید.',
     positive: 'عددی بزرگ‌تر از صفر وارد کنید.',
     language: 'فارسی (fa) یا انگلیسی (en) را انتخاب کنید.',
@@ -294,15 +328,26 @@ export function parseDestination(input: unknown, language: Language = 'en'): Par
   return parseWith(destinationSchema, input, language);
 }
 
+/** Currencies the cross-record rules compare a module's currency with. */
+export interface ReferenceCurrencies {
+  /** The currency of a stored lookup source (undefined: unknown source, or the built-in ledger). */
+  readonly lookupSource?: (name: string) => CurrencyCode | undefined;
+  /** The currency of one of the built-in ledger's money accounts (undefined: no such account). */
+  readonly ledgerAccount?: (key: string) => CurrencyCode | undefined;
+}
+
 /**
  * Cross-record rules: a module may only point at destinations that exist, and (when
- * `lookupSourceExists` is given) at a lookup source that exists; `ledger` always does.
+ * `lookupSourceExists` is given) at a lookup source that exists; `ledger` always does. With
+ * `currencies`, a balance module's currency must be its lookup source's, and on the
+ * built-in ledger its financial account (when it names one) must keep that currency.
  */
 export function checkModuleReferences(
   module: ModuleConfig,
   destinationExists: (code: string) => boolean,
   language: Language = 'en',
   lookupSourceExists?: (name: string) => boolean,
+  currencies?: ReferenceCurrencies,
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const field of ['nextDestination', 'errorDestination'] as const) {
@@ -310,6 +355,15 @@ export function checkModuleReferences(
   }
   if (lookupSourceExists && module.lookupSource !== 'ledger' && !lookupSourceExists(module.lookupSource)) {
     errors.push(fieldError('lookupSource', 'unknown_lookup_source', language));
+  }
+  if (module.kind === 'balance' && currencies) {
+    if (module.lookupSource !== 'ledger') {
+      const sourceCurrency = currencies.lookupSource?.(module.lookupSource);
+      if (sourceCurrency !== undefined && sourceCurrency !== module.currency.code) errors.push(fieldError('currency', 'currency_source', language));
+    } else if (module.financialAccount) {
+      const accountCurrency = currencies.ledgerAccount?.(module.financialAccount);
+      if (accountCurrency !== undefined && accountCurrency !== module.currency.code) errors.push(fieldError('financialAccount', 'currency_account', language));
+    }
   }
   return errors;
 }

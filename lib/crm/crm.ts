@@ -6,13 +6,19 @@ import type { BalanceResult } from '../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
 import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
+import type { CurrencyCode } from '../domain/money';
 
 export interface Crm {
   /** Name of the lookup source, for logs and the call log. */
   readonly source: string;
   identifyByPhone(phone: string): Promise<IdentityResult>;
   identifyByCustomerNumber(customerNumber: string): Promise<IdentityResult>;
-  balance(customer: Customer): Promise<BalanceResult>;
+  /**
+   * What the customer owes (or is owed) in `currency`, in its minor unit. The built-in ledger
+   * counts the customer's items in that currency; a remote CRM keeps one currency (its lookup
+   * source's) and answers `failed` (currency-mismatch) for any other.
+   */
+  balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult>;
   findItem(customer: Customer, query: ItemQuery): Promise<ItemResult>;
   createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult>;
   moneyAccounts(): Promise<MoneyAccount[]>;

@@ -5,10 +5,13 @@ import { PayamgostarCrm } from './payamgostar/payamgostar-crm';
 
 /** The adapter for a stored lookup source (type payamgostar or http). */
 export function buildRemoteCrm(source: LookupSource, password: string | undefined, options: { timeoutMs: number; defaultCountryCode: string }): Crm {
+  // Sources stored before currencies existed keep amounts in rials.
+  const currency = source.currency ?? 'IRR';
   if (source.type === 'payamgostar') {
     return new PayamgostarCrm({
       source: source.name,
       host: source.host,
+      currency,
       username: source.username,
       password: password ?? '',
       timeoutMs: options.timeoutMs,
@@ -21,6 +24,7 @@ export function buildRemoteCrm(source: LookupSource, password: string | undefine
   return new AlovoipHttpCrm({
     source: source.name,
     host: source.host,
+    currency,
     auth: source.auth,
     timeoutMs: options.timeoutMs,
     itemTypeKeys: source.itemTypeKeys,

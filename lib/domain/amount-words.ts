@@ -1,51 +1,15 @@
 /**
  * Amounts in words (English text and Persian clip tokens / text).
  *
- * Pure functions, no dependencies. Integer amounts are handled as BigInt
- * internally so the whole range 0 ..= 10^18 - 1 is exact.
- *
- * Note: a JS `number` cannot represent 10^18 - 1 (it rounds to 10^18), so
- * callers that need the very top of the range must pass a `bigint`.
+ * Numbers: pure functions, handled as BigInt internally so the whole range 0 ..= 10^18 - 1
+ * is exact (a JS `number` cannot represent 10^18 - 1, so the very top needs a `bigint`).
+ * Money: `englishMoneyPhrase` / `persianMoneyTokens` say what money.ts's `spokenAmount`
+ * decided (rials or tomans, dollars and cents); they never round anything themselves.
  */
-
-export type CurrencyUnit = 'rial' | 'toman';
+import { CURRENCIES, spokenAmount, unitWord, type CurrencyCode, type ModuleCurrency } from './money';
 
 /** Exclusive upper bound of the supported integer range (10^18). */
 const LIMIT = 10n ** 18n;
-const LIMIT_NUMBER = 1e18;
-
-/**
- * Ledger amount (in rials, may be fractional) -> integer amount to announce
- * in the module's unit: divide by divisor, round half up.
- *
- * Throws RangeError for a negative, NaN, non-finite or > 10^18 amount, and
- * for a divisor that is not a finite number > 0.
- */
-export function toAnnouncedAmount(amountInRials: number, divisor: number): number {
-  if (typeof amountInRials !== 'number' || Number.isNaN(amountInRials)) {
-    throw new RangeError(`amount must be a number, got ${String(amountInRials)}`);
-  }
-  if (!Number.isFinite(amountInRials)) throw new RangeError('amount must be finite');
-  if (amountInRials < 0) throw new RangeError(`amount must not be negative, got ${amountInRials}`);
-  if (amountInRials > LIMIT_NUMBER) throw new RangeError(`amount too large: ${amountInRials}`);
-  if (typeof divisor !== 'number' || !Number.isFinite(divisor) || divisor <= 0) {
-    throw new RangeError(`divisor must be a finite number > 0, got ${String(divisor)}`);
-  }
-  if (divisor === 1) return Math.floor(amountInRials + 0.5);
-
-  // Work with quotient + remainder in rials rather than rounding the
-  // (inexact) quotient directly: 12345 / 10 gives remainder exactly 5.
-  let whole = Math.floor(amountInRials / divisor);
-  let rest = amountInRials - whole * divisor;
-  if (rest < 0) {
-    whole -= 1;
-    rest += divisor;
-  } else if (rest >= divisor) {
-    whole += 1;
-    rest -= divisor;
-  }
-  return rest * 2 >= divisor ? whole + 1 : whole;
-}
 
 /** Validates and converts an amount to a BigInt in 0 ..= 10^18 - 1. */
 function toBigAmount(n: number | bigint): bigint {
@@ -84,10 +48,6 @@ const EN_SMALL: readonly string[] = [
 ];
 const EN_TENS: readonly string[] = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const EN_SCALES: readonly string[] = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'];
-
-function assertUnit(unit: unknown): asserts unit is CurrencyUnit {
-  if (unit !== 'rial' && unit !== 'toman') throw new RangeError(`unknown currency unit: ${String(unit)}`);
-}
 
 function at(list: readonly string[], i: number): string {
   const v = list[i];
@@ -130,12 +90,23 @@ export function englishAmountWords(n: number | bigint): string {
   return words.join(' ');
 }
 
-/** "one million two hundred fifty thousand rials"; "one rial" / "one toman" for exactly 1. */
-export function englishAmountPhrase(n: number | bigint, unit: CurrencyUnit): string {
-  assertUnit(unit);
-  const big = toBigAmount(n);
-  const unitWord = big === 1n ? unit : `${unit}s`;
-  return `${englishAmountWords(big)} ${unitWord}`;
+function minorNames(code: CurrencyCode): readonly [string, string] | undefined {
+  return (CURRENCIES[code] as { readonly minor?: readonly [string, string] }).minor;
+}
+
+/**
+ * An amount of money in English words, as the caller hears it: 'one million two hundred
+ * fifty thousand rials', 'four rials' (a toman module's debt below half a toman), 'twelve
+ * dollars and fifty cents', 'one dollar', 'fifty cents', 'one euro and one cent',
+ * 'two pounds and one penny', 'zero dollars'.
+ */
+export function englishMoneyPhrase(minor: number, currency: ModuleCurrency): string {
+  const spoken = spokenAmount(minor, currency);
+  const whole = `${englishAmountWords(spoken.whole)} ${unitWord(spoken, 'en', spoken.whole)}`;
+  const names = minorNames(spoken.code);
+  if (spoken.fraction === 0 || !names) return whole;
+  const fraction = `${englishAmountWords(spoken.fraction)} ${spoken.fraction === 1 ? names[0] : names[1]}`;
+  return spoken.whole === 0 ? fraction : `${whole} and ${fraction}`;
 }
 
 // ---------------------------------------------------------------- Persian
@@ -256,19 +227,9 @@ export function persianAmountTokens(n: number | bigint): PersianToken[] {
   return joinWithAnd(parts);
 }
 
-function persianText(tokens: readonly PersianToken[]): string {
-  return tokens
-    .map((t) => {
-      const w = PERSIAN_NUMBER_WORDS[t];
-      if (w === undefined) throw new Error(`internal: no Persian word for token ${t}`);
-      return w;
-    })
-    .join(' ');
-}
-
 /** 1250000 -> 'یک میلیون و دویست و پنجاه هزار' */
 export function persianAmountWords(n: number | bigint): string {
-  return persianText(persianAmountTokens(n));
+  return persianTokensText(persianAmountTokens(n));
 }
 
 /** Currency unit clip keys and texts. */
@@ -277,9 +238,33 @@ export const PERSIAN_UNIT_WORDS: Readonly<Record<'unit-rial' | 'unit-toman', str
   'unit-toman': 'تومان',
 });
 
-/** 'یک میلیون و دویست و پنجاه هزار ریال' (Persian nouns stay singular after numbers). */
-export function persianAmountPhrase(n: number | bigint, unit: CurrencyUnit): string {
-  assertUnit(unit);
-  const unitWord = unit === 'toman' ? PERSIAN_UNIT_WORDS['unit-toman'] : PERSIAN_UNIT_WORDS['unit-rial'];
-  return `${persianAmountWords(n)} ${unitWord}`;
+/** Persian speaks IRR only (the clip pack has rial and toman); the module schema refuses other currencies for Persian. */
+export class NoPersianWordsError extends RangeError {
+  override readonly name = 'NoPersianWordsError';
+}
+
+/**
+ * Clip tokens of an amount of money: the number, then «ریال» or «تومان», as `spokenAmount`
+ * decided (a toman module's debt below half a toman is said in rials).
+ */
+export function persianMoneyTokens(minor: number, currency: ModuleCurrency): PersianToken[] {
+  if (currency.code !== 'IRR') throw new NoPersianWordsError(`no Persian words for ${currency.code}`);
+  const spoken = spokenAmount(minor, currency);
+  return [...persianAmountTokens(spoken.whole), spoken.unit === 'toman' ? 'unit-toman' : 'unit-rial'];
+}
+
+/** The text of Persian clip tokens: 'یک میلیون و دویست و پنجاه هزار ریال'. */
+export function persianTokensText(tokens: readonly PersianToken[]): string {
+  return tokens
+    .map((t) => {
+      const w = PERSIAN_NUMBER_WORDS[t] ?? PERSIAN_UNIT_WORDS[t as keyof typeof PERSIAN_UNIT_WORDS];
+      if (w === undefined) throw new Error(`internal: no Persian word for token ${t}`);
+      return w;
+    })
+    .join(' ');
+}
+
+/** An amount of money in Persian words: 'یک میلیون و دویست و پنجاه هزار ریال' (nouns stay singular after numbers). */
+export function persianMoneyPhrase(minor: number, currency: ModuleCurrency): string {
+  return persianTokensText(persianMoneyTokens(minor, currency));
 }

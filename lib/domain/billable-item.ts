@@ -1,9 +1,12 @@
 /** Billable items (invoices, receipts, ...), their types and the money accounts they are paid into. */
 import type { InvoiceType } from '../config/module-schema';
+import type { CurrencyCode } from './money';
 
 export interface MoneyAccount {
   readonly key: string;
   readonly name: string;
+  /** The currency the account keeps, when the CRM says (the built-in ledger does). */
+  readonly currency?: CurrencyCode;
 }
 
 export interface BillableItemType {
@@ -21,12 +24,14 @@ export interface ItemQuery {
   readonly searchField: string;
   /** Field holding the amount (default `FinalValue`). */
   readonly valueField: string;
+  /** The module's currency: an item kept in another currency is not this module's to pay. */
+  readonly currency: CurrencyCode;
 }
 
 export interface BillableItem {
   readonly type: InvoiceType;
   readonly number: string;
-  /** In rials, > 0. */
+  /** In the query currency's minor unit (rials, cents), > 0. */
   readonly amount: number;
   readonly paid: boolean;
   readonly moneyAccount?: string;

@@ -1,4 +1,5 @@
 /** How a call ended, as the call log keeps it and the panel reads it. */
+import type { CurrencyCode } from './money';
 
 export type CallOutcome = 'next' | 'error' | 'no-debt' | 'abandoned' | 'failed';
 
@@ -15,7 +16,9 @@ export interface CallLogEntry {
   readonly startedAt: string;
   readonly endedAt: string;
   readonly customerId?: string;
+  /** In the minor unit of `currency` (rials, cents). */
   readonly owed?: number;
+  readonly currency?: CurrencyCode;
   readonly destination?: string;
 }
 

@@ -1,10 +1,11 @@
 /** Payment links: what the flow asks a CRM to create, and what became of it. */
 import type { InvoiceType, Language } from '../config/module-schema';
 import type { Customer } from './customer';
+import type { ModuleCurrency } from './money';
 
 export interface PaymentLinkRequest {
   readonly customer: Customer;
-  /** In rials, > 0. */
+  /** In the currency's minor unit (rials, cents), > 0. */
   readonly amount: number;
   /** E.164 mobile the caller typed; the link goes there. */
   readonly mobile: string;
@@ -15,8 +16,8 @@ export interface PaymentLinkRequest {
   readonly language: Language;
   /** Idempotency: one link per call and step. */
   readonly callSid: string;
-  /** How the caller heard the amount (the module's currency); the SMS and page show the same. Default rials. */
-  readonly display?: { readonly unit: 'rial' | 'toman'; readonly divisor: number };
+  /** The module's currency: what `amount` counts, and how the caller heard it; the SMS and page show the same. */
+  readonly currency: ModuleCurrency;
 }
 
 export type PaymentLinkResult =

@@ -2,27 +2,46 @@
  * The product's own payment link token: `<linkId>.<expiry base36>.<signature>`.
  *
  * The signature is an HMAC-SHA256 (secret from configuration, truncated to 128 bits) over
- * every claim of the link: id, customer, amount, items, money account, language, expiry.
- * The claims themselves are kept with the link's open/used state in DynamoDB rather than in
- * the URL, so the link fits a Persian SMS (UCS-2, 67 characters a segment) in two segments;
- * changing a claim in storage or any character of the token breaks the signature.
+ * every claim of the link: id, customer, amount, items, money account, language, currency,
+ * expiry. The claims themselves are kept with the link's open/used state in DynamoDB rather
+ * than in the URL, so the link fits a Persian SMS (UCS-2, 67 characters a segment) in two
+ * segments; changing a claim in storage or any character of the token breaks the signature.
+ *
+ * Claims version 2 carry the ISO currency code (`currency: { code, unit? }`) and sign it.
+ * Links issued before (version 1) carry `display: { unit, divisor }` (always IRR) and are
+ * still verified with the version-1 layout they were signed with, so no link already sent
+ * by SMS stops working; `readStoredClaims` gives them their IRR currency for display.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InvoiceType, Language } from '../config/module-schema';
+import { IRR_RIAL, readModuleCurrency, type ModuleCurrency } from './money';
 
 export interface PaymentLinkClaims {
   readonly id: string;
   readonly customerId: string;
   readonly customerName?: string;
-  /** In rials. */
+  /** In the currency's minor unit (rials, cents). */
   readonly amount: number;
   readonly items: readonly string[];
   readonly invoiceType: InvoiceType;
   readonly moneyAccount?: string;
   readonly language: Language;
-  readonly display: { readonly unit: 'rial' | 'toman'; readonly divisor: number };
+  /** What the amount counts and how the caller heard it (signed from version 2). */
+  readonly currency: ModuleCurrency;
+  /** Version-1 links only (issued before currency codes): the display they were signed with. */
+  readonly display?: { readonly unit: 'rial' | 'toman'; readonly divisor: number };
   /** Epoch seconds. */
   readonly expiresAt: number;
+}
+
+/**
+ * Claims as stored: version-1 links (with `display`, no `currency`) get the IRR currency they
+ * always meant and keep `display`, so they verify against the layout they were signed with.
+ */
+export function readStoredClaims(stored: Record<string, unknown>): PaymentLinkClaims {
+  const claims = stored as unknown as PaymentLinkClaims;
+  if (claims.currency !== undefined) return claims;
+  return { ...claims, currency: readModuleCurrency(claims.display) ?? IRR_RIAL };
 }
 
 export type TokenCheck =
@@ -36,9 +55,11 @@ export function linkIdFor(secret: string, callSid: string): string {
   return createHmac('sha256', secret).update(`link-id\n${callSid}`).digest('base64url').slice(0, 16);
 }
 
-/** Field order is fixed so the same claims always sign the same. */
+/** Field order is fixed so the same claims always sign the same; the first member is the layout's version. */
 function canonical(c: PaymentLinkClaims): string {
-  return JSON.stringify([1, c.id, c.customerId, c.customerName ?? '', c.amount, [...c.items], c.invoiceType, c.moneyAccount ?? '', c.language, c.display.unit, c.display.divisor, c.expiresAt]);
+  const common = [c.id, c.customerId, c.customerName ?? '', c.amount, [...c.items], c.invoiceType, c.moneyAccount ?? '', c.language];
+  if (c.display) return JSON.stringify([1, ...common, c.display.unit, c.display.divisor, c.expiresAt]);
+  return JSON.stringify([2, ...common, c.currency.code, c.currency.unit ?? '', c.expiresAt]);
 }
 
 function signature(secret: string, claims: PaymentLinkClaims): string {

@@ -1,5 +1,6 @@
 import type { CallOutcome } from './call-log-entry';
 import type { Customer } from './customer';
+import type { CurrencyCode } from './money';
 import type { PaymentLinkOutcome } from './payment-link';
 
 /** The gather a session is waiting for; 'done' once the call was handed on. */
@@ -33,8 +34,9 @@ export interface Session {
   /** Customer club: the customer number typed (prefix included), kept between the number and password gathers. */
   readonly customerNumber?: string;
   readonly mobile?: string;
-  readonly balance?: { readonly owed: number; readonly credit: number };
-  /** The item the caller chose to pay (askItemNumber), amount in rials. */
+  /** In the minor unit of `currency` (absent in sessions from before currencies: rials). */
+  readonly balance?: { readonly owed: number; readonly credit: number; readonly currency?: CurrencyCode };
+  /** The item the caller chose to pay (askItemNumber), amount in the balance's minor unit. */
   readonly item?: { readonly number: string; readonly amount: number };
   /** What became of this call's payment link; kept so the flow never asks for it twice. */
   readonly paymentLink?: PaymentLinkOutcome;

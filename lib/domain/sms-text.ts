@@ -3,7 +3,8 @@
  * (70 UTF-16 units in one segment, 67 per part when concatenated); plain English fits
  * GSM-7 (160 / 153, extension characters count twice).
  */
-import type { Language } from '../config/module-schema';
+import type { Language } from '../config/module-constants';
+import { formatMoney, type ModuleCurrency } from './money';
 
 const GSM7_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
@@ -32,23 +33,6 @@ export function countSegments(text: string): SegmentCount {
   return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
-const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
-
-/** 1250000 → '1,250,000' (en) or '۱٬۲۵۰٬۰۰۰' (fa, Persian digits and the Arabic thousands separator). */
-export function formatAmount(n: number, language: Language): string {
-  const whole = Math.round(n);
-  const grouped = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const signed = whole < 0 ? `-${grouped}` : grouped;
-  if (language === 'en') return signed;
-  return signed.replace(/\d/g, (d) => PERSIAN_DIGITS[Number(d)] as string).replace(/,/g, '٬');
-}
-
-export function unitName(unit: 'rial' | 'toman', language: Language, amount: number): string {
-  if (language === 'fa') return unit === 'toman' ? 'تومان' : 'ریال';
-  const plural = amount === 1 ? '' : 's';
-  return `${unit}${plural}`;
-}
-
 export interface PaymentLinkText {
   readonly text: string;
   readonly count: SegmentCount;
@@ -56,10 +40,11 @@ export interface PaymentLinkText {
 
 /**
  * The message: business name, amount, link. The business name is dropped when keeping it
- * would take the message past two segments; the link and amount always stay.
+ * would take the message past two segments; the link and amount always stay. `amount` is in
+ * the currency's minor unit and reads as the caller heard it (money.ts formatMoney).
  */
-export function paymentLinkText(input: { language: Language; amount: number; unit: 'rial' | 'toman'; url: string; businessName: string }): PaymentLinkText {
-  const amount = `${formatAmount(input.amount, input.language)} ${unitName(input.unit, input.language, input.amount)}`;
+export function paymentLinkText(input: { language: Language; amount: number; currency: ModuleCurrency; url: string; businessName: string }): PaymentLinkText {
+  const amount = formatMoney(input.amount, input.currency, input.language);
   const variants =
     input.language === 'fa'
       ? [`${input.businessName}\nبرای پرداخت ${amount} روی لینک زیر بزنید:\n${input.url}`, `پرداخت ${amount}:\n${input.url}`]

@@ -1,5 +1,6 @@
 /** What a caller should hear (prompts, amounts) and how it reaches TwiML (<Say> or <Play>). */
 import type { PromptKey } from '../config/module-schema';
+import type { ModuleCurrency } from './money';
 
 /** One piece of audio for TwiML: a <Say> or a <Play>. */
 export type SpeechSegment =
@@ -9,4 +10,5 @@ export type SpeechSegment =
 /** What the flow wants said; the Speech port decides how it is heard. */
 export type SpeechItem =
   | { readonly prompt: PromptKey }
-  | { readonly amount: number; readonly unit: 'rial' | 'toman' };
+  /** An amount in the currency's minor unit (rials, cents); money.ts decides how it is said. */
+  | { readonly amount: number; readonly currency: ModuleCurrency };

@@ -20,7 +20,6 @@
  * Every failure (CRM, exhausted input) ends at the error destination with a prompt.
  */
 import type { BalanceModule } from '../config/module-schema';
-import { toAnnouncedAmount } from '../domain/amount-words';
 import type { BalanceResult } from '../domain/balance';
 import type { ItemQuery, ItemResult } from '../domain/billable-item';
 import type { Customer, IdentityResult } from '../domain/customer';
@@ -28,6 +27,7 @@ import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-l
 import { parseMobile } from '../domain/phone';
 import type { Session } from '../domain/session';
 import type { SpeechItem } from '../domain/speech-item';
+import { isCurrencyCode, type CurrencyCode } from '../domain/money';
 import { ask, continueAt, enterModule, handOn, lookupFailed, p, retry, type FlowInput, type Respond, type VisitContext } from './module-visit';
 
 export type BalanceFlowContext = VisitContext<BalanceModule>;
@@ -42,7 +42,7 @@ export interface BalanceLookups {
 
 export type BalanceNeed =
   | { readonly kind: 'identify-by-phone'; readonly phone: string }
-  | { readonly kind: 'balance'; readonly customer: Customer }
+  | { readonly kind: 'balance'; readonly customer: Customer; readonly currency: CurrencyCode }
   | { readonly kind: 'find-item'; readonly customer: Customer; readonly query: ItemQuery }
   /** A side effect, not a lookup: the handler performs it at most once per call. */
   | { readonly kind: 'payment-link'; readonly request: PaymentLinkRequest; readonly caller: string };
@@ -108,21 +108,25 @@ function retryMobile(ctx: BalanceFlowContext, session: Session, problem: 'invali
 function announce(ctx: BalanceFlowContext, session: Session, lookups: BalanceLookups, before: SpeechItem[]): BalanceDecision {
   const customer = session.customer;
   if (!customer) return handOn(ctx, session, 'error', [...before, p('apology')], 'error', 'not-identified');
+  // A module stored with a currency that cannot be read (an old custom divisor) announces nothing rather than guess.
+  if (!isCurrencyCode(ctx.module.currency?.code)) return handOn(ctx, session, 'error', [...before, p('apology')], 'error', 'module-currency-unreadable');
   let balance = session.balance;
   if (!balance) {
     const result = lookups.balance;
-    if (!result) return { kind: 'need', need: { kind: 'balance', customer } };
+    if (!result) return { kind: 'need', need: { kind: 'balance', customer, currency: ctx.module.currency.code } };
     if (result.status === 'failed') return lookupFailed(ctx, session, result, before);
-    balance = { owed: result.owed, credit: result.credit };
+    balance = { owed: result.owed, credit: result.credit, currency: ctx.module.currency.code };
     session = { ...session, balance };
   }
-  const { unit, divisor } = ctx.module.currency;
+  // Amounts stay exact minor units (rials, cents) here: owed or not is decided on them, never on
+  // a rounded figure; how they are said (rials or tomans, dollars and cents) is money.ts's call.
+  const { currency } = ctx.module;
   if (balance.owed <= 0) {
-    const said = balance.credit > 0 ? [p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.credit, divisor), unit }, p('inCredit')] : [p('noDebt')];
+    const said = balance.credit > 0 ? [p('yourBalanceIs'), { amount: balance.credit, currency }, p('inCredit')] : [p('noDebt')];
     // As the seed says: a caller with no debt goes to the error destination.
     return handOn(ctx, session, 'error', [...before, ...said], 'no-debt');
   }
-  const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: toAnnouncedAmount(balance.owed, divisor), unit }, p('owed')];
+  const told: SpeechItem[] = [...before, p('yourBalanceIs'), { amount: balance.owed, currency }, p('owed')];
   if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink) return ask(ctx, { ...session, attempts: 0 }, 'item', [...told, p('enterItemNumber')]);
   if (ctx.module.sendPaymentLink) return paymentLink(ctx, session, lookups, told, { amount: balance.owed, items: [] });
   return goOn(ctx, session, told);
@@ -136,7 +140,10 @@ function afterItem(ctx: BalanceFlowContext, session: Session, digits: string | u
   const { module } = ctx;
   const result = lookups.item;
   if (!result) {
-    return { kind: 'need', need: { kind: 'find-item', customer, query: { type: module.invoiceType, number, searchField: module.invoiceSearchField, valueField: module.invoiceValueField } } };
+    return {
+      kind: 'need',
+      need: { kind: 'find-item', customer, query: { type: module.invoiceType, number, searchField: module.invoiceSearchField, valueField: module.invoiceValueField, currency: module.currency.code } },
+    };
   }
   if (result.status === 'failed') return lookupFailed(ctx, session, result);
   if (result.status === 'not-found') return retryItem(ctx, session, 'item-not-found');
@@ -175,7 +182,7 @@ function paymentLink(
       invoiceType: module.invoiceType,
       language: module.language,
       callSid: session.callSid,
-      display: { unit: module.currency.unit, divisor: module.currency.divisor },
+      currency: module.currency,
     };
     return { kind: 'need', need: { kind: 'payment-link', request, caller: session.from } };
   }

@@ -5,7 +5,8 @@
 import { BatchGetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from '../aws/paged-reads';
 import { decodeStartKey, encodeCursor } from '../aws/paging-cursor';
-import { ledgerBalance } from './ledger-balance';
+import { isCurrencyCode, type CurrencyCode } from '../domain/money';
+import { LedgerAmountError, ledgerBalances } from './ledger-balance';
 import type { CustomerDetail, CustomerPage, CustomerSummary, LedgerDirectory } from './ledger-admin';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
@@ -16,6 +17,8 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** LEDGER_CURRENCY: the currency of accounts and items that name none. */
+    private readonly ledgerCurrency: CurrencyCode = 'IRR',
   ) {}
 
   /** Customer profiles in table order, each with its balance; `search` matches id, number, name or mobile. */
@@ -56,12 +59,12 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
     const profileRow = rows.find((row) => row.sk === '#PROFILE');
     if (!profileRow) return undefined;
     const items = rows.filter((row) => String(row.sk).startsWith('ITEM#')).map(item);
-    return { ...profile(profileRow), ...ledgerBalance(items), itemCount: items.length, items };
+    return { ...profile(profileRow), ...this.balances(items), itemCount: items.length, items };
   }
 
-  async moneyAccounts(): Promise<MoneyAccountRecord[]> {
+  async moneyAccounts(): Promise<Array<MoneyAccountRecord & { currency: CurrencyCode }>> {
     const rows = await queryPartition(this.client, this.tableName, 'ACCOUNTS');
-    return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
+    return rows.map((row) => ({ key: String(row.key), name: String(row.name), currency: isCurrencyCode(row.currency) ? row.currency : this.ledgerCurrency }));
   }
 
   /** Which of `ids` have a customer profile. */
@@ -83,9 +86,21 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
     return Promise.all(
       profiles.map(async (customer) => {
         const items = (await queryPartition(this.client, this.tableName, `CUST#${customer.id}`, 'ITEM#')).map(item);
-        return { ...customer, ...ledgerBalance(items), itemCount: items.length };
+        return { ...customer, ...this.balances(items), itemCount: items.length };
       }),
     );
+  }
+
+  /** Exact balances per currency; a customer whose stored amounts cannot be read gets the reason, never a 0. */
+  private balances(items: ItemRecord[]): Pick<CustomerSummary, 'balances' | 'owed' | 'credit' | 'currency' | 'balanceError'> {
+    try {
+      const balances = ledgerBalances(items, this.ledgerCurrency);
+      const first = balances[0] as (typeof balances)[number];
+      return { balances, owed: first.owed, credit: first.credit, currency: first.currency };
+    } catch (error) {
+      if (!(error instanceof LedgerAmountError)) throw error;
+      return { balances: [], currency: this.ledgerCurrency, balanceError: error.reason as 'unreadable-amount' | 'amount-out-of-range' };
+    }
   }
 }
 

@@ -79,6 +79,8 @@ export class DynamoLedgerWriter implements LedgerAdmin {
       number: `OP-${claims.id}`,
       fields: { FinalValue: claims.amount, Reference: reference, ...(claims.items.length ? { Pays: claims.items.join(',') } : {}) },
       ...(claims.moneyAccount ? { moneyAccount: claims.moneyAccount } : {}),
+      // The amount is the link's, in the minor unit of the currency the caller was told.
+      currency: claims.currency.code,
       status: 'paid',
       createdAt: paidAt,
     };

@@ -4,6 +4,8 @@
  * dynamo-ledger-writer.ts and dynamo-ledger-directory.ts.
  */
 import type { PaymentLinkClaims } from '../domain/payment-token';
+import type { CurrencyCode } from '../domain/money';
+import type { CurrencyBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
 /** Writes ledger records. Re-writing the same records leaves the ledger as it was. */
@@ -24,8 +26,18 @@ export interface LedgerAdmin {
 }
 
 export interface CustomerSummary extends CustomerRecord {
-  readonly owed: number;
-  readonly credit: number;
+  /**
+   * What the customer owes or is owed, in whole minor units, per currency they have posted
+   * items in (the ledger's currency first; just that one, at zero, when they have none).
+   * Empty when an item's amount cannot be read exactly (see `balanceError`).
+   */
+  readonly balances: CurrencyBalance[];
+  /** The first of `balances` (what older clients read): minor units of `currency`; absent with `balanceError`, never a 0 standing in for it. */
+  readonly owed?: number;
+  readonly credit?: number;
+  readonly currency: CurrencyCode;
+  /** Why no balance could be computed: a stored amount that is not exact, or a sum beyond the safe range. */
+  readonly balanceError?: 'unreadable-amount' | 'amount-out-of-range';
   readonly itemCount: number;
 }
 
@@ -43,7 +55,8 @@ export interface LedgerDirectory {
   /** Customer profiles, each with its balance; `search` matches id, number, name or mobile. */
   listCustomers(options: { limit: number; cursor?: string; search?: string }): Promise<CustomerPage>;
   getCustomer(id: string): Promise<CustomerDetail | undefined>;
-  moneyAccounts(): Promise<MoneyAccountRecord[]>;
+  /** Every money account, each with its currency (the ledger's when it names none). */
+  moneyAccounts(): Promise<Array<MoneyAccountRecord & { readonly currency: CurrencyCode }>>;
   /** Which of `ids` have a customer profile (so an import can refer to them). */
   existingCustomerIds(ids: Iterable<string>): Promise<Set<string>>;
 }

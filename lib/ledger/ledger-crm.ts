@@ -7,6 +7,11 @@
  *   pk PHONE#<e164>   sk CUST#<id>                phone index     (caller → customer in one Query)
  *   pk CUSTNO#<n>     sk CUST#<id>                customer-number index
  *   pk ACCOUNTS       sk ACC#<key>                money account
+ *
+ * Currencies: a money account keeps one currency, an item is kept in its own currency (set
+ * at import: its account's, else the ledger's), and the ledger's currency (LEDGER_CURRENCY,
+ * default IRR) covers records that name none. A module asks for the balance in its currency
+ * and hears the customer's items in that currency, summed exactly.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { verifyPhonePassword } from '../auth/password-hash';
@@ -19,7 +24,8 @@ import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import type { OwnPaymentLinks } from '../payments/payment-links';
 import { queryPartition } from '../aws/paged-reads';
-import { itemAmount, ledgerBalance } from './ledger-balance';
+import { isCurrencyCode, type CurrencyCode } from '../domain/money';
+import { itemAmount, itemCurrency, LedgerAmountError, ledgerBalance } from './ledger-balance';
 import type { ItemRecord } from './ledger-records';
 
 /** Sort key of a customer's telephone-password hash row. */
@@ -42,6 +48,8 @@ export class LedgerCrm implements Crm {
     private readonly tableName: string,
     private readonly defaultCountryCode = '98',
     private readonly links?: OwnPaymentLinks,
+    /** LEDGER_CURRENCY: the currency of accounts and items that name none. */
+    private readonly ledgerCurrency: CurrencyCode = 'IRR',
   ) {}
 
   async identifyByPhone(phone: string): Promise<IdentityResult> {
@@ -54,9 +62,11 @@ export class LedgerCrm implements Crm {
     return this.identifyByIndex(`CUSTNO#${customerNumber.trim()}`);
   }
 
-  async balance(customer: Customer): Promise<BalanceResult> {
+  /** Throws LedgerAmountError (a CrmError: `unreadable-amount`, `amount-out-of-range`) rather than count an unreadable amount as 0. */
+  async balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
     const items = await this.items(customer.id);
-    return { status: 'ok', ...ledgerBalance(items) };
+    const { owed, credit } = ledgerBalance(items, currency, this.ledgerCurrency);
+    return { status: 'ok', owed, credit };
   }
 
   async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
@@ -66,12 +76,17 @@ export class LedgerCrm implements Crm {
       const value = query.searchField === 'Number' ? item.number : item.fields[query.searchField];
       return value !== undefined && String(value).trim() === wanted;
     });
-    if (!match) return { status: 'not-found' };
-    const amount = itemAmount(match, query.valueField);
-    if (amount === undefined || amount <= 0) return { status: 'not-found' };
+    // An item kept in another currency is not this module's to pay.
+    if (!match || itemCurrency(match, this.ledgerCurrency) !== query.currency) return { status: 'not-found' };
+    const amount = itemAmount(match, query.valueField, this.ledgerCurrency);
+    if (!amount.ok) {
+      if (amount.problem === 'missing') return { status: 'not-found' };
+      throw new LedgerAmountError(match, query.valueField, amount.problem);
+    }
+    if (amount.minor <= 0) return { status: 'not-found' };
     return {
       status: 'found',
-      item: { type: match.type, number: match.number, amount, paid: match.status === 'paid', ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}) },
+      item: { type: match.type, number: match.number, amount: amount.minor, paid: match.status === 'paid', ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}) },
     };
   }
 
@@ -84,7 +99,7 @@ export class LedgerCrm implements Crm {
 
   async moneyAccounts(): Promise<MoneyAccount[]> {
     const rows = await queryPartition(this.client, this.tableName, 'ACCOUNTS');
-    return rows.map((row) => ({ key: String(row.key), name: String(row.name) }));
+    return rows.map((row) => ({ key: String(row.key), name: String(row.name), currency: isCurrencyCode(row.currency) ? row.currency : this.ledgerCurrency }));
   }
 
   async itemTypes(): Promise<BillableItemType[]> {

@@ -2,10 +2,13 @@
 import { z } from 'zod';
 import { normalisePhonePassword, PHONE_PASSWORD } from '../auth/password-hash';
 import { INVOICE_TYPES } from '../config/module-constants';
+import { CURRENCY_CODES } from '../domain/money';
 
 const id = z.string().trim().min(1, 'required').max(100, 'too_long');
+const currency = z.enum(CURRENCY_CODES, { errorMap: () => ({ message: 'currency' }) });
 
-export const moneyAccountRecord = z.object({ key: id, name: z.string().trim().min(1, 'required').max(200, 'too_long') }).strict();
+/** A money account keeps one currency (default: the ledger's, LEDGER_CURRENCY). */
+export const moneyAccountRecord = z.object({ key: id, name: z.string().trim().min(1, 'required').max(200, 'too_long'), currency: currency.optional() }).strict();
 
 export const customerRecord = z
   .object({
@@ -28,8 +31,17 @@ export const itemRecord = z
     customerId: id,
     type: z.enum(INVOICE_TYPES),
     number: id,
-    fields: z.record(z.union([z.string(), z.number()])).default({}),
+    fields: z
+      .record(z.union([z.string(), z.number()]))
+      .default({})
+      .describe('Item fields. Amount fields (FinalValue, and any module\'s invoice value field) are JSON integers in the minor unit of the item\'s currency: rials, or cents (1250 = $12.50); text and fractions are refused.'),
     moneyAccount: z.string().trim().max(100).optional(),
+    /**
+     * The currency of the item's amounts (default: its money account's, else the ledger's).
+     * Amount fields (FinalValue, and any module's invoice value field) are whole minor units;
+     * the import checks them (import-document.ts) and stores the resolved currency.
+     */
+    currency: currency.optional().describe('ISO 4217 code of the item\'s amounts; default: its money account\'s, else LEDGER_CURRENCY'),
     status: z.enum(['open', 'paid']).default('open'),
     createdAt: z.string().optional(),
   })

@@ -11,6 +11,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaymentLinkOutcome } from '../domain/payment-link';
+import { readStoredClaims } from '../domain/payment-token';
 import type { DailyLimitKind, OnceClaim, PaymentLinkRecord, PaymentStore } from './payment-store';
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
@@ -42,7 +43,8 @@ export class DynamoPaymentStore implements PaymentStore {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `LINK#${id}`, sk: 'LINK' }, ConsistentRead: true }));
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, expiresAt: _ttl, ...record } = Item;
-    return record as PaymentLinkRecord;
+    // Links issued before currency codes are read with their IRR currency (they still verify).
+    return { ...(record as PaymentLinkRecord), claims: readStoredClaims(record.claims as Record<string, unknown>) };
   }
 
   /** open → used. False when the link was not open (paid already, or a concurrent twin won). */

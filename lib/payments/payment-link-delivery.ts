@@ -68,11 +68,10 @@ export class PaymentLinkDelivery {
     }
     if (link.status === 'failed') return { status: 'not-sent', reason: `link-failed:${link.source}:${link.reason}` };
     if (link.deliveredByCrm) return { status: 'sent', deliveredByCrm: true };
-    const display = request.display ?? { unit: 'rial' as const, divisor: 1 };
     const message = paymentLinkText({
       language: request.language,
-      amount: Math.floor(request.amount / display.divisor + 0.5),
-      unit: display.unit,
+      amount: request.amount,
+      currency: request.currency,
       url: link.url,
       businessName: this.options.businessName,
     });

@@ -27,7 +27,7 @@ export class PaymentLinkIssuer implements OwnPaymentLinks {
       invoiceType: request.invoiceType,
       ...(request.moneyAccount ? { moneyAccount: request.moneyAccount } : {}),
       language: request.language,
-      display: request.display ?? { unit: 'rial', divisor: 1 },
+      currency: request.currency,
       expiresAt: Math.floor(now.getTime() / 1000) + ttlHours * 3600,
     };
     // A retry for the same call finds the link already stored and gets the same URL back.

@@ -1,7 +1,7 @@
 /** HTML of the payment page and its outcomes: mobile-first, Persian RTL or English LTR, no scripts. */
 import type { InvoiceType, Language } from '../config/module-schema';
-import { formatAmount, unitName } from '../domain/sms-text';
-import { englishAmountPhrase, persianAmountPhrase } from '../domain/amount-words';
+import { formatMoney } from '../domain/money';
+import { englishMoneyPhrase, persianMoneyPhrase } from '../domain/amount-words';
 import type { PaymentLinkClaims } from '../domain/payment-token';
 
 export type PageProblem = 'invalid' | 'expired' | 'used' | 'failed' | 'unavailable';
@@ -80,14 +80,10 @@ function page(language: Language | 'both', title: string, body: string): string 
   return `<!doctype html><html ${attrs}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-function displayed(claims: PaymentLinkClaims): number {
-  return Math.floor(claims.amount / claims.display.divisor + 0.5);
-}
-
+/** The amount in words, exactly as the caller heard it (money.ts decides rials or tomans, dollars and cents). */
 function words(claims: PaymentLinkClaims): string {
-  const n = displayed(claims);
-  if (claims.language === 'fa') return persianAmountPhrase(n, claims.display.unit);
-  const phrase = englishAmountPhrase(n, claims.display.unit);
+  if (claims.language === 'fa' && claims.currency.code === 'IRR') return persianMoneyPhrase(claims.amount, claims.currency);
+  const phrase = englishMoneyPhrase(claims.amount, claims.currency);
   return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
@@ -103,7 +99,7 @@ function summary(claims: PaymentLinkClaims, businessName: string): string {
   const t = TEXT[claims.language];
   const pays = claims.items.length ? claims.items.map((n) => `${ITEM_NAMES[claims.language][claims.invoiceType]} ${n}`).join('، ') : t.balance;
   return `<h1>${t.title}</h1><p class="biz">${escape(businessName)}</p>
-<p class="amount">${formatAmount(displayed(claims), claims.language)} ${unitName(claims.display.unit, claims.language, displayed(claims))}</p>
+<p class="amount">${escape(formatMoney(claims.amount, claims.currency, claims.language))}</p>
 <p class="words">${escape(words(claims))}</p>
 <dl>${claims.customerName ? `<dt>${t.for}</dt><dd>${escape(claims.customerName)}</dd>` : ''}<dt>${t.pays}</dt><dd>${escape(pays)}</dd>`;
 }

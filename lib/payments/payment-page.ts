@@ -81,7 +81,7 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   const attempt = `ATT-${randomUUID()}`;
   if (!(await deps.store.markUsed(claims.id, attempt, at.toISOString()))) return problem(deps, 'used');
   const charged = await deps.provider
-    .charge({ linkId: claims.id, amount: claims.amount, customerId: claims.customerId, description: claims.items.length ? claims.items.join(', ') : 'account balance' })
+    .charge({ linkId: claims.id, amount: claims.amount, currency: claims.currency.code, customerId: claims.customerId, description: claims.items.length ? claims.items.join(', ') : 'account balance' })
     .catch((error: unknown) => ({ status: 'failed' as const, reason: (error as Error).name || 'error' }));
   if (charged.status !== 'paid') {
     deps.logger.warn('payment not taken; link reopened', { linkId: claims.id, provider: deps.provider.name, status: charged.status, reason: charged.reason });

@@ -1,9 +1,11 @@
 /** Port: the gateway that takes the money for a payment link (adapter: sandbox-payment-provider.ts). */
+import type { CurrencyCode } from '../domain/money';
 
-/** A payment the payment page asks a provider to take. Amount in rials. */
+/** A payment the payment page asks a provider to take: `amount` in the minor unit of `currency` (rials, cents). */
 export interface PaymentCharge {
   readonly linkId: string;
   readonly amount: number;
+  readonly currency: CurrencyCode;
   readonly customerId: string;
   readonly description: string;
 }

@@ -16,7 +16,7 @@ import type { Language, PromptKey } from '../config/module-schema';
 import type { AppLogger } from '../observability/logger';
 import type { SpeechItem, SpeechSegment } from '../domain/speech-item';
 import type { ModuleSpeech, Speech } from './speech';
-import { englishAmountPhrase, persianAmountTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from '../domain/amount-words';
+import { englishMoneyPhrase, persianMoneyTokens, PERSIAN_NUMBER_WORDS, PERSIAN_UNIT_WORDS } from '../domain/amount-words';
 import { promptClipKey } from './clip-pack';
 import { PROMPT_CATALOGUE } from './prompt-catalogue';
 import type { SynthesizedAudioCache } from './synthesized-audio-cache';
@@ -68,7 +68,7 @@ export class CatalogueSpeech implements Speech {
 
   private async segmentsFor(item: SpeechItem, module: ModuleSpeech): Promise<SpeechSegment[]> {
     if ('prompt' in item) return [await this.prompt(item.prompt, module)];
-    return [await this.english(englishAmountPhrase(item.amount, item.unit))];
+    return [await this.english(englishMoneyPhrase(item.amount, item.currency))];
   }
 
   private async prompt(key: PromptKey, module: ModuleSpeech): Promise<SpeechSegment> {
@@ -192,7 +192,7 @@ function clipText(key: string): string {
 
 function persianWords(item: SpeechItem, module: ModuleSpeech): Words {
   if ('amount' in item) {
-    const clips = [...persianAmountTokens(item.amount), `unit-${item.unit}`];
+    const clips: string[] = persianMoneyTokens(item.amount, item.currency);
     return { text: clips.map(clipText).join(' '), clips };
   }
   const override = module.prompts[item.prompt];

@@ -45,7 +45,7 @@ async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, n
         case 'identify-by-phone':
           return { identity: await crm.identifyByPhone(need.phone) };
         case 'balance':
-          return { balance: await crm.balance(need.customer) };
+          return { balance: await crm.balance(need.customer, need.currency) };
         case 'find-item':
           return { item: await crm.findItem(need.customer, need.query) };
         case 'payment-link':

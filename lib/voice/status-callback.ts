@@ -42,7 +42,7 @@ export async function handleStatusCallback(deps: StatusDeps, params: Readonly<Re
     startedAt: session?.startedAt ?? now,
     endedAt: now,
     ...(session?.customer ? { customerId: session.customer.id } : {}),
-    ...(session?.balance ? { owed: session.balance.owed } : {}),
+    ...(session?.balance ? { owed: session.balance.owed, ...(session.balance.currency ? { currency: session.balance.currency } : {}) } : {}),
     ...(session?.destination ? { destination: session.destination } : {}),
   };
   await deps.callLog.record(entry);

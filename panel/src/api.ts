@@ -1,5 +1,6 @@
 /** Calls to the admin API with the key from this tab's sessionStorage; errors keep their field messages. */
 import type { Lang } from './i18n';
+import type { CurrencyCode } from './money';
 
 const KEY_STORAGE = 'balance-ivr-admin-key';
 const API = '/admin/api';
@@ -97,7 +98,8 @@ export interface Module {
   name: string;
   enabled: boolean;
   language: Lang;
-  currency: { unit: 'rial' | 'toman'; divisor?: number };
+  /** `{ code, unit? }` (unit for IRR only); a record saved long ago may still hold `{ unit, divisor }`. */
+  currency: { code?: string; unit?: 'rial' | 'toman'; divisor?: number };
   anonymousMode: boolean;
   forceMobileEntry: boolean;
   sendPaymentLink: boolean;
@@ -147,8 +149,8 @@ export interface ClubModule {
 }
 
 export type LookupSource =
-  | { type: 'payamgostar'; name: string; host: string; username: string; passwordSecret: string; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
-  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; passwordSecret?: string; itemTypeKeys?: Record<string, string> };
+  | { type: 'payamgostar'; name: string; host: string; username: string; passwordSecret: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
+  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; passwordSecret?: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string> };
 
 export interface LookupSourceView {
   name: string;
@@ -176,7 +178,11 @@ export interface ModuleRow {
 export interface Meta {
   languages: Lang[];
   invoiceTypes: InvoiceType[];
+  /** ISO 4217 codes a module, a lookup source or a money account can use. */
+  currencies: CurrencyCode[];
   currencyUnits: ('rial' | 'toman')[];
+  /** LEDGER_CURRENCY: the built-in ledger's currency for records that name none. */
+  ledgerCurrency: CurrencyCode;
   outcomes: string[];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
@@ -204,7 +210,9 @@ export interface CallEntry {
   startedAt: string;
   endedAt: string;
   customerId?: string;
+  /** Minor units of `currency`. */
   owed?: number;
+  currency?: CurrencyCode;
   destination?: string;
 }
 
@@ -214,8 +222,9 @@ export interface Customer {
   name?: string;
   phones: string[];
   mobile?: string;
-  owed: number;
-  credit: number;
+  /** Whole minor units per currency (rials, cents); empty with balanceError. */
+  balances: { currency: CurrencyCode; owed: number; credit: number }[];
+  balanceError?: 'unreadable-amount' | 'amount-out-of-range';
   itemCount: number;
 }
 
@@ -225,6 +234,7 @@ export interface Item {
   number: string;
   fields: Record<string, string | number>;
   moneyAccount?: string;
+  currency?: CurrencyCode;
   status: 'open' | 'paid';
 }
 

@@ -79,7 +79,7 @@ describe('the admin panel in English', () => {
     await page.fill('#m-name', 'Acme balance line');
     await page.fill('#m-code', 'panel-en');
     await page.selectOption('#m-language', 'en');
-    await page.selectOption('#m-currency', 'toman');
+    await page.selectOption('#m-currency', 'IRR:toman');
     await expectSendLinkRule(page, 'Turn on “Force mobile entry” first: the payment link is sent to the mobile number the caller types.');
     await page.locator('#m-confirmBeforeNext').check();
     await page.fill('#m-maxAttempts', '2');

@@ -9,7 +9,7 @@ import { heard, played, said } from '../support/call-transcripts';
 import { stackCalls, useTestStack } from '../support/local-stack';
 
 const stack = useTestStack({ BUSINESS_NAME: 'Demo Co' });
-const { call } = stackCalls(stack);
+const { call, callLog } = stackCalls(stack);
 
 function linkIn(t: Transcript): string {
   expect(t.sms).toHaveLength(1);
@@ -17,6 +17,34 @@ function linkIn(t: Transcript): string {
   expect(url).toBeDefined();
   return url as string;
 }
+
+describe('a module in US dollars (cents), end to end', () => {
+  const adminGet = async (path: string): Promise<{ customer: Record<string, unknown> }> => (await fetch(`${stack().baseUrl}/admin/api${path}`, { headers: { authorization: 'Bearer local-admin-key' } })).json() as Promise<{ customer: Record<string, unknown> }>;
+
+  it('announces dollars and cents, texts and shows $12.50, takes exactly 1250 cents, and the next call hears no debt', async () => {
+    expect((await adminGet('/ledger/customers/c-5001')).customer).toMatchObject({ owed: 1250, credit: 0, currency: 'USD' });
+    const heard = await call('balance-usd', '+15005550005');
+    expect(said(heard)).toContain('Your account balance is twelve dollars and fifty cents due for payment.');
+    expect(heard.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
+    expect(await callLog(heard.callSid)).toMatchObject({ outcome: 'next', owed: 1250, currency: 'USD' });
+
+    const first = await call('pay-usd', '+15005550005', ['09125550005']);
+    expect(said(first)).toContain('twelve dollars and fifty cents');
+    const url = linkIn(first);
+    expect(first.sms[0]?.body).toContain('Demo Co: to pay $12.50, open');
+    expect(first.sms[0]).toMatchObject({ segments: 1 });
+
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('<p class="amount">$12.50</p>');
+    expect(html).toContain('Twelve dollars and fifty cents');
+    expect((await fetch(url, { method: 'POST' })).status).toBe(200);
+
+    const customer = (await adminGet('/ledger/customers/c-5001')).customer;
+    expect(customer).toMatchObject({ owed: 0, credit: 0, currency: 'USD' });
+    expect(customer.items).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'onlinePayment', currency: 'USD', fields: expect.objectContaining({ FinalValue: 1250 }) })]));
+    expect(said(await call('balance-usd', '+15005550005'))).toContain('You have no outstanding balance.');
+  }, 60_000);
+});
 
 describe('payment link by SMS (English, account balance)', () => {
   it('sends one link, the page takes the payment once, and the next call hears no debt', async () => {

@@ -422,3 +422,61 @@ describe('golden TwiML: club-fa-password', () => {
     ]);
   });
 });
+
+describe('golden TwiML: balance-usd', () => {
+  it('a caller who owes $12.50 hears dollars and cents and is dialled to the next destination', async () => {
+    await expectCall({ code: 'balance-usd', from: '+15005550005' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Your account balance is twelve dollars and fifty cents due for payment.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+  it('a customer whose debt is in rials owes nothing in dollars: no debt, error destination', async () => {
+    await expectCall({ code: 'balance-usd', from: '+15005550001' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. You have no outstanding balance.</Say>
+          <Dial>
+            <Sip>sip:support@pbx.example.com</Sip>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: pay-usd', () => {
+  it('after the balance in dollars, the payment link goes to the typed mobile', async () => {
+    await expectCall({ code: 'pay-usd', from: '+15005550005' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-usd/mobile?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Please enter your mobile number, then press the pound key.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-usd/mobile?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '09125550005',
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Your account balance is twelve dollars and fifty cents due for payment. A payment link has been sent to your mobile by text message.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});

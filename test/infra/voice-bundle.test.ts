@@ -9,16 +9,17 @@ import { join } from 'node:path';
 import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analysis';
 
 /**
- * 204.5 KB when this was set; 219.8 KB after issue 15 put Persian speech on the call path
- * (+12.9 KB of our own code, no dependency: telephone audio 4.3 — mu-law, loudness, joins,
- * resampling —, the sentence joiner 1.7, the Azure and espeak-ng adapters 2.4, Persian sentence
- * rendering 1.7, wiring 2.8), so the limit moved from 210 to 225 KB. The floor is what a call step needs: twilio's TwiML builder
- * with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and the
- * call path itself (flows, CRM adapters, speech, stores: ~95 KB). The limit leaves about 3%
- * for growth, so anything that drags a new dependency or another function's wiring in fails
- * here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
+ * 204.5 KB when this was set at 210 KB. Issue 15 put Persian speech on the call path (+12.9 KB
+ * of our own code, no dependency: telephone audio 4.3 — mu-law, loudness, joins, resampling —,
+ * the sentence joiner 1.7, the Azure and espeak-ng adapters 2.4, Persian sentence rendering 1.7,
+ * wiring 2.8) and issue 12 exact money and ISO currencies (lib/domain/money.ts 6.4 KB, +8 KB in
+ * all): 226.4 KB, so the limit is 235 KB. The floor is what a call step needs: twilio's TwiML
+ * builder with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and
+ * the call path itself (flows, CRM adapters, speech, money, stores: ~120 KB). The limit leaves
+ * about 4% for growth, so anything that drags a new dependency or another function's wiring in
+ * fails here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 225 * 1024;
+const VOICE_LIMIT_BYTES = 235 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;

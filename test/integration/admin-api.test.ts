@@ -96,7 +96,7 @@ describe('modules', () => {
     const reply = await admin.call('POST', '/modules', { body: newModule('created-1', { forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-cash' }) });
     expect(reply.status).toBe(201);
     expect(reply.json.webhookUrl).toBe('https://ivr.example.com/voice/created-1');
-    expect(reply.json.module).toMatchObject({ code: 'created-1', enabled: true, maxAttempts: 3, invoiceValueField: 'FinalValue', currency: { unit: 'rial', divisor: 1 } });
+    expect(reply.json.module).toMatchObject({ code: 'created-1', enabled: true, maxAttempts: 3, invoiceValueField: 'FinalValue', currency: { code: 'IRR', unit: 'rial' } });
     expect(await storedModule('created-1')).toMatchObject({ sendPaymentLink: true, financialAccount: 'acc-cash' });
     const list = await admin.call('GET', '/modules');
     const row = list.json.modules.find((m: { module: { code: string } }) => m.module.code === 'created-1');
@@ -205,7 +205,13 @@ describe('pickers', () => {
   it('lists the money accounts and item types of a lookup source', async () => {
     expect((await admin.call('GET', '/lookup-sources')).json.sources).toEqual(['ledger']);
     const accounts = await admin.call('GET', '/lookup-sources/ledger/money-accounts');
-    expect(accounts.json.moneyAccounts).toEqual(expect.arrayContaining([{ key: 'acc-mellat', name: 'Bank Mellat — main account' }, { key: 'acc-cash', name: 'Cash desk' }]));
+    expect(accounts.json.moneyAccounts).toEqual(
+      expect.arrayContaining([
+        { key: 'acc-mellat', name: 'Bank Mellat — main account', currency: 'IRR' },
+        { key: 'acc-cash', name: 'Cash desk', currency: 'IRR' },
+        { key: 'acc-usd', name: 'Chase — US dollar account', currency: 'USD' },
+      ]),
+    );
     const types = await admin.call('GET', '/lookup-sources/ledger/item-types');
     expect(types.json.itemTypes.map((t: { type: string }) => t.type)).toEqual(['invoice', 'proforma', 'receipt', 'payment', 'salesReturn', 'onlinePayment']);
     expect((await admin.call('GET', '/lookup-sources/payamgostar/money-accounts')).status).toBe(404);

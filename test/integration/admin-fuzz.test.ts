@@ -82,7 +82,13 @@ const wildModule = fc.oneof(
       code,
       name: mostly(fc.constantFrom('Fuzz module', 'ماژول آزمایشی')),
       language: mostly(fc.constantFrom('en', 'fa', 'de')),
-      currency: mostly(fc.record({ unit: mostly(fc.constantFrom('rial', 'toman', 'dollar')), divisor: mostly(fc.integer({ min: -2, max: 10_000 })) }, { requiredKeys: [] })),
+      currency: mostly(
+        fc.oneof(
+          fc.record({ unit: mostly(fc.constantFrom('rial', 'toman', 'dollar')), divisor: mostly(fc.integer({ min: -2, max: 10_000 })) }, { requiredKeys: [] }),
+          fc.record({ code: mostly(fc.constantFrom('IRR', 'USD', 'JPY', 'usd', 'XYZ')), unit: mostly(fc.constantFrom('rial', 'toman')) }, { requiredKeys: ['code'] }),
+          fc.constantFrom('IRR', 'USD', 'EUR', 'XYZ', ''),
+        ),
+      ),
       identification: mostly(fc.constantFrom('caller-number', 'customer-number', 'customer-number-and-password')),
       nextDestination: mostly(fc.constantFrom('sales', 'support', 'missing-dest')),
       errorDestination: mostly(fc.constantFrom('goodbye', 'support', 'missing-dest')),

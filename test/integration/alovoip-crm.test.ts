@@ -18,7 +18,7 @@ const PASSWORD = 'رمز-۱۲۳';
 beforeEach(async () => {
   server = await startFakeAlovoip();
   // A base path and a trailing slash: routes go under the path, with one slash.
-  crm = new AlovoipHttpCrm({ source: 'other', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000 });
+  crm = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000 });
 });
 
 afterEach(async () => {
@@ -77,25 +77,45 @@ describe('identifying a caller', () => {
 describe('the balance', () => {
   it('sends the customer with explicit nulls and reads a positive balance as owed', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":150000}' }));
-    expect(await crm.balance({ id: customer.id })).toEqual({ status: 'ok', owed: 150000, credit: 0 });
+    expect(await crm.balance({ id: customer.id }, 'IRR')).toEqual({ status: 'ok', owed: 150000, credit: 0 });
     expect(server.requests[0]!.body).toBe(`{"customerNo":null,"customerId":"${customer.id}"}`);
   });
 
   it('reads null (no debt) as nothing owed and a negative balance as credit', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: 'null' }));
-    expect(await crm.balance(customer)).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance(customer, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"Balance":-2000}' }));
-    expect(await crm.balance(customer)).toEqual({ status: 'ok', owed: 0, credit: 2000 });
+    expect(await crm.balance(customer, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 2000 });
   });
 
   it('refuses a balance sent as a string', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":"150000"}' }));
-    await expect(crm.balance(customer)).rejects.toBeInstanceOf(CrmBadResponseError);
+    await expect(crm.balance(customer, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
+  });
+
+  it.each(['1500.5', '1e400', '9007199254740993'])('refuses a balance of %s rials instead of rounding it', async (wire) => {
+    server.routes.set('/GetCustomerBalance', () => ({ body: `{"balance":${wire}}` }));
+    await expect(crm.balance(customer, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
+  });
+
+  it('reads a source kept in dollars in exact cents, and refuses a third decimal', async () => {
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":12.5}' }));
+    expect(await dollars.balance(customer, 'USD')).toEqual({ status: 'ok', owed: 1250, credit: 0 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":0.1}' }));
+    expect(await dollars.balance(customer, 'USD')).toEqual({ status: 'ok', owed: 10, credit: 0 });
+    server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":12.505}' }));
+    await expect(dollars.balance(customer, 'USD')).rejects.toBeInstanceOf(CrmBadResponseError);
+  });
+
+  it('refuses a module in another currency than the source keeps, without asking the CRM', async () => {
+    await expect(crm.balance(customer, 'USD')).rejects.toMatchObject({ reason: 'currency-mismatch' });
+    expect(server.requests).toHaveLength(0);
   });
 });
 
 describe('finding an item', () => {
-  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue' };
+  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' as const };
 
   it('asks GetPaymentInfo for the customer with nulls for default fields', async () => {
     server.routes.set('/GetPaymentInfo', () => ({ body: `{"identityId":"${customer.id}","amount":2000000}` }));
@@ -111,7 +131,7 @@ describe('finding an item', () => {
   });
 
   it('sends configured fields and type key', async () => {
-    const typed = new AlovoipHttpCrm({ source: 'other', host: server.url, auth: 'none', timeoutMs: 2000, itemTypeKeys: { invoice: 'inv' } });
+    const typed = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 2000, itemTypeKeys: { invoice: 'inv' } });
     server.routes.set('/GetPaymentInfo', () => ({ body: 'null' }));
     expect(await typed.findItem(customer, { ...query, searchField: 'InvNo', valueField: 'Payable' })).toEqual({ status: 'not-found' });
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ billableObjectTypeKey: 'inv', lookupNumberFieldKey: 'InvNo', valueFieldKey: 'Payable' });
@@ -142,17 +162,25 @@ describe('lists and the payment link', () => {
 
   it('sends the payment link request with explicit nulls; the CRM delivers it', async () => {
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
-    const request = { customer, amount: 150000, mobile: '+989121111111', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA1' };
+    const request = { customer, amount: 150000, mobile: '+989121111111', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA1', currency: { code: 'IRR' as const, unit: 'rial' as const } };
     expect(await crm.createPaymentLink(request)).toEqual({ status: 'created', url: '', deliveredByCrm: true });
     expect(server.requests[0]!.body).toBe(`{"paymentInfo":{"identityId":"${customer.id}","amount":150000},"mobileNumber":"+989121111111","moneyAccountUserKey":null,"resultMessage":null}`);
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"IsSuccess":false,"Message":"gateway down"}' }));
     await expect(crm.createPaymentLink(request)).rejects.toMatchObject({ reason: 'unsuccessful', message: expect.stringContaining('gateway down') });
   });
+
+  it('sends a cents amount in the major unit the contract uses', async () => {
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
+    const request = { customer, amount: 1250, mobile: '+15005550005', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA2', currency: { code: 'USD' as const } };
+    await dollars.createPaymentLink(request);
+    expect(JSON.parse(server.requests[0]!.body).paymentInfo.amount).toBe(12.5);
+  });
 });
 
 it('reuses keep-alive connections across consecutive calls', async () => {
   server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":1}' }));
-  for (let i = 0; i < 8; i += 1) await crm.balance(customer);
+  for (let i = 0; i < 8; i += 1) await crm.balance(customer, 'IRR');
   expect(server.requests).toHaveLength(8);
   // undici may open a second socket while the first is being released; never one per call.
   expect(server.connections).toBeLessThanOrEqual(2);

@@ -49,7 +49,7 @@ class CountingCrm implements Crm {
     return this.inner.verifyPhonePassword(customer, password);
   }
   balance(customer: Customer) {
-    return this.inner.balance(customer);
+    return this.inner.balance(customer, 'IRR');
   }
   findItem(customer: Customer, query: ItemQuery) {
     return this.inner.findItem(customer, query);
@@ -118,7 +118,7 @@ beforeAll(async () => {
   const ledger = new LedgerCrm(db.doc, db.tables.ledger);
   crm = new CountingCrm(ledger);
   const { verifyPhonePassword: _none, ...withoutPasswords } = Object.assign(Object.create(null), { source: 'no-passwords', identifyByPhone: (p: string) => ledger.identifyByPhone(p), identifyByCustomerNumber: (n: string) => ledger.identifyByCustomerNumber(n) }) as Crm;
-  const noPasswords = { ...withoutPasswords, balance: (c: Customer) => ledger.balance(c) } as unknown as Crm;
+  const noPasswords = { ...withoutPasswords, balance: (c: Customer) => ledger.balance(c, 'IRR') } as unknown as Crm;
   sessions = new DynamoSessionStore(db.doc, db.tables.sessions);
   const modules = new DynamoModuleStore(db.doc, db.tables.config);
   // 'no-passwords' is a CRM wired in below (not stored), so the import is told it exists.

@@ -4,6 +4,7 @@
  * and the port's operation table is checked by the compiler.
  */
 import { dirname, join } from 'node:path';
+import { moduleCurrency } from '../../lib/domain/money';
 import ts from 'typescript';
 import type { LookupSource } from '../../lib/config/lookup-source-schema';
 import type { Crm } from '../../lib/crm/crm';
@@ -22,9 +23,9 @@ const customer: Customer = { id: 'c-1', customerNumber: '1001' };
 const ARGS: { [K in CrmOperation]: Parameters<NonNullable<Crm[K]>> } = {
   identifyByPhone: ['+15005550001'],
   identifyByCustomerNumber: ['1001'],
-  balance: [customer],
-  findItem: [customer, { type: 'invoice', number: 'I-1', searchField: 'Number', valueField: 'FinalValue' }],
-  createPaymentLink: [{ customer, amount: 5, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1' }],
+  balance: [customer, 'IRR'],
+  findItem: [customer, { type: 'invoice', number: 'I-1', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' }],
+  createPaymentLink: [{ customer, amount: 5, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: moduleCurrency('IRR') }],
   moneyAccounts: [],
   itemTypes: [],
   verifyPhonePassword: [customer, '2468'],
@@ -96,7 +97,7 @@ class MemorySourceStore implements LookupSourceStore {
   }
 }
 
-const storedDefinition: LookupSource = { name: 'stored', type: 'http', host: 'http://127.0.0.1:9', auth: 'none', itemTypeKeys: {} };
+const storedDefinition: LookupSource = { name: 'stored', type: 'http', host: 'http://127.0.0.1:9', auth: 'none', itemTypeKeys: {}, currency: 'IRR' };
 
 /** A resolver with one stored source whose adapter is `adapter` (the network is never used). */
 function storedResolver(adapter: Crm, options: Partial<ResilienceOptions> = {}) {

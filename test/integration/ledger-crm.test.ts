@@ -42,15 +42,25 @@ describe('built-in ledger', () => {
   });
 
   it('computes owed = invoices + payments − receipts − sales returns − online payments, proformas not posted', async () => {
-    expect(await crm.balance({ id: 'c-1001' })).toEqual({ status: 'ok', owed: 1_250_000, credit: 0 });
-    expect(await crm.balance({ id: 'c-1004' })).toEqual({ status: 'ok', owed: 35_000_000, credit: 0 });
-    expect(await crm.balance({ id: 'c-1002' })).toEqual({ status: 'ok', owed: 0, credit: 0 });
-    expect(await crm.balance({ id: 'c-1003' })).toEqual({ status: 'ok', owed: 0, credit: 700_000 });
-    expect(await crm.balance({ id: 'c-2002' })).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance({ id: 'c-1001' }, 'IRR')).toEqual({ status: 'ok', owed: 1_250_000, credit: 0 });
+    expect(await crm.balance({ id: 'c-1004' }, 'IRR')).toEqual({ status: 'ok', owed: 35_000_000, credit: 0 });
+    expect(await crm.balance({ id: 'c-1002' }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance({ id: 'c-1003' }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 700_000 });
+    expect(await crm.balance({ id: 'c-2002' }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
+  });
+
+  it('counts each currency’s items on their own: a USD customer owes cents, and nothing in rials', async () => {
+    expect(await crm.balance({ id: 'c-5001' }, 'USD')).toEqual({ status: 'ok', owed: 1250, credit: 0 });
+    expect(await crm.balance({ id: 'c-5001' }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance({ id: 'c-1001' }, 'USD')).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    const query = { type: 'invoice' as const, number: '5001', searchField: 'Serial', valueField: 'FinalValue', currency: 'USD' as const };
+    expect(await crm.findItem({ id: 'c-5001' }, query)).toMatchObject({ status: 'found', item: { amount: 2000 } });
+    // The same invoice is not an IRR module's to pay.
+    expect(await crm.findItem({ id: 'c-5001' }, { ...query, currency: 'IRR' })).toEqual({ status: 'not-found' });
   });
 
   it('finds an item only among the customer’s own items, by the search field, with its value field', async () => {
-    const query = { type: 'invoice' as const, number: 'INV-1001', searchField: 'Number', valueField: 'FinalValue' };
+    const query = { type: 'invoice' as const, number: 'INV-1001', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' as const };
     expect(await crm.findItem({ id: 'c-1001' }, query)).toEqual({ status: 'found', item: { type: 'invoice', number: 'INV-1001', amount: 2_000_000, paid: false, moneyAccount: 'acc-mellat' } });
     expect(await crm.findItem({ id: 'c-2001' }, query)).toEqual({ status: 'not-found' });
     expect(await crm.findItem({ id: 'c-1001' }, { ...query, type: 'receipt' })).toEqual({ status: 'not-found' });
@@ -58,8 +68,9 @@ describe('built-in ledger', () => {
 
   it('lists money accounts and item types for the panel pickers', async () => {
     expect(await crm.moneyAccounts()).toEqual([
-      { key: 'acc-cash', name: 'Cash desk' },
-      { key: 'acc-mellat', name: 'Bank Mellat — main account' },
+      { key: 'acc-cash', name: 'Cash desk', currency: 'IRR' },
+      { key: 'acc-mellat', name: 'Bank Mellat — main account', currency: 'IRR' },
+      { key: 'acc-usd', name: 'Chase — US dollar account', currency: 'USD' },
     ]);
     expect((await crm.itemTypes()).map((t) => t.key)).toEqual(['invoice', 'proforma', 'receipt', 'payment', 'salesReturn', 'onlinePayment']);
   });

@@ -54,7 +54,7 @@ describe('creating and reading lookup sources', () => {
     expect(created.json).toEqual({
       name: 'acme',
       builtIn: false,
-      source: { ...httpSource('acme'), itemTypeKeys: {} },
+      source: { ...httpSource('acme'), currency: 'IRR', itemTypeKeys: {} },
       secret: { name: 'acme-crm', from: 'env', location: 'CRM_SECRET_ACME_CRM' },
       usedBy: [],
     });
@@ -106,7 +106,7 @@ describe('replacing and deleting lookup sources', () => {
     await admin.call('POST', '/lookup-sources', { body: httpSource('editable') });
     const replaced = await admin.call('PUT', '/lookup-sources/editable', { body: { type: 'http', host: 'https://crm.example.com/api', auth: 'none' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', itemTypeKeys: {} });
+    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', currency: 'IRR', itemTypeKeys: {} });
     expect(replaced.json.secret).toBeUndefined();
     const renamed = await admin.call('PUT', '/lookup-sources/editable', { body: httpSource('other-name') });
     expect(renamed.status).toBe(422);
@@ -134,6 +134,19 @@ describe('replacing and deleting lookup sources', () => {
     expect((await admin.call('DELETE', '/lookup-sources/in-use')).json).toEqual({ deleted: 'in-use' });
     expect((await admin.call('GET', '/lookup-sources/in-use')).status).toBe(404);
     expect((await admin.call('DELETE', '/lookup-sources/in-use')).status).toBe(404);
+  });
+
+  it('keeps a module and its source in one currency: a module in another is refused, and the source cannot switch under its modules', async () => {
+    expect((await admin.call('POST', '/lookup-sources', { body: httpSource('dollars', { currency: 'USD' }) })).status).toBe(201);
+    const module = { code: 'uses-dollars', name: 'Uses dollars', language: 'en', lookupSource: 'dollars', nextDestination: 'sales', errorDestination: 'goodbye' };
+    const inRials = await admin.call('POST', '/modules', { body: module, query: { lang: 'fa' } });
+    expect(inRials.status).toBe(422);
+    expect(inRials.json.errors).toEqual([{ field: 'currency', code: 'currency_source', message: 'واحد پول ماژول باید همان واحد پول منبع استعلام آن باشد.' }]);
+    expect((await admin.call('POST', '/modules', { body: { ...module, currency: 'USD' } })).status).toBe(201);
+    const switched = await admin.call('PUT', '/lookup-sources/dollars', { body: httpSource('dollars', { currency: 'EUR' }) });
+    expect(switched.status).toBe(422);
+    expect(switched.json).toMatchObject({ errors: [expect.objectContaining({ field: 'currency', code: 'source_currency_in_use' })], usedBy: ['uses-dollars'] });
+    expect((await admin.call('GET', '/lookup-sources/dollars')).json.source.currency).toBe('USD');
   });
 });
 

@@ -29,7 +29,7 @@ const pgSource = { name: 'pg-main', type: 'payamgostar', host: 'https://crm.exam
 
 describe('validating a lookup source', () => {
   it('accepts a Payamgostar source and fills defaults', () => {
-    expect(parseLookupSource(pgSource)).toEqual({ ok: true, value: { ...pgSource, itemTypeKeys: {}, linkExpiryDays: 7 } });
+    expect(parseLookupSource(pgSource)).toEqual({ ok: true, value: { ...pgSource, currency: 'IRR', itemTypeKeys: {}, linkExpiryDays: 7 } });
   });
 
   it('gives field-level messages in English and Persian', () => {
@@ -128,7 +128,7 @@ describe('stored lookup sources and the resolver', () => {
   });
 
   it('fails with unknown-source when the source was deleted after the module was saved', async () => {
-    expect(await resolver({}).forSource('gone').balance({ id: 'c' })).toEqual({ status: 'failed', source: 'gone', reason: 'unknown-source' });
+    expect(await resolver({}).forSource('gone').balance({ id: 'c' }, 'IRR')).toEqual({ status: 'failed', source: 'gone', reason: 'unknown-source' });
   });
 
   it('keeps returning the built-in ledger for modules that use it', () => {

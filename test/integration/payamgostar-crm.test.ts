@@ -23,7 +23,7 @@ beforeEach(async () => {
   );
   pg.data.types.push({ userKey: 'inv', name: 'فاکتور فروش', type: 'Invoice' }, { userKey: 'rcpt', name: 'رسید دریافت', type: 'Receipt' }, { userKey: 'qt', name: 'پیش‌فاکتور', type: 'Quote' });
   // Trailing slash on the host: requests must still go to /services/api/…, not //services.
-  crm = new PayamgostarCrm({ source: 'pg', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000 });
+  crm = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000 });
 });
 
 afterEach(async () => {
@@ -176,7 +176,7 @@ describe('unknown callers and the circuit breaker', () => {
 
 describe('the balance', () => {
   it('normalises a negative balance to an amount owed', async () => {
-    expect(await crm.balance(sara)).toEqual({ status: 'ok', owed: 1250000, credit: 0 });
+    expect(await crm.balance(sara, 'IRR')).toEqual({ status: 'ok', owed: 1250000, credit: 0 });
     expect(pg.requests[0]!.params).toEqual([
       ['username', 'ivr<&>"user'],
       ['password', 'p@ss'],
@@ -186,26 +186,41 @@ describe('the balance', () => {
   });
 
   it('reads a positive balance as credit and a nil balance as no debt', async () => {
-    expect(await crm.balance({ id: REZA })).toEqual({ status: 'ok', owed: 0, credit: 300000 });
+    expect(await crm.balance({ id: REZA }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 300000 });
     pg.data.identities[1]!.balance = undefined;
-    expect(await crm.balance({ id: REZA })).toEqual({ status: 'ok', owed: 0, credit: 0 });
+    expect(await crm.balance({ id: REZA }, 'IRR')).toEqual({ status: 'ok', owed: 0, credit: 0 });
   });
 
   it('reads grouped and Persian-digit balances the same on any server culture', async () => {
-    pg.data.identities[0]!.balance = '-1,250,000.50';
-    expect(await crm.balance(sara)).toMatchObject({ owed: 1250000.5 });
+    pg.data.identities[0]!.balance = '-1,250,000.0000';
+    expect(await crm.balance(sara, 'IRR')).toMatchObject({ owed: 1250000 });
     pg.data.identities[0]!.balance = '−۱٬۲۵۰٬۰۰۰';
-    expect(await crm.balance(sara)).toMatchObject({ owed: 1250000 });
+    expect(await crm.balance(sara, 'IRR')).toMatchObject({ owed: 1250000 });
+  });
+
+  it('refuses half a rial rather than round it, and reads cents exactly for a source kept in dollars', async () => {
+    pg.data.identities[0]!.balance = '-1,250,000.50';
+    await expect(crm.balance(sara, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
+    const dollars = new PayamgostarCrm({ source: 'pg', currency: 'USD', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000 });
+    expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 125_000_050 });
+    pg.data.identities[0]!.balance = '-12.5';
+    expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 1250 });
+  });
+
+  it('refuses a module in another currency than the source keeps (currency-mismatch), without asking Payamgostar', async () => {
+    const before = pg.requests.length;
+    await expect(crm.balance(sara, 'USD')).rejects.toMatchObject({ reason: 'currency-mismatch' });
+    expect(pg.requests.length).toBe(before);
   });
 
   it('refuses a balance it cannot read instead of announcing zero', async () => {
     pg.data.identities[0]!.balance = '1.250.000,00';
-    await expect(crm.balance(sara)).rejects.toBeInstanceOf(CrmBadResponseError);
+    await expect(crm.balance(sara, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
   });
 });
 
 describe('finding an item', () => {
-  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue' };
+  const query: ItemQuery = { type: 'invoice', number: '1042', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' as const };
 
   beforeEach(() => {
     pg.data.items.push(
@@ -256,7 +271,7 @@ describe('finding an item', () => {
   });
 
   it('uses a configured type key after checking its kind with GetCrmObjectTypeInfo', async () => {
-    const configured = new PayamgostarCrm({ source: 'pg', host: pg.url, username: 'u', password: 'p', timeoutMs: 2000, itemTypeKeys: { onlinePayment: 'rcpt' } });
+    const configured = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: pg.url, username: 'u', password: 'p', timeoutMs: 2000, itemTypeKeys: { onlinePayment: 'rcpt' } });
     expect(await configured.findItem(sara, { ...query, type: 'onlinePayment', number: '77' })).toMatchObject({ status: 'found' });
     expect(pg.requests[0]!.headers.soapaction).toBe('"http://tempuri.org/ICrmObjectType/GetCrmObjectTypeInfo"');
     expect(pg.requests[0]!.params[2]).toEqual(['typeKeyOrId', 'rcpt']);
@@ -298,7 +313,7 @@ describe('money accounts and item types', () => {
 });
 
 describe('creating a payment link', () => {
-  const request = { customer: sara, amount: 1250000, mobile: '+989121111111', moneyAccount: 'acc-mellat', items: [], invoiceType: 'invoice' as const, language: 'fa' as const, callSid: 'CA0123456789abcdef' };
+  const request = { customer: sara, amount: 1250000, mobile: '+989121111111', moneyAccount: 'acc-mellat', items: [], invoiceType: 'invoice' as const, language: 'fa' as const, callSid: 'CA0123456789abcdef', currency: { code: 'IRR' as const, unit: 'rial' as const } };
 
   it('sends PaymentLinkInfo members in data-contract order and returns the link', async () => {
     expect(await crm.createPaymentLink(request)).toEqual({ status: 'created', url: 'https://pay.example.com/l/abc123', deliveredByCrm: true });

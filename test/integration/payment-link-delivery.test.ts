@@ -30,7 +30,7 @@ const crmAnswering = (answer: () => Promise<PaymentLinkResult>): Crm => ({ sourc
 let n = 0;
 function request(mobile = '+989121111111'): PaymentLinkRequest {
   n += 1;
-  return { customer: { id: 'c-1' }, amount: 1000, mobile, items: [], invoiceType: 'invoice', language: 'en', callSid: `CAdelivery${n}` };
+  return { customer: { id: 'c-1' }, amount: 1000, mobile, items: [], invoiceType: 'invoice', language: 'en', callSid: `CAdelivery${n}`, currency: { code: 'IRR', unit: 'rial' } };
 }
 
 function delivery(sms: SmsSender, limits = { mobile: 5, caller: 5 }) {

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ModuleSpeech } from '../../lib/speech/speech';
 import type { SpeechSegment } from '../../lib/domain/speech-item';
-import { persianAmountPhrase } from '../../lib/domain/amount-words';
+import { persianMoneyPhrase } from '../../lib/domain/amount-words';
+import { moduleCurrency } from '../../lib/domain/money';
+
+const RIAL = moduleCurrency('IRR', 'rial');
+const TOMAN = moduleCurrency('IRR', 'toman');
 import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
 import { AzureSpeechSynthesizer } from '../../lib/speech/azure-speech-synthesizer';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
@@ -26,8 +30,8 @@ const AUDIO = 'https://audio.example.com';
 const CLIPS = resolve(__dirname, '../../infra/audio/clips');
 const VOICE = 'fa-IR-DilaraNeural';
 const secrets = new EnvSecretResolver({ CRM_SECRET_AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
-const announcement = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, unit: 'rial' }, { prompt: 'owed' }] as const;
-const sentence = `${PROMPT_CATALOGUE.fa.yourBalanceIs} ${persianAmountPhrase(1_250_000, 'rial')} ${PROMPT_CATALOGUE.fa.owed}`;
+const announcement = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: RIAL }, { prompt: 'owed' }] as const;
+const sentence = `${PROMPT_CATALOGUE.fa.yourBalanceIs} ${persianMoneyPhrase(1_250_000, RIAL)} ${PROMPT_CATALOGUE.fa.owed}`;
 const neural: ModuleSpeech = { language: 'fa', prompts: {}, voice: 'neural' };
 const clips: ModuleSpeech = { language: 'fa', prompts: {} };
 
@@ -128,7 +132,7 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
   it('falls back to the clips when Azure is slower than its timeout, within the timeout', async () => {
     azure.delayMs = 1500;
     const started = Date.now();
-    const segments = await container({ timeoutMs: 300 }).speech.render([{ prompt: 'yourBalanceIs' }, { amount: 2000, unit: 'toman' }, { prompt: 'owed' }], neural);
+    const segments = await container({ timeoutMs: 300 }).speech.render([{ prompt: 'yourBalanceIs' }, { amount: 20_000, currency: TOMAN }, { prompt: 'owed' }], neural);
     expect(Date.now() - started).toBeLessThan(1200);
     expect(segments.map((s) => (s.kind === 'play' ? s.transcript : ''))).toEqual(['مانده حساب شما دو هزار تومان بدهکار است.']);
   });
@@ -138,10 +142,10 @@ describe('a Persian module on recorded clips', () => {
   it('plays a balance announcement as at most 3 <Play>s whatever the amount (here 2), each sentence one file', async () => {
     const speech = container().speech;
     for (const amount of [0, 7, 1_250_000, 999_999_999_999_999]) {
-      const segments = await speech.render([{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount, unit: 'rial' }, { prompt: 'owed' }], clips);
+      const segments = await speech.render([{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount, currency: RIAL }, { prompt: 'owed' }], clips);
       const twiml = renderTwiml([{ kind: 'say', segments }]);
       expect(twiml.match(/<Play>/g)).toHaveLength(2);
-      expect(segments[1]?.kind === 'play' && segments[1].transcript).toBe(`مانده حساب شما ${persianAmountPhrase(amount, 'rial')} بدهکار است.`);
+      expect(segments[1]?.kind === 'play' && segments[1].transcript).toBe(`مانده حساب شما ${persianMoneyPhrase(amount, RIAL)} بدهکار است.`);
     }
     expect(azure.requests).toHaveLength(0);
   });
@@ -178,7 +182,7 @@ describe('a Persian module on recorded clips', () => {
 
   it('speaks Persian text an operator typed through the synthesizer, joined with the clips of the amount', async () => {
     const module: ModuleSpeech = { language: 'fa', prompts: { yourBalanceIs: { text: 'بدهی شما به شرکت' } } };
-    const segments = await container().speech.render([{ prompt: 'yourBalanceIs' }, { amount: 5000, unit: 'toman' }, { prompt: 'owed' }], module);
+    const segments = await container().speech.render([{ prompt: 'yourBalanceIs' }, { amount: 50_000, currency: TOMAN }, { prompt: 'owed' }], module);
     expect(segments).toHaveLength(1);
     expect(segments[0]?.kind === 'play' && segments[0].transcript).toBe('بدهی شما به شرکت پنج هزار تومان بدهکار است.');
     expect(azure.synthesized.map((s) => s.text)).toEqual(['بدهی شما به شرکت']);
@@ -192,7 +196,7 @@ describe('a Persian module on recorded clips', () => {
       joiner: new SentenceJoiner({ exists: async () => false, get: async () => undefined, put: async () => Promise.reject(new Error('disk full')) }, new LocalFolderAudioStore(CLIPS), DEFAULT_FINISH),
       logger: { warn: () => undefined },
     });
-    const segments = await broken.render([{ prompt: 'yourBalanceIs' }, { amount: 2, unit: 'rial' }], clips);
+    const segments = await broken.render([{ prompt: 'yourBalanceIs' }, { amount: 2, currency: RIAL }], clips);
     expect(segments.map((s) => (s.kind === 'play' ? s.url.split('/').pop() : ''))).toEqual(['prompt-yourBalanceIs.wav', 'num-2.wav', 'unit-rial.wav']);
     expect(await speech.render([{ prompt: 'apology' }], clips)).toEqual([{ kind: 'play', url: `${AUDIO}/clips/fa/prompt-apology.wav`, transcript: PROMPT_CATALOGUE.fa.apology }]);
   });

@@ -88,7 +88,7 @@ describe('English prompts through Polly and the audio cache', () => {
   });
 
   it('synthesizes the amount and the prompts of a step as separate cached pieces, in order', async () => {
-    const segments = await container().render([{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, unit: 'rial' }, { prompt: 'owed' }], english);
+    const segments = await container().render([{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }], english);
     expect(segments.map((s) => (s.kind === 'play' ? s.transcript : s.text))).toEqual(['Your account balance is', 'one million two hundred fifty thousand rials', 'due for payment.']);
     expect(segments.every((s) => s.kind === 'play')).toBe(true);
     expect(polly.synthesized.sort()).toEqual(['Your account balance is', 'due for payment.', 'one million two hundred fifty thousand rials'].sort());
@@ -103,7 +103,7 @@ describe('English prompts through Polly and the audio cache', () => {
   it('falls back to <Say> with the same text, logged, when Polly fails', async () => {
     polly.failWith(500);
     const warnings: unknown[] = [];
-    const segments = await container(warnings).render([{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, unit: 'rial' }], english);
+    const segments = await container(warnings).render([{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }], english);
     expect(renderTwiml([{ kind: 'say', segments }])).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Your account balance is one million two hundred fifty thousand rials</Say></Response>',
     );
@@ -137,7 +137,7 @@ describe('English prompts through Polly and the audio cache', () => {
   });
 
   it('keeps Persian on clips even when Polly is configured', async () => {
-    const segments = await container().render([{ prompt: 'intro' }, { amount: 1000, unit: 'toman' }], { language: 'fa', prompts: {} });
+    const segments = await container().render([{ prompt: 'intro' }, { amount: 10_000, currency: { code: 'IRR', unit: 'toman' } }], { language: 'fa', prompts: {} });
     expect(segments.map((s) => (s.kind === 'play' ? s.url : s.text))).toEqual([`${AUDIO}/clips/fa/prompt-intro.wav`, `${AUDIO}/clips/fa/scale-thousand.wav`, `${AUDIO}/clips/fa/unit-toman.wav`]);
     expect(polly.requests).toHaveLength(0);
   });

@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 function resilient(options: { timeoutMs?: number; failureThreshold?: number; openMs?: number; realClock?: boolean } = {}) {
-  const inner = new AlovoipHttpCrm({ source: 'other', host: server.url, auth: 'none', timeoutMs: 10_000 });
+  const inner = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 10_000 });
   const breaker = new CircuitBreaker(options.failureThreshold ?? 5, options.openMs ?? 30_000, options.realClock ? Date.now : clock);
   const failures: string[] = [];
   const crm = resilientCrm(inner, breaker, {
@@ -59,17 +59,17 @@ describe('the time budget', () => {
   it('retries only once, and not at all for a non-transient failure', async () => {
     server.routes.set('/GetCustomerBalance', () => ({ status: 503, body: '' }));
     const { crm } = resilient();
-    expect(await crm.balance(customer)).toEqual({ status: 'failed', source: 'other', reason: 'http-503' });
+    expect(await crm.balance(customer, 'IRR')).toEqual({ status: 'failed', source: 'other', reason: 'http-503' });
     expect(server.requests).toHaveLength(2);
     server.routes.set('/GetCustomerBalance', () => ({ status: 401, body: '' }));
-    expect(await crm.balance(customer)).toMatchObject({ reason: 'http-401' });
+    expect(await crm.balance(customer, 'IRR')).toMatchObject({ reason: 'http-401' });
     expect(server.requests).toHaveLength(3);
   });
 
   it('never retries creating a payment link (the CRM may already have texted the caller)', async () => {
     server.routes.set('/SendPaymentLinkToUser', () => ({ status: 502, body: '' }));
     const { crm } = resilient();
-    const result = await crm.createPaymentLink({ customer, amount: 1, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1' });
+    const result = await crm.createPaymentLink({ customer, amount: 1, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: { code: 'IRR' as const, unit: 'rial' as const } });
     expect(result).toEqual({ status: 'failed', source: 'other', reason: 'http-502' });
     expect(server.requests).toHaveLength(1);
   });

@@ -54,9 +54,9 @@ describe('CSV parsing (RFC 4180)', () => {
     expect(() => parseCsv('a,b\n1,x"y')).toThrow(CsvSyntaxError);
   });
 
-  it('turns item columns into fields, with Persian digits and thousands separators as numbers', () => {
-    const rows = rowsFromCsv('items', 'customerId,type,number,FinalValue,Note\nc-1,invoice,I-1,"۱٬۲۵۰٬۰۰۰",first\n');
-    expect(rows).toEqual({ ok: true, lines: [2], rows: [{ customerId: 'c-1', type: 'invoice', number: 'I-1', fields: { FinalValue: 1_250_000, Note: 'first' } }] });
+  it('turns item columns into fields, keeping every cell as the text it is (amounts are read by the import)', () => {
+    const rows = rowsFromCsv('items', 'customerId,type,number,FinalValue,Note,currency\nc-1,invoice,I-1,"۱٬۲۵۰٬۰۰۰",0x10,USD\n');
+    expect(rows).toEqual({ ok: true, lines: [2], rows: [{ customerId: 'c-1', type: 'invoice', number: 'I-1', currency: 'USD', fields: { FinalValue: '۱٬۲۵۰٬۰۰۰', Note: '0x10' } }] });
   });
 
   it('refuses unknown customer columns', () => {

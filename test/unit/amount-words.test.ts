@@ -2,13 +2,18 @@ import {
   ALL_PERSIAN_NUMBER_TOKENS,
   PERSIAN_NUMBER_WORDS,
   PERSIAN_UNIT_WORDS,
-  englishAmountPhrase,
+  NoPersianWordsError,
   englishAmountWords,
-  persianAmountPhrase,
+  englishMoneyPhrase,
   persianAmountTokens,
   persianAmountWords,
-  toAnnouncedAmount,
+  persianMoneyPhrase,
+  persianMoneyTokens,
 } from '../../lib/domain/amount-words';
+import type { ModuleCurrency } from '../../lib/domain/money';
+
+const RIAL: ModuleCurrency = { code: 'IRR', unit: 'rial' };
+const TOMAN: ModuleCurrency = { code: 'IRR', unit: 'toman' };
 import { mulberry32 } from '../support/prng';
 
 const Q = 10n ** 15n;
@@ -95,22 +100,44 @@ describe('englishAmountWords', () => {
   });
 });
 
-describe('englishAmountPhrase', () => {
-  it('uses the singular unit for exactly one', () => {
-    expect(englishAmountPhrase(1, 'rial')).toBe('one rial');
-    expect(englishAmountPhrase(1n, 'toman')).toBe('one toman');
+describe('englishMoneyPhrase', () => {
+  it('says rials and tomans with the singular for exactly one', () => {
+    expect(englishMoneyPhrase(1, RIAL)).toBe('one rial');
+    expect(englishMoneyPhrase(10, TOMAN)).toBe('one toman');
+    expect(englishMoneyPhrase(1_250_000, RIAL)).toBe('one million two hundred fifty thousand rials');
+    expect(englishMoneyPhrase(20, TOMAN)).toBe('two tomans');
+    expect(englishMoneyPhrase(0, RIAL)).toBe('zero rials');
+    expect(englishMoneyPhrase(10_010, TOMAN)).toBe('one thousand one tomans');
   });
 
-  it('uses the plural unit otherwise, including zero', () => {
-    expect(englishAmountPhrase(1_250_000, 'rial')).toBe('one million two hundred fifty thousand rials');
-    expect(englishAmountPhrase(2, 'toman')).toBe('two tomans');
-    expect(englishAmountPhrase(0, 'rial')).toBe('zero rials');
-    expect(englishAmountPhrase(1001, 'toman')).toBe('one thousand one tomans');
+  it('says a toman module’s debt below half a toman in rials, never zero', () => {
+    expect(englishMoneyPhrase(4, TOMAN)).toBe('four rials');
+    expect(englishMoneyPhrase(1, TOMAN)).toBe('one rial');
+    expect(englishMoneyPhrase(5, TOMAN)).toBe('one toman');
+    expect(englishMoneyPhrase(0, TOMAN)).toBe('zero tomans');
   });
 
-  it('rejects invalid amounts and units', () => {
-    expect(() => englishAmountPhrase(-1, 'rial')).toThrow(RangeError);
-    expect(() => englishAmountPhrase(1, 'dollar' as never)).toThrow(RangeError);
+  it.each<[number, ModuleCurrency, string]>([
+    [1250, { code: 'USD' }, 'twelve dollars and fifty cents'],
+    [100, { code: 'USD' }, 'one dollar'],
+    [50, { code: 'USD' }, 'fifty cents'],
+    [1, { code: 'USD' }, 'one cent'],
+    [0, { code: 'USD' }, 'zero dollars'],
+    [101, { code: 'EUR' }, 'one euro and one cent'],
+    [1_000_005, { code: 'EUR' }, 'ten thousand euros and five cents'],
+    [201, { code: 'GBP' }, 'two pounds and one penny'],
+    [99, { code: 'GBP' }, 'ninety-nine pence'],
+    [1250, { code: 'CAD' }, 'twelve Canadian dollars and fifty cents'],
+    [1500, { code: 'JPY' }, 'one thousand five hundred yen'],
+    [1500, { code: 'KWD' }, 'one Kuwaiti dinar and five hundred fils'],
+  ])('says %p minor units of %j as "%s"', (minor, currency, words) => {
+    expect(englishMoneyPhrase(minor, currency)).toBe(words);
+  });
+
+  it('refuses negative, fractional and unsafe amounts rather than round them', () => {
+    expect(() => englishMoneyPhrase(-1, RIAL)).toThrow(RangeError);
+    expect(() => englishMoneyPhrase(12.5, { code: 'USD' })).toThrow(RangeError);
+    expect(() => englishMoneyPhrase(2 ** 53, RIAL)).toThrow(RangeError);
   });
 });
 
@@ -285,56 +312,24 @@ describe('persianAmountWords', () => {
   });
 });
 
-describe('persianAmountPhrase', () => {
-  it('appends the unit word', () => {
-    expect(persianAmountPhrase(1_250_000, 'rial')).toBe('یک میلیون و دویست و پنجاه هزار ریال');
-    expect(persianAmountPhrase(1, 'toman')).toBe('یک تومان');
-    expect(persianAmountPhrase(0, 'toman')).toBe('صفر تومان');
+describe('persianMoneyTokens and persianMoneyPhrase', () => {
+  it('append the unit word the amount is said in', () => {
+    expect(persianMoneyPhrase(1_250_000, RIAL)).toBe('یک میلیون و دویست و پنجاه هزار ریال');
+    expect(persianMoneyPhrase(10, TOMAN)).toBe('یک تومان');
+    expect(persianMoneyPhrase(0, TOMAN)).toBe('صفر تومان');
+    expect(persianMoneyTokens(12_345, TOMAN)).toEqual(['scale-thousand', 'and', 'num-200', 'and', 'num-30', 'and', 'num-5', 'unit-toman']);
   });
 
-  it('rejects invalid amounts', () => {
-    expect(() => persianAmountPhrase(-1, 'rial')).toThrow(RangeError);
-  });
-});
-
-describe('toAnnouncedAmount', () => {
-  it('rounds half up when converting rials to tomans', () => {
-    expect(toAnnouncedAmount(12_345, 10)).toBe(1_235);
-    expect(toAnnouncedAmount(12_344, 10)).toBe(1_234);
-    expect(toAnnouncedAmount(12_346, 10)).toBe(1_235);
-    expect(toAnnouncedAmount(5, 10)).toBe(1);
-    expect(toAnnouncedAmount(4, 10)).toBe(0);
+  it('say a toman module’s debt of 1–4 rials in rials, never «صفر تومان»', () => {
+    for (const rials of [1, 2, 3, 4]) expect(persianMoneyTokens(rials, TOMAN)).toEqual([`num-${rials}`, 'unit-rial']);
+    expect(persianMoneyPhrase(4, TOMAN)).toBe('چهار ریال');
   });
 
-  it('handles fractional rials', () => {
-    expect(toAnnouncedAmount(12_344.9, 10)).toBe(1_234);
-    expect(toAnnouncedAmount(12_345.1, 10)).toBe(1_235);
-    expect(toAnnouncedAmount(1_234.5, 1)).toBe(1_235);
-    expect(toAnnouncedAmount(1_234.49, 1)).toBe(1_234);
-    expect(toAnnouncedAmount(0.5, 1)).toBe(1);
-    expect(toAnnouncedAmount(0.4, 1)).toBe(0);
+  it('have no Persian words for other currencies (the schema refuses those modules)', () => {
+    expect(() => persianMoneyTokens(1250, { code: 'USD' })).toThrow(NoPersianWordsError);
   });
 
-  it('keeps whole rials unchanged with divisor 1', () => {
-    expect(toAnnouncedAmount(0, 1)).toBe(0);
-    expect(toAnnouncedAmount(1_250_000, 1)).toBe(1_250_000);
-  });
-
-  it('accepts the 10^18 upper bound', () => {
-    expect(toAnnouncedAmount(1e18, 10)).toBe(1e17);
-  });
-
-  it.each<[string, number]>([
-    ['negative', -1],
-    ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ['above 10^18', 1.0000000000000002e18],
-    ['far above 10^18', 1e19],
-  ])('throws RangeError for a %s amount', (_label, amount) => {
-    expect(() => toAnnouncedAmount(amount, 10)).toThrow(RangeError);
-  });
-
-  it.each([0, -10, Number.NaN, Number.POSITIVE_INFINITY])('throws RangeError for divisor %p', (divisor) => {
-    expect(() => toAnnouncedAmount(100, divisor)).toThrow(RangeError);
+  it('reject invalid amounts', () => {
+    expect(() => persianMoneyPhrase(-1, RIAL)).toThrow(RangeError);
   });
 });

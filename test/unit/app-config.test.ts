@@ -35,6 +35,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEFAULT_LANGUAGE: 'de' })).toThrow(/DEFAULT_LANGUAGE/);
   });
 
+  it('keeps the ledger in IRR unless LEDGER_CURRENCY names another ISO 4217 currency, refusing an unknown one at start', () => {
+    expect(loadConfig({}).ledgerCurrency).toBe('IRR');
+    expect(loadConfig({ LEDGER_CURRENCY: 'usd' }).ledgerCurrency).toBe('USD');
+    expect(() => loadConfig({ LEDGER_CURRENCY: 'dollars' })).toThrow(ConfigurationError);
+  });
+
   it('strips a trailing slash from the public base URL so signed URLs match', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://ivr.example.com/' }).publicBaseUrl).toBe('https://ivr.example.com');
   });

@@ -29,7 +29,7 @@ describe('balance flow: identified caller', () => {
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(1_250_000) });
     expect(r.asked).toEqual(['identify-by-phone', 'balance']);
     expect(r.actions).toEqual([
-      { kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, unit: 'rial' }, { prompt: 'owed' }] },
+      { kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }] },
       { kind: 'dial', target: '+982191000000' },
     ]);
     expect(r.session).toMatchObject({ step: 'done', outcome: 'next', destination: 'next', customer: FOUND.customer, identifiedBy: 'caller', balance: { owed: 1_250_000, credit: 0 } });
@@ -41,10 +41,28 @@ describe('balance flow: identified caller', () => {
     expect(d).toEqual({ kind: 'need', need: { kind: 'identify-by-phone', phone: '+989121111111' } });
   });
 
-  it('announces tomans for a toman module, dividing by the divisor and rounding half up', () => {
-    const ctx = contextFor(moduleFixture({ currency: { unit: 'toman' } }));
+  it('hands speech the exact rials and the module’s toman unit (money.ts rounds, once, for every surface)', () => {
+    const ctx = contextFor(moduleFixture({ currency: { code: 'IRR', unit: 'toman' } }));
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(12_345) });
-    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_235, unit: 'toman' }, { prompt: 'owed' }] });
+    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 12_345, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }] });
+  });
+
+  it('treats a debt below half a toman as owed: announced (in rials by speech), then the next destination', () => {
+    const ctx = contextFor(moduleFixture({ currency: { code: 'IRR', unit: 'toman' } }));
+    const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(4) });
+    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 4, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }] });
+    expect(r.session).toMatchObject({ outcome: 'next', balance: { owed: 4, credit: 0, currency: 'IRR' } });
+  });
+
+  it('asks the CRM for the balance in the module’s currency', () => {
+    const ctx = contextFor(moduleFixture({ language: 'en', currency: 'USD' }));
+    expect(decideBalance(ctx, undefined, entryInput(), { identity: FOUND })).toEqual({ kind: 'need', need: { kind: 'balance', customer: FOUND.customer, currency: 'USD' } });
+  });
+
+  it('announces nothing for a module stored with a currency it cannot read, and goes to the error destination', () => {
+    const broken = { ...moduleFixture(), currency: { unit: 'rial', divisor: 10_000 } } as unknown as Parameters<typeof contextFor>[0];
+    const r = step(contextFor(broken), undefined, entryInput(), { identity: FOUND, balance: OWES(1) });
+    expect(r.session).toMatchObject({ outcome: 'error', reason: 'module-currency-unreadable' });
   });
 
   it('routes to the error destination when the caller has no debt', () => {
@@ -59,7 +77,7 @@ describe('balance flow: identified caller', () => {
 
   it('tells a caller in credit how much and routes to the error destination', () => {
     const r = step(contextFor(moduleFixture()), undefined, entryInput(), { identity: FOUND, balance: { status: 'ok', owed: 0, credit: 700_000 } });
-    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 700_000, unit: 'rial' }, { prompt: 'inCredit' }] });
+    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 700_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'inCredit' }] });
     expect(r.session).toMatchObject({ outcome: 'no-debt', destination: 'err' });
   });
 

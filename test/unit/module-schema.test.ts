@@ -11,7 +11,7 @@ describe('module configuration schema', () => {
       invoiceType: 'invoice',
       invoiceValueField: 'FinalValue',
       invoiceSearchField: 'Number',
-      currency: { unit: 'rial', divisor: 1 },
+      currency: { code: 'IRR', unit: 'rial' },
       maxAttempts: 3,
       anonymousMode: false,
       forceMobileEntry: false,
@@ -21,11 +21,35 @@ describe('module configuration schema', () => {
     });
   });
 
-  it('gives toman a divisor of 10 unless another divisor is configured', () => {
-    const toman = parseModule({ ...base, currency: { unit: 'toman' } });
-    expect(toman.ok && toman.value.kind === 'balance' && toman.value.currency).toEqual({ unit: 'toman', divisor: 10 });
-    const redenominated = parseModule({ ...base, currency: { unit: 'rial', divisor: 10000 } });
-    expect(redenominated.ok && redenominated.value.kind === 'balance' && redenominated.value.currency).toEqual({ unit: 'rial', divisor: 10000 });
+  it.each<[string, unknown, unknown]>([
+    ['an ISO code', 'USD', { code: 'USD' }],
+    ['IRR alone (rials)', 'IRR', { code: 'IRR', unit: 'rial' }],
+    ['IRR in tomans', { code: 'IRR', unit: 'toman' }, { code: 'IRR', unit: 'toman' }],
+    ['an object with a code', { code: 'JPY' }, { code: 'JPY' }],
+    ['the old shape, toman', { unit: 'toman' }, { code: 'IRR', unit: 'toman' }],
+    ['the old shape, toman with its divisor', { unit: 'toman', divisor: 10 }, { code: 'IRR', unit: 'toman' }],
+    ['the old shape, rial with its divisor', { unit: 'rial', divisor: 1 }, { code: 'IRR', unit: 'rial' }],
+  ])('reads a currency written as %s', (_how, currency, expected) => {
+    const parsed = parseModule({ ...base, language: 'en', currency });
+    expect(parsed.ok && parsed.value.kind === 'balance' && parsed.value.currency).toEqual(expected);
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['an unknown code', 'XYZ', 'currency', 'currency'],
+    ['a unit on a currency other than IRR', { code: 'USD', unit: 'toman' }, 'currency.unit', 'currency_unit_irr_only'],
+    ['a custom divisor (no longer supported)', { unit: 'rial', divisor: 10_000 }, 'currency.divisor', 'currency_divisor'],
+    ['a unit that is not rial or toman', { unit: 'dollar' }, 'currency', 'currency'],
+  ])('refuses %s on its field, in both languages', (_what, currency, field, code) => {
+    const en = parseModule({ ...base, language: 'en', currency });
+    expect(!en.ok && en.errors).toEqual([expect.objectContaining({ field, code })]);
+    const fa = parseModule({ ...base, language: 'en', currency }, 'fa');
+    expect(!fa.ok && fa.errors[0]?.message).toMatch(/[\u0600-\u06FF]/);
+  });
+
+  it('refuses a Persian module in a currency the Persian clips cannot say, with a field-level message', () => {
+    const parsed = parseModule({ ...base, language: 'fa', currency: 'USD' });
+    expect(parsed).toEqual({ ok: false, errors: [{ field: 'currency', code: 'currency_language', message: expect.stringContaining('Persian') }] });
+    expect(parseModule({ ...base, language: 'en', currency: 'USD' }).ok).toBe(true);
   });
 
   it('refuses send payment link without force mobile entry, on the sendPaymentLink field, in the operator language', () => {

@@ -36,13 +36,13 @@ const owes: BalanceLookups = { balance: { status: 'ok', owed: 500_000, credit: 0
 
 describe('the payment link in the flow', () => {
   it('asks for the account balance link on the typed mobile, with the module’s account and currency', () => {
-    const d = decideBalance(ctx(module({ currency: { unit: 'toman' } })), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
+    const d = decideBalance(ctx(module({ currency: { code: 'IRR', unit: 'toman' } })), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
     expect(d).toEqual({
       kind: 'need',
       need: {
         kind: 'payment-link',
         caller: '+15005550001',
-        request: expect.objectContaining({ amount: 500_000, mobile: '+989121111111', items: [], moneyAccount: 'acc-main', invoiceType: 'invoice', language: 'en', callSid: 'CA1', display: { unit: 'toman', divisor: 10 } }),
+        request: expect.objectContaining({ amount: 500_000, mobile: '+989121111111', items: [], moneyAccount: 'acc-main', invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: { code: 'IRR', unit: 'toman' } }),
       },
     });
   });
@@ -75,7 +75,7 @@ describe('the payment link in the flow', () => {
     it('looks the item up among this customer’s items by the module’s fields', () => {
       expect(decideBalance(ctx(m), atItem, input('1002#'), {})).toEqual({
         kind: 'need',
-        need: { kind: 'find-item', customer: atMobile.customer, query: { type: 'invoice', number: '1002', searchField: 'Serial', valueField: 'FinalValue' } },
+        need: { kind: 'find-item', customer: atMobile.customer, query: { type: 'invoice', number: '1002', searchField: 'Serial', valueField: 'FinalValue', currency: 'IRR' } },
       });
     });
 

@@ -1,4 +1,4 @@
-import { checkLinkToken, linkIdFor, parseLinkToken, signLinkToken, type PaymentLinkClaims } from '../../lib/domain/payment-token';
+import { checkLinkToken, linkIdFor, parseLinkToken, readStoredClaims, signLinkToken, type PaymentLinkClaims } from '../../lib/domain/payment-token';
 
 const SECRET = 'unit-secret';
 const claims: PaymentLinkClaims = {
@@ -9,7 +9,7 @@ const claims: PaymentLinkClaims = {
   invoiceType: 'invoice',
   moneyAccount: 'acc-mellat',
   language: 'fa',
-  display: { unit: 'toman', divisor: 10 },
+  currency: { code: 'IRR', unit: 'toman' },
   expiresAt: Date.UTC(2026, 0, 2) / 1000,
 };
 const before = new Date(Date.UTC(2026, 0, 1));
@@ -33,6 +33,8 @@ describe('payment link tokens', () => {
     ['items', { ...claims, items: ['INV-1001'] }],
     ['money account', { ...claims, moneyAccount: 'acc-cash' }],
     ['language', { ...claims, language: 'en' as const }],
+    ['currency code', { ...claims, currency: { code: 'USD' as const } }],
+    ['announced unit', { ...claims, currency: { code: 'IRR' as const, unit: 'rial' as const } }],
   ])('are refused when the stored %s differs from what was signed', (_what, changed) => {
     expect(checkLinkToken(SECRET, signLinkToken(SECRET, claims), changed, before)).toEqual({ ok: false, reason: 'tampered' });
   });
@@ -55,5 +57,28 @@ describe('payment link tokens', () => {
   it('are refused when malformed', () => {
     expect(parseLinkToken('not-a-token')).toBeUndefined();
     expect(checkLinkToken(SECRET, 'x.y.z', claims, before)).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('payment links issued before currency codes (claims version 1)', () => {
+  // Stored as the previous release wrote them: `display` instead of `currency`.
+  const v1 = { ...claims, currency: undefined, display: { unit: 'toman', divisor: 10 } } as unknown as Record<string, unknown>;
+  // The token the previous release signed for exactly these claims (its code, run once): links already sent by SMS.
+  const issuedBefore = '5ElOte1XjGfRSfIp.t87mo0.14sh0Z3H3JZ4fuCKXVadcs';
+
+  it('still verify, and read as IRR in the toman they were shown in', () => {
+    const stored = readStoredClaims(v1);
+    expect(stored.currency).toEqual({ code: 'IRR', unit: 'toman' });
+    expect(checkLinkToken(SECRET, issuedBefore, stored, before)).toEqual({ ok: true });
+    expect(signLinkToken(SECRET, stored)).toBe(issuedBefore);
+  });
+
+  it('are refused when a version-1 claim was changed in storage', () => {
+    expect(checkLinkToken(SECRET, issuedBefore, readStoredClaims({ ...v1, amount: 1 }), before)).toEqual({ ok: false, reason: 'tampered' });
+    expect(checkLinkToken(SECRET, issuedBefore, readStoredClaims({ ...v1, display: { unit: 'rial', divisor: 1 } }), before)).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  it('are not the same signature as the version-2 claims with the same values', () => {
+    expect(signLinkToken(SECRET, claims)).not.toBe(issuedBefore);
   });
 });

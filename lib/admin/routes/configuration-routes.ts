@@ -2,7 +2,8 @@
  * Modules and destinations: the operator's Add / Edit / Disable / Delete, validated by the
  * same schema as the flow (lib/config/module-schema.ts), plus the pickers' CRM lookups.
  */
-import { checkModuleReferences, parseDestination, parseModule, type Destination, type FieldError, type Language, type ModuleConfig } from '../../config/module-schema';
+import { checkModuleReferences, parseDestination, parseModule, type Destination, type FieldError, type Language, type ModuleConfig, type ReferenceCurrencies } from '../../config/module-schema';
+import type { CurrencyCode } from '../../domain/money';
 import { adminFieldError } from '../admin-messages';
 import { ConflictError, InvalidFieldsError, NotFoundError, UnavailableError } from '../admin-errors';
 import type { Crm } from '../../crm/crm';
@@ -38,11 +39,19 @@ function withPathCode(body: unknown, code: string, language: Language): unknown 
 async function validModule(deps: AdminDeps, body: unknown, language: Language): Promise<ModuleConfig> {
   const parsed = parseModule(body, language, { persianSynthesizer: deps.persianSynthesizer !== undefined });
   if (!parsed.ok) throw new InvalidFieldsError(parsed.errors);
-  const [destinations, sources] = await Promise.all([deps.modules.listDestinations(), deps.lookupSourceNames()]);
+  const [destinations, sources, currencies] = await Promise.all([deps.modules.listDestinations(), deps.lookupSourceNames(), referenceCurrencies(deps)]);
   const codes = new Set(destinations.map((d) => d.code));
-  const errors: FieldError[] = checkModuleReferences(parsed.value, (code) => codes.has(code), language, (name) => sources.includes(name));
+  const errors: FieldError[] = checkModuleReferences(parsed.value, (code) => codes.has(code), language, (name) => sources.includes(name), currencies);
   if (errors.length > 0) throw new InvalidFieldsError(errors);
   return parsed.value;
+}
+
+/** Currencies of stored lookup sources and ledger money accounts: a module's currency must match the one it uses. */
+export async function referenceCurrencies(deps: AdminDeps): Promise<{ sources: Map<string, CurrencyCode>; accounts: Map<string, CurrencyCode> } & ReferenceCurrencies> {
+  const [stored, accounts] = await Promise.all([deps.lookupSourceStore?.listSources() ?? Promise.resolve([]), deps.ledger.directory.moneyAccounts()]);
+  const sourceMap = new Map(stored.map((s) => [s.name, s.currency ?? 'IRR'] as const));
+  const accountMap = new Map(accounts.map((a) => [a.key, a.currency] as const));
+  return { sources: sourceMap, accounts: accountMap, lookupSource: (name) => sourceMap.get(name), ledgerAccount: (key) => accountMap.get(key) };
 }
 
 async function validDestination(deps: AdminDeps, body: unknown, language: Language): Promise<Destination> {

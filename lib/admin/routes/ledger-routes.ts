@@ -11,6 +11,7 @@ import { AdminError, NotFoundError, UnsupportedMediaTypeError } from '../admin-e
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRequest, AdminRouter } from '../admin-router';
 import { contentType, ok, queryInt, readJson, readText } from '../request-body';
+import { referenceCurrencies } from './configuration-routes';
 
 /** One line of an import report: which section and row (and CSV line), which field, why. */
 export interface ImportProblem extends RowError {
@@ -24,13 +25,31 @@ class ImportRejected extends AdminError {
   }
 }
 
-async function importDocument(deps: AdminDeps, input: unknown, request: AdminRequest, lines?: number[]) {
+/** `amounts`: how amount fields are written — numbers of minor units (JSON) or text (CSV cells, read strictly). */
+async function importDocument(deps: AdminDeps, input: unknown, request: AdminRequest, lines?: number[], amounts: 'json' | 'text' = 'json') {
   const language: Language = request.language;
   const doc = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
   const items = Array.isArray(doc.items) ? (doc.items as { customerId?: unknown }[]) : [];
   const referenced = items.map((i) => (typeof i?.customerId === 'string' ? i.customerId : '')).filter(Boolean);
-  const [customerIds, destinations, sources] = await Promise.all([deps.ledger.directory.existingCustomerIds(referenced), deps.modules.listDestinations(), deps.lookupSourceNames()]);
-  const parsed = parseImportDocument(input, { customerIds, destinationCodes: new Set(destinations.map((d) => d.code)), lookupSourceNames: new Set(sources), speech: { persianSynthesizer: deps.persianSynthesizer !== undefined } }, language);
+  const [customerIds, destinations, sources, currencies, modules] = await Promise.all([
+    deps.ledger.directory.existingCustomerIds(referenced),
+    deps.modules.listDestinations(),
+    deps.lookupSourceNames(),
+    referenceCurrencies(deps),
+    deps.modules.listModules(),
+  ]);
+  const known = {
+    customerIds,
+    destinationCodes: new Set(destinations.map((d) => d.code)),
+    lookupSourceNames: new Set(sources),
+    lookupSourceCurrencies: currencies.sources,
+    moneyAccountCurrencies: currencies.accounts,
+    // A stored module's invoice value field holds amounts too: they are read as strictly as FinalValue.
+    amountFields: new Set(modules.flatMap((m) => (m.kind === 'balance' ? [m.invoiceValueField] : []))),
+    ledgerCurrency: deps.ledger.currency ?? 'IRR',
+    speech: { persianSynthesizer: deps.persianSynthesizer !== undefined },
+  };
+  const parsed = parseImportDocument(input, known, language, amounts);
   if (!parsed.ok) {
     throw new ImportRejected(parsed.errors.map((e) => (lines && e.row >= 0 ? { ...e, line: lines[e.row] ?? -1 } : e)));
   }
@@ -54,7 +73,7 @@ async function importCsv(deps: AdminDeps, kind: CsvKind, request: AdminRequest) 
   if (!rows.ok) {
     throw new ImportRejected(rows.problems.map((p) => ({ ...adminFieldError(p.field, p.code, request.language), section: kind, row: -1, line: p.line })));
   }
-  return importDocument(deps, { [kind]: rows.rows }, request, rows.lines);
+  return importDocument(deps, { [kind]: rows.rows }, request, rows.lines, 'text');
 }
 
 export function addLedgerRoutes(router: AdminRouter, deps: AdminDeps): void {

@@ -95,6 +95,9 @@ export function addLookupSourceRoutes(router: AdminRouter, deps: AdminDeps): voi
     .add('PUT', '/lookup-sources/:source', { summary: 'Replace a lookup source (the name stays; the built-in ledger cannot change)', tag: 'crm', body: { schema: 'LookupSource' }, errors: [404, 409, 422, 503] }, async (request, { source: name = '' }) => {
       if (isBuiltIn(name)) throw new ConflictError('source_built_in');
       const source = validSource(readJson(request), request.language, name);
+      // Modules keep the currency they announce: a source cannot switch currency under them.
+      const mismatched = (await deps.modules.listModules()).filter((m) => m.lookupSource === name && m.kind === 'balance' && m.currency.code !== source.currency);
+      if (mismatched.length > 0) throw new InvalidFieldsError([adminFieldError('currency', 'source_currency_in_use', request.language)], { usedBy: mismatched.map((m) => m.code).sort() });
       if (!(await store(deps).updateSource(source))) throw new NotFoundError('lookup_source_not_found');
       return ok(view(deps, name, source, await modulesUsing(deps, name)));
     })

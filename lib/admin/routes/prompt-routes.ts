@@ -3,6 +3,7 @@
  * and uploaded recordings (stored by the speech/uploads service behind PromptRecordings).
  */
 import { z } from 'zod';
+import { moduleCurrency } from '../../domain/money';
 import { CLUB_PROMPTS, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, promptOverrideSchema, type ModuleConfig } from '../../config/module-schema';
 import { adminFieldError } from '../admin-messages';
 import { InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError, UnsupportedMediaTypeError } from '../admin-errors';
@@ -77,7 +78,8 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         const parsed = voicePreviewRequestSchema.safeParse(readJson(request));
         if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
         const { language, voice, unit, prompts } = parsed.data;
-        const items = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: PREVIEW_AMOUNT, unit }, { prompt: 'owed' }] as const;
+        // PREVIEW_AMOUNT is said in the chosen unit: in rials, the ledger's minor unit, a toman is 10.
+        const items = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: unit === 'toman' ? PREVIEW_AMOUNT * 10 : PREVIEW_AMOUNT, currency: moduleCurrency('IRR', unit) }, { prompt: 'owed' }] as const;
         const segments = await deps.speech.render(items, { language, prompts, ...(voice ? { voice } : {}) });
         return ok({ segments });
       },

@@ -16,12 +16,15 @@ import type { BalanceResult } from '../../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
 import type { Customer, IdentityResult } from '../../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
-import { CrmBadResponseError, CrmHttpError, CrmUnsuccessfulError } from '../crm-errors';
+import { CrmBadResponseError, CrmError, CrmHttpError, CrmUnsuccessfulError } from '../crm-errors';
+import { crmNumber, parseCrmNumber, type CurrencyCode } from '../../domain/money';
 import { joinUrl, postToCrm } from '../crm-http';
 
 export interface AlovoipSettings {
   readonly source: string;
   readonly host: string;
+  /** The currency the CRM's amounts are in (JSON numbers in major units: 1250000 rials, 12.5 dollars). */
+  readonly currency: CurrencyCode;
   readonly auth: 'basic' | 'none';
   readonly username?: string;
   readonly password?: string;
@@ -51,15 +54,18 @@ export class AlovoipHttpCrm implements Crm {
     return this.identity(await this.post('GetIdentityByCustomerNumber', { customerNumber }));
   }
 
-  async balance(customer: Customer): Promise<BalanceResult> {
+  async balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
+    this.requireCurrency(currency);
     const body = await this.post('GetCustomerBalance', { customerNo: customer.customerNumber ?? null, customerId: customer.id });
     // The contract's convention (as Payamgostar's implementation): a positive debt, or null when there is none.
-    const balance = body === null ? null : field(body, 'balance', 'number', 'GetCustomerBalance');
-    if (balance === null || balance === undefined) return { status: 'ok', owed: 0, credit: 0 };
+    const raw = body === null ? null : field(body, 'balance', 'number', 'GetCustomerBalance');
+    if (raw === null || raw === undefined) return { status: 'ok', owed: 0, credit: 0 };
+    const balance = this.amount(raw, 'GetCustomerBalance: balance');
     return { status: 'ok', owed: balance > 0 ? balance : 0, credit: balance < 0 ? -balance : 0 };
   }
 
   async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
+    this.requireCurrency(query.currency);
     const body = await this.post('GetPaymentInfo', {
       customerRequest: { customerNo: customer.customerNumber ?? null, customerId: customer.id },
       billableObjectTypeKey: this.typeKey(query.type),
@@ -69,17 +75,22 @@ export class AlovoipHttpCrm implements Crm {
     });
     if (body === null) return { status: 'not-found' };
     const identityId = field(body, 'identityId', 'string', 'GetPaymentInfo');
-    const amount = field(body, 'amount', 'number', 'GetPaymentInfo');
-    if (amount === null) throw new CrmBadResponseError('GetPaymentInfo: amount is null');
+    const rawAmount = field(body, 'amount', 'number', 'GetPaymentInfo');
+    if (rawAmount === null) throw new CrmBadResponseError('GetPaymentInfo: amount is null');
     // An item of another customer is never announced, whatever the CRM's search did.
     if (identityId && identityId.toLowerCase() !== customer.id.toLowerCase()) return { status: 'not-found' };
-    if (amount === undefined || amount <= 0) return { status: 'not-found' };
+    if (rawAmount === undefined) return { status: 'not-found' };
+    const amount = this.amount(rawAmount, 'GetPaymentInfo: amount');
+    if (amount <= 0) return { status: 'not-found' };
     return { status: 'found', item: { type: query.type, number: query.number, amount, paid: false } };
   }
 
   async createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    this.requireCurrency(request.currency.code);
+    const amount = crmNumber(request.amount, this.settings.currency);
+    if (amount === undefined) throw new CrmError('amount-not-representable', `${request.amount} minor units cannot be sent exactly as a JSON number`);
     const body = await this.post('SendPaymentLinkToUser', {
-      paymentInfo: { identityId: request.customer.id, amount: request.amount },
+      paymentInfo: { identityId: request.customer.id, amount },
       mobileNumber: request.mobile,
       moneyAccountUserKey: request.moneyAccount ?? null,
       resultMessage: null,
@@ -91,6 +102,18 @@ export class AlovoipHttpCrm implements Crm {
     if (!ok) throw new CrmUnsuccessfulError('SendPaymentLinkToUser', message ?? undefined);
     // The contract returns no URL; the CRM sends the link. A URL in `message` is kept for the log.
     return { status: 'created', url: message && /^https?:\/\//i.test(message) ? message : '', deliveredByCrm: true };
+  }
+
+  /** This CRM keeps one currency, its lookup source's; a module in another is refused, never converted. */
+  private requireCurrency(currency: CurrencyCode): void {
+    if (currency !== this.settings.currency) throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
+  }
+
+  /** A JSON amount in major units → exact minor units; anything a binary number cannot hold exactly is a failure, never a guess. */
+  private amount(value: number, what: string): number {
+    const read = parseCrmNumber(value, this.settings.currency);
+    if (!read.ok) throw new CrmBadResponseError(`${what} ${value} is not an exact ${this.settings.currency} amount (${read.problem})`);
+    return read.minor;
   }
 
   async moneyAccounts(): Promise<MoneyAccount[]> {

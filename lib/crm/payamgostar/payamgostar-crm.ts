@@ -8,7 +8,7 @@
  * - item searches keep the customer filter (`IdentityId=="<guid>" & <field>=="<n>"`), and
  *   SearchReceipt/SearchPayment get (query, crmObjectTypeCode) in the WSDL's order;
  * - balances are normalised (negative = owes) and "no debt" is not a failure;
- * - amounts are parsed culture-independently and garbage is a failure, never 0;
+ * - amounts are read exactly (money.ts, in the source's currency) and garbage is a failure, never 0;
  * - money accounts are read page by page, not just the first 50;
  * - CreatePaymentLink's `PaymentLink` URL is returned (PG sends the SMS itself).
  */
@@ -19,13 +19,15 @@ import type { BalanceResult } from '../../domain/balance';
 import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../../domain/billable-item';
 import type { Customer, IdentityResult } from '../../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
-import { CrmBadResponseError, CrmUnsuccessfulError } from '../crm-errors';
-import { parseAmount } from '../../domain/parse-amount';
+import { CrmBadResponseError, CrmError, CrmUnsuccessfulError } from '../crm-errors';
+import { CRM_TEXT, decimalString, parseTextAmount, type CurrencyCode } from '../../domain/money';
 import { child, isNil, listItems, SoapClient, text, type SoapValue } from './soap-client';
 
 export interface PayamgostarSettings {
   readonly source: string;
   readonly host: string;
+  /** The currency PG's amounts are in (its Balance, FinalValue, payment link Amount). */
+  readonly currency: CurrencyCode;
   readonly username: string;
   readonly password: string;
   /** Per-request limit when no call deadline is active. */
@@ -123,7 +125,8 @@ export class PayamgostarCrm implements Crm {
     return identity ? { status: 'found', customer: identity.customer } : { status: 'not-found' };
   }
 
-  async balance(customer: Customer): Promise<BalanceResult> {
+  async balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
+    this.requireCurrency(currency);
     if (!GUID.test(customer.id)) throw new CrmBadResponseError(`customer id "${customer.id}" is not a Payamgostar GUID`);
     const result = await this.soap.call({
       service: 'IIdentity',
@@ -138,6 +141,7 @@ export class PayamgostarCrm implements Crm {
   }
 
   async findItem(customer: Customer, query: ItemQuery): Promise<ItemResult> {
+    this.requireCurrency(query.currency);
     if (!GUID.test(customer.id)) throw new CrmBadResponseError(`customer id "${customer.id}" is not a Payamgostar GUID`);
     for (const field of [query.searchField, query.valueField]) {
       if (!FIELD_NAME.test(field)) throw new CrmBadResponseError(`field name "${field}" cannot be used in a Payamgostar query`);
@@ -164,11 +168,13 @@ export class PayamgostarCrm implements Crm {
   }
 
   async createPaymentLink(request: PaymentLinkRequest): Promise<PaymentLinkResult> {
+    this.requireCurrency(request.currency.code);
     if (!GUID.test(request.customer.id)) throw new CrmBadResponseError(`customer id "${request.customer.id}" is not a Payamgostar GUID`);
     // Members of PaymentLinkInfo in wire order (alphabetical, as DataContractSerializer writes them).
     const paymentLink: SoapValue = {
       members: [
-        ['Amount', request.amount],
+        // The decimal as written, never a float: 1250000 rials, or 12.50 in a cents currency.
+        ['Amount', decimalString(request.amount, this.settings.currency)],
         ['Description', `balance-ivr ${request.callSid}`],
         ['EmailAddress', null],
         ['ExpireAfterDays', this.settings.linkExpiryDays ?? 7],
@@ -281,8 +287,10 @@ export class PayamgostarCrm implements Crm {
     const id = text(child(info, 'CrmId'));
     if (!id || !GUID.test(id)) throw new CrmBadResponseError(`${operation}: identity without a CrmId GUID`);
     const rawBalance = text(child(info, 'Balance'));
-    const balance = rawBalance === undefined || rawBalance === '' ? 0 : parseAmount(rawBalance);
-    if (balance === undefined) throw new CrmBadResponseError(`${operation}: Balance "${rawBalance}" is not a number`);
+    // Nil Balance = no balance recorded = nothing owed (PG's own meaning, not a guess).
+    const read = rawBalance === undefined || rawBalance === '' ? ({ ok: true, minor: 0 } as const) : parseTextAmount(rawBalance, this.settings.currency, CRM_TEXT);
+    if (!read.ok) throw new CrmBadResponseError(`${operation}: Balance "${rawBalance}" is not an exact ${this.settings.currency} amount (${read.problem})`);
+    const balance = read.minor;
     const customerNumber = text(child(info, 'CustomerNumber'));
     const name = text(child(info, 'NickName')) || [text(child(info, 'FirstName')), text(child(info, 'LastName'))].filter(Boolean).join(' ') || text(child(info, 'Name'));
     const mobile = mobileOf(info, this.settings.defaultCountryCode ?? '98');
@@ -300,9 +308,14 @@ export class PayamgostarCrm implements Crm {
       if (!property) throw new CrmBadResponseError(`item has no extended property "${valueField}"`);
       raw = text(child(property, 'Value'));
     }
-    const amount = parseAmount(raw);
-    if (amount === undefined) throw new CrmBadResponseError(`item ${valueField} "${raw ?? ''}" is not an amount`);
-    return amount;
+    const amount = parseTextAmount(raw ?? '', this.settings.currency, CRM_TEXT);
+    if (!amount.ok) throw new CrmBadResponseError(`item ${valueField} "${raw ?? ''}" is not an exact ${this.settings.currency} amount (${amount.problem})`);
+    return amount.minor;
+  }
+
+  /** PG keeps one currency, its lookup source's; a module in another is refused, never converted. */
+  private requireCurrency(currency: CurrencyCode): void {
+    if (currency !== this.settings.currency) throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * CSV files of customers or billable items, as spreadsheets export them, turned into the
  * rows of an import document. Validation is the import document's own (the same rules as
- * a JSON import); errors are reported against the CSV line an operator can find.
+ * a JSON import, with amounts read from text: parseImportDocument(…, 'text')); errors are
+ * reported against the CSV line an operator can find. Cells stay text: nothing here guesses
+ * whether "0x10" or "1e6" was meant as a number.
  */
-import { toAsciiDigits } from '../../domain/phone';
 import { CsvSyntaxError, parseCsv } from './csv-parser';
 
 export type CsvKind = 'customers' | 'items';
@@ -11,7 +12,7 @@ export type CsvKind = 'customers' | 'items';
 export const CSV_COLUMNS: Readonly<Record<CsvKind, { required: readonly string[]; optional: readonly string[]; otherColumns: 'fields' | 'error' }>> = {
   customers: { required: ['id'], optional: ['customerNumber', 'name', 'phones', 'mobile'], otherColumns: 'error' },
   // Any column not named here is a CRM field of the item (FinalValue, Number, ...).
-  items: { required: ['customerId', 'type', 'number'], optional: ['moneyAccount', 'status', 'createdAt'], otherColumns: 'fields' },
+  items: { required: ['customerId', 'type', 'number'], optional: ['moneyAccount', 'currency', 'status', 'createdAt'], otherColumns: 'fields' },
 };
 
 export interface CsvProblem {
@@ -21,8 +22,6 @@ export interface CsvProblem {
 }
 
 export type CsvRows = { ok: true; rows: Record<string, unknown>[]; lines: number[] } | { ok: false; problems: CsvProblem[] };
-
-const NUMERIC = /^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$/;
 
 export function rowsFromCsv(kind: CsvKind, text: string): CsvRows {
   let records;
@@ -53,23 +52,17 @@ export function rowsFromCsv(kind: CsvKind, text: string): CsvRows {
       continue;
     }
     const row: Record<string, unknown> = {};
-    const fields: Record<string, string | number> = {};
+    const fields: Record<string, string> = {};
     columns.forEach((name, index) => {
       const value = (record.fields[index] ?? '').trim();
       if (value === '') return;
       if (kind === 'customers' && name === 'phones') row.phones = value.split(/[;|]/).map((p) => p.trim()).filter(Boolean);
       else if (spec.required.includes(name) || spec.optional.includes(name)) row[name] = value;
-      else fields[name] = fieldValue(value);
+      else fields[name] = value;
     });
     if (kind === 'items') row.fields = fields;
     rows.push(row);
     lines.push(record.line);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rows, lines };
-}
-
-/** Amounts arrive as "2,000,000" or in Persian digits; anything else numeric-looking stays a number. */
-function fieldValue(raw: string): string | number {
-  const latin = toAsciiDigits(raw).replace(/[٬،]/g, ',').replace(/٫/g, '.');
-  return NUMERIC.test(latin) ? Number(latin.replace(/,/g, '')) : raw;
 }

@@ -4,6 +4,7 @@ import { api, type CallEntry, type ModuleRow } from '../api';
 import { useApp } from '../app-context';
 import { formatDateTime, formatDay } from '../i18n';
 import { ErrorBanner, Field } from './field';
+import { formatAmount } from '../money';
 
 const OUTCOME_COLOURS: Record<string, string> = {
   next: '#2e7d32',
@@ -78,7 +79,7 @@ export function OutcomesChart(props: { days: Record<string, Record<string, numbe
 }
 
 export function CallsPage() {
-  const { t, code, digits, num, lang, meta } = useApp();
+  const { t, code, digits, lang, meta } = useApp();
   const today = isoDay(new Date());
   const twoWeeksAgo = isoDay(new Date(Date.now() - 13 * 86_400_000));
   const [modules, setModules] = useState<ModuleRow[]>([]);
@@ -191,7 +192,7 @@ export function CallsPage() {
                     <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
                   </td>
                   <td dir="ltr">{c.reason ?? ''}</td>
-                  <td>{c.owed !== undefined ? num(c.owed) : ''}</td>
+                  <td>{formatAmount(lang, c.owed, c.currency)}</td>
                   <td dir="ltr">{c.destination ?? ''}</td>
                   <td>{c.durationSeconds !== undefined ? t('seconds', digits(c.durationSeconds)) : ''}</td>
                 </tr>

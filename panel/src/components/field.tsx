@@ -1,6 +1,7 @@
 /** Labelled inputs with their hint and, next to them, the API's message for that field. */
 import type { ComponentChildren } from 'preact';
 import { useApp } from '../app-context';
+import { currencyName } from '../money';
 
 export function Field(props: { id: string; label: string; hint?: string | undefined; error?: string | undefined; children: ComponentChildren }) {
   return (
@@ -90,5 +91,25 @@ export function FormActions(props: { busy: boolean; saveTestId: string; saveLabe
         </span>
       )}
     </div>
+  );
+}
+
+/** A module's currency: IRR announced in rials or in tomans, or another ISO 4217 currency (meta.currencies). */
+export function CurrencyField(props: { id: string; value: string; error?: string | undefined; onChange: (choice: string) => void }) {
+  const { t, meta, lang } = useApp();
+  return (
+    <Field id={props.id} label={t('fCurrency')} hint={t('fCurrencyHint')} error={props.error}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="IRR:rial">{t('unitRial')}</option>
+        <option value="IRR:toman">{t('unitToman')}</option>
+        {meta.currencies
+          .filter((code) => code !== 'IRR')
+          .map((code) => (
+            <option key={code} value={code}>
+              {currencyName(lang, code)}
+            </option>
+          ))}
+      </select>
+    </Field>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Customer, type ImportProblem, type Item } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field } from './field';
+import { formatAmount } from '../money';
 
 type ImportKind = 'json' | 'customers' | 'items';
 
@@ -120,7 +121,7 @@ function ImportCard(props: { onImported: () => void }) {
 }
 
 function CustomerItems(props: { id: string; onClose: () => void }) {
-  const { t, code, num } = useApp();
+  const { t, code, lang, meta } = useApp();
   const [items, setItems] = useState<Item[] | null>(null);
   useEffect(() => {
     void api<{ customer: Customer & { items: Item[] } }>(`/ledger/customers/${encodeURIComponent(props.id)}`).then((r) => setItems(r.customer.items));
@@ -146,7 +147,9 @@ function CustomerItems(props: { id: string; onClose: () => void }) {
                 <tr key={`${item.type}/${item.number}`}>
                   <td>{code(item.type)}</td>
                   <td dir="ltr">{item.number}</td>
-                  <td>{typeof item.fields.FinalValue === 'number' ? num(item.fields.FinalValue) : String(item.fields.FinalValue ?? '')}</td>
+                  <td class="num">
+                    {formatAmount(lang, item.fields.FinalValue, item.currency ?? meta.ledgerCurrency)}
+                  </td>
                   <td>{item.status === 'paid' ? t('iPaid') : t('iOpen')}</td>
                   <td dir="ltr">{item.moneyAccount ?? ''}</td>
                 </tr>
@@ -160,13 +163,28 @@ function CustomerItems(props: { id: string; onClose: () => void }) {
   );
 }
 
+/** One line per currency the customer has items in; the reason instead when an amount cannot be read. */
+function Balances(props: { customer: Customer; which: 'owed' | 'credit' }) {
+  const { t, lang } = useApp();
+  if (props.customer.balanceError) return <span class="field-error">{t('balanceUnreadable')}</span>;
+  return (
+    <>
+      {props.customer.balances.map((b) => (
+        <div key={b.currency} data-currency={b.currency}>
+          {formatAmount(lang, b[props.which], b.currency)}
+        </div>
+      ))}
+    </>
+  );
+}
+
 export function LedgerPage() {
-  const { t, num, digits } = useApp();
+  const { t, digits } = useApp();
   const [search, setSearch] = useState('');
   const [customers, setCustomers] = useState<Customer[] | null>(null);
   const [cursor, setCursor] = useState<string | undefined>();
   const [open, setOpen] = useState<string | null>(null);
-  const [accounts, setAccounts] = useState<{ key: string; name: string }[]>([]);
+  const [accounts, setAccounts] = useState<{ key: string; name: string; currency?: string }[]>([]);
   const [error, setError] = useState<string | undefined>();
 
   const load = async (after?: string) => {
@@ -177,7 +195,7 @@ export function LedgerPage() {
   const reload = () => void load().catch((e: unknown) => setError((e as Error).message));
   useEffect(() => {
     reload();
-    void api<{ moneyAccounts: { key: string; name: string }[] }>('/ledger/money-accounts').then((r) => setAccounts(r.moneyAccounts));
+    void api<{ moneyAccounts: { key: string; name: string; currency?: string }[] }>('/ledger/money-accounts').then((r) => setAccounts(r.moneyAccounts));
   }, []);
 
   return (
@@ -224,8 +242,12 @@ export function LedgerPage() {
                   <td>{c.name ?? ''}</td>
                   <td dir="ltr">{c.mobile ?? ''}</td>
                   <td dir="ltr">{c.phones.join(', ')}</td>
-                  <td class="num">{num(c.owed)}</td>
-                  <td class="num">{num(c.credit)}</td>
+                  <td class="num">
+                    <Balances customer={c} which="owed" />
+                  </td>
+                  <td class="num">
+                    <Balances customer={c} which="credit" />
+                  </td>
                   <td class="num">{digits(c.itemCount)}</td>
                 </tr>,
                 open === c.id ? <CustomerItems key={`${c.id}-items`} id={c.id} onClose={() => setOpen(null)} /> : null,
@@ -241,7 +263,7 @@ export function LedgerPage() {
           <ul>
             {accounts.map((a) => (
               <li key={a.key}>
-                <code dir="ltr">{a.key}</code> — {a.name}
+                <code dir="ltr">{a.key}</code> — {a.name} {a.currency ? <span dir="ltr">({a.currency})</span> : null}
               </li>
             ))}
           </ul>

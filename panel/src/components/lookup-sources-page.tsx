@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field, FormActions } from './field';
+import { currencyName } from '../money';
 import { ListPageHead, useListChanges } from './list-page';
 
 /** Every source a module may name, with its type; refreshed on each mount so new sources show at once. */
@@ -61,6 +62,8 @@ interface Draft {
   passwordSecret: string;
   paymentTypeKey: string;
   linkExpiryDays: string;
+  /** The ISO 4217 code of the CRM's amounts (modules using the source must have it too). */
+  currency: string;
   itemTypeKeys: Record<string, string>;
 }
 
@@ -74,13 +77,14 @@ function draftFrom(source: LookupSource | undefined): Draft {
     passwordSecret: source?.passwordSecret ?? '',
     paymentTypeKey: source?.type === 'payamgostar' ? (source.paymentTypeKey ?? '') : '',
     linkExpiryDays: source?.type === 'payamgostar' ? String(source.linkExpiryDays ?? 7) : '7',
+    currency: source?.currency ?? 'IRR',
     itemTypeKeys: { ...(source?.itemTypeKeys ?? {}) },
   };
 }
 
 function toBody(d: Draft): Record<string, unknown> {
   const itemTypeKeys = Object.fromEntries(Object.entries(d.itemTypeKeys).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
-  const common = { name: d.name.trim(), type: d.type, host: d.host.trim(), itemTypeKeys };
+  const common = { name: d.name.trim(), type: d.type, host: d.host.trim(), currency: d.currency, itemTypeKeys };
   if (d.type === 'payamgostar') {
     const days = Number(d.linkExpiryDays);
     return {
@@ -96,7 +100,7 @@ function toBody(d: Draft): Record<string, unknown> {
 }
 
 function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSaved: () => void }) {
-  const { t, meta, code } = useApp();
+  const { t, meta, code, lang } = useApp();
   const editing = props.existing !== undefined;
   const [draft, setDraft] = useState<Draft>(draftFrom(props.existing));
   const [error, setError] = useState<ApiError | null>(null);
@@ -122,7 +126,7 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
       setBusy(false);
     }
   };
-  const known = new Set(['name', 'type', 'host', 'username', 'auth', 'passwordSecret', 'paymentTypeKey', 'linkExpiryDays']);
+  const known = new Set(['name', 'type', 'host', 'username', 'auth', 'passwordSecret', 'paymentTypeKey', 'linkExpiryDays', 'currency']);
   const unplaced = error?.errors.filter((e) => !known.has(e.field)) ?? [];
 
   return (
@@ -141,6 +145,15 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
         </Field>
         <Field id={id('host')} label={t('sHost')} hint={t('sHostHint')} error={fe('host')}>
           <input id={id('host')} dir="ltr" inputMode="url" value={draft.host} placeholder="https://crm.example.com" onInput={(e) => set('host', e.currentTarget.value)} />
+        </Field>
+        <Field id={id('currency')} label={t('sCurrency')} hint={t('sCurrencyHint')} error={fe('currency')}>
+          <select id={id('currency')} value={draft.currency} onChange={(e) => set('currency', e.currentTarget.value)}>
+            {meta.currencies.map((c) => (
+              <option key={c} value={c}>
+                {currencyName(lang, c)}
+              </option>
+            ))}
+          </select>
         </Field>
         {draft.type === 'http' && (
           <Field id={id('auth')} label={t('sAuth')} error={fe('auth')}>

@@ -7,20 +7,19 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type InvoiceType, type Module, type PersianVoice, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { ClubForm, KindChooser } from './club-form';
-import { Check, ErrorBanner, Field, FormActions } from './field';
+import { Check, CurrencyField, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
 import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
 import { PromptsEditor, VoiceField } from './prompts-editor';
+import { currencyChoice, currencyFromChoice } from '../money';
 
-/** The module as typed in the form: numbers as text, the currency unit on its own. */
+/** The module as typed in the form: numbers as text, the currency as one choice ("IRR:toman", "USD"). */
 interface Draft
   extends CommonDraft,
     Pick<Module, 'anonymousMode' | 'forceMobileEntry' | 'sendPaymentLink' | 'askItemNumber' | 'invoiceType' | 'invoiceValueField' | 'invoiceSearchField' | 'lookupSource' | 'confirmBeforeNext'> {
-  unit: 'rial' | 'toman';
+  currency: string;
   financialAccount: string;
   prompts: Record<string, PromptOverride>;
-  /** Kept from the stored module so a save does not drop it. */
-  divisor?: number;
   voice?: PersianVoice;
 }
 
@@ -30,7 +29,7 @@ function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAtte
     name: m?.name ?? '',
     enabled: m?.enabled ?? true,
     language: m?.language ?? lang,
-    unit: m?.currency.unit ?? 'rial',
+    currency: currencyChoice(m?.currency),
     anonymousMode: m?.anonymousMode ?? false,
     forceMobileEntry: m?.forceMobileEntry ?? false,
     sendPaymentLink: m?.sendPaymentLink ?? false,
@@ -46,7 +45,6 @@ function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAtte
     maxAttempts: String(m?.maxAttempts ?? defaults.maxAttempts),
     gatherTimeoutSeconds: String(m?.gatherTimeoutSeconds ?? defaults.gather),
     confirmBeforeNext: m?.confirmBeforeNext ?? false,
-    ...(m?.currency.divisor !== undefined ? { divisor: m.currency.divisor } : {}),
     ...(m?.voice ? { voice: m.voice } : {}),
   };
 }
@@ -62,7 +60,7 @@ function toBody(d: Draft): Record<string, unknown> {
     name: d.name.trim(),
     enabled: d.enabled,
     language: d.language,
-    currency: { unit: d.unit, ...(d.divisor !== undefined ? { divisor: d.divisor } : {}) },
+    currency: currencyFromChoice(d.currency),
     anonymousMode: d.anonymousMode,
     forceMobileEntry: d.forceMobileEntry,
     sendPaymentLink: d.sendPaymentLink,
@@ -132,7 +130,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
   const known = new Set([
-    'code', 'name', 'enabled', 'language', 'currency.unit', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
+    'code', 'name', 'enabled', 'language', 'currency', 'currency.unit', 'currency.divisor', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
     'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext', 'voice',
   ]);
   const unplaced = unplacedErrors(error, known);
@@ -148,12 +146,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
       <form onSubmit={save} novalidate data-testid="module-form">
         <ErrorBanner message={error ? (error.errors.length > 0 ? t('fixFields') : error.message) : undefined} list={unplaced} />
         <BasicsFieldset id={id} draft={draft} editing={editing} fe={fe} set={set}>
-          <Field id={id('currency')} label={t('fCurrency')} error={fe('currency.unit')}>
-            <select id={id('currency')} value={draft.unit} onChange={(e) => set('unit', e.currentTarget.value as 'rial' | 'toman')}>
-              <option value="rial">{t('unitRial')}</option>
-              <option value="toman">{t('unitToman')}</option>
-            </select>
-          </Field>
+          <CurrencyField id={id('currency')} value={draft.currency} error={fe('currency') ?? fe('currency.unit') ?? fe('currency.divisor')} onChange={(v) => set('currency', v)} />
         </BasicsFieldset>
 
         <fieldset class="card">
@@ -212,7 +205,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
 
         <fieldset class="card">
           <legend>{t('sectionPrompts')}</legend>
-          <VoiceField id={id('voice')} language={draft.language} voice={draft.voice} unit={draft.unit} prompts={draft.prompts} error={fe('voice')} onChange={(v) => set('voice', v)} />
+          <VoiceField id={id('voice')} language={draft.language} voice={draft.voice} unit={draft.currency === 'IRR:toman' ? 'toman' : 'rial'} prompts={draft.prompts} error={fe('voice')} onChange={(v) => set('voice', v)} />
           <PromptsEditor
             moduleCode={editing ? draft.code : undefined}
             language={draft.language}
