@@ -2,11 +2,14 @@
  * Lookup sources: the CRMs a module can take its data from, configured by name (like
  * AloVoIP's "search resources" page). `ledger` is built in and always exists.
  *
- *   { name, type: 'payamgostar', host, username, passwordSecret, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
- *   { name, type: 'http', host, auth: 'basic' | 'none', username?, passwordSecret?, itemTypeKeys? }
+ *   { name, type: 'payamgostar', host, username, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
+ *   { name, type: 'http', host, auth: 'basic' | 'none', username?, itemTypeKeys? }
  *
- * A source never holds a password: `passwordSecret` names a secret the SecretResolver
- * reads (an environment variable locally, SSM Parameter Store when deployed).
+ * A source never holds a password, nor chooses where it comes from: the password of source
+ * `<name>` is always the secret `crm/<name>` (lib/secrets/secret-names.ts), so an admin key can
+ * never point a source at another secret (the Twilio auth token, another source's password).
+ * Documents written before that named it in `passwordSecret`; the old field is accepted only
+ * when it names the source's own secret, and dropped.
  */
 import { z } from 'zod';
 import { fieldError, INVOICE_TYPES, type FieldError, type Language } from './module-schema';
@@ -24,12 +27,9 @@ const nameSchema = z
 const hostSchema = z
   .string({ required_error: 'required' })
   .trim()
-  .refine((host) => /^https?:\/\/[^\s?#/]+(\/[^\s?#]*)?$/.test(host) && URL.canParse(host), { message: 'source_host' });
-
-const secretNameSchema = z
-  .string({ required_error: 'required' })
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'secret_name');
+  .refine((host) => /^https?:\/\/[^\s?#/]+(\/[^\s?#]*)?$/.test(host) && URL.canParse(host), { message: 'source_host' })
+  // user:password@host would send a credential the secret store does not hold.
+  .refine((host) => !/^[a-z]+:\/\/[^/?#]*@/i.test(host), { message: 'source_host_credentials' });
 
 const itemTypeKeysSchema = z.record(z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }), z.string().trim().min(1, 'required').max(100, 'too_long')).default({});
 
@@ -42,7 +42,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
         name: nameSchema,
         host: hostSchema,
         username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
-        passwordSecret: secretNameSchema,
         itemTypeKeys: itemTypeKeysSchema,
         paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
         linkExpiryDays: z.number().int('integer').min(1, 'min_1').max(365, 'invalid').default(7),
@@ -55,7 +54,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
         host: hostSchema,
         auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
         username: z.string().max(200, 'too_long').optional(),
-        passwordSecret: secretNameSchema.optional(),
         itemTypeKeys: itemTypeKeysSchema,
       })
       .strict(),
@@ -65,7 +63,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
   .superRefine((s, ctx) => {
     if (s.type !== 'http' || s.auth !== 'basic') return;
     if (!s.username) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['username'], message: 'required' });
-    if (!s.passwordSecret) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordSecret'], message: 'required' });
   });
 export type LookupSource = z.output<typeof lookupSourceSchema>;
 export type LookupSourceInput = z.input<typeof lookupSourceSchema>;
@@ -74,14 +71,16 @@ const MESSAGES: Record<Language, Record<string, string>> = {
   en: {
     source_name_reserved: '"ledger" is the built-in lookup source; choose another name.',
     source_host: 'Enter the CRM address as http(s)://host[/path], without ? or #.',
-    secret_name: 'Enter the name of a secret (letters, digits, ".", "-", "_"), not the password itself.',
+    source_host_credentials: 'Do not write a username or password in the address; the password is kept in the secret store.',
+    password_secret_bound: "A lookup source's password is always the secret crm/<its name>; remove passwordSecret.",
     source_auth: 'Choose basic or none.',
     source_type: 'Choose payamgostar or http (Other).',
   },
   fa: {
     source_name_reserved: '«ledger» نام منبع داخلی است؛ نام دیگری انتخاب کنید.',
     source_host: 'نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.',
-    secret_name: 'نام یک رمز ذخیره‌شده را وارد کنید (حروف لاتین، رقم، «.»، «-»، «_»)، نه خود گذرواژه را.',
+    source_host_credentials: 'نام کاربری یا گذرواژه را در نشانی ننویسید؛ گذرواژه در انبار رمزها نگه داشته می‌شود.',
+    password_secret_bound: 'گذرواژهٔ هر منبع استعلام همیشه در رمز crm/<نام منبع> است؛ passwordSecret را حذف کنید.',
     source_auth: 'basic یا none را انتخاب کنید.',
     source_type: 'پیام‌گستر (payamgostar) یا سایر (http) را انتخاب کنید.',
   },
@@ -89,17 +88,46 @@ const MESSAGES: Record<Language, Record<string, string>> = {
 
 export type ParsedSource = { ok: true; value: LookupSource } | { ok: false; errors: FieldError[] };
 
+/**
+ * `passwordSecret` of documents written before the password was bound to the source's name:
+ * accepted (and dropped) only when it names the source's own secret, refused otherwise.
+ */
+function withoutLegacySecret(input: unknown): { input: unknown; refused: boolean } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('passwordSecret' in input)) return { input, refused: false };
+  const { passwordSecret, ...rest } = input as Record<string, unknown>;
+  const name = typeof rest.name === 'string' ? rest.name.trim() : undefined;
+  const own = name !== undefined && (passwordSecret === name || passwordSecret === `crm/${name}`);
+  return { input: rest, refused: !own };
+}
+
 export function parseLookupSource(input: unknown, language: Language = 'en'): ParsedSource {
-  const result = lookupSourceSchema.safeParse(input);
-  if (result.success) return { ok: true, value: result.data };
+  const legacy = withoutLegacySecret(input);
+  const result = lookupSourceSchema.safeParse(legacy.input);
+  const refusal: FieldError[] = legacy.refused ? [{ field: 'passwordSecret', code: 'password_secret_bound', message: MESSAGES[language].password_secret_bound as string }] : [];
+  if (result.success) return refusal.length > 0 ? { ok: false, errors: refusal } : { ok: true, value: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => {
-      const field = issue.path.join('.') || '(root)';
-      if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
-      if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
-      const own = MESSAGES[language][issue.message];
-      return own ? { field, code: issue.message, message: own } : fieldError(field, issue.message, language);
-    }),
+    errors: [
+      ...refusal,
+      ...result.error.issues.map((issue) => {
+        const field = issue.path.join('.') || '(root)';
+        if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
+        if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
+        const own = MESSAGES[language][issue.message];
+        return own ? { field, code: issue.message, message: own } : fieldError(field, issue.message, language);
+      }),
+    ],
   };
+}
+
+/** A stored definition as the current schema has it: a `passwordSecret` of an older version is dropped (its password is now `crm/<name>`). */
+export function migrateStoredSource(record: LookupSource & { passwordSecret?: unknown }): LookupSource {
+  if (!('passwordSecret' in record)) return record;
+  const { passwordSecret: _dropped, ...current } = record;
+  return current as LookupSource;
+}
+
+/** Whether a source sends a password (then read from its own secret `crm/<name>`). */
+export function sourceUsesPassword(source: LookupSource): boolean {
+  return source.type === 'payamgostar' || source.auth === 'basic';
 }

@@ -1,10 +1,11 @@
 import type { LookupSource } from '../config/lookup-source-schema';
 import type { Crm } from './crm';
+import type { CrmTransport } from './crm-http';
 import { AlovoipHttpCrm } from './alovoip/alovoip-crm';
 import { PayamgostarCrm } from './payamgostar/payamgostar-crm';
 
 /** The adapter for a stored lookup source (type payamgostar or http). */
-export function buildRemoteCrm(source: LookupSource, password: string | undefined, options: { timeoutMs: number; defaultCountryCode: string }): Crm {
+export function buildRemoteCrm(source: LookupSource, password: string | undefined, options: { timeoutMs: number; defaultCountryCode: string; transport: CrmTransport }): Crm {
   if (source.type === 'payamgostar') {
     return new PayamgostarCrm({
       source: source.name,
@@ -12,6 +13,7 @@ export function buildRemoteCrm(source: LookupSource, password: string | undefine
       username: source.username,
       password: password ?? '',
       timeoutMs: options.timeoutMs,
+      transport: options.transport,
       itemTypeKeys: source.itemTypeKeys,
       linkExpiryDays: source.linkExpiryDays,
       defaultCountryCode: options.defaultCountryCode,
@@ -23,6 +25,7 @@ export function buildRemoteCrm(source: LookupSource, password: string | undefine
     host: source.host,
     auth: source.auth,
     timeoutMs: options.timeoutMs,
+    transport: options.transport,
     itemTypeKeys: source.itemTypeKeys,
     defaultCountryCode: options.defaultCountryCode,
     ...(source.username !== undefined ? { username: source.username } : {}),
