@@ -9,6 +9,8 @@ import type { ModuleEditor } from '../config/module-store';
 import type { Crm } from '../crm/crm';
 import type { LookupSourceStore } from '../crm/lookup-source-store';
 import type { Speech } from '../speech/speech';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { CrmHostPolicy } from '../crm/crm-host-policy';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;
@@ -20,10 +22,14 @@ export interface AdminDeps {
   readonly lookupSourceStore?: LookupSourceStore;
   /** One harmless lookup through a source's resilient adapter (the lookup-source "test connection"). */
   readonly testLookupSource?: (name: string) => Promise<ConnectionTest>;
+  /** Which hosts a lookup source may name on this stage (checked again at every connection). */
+  readonly crmHostPolicy: CrmHostPolicy;
   /** Where source passwords live, so the panel can tell the operator (default: env variables). */
   readonly secretsFrom?: { readonly kind: 'env' } | { readonly kind: 'ssm'; readonly ssmPrefix: string };
   readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin };
   readonly callLog: CallLogSearch;
+  /** Every write is recorded here first (lib/audit/audit-trail.ts); the Activity page reads it. */
+  readonly audit: AuditTrail;
   readonly speech: Speech;
   readonly publicBaseUrl: string;
   readonly audioBaseUrl: string;
