@@ -54,9 +54,13 @@ const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, appendKeys(
 
 export interface TestAdminOptions {
   readonly seed?: boolean;
+  /** ADMIN_API_KEY (default TEST_ADMIN_KEY). */
+  readonly currentKey?: string;
   /** ADMIN_API_KEY_NEXT during a rotation. */
   readonly nextKey?: string;
   readonly lockout?: AttemptPolicy;
+  /** The wrong-key limiter's clock (to let a lock run out). */
+  readonly clock?: () => Date;
   /** The DynamoDB endpoint the admin's adapters use (a fault proxy in front of the test's dynalite). */
   readonly endpoint?: (dynalite: string) => Promise<string>;
 }
@@ -86,9 +90,9 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
   };
   const api = createAdminApi(deps);
   const lockout = options.lockout ?? TEST_ADMIN_LOCKOUT;
-  const limiter = new DynamoAttemptLimiter(dynamo.doc, dynamo.tables.attempts, lockout);
+  const limiter = new DynamoAttemptLimiter(dynamo.doc, dynamo.tables.attempts, lockout, options.clock);
   const handler = middy<AdminEvent, AdminResult>()
-    .use(adminHttp({ adminApiKey: TEST_ADMIN_KEY, ...(options.nextKey ? { adminApiKeyNext: options.nextKey } : {}), wrongKeys: { limiter, lockSeconds: lockout.lockSeconds }, defaultLanguage: 'en', logger: silentLogger }))
+    .use(adminHttp({ adminApiKey: options.currentKey ?? TEST_ADMIN_KEY, ...(options.nextKey ? { adminApiKeyNext: options.nextKey } : {}), wrongKeys: { limiter, lockSeconds: lockout.lockSeconds }, defaultLanguage: 'en', logger: silentLogger }))
     .handler(async (event) => adminJson(await api.handle(event.admin)));
 
   const call = async (method: string, path: string, o: AdminCall = {}): Promise<AdminReply> => {
