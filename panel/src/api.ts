@@ -142,15 +142,32 @@ export interface ClubModule {
 }
 
 export type LookupSource =
-  | { type: 'payamgostar'; name: string; host: string; username: string; passwordSecret: string; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
-  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; passwordSecret?: string; itemTypeKeys?: Record<string, string> };
+  | { type: 'payamgostar'; name: string; host: string; username: string; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
+  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; itemTypeKeys?: Record<string, string> };
 
 export interface LookupSourceView {
   name: string;
   builtIn: boolean;
   source?: LookupSource;
+  /** Where this source's password must be put: always its own secret crm/<name>. */
   secret?: { name: string; from: 'env' | 'ssm'; location: string };
   usedBy: string[];
+  /** Said with a change (the password going to a new host). */
+  warnings?: { code: string; message: string }[];
+}
+
+/** One admin change, as the Activity page lists it (GET /audit). */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  key: 'current' | 'next';
+  sourceIp?: string;
+  area: string;
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+  warnings?: string[];
 }
 
 export interface ConnectionTest {
@@ -173,6 +190,8 @@ export interface Meta {
   invoiceTypes: InvoiceType[];
   currencyUnits: ('rial' | 'toman')[];
   outcomes: string[];
+  auditAreas: string[];
+  auditActions: string[];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
   /** The club form's prompts: its own name, and the catalogue key a preview speaks. */
