@@ -10,7 +10,7 @@ import type { Crm } from '../crm/crm';
 import type { LookupSourceStore } from '../crm/lookup-source-store';
 import type { Speech } from '../speech/speech';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { CrmHostPolicy } from '../crm/crm-host-policy';
+import type { CrmHostPolicy } from '../domain/crm-host-policy';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;

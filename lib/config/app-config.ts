@@ -1,4 +1,4 @@
-import { InvalidCidrError, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } from '../crm/crm-host-policy';
+import { InvalidCidrError, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } from '../domain/crm-host-policy';
 
 /**
  * Configuration, read once from the environment at cold start. Nothing else in the

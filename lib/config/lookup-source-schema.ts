@@ -119,15 +119,3 @@ export function parseLookupSource(input: unknown, language: Language = 'en'): Pa
     ],
   };
 }
-
-/** A stored definition as the current schema has it: a `passwordSecret` of an older version is dropped (its password is now `crm/<name>`). */
-export function migrateStoredSource(record: LookupSource & { passwordSecret?: unknown }): LookupSource {
-  if (!('passwordSecret' in record)) return record;
-  const { passwordSecret: _dropped, ...current } = record;
-  return current as LookupSource;
-}
-
-/** Whether a source sends a password (then read from its own secret `crm/<name>`). */
-export function sourceUsesPassword(source: LookupSource): boolean {
-  return source.type === 'payamgostar' || source.auth === 'basic';
-}

@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { currentDeadline } from './crm-deadline';
 import { CrmError, CrmNetworkError, CrmTimeoutError } from './crm-errors';
-import { addressAllowed, hostRefusal, type CrmHostPolicy, type HostRefusal } from './crm-host-policy';
+import { addressAllowed, hostRefusal, type CrmHostPolicy, type HostRefusal } from '../domain/crm-host-policy';
 
 export interface CrmHttpResponse {
   readonly status: number;

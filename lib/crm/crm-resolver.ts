@@ -1,4 +1,5 @@
-import { sourceUsesPassword, type LookupSource } from '../config/lookup-source-schema';
+import type { LookupSource } from '../config/lookup-source-schema';
+import { sourceUsesPassword } from '../config/lookup-source-rules';
 import { crmPasswordSecret } from '../secrets/secret-names';
 import type { ConnectionTest, Crm, CrmResolver } from './crm';
 import type { LookupSourceStore } from './lookup-source-store';

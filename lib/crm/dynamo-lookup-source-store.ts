@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { migrateStoredSource, type LookupSource } from '../config/lookup-source-schema';
+import type { LookupSource } from '../config/lookup-source-schema';
+import { migrateStoredSource } from '../config/lookup-source-rules';
 import type { LookupSourceStore } from './lookup-source-store';
 import { scanRecordsByPrefix } from '../aws/paged-reads';
 

@@ -13,9 +13,12 @@ import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analy
  * with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and the
  * call path itself (flows, CRM adapters, speech, stores: ~95 KB). The limit leaves about 3%
  * for growth, so anything that drags a new dependency or another function's wiring in fails
- * here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
+ * here first. Raised from 210 to 216 KB by issue 14's checks on the call path (205.3 → 212.7 KB):
+ * the webhook parameter allowlist (2.0 KB), the CRM host policy (2.1 KB) and the transport
+ * that enforces it after DNS (crm-http.ts, 2.2 KB, was 0.6 KB on fetch). The 150 KB target of
+ * issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 210 * 1024;
+const VOICE_LIMIT_BYTES = 216 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;

@@ -17,7 +17,7 @@ import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { LedgerCrm } from '../../lib/ledger/ledger-crm';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
 import { crmTransport, type CrmNetwork } from '../../lib/crm/crm-http';
-import { DEPLOYED_HOST_POLICY, LOCAL_HOST_POLICY, type CrmHostPolicy } from '../../lib/crm/crm-host-policy';
+import { DEPLOYED_HOST_POLICY, LOCAL_HOST_POLICY, type CrmHostPolicy } from '../../lib/domain/crm-host-policy';
 import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startTestAdmin, type TestAdmin } from '../support/admin-api';

@@ -26,7 +26,7 @@ import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 import { ERROR, moduleFixture, NEXT } from '../support/flow-fixtures';
 import { voiceHarness } from '../support/voice-harness';
 import { crmTransport } from '../../lib/crm/crm-http';
-import { LOCAL_HOST_POLICY } from '../../lib/crm/crm-host-policy';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 
 // The local stage's host policy: the fake CRMs listen on 127.0.0.1.
 const transport = crmTransport(LOCAL_HOST_POLICY);

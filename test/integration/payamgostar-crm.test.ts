@@ -10,7 +10,7 @@ import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakePayamgostar, type FakePayamgostar, type SoapRequest } from '../support/fake-payamgostar';
 import { crmTransport } from '../../lib/crm/crm-http';
-import { LOCAL_HOST_POLICY } from '../../lib/crm/crm-host-policy';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 
 // The local stage's host policy: the fake CRMs listen on 127.0.0.1.
 const transport = crmTransport(LOCAL_HOST_POLICY);

@@ -7,7 +7,7 @@ import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { crmTransport } from '../../lib/crm/crm-http';
-import { LOCAL_HOST_POLICY } from '../../lib/crm/crm-host-policy';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 
 // The local stage's host policy: the fake CRMs listen on 127.0.0.1.
 const transport = crmTransport(LOCAL_HOST_POLICY);

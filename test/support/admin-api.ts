@@ -15,7 +15,7 @@ import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { DynamoAuditTrail } from '../../lib/audit/dynamo-audit-trail';
 import { DynamoAttemptLimiter, type AttemptPolicy } from '../../lib/auth/dynamo-attempt-limiter';
-import { LOCAL_HOST_POLICY } from '../../lib/crm/crm-host-policy';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 import { loadSeed } from '../../infra/local/load-seed';
 import { startTestDynamo, type TestDynamo } from './local-dynamo';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -1,4 +1,4 @@
-import { addressAllowed, DEPLOYED_HOST_POLICY, hostRefusal, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } from '../../lib/crm/crm-host-policy';
+import { addressAllowed, DEPLOYED_HOST_POLICY, hostRefusal, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } from '../../lib/domain/crm-host-policy';
 import { ConfigurationError, loadConfig } from '../../lib/config/app-config';
 
 describe('which addresses a lookup source may reach', () => {

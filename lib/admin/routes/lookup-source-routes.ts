@@ -5,9 +5,10 @@
  * host policy (https, no credentials, no private or metadata address). A source a module uses
  * cannot be deleted; the built-in ledger cannot change. Every change is in the audit trail.
  */
-import { BUILT_IN_SOURCES, parseLookupSource, sourceUsesPassword, type LookupSource } from '../../config/lookup-source-schema';
+import { BUILT_IN_SOURCES, parseLookupSource, type LookupSource } from '../../config/lookup-source-schema';
+import { sourceUsesPassword } from '../../config/lookup-source-rules';
 import type { FieldError, Language } from '../../config/module-schema';
-import { hostRefusal, type CrmHostPolicy, type HostRefusal } from '../../crm/crm-host-policy';
+import { hostRefusal, type CrmHostPolicy, type HostRefusal } from '../../domain/crm-host-policy';
 import { crmPasswordSecret, sameLocalSecret, secretEnvName } from '../../secrets/secret-names';
 import { audited } from '../../audit/audit-trail';
 import { adminFieldError, adminMessage } from '../admin-messages';
