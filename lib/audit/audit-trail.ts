@@ -37,7 +37,12 @@ export interface AuditChange {
   readonly warnings?: readonly string[];
 }
 
-export interface AuditEntry extends AuditChange {
+export interface AuditEntryState {
+  /** The change failed part-way (an import whose storage failed after some rows): some of it may be in place. */
+  readonly failed?: boolean;
+}
+
+export interface AuditEntry extends AuditChange, AuditEntryState {
   readonly id: string;
   /** ISO timestamp. */
   readonly at: string;
@@ -68,6 +73,8 @@ export interface AuditTrail {
   record(actor: AuditActor, change: AuditChange): Promise<AuditEntry>;
   /** Removes an entry whose change did not happen after all. */
   withdraw(entry: AuditEntry): Promise<void>;
+  /** Marks an entry whose change failed part-way: it stays, so what may have changed is still on record. */
+  markFailed(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   search(query: AuditQuery): Promise<AuditPage>;
 }
@@ -79,9 +86,11 @@ export class AuditUnavailableError extends Error {
 
 /**
  * Records the change, then makes it. When recording fails nothing is changed
- * (AuditUnavailableError); when the change fails (a conflict, a refusal) its entry is taken back.
+ * (AuditUnavailableError); when the change fails (a conflict, a refusal) its entry is taken back,
+ * unless the change is `partial` (many writes, e.g. an import): then a failure may leave some of
+ * it in place, and the entry stays, marked failed.
  */
-export async function audited<T>(trail: AuditTrail, actor: AuditActor, change: AuditChange, apply: () => Promise<T>): Promise<T> {
+export async function audited<T>(trail: AuditTrail, actor: AuditActor, change: AuditChange, apply: () => Promise<T>, options: { partial?: boolean } = {}): Promise<T> {
   let entry: AuditEntry;
   try {
     entry = await trail.record(actor, change);
@@ -92,7 +101,7 @@ export async function audited<T>(trail: AuditTrail, actor: AuditActor, change: A
     return await apply();
   } catch (error) {
     // Best effort: an entry left behind describes a change that was attempted, never a secret.
-    await trail.withdraw(entry).catch(() => undefined);
+    await (options.partial ? trail.markFailed(entry) : trail.withdraw(entry)).catch(() => undefined);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeStartKey, encodeCursor, InvalidCursorError } from '../aws/paging-cursor';
 import { snapshot, type AuditActor, type AuditChange, type AuditEntry, type AuditPage, type AuditQuery, type AuditTrail } from './audit-trail';
 
@@ -11,7 +11,7 @@ const MAX_QUERIES_PER_PAGE = 50;
  * The audit trail in its own table (infra/tables.json `AuditTable`), so the admin role can
  * append and read it without any other grant:
  *
- *   pk = AUDIT  sk = <ISO time>#<id>  area action target key sourceIp? before? after? warnings? expiresAt (TTL)
+ *   pk = AUDIT  sk = <ISO time>#<id>  area action target key sourceIp? before? after? warnings? failed? expiresAt (TTL)
  *
  * before/after are stored as JSON text: a snapshot may hold empty strings, nested arrays and
  * keys DynamoDB maps would refuse, and it is only ever shown, never queried.
@@ -60,6 +60,12 @@ export class DynamoAuditTrail implements AuditTrail {
 
   async withdraw(entry: AuditEntry): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: PARTITION, sk: sortKey(entry) } }));
+  }
+
+  async markFailed(entry: AuditEntry): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({ TableName: this.tableName, Key: { pk: PARTITION, sk: sortKey(entry) }, UpdateExpression: 'SET failed = :t', ConditionExpression: 'attribute_exists(sk)', ExpressionAttributeValues: { ':t': true } }),
+    );
   }
 
   async search(query: AuditQuery): Promise<AuditPage> {

@@ -168,6 +168,8 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   warnings?: string[];
+  /** The change failed part-way (an import): some of it may be in place. */
+  failed?: boolean;
 }
 
 export interface ConnectionTest {

@@ -252,6 +252,7 @@ const en = {
   before: 'Before',
   after: 'After',
   tooManyAttempts: 'Too many wrong keys from this address; try again later.',
+  failedPartly: 'Failed part-way',
 };
 
 export type Key = keyof typeof en;
@@ -500,6 +501,7 @@ const fa: Record<Key, string> = {
   before: 'پیش از تغییر',
   after: 'پس از تغییر',
   tooManyAttempts: 'از این نشانی کلید نادرست بیش از حد وارد شده است؛ بعداً دوباره تلاش کنید.',
+  failedPartly: 'نیمه‌کاره ناموفق',
 };
 
 /** Names of things that come from the API as codes. */

@@ -188,6 +188,9 @@ describe('the audit trail itself', () => {
     const audit = new DynamoAuditTrail(db.doc, db.tables.audit, 90, () => new Date('2026-11-25T10:00:00Z'));
     await expect(audited(audit, { key: 'current' }, { area: 'credit', action: 'update', target: 'c-1' }, async () => Promise.reject(new Error('conflict')))).rejects.toThrow('conflict');
     expect((await audit.search({ fromDay: '2026-11-25', toDay: '2026-11-25', limit: 10 })).entries).toEqual([]);
+    // A change of many writes that fails part-way keeps its entry, marked failed: some of it may be in place.
+    await expect(audited(audit, { key: 'current' }, { area: 'import', action: 'import', target: 'ledger' }, async () => Promise.reject(new Error('storage failed')), { partial: true })).rejects.toThrow('storage failed');
+    expect((await audit.search({ fromDay: '2026-11-25', toDay: '2026-11-25', limit: 10 })).entries).toEqual([expect.objectContaining({ area: 'import', failed: true })]);
     const broken = new DynamoAuditTrail(db.doc, 'no-such-table', 90);
     let applied = false;
     await expect(

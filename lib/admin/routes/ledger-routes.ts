@@ -51,8 +51,13 @@ async function importDocument(deps: AdminDeps, input: unknown, request: AdminReq
         destinations: parsed.document.destinations.length,
         modules: parsed.document.modules.length,
       }
-    : await audited(deps.audit, request.actor, importChange(parsed.document, imported.warnings), () =>
-        applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) }),
+    : await audited(
+        deps.audit,
+        request.actor,
+        importChange(parsed.document, imported.warnings),
+        () => applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) }),
+        // Many writes: a storage failure part-way leaves its entry, marked failed.
+        { partial: true },
       );
   return ok({ imported: !dryRun, counts, ...(imported.warnings.length > 0 ? { warnings: imported.warnings } : {}) });
 }

@@ -134,6 +134,11 @@ export function ActivityPage() {
                   </td>
                   <td dir="ltr">{entry.sourceIp ?? ''}</td>
                   <td>
+                    {entry.failed && (
+                      <span class="badge off" data-testid="activity-failed">
+                        {t('failedPartly')}
+                      </span>
+                    )}
                     {(entry.warnings ?? []).map((warning) => (
                       <span key={warning} class="badge off" data-testid="activity-warning">
                         {code(`warning.${warning}`)}
