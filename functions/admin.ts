@@ -2,7 +2,7 @@
 import middy from '@middy/core';
 import { createAdminApi } from '../lib/admin/admin-api';
 import { ConfigurationError } from '../lib/config/app-config';
-import { adminDeps, config, logger } from '../lib/composition/admin';
+import { adminDeps, adminWrongKeys, config, logger } from '../lib/composition/admin';
 import { adminHttp, adminJson, type AdminEvent, type AdminResult } from '../lib/http/admin-request';
 
 if (!config.adminApiKey) throw new ConfigurationError('ADMIN_API_KEY environment variable is not set');
@@ -15,5 +15,5 @@ async function adminApi(event: AdminEvent): Promise<AdminResult> {
 }
 
 export const handler = middy<AdminEvent, AdminResult>()
-  .use(adminHttp({ adminApiKey, defaultLanguage: config.defaultLanguage, logger }))
+  .use(adminHttp({ adminApiKey, ...(config.adminApiKeyNext ? { adminApiKeyNext: config.adminApiKeyNext } : {}), wrongKeys: adminWrongKeys, defaultLanguage: config.defaultLanguage, logger }))
   .handler(adminApi);

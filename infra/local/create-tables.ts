@@ -13,6 +13,7 @@ const LOGICAL_TO_CONFIG: Record<keyof typeof definitions, keyof AppConfig['table
   CallLogTable: 'callLog',
   PaymentsTable: 'payments',
   AttemptsTable: 'attempts',
+  AuditTable: 'audit',
 };
 
 export function localTableInputs(names: AppConfig['tables']): CreateTableCommandInput[] {

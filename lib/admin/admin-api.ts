@@ -7,6 +7,8 @@ import { AdminRouter, type AdminRequest, type AdminResponse } from './admin-rout
 import { openApiDocument } from './openapi';
 import { ok } from './request-body';
 import { addCallLogRoutes, CALL_OUTCOMES } from './routes/call-log-routes';
+import { addAuditRoutes, AUDIT_ACTIONS } from './routes/audit-routes';
+import { AUDIT_AREAS } from '../audit/audit-trail';
 import { addConfigurationRoutes } from './routes/configuration-routes';
 import { addLedgerRoutes } from './routes/ledger-routes';
 import { addLookupSourceRoutes } from './routes/lookup-source-routes';
@@ -27,6 +29,8 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       currencyUnits: IRR_UNITS_FOR_PANEL,
       ledgerCurrency: deps.ledger.currency ?? 'IRR',
       outcomes: CALL_OUTCOMES,
+      auditAreas: AUDIT_AREAS,
+      auditActions: AUDIT_ACTIONS,
       limits: PANEL_LIMITS,
       // The balance form's prompts (the club's have their own names).
       prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
@@ -45,6 +49,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
   addPromptRoutes(router, deps);
   addLedgerRoutes(router, deps);
   addCallLogRoutes(router, deps);
+  addAuditRoutes(router, deps);
   // Built on first use, from the finished route table (this route included).
   let openApi: Record<string, unknown> | undefined;
   router.add('GET', '/openapi.json', { summary: 'This document', tag: 'meta' }, async () => ok((openApi ??= openApiDocument(router, deps.publicBaseUrl))));

@@ -10,6 +10,8 @@ import type { Crm } from '../crm/crm';
 import type { LookupSourceStore } from '../crm/lookup-source-store';
 import type { Speech } from '../speech/speech';
 import type { CurrencyCode } from '../domain/money';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { CrmHostPolicy } from '../domain/crm-host-policy';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;
@@ -21,11 +23,15 @@ export interface AdminDeps {
   readonly lookupSourceStore?: LookupSourceStore;
   /** One harmless lookup through a source's resilient adapter (the lookup-source "test connection"). */
   readonly testLookupSource?: (name: string) => Promise<ConnectionTest>;
+  /** Which hosts a lookup source may name on this stage (checked again at every connection). */
+  readonly crmHostPolicy: CrmHostPolicy;
   /** Where source passwords live, so the panel can tell the operator (default: env variables). */
   readonly secretsFrom?: { readonly kind: 'env' } | { readonly kind: 'ssm'; readonly ssmPrefix: string };
   /** The built-in ledger; `currency` is LEDGER_CURRENCY (default IRR), of records that name none. */
   readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin; readonly currency?: CurrencyCode };
   readonly callLog: CallLogSearch;
+  /** Every write is recorded here first (lib/audit/audit-trail.ts); the Activity page reads it. */
+  readonly audit: AuditTrail;
   readonly speech: Speech;
   /** The Persian synthesizer configured (PERSIAN_TTS), if any: Persian text can then be spoken and the neural voice chosen. */
   readonly persianSynthesizer?: 'azure' | 'espeak';

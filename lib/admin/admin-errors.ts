@@ -81,3 +81,11 @@ export class UnavailableError extends AdminError {
     super(503, code, [], {}, options);
   }
 }
+
+/** Too many wrong admin keys from this address: refused until the lock runs out. */
+export class TooManyAttemptsError extends AdminError {
+  override readonly name = 'TooManyAttemptsError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too_many_attempts');
+  }
+}

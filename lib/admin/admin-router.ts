@@ -1,4 +1,5 @@
 /** A small router for the admin API: `GET /modules/:code` style patterns, nothing more. */
+import type { AuditActor } from '../audit/audit-trail';
 import type { Language } from '../config/module-schema';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from './admin-errors';
 
@@ -11,6 +12,8 @@ export interface AdminRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: Buffer;
   readonly language: Language;
+  /** Who is asking: which admin key (current or next) and from which address; every audit entry names it. */
+  readonly actor: AuditActor;
 }
 
 export interface AdminResponse {

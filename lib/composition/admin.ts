@@ -5,6 +5,8 @@ import { DynamoLedgerDirectory } from '../ledger/dynamo-ledger-directory';
 import { promptRecordingService } from '../speech/prompt-recordings';
 import { DynamoCallLog } from '../call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../config/dynamo-module-store';
+import { DynamoAuditTrail } from '../audit/dynamo-audit-trail';
+import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
 import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
 import { outbox } from './sms';
@@ -13,6 +15,9 @@ import { audioStore, speech } from './speech';
 const persianSynthesizer = config.speech.persianTts === 'none' ? undefined : config.speech.persianTts;
 
 export { config, logger };
+
+/** Wrong admin keys per source address, counted in the attempts table like wrong telephone passwords. */
+export const adminWrongKeys = { limiter: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.adminLockout), lockSeconds: config.adminLockout.lockSeconds };
 
 // Uncached: an edit must never be based on (and overwrite) a stale copy of a module.
 const modules = new DynamoModuleStore(dynamo, config.tables.config);
@@ -25,6 +30,7 @@ export const adminDeps: AdminDeps = {
   lookupSourceStore: lookupSources,
   // Lookup-source admin routes: "test connection" and where source passwords live.
   testLookupSource: (name) => crms.testConnection(name),
+  crmHostPolicy: config.crm.hostPolicy,
   secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
     directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
@@ -32,6 +38,7 @@ export const adminDeps: AdminDeps = {
     currency: config.ledgerCurrency,
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
+  audit: new DynamoAuditTrail(dynamo, config.tables.audit, config.auditRetentionDays),
   speech,
   ...(persianSynthesizer ? { persianSynthesizer } : {}),
   recordings: promptRecordingService({ modules, audio: audioStore, speech: { persianSynthesizer: persianSynthesizer !== undefined }, finish: config.speech.finish }),

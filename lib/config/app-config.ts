@@ -1,3 +1,5 @@
+import { InvalidCidrError, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } from '../domain/crm-host-policy';
+
 /**
  * Configuration, read once from the environment at cold start. Nothing else in the
  * product reads process.env. Local runs (serverless-offline, tests, scripts) get
@@ -24,6 +26,15 @@ export interface AppConfig {
    * the others see undefined; the admin handler refuses to start without it.
    */
   readonly adminApiKey: string | undefined;
+  /**
+   * The next admin key during a rotation (ADMIN_API_KEY_NEXT): both are accepted until the old
+   * one is retired, so rotating never locks the panel out. Undefined outside a rotation.
+   */
+  readonly adminApiKeyNext: string | undefined;
+  /** Wrong admin keys per source address before that address gets 429 for `lockSeconds`. */
+  readonly adminLockout: { readonly maxFailures: number; readonly windowSeconds: number; readonly lockSeconds: number };
+  /** How long the audit trail of admin changes is kept (DynamoDB TTL). */
+  readonly auditRetentionDays: number;
   readonly dynamoDbEndpoint: string | undefined;
   readonly region: string;
   readonly tables: {
@@ -33,6 +44,7 @@ export interface AppConfig {
     readonly callLog: string;
     readonly payments: string;
     readonly attempts: string;
+    readonly audit: string;
   };
   /** Customer club: wrong telephone passwords per customer number and per calling number. */
   readonly passwordLockout: { readonly maxFailures: number; readonly windowSeconds: number; readonly lockSeconds: number };
@@ -58,8 +70,10 @@ export interface AppConfig {
     readonly secretsFrom: 'env' | 'ssm';
     readonly ssmPrefix: string;
     readonly secretCacheSeconds: number;
-    /** The CRM_SECRET_* variables, for the env resolver only; never logged. */
+    /** The CRM_SECRET_* (and SECRET_*) variables, for the env resolver only; never logged. */
     readonly envSecrets: Readonly<Record<string, string>>;
+    /** Which hosts and addresses a lookup source may reach (crm-host-policy.ts). */
+    readonly hostPolicy: CrmHostPolicy;
   };
   readonly speech: SpeechConfig;
 }
@@ -150,11 +164,11 @@ function required(env: Env, name: string, isLocal: boolean, localDefault: string
   throw new ConfigurationError(`${name} environment variable is not set`);
 }
 
-function adminKey(env: Env, isLocal: boolean): string | undefined {
-  const value = env.ADMIN_API_KEY;
-  if (!value) return isLocal ? LOCAL_DEFAULTS.adminApiKey : undefined;
+function adminKey(env: Env, isLocal: boolean, name: 'ADMIN_API_KEY' | 'ADMIN_API_KEY_NEXT' = 'ADMIN_API_KEY'): string | undefined {
+  const value = env[name];
+  if (!value) return isLocal && name === 'ADMIN_API_KEY' ? LOCAL_DEFAULTS.adminApiKey : undefined;
   // A deployed panel is on the internet: a short key is guessable.
-  if (!isLocal && value.length < 16) throw new ConfigurationError('ADMIN_API_KEY must be at least 16 characters');
+  if (!isLocal && value.length < 16) throw new ConfigurationError(`${name} must be at least 16 characters`);
   return value;
 }
 
@@ -162,6 +176,32 @@ function ledgerCurrencyFrom(env: Env): CurrencyCode {
   const code = (env.LEDGER_CURRENCY ?? 'IRR').trim().toUpperCase();
   if (!isCurrencyCode(code)) throw new ConfigurationError(`LEDGER_CURRENCY must be one of ${CURRENCY_CODES.join(', ')}, got "${env.LEDGER_CURRENCY}"`);
   return code;
+}
+
+function booleanFrom(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigurationError(`${name} must be true or false, got "${raw}"`);
+}
+
+/**
+ * CRM_ALLOW_HTTP and CRM_ALLOWED_CIDRS per stage; stage `local` allows http and loopback (the
+ * fake CRMs on 127.0.0.1) unless told otherwise, every other stage https to public addresses.
+ */
+function crmHostPolicy(env: Env, stage: string): CrmHostPolicy {
+  const local = stage === LOCAL_DEFAULTS.stage;
+  const raw = env.CRM_ALLOWED_CIDRS;
+  const allowedCidrs = raw === undefined || raw === '' ? (local ? LOCAL_HOST_POLICY.allowedCidrs : []) : raw.split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'none');
+  for (const cidr of allowedCidrs) {
+    try {
+      parseCidr(cidr);
+    } catch (error) {
+      if (error instanceof InvalidCidrError) throw new ConfigurationError(`CRM_ALLOWED_CIDRS: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+  return { allowHttp: booleanFrom(env, 'CRM_ALLOW_HTTP', local), allowedCidrs };
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -175,7 +215,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const secretsFrom = env.CRM_SECRETS_FROM || (isLocal ? 'env' : 'ssm');
   if (secretsFrom !== 'env' && secretsFrom !== 'ssm') throw new ConfigurationError(`CRM_SECRETS_FROM must be env or ssm, got "${secretsFrom}"`);
   const envSecrets: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
+  for (const [name, value] of Object.entries(env)) if ((name.startsWith('CRM_SECRET_') || name.startsWith('SECRET_')) && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
   const twilioAuthTokenSecret = env.TWILIO_AUTH_TOKEN ? undefined : env.TWILIO_AUTH_TOKEN_SECRET || undefined;
   const twilioAuthToken = twilioAuthTokenSecret ? '' : required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
@@ -191,6 +231,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     twilioAuthToken,
     twilioAuthTokenSecret,
     adminApiKey: adminKey(env, isLocal),
+    adminApiKeyNext: adminKey(env, isLocal, 'ADMIN_API_KEY_NEXT'),
+    adminLockout: {
+      maxFailures: intFrom(env, 'ADMIN_MAX_FAILURES', 10, 1),
+      windowSeconds: intFrom(env, 'ADMIN_FAILURE_WINDOW_SECONDS', 300, 1),
+      lockSeconds: intFrom(env, 'ADMIN_LOCK_SECONDS', 900, 1),
+    },
+    auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 365, 1),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region,
     tables: {
@@ -200,6 +247,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
       payments: env.PAYMENTS_TABLE ?? `${prefix}-payments`,
       attempts: env.ATTEMPTS_TABLE ?? `${prefix}-attempts`,
+      audit: env.AUDIT_TABLE ?? `${prefix}-audit`,
     },
     passwordLockout: {
       maxFailures: intFrom(env, 'PASSWORD_MAX_FAILURES', 5, 1),
@@ -230,6 +278,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ssmPrefix: env.CRM_SSM_PREFIX || `/balance-ivr/${stage}/`,
       secretCacheSeconds: intFrom(env, 'CRM_SECRET_CACHE_SECONDS', 300, 0),
       envSecrets,
+      hostPolicy: crmHostPolicy(env, stage),
     },
     speech,
   };

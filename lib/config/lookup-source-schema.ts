@@ -2,14 +2,17 @@
  * Lookup sources: the CRMs a module can take its data from, configured by name (like
  * AloVoIP's "search resources" page). `ledger` is built in and always exists.
  *
- *   { name, type: 'payamgostar', host, username, passwordSecret, currency?, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
- *   { name, type: 'http', host, auth: 'basic' | 'none', username?, passwordSecret?, currency?, itemTypeKeys? }
+ *   { name, type: 'payamgostar', host, username, currency?, itemTypeKeys?, paymentTypeKey?, linkExpiryDays? }
+ *   { name, type: 'http', host, auth: 'basic' | 'none', username?, currency?, itemTypeKeys? }
  *
  * `currency` (ISO 4217, default IRR) is the currency the CRM's amounts are in; a module using
  * the source must have the same currency.
  *
- * A source never holds a password: `passwordSecret` names a secret the SecretResolver
- * reads (an environment variable locally, SSM Parameter Store when deployed).
+ * A source never holds a password, nor chooses where it comes from: the password of source
+ * `<name>` is always the secret `crm/<name>` (lib/secrets/secret-names.ts), so an admin key can
+ * never point a source at another secret (the Twilio auth token, another source's password).
+ * Documents written before that named it in `passwordSecret`; the old field is accepted only
+ * when it names the source's own secret, and dropped.
  */
 import { z } from 'zod';
 import { fieldError, INVOICE_TYPES, type FieldError, type Language } from './module-schema';
@@ -28,12 +31,9 @@ const nameSchema = z
 const hostSchema = z
   .string({ required_error: 'required' })
   .trim()
-  .refine((host) => /^https?:\/\/[^\s?#/]+(\/[^\s?#]*)?$/.test(host) && URL.canParse(host), { message: 'source_host' });
-
-const secretNameSchema = z
-  .string({ required_error: 'required' })
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'secret_name');
+  .refine((host) => /^https?:\/\/[^\s?#/]+(\/[^\s?#]*)?$/.test(host) && URL.canParse(host), { message: 'source_host' })
+  // user:password@host would send a credential the secret store does not hold.
+  .refine((host) => !/^[a-z]+:\/\/[^/?#]*@/i.test(host), { message: 'source_host_credentials' });
 
 const sourceCurrencySchema = z.enum(CURRENCY_CODES, { errorMap: () => ({ message: 'currency' }) }).default('IRR');
 
@@ -53,7 +53,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
         name: nameSchema,
         host: hostSchema,
         username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
-        passwordSecret: secretNameSchema,
         currency: sourceCurrencySchema,
         itemTypeKeys: itemTypeKeysSchema,
         paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
@@ -67,7 +66,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
         host: hostSchema,
         auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
         username: z.string().max(200, 'too_long').optional(),
-        passwordSecret: secretNameSchema.optional(),
         currency: sourceCurrencySchema,
         itemTypeKeys: itemTypeKeysSchema,
       })
@@ -78,7 +76,6 @@ export const lookupSourceSchema = z.discriminatedUnion(
   .superRefine((s, ctx) => {
     if (s.type !== 'http' || s.auth !== 'basic') return;
     if (!s.username) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['username'], message: 'required' });
-    if (!s.passwordSecret) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['passwordSecret'], message: 'required' });
   });
 export type LookupSource = z.output<typeof lookupSourceSchema>;
 export type LookupSourceInput = z.input<typeof lookupSourceSchema>;
@@ -87,14 +84,16 @@ const MESSAGES: Record<Language, Record<string, string>> = {
   en: {
     source_name_reserved: '"ledger" is the built-in lookup source; choose another name.',
     source_host: 'Enter the CRM address as http(s)://host[/path], without ? or #.',
-    secret_name: 'Enter the name of a secret (letters, digits, ".", "-", "_"), not the password itself.',
+    source_host_credentials: 'Do not write a username or password in the address; the password is kept in the secret store.',
+    password_secret_bound: "A lookup source's password is always the secret crm/<its name>; remove passwordSecret.",
     source_auth: 'Choose basic or none.',
     source_type: 'Choose payamgostar or http (Other).',
   },
   fa: {
     source_name_reserved: '«ledger» نام منبع داخلی است؛ نام دیگری انتخاب کنید.',
     source_host: 'نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.',
-    secret_name: 'نام یک رمز ذخیره‌شده را وارد کنید (حروف لاتین، رقم، «.»، «-»، «_»)، نه خود گذرواژه را.',
+    source_host_credentials: 'نام کاربری یا گذرواژه را در نشانی ننویسید؛ گذرواژه در انبار رمزها نگه داشته می‌شود.',
+    password_secret_bound: 'گذرواژهٔ هر منبع استعلام همیشه در رمز crm/<نام منبع> است؛ passwordSecret را حذف کنید.',
     source_auth: 'basic یا none را انتخاب کنید.',
     source_type: 'پیام‌گستر (payamgostar) یا سایر (http) را انتخاب کنید.',
   },
@@ -102,17 +101,34 @@ const MESSAGES: Record<Language, Record<string, string>> = {
 
 export type ParsedSource = { ok: true; value: LookupSource } | { ok: false; errors: FieldError[] };
 
+/**
+ * `passwordSecret` of documents written before the password was bound to the source's name:
+ * accepted (and dropped) only when it names the source's own secret, refused otherwise.
+ */
+function withoutLegacySecret(input: unknown): { input: unknown; refused: boolean } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('passwordSecret' in input)) return { input, refused: false };
+  const { passwordSecret, ...rest } = input as Record<string, unknown>;
+  const name = typeof rest.name === 'string' ? rest.name.trim() : undefined;
+  const own = name !== undefined && (passwordSecret === name || passwordSecret === `crm/${name}`);
+  return { input: rest, refused: !own };
+}
+
 export function parseLookupSource(input: unknown, language: Language = 'en'): ParsedSource {
-  const result = lookupSourceSchema.safeParse(input);
-  if (result.success) return { ok: true, value: result.data };
+  const legacy = withoutLegacySecret(input);
+  const result = lookupSourceSchema.safeParse(legacy.input);
+  const refusal: FieldError[] = legacy.refused ? [{ field: 'passwordSecret', code: 'password_secret_bound', message: MESSAGES[language].password_secret_bound as string }] : [];
+  if (result.success) return refusal.length > 0 ? { ok: false, errors: refusal } : { ok: true, value: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => {
-      const field = issue.path.join('.') || '(root)';
-      if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
-      if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
-      const own = MESSAGES[language][issue.message];
-      return own ? { field, code: issue.message, message: own } : fieldError(field, issue.message, language);
-    }),
+    errors: [
+      ...refusal,
+      ...result.error.issues.map((issue) => {
+        const field = issue.path.join('.') || '(root)';
+        if (issue.code === z.ZodIssueCode.unrecognized_keys) return fieldError(issue.keys.join(','), 'unknown_field', language);
+        if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return fieldError(field, 'required', language);
+        const own = MESSAGES[language][issue.message];
+        return own ? { field, code: issue.message, message: own } : fieldError(field, issue.message, language);
+      }),
+    ],
   };
 }

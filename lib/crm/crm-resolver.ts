@@ -1,4 +1,6 @@
 import type { LookupSource } from '../config/lookup-source-schema';
+import { sourceUsesPassword } from '../config/lookup-source-rules';
+import { crmPasswordSecret } from '../secrets/secret-names';
 import type { ConnectionTest, Crm, CrmResolver } from './crm';
 import type { LookupSourceStore } from './lookup-source-store';
 import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
@@ -10,7 +12,7 @@ import { CircuitBreaker, resilientCrm, type ResilienceOptions } from './resilien
 export interface ConfiguredSources {
   readonly store: LookupSourceStore;
   readonly secrets: SecretResolver;
-  /** Builds the adapter for a source with its resolved password (undefined when it names none). */
+  /** Builds the adapter for a source with its resolved password (undefined when it sends none). */
   readonly build: (source: LookupSource, password: string | undefined) => Crm;
   readonly resilience: ResilienceOptions;
   /** How long a loaded source definition is trusted before it is read again. */
@@ -118,14 +120,16 @@ async function readDefinition(name: string, configured: ConfiguredSources): Prom
   return definition;
 }
 
+/** A source's password is its own secret, `crm/<name>`, whatever else its definition says. */
 async function resolvePassword(definition: LookupSource, configured: ConfiguredSources): Promise<string | undefined> {
-  if (!definition.passwordSecret) return undefined;
+  if (!sourceUsesPassword(definition)) return undefined;
+  const secret = crmPasswordSecret(definition.name);
   try {
-    return await configured.secrets.resolve(definition.passwordSecret);
+    return await configured.secrets.resolve(secret);
   } catch (error) {
     const reason = error instanceof SecretNotFoundError ? 'secret-missing' : 'secret-unavailable';
     // The error names the secret, never its value.
-    throw new LookupSourceUnavailableError(reason, `secret ${definition.passwordSecret} of lookup source ${definition.name}: ${(error as Error).name}`);
+    throw new LookupSourceUnavailableError(reason, `secret ${secret} of lookup source ${definition.name}: ${(error as Error).name}`);
   }
 }
 

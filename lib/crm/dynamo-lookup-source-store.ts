@@ -1,12 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LookupSource } from '../config/lookup-source-schema';
+import { migrateStoredSource } from '../config/lookup-source-rules';
 import type { LookupSourceStore } from './lookup-source-store';
 import { scanRecordsByPrefix } from '../aws/paged-reads';
 
 const sourceKey = (name: string) => `SOURCE#${name}`;
 
-/** Lookup sources in the configuration table, keyed `SOURCE#<name>`. They hold secret names, never secrets. */
+/**
+ * Lookup sources in the configuration table, keyed `SOURCE#<name>`. They hold no secret and
+ * name none (a source's password is `crm/<name>`); definitions stored with the older
+ * `passwordSecret` are migrated as they are read.
+ */
 export class DynamoLookupSourceStore implements LookupSourceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -15,7 +20,7 @@ export class DynamoLookupSourceStore implements LookupSourceStore {
 
   async getSource(name: string): Promise<LookupSource | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: sourceKey(name) } }));
-    return Item?.record as LookupSource | undefined;
+    return Item?.record ? migrateStoredSource(Item.record as LookupSource) : undefined;
   }
 
   async putSource(source: LookupSource): Promise<void> {
@@ -45,7 +50,7 @@ export class DynamoLookupSourceStore implements LookupSourceStore {
     }
   }
 
-  listSources(): Promise<LookupSource[]> {
-    return scanRecordsByPrefix<LookupSource>(this.client, this.tableName, 'SOURCE#');
+  async listSources(): Promise<LookupSource[]> {
+    return (await scanRecordsByPrefix<LookupSource>(this.client, this.tableName, 'SOURCE#')).map(migrateStoredSource);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The one middleware every Twilio webhook goes through (middy factory style):
- * decode the form body, check X-Twilio-Signature against PUBLIC_BASE_URL + path + query,
- * and turn any unexpected error into valid TwiML so Twilio never sees a 5xx.
+ * decode the form body, accept only Twilio's documented parameter names (twilio-parameters.ts),
+ * check X-Twilio-Signature against PUBLIC_BASE_URL + path + query, and turn any unexpected
+ * error into valid TwiML so Twilio never sees a 5xx.
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { AppLogger } from '../observability/logger';
+import { twilioParameterRefusal } from './twilio-parameters';
 
 export interface TwilioRequest {
   /** First value of each form parameter. */
@@ -63,6 +65,12 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
       const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (Buffer.byteLength(body) > maxBodyBytes) return plain(413, 'Request body too large');
       const all = parseForm(body);
+      // The signature cannot tell `Digits=09…` from `Digits0=9…`: only Twilio's own names, each once, pass.
+      const refusal = twilioParameterRefusal(all);
+      if (refusal) {
+        options.logger.warn('rejected webhook with parameters Twilio does not send', { refusal: refusal.kind, parameter: refusal.name.slice(0, 40), path: event.rawPath.slice(0, 100) });
+        return plain(403, 'Forbidden');
+      }
       const url = signedUrl(options.publicBaseUrl, event);
       const signature = header(event, 'x-twilio-signature');
       const signatureParams = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));

@@ -2,7 +2,7 @@ import { secretEnvName } from './secret-names';
 import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
 
-/** Local development: secrets from `CRM_SECRET_<NAME>` variables (collected once by app-config). */
+/** Local development: secrets from `CRM_SECRET_<NAME>` (CRM passwords) and `SECRET_<NAME>` variables (collected once by app-config). */
 export class EnvSecretResolver implements SecretResolver {
   constructor(private readonly values: Readonly<Record<string, string>>) {}
 

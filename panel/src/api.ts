@@ -149,15 +149,34 @@ export interface ClubModule {
 }
 
 export type LookupSource =
-  | { type: 'payamgostar'; name: string; host: string; username: string; passwordSecret: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
-  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; passwordSecret?: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string> };
+  | { type: 'payamgostar'; name: string; host: string; username: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
+  | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string> };
 
 export interface LookupSourceView {
   name: string;
   builtIn: boolean;
   source?: LookupSource;
+  /** Where this source's password must be put: always its own secret crm/<name>. */
   secret?: { name: string; from: 'env' | 'ssm'; location: string };
   usedBy: string[];
+  /** Said with a change (the password going to a new host). */
+  warnings?: { code: string; message: string }[];
+}
+
+/** One admin change, as the Activity page lists it (GET /audit). */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  key: 'current' | 'next';
+  sourceIp?: string;
+  area: string;
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+  warnings?: string[];
+  /** The change failed part-way (an import): some of it may be in place. */
+  failed?: boolean;
 }
 
 export interface ConnectionTest {
@@ -184,6 +203,8 @@ export interface Meta {
   /** LEDGER_CURRENCY: the built-in ledger's currency for records that name none. */
   ledgerCurrency: CurrencyCode;
   outcomes: string[];
+  auditAreas: string[];
+  auditActions: string[];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
   /** The club form's prompts: its own name, and the catalogue key a preview speaks. */

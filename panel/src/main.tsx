@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, configureApi, storedKey, storeKey, type Meta } from './api';
 import { Ctx } from './app-context';
+import { ActivityPage } from './components/activity-page';
 import { CallsPage } from './components/calls-page';
 import { DestinationsPage } from './components/destinations-page';
 import { LedgerPage } from './components/ledger-page';
@@ -41,7 +42,7 @@ function SignIn(props: { lang: Lang; onSignedIn: (key: string) => void; language
       await api('/meta', { key });
       props.onSignedIn(key);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('wrongKey') : (err as Error).message);
+      setError(err instanceof ApiError && err.status === 401 ? t('wrongKey') : err instanceof ApiError && err.status === 429 ? t('tooManyAttempts') : (err as Error).message);
     }
   };
   return (
@@ -127,6 +128,7 @@ function App() {
     ['ledger', 'navLedger'],
     ['calls', 'navCalls'],
     ['outbox', 'navOutbox'],
+    ['activity', 'navActivity'],
   ];
   let content;
   if (page === 'modules' && arg === 'new') content = <ModuleForm key="new" />;
@@ -136,6 +138,7 @@ function App() {
   else if (page === 'ledger') content = <LedgerPage />;
   else if (page === 'calls') content = <CallsPage />;
   else if (page === 'outbox') content = <OutboxPage />;
+  else if (page === 'activity') content = <ActivityPage />;
   else content = <ModulesPage />;
 
   return (

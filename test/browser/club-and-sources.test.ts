@@ -25,7 +25,8 @@ beforeAll(async () => {
   crm = await startFakeAlovoip();
   crm.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"m1","name":"Main"},{"key":"m2","name":"Cash"},{"key":"m3","name":"Card"}]}' }));
 });
-const panel = usePanelBrowser({ CRM_SECRET_ACME: CRM_PASSWORD });
+// The password of source acme-crm is its own secret crm/acme-crm: locally CRM_SECRET_ACME_CRM.
+const panel = usePanelBrowser({ CRM_SECRET_ACME_CRM: CRM_PASSWORD });
 beforeAll(() => {
   ({ stack, browser } = panel());
 });
@@ -41,7 +42,7 @@ describe('lookup sources and a customer club in English', () => {
     const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
     await signIn(page, 'en');
 
-    // A lookup source of type Other (AloVoIP HTTP contract) with Basic auth; the password stays in CRM_SECRET_ACME.
+    // A lookup source of type Other (AloVoIP HTTP contract) with Basic auth; the password stays in CRM_SECRET_ACME_CRM.
     await page.getByTestId('nav-sources').click();
     await page.getByTestId('source-ledger').waitFor();
     await page.getByTestId('add-source').click();
@@ -50,11 +51,13 @@ describe('lookup sources and a customer club in English', () => {
     await page.fill('#s-host', crm.url);
     await page.selectOption('#s-auth', 'basic');
     await page.fill('#s-username', 'ivr');
-    await page.fill('#s-passwordSecret', 'acme');
+    // No password field, and no secret name to choose: the form says where this source's password is.
+    expect(await page.locator('#s-passwordSecret').count()).toBe(0);
+    expect(await page.getByTestId('source-password-where').textContent()).toContain('crm/acme-crm');
+    expect(await page.getByTestId('source-password-where').textContent()).toContain('CRM_SECRET_ACME_CRM');
     await page.getByTestId('save-source').click();
     await page.getByTestId('source-acme-crm').waitFor();
-    expect(await page.getByTestId('source-acme-crm-secret').textContent()).toBe('CRM_SECRET_ACME');
-    expect(await page.locator('#s-passwordSecret').count()).toBe(0);
+    expect(await page.getByTestId('source-acme-crm-secret').textContent()).toBe('CRM_SECRET_ACME_CRM');
 
     await page.getByTestId('test-source-acme-crm').click();
     const result = page.getByTestId('source-acme-crm-test-result');
@@ -63,6 +66,31 @@ describe('lookup sources and a customer club in English', () => {
     expect(await result.textContent()).toBe('Connected (3 money accounts).');
     expect(crm.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`ivr:${CRM_PASSWORD}`).toString('base64')}`);
     await page.screenshot({ path: join(ARTIFACTS, 'lookup-sources-en.png'), fullPage: true });
+
+    // Moving the source to another host: warned before saving and after, and on the Activity page.
+    await page.getByTestId('edit-source-acme-crm').click();
+    expect(await page.getByTestId('source-host-warning').count()).toBe(0);
+    await page.fill('#s-host', `${crm.url}/v2`);
+    await page.getByTestId('source-host-warning').waitFor();
+    expect(await page.getByTestId('source-host-warning').textContent()).toBe(`The host changed: this source’s password will be sent to ${crm.url}/v2 when you save.`);
+    await page.getByTestId('save-source').click();
+    await page.getByTestId('source-saved-warning').waitFor();
+    expect(await page.getByTestId('source-saved-warning').textContent()).toBe("The host changed: this source's password will be sent to the new host.");
+    await page.getByTestId('nav-activity').click();
+    await page.getByTestId('activity-table').waitFor();
+    await page.selectOption('#a-area', 'lookup-source');
+    await page.fill('#a-target', 'acme-crm');
+    await page.getByTestId('apply-activity-filters').click();
+    await page.locator('[data-testid^="activity-"][data-action="update"][data-target="acme-crm"]').waitFor();
+    const rows = page.locator('[data-testid="activity-table"] tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-area')}:${tr.getAttribute('data-action')}:${tr.getAttribute('data-key')}`))).toEqual(['lookup-source:update:current', 'lookup-source:create:current']);
+    expect(await page.getByTestId('activity-warning').textContent()).toBe('Password now sent to the new host');
+    await page.locator('[data-action="update"] summary').click();
+    expect(JSON.parse((await page.getByTestId('activity-after').first().textContent()) ?? '{}')).toMatchObject({ host: `${crm.url}/v2` });
+    expect(await page.content()).not.toContain(CRM_PASSWORD);
+    await page.screenshot({ path: join(ARTIFACTS, 'activity-en.png'), fullPage: true });
+    await page.getByTestId('nav-sources').click();
+    await page.getByTestId('source-acme-crm').waitFor();
 
     // The club: Add → choose the kind → every club field.
     await page.getByTestId('nav-modules').click();
@@ -146,7 +174,6 @@ describe('lookup sources and a customer club in Persian', () => {
     await page.selectOption('#s-type', 'payamgostar');
     await page.fill('#s-host', 'crm.example.com');
     await page.fill('#s-username', 'ivr');
-    await page.fill('#s-passwordSecret', 'pg-main');
     await page.getByTestId('save-source').click();
     const hostError = page.locator('[data-error-for="s-host"]');
     await hostError.waitFor();
@@ -155,10 +182,17 @@ describe('lookup sources and a customer club in Persian', () => {
     await page.getByTestId('save-source').click();
     await page.getByTestId('source-pg-main').waitFor();
     expect(await page.getByTestId('source-pg-main').textContent()).toContain('پیام‌گستر');
-    // Nothing answers at crm.example.com's secret: the test says the secret is missing, in Persian.
+    // No CRM_SECRET_PG_MAIN on this stack: the test says the password is missing and where it goes, in Persian, before any connection.
     await page.getByTestId('test-source-pg-main').click();
     await page.getByTestId('source-pg-main-test-result').waitFor();
-    expect(await page.getByTestId('source-pg-main-test-result').textContent()).toBe('رمز نام‌برده در این نصب تنظیم نشده است.');
+    expect(await page.getByTestId('source-pg-main-test-result').textContent()).toBe('گذرواژهٔ این منبع در این نصب تنظیم نشده است؛ آن را این‌جا بگذارید: CRM_SECRET_PG_MAIN');
+    // The Activity page in Persian lists the change with Persian labels.
+    await page.getByTestId('nav-activity').click();
+    await page.locator('[data-target="pg-main"][data-action="create"]').waitFor();
+    expect(await page.locator('[data-target="pg-main"][data-action="create"] td').nth(1).textContent()).toBe('منبع استعلام');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(ARTIFACTS, 'activity-fa-375.png'), fullPage: true });
+    await page.getByTestId('nav-sources').click();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(ARTIFACTS, 'lookup-sources-fa-375.png'), fullPage: true });
 

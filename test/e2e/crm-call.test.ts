@@ -38,14 +38,15 @@ beforeAll(async () => {
     CRM_TIMEOUT_MS: String(BUDGET_MS),
     CRM_BREAKER_FAILURES: '2',
     CRM_BREAKER_OPEN_SECONDS: '300',
-    CRM_SECRET_PG_E2E: 'pg-pass',
-    CRM_SECRET_OTHER_E2E: 'رمز عبور',
+    // Each source's password is its own secret, crm/<name>: locally CRM_SECRET_<NAME>.
+    CRM_SECRET_PG: 'pg-pass',
+    CRM_SECRET_OTHER: 'رمز عبور',
   });
   const sources = new DynamoLookupSourceStore(stack.documentClient, stack.config.tables.config);
   const modules = new DynamoModuleStore(stack.documentClient, stack.config.tables.config);
   const sourceRows = [
-    { name: 'pg', type: 'payamgostar', host: `${pg.url}/`, username: 'ivr', passwordSecret: 'pg-e2e' },
-    { name: 'other', type: 'http', host: other.url, auth: 'basic', username: 'ivr', passwordSecret: 'other-e2e' },
+    { name: 'pg', type: 'payamgostar', host: `${pg.url}/`, username: 'ivr' },
+    { name: 'other', type: 'http', host: other.url, auth: 'basic', username: 'ivr' },
     { name: 'slow', type: 'http', host: slow.url, auth: 'none' },
     { name: 'broken', type: 'http', host: broken.url, auth: 'none' },
   ];

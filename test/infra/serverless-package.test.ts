@@ -48,6 +48,21 @@ describe('serverless package', () => {
     }
   });
 
+  it('throttles the admin routes at API Gateway, and only them', () => {
+    const stage = template.Resources.HttpApiStage as unknown as { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> }; DependsOn: string[] };
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(['ANY /admin/api/{proxy+}', 'GET /admin']);
+    expect(stage.Properties.RouteSettings['ANY /admin/api/{proxy+}']).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    // Every route a setting names exists, and the stage is created after it.
+    for (const dependency of stage.DependsOn) expect(template.Resources[dependency]?.Type).toBe('AWS::ApiGatewayV2::Route');
+  });
+
+  it('keeps the audit trail in its own table with TTL, written only by the admin role', () => {
+    expect(template.Resources.AuditTable?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    const grantsOn = (roleId: string) => JSON.stringify((template.Resources[roleId]?.Properties as { Policies: unknown[] }).Policies);
+    expect(grantsOn('AdminFunctionRole')).toContain('AuditTable');
+    expect(grantsOn('IamRoleLambdaExecution')).not.toContain('AuditTable');
+  });
+
   it('bundles the voice function with esbuild, minified, leaving the AWS SDK out', () => {
     const listing = execFileSync('python3', ['-c', 'import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("functions/voice.js").decode())', join(out, 'voice.zip')]).toString();
     expect(listing.length).toBeGreaterThan(1000);

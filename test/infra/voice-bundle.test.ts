@@ -12,14 +12,16 @@ import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analy
  * 204.5 KB when this was set at 210 KB. Issue 15 put Persian speech on the call path (+12.9 KB
  * of our own code, no dependency: telephone audio 4.3 — mu-law, loudness, joins, resampling —,
  * the sentence joiner 1.7, the Azure and espeak-ng adapters 2.4, Persian sentence rendering 1.7,
- * wiring 2.8) and issue 12 exact money and ISO currencies (lib/domain/money.ts 6.4 KB, +8 KB in
- * all): 226.4 KB, so the limit is 235 KB. The floor is what a call step needs: twilio's TwiML
- * builder with xmlbuilder (82 KB, which our style requires), the Powertools logger (21 KB) and
- * the call path itself (flows, CRM adapters, speech, money, stores: ~120 KB). The limit leaves
- * about 4% for growth, so anything that drags a new dependency or another function's wiring in
- * fails here first. The 150 KB target of issue 7 is not met; README "Performance" says why.
+ * wiring 2.8), issue 12 exact money and ISO currencies (lib/domain/money.ts 6.4 KB, +8 KB in
+ * all) and issue 14 the checks on the call path (+7.4 KB: the webhook parameter allowlist 2.0,
+ * the CRM host policy 2.1 and the transport that enforces it after DNS, crm-http.ts 2.2, was
+ * 0.6 on fetch). The floor is what a call step needs: twilio's TwiML builder with xmlbuilder
+ * (82 KB, which our style requires), the Powertools logger (21 KB) and the call path itself
+ * (flows, CRM adapters, speech, money, stores, checks: ~130 KB). The limit leaves about 3% for
+ * growth, so anything that drags a new dependency or another function's wiring in fails here
+ * first. The 150 KB target of issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 235 * 1024;
+const VOICE_LIMIT_BYTES = 242 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;

@@ -9,6 +9,11 @@ import { CrmBadResponseError, CrmHttpError } from '../../lib/crm/crm-errors';
 import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+import { crmTransport } from '../../lib/crm/crm-http';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
+
+// The local stage's host policy: the fake CRMs listen on 127.0.0.1.
+const transport = crmTransport(LOCAL_HOST_POLICY);
 
 let server: FakeAlovoip;
 let crm: AlovoipHttpCrm;
@@ -18,7 +23,7 @@ const PASSWORD = 'رمز-۱۲۳';
 beforeEach(async () => {
   server = await startFakeAlovoip();
   // A base path and a trailing slash: routes go under the path, with one slash.
-  crm = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000 });
+  crm = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000, transport });
 });
 
 afterEach(async () => {
@@ -99,7 +104,7 @@ describe('the balance', () => {
   });
 
   it('reads a source kept in dollars in exact cents, and refuses a third decimal', async () => {
-    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000, transport });
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":12.5}' }));
     expect(await dollars.balance(customer, 'USD')).toEqual({ status: 'ok', owed: 1250, credit: 0 });
     server.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":0.1}' }));
@@ -131,7 +136,7 @@ describe('finding an item', () => {
   });
 
   it('sends configured fields and type key', async () => {
-    const typed = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 2000, itemTypeKeys: { invoice: 'inv' } });
+    const typed = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 2000, transport, itemTypeKeys: { invoice: 'inv' } });
     server.routes.set('/GetPaymentInfo', () => ({ body: 'null' }));
     expect(await typed.findItem(customer, { ...query, searchField: 'InvNo', valueField: 'Payable' })).toEqual({ status: 'not-found' });
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ billableObjectTypeKey: 'inv', lookupNumberFieldKey: 'InvNo', valueFieldKey: 'Payable' });
@@ -170,7 +175,7 @@ describe('lists and the payment link', () => {
   });
 
   it('sends a cents amount in the major unit the contract uses', async () => {
-    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000 });
+    const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000, transport });
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
     const request = { customer, amount: 1250, mobile: '+15005550005', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA2', currency: { code: 'USD' as const } };
     await dollars.createPaymentLink(request);

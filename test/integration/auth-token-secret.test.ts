@@ -1,6 +1,7 @@
 /**
- * The Twilio auth token can come from a named secret (SSM when deployed, CRM_SECRET_<NAME>
- * locally) instead of the function's environment; signatures are checked with it.
+ * The Twilio auth token can come from a named secret (SSM when deployed, SECRET_<NAME>
+ * locally: never a CRM_SECRET_ variable, which only lookup sources' passwords use) instead of
+ * the function's environment; signatures are checked with it.
  */
 import { placeCall } from '../../tools/simulator/call-simulator';
 import { said } from '../support/call-transcripts';
@@ -9,7 +10,7 @@ import { IN_PROCESS_AUTH_TOKEN, startInProcessStack, type InProcessStack } from 
 let stack: InProcessStack;
 
 beforeAll(async () => {
-  stack = await startInProcessStack({ env: { TWILIO_AUTH_TOKEN: '', TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token', CRM_SECRET_TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN } });
+  stack = await startInProcessStack({ env: { TWILIO_AUTH_TOKEN: '', TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token', SECRET_TWILIO_AUTH_TOKEN: IN_PROCESS_AUTH_TOKEN } });
 }, 60_000);
 
 afterAll(async () => {

@@ -70,7 +70,11 @@ beforeAll(async () => {
       CRM_TIMEOUT_MS: String(BUDGET_MS),
       CRM_BREAKER_FAILURES: '2',
       CRM_BREAKER_OPEN_SECONDS: '300',
-      CRM_SECRET_PG_FAULTS: 'pg-pass',
+      // Each source's password is its own: crm/<name>, locally CRM_SECRET_<NAME>.
+      CRM_SECRET_PG_SLOW: 'pg-pass',
+      CRM_SECRET_PG_DOWN: 'pg-pass',
+      CRM_SECRET_PG_GARBAGE: 'pg-pass',
+      CRM_SECRET_PG_CLUB: 'pg-pass',
     },
     dynamoEndpoint: async (dynalite) => {
       proxy = await startFaultProxy(dynalite);
@@ -79,7 +83,7 @@ beforeAll(async () => {
   });
   const sources = new DynamoLookupSourceStore(stack.db.doc, stack.tables.config);
   const modules = new DynamoModuleStore(stack.db.doc, stack.tables.config);
-  const pg = (name: string, url: string) => ({ name, type: 'payamgostar', host: `${url}/`, username: 'ivr', passwordSecret: 'pg-faults' });
+  const pg = (name: string, url: string) => ({ name, type: 'payamgostar', host: `${url}/`, username: 'ivr' });
   const alo = (name: string, url: string) => ({ name, type: 'http', host: url, auth: 'none' });
   for (const row of [
     pg('pg-slow', pgSlow.url),

@@ -193,9 +193,10 @@ describe('webhook deliveries', () => {
     expect(await stored('callLog', callSid)).toMatchObject({ outcome: 'next', lastStep: 'balance-anon:mobile' });
   });
 
-  it('records a status callback for a call it never saw as abandoned, without a 5xx', async () => {
+  it('answers a status callback for a call it never saw with 200 and writes nothing', async () => {
     const res = await stack.post('/status', { CallSid: 'CAnever000000000000000000000000001', CallStatus: 'completed', From: from, To: '+15550001000' });
     expect(res.statusCode).toBe(200);
-    expect(await stored('callLog', 'CAnever000000000000000000000000001')).toMatchObject({ outcome: 'abandoned', lastStep: 'none' });
+    expect(await stored('callLog', 'CAnever000000000000000000000000001')).toBeUndefined();
+    expect(await stored('sessions', 'CAnever000000000000000000000000001')).toBeUndefined();
   });
 });

@@ -9,10 +9,14 @@ import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { LedgerCrm } from '../../lib/ledger/ledger-crm';
 import { buildRemoteCrm } from '../../lib/crm/remote-crm';
 import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
-import { secretEnvName } from '../../lib/secrets/secret-names';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
 import { startTestAdmin, type TestAdmin } from '../support/admin-api';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+import { crmTransport } from '../../lib/crm/crm-http';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
+
+// The local stage's host policy: the fake CRMs listen on 127.0.0.1.
+const transport = crmTransport(LOCAL_HOST_POLICY);
 
 let admin: TestAdmin;
 let crmServer: FakeAlovoip;
@@ -25,8 +29,9 @@ beforeAll(async () => {
     const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
     const resolver = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
       store,
-      secrets: new EnvSecretResolver({ [secretEnvName('acme-crm')]: SECRET_VALUE }),
-      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 300, defaultCountryCode: '98' }),
+      // Each source's password is its own secret crm/<name>: locally CRM_SECRET_<NAME>.
+      secrets: new EnvSecretResolver(Object.fromEntries(['ACME', 'REACHABLE', 'REFUSING', 'SLOW', 'IN_USE', 'EDITABLE', 'TAKEN'].map((name) => [`CRM_SECRET_${name}`, SECRET_VALUE]))),
+      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 300, defaultCountryCode: '98', transport }),
       resilience: { timeoutMs: 300, failureThreshold: 2, openMs: 60_000 },
       definitionTtlMs: 0,
     });
@@ -45,7 +50,7 @@ afterAll(async () => {
   await crmServer?.stop();
 });
 
-const httpSource = (name: string, extra: Record<string, unknown> = {}) => ({ name, type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm', ...extra });
+const httpSource = (name: string, extra: Record<string, unknown> = {}) => ({ name, type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', ...extra });
 
 describe('creating and reading lookup sources', () => {
   it('creates a source, lists it beside the built-in ledger and says where its password must live', async () => {
@@ -55,7 +60,7 @@ describe('creating and reading lookup sources', () => {
       name: 'acme',
       builtIn: false,
       source: { ...httpSource('acme'), currency: 'IRR', itemTypeKeys: {} },
-      secret: { name: 'acme-crm', from: 'env', location: 'CRM_SECRET_ACME_CRM' },
+      secret: { name: 'crm/acme', from: 'env', location: 'CRM_SECRET_ACME' },
       usedBy: [],
     });
     const list = await admin.call('GET', '/lookup-sources');
@@ -83,7 +88,7 @@ describe('creating and reading lookup sources', () => {
       name: 'source_name_reserved',
       host: 'source_host',
       username: 'required',
-      passwordSecret: 'secret_name',
+      passwordSecret: 'password_secret_bound',
     });
     const fa = await admin.call('POST', '/lookup-sources', { body: bad, query: { lang: 'fa' } });
     expect(fa.json.errors.find((e: { field: string }) => e.field === 'host').message).toBe('نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.');
@@ -179,11 +184,11 @@ describe('testing a connection', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
-  it('reports a missing secret without reaching the CRM', async () => {
-    await admin.call('POST', '/lookup-sources', { body: httpSource('no-secret', { passwordSecret: 'not-configured' }) });
+  it('reports a missing password without reaching the CRM, saying where to put it', async () => {
+    await admin.call('POST', '/lookup-sources', { body: httpSource('no-secret') });
     const before = crmServer.requests.length;
     const reply = await admin.call('POST', '/lookup-sources/no-secret/test');
-    expect(reply.json).toMatchObject({ ok: false, reason: 'secret-missing' });
+    expect(reply.json).toMatchObject({ ok: false, reason: 'secret-missing', message: "This source's password is not configured on this installation; put it in: CRM_SECRET_NO_SECRET" });
     expect(crmServer.requests.length).toBe(before);
   });
 
@@ -201,7 +206,8 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths['/lookup-sources/{source}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(doc.paths['/lookup-sources/{source}/test'].post.summary).toContain('Test the connection');
     expect(doc.paths['/lookup-sources'].post.responses).toHaveProperty('409');
-    expect(JSON.stringify(doc.components.schemas.LookupSource)).toContain('passwordSecret');
+    expect(JSON.stringify(doc.components.schemas.LookupSource)).toContain('host');
+    expect(JSON.stringify(doc.components.schemas.LookupSource)).not.toContain('passwordSecret');
     expect(JSON.stringify(doc.components.schemas.ClubModule)).toContain('identification');
   });
 });

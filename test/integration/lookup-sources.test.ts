@@ -1,12 +1,13 @@
 /**
  * Lookup sources as configuration: validation with field-level messages, storage in the
- * config table (secret names only), import documents, module references, and how the
- * resolver turns a stored source into a working CRM — or a clear failure.
+ * config table (no secret, no secret name: a source's password is always `crm/<name>`),
+ * import documents, module references, and how the resolver turns a stored source into a
+ * working CRM — or a clear failure.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parseLookupSource, type LookupSource } from '../../lib/config/lookup-source-schema';
 import { NamedCrmResolver } from '../../lib/crm/crm-resolver';
 import { UnknownLookupSourceError } from '../../lib/crm/crm-errors';
@@ -16,7 +17,7 @@ import { parseImportDocument } from '../../lib/ledger/import/import-document';
 import type { Crm } from '../../lib/crm/crm';
 import { SecretNotFoundError } from '../../lib/secrets/secret-resolver';
 import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
-import { secretEnvName } from '../../lib/secrets/secret-names';
+import { crmPasswordSecret, secretEnvName } from '../../lib/secrets/secret-names';
 import { CachedSecretResolver } from '../../lib/secrets/cached-secret-resolver';
 import { SsmSecretResolver } from '../../lib/secrets/ssm-secret-resolver';
 import { DynamoLookupSourceStore } from '../../lib/crm/dynamo-lookup-source-store';
@@ -24,8 +25,13 @@ import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 import { ERROR, moduleFixture, NEXT } from '../support/flow-fixtures';
 import { voiceHarness } from '../support/voice-harness';
+import { crmTransport } from '../../lib/crm/crm-http';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 
-const pgSource = { name: 'pg-main', type: 'payamgostar', host: 'https://crm.example.com/', username: 'ivr', passwordSecret: 'pg-main' };
+// The local stage's host policy: the fake CRMs listen on 127.0.0.1.
+const transport = crmTransport(LOCAL_HOST_POLICY);
+
+const pgSource = { name: 'pg-main', type: 'payamgostar', host: 'https://crm.example.com/', username: 'ivr' };
 
 describe('validating a lookup source', () => {
   it('accepts a Payamgostar source and fills defaults', () => {
@@ -42,10 +48,29 @@ describe('validating a lookup source', () => {
     expect(!fa.ok && fa.errors.find((e) => e.field === 'name')?.message).toBe('«ledger» نام منبع داخلی است؛ نام دیگری انتخاب کنید.');
   });
 
-  it('requires a username and a password secret for basic auth', () => {
+  it('requires a username for basic auth, and no secret name: the password is always crm/<name>', () => {
     const result = parseLookupSource({ name: 'other', type: 'http', host: 'https://crm.example.com', auth: 'basic' });
-    expect(!result.ok && result.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['username:required', 'passwordSecret:required']);
+    expect(!result.ok && result.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['username:required']);
     expect(parseLookupSource({ name: 'other', type: 'http', host: 'https://crm.example.com', auth: 'none' }).ok).toBe(true);
+    expect(crmPasswordSecret('other')).toBe('crm/other');
+    expect(secretEnvName(crmPasswordSecret('pg-main'))).toBe('CRM_SECRET_PG_MAIN');
+  });
+
+  it('refuses a passwordSecret naming any secret but the source\'s own, and drops the old field when it names its own', () => {
+    for (const other of ['twilio-auth-token', 'admin-api-key', 'crm/another', 'pg-main-2', '../pg-main']) {
+      const refused = parseLookupSource({ ...pgSource, passwordSecret: other }, 'fa');
+      expect(refused.ok).toBe(false);
+      expect(!refused.ok && refused.errors[0]).toEqual({ field: 'passwordSecret', code: 'password_secret_bound', message: 'گذرواژهٔ هر منبع استعلام همیشه در رمز crm/<نام منبع> است؛ passwordSecret را حذف کنید.' });
+    }
+    // Documents written before the binding followed the convention secret = source name.
+    for (const own of ['pg-main', 'crm/pg-main']) expect(parseLookupSource({ ...pgSource, passwordSecret: own })).toEqual({ ok: true, value: { ...pgSource, currency: 'IRR', itemTypeKeys: {}, linkExpiryDays: 7 } });
+  });
+
+  it('refuses credentials written in the host', () => {
+    for (const host of ['http://user:pw@127.0.0.1:8080/', 'https://ivr@crm.example.com/', 'https://:pw@crm.example.com']) {
+      const result = parseLookupSource({ ...pgSource, host });
+      expect([host, !result.ok && result.errors.map((e) => `${e.field}:${e.code}`)]).toEqual([host, ['host:source_host_credentials']]);
+    }
   });
 
   it('rejects an unknown type with a message naming the choices', () => {
@@ -98,33 +123,56 @@ describe('stored lookup sources and the resolver', () => {
     return new NamedCrmResolver(new Map(ledger ? [['ledger', ledger]] : []), {
       store,
       secrets: new EnvSecretResolver(values),
-      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 1000, defaultCountryCode: '98' }),
+      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 1000, defaultCountryCode: '98', transport }),
       resilience: { timeoutMs: 1000, failureThreshold: 3, openMs: 10_000 },
       definitionTtlMs: 60_000,
     });
   }
 
-  it('stores a source with its secret name and never a password', async () => {
-    const parsed = parseLookupSource({ name: 'other', type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', passwordSecret: 'other-crm' });
+  it('stores a source with neither a password nor a secret name', async () => {
+    const parsed = parseLookupSource({ name: 'other', type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr' });
     if (!parsed.ok) throw new Error('invalid');
     await store.putSource(parsed.value);
     expect(await store.getSource('other')).toEqual(parsed.value);
     expect((await store.listSources()).map((s: LookupSource) => s.name)).toEqual(['other']);
     const { Items } = await dynamo.doc.send(new ScanCommand({ TableName: dynamo.tables.config }));
     expect(JSON.stringify(Items)).not.toContain('s3cret');
+    expect(JSON.stringify(Items)).not.toContain('passwordSecret');
   });
 
-  it('builds the adapter with the password from the secret resolver', async () => {
+  it('builds the adapter with the password from the source\'s own secret, crm/<name>', async () => {
     crmServer.routes.set('/GetIdentityByPhoneNumber', () => ({ body: '{"id":"c-9"}' }));
-    const crm = resolver({ [secretEnvName('other-crm')]: 's3cret' }).forSource('other');
+    const crm = resolver({ CRM_SECRET_OTHER: 's3cret' }).forSource('other');
     expect(crm.source).toBe('other');
     expect(await crm.identifyByPhone('+15005550001')).toEqual({ status: 'found', customer: { id: 'c-9' } });
     expect(crmServer.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('ivr:s3cret').toString('base64')}`);
   });
 
-  it('fails with secret-missing when the named secret is not configured', async () => {
+  it('fails with secret-missing when the source\'s secret is not configured', async () => {
     const crm = resolver({}).forSource('other');
     expect(await crm.identifyByPhone('+15005550001')).toEqual({ status: 'failed', source: 'other', reason: 'secret-missing' });
+  });
+
+  it('migrates a source stored with passwordSecret naming another secret: that secret is never read nor sent', async () => {
+    // As the code before the binding stored it: any secret's name in passwordSecret.
+    const legacy = { name: 'legacy', type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', passwordSecret: 'twilio-auth-token', itemTypeKeys: {} };
+    await dynamo.doc.send(new PutCommand({ TableName: dynamo.tables.config, Item: { pk: 'SOURCE#legacy', record: legacy } }));
+    expect(await store.getSource('legacy')).toEqual({ name: 'legacy', type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', itemTypeKeys: {} });
+    expect((await store.listSources()).find((s) => s.name === 'legacy')).not.toHaveProperty('passwordSecret');
+    const asked: string[] = [];
+    const secrets = { resolve: async (name: string) => (asked.push(name), new EnvSecretResolver({ SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token', CRM_SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token' }).resolve(name)) };
+    const seenBefore = crmServer.requests.length;
+    const crm = new NamedCrmResolver(new Map(), {
+      store,
+      secrets,
+      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 1000, defaultCountryCode: '98', transport }),
+      resilience: { timeoutMs: 1000, failureThreshold: 3, openMs: 10_000 },
+      definitionTtlMs: 0,
+    });
+    expect(await crm.forSource('legacy').identifyByPhone('+15005550001')).toEqual({ status: 'failed', source: 'legacy', reason: 'secret-missing' });
+    expect(await crm.testConnection('legacy')).toMatchObject({ ok: false, reason: 'secret-missing' });
+    expect(asked).toEqual(['crm/legacy', 'crm/legacy']);
+    expect(crmServer.requests.slice(seenBefore)).toEqual([]);
   });
 
   it('fails with unknown-source when the source was deleted after the module was saved', async () => {
@@ -175,7 +223,7 @@ describe('secrets from SSM Parameter Store', () => {
       req.on('end', () => {
         const body = JSON.parse(raw) as { Name: string };
         seen.push({ target: String(req.headers['x-amz-target']), body });
-        if (body.Name === '/balance-ivr/test/pg-main') {
+        if (body.Name === '/balance-ivr/test/crm/pg-main') {
           res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Parameter: { Name: body.Name, Type: 'SecureString', Value: 'pg-pass', Version: 1 } }));
         } else {
           res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ParameterNotFound', message: 'not found' }));
@@ -194,9 +242,9 @@ describe('secrets from SSM Parameter Store', () => {
 
   it('reads a decrypted SecureString under the stage prefix, once per container', async () => {
     const secrets = new CachedSecretResolver(new SsmSecretResolver(client(), '/balance-ivr/test/'), 60_000);
-    expect(await secrets.resolve('pg-main')).toBe('pg-pass');
-    expect(await secrets.resolve('pg-main')).toBe('pg-pass');
-    expect(seen).toEqual([{ target: 'AmazonSSM.GetParameter', body: { Name: '/balance-ivr/test/pg-main', WithDecryption: true } }]);
+    expect(await secrets.resolve(crmPasswordSecret('pg-main'))).toBe('pg-pass');
+    expect(await secrets.resolve(crmPasswordSecret('pg-main'))).toBe('pg-pass');
+    expect(seen).toEqual([{ target: 'AmazonSSM.GetParameter', body: { Name: '/balance-ivr/test/crm/pg-main', WithDecryption: true } }]);
   });
 
   it('reports a missing parameter as SecretNotFoundError and does not cache the miss', async () => {

@@ -9,6 +9,11 @@ import { PayamgostarCrm } from '../../lib/crm/payamgostar/payamgostar-crm';
 import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakePayamgostar, type FakePayamgostar, type SoapRequest } from '../support/fake-payamgostar';
+import { crmTransport } from '../../lib/crm/crm-http';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
+
+// The local stage's host policy: the fake CRMs listen on 127.0.0.1.
+const transport = crmTransport(LOCAL_HOST_POLICY);
 
 const SARA = '6f1c2a3b-1111-4c5d-8e9f-0123456789ab';
 const REZA = '7a2d3c4e-2222-4c5d-8e9f-0123456789ab';
@@ -23,7 +28,7 @@ beforeEach(async () => {
   );
   pg.data.types.push({ userKey: 'inv', name: 'فاکتور فروش', type: 'Invoice' }, { userKey: 'rcpt', name: 'رسید دریافت', type: 'Receipt' }, { userKey: 'qt', name: 'پیش‌فاکتور', type: 'Quote' });
   // Trailing slash on the host: requests must still go to /services/api/…, not //services.
-  crm = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000 });
+  crm = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000, transport });
 });
 
 afterEach(async () => {
@@ -201,7 +206,7 @@ describe('the balance', () => {
   it('refuses half a rial rather than round it, and reads cents exactly for a source kept in dollars', async () => {
     pg.data.identities[0]!.balance = '-1,250,000.50';
     await expect(crm.balance(sara, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
-    const dollars = new PayamgostarCrm({ source: 'pg', currency: 'USD', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000 });
+    const dollars = new PayamgostarCrm({ source: 'pg', currency: 'USD', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000, transport });
     expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 125_000_050 });
     pg.data.identities[0]!.balance = '-12.5';
     expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 1250 });
@@ -271,7 +276,7 @@ describe('finding an item', () => {
   });
 
   it('uses a configured type key after checking its kind with GetCrmObjectTypeInfo', async () => {
-    const configured = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: pg.url, username: 'u', password: 'p', timeoutMs: 2000, itemTypeKeys: { onlinePayment: 'rcpt' } });
+    const configured = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: pg.url, username: 'u', password: 'p', timeoutMs: 2000, transport, itemTypeKeys: { onlinePayment: 'rcpt' } });
     expect(await configured.findItem(sara, { ...query, type: 'onlinePayment', number: '77' })).toMatchObject({ status: 'found' });
     expect(pg.requests[0]!.headers.soapaction).toBe('"http://tempuri.org/ICrmObjectType/GetCrmObjectTypeInfo"');
     expect(pg.requests[0]!.params[2]).toEqual(['typeKeyOrId', 'rcpt']);

@@ -29,7 +29,7 @@ import { FAKE_AZURE_KEY, startFakeAzureSpeech, type FakeAzureSpeech } from '../s
 const AUDIO = 'https://audio.example.com';
 const CLIPS = resolve(__dirname, '../../infra/audio/clips');
 const VOICE = 'fa-IR-DilaraNeural';
-const secrets = new EnvSecretResolver({ CRM_SECRET_AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
+const secrets = new EnvSecretResolver({ SECRET_AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
 const announcement = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: RIAL }, { prompt: 'owed' }] as const;
 const sentence = `${PROMPT_CATALOGUE.fa.yourBalanceIs} ${persianMoneyPhrase(1_250_000, RIAL)} ${PROMPT_CATALOGUE.fa.owed}`;
 const neural: ModuleSpeech = { language: 'fa', prompts: {}, voice: 'neural' };

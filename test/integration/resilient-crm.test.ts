@@ -6,6 +6,11 @@ import { AlovoipHttpCrm } from '../../lib/crm/alovoip/alovoip-crm';
 import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+import { crmTransport } from '../../lib/crm/crm-http';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
+
+// The local stage's host policy: the fake CRMs listen on 127.0.0.1.
+const transport = crmTransport(LOCAL_HOST_POLICY);
 
 let server: FakeAlovoip;
 let now = 0;
@@ -23,7 +28,7 @@ afterEach(async () => {
 });
 
 function resilient(options: { timeoutMs?: number; failureThreshold?: number; openMs?: number; realClock?: boolean } = {}) {
-  const inner = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 10_000 });
+  const inner = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 10_000, transport });
   const breaker = new CircuitBreaker(options.failureThreshold ?? 5, options.openMs ?? 30_000, options.realClock ? Date.now : clock);
   const failures: string[] = [];
   const crm = resilientCrm(inner, breaker, {

@@ -137,9 +137,18 @@ describe('status callback', () => {
     expect(entry).toMatchObject({ outcome: 'abandoned', lastStep: 'bal-mobile:entry' });
   });
 
-  it('records calls that never connected as failed and ignores progress events', async () => {
+  it('records a call it answered that then failed or was cancelled as failed, and ignores progress events', async () => {
     const h = voiceHarness(db);
-    expect(await handleStatusCallback(h.status, { ...params(sid()), CallStatus: 'ringing' })).toBeUndefined();
-    expect(await handleStatusCallback(h.status, { ...params(sid()), CallStatus: 'no-answer' })).toMatchObject({ outcome: 'failed', lastStep: 'none' });
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
+    expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'ringing' })).toBeUndefined();
+    expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'canceled' })).toMatchObject({ callSid, outcome: 'failed', lastStep: 'bal-mobile:entry' });
+  });
+
+  it('writes nothing for a CallSid that has no session (a call it never answered, or a made-up one)', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    for (const status of ['completed', 'no-answer', 'busy', 'failed', 'canceled']) expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: status })).toBeUndefined();
+    expect(await h.status.callLog.get(callSid)).toBeUndefined();
   });
 });

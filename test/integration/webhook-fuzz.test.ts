@@ -1,15 +1,18 @@
 /**
  * Bad input, property-based (fast-check), through the real voice handler (middy, signature
- * check, composition, dynalite): arbitrary Digits, From, CallSid, missing and repeated
- * fields, raw non-UTF-8 bodies, Persian and Arabic-Indic digits. Never a crash or a 5xx;
- * the caller always gets valid TwiML that re-prompts or hands them on. Any tampering with
- * URL, parameters or header is a 403 and stores nothing.
+ * check, composition, dynalite): arbitrary Digits, From, CallSid, missing fields, raw
+ * non-UTF-8 bodies, Persian and Arabic-Indic digits. Never a crash or a 5xx; the caller
+ * always gets valid TwiML that re-prompts or hands them on. Any tampering with URL,
+ * parameters or header is a 403 and stores nothing: so are names Twilio does not send,
+ * repeated names, and signed requests reshaped across a name/value boundary (the signature
+ * joins them with no separator, so those keep a valid signature).
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { parseForm } from '../../lib/http/twilio-webhook';
+import { TWILIO_VOICE_PARAMETERS, twilioParameterRefusal } from '../../lib/http/twilio-parameters';
 import type { WebhookResult } from '../../lib/http/twilio-webhook';
 import { parseTwiml } from '../../tools/simulator/twiml-parser';
 import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../support/in-process-stack';
@@ -120,19 +123,34 @@ describe('arbitrary webhook bodies', () => {
     expect(await storedSession(callSid)).toMatchObject({ outcome: 'next', mobile: '+989124444444', identifiedBy: 'mobile' });
   });
 
-  it('serves the caller whatever fields are missing, repeated or unknown', async () => {
-    const key = fc.oneof(fc.constantFrom('CallSid', 'From', 'To', 'Digits', 'CallStatus', 'AccountSid'), fc.string({ maxLength: 12 }));
+  it('serves the caller whatever Twilio fields are missing', async () => {
     const value = fc.oneof(anyPhone, anySid, anyDigits);
     await fc.assert(
-      fc.asyncProperty(anyCode, fc.array(fc.tuple(key, value), { maxLength: 12 }), async (code, pairs) => {
-        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, pairs);
+      fc.asyncProperty(anyCode, fc.subarray(['CallSid', 'From', 'To', 'Digits', 'CallStatus', 'AccountSid', 'Direction', 'ApiVersion']), fc.array(value, { minLength: 8, maxLength: 8 }), async (code, keys, values) => {
+        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, keys.map((k, i) => [k, values[i] as string]));
         expectCallerServed(await invoke(event));
       }),
       RUNS,
     );
   });
 
-  it('serves the caller for raw bodies that are not UTF-8 or not a form at all', async () => {
+  it('refuses with 403, storing nothing, any correctly signed body with a name Twilio does not send or a repeated name', async () => {
+    const unknownName = fc.string({ maxLength: 12 }).filter((k) => !TWILIO_VOICE_PARAMETERS.has(k) && !/^SipHeader_X-/.test(k));
+    const value = fc.oneof(anyPhone, anySid, anyDigits);
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), unknownName, fc.constantFrom('CallSid', 'From', 'To', 'Digits', 'CallStatus'), value, value, async (repeat, extra, twice, v1, v2) => {
+        const callSid = `CA${randomBytes(16).toString('hex')}`;
+        const pairs: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], repeat ? [twice, v1] : [extra, v1]];
+        if (repeat) pairs.push([twice, v2]);
+        const { event } = signedEvent('/voice/balance-en', pairs);
+        expect((await invoke(event)).statusCode).toBe(403);
+        expect(await storedSession(callSid)).toBeUndefined();
+      }),
+      RUNS,
+    );
+  });
+
+  it('never answers a 5xx for raw bodies that are not UTF-8 or not a form at all: 403 unless every name is one Twilio sends', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), fc.boolean(), async (bytes, base64) => {
         const raw = Buffer.from(bytes);
@@ -141,10 +159,20 @@ describe('arbitrary webhook bodies', () => {
         const params: Params = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
         const signature = getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, params);
         const event = webhookEvent('/voice/balance-en', base64 ? raw.toString('base64') : decoded, { 'x-twilio-signature': signature }, '', base64);
-        expectCallerServed(await invoke(event));
+        const res = await invoke(event);
+        if (twilioParameterRefusal(parsed)) expect(res.statusCode).toBe(403);
+        else expectCallerServed(res);
       }),
       RUNS,
     );
+  });
+
+  it('serves the caller for an empty or base64-encoded body made only of Twilio names', async () => {
+    for (const [body, base64] of [['', false], ['CallSid=CA0123456789abcdef0123456789abcd01&From=%2B15005550001&To=%2B15550001000', true]] as [string, boolean][]) {
+      const params: Params = Object.fromEntries(new URLSearchParams(body));
+      const signature = getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, params);
+      expectCallerServed(await invoke(webhookEvent('/voice/balance-en', base64 ? Buffer.from(body).toString('base64') : body, { 'x-twilio-signature': signature }, '', base64)));
+    }
   });
 
   it('refuses an oversized body with 413, not a 5xx, and still serves a large signed one', async () => {
@@ -189,6 +217,77 @@ describe('signature tampering', () => {
         expect(await storedSession(callSid)).toBeUndefined();
       }),
       { numRuns: 60, seed: SEED },
+    );
+  });
+});
+
+describe('signed requests reshaped across a name/value boundary', () => {
+  /** The same signature as `pairs`: Twilio's string is every name+value joined with no separator. */
+  function withSignatureOf(path: string, pairs: [string, string][], query = '') {
+    return signedEvent(path, pairs, query).signature;
+  }
+  const postWith = (path: string, pairs: [string, string][], signature: string, query = '') => {
+    const form = new URLSearchParams();
+    for (const [k, v] of pairs) form.append(k, v);
+    return invoke(webhookEvent(path, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query));
+  };
+
+  it('refuses Digits=09125550001 re-sent as Digits0=9125550001, and the genuine request then sends the payment link', async () => {
+    const callSid = `CA${randomBytes(16).toString('hex')}`;
+    const entry = signedEvent('/voice/pay-en', [['CallSid', callSid], ['From', '+15005550001'], ['To', TO]]);
+    const gather = parseTwiml((await invoke(entry.event)).body ?? '').find((v) => v.verb === 'Gather') as { action: string };
+    const step = new URL(gather.action);
+    const genuine: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], ['Digits', '09125550001']];
+    const signature = withSignatureOf(step.pathname, genuine, step.search.slice(1));
+    const reshaped: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], ['Digits0', '9125550001']];
+    expect(getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}${step.pathname}${step.search}`, Object.fromEntries(reshaped))).toBe(signature);
+    const before = await storedSession(callSid);
+
+    expect((await postWith(step.pathname, reshaped, signature, step.search.slice(1))).statusCode).toBe(403);
+    // Nothing used up: the turn and the session are as the entry step left them.
+    expect(await storedSession(callSid)).toEqual(before);
+
+    const answer = await postWith(step.pathname, genuine, signature, step.search.slice(1));
+    expectCallerServed(answer);
+    expect(await storedSession(callSid)).toMatchObject({ mobile: '+989125550001' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { outbox } = require('../../lib/composition/sms') as typeof import('../../lib/composition/sms');
+    expect(await outbox.latest({ callSid })).toHaveLength(1);
+  });
+
+  it('refuses an entry request with every = removed, storing nothing', async () => {
+    const callSid = `CA${randomBytes(16).toString('hex')}`;
+    const pairs: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO]];
+    const signature = withSignatureOf('/voice/balance-en', pairs);
+    const squashed = pairs.map(([k, v]) => [`${k}${v}`, ''] as [string, string]);
+    expect(getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, Object.fromEntries(squashed))).toBe(signature);
+    expect((await postWith('/voice/balance-en', squashed, signature)).statusCode).toBe(403);
+    expect(await storedSession(callSid)).toBeUndefined();
+  });
+
+  it('refuses every move of characters between a name and its value, or folding a parameter into the one before it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('balance-en', 'balance-anon'), fc.nat(), fc.nat(), fc.boolean(), async (code, which, chars, fold) => {
+        const callSid = `CA${randomBytes(16).toString('hex')}`;
+        const pairs: [string, string][] = [['AccountSid', `AC${'0'.repeat(32)}`], ['ApiVersion', '2010-04-01'], ['CallSid', callSid], ['CallStatus', 'ringing'], ['Direction', 'inbound'], ['From', '+15005550001'], ['To', TO]];
+        const signature = withSignatureOf(`/voice/${code}`, pairs);
+        const i = which % pairs.length;
+        let reshaped: [string, string][];
+        if (fold && i + 1 < pairs.length) {
+          // Pair i swallows pair i+1: name i, value i + name i+1 + value i+1.
+          const [[k, v], [k2, v2]] = [pairs[i] as [string, string], pairs[i + 1] as [string, string]];
+          reshaped = [...pairs.slice(0, i), [k, `${v}${k2}${v2}`], ...pairs.slice(i + 2)];
+        } else {
+          // 1..n characters of the value move to the end of the name.
+          const [k, v] = pairs[i] as [string, string];
+          const n = 1 + (chars % v.length);
+          reshaped = pairs.map((p, j) => (j === i ? ([`${k}${v.slice(0, n)}`, v.slice(n)] as [string, string]) : p));
+        }
+        expect(getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/${code}`, Object.fromEntries(reshaped))).toBe(signature);
+        expect((await postWith(`/voice/${code}`, reshaped, signature)).statusCode).toBe(403);
+        expect(await storedSession(callSid)).toBeUndefined();
+      }),
+      RUNS,
     );
   });
 });

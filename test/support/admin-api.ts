@@ -13,11 +13,18 @@ import { adminHttp, adminJson, type AdminEvent, type AdminResult } from '../../l
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
+import { DynamoAuditTrail } from '../../lib/audit/dynamo-audit-trail';
+import { DynamoAttemptLimiter, type AttemptPolicy } from '../../lib/auth/dynamo-attempt-limiter';
+import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 import { loadSeed } from '../../infra/local/load-seed';
 import { startTestDynamo, type TestDynamo } from './local-dynamo';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../../infra/local/create-tables';
 import { DEMO_SEED } from './local-stack';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+/** Wrong admin keys before an address is locked, in these tests (a test about the limit may set its own). */
+export const TEST_ADMIN_LOCKOUT: AttemptPolicy = { maxFailures: 5, windowSeconds: 300, lockSeconds: 600 };
 export const BASE_URL = 'https://ivr.example.com';
 
 export interface AdminCall {
@@ -26,6 +33,8 @@ export interface AdminCall {
   readonly raw?: { data: Buffer | string; type: string; base64?: boolean };
   readonly headers?: Record<string, string>;
   readonly query?: Record<string, string>;
+  /** The caller's address as API Gateway reports it (default 127.0.0.1). */
+  readonly sourceIp?: string;
 }
 
 export interface AdminReply {
@@ -43,17 +52,33 @@ export interface TestAdmin {
 
 const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, appendKeys() {}, resetKeys() {} } as unknown as AdminDeps['logger'];
 
+export interface TestAdminOptions {
+  readonly seed?: boolean;
+  /** ADMIN_API_KEY (default TEST_ADMIN_KEY). */
+  readonly currentKey?: string;
+  /** ADMIN_API_KEY_NEXT during a rotation. */
+  readonly nextKey?: string;
+  readonly lockout?: AttemptPolicy;
+  /** The wrong-key limiter's clock (to let a lock run out). */
+  readonly clock?: () => Date;
+  /** The DynamoDB endpoint the admin's adapters use (a fault proxy in front of the test's dynalite). */
+  readonly endpoint?: (dynalite: string) => Promise<string>;
+}
+
 /** `overrides` may be a function of the test's DynamoDB, for adapters that need its tables. */
-export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {}, options: { seed?: boolean } = {}): Promise<TestAdmin> {
-  const dynamo = await startTestDynamo();
-  const config = { tables: dynamo.tables, defaultCountryCode: '98' };
+export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {}, options: TestAdminOptions = {}): Promise<TestAdmin> {
+  const started = await startTestDynamo();
+  const config = { tables: started.tables, defaultCountryCode: '98' };
   if (options.seed !== false) {
     // A seed that fails to load must not leave dynalite running.
-    await loadSeed(DEMO_SEED, dynamo.doc, config).catch(async (error: unknown) => {
-      await dynamo.stop();
+    await loadSeed(DEMO_SEED, started.doc, config).catch(async (error: unknown) => {
+      await started.stop();
       throw error;
     });
   }
+  // The admin's adapters may talk to DynamoDB through a fault proxy; the test reads dynalite directly.
+  const proxied = options.endpoint ? localDynamoClient(await options.endpoint(started.endpoint)) : undefined;
+  const dynamo: TestDynamo = proxied ? { ...started, doc: DynamoDBDocumentClient.from(proxied, { marshallOptions: { removeUndefinedValues: true } }) } : started;
   const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
   const deps: AdminDeps = {
     modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),
@@ -61,6 +86,8 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
     lookupSourceNames: async () => [ledger.source],
     ledger: { directory: new DynamoLedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new DynamoLedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
     callLog: new DynamoCallLog(dynamo.doc, dynamo.tables.callLog),
+    audit: new DynamoAuditTrail(dynamo.doc, dynamo.tables.audit, 30),
+    crmHostPolicy: LOCAL_HOST_POLICY,
     speech: new CatalogueSpeech({ audioBaseUrl: `${BASE_URL}/audio` }),
     publicBaseUrl: BASE_URL,
     audioBaseUrl: `${BASE_URL}/audio`,
@@ -68,8 +95,10 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
     ...(typeof overrides === 'function' ? overrides(dynamo) : overrides),
   };
   const api = createAdminApi(deps);
+  const lockout = options.lockout ?? TEST_ADMIN_LOCKOUT;
+  const limiter = new DynamoAttemptLimiter(dynamo.doc, dynamo.tables.attempts, lockout, options.clock);
   const handler = middy<AdminEvent, AdminResult>()
-    .use(adminHttp({ adminApiKey: TEST_ADMIN_KEY, defaultLanguage: 'en', logger: silentLogger }))
+    .use(adminHttp({ adminApiKey: options.currentKey ?? TEST_ADMIN_KEY, ...(options.nextKey ? { adminApiKeyNext: options.nextKey } : {}), wrongKeys: { limiter, lockSeconds: lockout.lockSeconds }, defaultLanguage: 'en', logger: silentLogger }))
     .handler(async (event) => adminJson(await api.handle(event.admin)));
 
   const call = async (method: string, path: string, o: AdminCall = {}): Promise<AdminReply> => {
@@ -95,12 +124,20 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
       rawQueryString,
       headers,
       queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
-      requestContext: { http: { method, path: `/admin/api${path}` } },
+      requestContext: { http: { method, path: `/admin/api${path}`, sourceIp: o.sourceIp ?? '127.0.0.1' } },
       body,
       isBase64Encoded,
     } as unknown as APIGatewayProxyEventV2;
     const result = (await handler(event as AdminEvent, {} as never)) as AdminResult;
     return { status: result.statusCode ?? 0, headers: (result.headers ?? {}) as Record<string, string>, json: JSON.parse(String(result.body ?? '{}')) };
   };
-  return { dynamo, deps, call, stop: () => dynamo.stop() };
+  return {
+    dynamo: started,
+    deps,
+    call,
+    stop: async () => {
+      proxied?.destroy();
+      await started.stop();
+    },
+  };
 }

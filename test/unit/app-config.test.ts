@@ -46,6 +46,27 @@ describe('configuration', () => {
   });
 });
 
+describe('admin access configuration', () => {
+  const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'admin', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't' };
+
+  it('reads the current and the next admin key; the next one only during a rotation', () => {
+    expect(loadConfig({})).toMatchObject({ adminApiKey: 'local-admin-key', adminApiKeyNext: undefined });
+    expect(loadConfig({ ...deployed, ADMIN_API_KEY: 'a'.repeat(16), ADMIN_API_KEY_NEXT: 'b'.repeat(16) })).toMatchObject({ adminApiKey: 'a'.repeat(16), adminApiKeyNext: 'b'.repeat(16) });
+    expect(() => loadConfig({ ...deployed, ADMIN_API_KEY: 'a'.repeat(16), ADMIN_API_KEY_NEXT: 'short' })).toThrow(new ConfigurationError('ADMIN_API_KEY_NEXT must be at least 16 characters'));
+  });
+
+  it('limits wrong admin keys and keeps the audit trail for a configurable time', () => {
+    expect(loadConfig({})).toMatchObject({ adminLockout: { maxFailures: 10, windowSeconds: 300, lockSeconds: 900 }, auditRetentionDays: 365 });
+    expect(loadConfig({ ADMIN_MAX_FAILURES: '3', ADMIN_FAILURE_WINDOW_SECONDS: '60', ADMIN_LOCK_SECONDS: '3600', AUDIT_RETENTION_DAYS: '90' })).toMatchObject({ adminLockout: { maxFailures: 3, windowSeconds: 60, lockSeconds: 3600 }, auditRetentionDays: 90 });
+    expect(() => loadConfig({ ADMIN_MAX_FAILURES: '0' })).toThrow(/ADMIN_MAX_FAILURES/);
+    expect(loadConfig({}).tables.audit).toBe('balance-ivr-local-audit');
+  });
+
+  it('gives the env secret resolver CRM passwords (CRM_SECRET_*) and other secrets (SECRET_*), nothing else', () => {
+    expect(loadConfig({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't', ADMIN_API_KEY: 'k', OTHER: 'o' }).crm.envSecrets).toEqual({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't' });
+  });
+});
+
 describe('speech configuration', () => {
   const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't', AWS_REGION: 'eu-central-1' };
 

@@ -11,7 +11,7 @@ export const CALL_OUTCOMES: readonly CallOutcome[] = ['next', 'error', 'no-debt'
 const MAX_RANGE_DAYS = 366;
 const MAX_CHART_DAYS = 92;
 
-function dayRange(deps: AdminDeps, request: AdminRequest, defaultDays: number, maxDays: number): { fromDay: string; toDay: string } {
+export function dayRange(deps: Pick<AdminDeps, 'clock'>, request: AdminRequest, defaultDays: number, maxDays: number): { fromDay: string; toDay: string } {
   const today = (deps.clock ?? (() => new Date()))().toISOString().slice(0, 10);
   const toDay = queryDay(request, 'to', today);
   let defaultFrom = toDay;

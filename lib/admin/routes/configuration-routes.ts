@@ -1,6 +1,7 @@
 /**
  * Modules and destinations: the operator's Add / Edit / Disable / Delete, validated by the
  * same schema as the flow (lib/config/module-schema.ts), plus the pickers' CRM lookups.
+ * Every change is recorded in the audit trail before it is made.
  */
 import { checkModuleReferences, parseDestination, parseModule, type Destination, type FieldError, type Language, type ModuleConfig, type ReferenceCurrencies } from '../../config/module-schema';
 import type { CurrencyCode } from '../../domain/money';
@@ -10,6 +11,7 @@ import type { Crm } from '../../crm/crm';
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRequest, AdminRouter } from '../admin-router';
 import { created, ok, readJson } from '../request-body';
+import { audited } from '../../audit/audit-trail';
 
 export function webhookUrl(deps: Pick<AdminDeps, 'publicBaseUrl'>, code: string): string {
   return `${deps.publicBaseUrl}/voice/${encodeURIComponent(code)}`;
@@ -70,9 +72,12 @@ async function existingModule(deps: AdminDeps, code: string): Promise<ModuleConf
   return module;
 }
 
-async function setEnabled(deps: AdminDeps, code: string, enabled: boolean) {
-  const module = { ...(await existingModule(deps, code)), enabled };
-  if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+async function setEnabled(deps: AdminDeps, request: AdminRequest, code: string, enabled: boolean) {
+  const before = await existingModule(deps, code);
+  const module = { ...before, enabled };
+  await audited(deps.audit, request.actor, { area: 'module', action: enabled ? 'enable' : 'disable', target: code, before, after: module }, async () => {
+    if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+  });
   return ok(moduleView(deps, module));
 }
 
@@ -91,7 +96,9 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
     })
     .add('POST', '/modules', { summary: 'Create a module (code must be new): a balance module, or a customer club with kind "club" (see ClubModule)', tag: 'modules', body: { schema: 'Module' }, errors: [409, 422] }, async (request) => {
       const module = await validModule(deps, readJson(request), lang(request));
-      if (!(await deps.modules.createModule(module))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      await audited(deps.audit, request.actor, { area: 'module', action: 'create', target: module.code, after: module }, async () => {
+        if (!(await deps.modules.createModule(module))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      });
       return created(moduleView(deps, module));
     })
     .add('GET', '/modules/:code', { summary: 'One module', tag: 'modules', errors: [404] }, async (_request, { code = '' }) => ok(moduleView(deps, await existingModule(deps, code))))
@@ -100,16 +107,18 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
       const existing = await existingModule(deps, code);
       // A club saved as a balance module (or back) would lose its fields: the kind never changes.
       if (existing.kind !== module.kind) throw new InvalidFieldsError([adminFieldError('kind', 'code_immutable', lang(request))]);
-      if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+      await audited(deps.audit, request.actor, { area: 'module', action: 'update', target: code, before: existing, after: module }, async () => {
+        if (!(await deps.modules.updateModule(module))) throw new NotFoundError('module_not_found');
+      });
       return ok(moduleView(deps, module));
     })
-    .add('POST', '/modules/:code/disable', { summary: 'Disable a module: calls to it go nowhere near the flow', tag: 'modules', errors: [404] }, async (_r, { code = '' }) => setEnabled(deps, code, false))
-    .add('POST', '/modules/:code/enable', { summary: 'Enable a module', tag: 'modules', errors: [404] }, async (_r, { code = '' }) => setEnabled(deps, code, true))
+    .add('POST', '/modules/:code/disable', { summary: 'Disable a module: calls to it go nowhere near the flow', tag: 'modules', errors: [404] }, async (request, { code = '' }) => setEnabled(deps, request, code, false))
+    .add('POST', '/modules/:code/enable', { summary: 'Enable a module', tag: 'modules', errors: [404] }, async (request, { code = '' }) => setEnabled(deps, request, code, true))
     .add('DELETE', '/modules/:code', { summary: 'Delete a module (refused while a destination hands calls to it)', tag: 'modules', errors: [404, 409] }, async (request, { code = '' }) => {
-      await existingModule(deps, code);
+      const before = await existingModule(deps, code);
       const usedBy = destinationsInto(await deps.modules.listDestinations(), code);
       if (usedBy.length > 0) throw new ConflictError('module_in_use', [], { usedBy });
-      await deps.modules.deleteModule(code);
+      await audited(deps.audit, request.actor, { area: 'module', action: 'delete', target: code, before }, () => deps.modules.deleteModule(code));
       return ok({ deleted: code });
     })
 
@@ -119,7 +128,9 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
     })
     .add('POST', '/destinations', { summary: 'Create a destination (code must be new)', tag: 'destinations', body: { schema: 'Destination' }, errors: [409, 422] }, async (request) => {
       const destination = await validDestination(deps, readJson(request), lang(request));
-      if (!(await deps.modules.createDestination(destination))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      await audited(deps.audit, request.actor, { area: 'destination', action: 'create', target: destination.code, after: destination }, async () => {
+        if (!(await deps.modules.createDestination(destination))) throw new ConflictError('duplicate_code', [adminFieldError('code', 'duplicate_code', lang(request))]);
+      });
       return created({ destination, usedBy: [] });
     })
     .add('GET', '/destinations/:code', { summary: 'One destination', tag: 'destinations', errors: [404] }, async (_r, { code = '' }) => {
@@ -129,14 +140,19 @@ export function addConfigurationRoutes(router: AdminRouter, deps: AdminDeps): vo
     })
     .add('PUT', '/destinations/:code', { summary: 'Replace a destination (the code stays)', tag: 'destinations', body: { schema: 'Destination' }, errors: [404, 422] }, async (request, { code = '' }) => {
       const destination = await validDestination(deps, withPathCode(readJson(request), code, lang(request)), lang(request));
-      if (!(await deps.modules.updateDestination(destination))) throw new NotFoundError('destination_not_found');
+      const before = await deps.modules.getDestination(code);
+      if (!before) throw new NotFoundError('destination_not_found');
+      await audited(deps.audit, request.actor, { area: 'destination', action: 'update', target: code, before, after: destination }, async () => {
+        if (!(await deps.modules.updateDestination(destination))) throw new NotFoundError('destination_not_found');
+      });
       return ok({ destination, usedBy: modulesUsing(await deps.modules.listModules(), code) });
     })
-    .add('DELETE', '/destinations/:code', { summary: 'Delete a destination (refused while a module points at it)', tag: 'destinations', errors: [404, 409] }, async (_r, { code = '' }) => {
-      if (!(await deps.modules.getDestination(code))) throw new NotFoundError('destination_not_found');
+    .add('DELETE', '/destinations/:code', { summary: 'Delete a destination (refused while a module points at it)', tag: 'destinations', errors: [404, 409] }, async (request, { code = '' }) => {
+      const before = await deps.modules.getDestination(code);
+      if (!before) throw new NotFoundError('destination_not_found');
       const usedBy = modulesUsing(await deps.modules.listModules(), code);
       if (usedBy.length > 0) throw new ConflictError('destination_in_use', [], { usedBy });
-      await deps.modules.deleteDestination(code);
+      await audited(deps.audit, request.actor, { area: 'destination', action: 'delete', target: code, before }, () => deps.modules.deleteDestination(code));
       return ok({ deleted: code });
     })
 

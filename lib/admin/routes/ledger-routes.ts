@@ -5,13 +5,20 @@
  */
 import type { Language } from '../../config/module-schema';
 import { rowsFromCsv, type CsvKind } from '../../ledger/import/csv-import';
-import { applyImport, parseImportDocument, type RowError } from '../../ledger/import/import-document';
+import { applyImport, parseImportDocument, type ImportDocument, type RowError } from '../../ledger/import/import-document';
 import { adminFieldError } from '../admin-messages';
 import { AdminError, NotFoundError, UnsupportedMediaTypeError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRequest, AdminRouter } from '../admin-router';
 import { contentType, ok, queryInt, readJson, readText } from '../request-body';
 import { referenceCurrencies } from './configuration-routes';
+import { audited } from '../../audit/audit-trail';
+import type { LookupSource } from '../../config/lookup-source-schema';
+import { sameLocalSecret } from '../../secrets/secret-names';
+import { hostChangeWarnings, hostErrors } from './lookup-source-routes';
+
+/** How many ids an import's audit entry lists per section before it only counts. */
+const AUDIT_LIST_LIMIT = 200;
 
 /** One line of an import report: which section and row (and CSV line), which field, why. */
 export interface ImportProblem extends RowError {
@@ -53,6 +60,7 @@ async function importDocument(deps: AdminDeps, input: unknown, request: AdminReq
   if (!parsed.ok) {
     throw new ImportRejected(parsed.errors.map((e) => (lines && e.row >= 0 ? { ...e, line: lines[e.row] ?? -1 } : e)));
   }
+  const imported = await importedSources(deps, parsed.document.lookupSources, language);
   const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true';
   const counts = dryRun
     ? {
@@ -62,8 +70,55 @@ async function importDocument(deps: AdminDeps, input: unknown, request: AdminReq
         destinations: parsed.document.destinations.length,
         modules: parsed.document.modules.length,
       }
-    : await applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) });
-  return ok({ imported: !dryRun, counts });
+    : await audited(
+        deps.audit,
+        request.actor,
+        importChange(parsed.document, imported.warnings),
+        () => applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) }),
+        // Many writes: a storage failure part-way leaves its entry, marked failed.
+        { partial: true },
+      );
+  return ok({ imported: !dryRun, counts, ...(imported.warnings.length > 0 ? { warnings: imported.warnings } : {}) });
+}
+
+/**
+ * Lookup sources in an import follow the same rules as those saved one by one: the stage's
+ * host policy, no name clashing with another source's password variable, and a warning for
+ * each source whose host moves (its password will go there).
+ */
+async function importedSources(deps: AdminDeps, sources: readonly LookupSource[], language: Language) {
+  const problems: ImportProblem[] = [];
+  const warnings: { name: string; code: string; message: string }[] = [];
+  if (sources.length === 0) return { warnings };
+  const stored = (await deps.lookupSourceStore?.listSources()) ?? [];
+  sources.forEach((source, row) => {
+    for (const error of hostErrors(source, deps.crmHostPolicy, language)) problems.push({ ...error, section: 'lookupSources', row });
+    const others = [...stored.map((s) => s.name), ...sources.filter((_, i) => i !== row).map((s) => s.name)];
+    if (others.some((other) => other !== source.name && sameLocalSecret(other, source.name))) problems.push({ ...adminFieldError('name', 'source_name_clash', language), section: 'lookupSources', row });
+    const before = stored.find((s) => s.name === source.name);
+    for (const warning of hostChangeWarnings(before, source, language)) warnings.push({ name: source.name, ...warning });
+  });
+  if (problems.length > 0) throw new ImportRejected(problems);
+  return { warnings };
+}
+
+/** An import's audit entry: what it wrote, by id (the first ones of a large file), never a password hash. */
+function importChange(document: ImportDocument, warnings: readonly { name: string; code: string }[]) {
+  const ids = (values: readonly string[]) => (values.length > AUDIT_LIST_LIMIT ? [...values.slice(0, AUDIT_LIST_LIMIT), `… ${values.length - AUDIT_LIST_LIMIT} more`] : [...values]);
+  return {
+    area: 'import' as const,
+    action: 'import',
+    target: 'ledger',
+    after: {
+      moneyAccounts: ids(document.moneyAccounts.map((a) => a.key)),
+      customers: ids(document.customers.map((c) => c.id)),
+      items: ids(document.items.map((i) => `${i.customerId}/${i.type}/${i.number}`)),
+      destinations: ids(document.destinations.map((d) => d.code)),
+      modules: ids(document.modules.map((m) => m.code)),
+      lookupSources: document.lookupSources.map((s) => ({ name: s.name, type: s.type, host: s.host })),
+    },
+    warnings: [...new Set(warnings.map((w) => w.code))],
+  };
 }
 
 async function importCsv(deps: AdminDeps, kind: CsvKind, request: AdminRequest) {

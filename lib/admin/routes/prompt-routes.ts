@@ -11,6 +11,13 @@ import type { AdminDeps } from '../admin-deps';
 import type { AdminRouter } from '../admin-router';
 import { ModuleNotFoundError, RecordingRejectedError } from '../../speech/prompt-recordings';
 import { contentType, ok, readJson } from '../request-body';
+import { createHash } from 'node:crypto';
+import { audited } from '../../audit/audit-trail';
+
+/** The override a module has for a prompt (what the audit trail shows as "before"). */
+function promptOverride(module: ModuleConfig, prompt: string): unknown {
+  return (module.prompts as Record<string, unknown>)[prompt];
+}
 
 export const MAX_RECORDING_BYTES = 4 * 1024 * 1024;
 export const AUDIO_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'audio/mpeg', 'audio/mp3'] as const;
@@ -97,7 +104,9 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         if (request.body.length > MAX_RECORDING_BYTES) throw new PayloadTooLargeError();
         if (request.body.length === 0) throw new InvalidFieldsError([adminFieldError(`prompts.${prompt}`, 'required', request.language)]);
         if (!deps.recordings) throw new UnavailableError('recordings_unavailable');
-        const { audioKey } = await recordingCall(() => deps.recordings!.upload(code, prompt, new Uint8Array(request.body), type, request.language));
+        const recording = { sha256: createHash('sha256').update(request.body).digest('hex'), bytes: request.body.length, contentType: type };
+        const change = { area: 'recording' as const, action: 'upload', target: `${code}/${prompt}`, before: promptOverride(module, prompt), after: { recording } };
+        const { audioKey } = await audited(deps.audit, request.actor, change, () => recordingCall(() => deps.recordings!.upload(code, prompt, new Uint8Array(request.body), type, request.language)));
         return ok({ audioKey, url: `${deps.audioBaseUrl}/uploads/${encodeURIComponent(audioKey)}` });
       },
     )
@@ -109,8 +118,10 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
         const prompt = promptKey(module, key);
-        if (!deps.recordings) return ok({ removed: false });
-        const removed = await recordingCall(() => deps.recordings!.remove(code, prompt, request.language));
+        const before = promptOverride(module, prompt) as { audioKey?: string } | undefined;
+        // Nothing to remove is no change, and leaves no entry.
+        if (!deps.recordings || before?.audioKey === undefined) return ok({ removed: false });
+        const removed = await audited(deps.audit, request.actor, { area: 'recording', action: 'remove', target: `${code}/${prompt}`, before }, () => recordingCall(() => deps.recordings!.remove(code, prompt, request.language)));
         return ok({ removed });
       },
     );

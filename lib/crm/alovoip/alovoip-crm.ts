@@ -18,7 +18,7 @@ import type { Customer, IdentityResult } from '../../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
 import { CrmBadResponseError, CrmError, CrmHttpError, CrmUnsuccessfulError } from '../crm-errors';
 import { crmNumber, parseCrmNumber, type CurrencyCode } from '../../domain/money';
-import { joinUrl, postToCrm } from '../crm-http';
+import { joinUrl, type CrmTransport } from '../crm-http';
 
 export interface AlovoipSettings {
   readonly source: string;
@@ -29,6 +29,8 @@ export interface AlovoipSettings {
   readonly username?: string;
   readonly password?: string;
   readonly timeoutMs: number;
+  /** The HTTP path, with the stage's host policy (crm-http.ts). */
+  readonly transport: CrmTransport;
   /** Module invoice type → the CRM's billableObjectTypeKey (default: the type's own name). */
   readonly itemTypeKeys?: Partial<Record<InvoiceType, string>>;
   readonly defaultCountryCode?: string;
@@ -180,7 +182,7 @@ export class AlovoipHttpCrm implements Crm {
       const pair = `${this.settings.username ?? ''}:${this.settings.password ?? ''}`;
       headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     }
-    const response = await postToCrm({
+    const response = await this.settings.transport.post({
       url: joinUrl(this.settings.host, route),
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

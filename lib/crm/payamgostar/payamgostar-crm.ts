@@ -21,6 +21,7 @@ import type { Customer, IdentityResult } from '../../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../../domain/payment-link';
 import { CrmBadResponseError, CrmError, CrmUnsuccessfulError } from '../crm-errors';
 import { CRM_TEXT, decimalString, parseTextAmount, type CurrencyCode } from '../../domain/money';
+import type { CrmTransport } from '../crm-http';
 import { child, isNil, listItems, SoapClient, text, type SoapValue } from './soap-client';
 
 export interface PayamgostarSettings {
@@ -32,6 +33,8 @@ export interface PayamgostarSettings {
   readonly password: string;
   /** Per-request limit when no call deadline is active. */
   readonly timeoutMs: number;
+  /** The HTTP path, with the stage's host policy (crm-http.ts). */
+  readonly transport: CrmTransport;
   /** Module invoice type → PG type key (UserKey), when the default type of that kind is not the one to use. */
   readonly itemTypeKeys?: Partial<Record<InvoiceType, string>>;
   readonly paymentTypeKey?: string;
@@ -88,7 +91,7 @@ export class PayamgostarCrm implements Crm {
 
   constructor(private readonly settings: PayamgostarSettings) {
     this.source = settings.source;
-    this.soap = new SoapClient(settings.host, settings.timeoutMs);
+    this.soap = new SoapClient(settings.host, settings.timeoutMs, settings.transport);
   }
 
   private get credentials(): { userName: string; password: string } {

@@ -11,7 +11,7 @@
  * prefixes the server picks do not matter. A Fault (HTTP 500 or not) becomes SoapFaultError.
  */
 import { CrmBadResponseError, CrmHttpError, SoapFaultError } from '../crm-errors';
-import { joinUrl, postToCrm } from '../crm-http';
+import { joinUrl, type CrmTransport } from '../crm-http';
 import { readXml } from './soap-xml';
 
 export const TEMPURI = 'http://tempuri.org/';
@@ -63,11 +63,12 @@ export class SoapClient {
   constructor(
     private readonly host: string,
     private readonly fallbackTimeoutMs: number,
+    private readonly transport: CrmTransport,
   ) {}
 
   /** Returns the `<OperationResult>` element of the response. */
   async call({ service, operation, params }: SoapCall): Promise<Record<string, unknown>> {
-    const response = await postToCrm({
+    const response = await this.transport.post({
       url: joinUrl(this.host, `services/api/${service}.svc`),
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${TEMPURI}${service}/${operation}"` },
       body: buildEnvelope(operation, params),

@@ -1,7 +1,8 @@
 /**
  * Lookup sources (AloVoIP's "search resources"): Payamgostar, Other (AloVoIP HTTP contract)
- * or the built-in ledger. The form asks for the name of the password's secret, never the
- * password; each card says where that password must be put, and can test the connection.
+ * or the built-in ledger. The form never asks for a password nor where it is: a source's
+ * password is always its own secret `crm/<name>`, which the form and each card show. Moving a
+ * source to another host warns that its password goes there. Cards can test the connection.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type ConnectionTest, type InvoiceType, type LookupSource, type LookupSourceView } from '../api';
@@ -59,7 +60,6 @@ interface Draft {
   host: string;
   username: string;
   auth: 'basic' | 'none';
-  passwordSecret: string;
   paymentTypeKey: string;
   linkExpiryDays: string;
   /** The ISO 4217 code of the CRM's amounts (modules using the source must have it too). */
@@ -74,7 +74,6 @@ function draftFrom(source: LookupSource | undefined): Draft {
     host: source?.host ?? '',
     username: source?.username ?? '',
     auth: source?.type === 'http' ? source.auth : 'basic',
-    passwordSecret: source?.passwordSecret ?? '',
     paymentTypeKey: source?.type === 'payamgostar' ? (source.paymentTypeKey ?? '') : '',
     linkExpiryDays: source?.type === 'payamgostar' ? String(source.linkExpiryDays ?? 7) : '7',
     currency: source?.currency ?? 'IRR',
@@ -90,16 +89,18 @@ function toBody(d: Draft): Record<string, unknown> {
     return {
       ...common,
       username: d.username,
-      passwordSecret: d.passwordSecret.trim(),
       ...(d.paymentTypeKey.trim() ? { paymentTypeKey: d.paymentTypeKey.trim() } : {}),
       linkExpiryDays: Number.isFinite(days) && d.linkExpiryDays.trim() !== '' ? days : d.linkExpiryDays,
     };
   }
   // "None" needs no credentials: none are sent, so none are kept.
-  return d.auth === 'basic' ? { ...common, auth: 'basic', username: d.username, passwordSecret: d.passwordSecret.trim() } : { ...common, auth: 'none' };
+  return d.auth === 'basic' ? { ...common, auth: 'basic', username: d.username } : { ...common, auth: 'none' };
 }
 
-function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSaved: () => void }) {
+/** The local variable of a source's password, as the server spells it (lib/secrets/secret-names.ts). */
+const localVariable = (name: string) => `CRM_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSaved: (warnings: string[]) => void }) {
   const { t, meta, code, lang } = useApp();
   const editing = props.existing !== undefined;
   const [draft, setDraft] = useState<Draft>(draftFrom(props.existing));
@@ -109,7 +110,9 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
   const fe = (field: string) => error?.forField(field);
   const id = (field: string) => `s-${field}`;
   const credentials = draft.type === 'payamgostar' || draft.auth === 'basic';
-  const ssmPrefix = '/balance-ivr/<stage>/';
+  const secretName = `crm/${draft.name.trim() || '<name>'}`;
+  // Said before saving: the stored password will go wherever the host now points.
+  const hostMoved = editing && credentials && draft.host.trim() !== props.existing?.host;
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -117,16 +120,15 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
     setError(null);
     try {
       const body = toBody(draft);
-      if (editing) await api(`/lookup-sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body });
-      else await api('/lookup-sources', { method: 'POST', body });
-      props.onSaved();
+      const saved = editing ? await api<LookupSourceView>(`/lookup-sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body }) : await api<LookupSourceView>('/lookup-sources', { method: 'POST', body });
+      props.onSaved((saved.warnings ?? []).map((w) => w.message));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
     } finally {
       setBusy(false);
     }
   };
-  const known = new Set(['name', 'type', 'host', 'username', 'auth', 'passwordSecret', 'paymentTypeKey', 'linkExpiryDays', 'currency']);
+  const known = new Set(['name', 'type', 'host', 'username', 'auth', 'paymentTypeKey', 'linkExpiryDays', 'currency']);
   const unplaced = error?.errors.filter((e) => !known.has(e.field)) ?? [];
 
   return (
@@ -145,6 +147,11 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
         </Field>
         <Field id={id('host')} label={t('sHost')} hint={t('sHostHint')} error={fe('host')}>
           <input id={id('host')} dir="ltr" inputMode="url" value={draft.host} placeholder="https://crm.example.com" onInput={(e) => set('host', e.currentTarget.value)} />
+          {hostMoved && (
+            <p class="banner warning" role="alert" data-testid="source-host-warning">
+              {t('sHostChanged', draft.host.trim())}
+            </p>
+          )}
         </Field>
         <Field id={id('currency')} label={t('sCurrency')} hint={t('sCurrencyHint')} error={fe('currency')}>
           <select id={id('currency')} value={draft.currency} onChange={(e) => set('currency', e.currentTarget.value)}>
@@ -169,9 +176,12 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
           </Field>
         )}
         {credentials && (
-          <Field id={id('passwordSecret')} label={t('sPasswordSecret')} hint={t('sPasswordSecretHint', ssmPrefix)} error={fe('passwordSecret')}>
-            <input id={id('passwordSecret')} dir="ltr" autoComplete="off" value={draft.passwordSecret} onInput={(e) => set('passwordSecret', e.currentTarget.value)} />
-          </Field>
+          <div class="field">
+            <span class="label">{t('sPassword')}</span>
+            <p class="hint" data-testid="source-password-where">
+              {t('sPasswordWhere', secretName, localVariable(draft.name.trim() || '<name>'))}
+            </p>
+          </div>
         )}
         {draft.type === 'payamgostar' && (
           <Field id={id('paymentTypeKey')} label={t('sPaymentTypeKey')} error={fe('paymentTypeKey')}>
@@ -293,6 +303,7 @@ export function LookupSourcesPage() {
   const [views, setViews] = useState<LookupSourceView[] | null>(null);
   const [editing, setEditing] = useState<LookupSource | 'new' | null>(null);
   const [error, setError] = useState<string | undefined>();
+  const [warnings, setWarnings] = useState<string[]>([]);
   const load = () =>
     api<{ lookupSources: LookupSourceView[] }>('/lookup-sources')
       .then((r) => setViews(r.lookupSources))
@@ -305,18 +316,34 @@ export function LookupSourcesPage() {
 
   return (
     <section>
-      <ListPageHead title={t('sourcesTitle')} intro={t('sourcesIntro')} addLabel={t('addSource')} addTestId="add-source" onAdd={() => setEditing('new')} error={error} />
+      <ListPageHead
+        title={t('sourcesTitle')}
+        intro={t('sourcesIntro')}
+        addLabel={t('addSource')}
+        addTestId="add-source"
+        onAdd={() => {
+          setWarnings([]);
+          setEditing('new');
+        }}
+        error={error}
+      />
       {editing && (
         <SourceForm
           key={editing === 'new' ? 'new' : editing.name}
           {...(editing !== 'new' ? { existing: editing } : {})}
           onCancel={() => setEditing(null)}
-          onSaved={() => {
+          onSaved={(said) => {
             setEditing(null);
+            setWarnings(said);
             void load();
           }}
         />
       )}
+      {warnings.map((warning) => (
+        <p key={warning} class="banner warning" role="status" data-testid="source-saved-warning">
+          {warning}
+        </p>
+      ))}
       {views === null ? (
         <p>{t('loading')}</p>
       ) : (
@@ -324,7 +351,7 @@ export function LookupSourcesPage() {
           {views.length <= 1 && <p>{t('noSources')}</p>}
           <ul class="cards">
             {views.map((view) => (
-              <SourceCard key={view.name} view={view} onEdit={() => view.source && setEditing(view.source)} onDelete={() => void remove(view.name, `/lookup-sources/${encodeURIComponent(view.name)}`)} />
+              <SourceCard key={view.name} view={view} onEdit={() => view.source && (setWarnings([]), setEditing(view.source))} onDelete={() => void remove(view.name, `/lookup-sources/${encodeURIComponent(view.name)}`)} />
             ))}
           </ul>
         </>

@@ -1,0 +1,168 @@
+/**
+ * Activity: the audit trail of admin changes, newest first. Filters (area, action, code or
+ * name, which admin key, date range), and per entry who (key, address), what, the warnings the
+ * operator was given, and the before/after (secrets never reach the panel: the API strips them).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, type AuditEntry } from '../api';
+import { useApp } from '../app-context';
+import { formatDateTime } from '../i18n';
+import { ErrorBanner, Field } from './field';
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+function Snapshot(props: { label: string; value: unknown; testId: string }) {
+  if (props.value === undefined) return null;
+  return (
+    <div class="snapshot">
+      <strong>{props.label}</strong>
+      <pre dir="ltr" data-testid={props.testId}>
+        {JSON.stringify(props.value, null, 2)}
+      </pre>
+    </div>
+  );
+}
+
+export function ActivityPage() {
+  const { t, code, lang, meta } = useApp();
+  const today = isoDay(new Date());
+  const monthAgo = isoDay(new Date(Date.now() - 29 * 86_400_000));
+  const [filters, setFilters] = useState({ area: '', action: '', target: '', key: '', from: monthAgo, to: today });
+  const [applied, setApplied] = useState(filters);
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  const loadPage = async (after?: string) => {
+    const page = await api<{ entries: AuditEntry[]; nextCursor?: string }>('/audit', {
+      query: { area: applied.area, action: applied.action, target: applied.target.trim(), key: applied.key, from: applied.from, to: applied.to, limit: 50, cursor: after },
+    });
+    setEntries((previous) => (after && previous ? [...previous, ...page.entries] : page.entries));
+    setCursor(page.nextCursor);
+  };
+
+  useEffect(() => {
+    setError(undefined);
+    setEntries(null);
+    loadPage().catch((e: unknown) => setError((e as Error).message));
+  }, [applied]);
+
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{t('activityTitle')}</h1>
+      </header>
+      <p class="hint">{t('activityIntro')}</p>
+      <form
+        class="card filters"
+        data-testid="activity-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...filters });
+        }}
+      >
+        <Field id="a-area" label={t('fArea')}>
+          <select id="a-area" value={filters.area} onChange={(e) => setFilters({ ...filters, area: e.currentTarget.value })}>
+            <option value="">{t('allAreas')}</option>
+            {meta.auditAreas.map((area) => (
+              <option key={area} value={area}>
+                {code(`area.${area}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="a-action" label={t('fAction')}>
+          <select id="a-action" value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.currentTarget.value })}>
+            <option value="">{t('allActions')}</option>
+            {meta.auditActions.map((action) => (
+              <option key={action} value={action}>
+                {code(`action.${action}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="a-target" label={t('fTarget')}>
+          <input id="a-target" dir="ltr" value={filters.target} onInput={(e) => setFilters({ ...filters, target: e.currentTarget.value })} />
+        </Field>
+        <Field id="a-key" label={t('fKey')}>
+          <select id="a-key" value={filters.key} onChange={(e) => setFilters({ ...filters, key: e.currentTarget.value })}>
+            <option value="">{t('allKeys')}</option>
+            <option value="current">{code('key.current')}</option>
+            <option value="next">{code('key.next')}</option>
+          </select>
+        </Field>
+        <Field id="a-from" label={t('fFrom')}>
+          <input id="a-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
+        </Field>
+        <Field id="a-to" label={t('fTo')}>
+          <input id="a-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" data-testid="apply-activity-filters">
+            {t('apply')}
+          </button>
+        </div>
+      </form>
+      <ErrorBanner message={error} />
+      {entries === null ? (
+        <p>{t('loading')}</p>
+      ) : entries.length === 0 ? (
+        <p data-testid="no-activity">{t('noActivity')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="activity-table">
+            <thead>
+              <tr>
+                <th>{t('colTime')}</th>
+                <th>{t('colArea')}</th>
+                <th>{t('colAction')}</th>
+                <th>{t('colTarget')}</th>
+                <th>{t('colKey')}</th>
+                <th>{t('colAddress')}</th>
+                <th>{t('colChange')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id} data-testid={`activity-${entry.id}`} data-area={entry.area} data-action={entry.action} data-target={entry.target} data-key={entry.key}>
+                  <td>{formatDateTime(lang, entry.at)}</td>
+                  <td>{code(`area.${entry.area}`)}</td>
+                  <td>{code(`action.${entry.action}`)}</td>
+                  <td dir="ltr">{entry.target}</td>
+                  <td>
+                    <span class="badge">{code(`key.${entry.key}`)}</span>
+                  </td>
+                  <td dir="ltr">{entry.sourceIp ?? ''}</td>
+                  <td>
+                    {entry.failed && (
+                      <span class="badge off" data-testid="activity-failed">
+                        {t('failedPartly')}
+                      </span>
+                    )}
+                    {(entry.warnings ?? []).map((warning) => (
+                      <span key={warning} class="badge off" data-testid="activity-warning">
+                        {code(`warning.${warning}`)}
+                      </span>
+                    ))}
+                    {(entry.before !== undefined || entry.after !== undefined) && (
+                      <details>
+                        <summary>{t('showChange')}</summary>
+                        <Snapshot label={t('before')} value={entry.before} testId="activity-before" />
+                        <Snapshot label={t('after')} value={entry.after} testId="activity-after" />
+                      </details>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-activity">
+          {t('loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}
