@@ -67,7 +67,7 @@ describe('golden TwiML: balance-fa', () => {
         twiml`
         <Response>
           <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
-          <Play>https://ivr.example.test/audio/joined/9e266298343b1d35b83a9a5ec57b0996819c6ee73d289cf6fd56bfae717d416d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+          <Play>https://ivr.example.test/audio/joined/0138b00e6d191aac85ccc0c03e8093aa8e07d3e331bf12dd4656ee6095578f5d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Dial>
             <Number>+982191000000</Number>
           </Dial>
@@ -106,7 +106,7 @@ describe('golden TwiML: balance-fa-mobile', () => {
         '09121111111',
         twiml`
         <Response>
-          <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+          <Play>https://ivr.example.test/audio/joined/d08b065c4fd246f9d58970308a227b483dce25f54793b154192f3a951a75e8cc.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
             <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
           </Gather>
@@ -199,7 +199,7 @@ describe('golden TwiML: pay-fa', () => {
         twiml`
         <Response>
           <Gather input="dtmf" action="https://ivr.example.test/voice/pay-fa/item?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
-            <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+            <Play>https://ivr.example.test/audio/joined/d08b065c4fd246f9d58970308a227b483dce25f54793b154192f3a951a75e8cc.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
             <Play>https://ivr.example.test/audio/clips/fa/prompt-enterItemNumber.wav</Play>
           </Gather>
           <Redirect method="POST">https://ivr.example.test/voice/pay-fa/item?t=2</Redirect>
@@ -247,7 +247,7 @@ describe('golden TwiML: club-fa', () => {
         twiml`
         <Response>
           <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
-          <Play>https://ivr.example.test/audio/joined/9e266298343b1d35b83a9a5ec57b0996819c6ee73d289cf6fd56bfae717d416d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+          <Play>https://ivr.example.test/audio/joined/0138b00e6d191aac85ccc0c03e8093aa8e07d3e331bf12dd4656ee6095578f5d.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%DB%8C%DA%A9%20%D9%85%DB%8C%D9%84%DB%8C%D9%88%D9%86%20%D9%88%20%D8%AF%D9%88%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%D8%A7%D9%87%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%B1%DB%8C%D8%A7%D9%84%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Dial>
             <Number>+982191000000</Number>
           </Dial>
@@ -403,7 +403,7 @@ describe('golden TwiML: club-fa-password', () => {
         '09121111111',
         twiml`
         <Response>
-          <Play>https://ivr.example.test/audio/joined/ca1291c0739258af8e9d7b1371a31a51164c11ea2143aa825f1607b8252c6818.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+          <Play>https://ivr.example.test/audio/joined/d08b065c4fd246f9d58970308a227b483dce25f54793b154192f3a951a75e8cc.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D9%87%D8%B2%D8%A7%D8%B1%20%D8%AA%D9%88%D9%85%D8%A7%D9%86%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
           <Gather input="dtmf" action="https://ivr.example.test/voice/balance-fa-mobile/confirm?t=5" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
             <Play>https://ivr.example.test/audio/clips/fa/prompt-confirmContinue.wav</Play>
           </Gather>
