@@ -8,10 +8,14 @@ import { DynamoCallLog } from '../call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../config/dynamo-module-store';
 import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
+import { productSecrets } from './secrets';
 import { outbox } from './sms';
 import { audioStore, speech } from './speech';
 
 export { config, logger };
+
+/** The bearer key (ADMIN_API_KEY locally, the SSM SecureString admin-api-key deployed); a missing one answers 503. */
+export const adminApiKey = (): Promise<string> => productSecrets.get('admin-api-key');
 
 // Uncached: an edit must never be based on (and overwrite) a stale copy of a module.
 const modules = new DynamoModuleStore(dynamo, config.tables.config);

@@ -7,9 +7,11 @@ import type { AppConfig } from '../config/app-config';
 import type { AudioStore } from '../speech/audio-store';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer';
 import { PollySynthesizer } from '../speech/polly-synthesizer';
+import { setUpSdkClient } from '../aws/sdk-client-setup';
 
 // A webhook has 15 s in all: a slow Polly or S3 call gives up early, without retries, and the
 // caller hears <Say> (worst case HEAD + Polly + PUT ≈ 6 s; items of a step run in parallel).
+// Inside a voice step every request is also aborted at the step's deadline (setUpSdkClient).
 // Since @smithy/node-http-handler 4.x requestTimeout alone only logs a warning; it must throw.
 const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true };
 // The Polly client speaks HTTP/2 (its handler has no separate connection timeout).
@@ -17,7 +19,7 @@ const pollyRequestHandler = { requestTimeout: 3000, disableConcurrentStreams: tr
 
 export function createS3Client(config: Pick<AppConfig, 'region' | 'speech'>): S3Client {
   const endpoint = config.speech.s3Endpoint;
-  return new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+  return setUpSdkClient(new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }));
 }
 
 export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): AudioStore {
@@ -27,5 +29,5 @@ export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): 
 
 export function createSpeechSynthesizer(config: Pick<AppConfig, 'region' | 'speech'>): SpeechSynthesizer {
   const endpoint = config.speech.pollyEndpoint;
-  return new PollySynthesizer(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) }));
+  return new PollySynthesizer(setUpSdkClient(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) })));
 }

@@ -21,6 +21,11 @@ export interface ResilienceOptions {
   readonly failureThreshold: number;
   readonly openMs: number;
   readonly clock?: () => number;
+  /**
+   * What is left of the caller's own deadline (a voice step's), if any: a call gets the smaller
+   * of timeoutMs and this, so CRM lookups never hold a step past its deadline.
+   */
+  readonly remainingMs?: () => number | undefined;
   /** Told about every failure, for logs (reason only; never credentials). */
   readonly onFailure?: (source: string, operation: string, reason: string, error: unknown) => void;
 }
@@ -116,24 +121,27 @@ export class ResilientCrm implements Crm {
   }
 
   private async run<T>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    const timeoutMs = Math.min(this.options.timeoutMs, this.options.remainingMs?.() ?? Number.POSITIVE_INFINITY);
+    // The step's time is already spent: not the CRM's failure, so the breaker is not told.
+    if (timeoutMs <= 0) throw new CrmTimeoutError(0);
     if (!this.breaker.allow()) {
       const error = new CircuitOpenError(this.source);
       this.options.onFailure?.(this.source, operation, error.reason, error);
       throw error;
     }
-    const deadline = this.clock() + this.options.timeoutMs;
+    const deadline = this.clock() + timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const result = await withDeadline(controller.signal, () => this.race(call(), controller.signal));
+          const result = await withDeadline(controller.signal, () => this.race(call(), controller.signal, timeoutMs));
           // An adapter that reports failure as a value still counts against the breaker.
           if (isFailedResult(result)) this.breaker.failed();
           else this.breaker.succeeded();
           return result;
         } catch (error) {
-          const failure = controller.signal.aborted ? new CrmTimeoutError(this.options.timeoutMs) : error;
+          const failure = controller.signal.aborted ? new CrmTimeoutError(timeoutMs) : error;
           const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - this.clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
           this.options.onFailure?.(this.source, operation, failureReason(failure), failure);
           if (!canRetry) {
@@ -149,9 +157,9 @@ export class ResilientCrm implements Crm {
   }
 
   /** Ends at the deadline even if an adapter ignores the abort signal. */
-  private race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  private race<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new CrmTimeoutError(this.options.timeoutMs));
+      const onAbort = () => reject(new CrmTimeoutError(timeoutMs));
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

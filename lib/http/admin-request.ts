@@ -14,6 +14,7 @@ import { operatorLanguage } from '../admin/operator-language';
 import type { Language } from '../config/module-schema';
 import type { AppLogger } from '../observability/logger';
 import { InvalidCursorError } from '../aws/paging-cursor';
+import { MissingSecretError } from '../secrets/product-secrets';
 
 export type AdminEvent = APIGatewayProxyEventV2 & { admin: AdminRequest };
 export type AdminResult = APIGatewayProxyStructuredResultV2;
@@ -21,7 +22,8 @@ export type AdminResult = APIGatewayProxyStructuredResultV2;
 export const ADMIN_API_PREFIX = '/admin/api';
 
 export interface AdminHttpOptions {
-  readonly adminApiKey: string;
+  /** The key itself, or its reader (an SSM SecureString read once per container when deployed). */
+  readonly adminApiKey: string | (() => Promise<string>);
   readonly defaultLanguage: Language;
   readonly logger: AppLogger;
   readonly maxBodyBytes?: number;
@@ -78,7 +80,8 @@ export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminE
       const headers = lowerCaseHeaders(event);
       const query = event.queryStringParameters ?? {};
       const language = operatorLanguage(query.lang, headers['accept-language'], options.defaultLanguage);
-      if (!adminKeyMatches(bearer(headers.authorization), options.adminApiKey)) {
+      const adminApiKey = typeof options.adminApiKey === 'string' ? options.adminApiKey : await options.adminApiKey();
+      if (!adminKeyMatches(bearer(headers.authorization), adminApiKey)) {
         options.logger.warn('rejected an admin request without a valid key', { path: event.rawPath.slice(0, 100) });
         return errorResponse(new UnauthorizedError(), language);
       }
@@ -98,6 +101,12 @@ export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminE
       }
       if (error instanceof InvalidCursorError) {
         request.response = errorResponse(new AdminError(400, 'invalid_cursor'), language);
+        return;
+      }
+      if (error instanceof MissingSecretError) {
+        // The operator (or whoever deploys) must set it: say which, never its value.
+        options.logger.error('admin API unavailable: a secret it needs cannot be read', { secret: error.secretName, problem: error.problem, error });
+        request.response = errorResponse(new AdminError(503, 'secret_missing', [], { secret: error.secretName, problem: error.problem }), language);
         return;
       }
       options.logger.error('admin request failed', { error: error as Error, path: request.event.rawPath.slice(0, 100) });

@@ -1,5 +1,6 @@
 /** Secret resolvers that wrap another one; no SDK here, so wiring them costs nothing at start. */
-import type { SecretResolver } from './secret-resolver';
+import { CRM_SECRET_NAME } from './secret-names';
+import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
 /** Keeps resolved secrets for the container's life (bounded by `ttlMs`), so a warm call costs no SSM read. */
 export class CachedSecretResolver implements SecretResolver {
@@ -38,5 +39,22 @@ export class DeferredSecretResolver implements SecretResolver {
       throw error;
     });
     return (await this.inner).resolve(name);
+  }
+}
+
+/**
+ * Secrets under one path of another resolver (CRM passwords: `crm/<name>`). The name must be a
+ * single path segment, so a lookup source cannot name a secret outside its path
+ * (`../admin-api-key`); the deployed roles grant only that path as well.
+ */
+export class PathSecretResolver implements SecretResolver {
+  constructor(
+    private readonly inner: SecretResolver,
+    private readonly path: string,
+  ) {}
+
+  async resolve(name: string): Promise<string> {
+    if (!CRM_SECRET_NAME.test(name) || name.includes('..')) throw new SecretNotFoundError(`"${name.slice(0, 40)}" is not a valid secret name`);
+    return this.inner.resolve(`${this.path}${name}`);
   }
 }
