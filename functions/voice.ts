@@ -10,13 +10,21 @@ import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../l
 import { handleVoiceStep } from '../lib/voice/voice-step';
 import { GATHER_STEPS } from '../lib/domain/session';
 
+/** When API Gateway received the request (Twilio's clock starts then, cold start included), else now. */
+function receivedAt(event: TwilioEvent, now: number): number {
+  const at = event.requestContext?.timeEpoch;
+  return typeof at === 'number' && at <= now && now - at < 15_000 ? at : now;
+}
+
 async function voiceStep(event: TwilioEvent, context: Context): Promise<WebhookResult> {
+  const now = Date.now();
+  const started = receivedAt(event, now);
   const body = await handleVoiceStep(voiceDeps, {
     code: event.pathParameters?.code ?? '',
     step: event.pathParameters?.step ?? 'entry',
     turn: event.queryStringParameters?.t,
     params: event.twilio.params,
-    deadline: stepDeadline(Date.now(), { budgetMs: config.stepDeadlineMs, lambdaRemainingMs: context.getRemainingTimeInMillis?.() }),
+    deadline: stepDeadline(started, { budgetMs: config.stepDeadlineMs, lambdaRemainingMs: (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) + (now - started) }),
   });
   return twiml(body);
 }

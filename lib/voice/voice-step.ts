@@ -88,15 +88,29 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
   const workDeadline = reserve(deadline, ANSWER_RESERVE_MS);
   const work = within(workDeadline, () => runStep(deps, request, progress, () => now() >= workDeadline.at));
   // The work is abandoned at the deadline, not awaited; its SDK requests are aborted by the scope.
-  work.catch(() => undefined);
-  const answer = await raceUntil(work, workDeadline, now);
+  // Failing because its time ran out is the deadline's answer too (with the session recorded).
+  const answer = await raceUntil(
+    work.catch((error: unknown) => (now() >= workDeadline.at ? TIMED_OUT : Promise.reject(error))),
+    workDeadline,
+    now,
+  );
   if (answer !== TIMED_OUT) return answer;
   deps.logger.error('voice step reached its deadline; sending the caller to the error destination', { moduleCode: request.code, step: request.step.slice(0, 40) });
   deps.metrics?.add('StepDeadlineExceeded', 'Count', 1, { function: 'voice' });
-  const apology = within(deadline, () => deadlineAnswer(deps, progress));
-  apology.catch(() => undefined);
-  const rendered = await raceUntil(apology, deadline, now);
-  return rendered === TIMED_OUT ? renderTwiml([{ kind: 'hangup' }]) : rendered;
+  // Rendered in the spent work scope: speech makes no request now (English falls back to <Say>
+  // at once, cached audio still plays), leaving the reserve for recording the outcome.
+  const rendering = within(workDeadline, () => deadlineAnswer(deps, progress));
+  rendering.catch(() => undefined);
+  const rendered = await raceUntil(rendering, deadline, now);
+  if (rendered === TIMED_OUT) return renderTwiml([{ kind: 'hangup' }]);
+  if (rendered.session) {
+    // So the call log says why, in what is left of the deadline; the answer never waits longer.
+    const session = { ...rendered.session, lastResponse: { turn: rendered.session.turn, step: progress.input?.step ?? 'entry', twiml: rendered.twiml } };
+    const saving = within(deadline, () => deps.sessions.save(session, progress.previous?.turn));
+    saving.catch((error: unknown) => deps.logger.warn('could not record the deadline on the session', { error: error as Error }));
+    await raceUntil(saving.catch(() => undefined), deadline, now);
+  }
+  return rendered.twiml;
 }
 
 /** The work's answer, or TIMED_OUT if the deadline passes first. */
@@ -113,11 +127,15 @@ async function raceUntil<T>(work: Promise<T>, deadline: Deadline, now: () => num
 }
 
 /** The apology and the module's error destination, or just the apology when the module never loaded. */
-async function deadlineAnswer(deps: VoiceDeps, progress: StepProgress): Promise<string> {
+async function deadlineAnswer(deps: VoiceDeps, progress: StepProgress): Promise<{ twiml: string; session?: Session }> {
   const { module, ctx, input } = progress;
-  if (!module || !ctx || !input) return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
+  if (!module || !ctx || !input) return { twiml: await renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} }) };
   const fallback = failureResponse(ctx, progress.previous, input, 'step-deadline');
-  return render(deps, module, fallback.actions).catch(() => renderApology(deps.speech, speechSettings(module)));
+  try {
+    return { twiml: await render(deps, module, fallback.actions), session: fallback.session };
+  } catch {
+    return { twiml: await renderApology(deps.speech, speechSettings(module)) };
+  }
 }
 
 async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepProgress, pastDeadline: () => boolean = () => false): Promise<string> {
@@ -161,9 +179,10 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
     if (saved.won) record(deps, decision.effects, decision.session);
     return saved.twiml;
   } catch (failure) {
-    const reason = pastDeadline() ? 'step-deadline' : 'internal-error';
-    logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error, reason });
-    const fallback = failureResponse(ctx, previous, input, reason);
+    // Out of time: the deadline's answer (handleVoiceStep) apologises and records why.
+    if (pastDeadline()) throw failure;
+    logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error });
+    const fallback = failureResponse(ctx, previous, input, 'internal-error');
     return render(deps, module, fallback.actions).catch(() => renderApology(deps.speech, speechSettings(module)));
   }
 }
