@@ -39,7 +39,8 @@ const ACCESS = {
   },
   pay: {
     secrets: ['payment-link-secret'],
-    tables: { PaymentsTable: ['GetItem', 'UpdateItem'], LedgerTable: ['Query', 'PutItem', 'UpdateItem'] },
+    // Links (read, marked used, settled); the ledger gets the online payment and marks items paid.
+    tables: { PaymentsTable: ['GetItem', 'UpdateItem'], LedgerTable: ['PutItem', 'UpdateItem'] },
   },
   admin: {
     secrets: ['admin-api-key'],

@@ -23,7 +23,11 @@ export interface SentCommand {
 
 export type CommandObserver = (command: SentCommand) => void;
 
-const observers = new Set<CommandObserver>();
+// One set per process, however many copies of this module are loaded (a test's isolated
+// module registries, a bundle next to the sources).
+const OBSERVERS = Symbol.for('balance-ivr.aws-command-observers');
+const observers: Set<CommandObserver> = ((globalThis as Record<symbol, unknown>)[OBSERVERS] as Set<CommandObserver> | undefined) ?? new Set<CommandObserver>();
+(globalThis as Record<symbol, unknown>)[OBSERVERS] = observers;
 
 /** Sees every command every client sends from now on; returns the function that stops it. */
 export function observeAwsCommands(observer: CommandObserver): () => void {

@@ -95,6 +95,7 @@ export interface HttpRequest {
   readonly query?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  readonly isBase64Encoded?: boolean;
 }
 
 /** An API Gateway HTTP API (v2) event. */
@@ -109,7 +110,7 @@ export function apiEvent(request: HttpRequest): APIGatewayProxyEventV2 {
     ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
     ...(request.pathParameters ? { pathParameters: request.pathParameters } : {}),
     ...(request.body !== undefined ? { body: request.body } : {}),
-    isBase64Encoded: false,
+    isBase64Encoded: request.isBase64Encoded ?? false,
     requestContext: {
       accountId: '000000000000',
       apiId: 'test',
