@@ -32,7 +32,7 @@ export interface StageEndpoints {
 }
 
 /** What to tell Twilio, per module: URLs and the twilio CLI command; a pattern when no module exists yet. */
-export function twilioSetup(endpoints: StageEndpoints, modules: readonly Pick<ModuleConfig, 'code' | 'name' | 'enabled' | 'kind'>[]): string {
+export function twilioSetup(endpoints: StageEndpoints, modules: readonly (Pick<ModuleConfig, 'code' | 'name' | 'enabled'> & { readonly kind?: ModuleConfig['kind'] })[]): string {
   const base = endpoints.publicBaseUrl.replace(/\/+$/, '');
   const lines: string[] = [`Stage ${endpoints.stage} is deployed.`, `  Public base URL:  ${base}`, `  Admin panel:      ${base}/admin   (key: the SSM secret admin-api-key)`];
   if (endpoints.audioBaseUrl) lines.push(`  Audio (Twilio fetches prompts here): ${endpoints.audioBaseUrl}`);

@@ -105,7 +105,8 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
   const fe = (field: string) => error?.forField(field);
   const id = (field: string) => `s-${field}`;
   const credentials = draft.type === 'payamgostar' || draft.auth === 'basic';
-  const ssmPrefix = '/balance-ivr/<stage>/';
+  // CRM passwords have their own path; the functions may read nothing else of the stage's secrets through a source.
+  const ssmPrefix = '/balance-ivr/<stage>/crm/';
 
   const save = async (event: Event) => {
     event.preventDefault();
