@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // cfn-lint and moto tests need tools outside npm: `npm run test:deploy` runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/deploy/'],
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   // middy 6 is ESM-only: let ts-jest transform it.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],

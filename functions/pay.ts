@@ -1,5 +1,6 @@
 /** GET /pay/{token}: the payment page; POST /pay/{token}: pay. HTML for people, never a bare 5xx. */
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { config, logger, paymentPageDeps } from '../lib/composition/pay';
 import { payPaymentLink, showPaymentPage, unavailablePage, type PageResult } from '../lib/payments/payment-page';
@@ -19,15 +20,16 @@ const html = (page: PageResult): APIGatewayProxyStructuredResultV2 => ({
 });
 
 async function payPage(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  logger.resetKeys();
   const token = event.pathParameters?.token ?? '';
-  const page = event.requestContext.http.method === 'POST' ? await payPaymentLink(paymentPageDeps, token) : await showPaymentPage(paymentPageDeps, token);
+  const deps = await paymentPageDeps();
+  const page = event.requestContext.http.method === 'POST' ? await payPaymentLink(deps, token) : await showPaymentPage(deps, token);
   return html(page);
 }
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .onError(async (request) => {
     logger.error('payment page failed', { error: request.error as Error });
-    request.response = html(unavailablePage(config.payments.businessName));
+    request.response = html(unavailablePage(config.payments.businessName, { sandbox: config.payments.provider === 'sandbox' }));
   })
   .handler(payPage);

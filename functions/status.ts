@@ -1,5 +1,6 @@
 /** POST /status: Twilio's call status callback; writes the call log when a call ends. */
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { config, logger, metrics, statusDeps } from '../lib/composition/status';
 import { twilioAuthToken } from '../lib/composition/secrets';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
@@ -14,7 +15,8 @@ async function statusCallback(event: TwilioEvent): Promise<WebhookResult> {
 }
 
 const webhook = middy<TwilioEvent, WebhookResult>()
-  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY }))
+  .use(injectLambdaContext(logger))
+  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY, metrics, functionName: 'status' }))
   .handler(statusCallback);
 
 export const handler = withStepMetrics(webhook, { metrics, functionName: 'status' });

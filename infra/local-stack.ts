@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   console.log(`Admin panel: ${base}/admin   admin key: ${adminKey}   API: ${base}/admin/api/openapi.json`);
   console.log(`Status callback: POST ${base}/status`);
   console.log(`Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from ${join(shownDataDir, 'audio')} (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})`);
-  console.log(`Persian voice: ${stack.config.speech.persianTts === 'none' ? 'clip pack and recordings only (install espeak-ng, or set AZURE_SPEECH_REGION and SECRET_AZURE_SPEECH_KEY, to speak typed Persian text)' : stack.config.speech.persianTts === 'espeak' ? 'espeak-ng speaks typed Persian text (PERSIAN_TTS=espeak)' : `Azure AI Speech, ${stack.config.speech.azure.voice}`}\n\nModules (Voice webhook: POST):`);
+  console.log(`Persian voice: ${stack.config.speech.persianTts === 'none' ? 'clip pack and recordings only (install espeak-ng, or set AZURE_SPEECH_REGION and AZURE_SPEECH_KEY, to speak typed Persian text)' : stack.config.speech.persianTts === 'espeak' ? 'espeak-ng speaks typed Persian text (PERSIAN_TTS=espeak)' : `Azure AI Speech, ${stack.config.speech.azure.voice}`}\n\nModules (Voice webhook: POST):`);
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';
     console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name} (${kind})${m.enabled ? '' : ' (disabled)'}`);

@@ -1,6 +1,7 @@
 /**
  * Creates the local tables from infra/tables.json, the same definitions serverless.yml
- * deploys, minus the settings dynalite does not implement (TTL, SSE, PITR).
+ * deploys, minus the settings dynalite does not implement (TTL, SSE, PITR, deletion protection;
+ * the DeletionPolicy attributes are CloudFormation's, outside Properties).
  */
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../../lib/config/app-config';
@@ -18,7 +19,7 @@ const LOGICAL_TO_CONFIG: Record<keyof typeof definitions, keyof AppConfig['table
 
 export function localTableInputs(names: AppConfig['tables']): CreateTableCommandInput[] {
   return (Object.keys(definitions) as (keyof typeof definitions)[]).map((logical) => {
-    const { TimeToLiveSpecification: _ttl, SSESpecification: _sse, PointInTimeRecoverySpecification: _pitr, ...properties } = definitions[logical].Properties as Record<string, unknown>;
+    const { TimeToLiveSpecification: _ttl, SSESpecification: _sse, PointInTimeRecoverySpecification: _pitr, DeletionProtectionEnabled: _protected, ...properties } = definitions[logical].Properties as Record<string, unknown>;
     return { ...(properties as unknown as CreateTableCommandInput), TableName: names[LOGICAL_TO_CONFIG[logical]] };
   });
 }

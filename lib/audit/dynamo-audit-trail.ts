@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeStartKey, encodeCursor, InvalidCursorError } from '../aws/paging-cursor';
 import { snapshot, type AuditActor, type AuditChange, type AuditEntry, type AuditPage, type AuditQuery, type AuditTrail } from './audit-trail';
 
@@ -40,32 +40,30 @@ export class DynamoAuditTrail implements AuditTrail {
       ...(after !== undefined ? { after } : {}),
       ...(change.warnings && change.warnings.length > 0 ? { warnings: [...change.warnings] } : {}),
     };
-    const { before: b, after: a, ...plain } = entry;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: PARTITION,
-          sk: sortKey(entry),
-          ...plain,
-          ...(b !== undefined ? { beforeJson: JSON.stringify(b) } : {}),
-          ...(a !== undefined ? { afterJson: JSON.stringify(a) } : {}),
-          expiresAt: Math.floor(now.getTime() / 1000) + this.retentionDays * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(entry), ConditionExpression: 'attribute_not_exists(sk)' }));
     return entry;
+  }
+
+  /** The stored form of an entry: before/after as JSON text, kept `retentionDays` after it was made. */
+  private item(entry: AuditEntry): Record<string, unknown> {
+    const { before: b, after: a, ...plain } = entry;
+    return {
+      pk: PARTITION,
+      sk: sortKey(entry),
+      ...plain,
+      ...(b !== undefined ? { beforeJson: JSON.stringify(b) } : {}),
+      ...(a !== undefined ? { afterJson: JSON.stringify(a) } : {}),
+      expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionDays * 86_400,
+    };
   }
 
   async withdraw(entry: AuditEntry): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: PARTITION, sk: sortKey(entry) } }));
   }
 
+  /** The same entry again, marked failed (a put, so the admin role needs no UpdateItem). */
   async markFailed(entry: AuditEntry): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({ TableName: this.tableName, Key: { pk: PARTITION, sk: sortKey(entry) }, UpdateExpression: 'SET failed = :t', ConditionExpression: 'attribute_exists(sk)', ExpressionAttributeValues: { ':t': true } }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...this.item(entry), failed: true }, ConditionExpression: 'attribute_exists(sk)' }));
   }
 
   async search(query: AuditQuery): Promise<AuditPage> {

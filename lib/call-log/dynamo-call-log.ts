@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CallLog, CallLogSearch } from './call-log';
-import type { CallLogEntry, CallLogPage, CallLogQuery, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
+import type { CallLogEntry, CallLogPage, CallLogQuery, CallLogRow, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
 
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
 import { daysBetween, previousDay } from '../domain/calendar-day';
@@ -14,21 +14,40 @@ interface Cursor extends Record<string, unknown> {
 const MAX_QUERIES_PER_PAGE = 400;
 const MAX_ROWS_PER_STATS = 50_000;
 
-/** One record per call, written by the status callback when the call ends. */
+/** How long a call stays in the log unless configured (CALL_LOG_RETENTION_DAYS). */
+export const DEFAULT_CALL_LOG_RETENTION_DAYS = 400;
+
+/**
+ * One record per call, written by the status callback when the call ends. Each record carries
+ * `expiresAt` (DynamoDB TTL): the table forgets a call `retentionDays` after it ended. The two
+ * indexes hold only what the panel's list and chart read (infra/tables.json), so a search
+ * answers CallLogRows, not whole entries.
+ */
 export class DynamoCallLog implements CallLog, CallLogSearch {
+  private readonly retentionSeconds: number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: { readonly retentionDays?: number } = {},
+  ) {
+    this.retentionSeconds = (options.retentionDays ?? DEFAULT_CALL_LOG_RETENTION_DAYS) * 86_400;
+  }
 
   async record(entry: CallLogEntry): Promise<void> {
+    const ended = Date.parse(entry.endedAt);
+    const expiresAt = Math.floor((Number.isFinite(ended) ? ended : Date.now()) / 1000) + this.retentionSeconds;
+    // A call that reached no module has no moduleCode: DynamoDB refuses an empty string as an
+    // index key, so the attribute is left out (the call is still listed by day).
+    const { moduleCode, ...rest } = entry;
     // `day` feeds the per-module, per-day index the panel's call log reads.
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entry, day: entry.startedAt.slice(0, 10) } }));
+    const item = { ...rest, ...(moduleCode ? { moduleCode } : {}), day: entry.startedAt.slice(0, 10), expiresAt };
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async get(callSid: string): Promise<CallLogEntry | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { callSid } }));
-    return Item ? withoutDay(Item) : undefined;
+    return Item ? (withoutDay(Item) as CallLogEntry) : undefined;
   }
 
   /**
@@ -42,7 +61,7 @@ export class DynamoCallLog implements CallLog, CallLogSearch {
     if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))) {
       throw new InvalidCursorError('the paging cursor is not valid');
     }
-    const entries: CallLogEntry[] = [];
+    const entries: CallLogRow[] = [];
     let day = query.moduleCode ? undefined : (cursor.d ?? query.toDay);
     let startKey = cursor.k;
     for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
@@ -127,7 +146,8 @@ export class DynamoCallLog implements CallLog, CallLogSearch {
   }
 }
 
-function withoutDay(item: Record<string, unknown>): CallLogEntry {
-  const { day: _day, ...entry } = item;
-  return entry as unknown as CallLogEntry;
+/** A stored item as the product shows it: without the index's `day` and the TTL's `expiresAt`. */
+function withoutDay(item: Record<string, unknown>): CallLogRow {
+  const { day: _day, expiresAt: _expiresAt, ...entry } = item;
+  return { ...entry, moduleCode: typeof entry.moduleCode === 'string' ? entry.moduleCode : '' } as unknown as CallLogRow;
 }

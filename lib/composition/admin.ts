@@ -9,6 +9,8 @@ import { DynamoAuditTrail } from '../audit/dynamo-audit-trail';
 import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
 import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
+import { MissingSecretError } from '../secrets/product-secrets';
+import { productSecrets } from './secrets';
 import { outbox } from './sms';
 import { audioStore, speech } from './speech';
 
@@ -18,6 +20,20 @@ export { config, logger };
 
 /** Wrong admin keys per source address, counted in the attempts table like wrong telephone passwords. */
 export const adminWrongKeys = { limiter: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.adminLockout), lockSeconds: config.adminLockout.lockSeconds };
+/** The bearer key (ADMIN_API_KEY locally, the SSM SecureString admin-api-key deployed); a missing one answers 503. */
+export const adminApiKey = (): Promise<string> => productSecrets.get('admin-api-key');
+/**
+ * The next key during a rotation (ADMIN_API_KEY_NEXT / admin-api-key-next); none outside a
+ * rotation, or where this function is not given one (not in its SECRET_NAMES).
+ */
+export const adminApiKeyNext = async (): Promise<string | undefined> => {
+  try {
+    return await productSecrets.get('admin-api-key-next');
+  } catch (error) {
+    if (error instanceof MissingSecretError && (error.problem === 'not-set' || error.problem === 'not-granted')) return undefined;
+    throw error;
+  }
+};
 
 // Uncached: an edit must never be based on (and overwrite) a stale copy of a module.
 const modules = new DynamoModuleStore(dynamo, config.tables.config);

@@ -11,9 +11,11 @@ import { AzureSpeechSynthesizer } from '../speech/azure-speech-synthesizer';
 import { ESPEAK_DEFAULTS, EspeakSynthesizer } from '../speech/espeak-synthesizer';
 import type { ClipReader } from '../speech/sentence-audio';
 import type { SynthesisSettings } from '../speech/synthesized-audio-cache';
+import { setUpSdkClient } from '../aws/sdk-client-setup';
 
 // A webhook has 15 s in all: a slow Polly or S3 call gives up early, without retries, and the
 // caller hears <Say> (worst case HEAD + Polly + PUT ≈ 6 s; items of a step run in parallel).
+// Inside a voice step every request is also aborted at the step's deadline (setUpSdkClient).
 // Since @smithy/node-http-handler 4.x requestTimeout alone only logs a warning; it must throw.
 const s3RequestHandler = { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true };
 // The Polly client speaks HTTP/2 (its handler has no separate connection timeout).
@@ -21,7 +23,7 @@ const pollyRequestHandler = { requestTimeout: 3000, disableConcurrentStreams: tr
 
 export function createS3Client(config: Pick<AppConfig, 'region' | 'speech'>): S3Client {
   const endpoint = config.speech.s3Endpoint;
-  return new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+  return setUpSdkClient(new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }));
 }
 
 export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): AudioStore {
@@ -31,7 +33,7 @@ export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): 
 
 export function createSpeechSynthesizer(config: Pick<AppConfig, 'region' | 'speech'>): SpeechSynthesizer {
   const endpoint = config.speech.pollyEndpoint;
-  return new PollySynthesizer(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) }));
+  return new PollySynthesizer(setUpSdkClient(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) })));
 }
 
 /** The clip packs: `clips/` in the bucket when deployed (publish-audio puts them there), else the repo's folder. */
@@ -42,15 +44,15 @@ export function createClipReader(config: Pick<AppConfig, 'speech'>, store: Audio
 
 /**
  * The Persian synthesizer PERSIAN_TTS names, with the settings its cache keys carry; undefined
- * for none. `secret` reads the Azure key by name (env locally, SSM deployed) on first use.
+ * for none. `azureKey` reads the Azure key (AZURE_SPEECH_KEY locally, SSM deployed) on first use.
  */
 export function createPersianSynthesizer(
   config: Pick<AppConfig, 'speech'>,
-  secret: (name: string) => Promise<string>,
+  azureKey: () => Promise<string>,
 ): { synthesizer: SpeechSynthesizer; settings: Pick<SynthesisSettings, 'voice' | 'engine' | 'variant'> } | undefined {
   const { persianTts, azure, espeak } = config.speech;
   if (persianTts === 'azure') {
-    const synthesizer = new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: () => secret(azure.keySecret), rate: azure.rate, timeoutMs: azure.timeoutMs });
+    const synthesizer = new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: azureKey, rate: azure.rate, timeoutMs: azure.timeoutMs });
     return { synthesizer, settings: { voice: azure.voice, engine: 'azure-neural', variant: synthesizer.variant } };
   }
   if (persianTts === 'espeak') {

@@ -7,9 +7,12 @@
 import { loadConfig } from '../config/app-config';
 import { createDocumentClient } from '../aws/dynamodb-client';
 import { createLogger } from '../observability/logger';
-import { EmfMetrics, noMetrics, type MetricsRecorder } from '../observability/metrics';
+import { ALARMED_METRICS, EmfMetrics, noMetrics, type MetricsRecorder } from '../observability/metrics';
 
 export const config = loadConfig();
 export const logger = createLogger(config.logLevel);
-export const metrics: MetricsRecorder = config.metricsEnabled ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr' }) : noMetrics;
-export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region });
+// The alarms (infra/alarms.yml) watch these per service, whatever their other dimensions.
+export const metrics: MetricsRecorder = config.metricsEnabled
+  ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr', rollup: ALARMED_METRICS })
+  : noMetrics;
+export const dynamo = createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region, requestTimeoutMs: config.dynamoDbRequestTimeoutMs });

@@ -4,7 +4,8 @@ import { LedgerCrm } from '../ledger/ledger-crm';
 import { buildRemoteCrm } from '../crm/remote-crm';
 import { crmTransport } from '../crm/crm-http';
 import { DynamoLookupSourceStore } from '../crm/dynamo-lookup-source-store';
-import { config, dynamo, logger } from './core';
+import { currentRemainingMs } from '../aws/deadline-scope';
+import { config, dynamo, logger, metrics } from './core';
 import { linkIssuer } from './payments';
 import { secrets } from './secrets';
 
@@ -21,7 +22,12 @@ export const crms = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
     timeoutMs: config.crm.timeoutMs,
     failureThreshold: config.crm.breakerFailures,
     openMs: config.crm.breakerOpenSeconds * 1000,
-    onFailure: (source, operation, reason) => logger.warn('CRM call failed', { lookupSource: source, operation, reason }),
+    // A voice step's deadline bounds every lookup it makes (the admin has none).
+    remainingMs: () => currentRemainingMs(),
+    onFailure: (source, operation, reason) => {
+      logger.warn('CRM call failed', { lookupSource: source, operation, reason });
+      if (reason === 'circuit-open') metrics.add('CrmCircuitOpen', 'Count', 1, { source });
+    },
   },
   definitionTtlMs: config.configCacheSeconds * 1000,
 });

@@ -1,9 +1,41 @@
 /** SMS: the embedded outbox (local runs, the panel, the simulator) or Twilio's Messages API, metered. */
-import type { SmsSender } from '../sms/sms-sender';
+import { ConfigurationError } from '../config/app-config';
+import type { SmsMessage, SmsResult, SmsSender } from '../sms/sms-sender';
 import { MeteredSmsSender } from '../sms/metered-sms-sender';
 import { OutboxSmsSender } from '../sms/outbox-sms-sender';
 import { TwilioSmsSender } from '../sms/twilio-sms-sender';
 import { config, dynamo, metrics } from './core';
+import { productSecrets } from './secrets';
 
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
-export const sms: SmsSender = new MeteredSmsSender(config.sms.provider === 'twilio' ? new TwilioSmsSender(config.sms.twilio) : outbox, metrics);
+
+/**
+ * Twilio's Messages API with its password (API key secret or auth token) read from the secret
+ * store on the first message, not at start: a missing secret fails that SMS (the caller hears
+ * it was not sent, SmsFailed is counted), never the whole function.
+ */
+function twilioSender(): SmsSender {
+  const { passwordSecret, ...account } = config.sms.twilio;
+  let sender: Promise<TwilioSmsSender> | undefined;
+  return {
+    channel: 'twilio',
+    async send(message: SmsMessage): Promise<SmsResult> {
+      sender ??= productSecrets.get(passwordSecret).then((password) => new TwilioSmsSender({ ...account, password }));
+      // A failed read is not kept: the next message tries again.
+      sender.catch(() => {
+        sender = undefined;
+      });
+      return (await sender).send(message);
+    },
+  };
+}
+
+/**
+ * The sender the voice function uses. A deployed stage must choose (SMS_PROVIDER): a silent
+ * outbox there would tell callers "link sent" while nothing leaves DynamoDB.
+ */
+export function createSmsSender(): SmsSender {
+  const { provider } = config.sms;
+  if (!provider) throw new ConfigurationError('SMS_PROVIDER is not set: choose twilio (send SMS) or outbox (keep messages in DynamoDB, send nothing) for this stage');
+  return new MeteredSmsSender(provider === 'twilio' ? twilioSender() : outbox, metrics);
+}

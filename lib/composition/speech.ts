@@ -8,7 +8,7 @@ import { CatalogueSpeech } from '../speech/catalogue-speech';
 import { SentenceJoiner } from '../speech/sentence-audio';
 import { SynthesizedAudioCache } from '../speech/synthesized-audio-cache';
 import { config, logger } from './core';
-import { secrets } from './secrets';
+import { productSecrets } from './secrets';
 
 /** Cached TTS audio, joined sentences and uploaded recordings: S3 when AUDIO_BUCKET is set, else a local folder. */
 export const audioStore = createAudioStore(config);
@@ -23,7 +23,7 @@ const tts =
         sampleRate: config.speech.pollySampleRate,
       })
     : undefined;
-const persian = createPersianSynthesizer(config, (name) => secrets.resolve(name));
+const persian = createPersianSynthesizer(config, () => productSecrets.get('azure-speech-key'));
 /** The Persian synthesizer with its cache; undefined when none is configured (PERSIAN_TTS=none). */
 export const persianTts = persian
   ? new SynthesizedAudioCache(persian.synthesizer, audioStore, { ...persian.settings, format: 'wav', sampleRate: '8000' }, finish, (key, bytes) => joiner.remember(key, bytes))

@@ -6,10 +6,11 @@ import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-st
 import { DynamoSessionStore } from '../voice/dynamo-session-store';
 import { renderApology } from '../voice/apology';
 import type { VoiceDeps } from '../voice/voice-step';
+import { runWithDeadline } from '../aws/deadline-scope';
 import { config, dynamo, logger, metrics } from './core';
 import { crms } from './crms';
 import { payments } from './payments';
-import { sms } from './sms';
+import { createSmsSender } from './sms';
 import { speech } from './speech';
 
 export { config, logger, metrics };
@@ -23,7 +24,7 @@ export const voiceDeps: VoiceDeps = {
   speech,
   paymentLinks: new PaymentLinkDelivery({
     store: payments,
-    sms,
+    sms: createSmsSender(),
     logger,
     businessName: config.payments.businessName,
     dailyLimitPerMobile: config.payments.dailyLimitPerMobile,
@@ -33,6 +34,7 @@ export const voiceDeps: VoiceDeps = {
   publicBaseUrl: config.publicBaseUrl,
   sessionTtlSeconds: config.sessionTtlSeconds,
   defaultLanguage: config.defaultLanguage,
+  withinDeadline: runWithDeadline,
 };
 
 /** The apology every voice webhook falls back to when something unexpected fails. */

@@ -7,6 +7,7 @@ import { InvalidCidrError, LOCAL_HOST_POLICY, parseCidr, type CrmHostPolicy } fr
  * fast at init instead of answering calls with a wrong secret.
  */
 import { CURRENCY_CODES, isCurrencyCode, type CurrencyCode } from '../domain/money';
+import { isProductSecretName, PRODUCT_SECRETS, type ProductSecretName } from '../secrets/secret-names';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -17,25 +18,26 @@ export interface AppConfig {
   readonly stage: string;
   readonly publicBaseUrl: string;
   readonly audioBaseUrl: string;
-  /** Empty when the token comes from the secret `twilioAuthTokenSecret` names. */
-  readonly twilioAuthToken: string;
-  /** Name of the secret holding the auth token (SSM when deployed), used when TWILIO_AUTH_TOKEN is not set. */
-  readonly twilioAuthTokenSecret: string | undefined;
   /**
-   * Bearer key for the admin API. Only the admin function is given one when deployed, so
-   * the others see undefined; the admin handler refuses to start without it.
+   * Locally: the Twilio auth token (TWILIO_AUTH_TOKEN or the development default). Deployed it is
+   * an SSM SecureString read at run time (`secrets`), so this is undefined.
    */
+  readonly twilioAuthToken: string | undefined;
+  /** Locally: the admin API's bearer key (ADMIN_API_KEY or the development default); deployed: undefined, read from SSM. */
   readonly adminApiKey: string | undefined;
-  /**
-   * The next admin key during a rotation (ADMIN_API_KEY_NEXT): both are accepted until the old
-   * one is retired, so rotating never locks the panel out. Undefined outside a rotation.
-   */
-  readonly adminApiKeyNext: string | undefined;
+  /** Where the product's own secrets come from; see lib/secrets/secret-names.ts. */
+  readonly secrets: SecretsConfig;
   /** Wrong admin keys per source address before that address gets 429 for `lockSeconds`. */
   readonly adminLockout: { readonly maxFailures: number; readonly windowSeconds: number; readonly lockSeconds: number };
   /** How long the audit trail of admin changes is kept (DynamoDB TTL). */
   readonly auditRetentionDays: number;
   readonly dynamoDbEndpoint: string | undefined;
+  /** Per DynamoDB request (1 s deployed; dynalite on a shared CPU gets 5 s locally). */
+  readonly dynamoDbRequestTimeoutMs: number;
+  /** A voice step answers within this many milliseconds (never later than the Lambda's remaining time allows). */
+  readonly stepDeadlineMs: number;
+  /** How long the call log keeps a call (DynamoDB TTL on `expiresAt`). */
+  readonly callLogRetentionDays: number;
   readonly region: string;
   readonly tables: {
     readonly sessions: string;
@@ -68,6 +70,7 @@ export interface AppConfig {
     readonly breakerOpenSeconds: number;
     /** Where lookup-source passwords come from: env (CRM_SECRET_<NAME>) or SSM Parameter Store. */
     readonly secretsFrom: 'env' | 'ssm';
+    /** `/balance-ivr/<stage>/crm/`: the only path of CRM passwords (and all the admin and voice roles may read of them). */
     readonly ssmPrefix: string;
     readonly secretCacheSeconds: number;
     /** The CRM_SECRET_* (and SECRET_*) variables, for the env resolver only; never logged. */
@@ -78,10 +81,30 @@ export interface AppConfig {
   readonly speech: SpeechConfig;
 }
 
+/** The product's own secrets (lib/secrets/secret-names.ts): SSM SecureStrings when deployed, environment variables locally. */
+export interface SecretsConfig {
+  readonly from: 'env' | 'ssm';
+  /** `/balance-ivr/<stage>/` (SECRETS_SSM_PREFIX overrides). */
+  readonly ssmPrefix: string;
+  /** SSM endpoint override (tests point it at a local server). */
+  readonly ssmEndpoint: string | undefined;
+  readonly cacheSeconds: number;
+  /** SECRET_NAMES: the product secrets this function reads (its role may read no others); undefined = all (local runs). */
+  readonly readable: readonly string[] | undefined;
+  /** With from=env: each secret's value from its variable (or the local default); never logged. */
+  readonly envValues: Readonly<Record<string, string>>;
+}
+
 /** Payment links, the payment page and the abuse limits. */
 export interface PaymentConfig {
-  /** Undefined when deployed without PAYMENT_LINK_SECRET: links are then reported as not sent, never signed with a known key. */
+  /** Locally: the link signing key (PAYMENT_LINK_SECRET or the development default); deployed: undefined, read from SSM. */
   readonly linkSecret: string | undefined;
+  /**
+   * The gateway that takes the money. Only `sandbox` exists yet (it takes none). `npm start` uses it
+   * without asking; anywhere else it must be chosen (PAYMENT_PROVIDER=sandbox) or the payment
+   * function refuses to start, so a deployed page never marks a debt paid by accident.
+   */
+  readonly provider: 'sandbox' | undefined;
   readonly linkTtlHours: number;
   readonly dailyLimitPerMobile: number;
   readonly dailyLimitPerCaller: number;
@@ -100,10 +123,21 @@ export interface TwilioSmsAccount {
   readonly messagingServiceSid?: string;
 }
 
-/** 'outbox' keeps messages in DynamoDB (embedded default); 'twilio' sends through the Messages API. */
+/** The Twilio account SMS are sent from, without the password (a secret, read at run time). */
+export type TwilioSmsSettings = Omit<TwilioSmsAccount, 'password'> & {
+  /** The secret holding the basic-auth password: the API key secret with an API key SID, else the auth token. */
+  readonly passwordSecret: 'twilio-api-key-secret' | 'twilio-auth-token';
+};
+
+/**
+ * 'outbox' keeps messages in DynamoDB (nothing is sent); 'twilio' sends through the Messages API.
+ * Only `npm start` gets the outbox without asking; anywhere else undefined until SMS_PROVIDER
+ * is set, and the voice function refuses to start (callers must never hear "sent" for an SMS
+ * that stayed in a table).
+ */
 export interface SmsConfig {
-  readonly provider: 'outbox' | 'twilio';
-  readonly twilio: TwilioSmsAccount;
+  readonly provider: 'outbox' | 'twilio' | undefined;
+  readonly twilio: TwilioSmsSettings;
 }
 
 /** How prompts are voiced and where audio (cached TTS, uploads) is stored. */
@@ -128,12 +162,11 @@ export interface SpeechConfig {
   readonly finish: { readonly targetDb: number; readonly pauseMs: number; readonly fadeMs: number };
 }
 
-/** Azure AI Speech text to speech (REST); the key is the secret `keySecret` names. */
+/** Azure AI Speech text to speech (REST); the key is the product secret `azure-speech-key`. */
 export interface AzureSpeechConfig {
   /** `https://<region>.tts.speech.microsoft.com`, or AZURE_SPEECH_ENDPOINT (tests). */
   readonly endpoint: string;
   readonly voice: string;
-  readonly keySecret: string;
   /** SSML prosody rate, e.g. `-5%`. */
   readonly rate: string;
   readonly timeoutMs: number;
@@ -146,6 +179,13 @@ export const LOCAL_DEFAULTS = {
   stage: 'local',
   paymentLinkSecret: 'local-dev-payment-link-secret',
 } as const;
+
+/** Local development values of the product's secrets where one makes sense (lib/secrets/secret-names.ts). */
+const LOCAL_SECRET_DEFAULTS: Partial<Record<ProductSecretName, string>> = {
+  'twilio-auth-token': LOCAL_DEFAULTS.twilioAuthToken,
+  'admin-api-key': LOCAL_DEFAULTS.adminApiKey,
+  'payment-link-secret': LOCAL_DEFAULTS.paymentLinkSecret,
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -164,12 +204,38 @@ function required(env: Env, name: string, isLocal: boolean, localDefault: string
   throw new ConfigurationError(`${name} environment variable is not set`);
 }
 
-function adminKey(env: Env, isLocal: boolean, name: 'ADMIN_API_KEY' | 'ADMIN_API_KEY_NEXT' = 'ADMIN_API_KEY'): string | undefined {
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
   const value = env[name];
-  if (!value) return isLocal && name === 'ADMIN_API_KEY' ? LOCAL_DEFAULTS.adminApiKey : undefined;
-  // A deployed panel is on the internet: a short key is guessable.
-  if (!isLocal && value.length < 16) throw new ConfigurationError(`${name} must be at least 16 characters`);
-  return value;
+  if (!value) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigurationError(`${name} must be ${allowed.join(' or ')}, got "${value}"`);
+  return value as T;
+}
+
+/**
+ * Deployed (SECRETS_FROM=ssm, the default in Lambda) no secret is read from the environment,
+ * even if one is set there. Locally each comes from its variable or its development default.
+ */
+function secretsConfig(env: Env, isLocal: boolean, stage: string): SecretsConfig {
+  const from = oneOf(env, 'SECRETS_FROM', ['env', 'ssm'] as const) ?? oneOf(env, 'CRM_SECRETS_FROM', ['env', 'ssm'] as const) ?? (isLocal ? 'env' : 'ssm');
+  const envValues: Record<string, string> = {};
+  if (from === 'env') {
+    for (const [name, { env: variable }] of Object.entries(PRODUCT_SECRETS) as [ProductSecretName, { env: string }][]) {
+      const value = env[variable] || (isLocal ? LOCAL_SECRET_DEFAULTS[name] : undefined);
+      if (value) envValues[name] = value;
+    }
+  }
+  const names = (env.SECRET_NAMES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !isProductSecretName(n));
+  if (unknown.length > 0) throw new ConfigurationError(`SECRET_NAMES lists unknown secrets: ${unknown.join(', ')}`);
+  return {
+    from,
+    ssmPrefix: env.SECRETS_SSM_PREFIX || `/balance-ivr/${stage}/`,
+    ssmEndpoint: env.SSM_ENDPOINT || undefined,
+    cacheSeconds: intFrom(env, 'SECRET_CACHE_SECONDS', intFrom(env, 'CRM_SECRET_CACHE_SECONDS', 300, 0), 0),
+    // Deployed functions list what they read; a local run (or a Lambda without the list) may read any.
+    readable: env.SECRET_NAMES !== undefined && (names.length > 0 || !isLocal) ? names : undefined,
+    envValues,
+  };
 }
 
 function ledgerCurrencyFrom(env: Env): CurrencyCode {
@@ -208,19 +274,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // serverless-offline sets IS_OFFLINE; plain Node (tests, scripts) has no Lambda function name.
   const isLocal = env.IS_OFFLINE === 'true' || !env.AWS_LAMBDA_FUNCTION_NAME;
   const stage = env.STAGE ?? LOCAL_DEFAULTS.stage;
+  // Only `npm start` (stage local, outside Lambda) gets the sandbox payments and the SMS outbox without asking.
+  const devDefaults = isLocal && stage === LOCAL_DEFAULTS.stage;
   const port = intFrom(env, 'PORT', LOCAL_DEFAULTS.port, 1);
   const publicBaseUrl = required(env, 'PUBLIC_BASE_URL', isLocal, `http://localhost:${port}`).replace(/\/+$/, '');
   const prefix = env.TABLE_PREFIX ?? `balance-ivr-${stage}`;
   const language = env.DEFAULT_LANGUAGE ?? 'fa';
-  const secretsFrom = env.CRM_SECRETS_FROM || (isLocal ? 'env' : 'ssm');
-  if (secretsFrom !== 'env' && secretsFrom !== 'ssm') throw new ConfigurationError(`CRM_SECRETS_FROM must be env or ssm, got "${secretsFrom}"`);
+  const secrets = secretsConfig(env, isLocal, stage);
   const envSecrets: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if ((name.startsWith('CRM_SECRET_') || name.startsWith('SECRET_')) && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
-  const twilioAuthTokenSecret = env.TWILIO_AUTH_TOKEN ? undefined : env.TWILIO_AUTH_TOKEN_SECRET || undefined;
-  const twilioAuthToken = twilioAuthTokenSecret ? '' : required(env, 'TWILIO_AUTH_TOKEN', isLocal, LOCAL_DEFAULTS.twilioAuthToken);
   const speech = speechConfig(env, isLocal);
-  // Deployed audio is served straight from the bucket (public-read prefixes, see README).
+  if (speech.audioBucket && !speech.s3Endpoint && !env.AUDIO_BASE_URL && !isLocal) {
+    // The bucket is private (Block Public Access): Twilio fetches audio through CloudFront.
+    throw new ConfigurationError('AUDIO_BASE_URL environment variable is not set (the audio bucket is private; serverless.yml sets it to the CloudFront distribution)');
+  }
   const bucketUrl = speech.audioBucket && !speech.s3Endpoint ? `https://${speech.audioBucket}.s3.${region}.amazonaws.com` : undefined;
   if (language !== 'fa' && language !== 'en') throw new ConfigurationError(`DEFAULT_LANGUAGE must be fa or en, got "${language}"`);
   return {
@@ -228,10 +296,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     stage,
     publicBaseUrl,
     audioBaseUrl: (env.AUDIO_BASE_URL || bucketUrl || `${publicBaseUrl}/audio`).replace(/\/+$/, ''),
-    twilioAuthToken,
-    twilioAuthTokenSecret,
-    adminApiKey: adminKey(env, isLocal),
-    adminApiKeyNext: adminKey(env, isLocal, 'ADMIN_API_KEY_NEXT'),
+    twilioAuthToken: secrets.envValues['twilio-auth-token'],
+    adminApiKey: secrets.envValues['admin-api-key'],
+    secrets,
     adminLockout: {
       maxFailures: intFrom(env, 'ADMIN_MAX_FAILURES', 10, 1),
       windowSeconds: intFrom(env, 'ADMIN_FAILURE_WINDOW_SECONDS', 300, 1),
@@ -239,6 +306,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 365, 1),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    dynamoDbRequestTimeoutMs: intFrom(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', isLocal ? 5000 : 1000, 100),
+    stepDeadlineMs: intFrom(env, 'STEP_DEADLINE_MS', 8000, 500),
+    callLogRetentionDays: intFrom(env, 'CALL_LOG_RETENTION_DAYS', 400, 1),
     region,
     tables: {
       sessions: env.SESSIONS_TABLE ?? `${prefix}-sessions`,
@@ -263,20 +333,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsNamespace: env.METRICS_NAMESPACE || 'BalanceIvr',
     metricsEnabled: env.POWERTOOLS_METRICS_DISABLED !== 'true',
     payments: {
-      linkSecret: env.PAYMENT_LINK_SECRET || (isLocal ? LOCAL_DEFAULTS.paymentLinkSecret : undefined),
+      linkSecret: secrets.envValues['payment-link-secret'],
+      provider: oneOf(env, 'PAYMENT_PROVIDER', ['sandbox'] as const) ?? (devDefaults ? 'sandbox' : undefined),
       linkTtlHours: intFrom(env, 'PAYMENT_LINK_TTL_HOURS', 72, 1),
       dailyLimitPerMobile: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE', 3, 1),
       dailyLimitPerCaller: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_CALLER', 5, 1),
       businessName: (env.BUSINESS_NAME ?? '').trim() || 'Balance IVR',
     },
-    sms: smsConfig(env),
+    sms: smsConfig(env, devDefaults, secrets),
     crm: {
       timeoutMs: intFrom(env, 'CRM_TIMEOUT_MS', 4000, 100),
       breakerFailures: intFrom(env, 'CRM_BREAKER_FAILURES', 5, 1),
       breakerOpenSeconds: intFrom(env, 'CRM_BREAKER_OPEN_SECONDS', 30, 1),
-      secretsFrom,
-      ssmPrefix: env.CRM_SSM_PREFIX || `/balance-ivr/${stage}/`,
-      secretCacheSeconds: intFrom(env, 'CRM_SECRET_CACHE_SECONDS', 300, 0),
+      secretsFrom: secrets.from,
+      ssmPrefix: secrets.ssmPrefix,
+      secretCacheSeconds: secrets.cacheSeconds,
       envSecrets,
       hostPolicy: crmHostPolicy(env, stage),
     },
@@ -320,7 +391,6 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
     azure: {
       endpoint: azureEndpoint,
       voice: env.AZURE_SPEECH_VOICE || 'fa-IR-DilaraNeural',
-      keySecret: env.AZURE_SPEECH_KEY_SECRET || 'azure-speech-key',
       rate,
       timeoutMs: intFrom(env, 'AZURE_SPEECH_TIMEOUT_MS', 3000, 100),
     },
@@ -329,21 +399,23 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
   };
 }
 
-function smsConfig(env: Env): SmsConfig {
-  const provider = env.SMS_PROVIDER || 'outbox';
-  if (provider !== 'outbox' && provider !== 'twilio') throw new ConfigurationError(`SMS_PROVIDER must be outbox or twilio, got "${provider}"`);
+function smsConfig(env: Env, devDefaults: boolean, secrets: SecretsConfig): SmsConfig {
+  const provider = oneOf(env, 'SMS_PROVIDER', ['outbox', 'twilio'] as const) ?? (devDefaults ? 'outbox' : undefined);
   const accountSid = env.TWILIO_ACCOUNT_SID ?? '';
   const apiKeySid = env.TWILIO_API_KEY_SID ?? '';
-  const twilio = {
+  const passwordSecret = apiKeySid ? 'twilio-api-key-secret' : 'twilio-auth-token';
+  const twilio: TwilioSmsSettings = {
     apiBaseUrl: (env.TWILIO_API_BASE_URL || 'https://api.twilio.com').replace(/\/+$/, ''),
     accountSid,
     username: apiKeySid || accountSid,
-    password: apiKeySid ? (env.TWILIO_API_KEY_SECRET ?? '') : (env.TWILIO_AUTH_TOKEN ?? ''),
+    passwordSecret,
     ...(env.TWILIO_SMS_FROM ? { from: env.TWILIO_SMS_FROM } : {}),
     ...(env.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID } : {}),
   };
-  if (provider === 'twilio' && (!accountSid || !twilio.password || !(twilio.from || twilio.messagingServiceSid))) {
-    // Checked even locally: a half-configured SMS provider would fail every call's link silently.
+  // Checked even locally: a half-configured SMS provider would fail every call's link silently.
+  // Deployed, the password is an SSM secret read when the first SMS is sent.
+  const passwordKnown = secrets.from === 'ssm' || Boolean(secrets.envValues[passwordSecret]);
+  if (provider === 'twilio' && (!accountSid || !passwordKnown || !(twilio.from || twilio.messagingServiceSid))) {
     throw new ConfigurationError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_API_KEY_SID/SECRET, and TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID');
   }
   return { provider, twilio };

@@ -18,6 +18,11 @@ export interface ResilienceOptions {
   readonly failureThreshold: number;
   readonly openMs: number;
   readonly clock?: () => number;
+  /**
+   * What is left of the caller's own deadline (a voice step's), if any: a call gets the smaller
+   * of timeoutMs and this, so CRM lookups never hold a step past its deadline.
+   */
+  readonly remainingMs?: () => number | undefined;
   /** Told about every failure, for logs (reason only; never credentials). */
   readonly onFailure?: (source: string, operation: string, reason: string, error: unknown) => void;
 }
@@ -72,9 +77,9 @@ export function resilientCrm(inner: Crm, breaker: CircuitBreaker, options: Resil
   const clock = options.clock ?? Date.now;
 
   /** Ends at the deadline even if an adapter ignores the abort signal. */
-  function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  function race<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new CrmTimeoutError(options.timeoutMs));
+      const onAbort = () => reject(new CrmTimeoutError(timeoutMs));
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -82,25 +87,29 @@ export function resilientCrm(inner: Crm, breaker: CircuitBreaker, options: Resil
   }
 
   async function run<T>(operation: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    // Never longer than what is left of the webhook step (its deadline, lib/aws/deadline-scope.ts).
+    const timeoutMs = Math.min(options.timeoutMs, options.remainingMs?.() ?? Number.POSITIVE_INFINITY);
+    // The step's time is already spent: not the CRM's failure, so the breaker is not told.
+    if (timeoutMs <= 0) throw new CrmTimeoutError(0);
     if (!breaker.allow()) {
       const error = new CircuitOpenError(source);
       options.onFailure?.(source, operation, error.reason, error);
       throw error;
     }
-    const deadline = clock() + options.timeoutMs;
+    const deadline = clock() + timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const result = await withDeadline(controller.signal, () => race(call(), controller.signal));
+          const result = await withDeadline(controller.signal, () => race(call(), controller.signal, timeoutMs));
           // An adapter that reports failure as a value still counts against the breaker;
           // any other answer (not-found, a password mismatch) is the CRM working.
           if (isFailedResult(result)) breaker.failed();
           else breaker.succeeded();
           return result;
         } catch (error) {
-          const failure = controller.signal.aborted ? new CrmTimeoutError(options.timeoutMs) : error;
+          const failure = controller.signal.aborted ? new CrmTimeoutError(timeoutMs) : error;
           const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
           options.onFailure?.(source, operation, failureReason(failure), failure);
           if (!canRetry) {

@@ -22,6 +22,12 @@ export interface CallLogEntry {
   readonly destination?: string;
 }
 
+/**
+ * What the call log's list shows of a call (the panel's columns): all its indexes project
+ * (infra/tables.json), so a search answers these fields only.
+ */
+export type CallLogRow = Pick<CallLogEntry, 'callSid' | 'moduleCode' | 'from' | 'outcome' | 'reason' | 'owed' | 'destination' | 'durationSeconds' | 'startedAt'>;
+
 export interface CallLogQuery {
   readonly moduleCode?: string;
   readonly outcome?: CallOutcome;
@@ -34,7 +40,7 @@ export interface CallLogQuery {
 }
 
 export interface CallLogPage {
-  readonly entries: CallLogEntry[];
+  readonly entries: CallLogRow[];
   readonly nextCursor?: string;
 }
 

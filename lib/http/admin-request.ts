@@ -17,6 +17,7 @@ import type { AppLogger } from '../observability/logger';
 import { InvalidCursorError } from '../aws/paging-cursor';
 import type { AttemptLimiter } from '../auth/attempt-limiter';
 import { AuditUnavailableError, type AdminKeyId } from '../audit/audit-trail';
+import { MissingSecretError } from '../secrets/product-secrets';
 
 export type AdminEvent = APIGatewayProxyEventV2 & { admin: AdminRequest };
 export type AdminResult = APIGatewayProxyStructuredResultV2;
@@ -24,9 +25,10 @@ export type AdminResult = APIGatewayProxyStructuredResultV2;
 export const ADMIN_API_PREFIX = '/admin/api';
 
 export interface AdminHttpOptions {
-  readonly adminApiKey: string;
-  /** During a key rotation, the next key: both are accepted until the old one is retired. */
-  readonly adminApiKeyNext?: string;
+  /** The key itself, or its reader (an SSM SecureString read once per container when deployed). */
+  readonly adminApiKey: string | (() => Promise<string>);
+  /** During a key rotation, the next key (or its reader; undefined outside a rotation): both are accepted until the old one is retired. */
+  readonly adminApiKeyNext?: string | (() => Promise<string | undefined>);
   /**
    * Wrong keys per source address (the attempts table's counters). Fails closed: when the
    * counters cannot be read or written, the request is refused (503), never let through unchecked.
@@ -101,7 +103,9 @@ export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminE
       const language = operatorLanguage(query.lang, headers['accept-language'], options.defaultLanguage);
       // API Gateway's view of the TCP peer; a client cannot set it with a header.
       const sourceIp = event.requestContext?.http?.sourceIp || 'unknown';
-      const refusal = await keyRefusal(options, bearer(headers.authorization), sourceIp, event.rawPath);
+      // A key that cannot be read is a MissingSecretError: onError answers 503 naming the secret.
+      const keys = await adminKeys(options);
+      const refusal = await keyRefusal(options, keys, bearer(headers.authorization), sourceIp, event.rawPath);
       if (refusal instanceof AdminError) return errorResponse(refusal, language);
       const raw = event.body ?? '';
       const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -126,6 +130,12 @@ export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminE
         request.response = errorResponse(new AdminError(400, 'invalid_cursor'), language);
         return;
       }
+      if (error instanceof MissingSecretError) {
+        // The operator (or whoever deploys) must set it: say which, never its value.
+        options.logger.error('admin API unavailable: a secret it needs cannot be read', { secret: error.secretName, problem: error.problem, error });
+        request.response = errorResponse(new AdminError(503, 'secret_missing', [], { secret: error.secretName, problem: error.problem }), language);
+        return;
+      }
       options.logger.error('admin request failed', { error: error as Error, path: request.event.rawPath.slice(0, 100) });
       request.response = errorResponse(new AdminError(500, 'internal'), language);
     },
@@ -137,7 +147,13 @@ export function adminHttp(options: AdminHttpOptions): middy.MiddlewareObj<AdminE
  * 401 for a missing or wrong key (a wrong one is counted), 503 when the counters cannot be
  * used (fail closed). A missing key is not a guess and is not counted.
  */
-async function keyRefusal(options: AdminHttpOptions, presented: string | undefined, sourceIp: string, path: string): Promise<AdminKeyId | AdminError> {
+async function adminKeys(options: AdminHttpOptions): Promise<{ readonly current: string; readonly next: string | undefined }> {
+  const read = async <T>(key: T | (() => Promise<T>)): Promise<T> => (typeof key === 'function' ? (key as () => Promise<T>)() : key);
+  const [current, next] = await Promise.all([read(options.adminApiKey), read(options.adminApiKeyNext)]);
+  return { current, next };
+}
+
+async function keyRefusal(options: AdminHttpOptions, keys: { readonly current: string; readonly next: string | undefined }, presented: string | undefined, sourceIp: string, path: string): Promise<AdminKeyId | AdminError> {
   const { limiter, lockSeconds } = options.wrongKeys;
   const counter = wrongKeyCounter(sourceIp);
   try {
@@ -145,7 +161,7 @@ async function keyRefusal(options: AdminHttpOptions, presented: string | undefin
       options.logger.warn('refused an admin request from a locked address', { sourceIp, path: path.slice(0, 100) });
       return new TooManyAttemptsError(lockSeconds);
     }
-    const key = matchingAdminKey(presented, options.adminApiKey, options.adminApiKeyNext);
+    const key = matchingAdminKey(presented, keys.current, keys.next);
     if (key) return key;
     options.logger.warn('rejected an admin request without a valid key', { sourceIp, path: path.slice(0, 100) });
     if (presented === undefined) return new UnauthorizedError();

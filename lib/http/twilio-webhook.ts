@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { AppLogger } from '../observability/logger';
 import { twilioParameterRefusal } from './twilio-parameters';
+import type { MetricsRecorder } from '../observability/metrics';
 
 export interface TwilioRequest {
   /** First value of each form parameter. */
@@ -25,8 +26,11 @@ export interface TwilioWebhookOptions {
   readonly authToken: string | (() => Promise<string>);
   readonly publicBaseUrl: string;
   readonly logger: AppLogger;
-  /** TwiML to answer with when the handler throws. */
+  /** TwiML to answer with when the handler throws (or the auth token cannot be read). */
   readonly fallbackTwiml: () => Promise<string>;
+  /** Counts answers that had to fall back (WebhookFailed, alarmed), by function. */
+  readonly metrics?: MetricsRecorder;
+  readonly functionName?: string;
   readonly maxBodyBytes?: number;
 }
 
@@ -86,6 +90,7 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
     },
     onError: async (request) => {
       options.logger.error('webhook failed; answering with fallback TwiML', { error: request.error as Error });
+      options.metrics?.add('WebhookFailed', 'Count', 1, { function: options.functionName ?? 'webhook' });
       request.response = twiml(await options.fallbackTwiml().catch(() => '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>'));
     },
   };

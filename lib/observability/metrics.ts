@@ -11,9 +11,17 @@ export interface MetricsRecorder {
   add(name: string, unit: MetricUnit, value: number, dimensions: Readonly<Record<string, string>>): void;
 }
 
+/**
+ * Metrics the CloudWatch alarms watch (infra/alarms.yml). An alarm needs one exact dimension set,
+ * so these are also published with the `service` dimension alone, whatever else they carry.
+ */
+export const ALARMED_METRICS = ['WebhookFailed', 'StepDeadlineExceeded', 'CrmCircuitOpen', 'SmsFailed'] as const;
+
 export interface EmfOptions {
   readonly namespace: string;
   readonly service: string;
+  /** Metric names also published with the `service` dimension alone (for alarms). */
+  readonly rollup?: readonly string[];
   /** Default: a line on stdout. */
   readonly write?: (line: string) => void;
   readonly clock?: () => number;
@@ -37,7 +45,7 @@ export class EmfMetrics implements MetricsRecorder {
     const line = {
       _aws: {
         Timestamp: this.clock(),
-        CloudWatchMetrics: [{ Namespace: this.options.namespace, Dimensions: [Object.keys(values)], Metrics: [{ Name: name, Unit: unit }] }],
+        CloudWatchMetrics: [{ Namespace: this.options.namespace, Dimensions: this.dimensionSets(name, Object.keys(values)), Metrics: [{ Name: name, Unit: unit }] }],
       },
       ...values,
       [name]: value,
@@ -47,6 +55,10 @@ export class EmfMetrics implements MetricsRecorder {
     } catch {
       // A metric must never break a call.
     }
+  }
+
+  private dimensionSets(name: string, keys: string[]): string[][] {
+    return this.options.rollup?.includes(name) && keys.length > 1 ? [keys, ['service']] : [keys];
   }
 }
 

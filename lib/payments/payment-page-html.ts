@@ -119,8 +119,10 @@ export function receiptHtml(claims: PaymentLinkClaims, options: { businessName: 
 }
 
 /** Problems are told in both languages: a broken link may not say which language it was for. */
-export function problemHtml(problem: PageProblem, businessName: string): string {
-  const body = `<section class="card" lang="fa" dir="rtl"><p class="biz">${escape(businessName)}</p><p class="problem">${PROBLEMS[problem].fa}</p></section>
+export function problemHtml(problem: PageProblem, businessName: string, options: { readonly sandbox?: boolean } = {}): string {
+  // With the sandbox provider every page says so, not only the ones that show a payment.
+  const sandbox = options.sandbox ? `<p class="sandbox" lang="fa" dir="rtl">${TEXT.fa.sandbox}</p><p class="sandbox" lang="en" dir="ltr">${TEXT.en.sandbox}</p>` : '';
+  const body = `${sandbox}<section class="card" lang="fa" dir="rtl"><p class="biz">${escape(businessName)}</p><p class="problem">${PROBLEMS[problem].fa}</p></section>
 <section class="card" lang="en" dir="ltr"><p class="problem">${PROBLEMS[problem].en}</p></section>`;
   return page('fa', `${TEXT.fa.title} / ${TEXT.en.title} — ${businessName}`, body);
 }

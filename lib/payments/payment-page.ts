@@ -36,7 +36,7 @@ export interface PageResult {
 
 const PROBLEM_STATUS: Record<PageProblem, number> = { invalid: 404, expired: 410, used: 409, failed: 402, unavailable: 503 };
 
-const problem = (deps: PaymentPageDeps, which: PageProblem): PageResult => ({ statusCode: PROBLEM_STATUS[which], html: problemHtml(which, deps.businessName) });
+const problem = (deps: PaymentPageDeps, which: PageProblem): PageResult => ({ statusCode: PROBLEM_STATUS[which], html: problemHtml(which, deps.businessName, { sandbox: deps.provider.sandbox }) });
 
 type Loaded = { readonly ok: true; readonly link: PaymentLinkRecord } | { readonly ok: false; readonly result: PageResult };
 
@@ -102,6 +102,6 @@ function now(deps: PaymentPageDeps): Date {
   return (deps.clock ?? (() => new Date()))();
 }
 
-export function unavailablePage(businessName: string): PageResult {
-  return { statusCode: PROBLEM_STATUS.unavailable, html: problemHtml('unavailable', businessName) };
+export function unavailablePage(businessName: string, options: { readonly sandbox?: boolean } = {}): PageResult {
+  return { statusCode: PROBLEM_STATUS.unavailable, html: problemHtml('unavailable', businessName, options) };
 }

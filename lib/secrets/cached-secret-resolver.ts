@@ -1,5 +1,6 @@
 /** Secret resolvers that wrap another one; no SDK here, so wiring them costs nothing at start. */
-import type { SecretResolver } from './secret-resolver';
+import { isCrmPasswordSecret } from './secret-names';
+import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
 /** Keeps resolved secrets for the container's life (bounded by `ttlMs`), so a warm call costs no SSM read. */
 export class CachedSecretResolver implements SecretResolver {
@@ -38,5 +39,20 @@ export class DeferredSecretResolver implements SecretResolver {
       throw error;
     });
     return (await this.inner).resolve(name);
+  }
+}
+
+/**
+ * Reads only lookup-source passwords, `crm/<name>` with one safe segment: any other name
+ * (`admin-api-key`, `crm/../admin-api-key`) is refused before the store is asked, so a lookup
+ * source can never make the product send another secret; the deployed roles grant only that
+ * path as well.
+ */
+export class CrmPasswordResolver implements SecretResolver {
+  constructor(private readonly inner: SecretResolver) {}
+
+  async resolve(name: string): Promise<string> {
+    if (!isCrmPasswordSecret(name)) throw new SecretNotFoundError(`"${name.slice(0, 40)}" is not a lookup-source password (crm/<name>)`);
+    return this.inner.resolve(name);
   }
 }

@@ -1,9 +1,11 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { setUpSdkClient } from '../aws/sdk-client-setup';
 import { SecretNotFoundError, type SecretResolver } from './secret-resolver';
 
 /**
  * Deployed: secrets are SSM Parameter Store SecureStrings named `<prefix><name>`
- * (prefix `/balance-ivr/<stage>/`, the only path the Lambda role may read), decrypted on read.
+ * (prefix `/balance-ivr/<stage>/`; each role may read only its own names), decrypted on read.
+ * A blank value is no value: it is reported missing, never used as an empty password.
  */
 export class SsmSecretResolver implements SecretResolver {
   constructor(
@@ -15,7 +17,7 @@ export class SsmSecretResolver implements SecretResolver {
     const parameter = `${this.prefix}${name}`;
     try {
       const { Parameter } = await this.client.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-      if (Parameter?.Value === undefined) throw new SecretNotFoundError(`parameter ${parameter} has no value`);
+      if (Parameter?.Value === undefined || Parameter.Value.trim() === '') throw new SecretNotFoundError(`parameter ${parameter} has no value`);
       return Parameter.Value;
     } catch (error) {
       if (error instanceof ParameterNotFound || (error as Error).name === 'ParameterNotFound') throw new SecretNotFoundError(`no parameter ${parameter}`);
@@ -24,7 +26,14 @@ export class SsmSecretResolver implements SecretResolver {
   }
 }
 
-/** The resolver with its own client; the composition loads this module on the first password read. */
-export function createSsmSecretResolver(options: { readonly region: string; readonly prefix: string }): SsmSecretResolver {
-  return new SsmSecretResolver(new SSMClient({ region: options.region }), options.prefix);
+/** The resolver with its own client; the composition loads this module on the first secret read. */
+export function createSsmSecretResolver(options: { readonly region: string; readonly prefix: string; readonly endpoint?: string | undefined }): SsmSecretResolver {
+  // Secrets are read once per container; a slow SSM gets 2 s, twice, and never past the step's deadline.
+  const client = new SSMClient({
+    region: options.region,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  return new SsmSecretResolver(setUpSdkClient(client), options.prefix);
 }

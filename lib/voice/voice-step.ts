@@ -4,11 +4,17 @@
  * twin), run the module kind's flow (balance-lookups.ts or club-lookups.ts, which perform the
  * lookups the pure flow asks for), render TwiML, and save the new session with a conditional
  * write. Any failure still answers: the apology and the module's error destination.
+ *
+ * Every step runs under one deadline (request.deadline: 8 s, or less when the Lambda has less
+ * left). The work gets the deadline minus a reserve for the answer, in a scope the SDK clients
+ * and CRM budgets read; when it runs out the caller hears the apology and goes to the error
+ * destination, in time, and nothing the late work does afterwards is saved.
  */
 import type { AttemptLimiter } from '../auth/attempt-limiter';
 import type { ModuleStore } from '../config/module-store';
 import type { Destination, Language, ModuleConfig } from '../config/module-schema';
 import type { CrmResolver } from '../crm/crm';
+import { remainingMs, reserve, type Deadline } from '../domain/deadline';
 import { maskPhone } from '../domain/phone';
 import { GATHER_STEPS, type GatherStep, type Session } from '../domain/session';
 import type { Action, Effect } from '../flow/actions';
@@ -40,6 +46,11 @@ export interface VoiceDeps {
   readonly sessionTtlSeconds: number;
   readonly defaultLanguage: Language;
   readonly clock?: () => Date;
+  /**
+   * Runs work in the scope of a deadline, so what runs below the ports (SDK requests, CRM
+   * budgets) stops at it. Without it the deadline is still kept by racing the work.
+   */
+  readonly withinDeadline?: <T>(deadline: Deadline, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface VoiceRequest {
@@ -49,11 +60,85 @@ export interface VoiceRequest {
   /** The `t` query parameter of a gather action URL. */
   readonly turn?: string | undefined;
   readonly params: Readonly<Record<string, string>>;
+  /** When the step must have answered; see lib/domain/deadline.ts. */
+  readonly deadline?: Deadline;
 }
 
 const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
 
+/** Kept back from the work for rendering the apology when the work runs out of time. */
+export const ANSWER_RESERVE_MS = 750;
+
+/** How far a step got, so an answer at the deadline can still name the module's error destination. */
+interface StepProgress {
+  module?: ModuleConfig;
+  ctx?: VisitContext;
+  previous?: Session | undefined;
+  input?: FlowInput;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
 export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): Promise<string> {
+  const { deadline } = request;
+  const progress: StepProgress = {};
+  if (!deadline) return runStep(deps, request, progress);
+  const now = () => (deps.clock ?? (() => new Date()))().getTime();
+  const within = deps.withinDeadline ?? (<T>(_deadline: Deadline, work: () => Promise<T>) => work());
+  const workDeadline = reserve(deadline, ANSWER_RESERVE_MS);
+  const work = within(workDeadline, () => runStep(deps, request, progress, () => now() >= workDeadline.at));
+  // The work is abandoned at the deadline, not awaited; its SDK requests are aborted by the scope.
+  // Failing because its time ran out is the deadline's answer too (with the session recorded).
+  const answer = await raceUntil(
+    work.catch((error: unknown) => (now() >= workDeadline.at ? TIMED_OUT : Promise.reject(error))),
+    workDeadline,
+    now,
+  );
+  if (answer !== TIMED_OUT) return answer;
+  deps.logger.error('voice step reached its deadline; sending the caller to the error destination', { moduleCode: request.code, step: request.step.slice(0, 40) });
+  deps.metrics?.add('StepDeadlineExceeded', 'Count', 1, { function: 'voice' });
+  // Rendered in the spent work scope: speech makes no request now (English falls back to <Say>
+  // at once, cached audio still plays), leaving the reserve for recording the outcome.
+  const rendering = within(workDeadline, () => deadlineAnswer(deps, progress));
+  rendering.catch(() => undefined);
+  const rendered = await raceUntil(rendering, deadline, now);
+  if (rendered === TIMED_OUT) return renderTwiml([{ kind: 'hangup' }]);
+  if (rendered.session) {
+    // So the call log says why, in what is left of the deadline; the answer never waits longer.
+    const session = { ...rendered.session, lastResponse: { turn: rendered.session.turn, step: progress.input?.step ?? 'entry', twiml: rendered.twiml } };
+    const saving = within(deadline, () => deps.sessions.save(session, progress.previous?.turn));
+    saving.catch((error: unknown) => deps.logger.warn('could not record the deadline on the session', { error: error as Error }));
+    await raceUntil(saving.catch(() => undefined), deadline, now);
+  }
+  return rendered.twiml;
+}
+
+/** The work's answer, or TIMED_OUT if the deadline passes first. */
+async function raceUntil<T>(work: Promise<T>, deadline: Deadline, now: () => number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), remainingMs(deadline, now()));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The apology and the module's error destination, or just the apology when the module never loaded. */
+async function deadlineAnswer(deps: VoiceDeps, progress: StepProgress): Promise<{ twiml: string; session?: Session }> {
+  const { module, ctx, input } = progress;
+  if (!module || !ctx || !input) return { twiml: await renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} }) };
+  const fallback = failureResponse(ctx, progress.previous, input, 'step-deadline');
+  try {
+    return { twiml: await render(deps, module, fallback.actions), session: fallback.session };
+  } catch {
+    return { twiml: await renderApology(deps.speech, speechSettings(module)) };
+  }
+}
+
+async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepProgress, pastDeadline: () => boolean = () => false): Promise<string> {
   const { logger } = deps;
   const callSid = request.params.CallSid ?? '';
   const module = await deps.modules.getModule(request.code);
@@ -74,11 +159,15 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     ...(request.params.Digits !== undefined ? { digits: request.params.Digits } : {}),
   };
   logger.appendKeys({ callSid, moduleCode: module.code, step });
+  progress.module = module;
+  progress.input = input;
   const ctx = visitContext(deps, module, await loadDestinations(deps, module));
+  progress.ctx = ctx;
 
   let previous: Session | undefined;
   try {
     previous = await deps.sessions.get(callSid);
+    progress.previous = previous;
     const replay = storedAnswer(previous, module.code, step, request.turn);
     if (replay !== undefined) {
       logger.info('repeated delivery answered from the session', { turn: previous?.turn });
@@ -90,6 +179,8 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     if (saved.won) record(deps, decision.effects, decision.session);
     return saved.twiml;
   } catch (failure) {
+    // Out of time: the deadline's answer (handleVoiceStep) apologises and records why.
+    if (pastDeadline()) throw failure;
     logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error });
     const fallback = failureResponse(ctx, previous, input, 'internal-error');
     return render(deps, module, fallback.actions).catch(() => renderApology(deps.speech, speechSettings(module)));
@@ -101,12 +192,12 @@ function parseStep(step: string): 'entry' | GatherStep | undefined {
   return (GATHER_STEPS as readonly string[]).includes(step) ? (step as GatherStep) : undefined;
 }
 
-async function loadDestinations(deps: VoiceDeps, module: ModuleConfig): Promise<VisitContext['destinations']> {
+export async function loadDestinations(deps: Pick<VoiceDeps, 'modules'>, module: ModuleConfig): Promise<VisitContext['destinations']> {
   const [next, error] = await Promise.all([deps.modules.getDestination(module.nextDestination), deps.modules.getDestination(module.errorDestination)]);
   return { ...(next ? { next } : {}), ...(error ? { error } : {}) } satisfies { next?: Destination; error?: Destination };
 }
 
-function visitContext(deps: VoiceDeps, module: ModuleConfig, destinations: VisitContext['destinations']): VisitContext {
+export function visitContext(deps: Pick<VoiceDeps, 'publicBaseUrl' | 'clock' | 'sessionTtlSeconds'>, module: ModuleConfig, destinations: VisitContext['destinations']): VisitContext {
   const base = deps.publicBaseUrl;
   return {
     module,
@@ -136,7 +227,7 @@ function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | u
   return runBalanceFlow(deps, { ...ctx, module }, previous, input);
 }
 
-async function render(deps: VoiceDeps, module: ModuleConfig, actions: readonly Action[]): Promise<string> {
+export async function render(deps: Pick<VoiceDeps, 'speech'>, module: ModuleConfig, actions: readonly Action[]): Promise<string> {
   const renderable: RenderableAction[] = [];
   const settings = speechSettings(module);
   for (const action of actions) {

@@ -1,7 +1,7 @@
 /**
  * Whole calls with Polly on (a local server speaking Polly's API, reached from the handlers
  * running in serverless-offline), with Azure AI Speech for Persian (a local server speaking
- * its REST API; the key from SECRET_AZURE_SPEECH_KEY) and with an uploaded recording,
+ * its REST API; the key from AZURE_SPEECH_KEY) and with an uploaded recording,
  * audio served by the stack.
  */
 import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
@@ -22,7 +22,7 @@ let azure: Awaited<ReturnType<typeof startFakeAzureSpeech>>;
 
 beforeAll(async () => {
   [polly, azure] = await Promise.all([startFakePolly(), startFakeAzureSpeech()]);
-  stack = await startTestStack({ TTS_MODE: 'polly', POLLY_ENDPOINT: polly.endpoint, AZURE_SPEECH_ENDPOINT: azure.endpoint, SECRET_AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
+  stack = await startTestStack({ TTS_MODE: 'polly', POLLY_ENDPOINT: polly.endpoint, AZURE_SPEECH_ENDPOINT: azure.endpoint, AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
 }, 120_000);
 
 afterAll(async () => {

@@ -14,7 +14,8 @@ import { moduleCurrency } from '../../lib/domain/money';
 
 const RIAL = moduleCurrency('IRR', 'rial');
 const TOMAN = moduleCurrency('IRR', 'toman');
-import { EnvSecretResolver } from '../../lib/secrets/env-secret-resolver';
+import { NamedValueSecretResolver } from '../../lib/secrets/env-secret-resolver';
+import { ProductSecrets } from '../../lib/secrets/product-secrets';
 import { AzureSpeechSynthesizer } from '../../lib/speech/azure-speech-synthesizer';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
@@ -29,7 +30,7 @@ import { FAKE_AZURE_KEY, startFakeAzureSpeech, type FakeAzureSpeech } from '../s
 const AUDIO = 'https://audio.example.com';
 const CLIPS = resolve(__dirname, '../../infra/audio/clips');
 const VOICE = 'fa-IR-DilaraNeural';
-const secrets = new EnvSecretResolver({ SECRET_AZURE_SPEECH_KEY: FAKE_AZURE_KEY });
+const secrets = new ProductSecrets(new NamedValueSecretResolver({ 'azure-speech-key': FAKE_AZURE_KEY }));
 const announcement = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: RIAL }, { prompt: 'owed' }] as const;
 const sentence = `${PROMPT_CATALOGUE.fa.yourBalanceIs} ${persianMoneyPhrase(1_250_000, RIAL)} ${PROMPT_CATALOGUE.fa.owed}`;
 const neural: ModuleSpeech = { language: 'fa', prompts: {}, voice: 'neural' };
@@ -58,7 +59,7 @@ function container(options: { key?: string; timeoutMs?: number; warnings?: unkno
   const joiner = new SentenceJoiner(store, new LocalFolderAudioStore(CLIPS), DEFAULT_FINISH);
   const synthesizer = new AzureSpeechSynthesizer({
     endpoint: azure.endpoint,
-    key: options.key ? async () => options.key as string : () => secrets.resolve('azure-speech-key'),
+    key: options.key ? async () => options.key as string : () => secrets.get('azure-speech-key'),
     rate: '-5%',
     timeoutMs: options.timeoutMs ?? 2000,
   });

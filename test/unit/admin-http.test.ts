@@ -1,7 +1,9 @@
 /** Pieces of the admin API's transport that need no database: key check, language, CSV, panel serving. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { operatorLanguage } from '../../lib/admin/operator-language';
-import { loadConfig, ConfigurationError } from '../../lib/config/app-config';
+import { loadConfig } from '../../lib/config/app-config';
+import { NamedValueSecretResolver } from '../../lib/secrets/env-secret-resolver';
+import { MissingSecretError, ProductSecrets } from '../../lib/secrets/product-secrets';
 import { adminKeyMatches } from '../../lib/http/admin-request';
 import { contentSecurityPolicy, servePanel } from '../../lib/http/panel-assets';
 import { rowsFromCsv } from '../../lib/ledger/import/csv-import';
@@ -18,12 +20,14 @@ describe('admin key comparison', () => {
 });
 
 describe('admin key configuration', () => {
-  it('has a documented local default and is required, and long, only where deployed', () => {
+  it('has a documented local default; deployed it is the SSM secret admin-api-key, at least 16 characters long', async () => {
     expect(loadConfig({}).adminApiKey).toBe('local-admin-key');
-    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'fn', PUBLIC_BASE_URL: 'https://x', TWILIO_AUTH_TOKEN: 't' };
+    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'fn', PUBLIC_BASE_URL: 'https://x', ADMIN_API_KEY: 'a-long-enough-admin-key' };
+    // Never from a deployed function's environment.
     expect(loadConfig(deployed).adminApiKey).toBeUndefined();
-    expect(() => loadConfig({ ...deployed, ADMIN_API_KEY: 'short' })).toThrow(ConfigurationError);
-    expect(loadConfig({ ...deployed, ADMIN_API_KEY: 'a-long-enough-admin-key' }).adminApiKey).toBe('a-long-enough-admin-key');
+    const stored = (value: string) => new ProductSecrets(new NamedValueSecretResolver({ 'admin-api-key': value }), { enforceMinLength: true });
+    await expect(stored('short').get('admin-api-key')).rejects.toEqual(new MissingSecretError('admin-api-key', 'too-short'));
+    await expect(stored('a-long-enough-admin-key').get('admin-api-key')).resolves.toBe('a-long-enough-admin-key');
   });
 });
 

@@ -8,26 +8,59 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '4010' }).publicBaseUrl).toBe('http://localhost:4010');
   });
 
-  it('fails fast in a deployed Lambda when the auth token or public URL is missing', () => {
-    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com' };
-    expect(() => loadConfig(lambda)).toThrow(new ConfigurationError('TWILIO_AUTH_TOKEN environment variable is not set'));
-    expect(() => loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', TWILIO_AUTH_TOKEN: 't' })).toThrow(/PUBLIC_BASE_URL/);
-    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN: 'secret' })).toMatchObject({ isLocal: false, twilioAuthToken: 'secret' });
+  it('fails fast in a deployed Lambda when the public URL is missing', () => {
+    expect(() => loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f' })).toThrow(new ConfigurationError('PUBLIC_BASE_URL environment variable is not set'));
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://ivr.example.com' }).isLocal).toBe(false);
   });
 
-  it('never signs payment links with the local default key when deployed', () => {
+  it('reads no secret from a deployed function’s environment: they are SSM parameters of the stage', () => {
+    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://ivr.example.com', STAGE: 'prod', TWILIO_AUTH_TOKEN: 't', PAYMENT_LINK_SECRET: 's3cret', ADMIN_API_KEY: 'a-long-enough-admin-key' };
+    const config = loadConfig(deployed);
+    expect(config.secrets).toMatchObject({ from: 'ssm', ssmPrefix: '/balance-ivr/prod/', envValues: {} });
+    expect(config).toMatchObject({ twilioAuthToken: undefined, adminApiKey: undefined, payments: { linkSecret: undefined } });
+    // A lookup source's password is the secret crm/<name> under the stage's prefix.
+    expect(config.crm.ssmPrefix).toBe('/balance-ivr/prod/');
+  });
+
+  it('uses the local development secrets only outside Lambda, and the variables when they are set', () => {
     expect(loadConfig({}).payments.linkSecret).toBe('local-dev-payment-link-secret');
-    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't' };
-    expect(loadConfig(deployed).payments.linkSecret).toBeUndefined();
-    expect(loadConfig({ ...deployed, PAYMENT_LINK_SECRET: 's3cret' }).payments.linkSecret).toBe('s3cret');
+    expect(loadConfig({}).secrets).toMatchObject({ from: 'env', readable: undefined, envValues: { 'twilio-auth-token': 'local-dev-auth-token', 'admin-api-key': 'local-admin-key' } });
+    expect(loadConfig({ TWILIO_AUTH_TOKEN: 'mine', TWILIO_API_KEY_SECRET: 'k' }).secrets.envValues).toMatchObject({ 'twilio-auth-token': 'mine', 'twilio-api-key-secret': 'k' });
+    // Deployed with SECRETS_FROM=env there are no development defaults.
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', SECRETS_FROM: 'env' }).secrets.envValues).toEqual({});
     expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
   });
 
-  it('lets a deployed function read the Twilio auth token from a named secret instead of the environment', () => {
-    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com' };
-    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token' })).toMatchObject({ twilioAuthToken: '', twilioAuthTokenSecret: 'twilio-auth-token' });
-    // An explicit token wins over the secret.
-    expect(loadConfig({ ...lambda, TWILIO_AUTH_TOKEN: 'secret', TWILIO_AUTH_TOKEN_SECRET: 'twilio-auth-token' })).toMatchObject({ twilioAuthToken: 'secret', twilioAuthTokenSecret: undefined });
+  it('knows which secrets a deployed function may read (SECRET_NAMES) and refuses unknown names', () => {
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x' };
+    expect(loadConfig({ ...lambda, SECRET_NAMES: 'twilio-auth-token, payment-link-secret' }).secrets.readable).toEqual(['twilio-auth-token', 'payment-link-secret']);
+    expect(loadConfig({ ...lambda, SECRET_NAMES: '' }).secrets.readable).toEqual([]);
+    expect(() => loadConfig({ ...lambda, SECRET_NAMES: 'twilio-auth-token,crm/pg' })).toThrow(/SECRET_NAMES lists unknown secrets: crm\/pg/);
+  });
+
+  it('sends SMS with the API key secret when an API key is configured, else with the auth token, read from SSM when deployed', () => {
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_SMS_FROM: '+15005550006' };
+    expect(loadConfig(lambda).sms.twilio).toMatchObject({ username: 'AC1', passwordSecret: 'twilio-auth-token' });
+    expect(loadConfig({ ...lambda, TWILIO_API_KEY_SID: 'SK1' }).sms.twilio).toMatchObject({ username: 'SK1', passwordSecret: 'twilio-api-key-secret' });
+    expect(loadConfig({ ...lambda, TWILIO_API_KEY_SID: 'SK1' }).sms.twilio).not.toHaveProperty('password');
+  });
+
+  it('gives the sandbox payments and the SMS outbox only to npm start; every other stage must choose', () => {
+    expect(loadConfig({})).toMatchObject({ payments: { provider: 'sandbox' }, sms: { provider: 'outbox' } });
+    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', STAGE: 'prod' };
+    expect(loadConfig(deployed)).toMatchObject({ payments: { provider: undefined }, sms: { provider: undefined } });
+    // A deployed stage named "local" is still deployed; a local run of another stage still asks.
+    expect(loadConfig({ ...deployed, STAGE: 'local' }).payments.provider).toBeUndefined();
+    expect(loadConfig({ STAGE: 'dev' }).sms.provider).toBeUndefined();
+    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'sandbox', SMS_PROVIDER: 'outbox' })).toMatchObject({ payments: { provider: 'sandbox' }, sms: { provider: 'outbox' } });
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/PAYMENT_PROVIDER must be sandbox/);
+  });
+
+  it('keeps the call log 400 days unless told otherwise, and answers a step within 8 s', () => {
+    expect(loadConfig({})).toMatchObject({ callLogRetentionDays: 400, stepDeadlineMs: 8000, dynamoDbRequestTimeoutMs: 5000 });
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x' }).dynamoDbRequestTimeoutMs).toBe(1000);
+    expect(loadConfig({ CALL_LOG_RETENTION_DAYS: '30' }).callLogRetentionDays).toBe(30);
+    expect(() => loadConfig({ CALL_LOG_RETENTION_DAYS: '0' })).toThrow(/CALL_LOG_RETENTION_DAYS/);
   });
 
   it('refuses malformed numbers and languages', () => {
@@ -49,10 +82,12 @@ describe('configuration', () => {
 describe('admin access configuration', () => {
   const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'admin', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't' };
 
-  it('reads the current and the next admin key; the next one only during a rotation', () => {
-    expect(loadConfig({})).toMatchObject({ adminApiKey: 'local-admin-key', adminApiKeyNext: undefined });
-    expect(loadConfig({ ...deployed, ADMIN_API_KEY: 'a'.repeat(16), ADMIN_API_KEY_NEXT: 'b'.repeat(16) })).toMatchObject({ adminApiKey: 'a'.repeat(16), adminApiKeyNext: 'b'.repeat(16) });
-    expect(() => loadConfig({ ...deployed, ADMIN_API_KEY: 'a'.repeat(16), ADMIN_API_KEY_NEXT: 'short' })).toThrow(new ConfigurationError('ADMIN_API_KEY_NEXT must be at least 16 characters'));
+  it('reads the next admin key only during a rotation: locally ADMIN_API_KEY_NEXT, deployed the SSM secret admin-api-key-next', () => {
+    expect(loadConfig({}).secrets.envValues).toMatchObject({ 'admin-api-key': 'local-admin-key' });
+    expect(loadConfig({}).secrets.envValues['admin-api-key-next']).toBeUndefined();
+    expect(loadConfig({ ADMIN_API_KEY_NEXT: 'b'.repeat(16) }).secrets.envValues['admin-api-key-next']).toBe('b'.repeat(16));
+    // Deployed, no key is read from the environment (the minimum length is checked when the secret is read).
+    expect(loadConfig({ ...deployed, ADMIN_API_KEY: 'a'.repeat(16), ADMIN_API_KEY_NEXT: 'b'.repeat(16) }).secrets.envValues).toEqual({});
   });
 
   it('limits wrong admin keys and keeps the audit trail for a configurable time', () => {
@@ -68,7 +103,7 @@ describe('admin access configuration', () => {
 });
 
 describe('speech configuration', () => {
-  const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com', TWILIO_AUTH_TOKEN: 't', AWS_REGION: 'eu-central-1' };
+  const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'balance-ivr-prod-voice', PUBLIC_BASE_URL: 'https://ivr.example.com', AWS_REGION: 'eu-central-1' };
 
   it('uses <Say> locally and serves audio from the local stack', () => {
     const config = loadConfig({});
@@ -76,11 +111,12 @@ describe('speech configuration', () => {
     expect(config.audioBaseUrl).toBe('http://localhost:3000/audio');
   });
 
-  it('uses Polly deployed with a bucket, and serves audio straight from the bucket', () => {
-    const config = loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1' });
+  it('uses Polly deployed with a bucket, and serves audio through the CDN in front of the private bucket', () => {
+    const config = loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1', AUDIO_BASE_URL: 'https://d111.cloudfront.net/' });
     expect(config.speech.ttsMode).toBe('polly');
-    expect(config.audioBaseUrl).toBe('https://ivr-audio-1.s3.eu-central-1.amazonaws.com');
-    expect(loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1', AUDIO_BASE_URL: 'https://cdn.example.com/a/' }).audioBaseUrl).toBe('https://cdn.example.com/a');
+    expect(config.audioBaseUrl).toBe('https://d111.cloudfront.net');
+    // The bucket is private: its own URL would answer Twilio 403.
+    expect(() => loadConfig({ ...lambda, AUDIO_BUCKET: 'ivr-audio-1' })).toThrow(/AUDIO_BASE_URL/);
   });
 
   it('refuses Polly without a bucket in Lambda, and unknown modes or engines', () => {

@@ -1,5 +1,5 @@
 import { createLogger } from '../../lib/observability/logger';
-import { EmfMetrics } from '../../lib/observability/metrics';
+import { ALARMED_METRICS, EmfMetrics } from '../../lib/observability/metrics';
 import { maskPhonesIn } from '../../lib/observability/redact';
 import { captureOutput } from '../support/capture-output';
 
@@ -66,6 +66,16 @@ describe('EMF metrics', () => {
         CallOutcome: 1,
       },
     ]);
+  });
+
+  it('also publishes the alarmed metrics under the service dimension alone, so an alarm can watch them', () => {
+    const lines: string[] = [];
+    const metrics = new EmfMetrics({ namespace: 'BalanceIvr-prod', service: 'balance-ivr', rollup: ALARMED_METRICS, write: (l) => lines.push(l) });
+    metrics.add('SmsFailed', 'Count', 1, { channel: 'twilio', reason: 'rate-limited' });
+    metrics.add('CallOutcome', 'Count', 1, { module: 'balance-en', outcome: 'next' });
+    const dimensions = lines.map((l) => (JSON.parse(l) as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } })._aws.CloudWatchMetrics[0]?.Dimensions);
+    expect(dimensions).toEqual([[['service', 'channel', 'reason'], ['service']], [['service', 'module', 'outcome']]]);
+    expect(ALARMED_METRICS).toEqual(['WebhookFailed', 'StepDeadlineExceeded', 'CrmCircuitOpen', 'SmsFailed']);
   });
 
   it('never lets a failing sink break the caller', () => {

@@ -1,0 +1,139 @@
+'use strict';
+/**
+ * What each deployed function may do, in one place: its secrets (SSM SecureStrings under
+ * /balance-ivr/<stage>/), its table operations, its audio prefixes, Polly. From this table
+ * serverless.yml gets each function's IAM role (one per function, nothing shared) and its
+ * SECRET_NAMES (the only secrets the function reads; lib/secrets/product-secrets.ts refuses
+ * others). Adding a secret to a function is one line here.
+ *
+ * The IAM coverage test (test/infra/iam-coverage.test.ts) runs every function's real code,
+ * records every AWS command it sends, and fails if a role lacks one of them or grants one
+ * the code never sends. Every ARN is partition-aware.
+ */
+
+const ACCESS = {
+  voice: {
+    secrets: ['twilio-auth-token', 'twilio-api-key-secret', 'payment-link-secret', 'azure-speech-key'],
+    // Lookup-source passwords, /balance-ivr/<stage>/crm/*, and nothing else of the path.
+    crmPasswords: true,
+    tables: {
+      ConfigTable: ['GetItem'],
+      SessionsTable: ['GetItem', 'PutItem'],
+      LedgerTable: ['Query'],
+      // Payment links, the exactly-once guard, the daily limits and the SMS outbox.
+      PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
+      // Customer club: wrong-password counters.
+      AttemptsTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    },
+    // English prompts and amounts: Polly audio cached under tts/; Persian sentences joined from
+    // clips/ (and synthesized pieces) into joined/.
+    audio: { read: ['tts/*', 'joined/*', 'clips/*'], write: ['tts/*', 'joined/*'] },
+    polly: true,
+  },
+  status: {
+    secrets: ['twilio-auth-token'],
+    tables: { SessionsTable: ['GetItem'], CallLogTable: ['PutItem'] },
+  },
+  fallback: {
+    secrets: ['twilio-auth-token'],
+    tables: { ConfigTable: ['GetItem'], SessionsTable: ['GetItem', 'PutItem'] },
+  },
+  pay: {
+    secrets: ['payment-link-secret'],
+    // Links (read, marked used, settled); the ledger gets the online payment and marks items paid.
+    tables: { PaymentsTable: ['GetItem', 'UpdateItem'], LedgerTable: ['PutItem', 'UpdateItem'] },
+  },
+  admin: {
+    secrets: ['admin-api-key', 'admin-api-key-next', 'azure-speech-key'],
+    crmPasswords: true,
+    tables: {
+      ConfigTable: ['GetItem', 'PutItem', 'DeleteItem', 'Scan'],
+      LedgerTable: ['Query', 'Scan', 'BatchGetItem', 'BatchWriteItem'],
+      // The call log is read through its indexes only.
+      'CallLogTable/index/*': ['Query'],
+      // The SMS outbox lives in the payments table.
+      PaymentsTable: ['Query'],
+      // Every admin write is recorded first (its entry removed when the write is refused, put
+      // again marked failed when it fails part-way); the Activity page queries it.
+      AuditTable: ['PutItem', 'DeleteItem', 'Query'],
+      // Wrong admin keys per source address (counted and checked; an address unlocks by time).
+      AttemptsTable: ['GetItem', 'UpdateItem'],
+    },
+    // Prompt previews (Polly, cached under tts/; Persian joined under joined/ from clips/) and
+    // uploaded recordings (uploads/, the file as uploaded under uploads/originals/).
+    audio: { read: ['tts/*', 'uploads/*', 'joined/*', 'clips/*'], write: ['tts/*', 'uploads/*', 'joined/*'] },
+    polly: true,
+  },
+  panel: {},
+};
+
+const SERVICE = 'balance-ivr';
+const partitionArn = (service, rest) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', rest]] });
+const capitalised = (name) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** The logical id of a function's role, e.g. VoiceRole. */
+const roleName = (fn) => `${capitalised(fn)}Role`;
+
+function tableResource(key) {
+  const [table, ...rest] = key.split('/');
+  const arn = { 'Fn::GetAtt': [table, 'Arn'] };
+  return rest.length === 0 ? arn : { 'Fn::Join': ['/', [arn, ...rest]] };
+}
+
+function statementsFor(fn, access, stage, tracing) {
+  const statements = [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: partitionArn('logs', `log-group:/aws/lambda/${SERVICE}-${stage}-${fn}:*`),
+    },
+  ];
+  // Sent by the Lambda service for the function, not by its code.
+  if (tracing) statements.push({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+  for (const [key, actions] of Object.entries(access.tables ?? {})) {
+    statements.push({ Effect: 'Allow', Action: actions.map((a) => `dynamodb:${a}`), Resource: tableResource(key) });
+  }
+  const parameters = [...(access.secrets ?? []).map((name) => `parameter/${SERVICE}/${stage}/${name}`), ...(access.crmPasswords ? [`parameter/${SERVICE}/${stage}/crm/*`] : [])];
+  // SecureStrings are encrypted with the AWS managed key aws/ssm, which any role allowed
+  // ssm:GetParameter may decrypt through SSM: no kms:Decrypt statement is needed.
+  if (parameters.length > 0) statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters.map((p) => partitionArn('ssm', p)) });
+  const bucketObjects = (prefixes) => prefixes.map((prefix) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['AudioBucket', 'Arn'] }, `/${prefix}`]] }));
+  if (access.audio?.read?.length) {
+    statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: bucketObjects(access.audio.read) });
+    // Only so that a missing object answers 404 (a cache miss) rather than 403. Not narrowed by
+    // an s3:prefix condition: S3 checks it for HeadObject without one, and would answer 403.
+    statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': ['AudioBucket', 'Arn'] } });
+  }
+  if (access.audio?.write?.length) statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: bucketObjects(access.audio.write) });
+  // Polly has no resource-level permissions for SynthesizeSpeech without lexicons.
+  if (access.polly) statements.push({ Effect: 'Allow', Action: ['polly:SynthesizeSpeech'], Resource: '*' });
+  return statements;
+}
+
+function role(fn, access, stage, tracing) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `${SERVICE} ${stage}: the ${fn} function only`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [{ PolicyName: `${SERVICE}-${fn}`, PolicyDocument: { Version: '2012-10-17', Statement: statementsFor(fn, access, stage, tracing) } }],
+    },
+  };
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const tracing = String(await resolveVariable("param:tracing, 'false'")) === 'true';
+  const roles = {};
+  const secretNames = {};
+  for (const [fn, access] of Object.entries(ACCESS)) {
+    roles[roleName(fn)] = role(fn, access, stage, tracing);
+    secretNames[fn] = (access.secrets ?? []).join(',');
+  }
+  return { roles, secretNames };
+};
+
+module.exports.ACCESS = ACCESS;
