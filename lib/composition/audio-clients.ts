@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/app-config';
 import type { AudioStore } from '../speech/audio-store';
 import type { SpeechSynthesizer } from '../speech/speech-synthesizer';
 import { PollySynthesizer } from '../speech/polly-synthesizer';
+import { CircuitBreaker } from '../domain/circuit-breaker';
 import { AzureSpeechSynthesizer } from '../speech/azure-speech-synthesizer';
+import { GuardedSynthesizer } from '../speech/guarded-synthesizer';
 import { ESPEAK_DEFAULTS, EspeakSynthesizer } from '../speech/espeak-synthesizer';
 import type { ClipReader } from '../speech/sentence-audio';
 import type { SynthesisSettings } from '../speech/synthesized-audio-cache';
@@ -52,8 +54,10 @@ export function createPersianSynthesizer(
 ): { synthesizer: SpeechSynthesizer; settings: Pick<SynthesisSettings, 'voice' | 'engine' | 'variant'> } | undefined {
   const { persianTts, azure, espeak } = config.speech;
   if (persianTts === 'azure') {
-    const synthesizer = new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: azureKey, rate: azure.rate, timeoutMs: azure.timeoutMs });
-    return { synthesizer, settings: { voice: azure.voice, engine: 'azure-neural', variant: synthesizer.variant } };
+    // An Azure outage costs each caller its timeout only until the breaker opens.
+    const breaker = new CircuitBreaker(azure.breakerFailures, azure.breakerOpenSeconds * 1000);
+    const synthesizer = new GuardedSynthesizer(new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: azureKey, rate: azure.rate, timeoutMs: azure.timeoutMs }), breaker);
+    return { synthesizer, settings: { voice: azure.voice, engine: 'azure-neural', variant: synthesizer.variant ?? '' } };
   }
   if (persianTts === 'espeak') {
     const synthesizer = new EspeakSynthesizer({ ...ESPEAK_DEFAULTS, command: espeak.command, timeoutMs: espeak.timeoutMs });

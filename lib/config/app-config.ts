@@ -170,6 +170,9 @@ export interface AzureSpeechConfig {
   /** SSML prosody rate, e.g. `-5%`. */
   readonly rate: string;
   readonly timeoutMs: number;
+  /** Failures in a row after which synthesis pauses for `breakerOpenSeconds` (callers hear the clips). */
+  readonly breakerFailures: number;
+  readonly breakerOpenSeconds: number;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -393,6 +396,8 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
       voice: env.AZURE_SPEECH_VOICE || 'fa-IR-DilaraNeural',
       rate,
       timeoutMs: intFrom(env, 'AZURE_SPEECH_TIMEOUT_MS', 3000, 100),
+      breakerFailures: intFrom(env, 'AZURE_SPEECH_BREAKER_FAILURES', 3, 1),
+      breakerOpenSeconds: intFrom(env, 'AZURE_SPEECH_BREAKER_OPEN_SECONDS', 30, 1),
     },
     espeak: { command: env.ESPEAK_COMMAND || 'espeak-ng', voice: env.ESPEAK_VOICE || 'fa+klatt4', timeoutMs: intFrom(env, 'ESPEAK_TIMEOUT_MS', 5000, 100) },
     finish: { targetDb, pauseMs: intFrom(env, 'SPEECH_JOIN_PAUSE_MS', 40, 0), fadeMs: intFrom(env, 'SPEECH_FADE_MS', 4, 0) },

@@ -6,7 +6,8 @@ import type { LookupSourceStore } from './lookup-source-store';
 import { SecretNotFoundError, type SecretResolver } from '../secrets/secret-resolver';
 import { failureReason, LookupSourceUnavailableError, UnknownLookupSourceError } from './crm-errors';
 import { deferredCrm } from './decorate-crm';
-import { CircuitBreaker, resilientCrm, type ResilienceOptions } from './resilient-crm';
+import { CircuitBreaker } from '../domain/circuit-breaker';
+import { resilientCrm, type ResilienceOptions } from './resilient-crm';
 
 /** Configured (stored) lookup sources and how to build an adapter for one. */
 export interface ConfiguredSources {

@@ -9,6 +9,7 @@
  * soap-fault, bad-response, circuit-open…); the list operations throw the CrmError.
  */
 import type { Crm } from './crm';
+import type { CircuitBreaker } from '../domain/circuit-breaker';
 import { withDeadline } from './crm-deadline';
 import { CircuitOpenError, CrmError, CrmTimeoutError, failureReason } from './crm-errors';
 import { answerFailures, decorateCrm } from './decorate-crm';
@@ -25,43 +26,6 @@ export interface ResilienceOptions {
   readonly remainingMs?: () => number | undefined;
   /** Told about every failure, for logs (reason only; never credentials). */
   readonly onFailure?: (source: string, operation: string, reason: string, error: unknown) => void;
-}
-
-/** Breaker state for one lookup source; kept at container scope, so it outlives a rebuilt adapter. */
-export class CircuitBreaker {
-  private consecutiveFailures = 0;
-  private openUntil = 0;
-  private trialInFlight = false;
-
-  constructor(
-    private readonly failureThreshold: number,
-    private readonly openMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  /** Whether a call may go ahead now (closed, or the one trial call of a half-open breaker). */
-  allow(): boolean {
-    if (this.consecutiveFailures < this.failureThreshold) return true;
-    if (this.clock() < this.openUntil || this.trialInFlight) return false;
-    this.trialInFlight = true;
-    return true;
-  }
-
-  succeeded(): void {
-    this.consecutiveFailures = 0;
-    this.trialInFlight = false;
-  }
-
-  failed(): void {
-    this.consecutiveFailures += 1;
-    this.trialInFlight = false;
-    if (this.consecutiveFailures >= this.failureThreshold) this.openUntil = this.clock() + this.openMs;
-  }
-
-  get state(): 'closed' | 'open' | 'half-open' {
-    if (this.consecutiveFailures < this.failureThreshold) return 'closed';
-    return this.clock() < this.openUntil ? 'open' : 'half-open';
-  }
 }
 
 const RETRY_DELAY_MS = 50;

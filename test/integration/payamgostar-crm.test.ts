@@ -4,7 +4,8 @@
  * escaping, customer filter) and on what the product makes of each answer.
  */
 import { CrmBadResponseError, SoapFaultError } from '../../lib/crm/crm-errors';
-import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
+import { resilientCrm } from '../../lib/crm/resilient-crm';
+import { CircuitBreaker } from '../../lib/domain/circuit-breaker';
 import { PayamgostarCrm } from '../../lib/crm/payamgostar/payamgostar-crm';
 import type { ItemQuery } from '../../lib/domain/billable-item';
 import type { Customer } from '../../lib/domain/customer';

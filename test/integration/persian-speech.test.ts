@@ -16,6 +16,8 @@ const RIAL = moduleCurrency('IRR', 'rial');
 const TOMAN = moduleCurrency('IRR', 'toman');
 import { NamedValueSecretResolver } from '../../lib/secrets/env-secret-resolver';
 import { ProductSecrets } from '../../lib/secrets/product-secrets';
+import { CircuitBreaker } from '../../lib/domain/circuit-breaker';
+import { GuardedSynthesizer } from '../../lib/speech/guarded-synthesizer';
 import { AzureSpeechSynthesizer } from '../../lib/speech/azure-speech-synthesizer';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
@@ -54,15 +56,16 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fresh container over the same store: new caches (empty memory), same folder. */
-function container(options: { key?: string; timeoutMs?: number; warnings?: unknown[] } = {}) {
+function container(options: { key?: string; timeoutMs?: number; warnings?: unknown[]; breaker?: CircuitBreaker } = {}) {
   const store = new LocalFolderAudioStore(dir);
   const joiner = new SentenceJoiner(store, new LocalFolderAudioStore(CLIPS), DEFAULT_FINISH);
-  const synthesizer = new AzureSpeechSynthesizer({
+  const azureSynthesizer = new AzureSpeechSynthesizer({
     endpoint: azure.endpoint,
     key: options.key ? async () => options.key as string : () => secrets.get('azure-speech-key'),
     rate: '-5%',
     timeoutMs: options.timeoutMs ?? 2000,
   });
+  const synthesizer = options.breaker ? new GuardedSynthesizer(azureSynthesizer, options.breaker) : azureSynthesizer;
   const persianTts = new SynthesizedAudioCache(synthesizer, store, { voice: VOICE, engine: 'azure-neural', format: 'wav', sampleRate: '8000', variant: synthesizer.variant }, DEFAULT_FINISH, (k, b) =>
     joiner.remember(k, b),
   );
@@ -128,6 +131,17 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
     expect(warnings.length).toBeGreaterThan(0);
     expect(JSON.stringify(warnings)).not.toContain(FAKE_AZURE_KEY);
     expect(azure.synthesized).toHaveLength(0);
+  });
+
+  it('stops asking Azure after failures in a row (circuit open): later sentences go straight to the clips, the same words', async () => {
+    azure.failWith(503);
+    const speech = container({ breaker: new CircuitBreaker(3, 60_000) }).speech;
+    const said = async (amount: number) => (await speech.render([{ prompt: 'yourBalanceIs' }, { amount, currency: RIAL }, { prompt: 'owed' }], neural)).map((s) => (s.kind === 'play' ? s.transcript : s.text));
+    for (const amount of [1000, 2000, 3000]) expect(await said(amount)).toEqual([`مانده حساب شما ${persianMoneyPhrase(amount, RIAL)} بدهکار است.`]);
+    const asked = azure.requests.length;
+    expect(asked).toBe(3);
+    expect(await said(4000)).toEqual([`مانده حساب شما ${persianMoneyPhrase(4000, RIAL)} بدهکار است.`]);
+    expect(azure.requests.length).toBe(asked);
   });
 
   it('falls back to the clips when Azure is slower than its timeout, within the timeout', async () => {

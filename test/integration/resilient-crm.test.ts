@@ -3,7 +3,8 @@
  * HTTP server that misbehaves on purpose.
  */
 import { AlovoipHttpCrm } from '../../lib/crm/alovoip/alovoip-crm';
-import { CircuitBreaker, resilientCrm } from '../../lib/crm/resilient-crm';
+import { resilientCrm } from '../../lib/crm/resilient-crm';
+import { CircuitBreaker } from '../../lib/domain/circuit-breaker';
 import type { Customer } from '../../lib/domain/customer';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { crmTransport } from '../../lib/crm/crm-http';
