@@ -1,16 +1,28 @@
-/** POST /voice/{code} and POST /voice/{code}/{step}: the balance module's voice webhooks. */
+/**
+ * POST /voice/{code} and POST /voice/{code}/{step}: the modules' voice webhooks; the step
+ * `pay-status` is the <Pay> status callback (logged only).
+ */
 import middy from '@middy/core';
 import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition/voice';
 import { twilioAuthToken } from '../lib/composition/secrets';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
+import { handlePayStatus, PAY_STATUS_STEP } from '../lib/voice/pay-status';
 import { GATHER_STEPS } from '../lib/domain/session';
 
+const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
 async function voiceStep(event: TwilioEvent): Promise<WebhookResult> {
+  const code = event.pathParameters?.code ?? '';
+  const step = event.pathParameters?.step ?? 'entry';
+  if (step === PAY_STATUS_STEP) {
+    handlePayStatus(logger, code, event.twilio.params);
+    return twiml(EMPTY);
+  }
   const body = await handleVoiceStep(voiceDeps, {
-    code: event.pathParameters?.code ?? '',
-    step: event.pathParameters?.step ?? 'entry',
+    code,
+    step,
     turn: event.queryStringParameters?.t,
     params: event.twilio.params,
   });
@@ -21,4 +33,4 @@ const webhook = middy<TwilioEvent, WebhookResult>()
   .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml }))
   .handler(voiceStep);
 
-export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: GATHER_STEPS });
+export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: [...GATHER_STEPS, PAY_STATUS_STEP] });
