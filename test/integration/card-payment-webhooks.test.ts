@@ -152,7 +152,8 @@ describe('the <Pay> action webhook', () => {
   }));
 
   it('refuses a success that names another amount or currency than the session’s: nothing settled', quiet(async () => {
-    for (const forged of [{ ChargeAmount: '0.01' }, { ChargeAmount: '48.20', Currency: 'eur' }]) {
+    const forgeries: Array<Record<string, string>> = [{ ChargeAmount: '0.01' }, { ChargeAmount: '48.20', Currency: 'eur' }];
+    for (const forged of forgeries) {
       const c = await newCaller();
       const { action } = await toPay(c);
       const answer = await postPay(c, action, { ...SUCCESS(`ch_amount_${n}`), ...forged });

@@ -29,7 +29,7 @@ function step(ctx: BalanceFlowContext, session: Session | undefined, input: Flow
     if (need.kind === 'identify-by-phone') lookups = { ...lookups, identity: answers.identity ?? { status: 'found', customer: CUSTOMER } };
     else if (need.kind === 'balance') lookups = { ...lookups, balance: answers.balance ?? { status: 'ok', owed: 4820, credit: 0 } };
     else if (need.kind === 'find-item') lookups = { ...lookups, item: answers.item ?? { status: 'not-found' } };
-    else if (need.kind === 'payment-link') lookups = { ...lookups, paymentLink: answers.paymentLink ?? { status: 'sent' } };
+    else if (need.kind === 'payment-link') lookups = { ...lookups, paymentLink: answers.paymentLink ?? { status: 'sent', deliveredByCrm: false } };
     else lookups = { ...lookups, settlement: answers.settlement ?? { status: 'settled' } };
   }
 }

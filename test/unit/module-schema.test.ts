@@ -1,4 +1,4 @@
-import { checkModuleReferences, parseDestination, parseModule } from '../../lib/config/module-schema';
+import { checkModuleReferences, parseBalanceModule, parseDestination, parseModule } from '../../lib/config/module-schema';
 
 const base = { code: 'bal-1', name: 'Balance', language: 'fa', nextDestination: 'sales', errorDestination: 'bye' };
 
@@ -122,9 +122,9 @@ describe('card payment in the call: module settings', () => {
   const usd = { ...base, language: 'en', currency: 'USD' };
 
   it('is off when absent, and fills Twilio’s defaults when turned on with a connector', () => {
-    const off = parseModule(usd);
+    const off = parseBalanceModule(usd);
     expect(off.ok && off.value.cardPayment).toBeUndefined();
-    const on = parseModule({ ...usd, cardPayment: { enabled: true, connector: 'Stripe_Live' } });
+    const on = parseBalanceModule({ ...usd, cardPayment: { enabled: true, connector: 'Stripe_Live' } });
     expect(on.ok && on.value.cardPayment).toEqual({ enabled: true, connector: 'Stripe_Live', paymentMethod: 'credit-card', postalCode: true, securityCode: true, maxAttempts: 2 });
   });
 

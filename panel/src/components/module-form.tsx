@@ -11,7 +11,7 @@ import { Check, CurrencyField, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
 import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
 import { PromptsEditor, VoiceField } from './prompts-editor';
-import { currencyChoice, currencyFromChoice } from '../money';
+import { currencyChoice, currencyFromChoice, currencyName } from '../money';
 
 /** The module as typed in the form: numbers as text, the currency as one choice ("IRR:toman", "USD"). */
 interface Draft
@@ -220,7 +220,7 @@ export function ModuleForm(props: { code?: string | undefined }) {
         <fieldset class="card" data-testid="card-payment">
           <legend>{t('sectionCardPayment')}</legend>
           <Check
-            id={id('cardPayment.enabled')}
+            id={id('cardPayment-enabled')}
             label={t('fCardPayment')}
             hint={t('fCardPaymentHint')}
             checked={card.enabled}
@@ -231,22 +231,22 @@ export function ModuleForm(props: { code?: string | undefined }) {
           />
           {card.enabled && (
             <div class="grid">
-              <Field id={id('cardPayment.connector')} label={t('fPayConnector')} hint={t('fPayConnectorHint')} error={fe('cardPayment.connector')}>
-                <input id={id('cardPayment.connector')} dir="ltr" value={card.connector} onInput={(e) => setCard({ connector: e.currentTarget.value })} />
+              <Field id={id('cardPayment-connector')} label={t('fPayConnector')} hint={t('fPayConnectorHint')} error={fe('cardPayment.connector')}>
+                <input id={id('cardPayment-connector')} dir="ltr" value={card.connector} onInput={(e) => setCard({ connector: e.currentTarget.value })} />
               </Field>
-              <Field id={id('cardPayment.currency')} label={t('fPayCurrency')}>
-                <input id={id('cardPayment.currency')} dir="ltr" value={draft.currency} readOnly />
+              <Field id={id('cardPayment-currency')} label={t('fPayCurrency')}>
+                <input id={id('cardPayment-currency')} value={currencyName(lang, draft.currency.split(':')[0] ?? '')} readOnly />
               </Field>
-              <Field id={id('cardPayment.paymentMethod')} label={t('fPayMethod')} error={fe('cardPayment.paymentMethod')}>
-                <select id={id('cardPayment.paymentMethod')} value={card.paymentMethod} onChange={() => setCard({ paymentMethod: 'credit-card' })}>
+              <Field id={id('cardPayment-paymentMethod')} label={t('fPayMethod')} error={fe('cardPayment.paymentMethod')}>
+                <select id={id('cardPayment-paymentMethod')} value={card.paymentMethod} onChange={() => setCard({ paymentMethod: 'credit-card' })}>
                   <option value="credit-card">{t('payMethodCard')}</option>
                 </select>
               </Field>
-              <Field id={id('cardPayment.maxAttempts')} label={t('fPayMaxAttempts')} error={fe('cardPayment.maxAttempts')}>
-                <input id={id('cardPayment.maxAttempts')} inputMode="numeric" value={card.maxAttempts} onInput={(e) => setCard({ maxAttempts: e.currentTarget.value })} />
+              <Field id={id('cardPayment-maxAttempts')} label={t('fPayMaxAttempts')} error={fe('cardPayment.maxAttempts')}>
+                <input id={id('cardPayment-maxAttempts')} inputMode="numeric" value={card.maxAttempts} onInput={(e) => setCard({ maxAttempts: e.currentTarget.value })} />
               </Field>
-              <Check id={id('cardPayment.postalCode')} label={t('fPayPostalCode')} checked={card.postalCode} onChange={(v) => setCard({ postalCode: v })} error={fe('cardPayment.postalCode')} />
-              <Check id={id('cardPayment.securityCode')} label={t('fPaySecurityCode')} checked={card.securityCode} onChange={(v) => setCard({ securityCode: v })} error={fe('cardPayment.securityCode')} />
+              <Check id={id('cardPayment-postalCode')} label={t('fPayPostalCode')} checked={card.postalCode} onChange={(v) => setCard({ postalCode: v })} error={fe('cardPayment.postalCode')} />
+              <Check id={id('cardPayment-securityCode')} label={t('fPaySecurityCode')} checked={card.securityCode} onChange={(v) => setCard({ securityCode: v })} error={fe('cardPayment.securityCode')} />
             </div>
           )}
         </fieldset>
