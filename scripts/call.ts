@@ -20,8 +20,10 @@ Options:
                       Without --digits and on a terminal, you are asked.
   --pay <results>     answers, one comma-separated entry per <Pay> (card
                       payment in the call), posted to its action as Twilio
-                      would: ${PAY_ANSWERS.join(', ')}
-                      (e.g. "decline,success"); none left = timeout.
+                      would: success, decline, connector-error, timeout,
+                      too-many-attempts, star, hangup, validation-error,
+                      internal-error (e.g. "decline,success"); none left
+                      = the caller types nothing (a timeout).
   --json              print the transcript as one JSON document on stdout
   --base <url>        stack base URL (default $PUBLIC_BASE_URL or
                       http://localhost:$PORT, PORT defaults to 3000)

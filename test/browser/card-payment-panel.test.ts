@@ -54,7 +54,7 @@ describe('card payment in the call, in the panel', () => {
 
     await page.fill('#m-cardPayment-connector', 'Stripe Test!');
     await page.getByTestId('save-module').click();
-    await page.waitForFunction(() => document.querySelector('[data-error-for="m-cardPayment-connector"]')?.textContent?.includes('Unique Name'));
+    await page.locator('[data-error-for="m-cardPayment-connector"]', { hasText: 'Unique Name' }).waitFor();
 
     await page.fill('#m-cardPayment-connector', 'Stripe_Test');
     await page.getByTestId('save-module').click();
