@@ -17,6 +17,7 @@ import { createAudioStore, createSpeechSynthesizer } from '../lib/composition/au
 import { SynthesizedAudioCache } from '../lib/speech/synthesized-audio-cache';
 import { startFakePolly, startFakeS3 } from '../test/support/fake-aws-audio';
 import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';
+import { DynamoLedgerWriter } from '../lib/ledger/dynamo-ledger-writer';
 import { latency, ratio, type Latency } from './stats';
 
 const STATIC_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say><Hangup/></Response>';
@@ -110,6 +111,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       },
       { step: 'initialize', name: 'benchRequestCounter' },
     );
+    const ledger = new DynamoLedgerWriter(stack.db.doc, stack.tables.ledger);
     const baseline = async (sid: string) => {
       await dynamo.send(new GetCommand({ TableName: stack.tables.sessions, Key: { callSid: sid } }));
       return { statusCode: 200, headers: { 'Content-Type': 'text/xml' }, body: STATIC_TWIML };
@@ -211,6 +213,29 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       if (measure && i === warmup) {
         counters.emf = clubCall;
         crmOf('club-en → balance-en: customer number → next');
+      }
+
+      // Card payment in the call (Twilio <Pay>): a customer of this iteration's own owes $48.20
+      // (written before the call, outside the timing), pays it, and the success is settled.
+      const payer = `c-bench-${i}`;
+      const phone = `+1500700${String(i).padStart(4, '0')}`;
+      await ledger.putCustomers([{ id: payer, phones: [phone] }]);
+      await ledger.putItems([{ customerId: payer, type: 'invoice', number: `INV-B${i}`, fields: { FinalValue: 4820 }, moneyAccount: 'acc-usd', currency: 'USD', status: 'open' }]);
+      sid = callSid();
+      const cardCall: Record<string, unknown>[] = [];
+      twiml = await step('entry → announce → offer card (pay-card-en)', signedEvent(stack, '/voice/pay-card-en', { CallSid: sid, From: phone, To: '+15550001000' }), measure);
+      cardCall.push(...counters.emf);
+      next = gatherAction(twiml, stack.baseUrl);
+      twiml = await step('offer "2" → <Pay>', signedEvent(stack, next.path, { CallSid: sid, From: phone, To: '+15550001000', Digits: '2' }, next.query), measure);
+      cardCall.push(...counters.emf);
+      const payAction = /<Pay[^>]*action="([^"]+)"/.exec(twiml)?.[1];
+      if (!payAction) throw new Error(`expected a <Pay> in ${twiml.slice(0, 300)}`);
+      const action = new URL(payAction.replace(/&amp;/g, '&'));
+      await step('<Pay> success → settle once → next', signedEvent(stack, action.pathname, { CallSid: sid, From: phone, To: '+15550001000', Result: 'success', PaymentConfirmationCode: `ch_bench_${sid}`, PaymentCardNumber: 'xxxx-xxxx-xxxx-4242', PaymentCardType: 'visa' }, action.search.slice(1)), measure);
+      cardCall.push(...counters.emf);
+      if (measure && i === warmup) {
+        counters.emf = cardCall;
+        crmOf('pay-card-en: offer → <Pay> → settled → next');
       }
     }
     const pollyFigures = await newContainerPolly(polly, s3, speechEnv, {

@@ -1,4 +1,7 @@
-/** POST /voice/{code} and POST /voice/{code}/{step}: the balance module's voice webhooks. */
+/**
+ * POST /voice/{code} and POST /voice/{code}/{step}: the modules' voice webhooks; the step
+ * `pay-status` is the <Pay> status callback (logged only).
+ */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
@@ -8,7 +11,10 @@ import { stepDeadline } from '../lib/domain/deadline';
 import { withStepMetrics } from '../lib/http/webhook-metrics';
 import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
+import { handlePayStatus, PAY_STATUS_STEP } from '../lib/voice/pay-status';
 import { GATHER_STEPS } from '../lib/domain/session';
+
+const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /** When API Gateway received the request (Twilio's clock starts then, cold start included), else now. */
 function receivedAt(event: TwilioEvent, now: number): number {
@@ -19,9 +25,15 @@ function receivedAt(event: TwilioEvent, now: number): number {
 async function voiceStep(event: TwilioEvent, context: Context): Promise<WebhookResult> {
   const now = Date.now();
   const started = receivedAt(event, now);
+  const code = event.pathParameters?.code ?? '';
+  const step = event.pathParameters?.step ?? 'entry';
+  if (step === PAY_STATUS_STEP) {
+    handlePayStatus(logger, code, event.twilio.params);
+    return twiml(EMPTY);
+  }
   const body = await handleVoiceStep(voiceDeps, {
-    code: event.pathParameters?.code ?? '',
-    step: event.pathParameters?.step ?? 'entry',
+    code,
+    step,
     turn: event.queryStringParameters?.t,
     params: event.twilio.params,
     deadline: stepDeadline(started, { budgetMs: config.stepDeadlineMs, lambdaRemainingMs: (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) + (now - started) }),
@@ -34,4 +46,4 @@ const webhook = middy<TwilioEvent, WebhookResult>()
   .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml, metrics, functionName: 'voice' }))
   .handler(voiceStep);
 
-export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: GATHER_STEPS });
+export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: [...GATHER_STEPS, PAY_STATUS_STEP] });

@@ -19,7 +19,9 @@ const ACCESS = {
     tables: {
       ConfigTable: ['GetItem'],
       SessionsTable: ['GetItem', 'PutItem'],
-      LedgerTable: ['Query'],
+      // Lookups; a card payment in the call (<Pay>) writes its guard row and online payment, and
+      // marks a paid invoice (conditional writes, lib/ledger/dynamo-card-payment-ledger.ts).
+      LedgerTable: ['Query', 'PutItem', 'UpdateItem'],
       // Payment links, the exactly-once guard, the daily limits and the SMS outbox.
       PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
       // Customer club: wrong-password counters.

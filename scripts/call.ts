@@ -1,11 +1,12 @@
 /**
  * Place a simulated call against a running stack.
  *
- *   npm run call -- <code> --from <number> [--digits <keys>] [--json]
+ *   npm run call -- <code> --from <number> [--digits <keys>] [--pay <results>] [--json]
  *                  [--to <number>] [--base <url>] [--call-sid <CA...>] [--no-status]
  */
 import { callSucceeded, placeCall, type PlaceCallOptions } from '../tools/simulator/call-simulator';
 import { formatEvent, formatTranscript } from '../tools/simulator/format-transcript';
+import { isPayAnswer, PAY_ANSWERS, type PayAnswer } from '../tools/simulator/pay-answerer';
 
 const USAGE = `Usage: npm run call -- <code> --from <number> [options]
 
@@ -17,6 +18,12 @@ Options:
   --digits <keys>     answers, one comma-separated entry per <Gather>;
                       an empty entry means silence (e.g. ",1").
                       Without --digits and on a terminal, you are asked.
+  --pay <results>     answers, one comma-separated entry per <Pay> (card
+                      payment in the call), posted to its action as Twilio
+                      would: success, decline, connector-error, timeout,
+                      too-many-attempts, star, hangup, validation-error,
+                      internal-error (e.g. "decline,success"); none left
+                      = the caller types nothing (a timeout).
   --json              print the transcript as one JSON document on stdout
   --base <url>        stack base URL (default $PUBLIC_BASE_URL or
                       http://localhost:$PORT, PORT defaults to 3000)
@@ -31,6 +38,7 @@ interface CliArgs {
   from: string;
   to?: string;
   digits?: string[];
+  pay?: PayAnswer[];
   json: boolean;
   base?: string;
   callSid?: string;
@@ -42,7 +50,7 @@ class UsageError extends Error {}
 export function parseArgs(argv: string[]): CliArgs | 'help' {
   const positional: string[] = [];
   const out: Partial<CliArgs> = { json: false, status: true };
-  const valueFlags = new Set(['--from', '--to', '--digits', '--base', '--call-sid']);
+  const valueFlags = new Set(['--from', '--to', '--digits', '--pay', '--base', '--call-sid']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     if (raw === '-h' || raw === '--help') return 'help';
@@ -77,6 +85,13 @@ export function parseArgs(argv: string[]): CliArgs | 'help' {
         case '--digits':
           out.digits = value.split(',').map((d) => d.trim());
           break;
+        case '--pay': {
+          const answers = value.split(',').map((d) => d.trim());
+          const wrong = answers.find((a) => !isPayAnswer(a));
+          if (wrong !== undefined) throw new UsageError(`--pay: "${wrong}" is not one of ${PAY_ANSWERS.join(', ')}`);
+          out.pay = answers as PayAnswer[];
+          break;
+        }
         case '--base':
           out.base = value;
           break;
@@ -139,6 +154,7 @@ async function main(): Promise<number> {
     from: args.from,
     to: args.to,
     digits: args.digits,
+    pay: args.pay,
     interactive,
     authToken: process.env.TWILIO_AUTH_TOKEN || undefined,
     callSid: args.callSid,

@@ -4,6 +4,7 @@ import { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
 import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-store';
 import { DynamoSessionStore } from '../voice/dynamo-session-store';
+import { DynamoCardPaymentLedger } from '../ledger/dynamo-card-payment-ledger';
 import { renderApology } from '../voice/apology';
 import type { VoiceDeps } from '../voice/voice-step';
 import { runWithDeadline } from '../aws/deadline-scope';
@@ -30,6 +31,9 @@ export const voiceDeps: VoiceDeps = {
     dailyLimitPerMobile: config.payments.dailyLimitPerMobile,
     dailyLimitPerCaller: config.payments.dailyLimitPerCaller,
   }),
+  // Card payments in the call settle in the built-in ledger. The payments list (`records`) is
+  // wired here once its store exists.
+  cardPayments: { ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger), logger },
   logger,
   publicBaseUrl: config.publicBaseUrl,
   sessionTtlSeconds: config.sessionTtlSeconds,

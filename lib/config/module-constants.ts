@@ -28,6 +28,23 @@ export const PROMPT_KEYS = [
   'confirmContinue',
   'apology',
   'goodbye',
+  // Card payment in the call (Twilio <Pay>): the offer, the <Prompt>s of each card step, the outcomes.
+  'payOffer',
+  'payEnterCardNumber',
+  'payEnterExpiry',
+  'payEnterSecurityCode',
+  'payEnterPostalCode',
+  'payNoInput',
+  'payInvalidCard',
+  'payInvalidExpiry',
+  'payInvalidSecurityCode',
+  'payProcessing',
+  'paymentOf',
+  'paymentReceived',
+  'payDeclined',
+  'payFailed',
+  'payCancelled',
+  'payNotCompleted',
   // Customer club prompts (catalogue keys; a club module configures them by CLUB_PROMPTS names).
   'clubIntro',
   'clubWelcome',
@@ -61,3 +78,7 @@ export type IdentificationMethod = (typeof IDENTIFICATION_METHODS)[number];
  */
 export const PERSIAN_VOICES = ['clips', 'neural'] as const;
 export type PersianVoice = (typeof PERSIAN_VOICES)[number];
+
+/** How a caller pays by card inside the call (Twilio <Pay> `paymentMethod`); ACH needs bank prompts this product does not have. */
+export const CARD_PAYMENT_METHODS = ['credit-card'] as const;
+export type CardPaymentMethod = (typeof CARD_PAYMENT_METHODS)[number];

@@ -4,17 +4,20 @@
  * message wherever a value came from.
  */
 import { z } from 'zod';
-import { CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
+import { CARD_PAYMENT_METHODS, CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
 import { CURRENCY_CODES, IRR_UNITS, readModuleCurrency, type CurrencyCode, type ModuleCurrency } from '../domain/money';
+import { PERSIAN_SPOKEN_CURRENCIES } from '../domain/amount-words';
 
 // The constants live in a zod-free file so the voice path can use them without bundling zod.
 export {
+  CARD_PAYMENT_METHODS,
   CLUB_PROMPTS,
   IDENTIFICATION_METHODS,
   INVOICE_TYPES,
   LANGUAGES,
   PERSIAN_VOICES,
   PROMPT_KEYS,
+  type CardPaymentMethod,
   type ClubPromptName,
   type PersianVoice,
   type IdentificationMethod,
@@ -99,6 +102,30 @@ export function persianSpeechErrors(m: { language: Language; voice?: string | un
   return errors;
 }
 
+/**
+ * Card payment inside the call (Twilio <Pay>): after the announcement an owed caller is offered
+ * "press 2 to pay now by card"; the card goes from the keypad to Twilio's Pay connector (Stripe,
+ * …), never to this product. `connector` is the connector's Unique Name in the Twilio console;
+ * the currency is the module's. `maxAttempts` is Twilio's per-field retry limit (1–3).
+ */
+export const cardPaymentSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    connector: z
+      .string()
+      .trim()
+      .max(64, 'too_long')
+      .regex(/^$|^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'connector_format')
+      .default('')
+      .describe('Unique Name of the Twilio Pay Connector (Console › Voice › Pay Connectors), e.g. "Stripe_Live".'),
+    paymentMethod: z.enum(CARD_PAYMENT_METHODS, { errorMap: () => ({ message: 'payment_method' }) }).default('credit-card'),
+    postalCode: z.boolean().default(true).describe('Ask for the billing postal code (Twilio <Pay> postalCode).'),
+    securityCode: z.boolean().default(true).describe('Ask for the card security code (Twilio <Pay> securityCode).'),
+    maxAttempts: z.number().int('integer').min(1, 'min_1').max(3, 'max_3').default(2).describe('Attempts Twilio gives the caller at each card field (1–3).'),
+  })
+  .strict();
+export type CardPaymentSettings = z.output<typeof cardPaymentSchema>;
+
 export const balanceModuleSchema = z
   .object({
     kind: z.literal('balance').default('balance'),
@@ -123,12 +150,20 @@ export const balanceModuleSchema = z
     gatherTimeoutSeconds: z.number().int('integer').min(1, 'min_1').max(60, 'max_60').default(6),
     confirmBeforeNext: z.boolean().default(false),
     voice: voiceSchema,
+    cardPayment: cardPaymentSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.language === 'fa' && m.currency.code !== 'IRR') {
-      // The Persian clip pack speaks rials and tomans only (espeak would be needed for more words).
+    if (m.language === 'fa' && !PERSIAN_SPOKEN_CURRENCIES.includes(m.currency.code)) {
+      // The Persian clip pack has words for rials, tomans, dollars, Canadian dollars, euros and cents only.
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['currency'], message: 'currency_language' });
+    }
+    if (m.cardPayment?.enabled) {
+      // Pay connectors (Stripe and the others) do not take rials.
+      if (m.currency.code === 'IRR') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cardPayment', 'enabled'], message: 'card_payment_irr' });
+      // A card payment is settled in the built-in ledger; a remote CRM would not hear of it.
+      if (m.lookupSource !== 'ledger') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cardPayment', 'enabled'], message: 'card_payment_ledger' });
+      if (m.cardPayment.connector === '') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cardPayment', 'connector'], message: 'required' });
     }
     if (m.sendPaymentLink && !m.forceMobileEntry) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['sendPaymentLink'], message: 'requires_force_mobile_entry' });
@@ -219,7 +254,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     currency: 'Choose a currency: IRR (announced in rials or tomans), USD, EUR, GBP, CAD, JPY or another ISO 4217 code from the list.',
     currency_unit_irr_only: 'Rial and toman apply to IRR only; other currencies are announced in their own units.',
     currency_divisor: 'Only the standard divisors remain: 1 for rial, 10 for toman. Choose rial or toman.',
-    currency_language: 'Persian modules announce rials or tomans only (the Persian recordings have no words for other currencies): choose IRR, or make the module English.',
+    currency_language: 'Persian modules announce IRR (rials or tomans), USD, CAD or EUR only (the Persian recordings have no words for other currencies): choose one of these, or make the module English.',
+    card_payment_irr: 'Card payment in the call is not available in IRR: Twilio\'s payment connectors (Stripe and the others) do not take rials. Choose another currency, or turn card payment off.',
+    card_payment_ledger: 'Card payment in the call is recorded in the built-in ledger: choose the ledger as lookup source, or turn card payment off.',
+    connector_format: 'Enter the Pay Connector\'s Unique Name from the Twilio console: letters, digits, "-" and "_".',
+    payment_method: 'Choose credit card.',
+    max_3: 'Must be at most 3.',
     currency_source: 'The module\'s currency must be the currency of its lookup source.',
     currency_account: 'This financial account keeps another currency: choose an account in the module\'s currency.',
     integer: 'Enter a whole number.',
@@ -254,7 +294,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     currency: 'یک واحد پول انتخاب کنید: ریال ایران (IRR، اعلام به ریال یا تومان)، USD، EUR، GBP، CAD، JPY یا کد ISO 4217 دیگری از فهرست.',
     currency_unit_irr_only: 'ریال و تومان فقط برای IRR است؛ واحدهای پول دیگر با نام خودشان اعلام می‌شوند.',
     currency_divisor: 'فقط مقسوم‌علیه‌های استاندارد باقی مانده‌اند: ۱ برای ریال و ۱۰ برای تومان. ریال یا تومان را انتخاب کنید.',
-    currency_language: 'ماژول‌های فارسی فقط ریال یا تومان اعلام می‌کنند (فایل‌های صوتی فارسی برای واحدهای پول دیگر واژه ندارند): IRR را انتخاب کنید یا زبان ماژول را انگلیسی کنید.',
+    currency_language: 'ماژول‌های فارسی فقط IRR (ریال یا تومان)، USD، CAD یا EUR اعلام می‌کنند (فایل‌های صوتی فارسی برای واحدهای پول دیگر واژه ندارند): یکی از این‌ها را انتخاب کنید یا زبان ماژول را انگلیسی کنید.',
+    card_payment_irr: 'پرداخت با کارت در تماس برای ریال (IRR) ممکن نیست: درگاه‌های پرداخت توئیلیو (Stripe و دیگران) ریال نمی‌پذیرند. واحد پول دیگری انتخاب کنید یا پرداخت با کارت را خاموش کنید.',
+    card_payment_ledger: 'پرداخت با کارت در تماس در دفتر حساب داخلی ثبت می‌شود: دفتر داخلی (ledger) را منبع استعلام کنید یا پرداخت با کارت را خاموش کنید.',
+    connector_format: 'نام یکتای درگاه پرداخت (Pay Connector) را از کنسول توئیلیو وارد کنید: حروف لاتین، رقم، «-» و «_».',
+    payment_method: 'کارت اعتباری را انتخاب کنید.',
+    max_3: 'حداکثر ۳ باشد.',
     currency_source: 'واحد پول ماژول باید همان واحد پول منبع استعلام آن باشد.',
     currency_account: 'این حساب مالی واحد پول دیگری دارد: حسابی با واحد پول ماژول انتخاب کنید.',
     integer: 'یک عدد صحیح وارد کنید.',

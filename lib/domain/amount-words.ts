@@ -232,25 +232,50 @@ export function persianAmountWords(n: number | bigint): string {
   return persianTokensText(persianAmountTokens(n));
 }
 
-/** Currency unit clip keys and texts. */
-export const PERSIAN_UNIT_WORDS: Readonly<Record<'unit-rial' | 'unit-toman', string>> = Object.freeze({
+/**
+ * Currency unit clip keys and texts: rial and toman, and the few other currencies a
+ * Persian-speaking business abroad bills in (card payment in the call needs a currency the
+ * payment connector takes, which IRR is not). Persian nouns stay singular after a number.
+ */
+export const PERSIAN_UNIT_WORDS = Object.freeze({
   'unit-rial': 'ریال',
   'unit-toman': 'تومان',
-});
+  'unit-usd': 'دلار',
+  'unit-cad': 'دلار کانادا',
+  'unit-eur': 'یورو',
+  'unit-cent': 'سنت',
+} as const satisfies Record<string, string>);
+export type PersianUnitToken = keyof typeof PERSIAN_UNIT_WORDS;
 
-/** Persian speaks IRR only (the clip pack has rial and toman); the module schema refuses other currencies for Persian. */
+/** Major and minor unit clips of the currencies Persian can speak besides IRR. */
+const PERSIAN_CURRENCY_UNITS = {
+  USD: { major: 'unit-usd', minor: 'unit-cent' },
+  CAD: { major: 'unit-cad', minor: 'unit-cent' },
+  EUR: { major: 'unit-eur', minor: 'unit-cent' },
+} as const satisfies Partial<Record<CurrencyCode, { major: PersianUnitToken; minor: PersianUnitToken }>>;
+
+/** The currencies a Persian module can announce: the module schema refuses any other for Persian. */
+export const PERSIAN_SPOKEN_CURRENCIES: readonly CurrencyCode[] = Object.freeze(['IRR', ...(Object.keys(PERSIAN_CURRENCY_UNITS) as CurrencyCode[])]);
+
+/** A currency the clip pack has no words for (the module schema refuses it for Persian). */
 export class NoPersianWordsError extends RangeError {
   override readonly name = 'NoPersianWordsError';
 }
 
 /**
  * Clip tokens of an amount of money: the number, then «ریال» or «تومان», as `spokenAmount`
- * decided (a toman module's debt below half a toman is said in rials).
+ * decided (a toman module's debt below half a toman is said in rials); for dollars and euros
+ * «دوازده دلار و پنجاه سنت», «پنجاه سنت», «دوازده یورو».
  */
 export function persianMoneyTokens(minor: number, currency: ModuleCurrency): PersianToken[] {
-  if (currency.code !== 'IRR') throw new NoPersianWordsError(`no Persian words for ${currency.code}`);
   const spoken = spokenAmount(minor, currency);
-  return [...persianAmountTokens(spoken.whole), spoken.unit === 'toman' ? 'unit-toman' : 'unit-rial'];
+  if (currency.code === 'IRR') return [...persianAmountTokens(spoken.whole), spoken.unit === 'toman' ? 'unit-toman' : 'unit-rial'];
+  const units = (PERSIAN_CURRENCY_UNITS as Partial<Record<CurrencyCode, { major: PersianUnitToken; minor: PersianUnitToken }>>)[currency.code];
+  if (!units) throw new NoPersianWordsError(`no Persian words for ${currency.code}`);
+  const whole = [...persianAmountTokens(spoken.whole), units.major];
+  if (spoken.fraction === 0) return whole;
+  const fraction = [...persianAmountTokens(spoken.fraction), units.minor];
+  return spoken.whole === 0 ? fraction : [...whole, 'and', ...fraction];
 }
 
 /** The text of Persian clip tokens: 'یک میلیون و دویست و پنجاه هزار ریال'. */

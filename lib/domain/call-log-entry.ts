@@ -1,7 +1,9 @@
 /** How a call ended, as the call log keeps it and the panel reads it. */
+import type { CardPaid } from './card-payment';
 import type { CurrencyCode } from './money';
 
-export type CallOutcome = 'next' | 'error' | 'no-debt' | 'abandoned' | 'failed';
+/** `paid-in-call`: the caller paid by card during the call (Twilio <Pay>) and was handed to the next destination. */
+export type CallOutcome = 'next' | 'error' | 'no-debt' | 'paid-in-call' | 'abandoned' | 'failed';
 
 export interface CallLogEntry {
   readonly callSid: string;
@@ -20,6 +22,8 @@ export interface CallLogEntry {
   readonly owed?: number;
   readonly currency?: CurrencyCode;
   readonly destination?: string;
+  /** The card payment taken in the call: amount, confirmation code and the card's last four digits. */
+  readonly paid?: CardPaid;
 }
 
 /**

@@ -1,12 +1,16 @@
 import type { CallOutcome } from './call-log-entry';
+import type { CardPaymentState } from './card-payment';
 import type { Customer } from './customer';
 import type { CurrencyCode } from './money';
 import type { PaymentLinkOutcome } from './payment-link';
 
 /** The gather a session is waiting for; 'done' once the call was handed on. */
 export type Step = 'entry' | GatherStep | 'done';
-/** Balance: mobile, item, confirm. Customer club: customer-number, password. */
-export const GATHER_STEPS = ['mobile', 'item', 'confirm', 'customer-number', 'password'] as const;
+/**
+ * Balance: mobile, item, confirm, pay-offer (press 2 to pay by card) and pay (the <Pay> action,
+ * answered like a gather). Customer club: customer-number, password.
+ */
+export const GATHER_STEPS = ['mobile', 'item', 'confirm', 'pay-offer', 'pay', 'customer-number', 'password'] as const;
 export type GatherStep = (typeof GATHER_STEPS)[number];
 
 /** An identified caller passed from one module to the next inside the stored session. */
@@ -40,6 +44,8 @@ export interface Session {
   readonly item?: { readonly number: string; readonly amount: number };
   /** What became of this call's payment link; kept so the flow never asks for it twice. */
   readonly paymentLink?: PaymentLinkOutcome;
+  /** Card payment in the call: chosen, the charge of the <Pay>, and once settled what was paid. */
+  readonly card?: CardPaymentState;
   readonly outcome?: CallOutcome;
   readonly reason?: string;
   readonly destination?: string;

@@ -4,6 +4,7 @@
  */
 import type { Destination, ModuleConfig, PromptKey } from '../config/module-schema';
 import type { CallOutcome } from '../domain/call-log-entry';
+import type { PayReport } from '../domain/card-payment';
 import type { SpeechItem } from '../domain/speech-item';
 import type { Action, Effect } from './actions';
 import type { GatherStep, Session } from '../domain/session';
@@ -25,6 +26,8 @@ export interface FlowInput {
   readonly from: string;
   readonly to: string;
   readonly digits?: string;
+  /** The <Pay> action's report (step `pay` only). */
+  readonly pay?: PayReport;
 }
 
 export type Respond = { readonly kind: 'respond'; readonly actions: Action[]; readonly session: Session; readonly effects: Effect[] };

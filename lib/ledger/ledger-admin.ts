@@ -3,6 +3,7 @@
  * write (LedgerAdmin) and what operators read (LedgerDirectory). Adapters:
  * dynamo-ledger-writer.ts and dynamo-ledger-directory.ts.
  */
+import type { CardPaymentToSettle } from '../domain/card-payment';
 import type { PaymentLinkClaims } from '../domain/payment-token';
 import type { CurrencyCode } from '../domain/money';
 import type { CurrencyBalance } from './ledger-balance';
@@ -23,6 +24,25 @@ export interface LedgerAdmin {
    * second), and the items it paid marked paid. False when the payment was already recorded.
    */
   recordOnlinePayment(claims: PaymentLinkClaims, reference: string, paidAt: string): Promise<boolean>;
+}
+
+/** What recording a card payment in the built-in ledger came to (see CardPaymentLedger). */
+export type CardPaymentRecording =
+  /** Recorded now. */
+  | { readonly status: 'recorded' }
+  /** Recorded before for this same call and customer (a retried or concurrent delivery); the item is there. */
+  | { readonly status: 'already-recorded' }
+  /** The confirmation code was recorded for another call or customer: nothing was written. */
+  | { readonly status: 'conflict' };
+
+/**
+ * Records card payments taken in the call (Twilio <Pay>) in the built-in ledger, at most once per
+ * gateway confirmation code whoever asks, however often. Kept apart from LedgerAdmin so the voice
+ * function carries this one write and not the admin's. Adapter: dynamo-card-payment-ledger.ts.
+ */
+export interface CardPaymentLedger {
+  /** One onlinePayment item `TP-<confirmation code>` on the customer, with the masked card; the items it pays marked paid. */
+  recordCardPayment(payment: CardPaymentToSettle, paidAt: string): Promise<CardPaymentRecording>;
 }
 
 export interface CustomerSummary extends CustomerRecord {

@@ -1,7 +1,9 @@
 /**
  * Runs the balance flow for one webhook step, performing the lookups it asks for: identity,
  * balance and item through the module's CRM, and the payment link (guarded to once per call
- * inside PaymentLinkDelivery, so concurrent twins of a request cannot send two).
+ * inside PaymentLinkDelivery, so concurrent twins of a request cannot send two) and the
+ * settlement of a card payment taken in the call (once per confirmation code, guarded in the
+ * ledger, so twins and replays cannot record two).
  * The customer club's twin is club-lookups.ts.
  */
 import type { CrmResolver } from '../crm/crm';
@@ -13,6 +15,8 @@ import { decideBalance, type BalanceFlowContext, type BalanceLookups, type Balan
 import type { FlowInput, Respond } from '../flow/module-visit';
 import type { AppLogger } from '../observability/logger';
 import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
+import { settleCardPayment, type CardPaymentDeps } from '../payments/card-payment-settlement';
+import type { CardPaymentToSettle, CardSettlement } from '../domain/card-payment';
 import { lookupInModuleCrm } from './module-crm-lookup';
 import { runWithLookups } from './run-with-lookups';
 
@@ -20,6 +24,8 @@ export interface BalanceLookupDeps {
   readonly crms: CrmResolver;
   /** Sends a call's payment link exactly once; without it links are reported as not sent. */
   readonly paymentLinks?: PaymentLinkDelivery | undefined;
+  /** Settles card payments taken in the call; without it a success is reported as not recorded. */
+  readonly cardPayments?: CardPaymentDeps | undefined;
   readonly logger: AppLogger;
 }
 
@@ -36,6 +42,7 @@ export function runBalanceFlow(deps: BalanceLookupDeps, ctx: BalanceFlowContext,
 
 /** One CRM lookup, or the payment link. A thrown error becomes a 'failed' answer the flow handles. */
 async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, need: BalanceNeed): Promise<BalanceLookups> {
+  if (need.kind === 'settle-card-payment') return { settlement: await settle(deps, need.payment) };
   return lookupInModuleCrm(
     deps,
     ctx.module,
@@ -66,4 +73,15 @@ async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, n
       }
     },
   );
+}
+
+/** The card was charged whatever happens here: a failure is an answer (the caller is still told), never a throw. */
+async function settle(deps: BalanceLookupDeps, payment: CardPaymentToSettle): Promise<CardSettlement> {
+  if (!deps.cardPayments) return { status: 'failed', reason: 'card-payments-not-configured' };
+  try {
+    return await settleCardPayment(deps.cardPayments, payment);
+  } catch (error) {
+    deps.logger.error('card payment taken but not recorded; record it by hand', { confirmationCode: payment.confirmationCode, amount: payment.charge.amount, currency: payment.charge.currency, customerId: payment.customerId, error: error as Error });
+    return { status: 'failed', reason: (error as Error).name || 'error' };
+  }
 }

@@ -3,16 +3,20 @@
  * (imported by subpath so the bundle stays small).
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
-import type { Action } from '../flow/actions';
+import type { Action, PayAction, PayPrompt } from '../flow/actions';
 import type { SpeechSegment } from '../domain/speech-item';
+
+/** A <Pay> <Prompt> whose speech items were already turned into audio segments. */
+export type RenderablePayPrompt = Omit<PayPrompt, 'items'> & { readonly segments: readonly SpeechSegment[] };
 
 /** An action whose speech items were already turned into audio segments by the Speech port. */
 export type RenderableAction =
   | { readonly kind: 'say'; readonly segments: readonly SpeechSegment[] }
   | (Omit<Extract<Action, { kind: 'gather' }>, 'items'> & { readonly segments: readonly SpeechSegment[] })
-  | Exclude<Action, { kind: 'say' } | { kind: 'gather' }>;
+  | (Omit<PayAction, 'prompts'> & { readonly prompts: readonly RenderablePayPrompt[] })
+  | Exclude<Action, { kind: 'say' } | { kind: 'gather' } | { kind: 'pay' }>;
 
-type Speaker = Pick<VoiceResponse, 'say' | 'play'> | Pick<VoiceResponse.Gather, 'say' | 'play'>;
+type Speaker = Pick<VoiceResponse, 'say' | 'play'> | Pick<VoiceResponse.Gather, 'say' | 'play'> | Pick<VoiceResponse.Prompt, 'say' | 'play'>;
 
 function speak(target: Speaker, segments: readonly SpeechSegment[]): void {
   for (const segment of segments) {
@@ -42,6 +46,29 @@ export function renderTwiml(actions: readonly RenderableAction[]): string {
           ...(action.numDigits ? { numDigits: action.numDigits } : {}),
         });
         speak(gather, action.segments);
+        break;
+      }
+      case 'pay': {
+        // The card goes from the keypad to Twilio's connector; only the result comes to `action`.
+        const pay = response.pay({
+          input: 'dtmf',
+          action: action.action,
+          statusCallback: action.statusCallback,
+          statusCallbackMethod: 'POST',
+          paymentConnector: action.connector,
+          chargeAmount: action.chargeAmount,
+          currency: action.currency,
+          paymentMethod: action.paymentMethod,
+          postalCode: String(action.postalCode),
+          securityCode: action.securityCode,
+          maxAttempts: action.maxAttempts,
+          timeout: action.timeoutSeconds,
+          description: action.description,
+          ...(action.language ? { language: action.language } : {}),
+        });
+        for (const prompt of action.prompts) {
+          speak(pay.prompt({ for: prompt.for, ...(prompt.errorType ? { errorType: [...prompt.errorType] } : {}) }), prompt.segments);
+        }
         break;
       }
       case 'redirect':

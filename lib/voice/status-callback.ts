@@ -50,6 +50,7 @@ export async function handleStatusCallback(deps: StatusDeps, params: Readonly<Re
     ...(session.customer ? { customerId: session.customer.id } : {}),
     ...(session.balance ? { owed: session.balance.owed, ...(session.balance.currency ? { currency: session.balance.currency } : {}) } : {}),
     ...(session.destination ? { destination: session.destination } : {}),
+    ...(session.card?.paid ? { paid: session.card.paid } : {}),
   };
   await deps.callLog.record(entry);
   deps.logger.info('call ended', { callSid, outcome, lastStep: entry.lastStep, from: maskPhone(entry.from) });

@@ -15,6 +15,7 @@ import type { ModuleStore } from '../config/module-store';
 import type { Destination, Language, ModuleConfig } from '../config/module-schema';
 import type { CrmResolver } from '../crm/crm';
 import { remainingMs, reserve, type Deadline } from '../domain/deadline';
+import { readPayReport } from '../domain/card-payment';
 import { maskPhone } from '../domain/phone';
 import { GATHER_STEPS, type GatherStep, type Session } from '../domain/session';
 import type { Action, Effect } from '../flow/actions';
@@ -22,6 +23,7 @@ import { failureResponse, type FlowInput, type Respond, type VisitContext } from
 import type { AppLogger } from '../observability/logger';
 import type { MetricsRecorder } from '../observability/metrics';
 import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
+import type { CardPaymentDeps } from '../payments/card-payment-settlement';
 import { speechSettings } from '../speech/module-prompts';
 import type { Speech } from '../speech/speech';
 import { renderApology } from './apology';
@@ -39,6 +41,8 @@ export interface VoiceDeps {
   readonly speech: Speech;
   /** Sends a call's payment link exactly once; without it links are reported as not sent. */
   readonly paymentLinks?: PaymentLinkDelivery;
+  /** Settles card payments taken in the call (Twilio <Pay>); without it a payment is reported as not recorded. */
+  readonly cardPayments?: CardPaymentDeps;
   readonly logger: AppLogger;
   /** Where the flow's metric effects go (EMF in production); omitted = logged only. */
   readonly metrics?: MetricsRecorder;
@@ -157,6 +161,8 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
     from: request.params.From ?? '',
     to: request.params.To ?? '',
     ...(request.params.Digits !== undefined ? { digits: request.params.Digits } : {}),
+    // The <Pay> action: only its report (card masked to the last four digits) reaches the flow.
+    ...(step === 'pay' ? { pay: readPayReport(request.params) } : {}),
   };
   logger.appendKeys({ callSid, moduleCode: module.code, step });
   progress.module = module;
@@ -235,6 +241,9 @@ export async function render(deps: Pick<VoiceDeps, 'speech'>, module: ModuleConf
     else if (action.kind === 'gather') {
       const { items, ...rest } = action;
       renderable.push({ ...rest, segments: await deps.speech.render(items, settings) });
+    } else if (action.kind === 'pay') {
+      const prompts = await Promise.all(action.prompts.map(async ({ items, ...prompt }) => ({ ...prompt, segments: await deps.speech.render(items, settings) })));
+      renderable.push({ ...action, prompts });
     } else renderable.push(action);
   }
   return renderTwiml(renderable);

@@ -117,6 +117,17 @@ export interface Module {
   confirmBeforeNext: boolean;
   /** Persian only: recorded clips (absent) or the neural voice. */
   voice?: PersianVoice;
+  /** Card payment in the call (Twilio <Pay>); absent = off. */
+  cardPayment?: CardPaymentSettings;
+}
+
+export interface CardPaymentSettings {
+  enabled: boolean;
+  connector: string;
+  paymentMethod: 'credit-card';
+  postalCode: boolean;
+  securityCode: boolean;
+  maxAttempts: number;
 }
 
 export type PersianVoice = 'clips' | 'neural';
@@ -235,6 +246,8 @@ export interface CallEntry {
   owed?: number;
   currency?: CurrencyCode;
   destination?: string;
+  /** A card payment taken in the call: minor units of `currency`, the gateway's confirmation code, the card's last four digits. */
+  paid?: { amount: number; currency: CurrencyCode; confirmationCode: string; maskedCard?: string };
 }
 
 export interface Customer {

@@ -5,7 +5,7 @@
  * any prompt, URL, attribute or verb order shows here as a diff of the whole document.
  * Layout inside the twiml`…` literals is for reading only (see test/support/golden-twiml.ts).
  */
-import { playCall, REDIRECT, twiml, type GoldenRow } from '../support/golden-twiml';
+import { pay, playCall, REDIRECT, twiml, type GoldenRow } from '../support/golden-twiml';
 import { startInProcessStack, type InProcessStack } from '../support/in-process-stack';
 
 let stack: InProcessStack;
@@ -472,6 +472,216 @@ describe('golden TwiML: pay-usd', () => {
         twiml`
         <Response>
           <Say voice="Polly.Joanna" language="en-US">Your account balance is twelve dollars and fifty cents due for payment. A payment link has been sent to your mobile by text message.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: pay-card-en', () => {
+  it('a caller who owes dollars declines once, pays by card on the second <Pay>, hears the amount paid and is handed on', async () => {
+    await expectCall({ code: 'pay-card-en', from: '+15005550007' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Welcome to the account balance service. Your account balance is forty-eight dollars and twenty cents due for payment.</Say>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-card-en/pay-offer?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
+            <Say voice="Polly.Joanna" language="en-US">To pay now by card, press 2.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-card-en/pay-offer?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '2',
+        twiml`
+        <Response>
+          <Pay input="dtmf" action="https://ivr.example.test/voice/pay-card-en/pay?t=2" statusCallback="https://ivr.example.test/voice/pay-card-en/pay-status" statusCallbackMethod="POST" paymentConnector="Stripe_Test" chargeAmount="48.20" currency="usd" paymentMethod="credit-card" postalCode="true" securityCode="true" maxAttempts="2" timeout="6" description="account balance" language="en-US">
+            <Prompt for="payment-card-number">
+              <Say voice="Polly.Joanna" language="en-US">Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="invalid-card-number invalid-card-type">
+              <Say voice="Polly.Joanna" language="en-US">That card number is not valid, or that card is not accepted. Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="expiration-date">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="invalid-date">
+              <Say voice="Polly.Joanna" language="en-US">That expiry date is not valid. Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="security-code">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="security-code" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="security-code" errorType="invalid-security-code">
+              <Say voice="Polly.Joanna" language="en-US">That security code is not valid. Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="postal-code">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the billing postal code, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="postal-code" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the billing postal code, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-processing">
+              <Say voice="Polly.Joanna" language="en-US">Please wait while we process your payment.</Say>
+            </Prompt>
+          </Pay>
+        </Response>`,
+      ],
+      [
+        pay('decline'),
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Sorry, your card was not charged.</Say>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-card-en/pay-offer?t=3" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
+            <Say voice="Polly.Joanna" language="en-US">To pay now by card, press 2.</Say>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-card-en/pay-offer?t=3</Redirect>
+        </Response>`,
+      ],
+      [
+        '2',
+        twiml`
+        <Response>
+          <Pay input="dtmf" action="https://ivr.example.test/voice/pay-card-en/pay?t=4" statusCallback="https://ivr.example.test/voice/pay-card-en/pay-status" statusCallbackMethod="POST" paymentConnector="Stripe_Test" chargeAmount="48.20" currency="usd" paymentMethod="credit-card" postalCode="true" securityCode="true" maxAttempts="2" timeout="6" description="account balance" language="en-US">
+            <Prompt for="payment-card-number">
+              <Say voice="Polly.Joanna" language="en-US">Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="invalid-card-number invalid-card-type">
+              <Say voice="Polly.Joanna" language="en-US">That card number is not valid, or that card is not accepted. Please enter your card number, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="expiration-date">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="invalid-date">
+              <Say voice="Polly.Joanna" language="en-US">That expiry date is not valid. Please enter the expiry date: two digits for the month, then two for the year.</Say>
+            </Prompt>
+            <Prompt for="security-code">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="security-code" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="security-code" errorType="invalid-security-code">
+              <Say voice="Polly.Joanna" language="en-US">That security code is not valid. Please enter the security code on the back of your card, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="postal-code">
+              <Say voice="Polly.Joanna" language="en-US">Please enter the billing postal code, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="postal-code" errorType="timeout">
+              <Say voice="Polly.Joanna" language="en-US">We did not receive any keys. Please enter the billing postal code, then press the pound key.</Say>
+            </Prompt>
+            <Prompt for="payment-processing">
+              <Say voice="Polly.Joanna" language="en-US">Please wait while we process your payment.</Say>
+            </Prompt>
+          </Pay>
+        </Response>`,
+      ],
+      [
+        pay('success'),
+        twiml`
+        <Response>
+          <Say voice="Polly.Joanna" language="en-US">Your payment of forty-eight dollars and twenty cents was received. Thank you.</Say>
+          <Dial>
+            <Number>+982191000000</Number>
+          </Dial>
+        </Response>`,
+      ],
+    ]);
+  });
+});
+
+describe('golden TwiML: pay-card-fa', () => {
+  it('a Persian caller pays invoice 5301 by card in Canadian dollars: every <Pay> prompt is a Persian recording', async () => {
+    await expectCall({ code: 'pay-card-fa', from: '+14165550003' }, [
+      [
+        null,
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/clips/fa/prompt-intro.wav</Play>
+          <Play>https://ivr.example.test/audio/joined/606808a2b545360da2d376965bb57fb9d8cde1736eff46099bbeed6eb2410462.wav?t=%D9%85%D8%A7%D9%86%D8%AF%D9%87%20%D8%AD%D8%B3%D8%A7%D8%A8%20%D8%B4%D9%85%D8%A7%20%D8%B5%D8%AF%20%D9%88%20%D8%A8%DB%8C%D8%B3%D8%AA%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D8%AF%D9%84%D8%A7%D8%B1%20%DA%A9%D8%A7%D9%86%D8%A7%D8%AF%D8%A7%20%D9%88%20%DA%86%D9%87%D9%84%20%D8%B3%D9%86%D8%AA%20%D8%A8%D8%AF%D9%87%DA%A9%D8%A7%D8%B1%20%D8%A7%D8%B3%D8%AA.</Play>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-card-fa/pay-offer?t=1" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true" numDigits="1">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-payOffer.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-card-fa/pay-offer?t=1</Redirect>
+        </Response>`,
+      ],
+      [
+        '2',
+        twiml`
+        <Response>
+          <Gather input="dtmf" action="https://ivr.example.test/voice/pay-card-fa/item?t=2" method="POST" timeout="6" finishOnKey="#" actionOnEmptyResult="true">
+            <Play>https://ivr.example.test/audio/clips/fa/prompt-enterItemNumber.wav</Play>
+          </Gather>
+          <Redirect method="POST">https://ivr.example.test/voice/pay-card-fa/item?t=2</Redirect>
+        </Response>`,
+      ],
+      [
+        '5301',
+        twiml`
+        <Response>
+          <Pay input="dtmf" action="https://ivr.example.test/voice/pay-card-fa/pay?t=3" statusCallback="https://ivr.example.test/voice/pay-card-fa/pay-status" statusCallbackMethod="POST" paymentConnector="Stripe_Test" chargeAmount="85.40" currency="cad" paymentMethod="credit-card" postalCode="false" securityCode="true" maxAttempts="2" timeout="6" description="invoice INV-5301">
+            <Prompt for="payment-card-number">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterCardNumber.wav</Play>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="timeout">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payNoInput.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterCardNumber.wav</Play>
+            </Prompt>
+            <Prompt for="payment-card-number" errorType="invalid-card-number invalid-card-type">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payInvalidCard.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterCardNumber.wav</Play>
+            </Prompt>
+            <Prompt for="expiration-date">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterExpiry.wav</Play>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="timeout">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payNoInput.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterExpiry.wav</Play>
+            </Prompt>
+            <Prompt for="expiration-date" errorType="invalid-date">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payInvalidExpiry.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterExpiry.wav</Play>
+            </Prompt>
+            <Prompt for="security-code">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterSecurityCode.wav</Play>
+            </Prompt>
+            <Prompt for="security-code" errorType="timeout">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payNoInput.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterSecurityCode.wav</Play>
+            </Prompt>
+            <Prompt for="security-code" errorType="invalid-security-code">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payInvalidSecurityCode.wav</Play>
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payEnterSecurityCode.wav</Play>
+            </Prompt>
+            <Prompt for="payment-processing">
+              <Play>https://ivr.example.test/audio/clips/fa/prompt-payProcessing.wav</Play>
+            </Prompt>
+          </Pay>
+        </Response>`,
+      ],
+      [
+        pay('success'),
+        twiml`
+        <Response>
+          <Play>https://ivr.example.test/audio/joined/a1dec77e0b9cf9accd05c5e57108d56b5a0b45fc55e0866b1068a8b9dfa97d4b.wav?t=%D9%BE%D8%B1%D8%AF%D8%A7%D8%AE%D8%AA%20%D8%B4%D9%85%D8%A7%20%D8%A8%D9%87%20%D9%85%D8%A8%D9%84%D8%BA%20%D9%87%D8%B4%D8%AA%D8%A7%D8%AF%20%D9%88%20%D9%BE%D9%86%D8%AC%20%D8%AF%D9%84%D8%A7%D8%B1%20%DA%A9%D8%A7%D9%86%D8%A7%D8%AF%D8%A7%20%D9%88%20%DA%86%D9%87%D9%84%20%D8%B3%D9%86%D8%AA%20%D8%A8%D8%A7%20%D9%85%D9%88%D9%81%D9%82%DB%8C%D8%AA%20%D8%A7%D9%86%D8%AC%D8%A7%D9%85%20%D8%B4%D8%AF.%20%D8%B3%D9%BE%D8%A7%D8%B3%DA%AF%D8%B2%D8%A7%D8%B1%DB%8C%D9%85.</Play>
           <Dial>
             <Number>+982191000000</Number>
           </Dial>

@@ -141,7 +141,7 @@ afterAll(async () => {
   await stage?.remove();
 });
 
-const call = (voice: Handler, status: Handler, code: string, from: string, digits?: string[], options: { twinsAt?: string } = {}) => {
+const call = (voice: Handler, status: Handler, code: string, from: string, digits?: string[], options: { twinsAt?: string; pay?: 'success' } = {}) => {
   const fetchImpl = webhookFetch({ voice, status });
   // Twilio delivering one request twice at once: the twin waits for the first one's outcome.
   const twins: typeof fetchImpl = async (input, init) => {
@@ -149,7 +149,7 @@ const call = (voice: Handler, status: Handler, code: string, from: string, digit
     const [first] = await Promise.all([fetchImpl(input, init), fetchImpl(input, init)]);
     return first;
   };
-  return placeCall({ baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, code, from, authToken: TOKEN, fetchImpl: twins, ...(digits ? { digits } : {}) });
+  return placeCall({ baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, code, from, authToken: TOKEN, fetchImpl: twins, ...(digits ? { digits } : {}), ...(options.pay ? { pay: [options.pay] } : {}) });
 };
 
 const adminRequest = (admin: Handler, method: string, path: string, options: { body?: unknown; raw?: { data: Uint8Array; type: string }; query?: string } = {}) =>
@@ -235,6 +235,10 @@ async function exercise(): Promise<void> {
     expect((await call(voice, status, 'balance-en', '+15005550001')).handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
     await call(voice, status, 'balance-fa', '+989121111111');
     await call(voice, status, 'iam-fa-neural', '+989121111111');
+    // A card payment in the call (Twilio <Pay>): settled in the ledger by the voice function.
+    expect((await call(voice, status, 'pay-card-en', '+15005550007', ['2'], { pay: 'success' })).handedOn).toBeDefined();
+    // One invoice by number: the invoice is marked paid too.
+    expect((await call(voice, status, 'pay-card-fa', '+14165550003', ['2', '5301'], { pay: 'success' })).handedOn).toBeDefined();
     await call(voice, status, 'acme-en', '+15005550077');
     await call(voice, status, 'club-en-password', '+15009999999', ['2001', '2468']);
     await call(voice, status, 'club-en-password', '+15009999998', ['2001', '1111', '1111', '1111']);

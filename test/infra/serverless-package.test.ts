@@ -47,7 +47,7 @@ describe('serverless package', () => {
   it('expires call-log rows and projects into its indexes only what the panel reads', () => {
     const callLog = template.Resources.CallLogTable?.Properties as { TimeToLiveSpecification: unknown; GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[] };
     expect(callLog.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    const shown = ['outcome', 'reason', 'owed', 'destination', 'durationSeconds', 'from'];
+    const shown = ['outcome', 'reason', 'owed', 'currency', 'paid', 'destination', 'durationSeconds', 'from'];
     expect(Object.fromEntries(callLog.GlobalSecondaryIndexes.map((i) => [i.IndexName, i.Projection]))).toEqual({
       byModule: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['day', ...shown] },
       byDay: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['moduleCode', ...shown] },

@@ -16,13 +16,19 @@ import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analy
  * all) and issue 14 the checks on the call path (+7.4 KB: the webhook parameter allowlist 2.0,
  * the CRM host policy 2.1 and the transport that enforces it after DNS, crm-http.ts 2.2, was
  * 0.6 on fetch), issue 11 the step deadline and its SDK request bounds, secrets read from SSM by
- * name and the logger's Lambda context (+8 KB). The floor is what a call step needs: twilio's TwiML builder with xmlbuilder
+ * name and the logger's Lambda context (+8 KB). Issue 13, card payment in the call (Twilio
+ * <Pay>), added 16.3 KB of our own code: the offer, the <Pay> and its Results in the balance
+ * flow 4.8, the 16 new prompts' default texts in English and Persian 4.7 (Persian is 2 bytes a
+ * letter), the settlement's conditional ledger writes 2.0 (dynamo-card-payment-ledger.ts, kept
+ * apart from the admin's ledger writer, which stays out), reading and masking the <Pay> report
+ * 1.3, the settlement 1.1, rendering, lookups and the status callback 1.9, Persian dollar/euro
+ * words 0.5. The floor is what a call step needs: twilio's TwiML builder with xmlbuilder
  * (82 KB, which our style requires), the Powertools logger (21 KB) and the call path itself
  * (flows, CRM adapters, speech, money, stores, checks: ~130 KB). The limit leaves about 3% for
  * growth, so anything that drags a new dependency or another function's wiring in fails here
  * first. The 150 KB target of issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 250 * 1024;
+const VOICE_LIMIT_BYTES = 272 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;

@@ -18,7 +18,7 @@ describe('customers', () => {
     const page = await admin.call('GET', '/ledger/customers', { query: { limit: '100' } });
     expect(page.status).toBe(200);
     const byId = Object.fromEntries(page.json.customers.map((c: { id: string }) => [c.id, c]));
-    expect(Object.keys(byId).sort()).toEqual(['c-1001', 'c-1002', 'c-1003', 'c-1004', 'c-2001', 'c-2002', 'c-2003', 'c-5001']);
+    expect(Object.keys(byId).sort()).toEqual(['c-1001', 'c-1002', 'c-1003', 'c-1004', 'c-2001', 'c-2002', 'c-2003', 'c-5001', 'c-5002', 'c-5003']);
     // 2,000,000 + 750,000 − 1,500,000 (the proforma is not posted)
     expect(byId['c-1001']).toMatchObject({ name: 'سارا احمدی', owed: 1_250_000, credit: 0, currency: 'IRR', itemCount: 4, phones: ['+989121111111'] });
     expect(byId['c-1001'].balances).toEqual([{ currency: 'IRR', owed: 1_250_000, credit: 0 }]);

@@ -340,13 +340,13 @@ describe('imports never guess an amount', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('refuses a module whose currency is not its financial account’s, or a Persian module in dollars', async () => {
+  it('refuses a module whose currency is not its financial account’s, or a Persian module in pounds (no Persian words for them)', async () => {
     const before = await snapshot();
     const base = { name: 'x', nextDestination: 'sales', errorDestination: 'support' };
     const wrongAccount = await admin.call('POST', '/modules', { body: { ...base, code: 'usd-wrong', language: 'en', currency: 'USD', financialAccount: 'acc-mellat' } });
     expect(wrongAccount.status).toBe(422);
     expect(wrongAccount.json.errors).toEqual([expect.objectContaining({ field: 'financialAccount', code: 'currency_account' })]);
-    const persian = await admin.call('POST', '/modules', { body: { ...base, code: 'fa-usd', language: 'fa', currency: 'USD' }, headers: { 'accept-language': 'fa' } });
+    const persian = await admin.call('POST', '/modules', { body: { ...base, code: 'fa-gbp', language: 'fa', currency: 'GBP' }, headers: { 'accept-language': 'fa' } });
     expect(persian.json.errors).toEqual([expect.objectContaining({ field: 'currency', code: 'currency_language', message: expect.stringMatching(/[\u0600-\u06FF]/) })]);
     expect(await snapshot()).toBe(before);
   });

@@ -68,6 +68,7 @@ describe('built-in ledger', () => {
 
   it('lists money accounts and item types for the panel pickers', async () => {
     expect(await crm.moneyAccounts()).toEqual([
+      { key: 'acc-cad', name: 'RBC — Canadian dollar account', currency: 'CAD' },
       { key: 'acc-cash', name: 'Cash desk', currency: 'IRR' },
       { key: 'acc-mellat', name: 'Bank Mellat — main account', currency: 'IRR' },
       { key: 'acc-usd', name: 'Chase — US dollar account', currency: 'USD' },

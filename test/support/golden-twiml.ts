@@ -3,12 +3,19 @@
  * keys a caller presses at each step and the exact `<Response>` document the step answers.
  *
  * A row's `press` is what the caller does after the previous document: digits answer its
- * `<Gather>` (posted to the gather's action URL, as Twilio would), and `REDIRECT` follows its
- * `<Redirect>` (a hand-over to another module). The first row is the call's entry webhook.
+ * `<Gather>` (posted to the gather's action URL, as Twilio would), `REDIRECT` follows its
+ * `<Redirect>` (a hand-over to another module), and `pay('success')` answers its `<Pay>` with
+ * the parameters Twilio posts to the action for that Result (the simulator's, with the
+ * confirmation code `ch_golden_<row>`). The first row is the call's entry webhook.
  */
+import { isPayAnswer, payActionParams, type PayAnswer } from '../../tools/simulator/pay-answerer';
 import type { InProcessStack } from './in-process-stack';
 
 export const REDIRECT = '→';
+
+const PAY_PREFIX = 'pay:';
+/** The press that answers a `<Pay>`: what the caller did with the card (success, decline, star, …). */
+export const pay = (answer: PayAnswer): string => `${PAY_PREFIX}${answer}`;
 
 export interface GoldenRow {
   readonly press: string | null;
@@ -59,11 +66,17 @@ export async function playCall(stack: InProcessStack, call: { code: string; from
     let url = `${stack.baseUrl}/voice/${call.code}`;
     const params: Record<string, string> = { CallSid: call.callSid, From: call.from, To: '+15005550006', AccountSid: 'AC00000000000000000000000000000000', CallStatus: 'in-progress', Direction: 'inbound' };
     if (press === REDIRECT) url = unescape(redirectTarget(previous) ?? '');
-    else if (press !== null) {
+    else if (press?.startsWith(PAY_PREFIX)) {
+      const answer = press.slice(PAY_PREFIX.length);
+      if (!isPayAnswer(answer)) throw new Error(`row ${rows.length + 1}: ${answer} is not a <Pay> answer`);
+      url = unescape(attribute(previous, 'Pay', 'action') ?? '');
+      const question = { action: url, postalCode: attribute(previous, 'Pay', 'postalCode') !== 'false', securityCode: attribute(previous, 'Pay', 'securityCode') !== 'false', maxAttempts: Number(attribute(previous, 'Pay', 'maxAttempts') ?? 1) };
+      Object.assign(params, payActionParams(answer, question, `ch_golden_${rows.length + 1}`));
+    } else if (press !== null) {
       url = unescape(attribute(previous, 'Gather', 'action') ?? '');
       params.Digits = press;
     }
-    if (!url) throw new Error(`row ${rows.length + 1}: the previous answer has nothing to ${press === REDIRECT ? 'redirect to' : 'gather'}`);
+    if (!url) throw new Error(`row ${rows.length + 1}: the previous answer has nothing to ${press === REDIRECT ? 'redirect to' : press?.startsWith(PAY_PREFIX) ? 'pay' : 'gather'}`);
     const target = new URL(url);
     const answer = await stack.post(target.pathname, params, { query: target.search.slice(1) });
     if (answer.statusCode !== 200) throw new Error(`row ${rows.length + 1}: HTTP ${answer.statusCode}`);

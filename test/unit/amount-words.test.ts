@@ -325,8 +325,18 @@ describe('persianMoneyTokens and persianMoneyPhrase', () => {
     expect(persianMoneyPhrase(4, TOMAN)).toBe('چهار ریال');
   });
 
+  it('say dollars, Canadian dollars and euros with their cents, for Persian-speaking businesses abroad', () => {
+    expect(persianMoneyPhrase(1250, { code: 'USD' })).toBe('دوازده دلار و پنجاه سنت');
+    expect(persianMoneyTokens(1250, { code: 'USD' })).toEqual(['num-12', 'unit-usd', 'and', 'num-50', 'unit-cent']);
+    expect(persianMoneyPhrase(8540, { code: 'CAD' })).toBe('هشتاد و پنج دلار کانادا و چهل سنت');
+    expect(persianMoneyPhrase(100, { code: 'EUR' })).toBe('یک یورو');
+    expect(persianMoneyPhrase(50, { code: 'EUR' })).toBe('پنجاه سنت');
+    expect(persianMoneyPhrase(0, { code: 'USD' })).toBe('صفر دلار');
+  });
+
   it('have no Persian words for other currencies (the schema refuses those modules)', () => {
-    expect(() => persianMoneyTokens(1250, { code: 'USD' })).toThrow(NoPersianWordsError);
+    expect(() => persianMoneyTokens(1250, { code: 'GBP' })).toThrow(NoPersianWordsError);
+    expect(() => persianMoneyTokens(1500, { code: 'JPY' })).toThrow(NoPersianWordsError);
   });
 
   it('reject invalid amounts', () => {

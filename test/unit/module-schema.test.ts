@@ -1,4 +1,4 @@
-import { checkModuleReferences, parseDestination, parseModule } from '../../lib/config/module-schema';
+import { checkModuleReferences, parseBalanceModule, parseDestination, parseModule } from '../../lib/config/module-schema';
 
 const base = { code: 'bal-1', name: 'Balance', language: 'fa', nextDestination: 'sales', errorDestination: 'bye' };
 
@@ -47,9 +47,13 @@ describe('module configuration schema', () => {
   });
 
   it('refuses a Persian module in a currency the Persian clips cannot say, with a field-level message', () => {
-    const parsed = parseModule({ ...base, language: 'fa', currency: 'USD' });
+    const parsed = parseModule({ ...base, language: 'fa', currency: 'GBP' });
     expect(parsed).toEqual({ ok: false, errors: [{ field: 'currency', code: 'currency_language', message: expect.stringContaining('Persian') }] });
-    expect(parseModule({ ...base, language: 'en', currency: 'USD' }).ok).toBe(true);
+    expect(parseModule({ ...base, language: 'en', currency: 'GBP' }).ok).toBe(true);
+  });
+
+  it.each(['USD', 'CAD', 'EUR'])('accepts a Persian module in %s (the clip pack has its words)', (currency) => {
+    expect(parseModule({ ...base, language: 'fa', currency }).ok).toBe(true);
   });
 
   it('refuses send payment link without force mobile entry, on the sendPaymentLink field, in the operator language', () => {
@@ -111,5 +115,52 @@ describe('destination schema', () => {
   ])('refuses %j on the %s field', (input, field) => {
     const parsed = parseDestination(input);
     expect(!parsed.ok && parsed.errors.map((e) => e.field)).toContain(field);
+  });
+});
+
+describe('card payment in the call: module settings', () => {
+  const usd = { ...base, language: 'en', currency: 'USD' };
+
+  it('is off when absent, and fills Twilio’s defaults when turned on with a connector', () => {
+    const off = parseBalanceModule(usd);
+    expect(off.ok && off.value.cardPayment).toBeUndefined();
+    const on = parseBalanceModule({ ...usd, cardPayment: { enabled: true, connector: 'Stripe_Live' } });
+    expect(on.ok && on.value.cardPayment).toEqual({ enabled: true, connector: 'Stripe_Live', paymentMethod: 'credit-card', postalCode: true, securityCode: true, maxAttempts: 2 });
+  });
+
+  it('refuses it on an IRR module, on the cardPayment.enabled field, in English and Persian', () => {
+    const en = parseModule({ ...base, language: 'en', cardPayment: { enabled: true, connector: 'Stripe_Live' } });
+    expect(!en.ok && en.errors).toEqual([{ field: 'cardPayment.enabled', code: 'card_payment_irr', message: expect.stringContaining('IRR') }]);
+    const fa = parseModule({ ...base, cardPayment: { enabled: true, connector: 'Stripe_Live' } }, 'fa');
+    expect(!fa.ok && fa.errors).toEqual([{ field: 'cardPayment.enabled', code: 'card_payment_irr', message: expect.stringMatching(/[\u0600-\u06FF]/) }]);
+  });
+
+  it('keeps the settings of a module where it is off, whatever the currency', () => {
+    expect(parseModule({ ...base, cardPayment: { enabled: false, connector: 'Stripe_Live' } }).ok).toBe(true);
+  });
+
+  it('needs the connector name, in the Twilio Unique Name form', () => {
+    const missing = parseModule({ ...usd, cardPayment: { enabled: true } });
+    expect(!missing.ok && missing.errors).toEqual([expect.objectContaining({ field: 'cardPayment.connector', code: 'required' })]);
+    const wrong = parseModule({ ...usd, cardPayment: { enabled: true, connector: 'Stripe Live!' } });
+    expect(!wrong.ok && wrong.errors).toEqual([expect.objectContaining({ field: 'cardPayment.connector', code: 'connector_format' })]);
+  });
+
+  it('refuses ACH, attempts outside Twilio’s 1–3, and fields Twilio has no use for', () => {
+    const ach = parseModule({ ...usd, cardPayment: { enabled: true, connector: 'S', paymentMethod: 'ach-debit' } });
+    expect(!ach.ok && ach.errors).toEqual([expect.objectContaining({ field: 'cardPayment.paymentMethod', code: 'payment_method' })]);
+    const four = parseModule({ ...usd, cardPayment: { enabled: true, connector: 'S', maxAttempts: 4 } });
+    expect(!four.ok && four.errors).toEqual([expect.objectContaining({ field: 'cardPayment.maxAttempts', code: 'max_3' })]);
+    const extra = parseModule({ ...usd, cardPayment: { enabled: true, connector: 'S', chargeAmount: '1.00' } });
+    expect(!extra.ok && extra.errors).toEqual([expect.objectContaining({ code: 'unknown_field' })]);
+  });
+
+  it('needs the built-in ledger as lookup source (the payment is recorded there)', () => {
+    const remote = parseModule({ ...usd, lookupSource: 'pg-main', cardPayment: { enabled: true, connector: 'S' } });
+    expect(!remote.ok && remote.errors).toEqual([expect.objectContaining({ field: 'cardPayment.enabled', code: 'card_payment_ledger' })]);
+  });
+
+  it('lets a Persian module in Canadian dollars take card payments', () => {
+    expect(parseModule({ ...base, currency: 'CAD', cardPayment: { enabled: true, connector: 'Stripe_Live', postalCode: false } }).ok).toBe(true);
   });
 });

@@ -35,3 +35,35 @@ describe('TwiML rendering', () => {
     expect(twiml).toBe(`${XML}<Response><Say voice="Polly.Joanna" language="en-US">&lt;/Say&gt;&lt;Dial&gt;+1&lt;/Dial&gt;</Say><Hangup/></Response>`);
   });
 });
+
+describe('TwiML rendering of card payment in the call', () => {
+  it('renders a <Pay> with every attribute the flow set and one <Prompt> per step and error, through the builder', () => {
+    const twiml = renderTwiml([
+      {
+        kind: 'pay',
+        action: 'https://ivr.example.com/voice/bal/pay?t=2',
+        statusCallback: 'https://ivr.example.com/voice/bal/pay-status',
+        connector: 'Stripe_Test',
+        chargeAmount: '48.20',
+        currency: 'usd',
+        paymentMethod: 'credit-card',
+        postalCode: false,
+        securityCode: true,
+        maxAttempts: 2,
+        timeoutSeconds: 6,
+        description: 'account balance',
+        prompts: [
+          { for: 'payment-card-number', segments: [{ kind: 'play', url: 'https://cdn.example.com/card.wav', transcript: 'card' }] },
+          { for: 'payment-card-number', errorType: ['invalid-card-number', 'invalid-card-type'], segments: [{ kind: 'say', text: 'Not valid.', voice: 'Polly.Joanna', language: 'en-US' }] },
+        ],
+      },
+    ]);
+    expect(twiml).toBe(
+      `${XML}<Response><Pay input="dtmf" action="https://ivr.example.com/voice/bal/pay?t=2" statusCallback="https://ivr.example.com/voice/bal/pay-status" statusCallbackMethod="POST" ` +
+        'paymentConnector="Stripe_Test" chargeAmount="48.20" currency="usd" paymentMethod="credit-card" postalCode="false" securityCode="true" maxAttempts="2" timeout="6" description="account balance">' +
+        '<Prompt for="payment-card-number"><Play>https://cdn.example.com/card.wav</Play></Prompt>' +
+        '<Prompt for="payment-card-number" errorType="invalid-card-number invalid-card-type"><Say voice="Polly.Joanna" language="en-US">Not valid.</Say></Prompt>' +
+        '</Pay></Response>',
+    );
+  });
+});

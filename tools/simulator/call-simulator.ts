@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { playTranscriber } from './audio-manifest';
 import { describeFetchError } from './fetch-error';
 import { gatherAnswerer, type AskForDigits, type GatherAnswerer } from './gather-answerer';
+import { payAnswerer, type PayAnswer } from './pay-answerer';
 import { readOutboxSms } from './outbox-sms';
 import { webhookSender, type FetchLike, type SendWebhook, type WebhookAnswer } from './request-signer';
 import { normalizeBaseUrl, voiceModuleCode } from './stack-urls';
@@ -33,6 +34,8 @@ export interface PlaceCallOptions {
   to?: string;
   /** One entry per <Gather>; '' or an exhausted list means silence. */
   digits?: string[];
+  /** One entry per <Pay>: what the caller does (success, decline, hangup, …); an exhausted list means an input timeout. */
+  pay?: PayAnswer[];
   /** Ask on the terminal for each gather (only used when `digits` is not given). */
   interactive?: boolean;
   authToken?: string;
@@ -73,7 +76,7 @@ export async function placeCall(opts: PlaceCallOptions): Promise<Transcript> {
   const answerer = gatherAnswerer(opts);
   const entry: WebhookRequest = { url: `${call.stack.baseUrl}/voice/${encodeURIComponent(opts.code)}`, method: 'POST' };
   try {
-    await followWebhooks(call, entry, verbContext(call, answerer));
+    await followWebhooks(call, entry, verbContext(call, answerer, opts.pay));
   } finally {
     answerer.close();
   }
@@ -135,12 +138,23 @@ function randomHex(): string {
   return randomBytes(16).toString('hex');
 }
 
-function verbContext(call: Call, answerer: GatherAnswerer): VerbContext {
+function verbContext(call: Call, answerer: GatherAnswerer, pay: PayAnswer[] | undefined): VerbContext {
+  const payer = payAnswerer({ ...(pay ? { pay } : {}), ...(answerer.askText ? { ask: (q: string) => (answerer.askText as (q: string) => Promise<string>)(q) } : {}) });
   return {
     baseUrl: call.stack.baseUrl,
     emit: call.emit,
     answerGather: (gather) => answerer.answer(gather),
     transcribePlay: playTranscriber(call.stack),
+    answerPay: (question) => payer.answer(question),
+    postPayStatus: async (url, params) => {
+      try {
+        return (await call.send(url, 'POST', { AccountSid: call.params.AccountSid as string, CallSid: call.params.CallSid as string, ...params })).status;
+      } catch {
+        return 0;
+      }
+    },
+    // Stripe's charge ids look like this; the simulated gateway makes a new one per payment.
+    confirmationCode: () => `ch_sim_${randomHex().slice(0, 24)}`,
   };
 }
 
@@ -169,6 +183,7 @@ async function followWebhooks(call: Call, first: WebhookRequest, context: VerbCo
 async function requestDocument(call: Call, request: WebhookRequest): Promise<TwimlVerb[] | undefined> {
   const params = { ...call.params };
   if (request.digits !== undefined) params.Digits = request.digits;
+  if (request.params) Object.assign(params, request.params);
   call.transcript.requests += 1;
   const t0 = Date.now();
   let answer: WebhookAnswer;

@@ -18,15 +18,21 @@ function shortUrl(url: string, baseUrl?: string): string {
   return url;
 }
 
+/** Where a prompt was heard, when not on its own. */
+function place(e: { inGather?: boolean; inPay?: string }): string {
+  if (e.inGather) return ' [gather prompt]';
+  return e.inPay ? ` [pay prompt: ${e.inPay}]` : '';
+}
+
 /** One line for one event (no indentation); undefined for events not worth showing. */
 export function formatEvent(e: TranscriptEvent, baseUrl?: string): string | undefined {
   switch (e.type) {
     case 'say': {
       const meta = [e.voice, e.language].filter((x): x is string => !!x).join(', ');
-      return `▶ say${meta ? ` (${meta})` : ''}${e.inGather ? ' [gather prompt]' : ''}: ${oneLine(e.text)}`;
+      return `▶ say${meta ? ` (${meta})` : ''}${place(e)}: ${oneLine(e.text)}`;
     }
     case 'play':
-      return `▶ play${e.inGather ? ' [gather prompt]' : ''}: ${
+      return `▶ play${place(e)}: ${
         e.transcript === e.url ? e.url : `${oneLine(e.transcript)}   [${e.url}]`
       }`;
     case 'pause':
@@ -39,6 +45,12 @@ export function formatEvent(e: TranscriptEvent, baseUrl?: string): string | unde
       ].filter(Boolean);
       const answer = e.answered === null ? 'silence' : `answered "${e.answered}"`;
       return `⌨ gather${opts.length ? ` (${opts.join(', ')})` : ''} → ${answer}   [action ${shortUrl(e.action, baseUrl)}]`;
+    }
+    case 'pay': {
+      const asked = ['card number', 'expiry', e.securityCode ? 'security code' : undefined, e.postalCode ? 'postal code' : undefined].filter(Boolean).join(', ');
+      const amount = [e.chargeAmount, e.currency?.toUpperCase()].filter(Boolean).join(' ');
+      const callbacks = e.statusCallbacks.length > 0 ? `; ${e.statusCallbacks.length} status callback(s): ${[...new Set(e.statusCallbacks.map((s) => s || 'no answer'))].join(', ')}` : '';
+      return `💳 pay ${amount}${e.connector ? ` via ${e.connector}` : ''} (${asked}) → ${e.answered}: Result=${e.result}${callbacks}   [action ${shortUrl(e.action, baseUrl)}]`;
     }
     case 'request':
       return `· ${e.status || 'ERR'} ${shortUrl(e.url, baseUrl)} (${e.ms} ms)`;

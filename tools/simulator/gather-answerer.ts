@@ -26,6 +26,8 @@ export interface GatherAnswererOptions {
 export interface GatherAnswerer {
   /** The digits pressed, or null for silence. */
   answer(gather: GatherQuestion): Promise<string | null>;
+  /** Interactive only: asks one free question on the same terminal (the <Pay> answerer uses it). */
+  askText?(question: string): Promise<string>;
   /** Releases the terminal, if one was opened. */
   close(): void;
 }
@@ -46,6 +48,7 @@ function askingAnswerer(ask: AskForDigits, close: () => void = () => undefined):
       const entry = (await ask(questionFor(gather), { action: gather.action, numDigits: gather.numDigits })).trim();
       return entry || null;
     },
+    askText: (question) => ask(question, { action: '' }),
     close,
   };
 }

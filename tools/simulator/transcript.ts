@@ -3,8 +3,8 @@
  * webhook request, then where the call went. `npm run call -- … --json` prints this shape.
  */
 export type TranscriptEvent =
-  | { type: 'say'; text: string; voice?: string; language?: string; inGather?: boolean }
-  | { type: 'play'; url: string; transcript: string; inGather?: boolean }
+  | { type: 'say'; text: string; voice?: string; language?: string; inGather?: boolean; inPay?: string }
+  | { type: 'play'; url: string; transcript: string; inGather?: boolean; inPay?: string }
   | { type: 'pause'; seconds: number }
   | {
       type: 'gather';
@@ -14,6 +14,21 @@ export type TranscriptEvent =
       finishOnKey?: string;
       /** null = silence */
       answered: string | null;
+    }
+  | {
+      type: 'pay';
+      action: string;
+      connector?: string;
+      chargeAmount?: string;
+      currency?: string;
+      paymentMethod?: string;
+      postalCode: boolean;
+      securityCode: boolean;
+      /** What the simulated caller did, and the Result posted to the action. */
+      answered: string;
+      result: string;
+      /** HTTP status of each <Pay> status callback posted on the way (0 = no answer). */
+      statusCallbacks: number[];
     }
   | { type: 'request'; url: string; status: number; ms: number }
   | { type: 'redirect'; url: string; external: boolean }

@@ -46,6 +46,34 @@ export interface GatherVerb {
   prompts: GatherPromptVerb[];
 }
 
+/** One <Prompt> of a <Pay>: what the caller hears at a card step (or after an error at it). */
+export interface PayPromptVerb {
+  for: string;
+  /** Empty = the step's first prompt (no error). */
+  errorType: string[];
+  attempt: number[];
+  prompts: GatherPromptVerb[];
+}
+
+export interface PayVerb {
+  verb: 'Pay';
+  /** Raw attribute value (may be relative); undefined means "the current document URL". */
+  action?: string;
+  statusCallback?: string;
+  paymentConnector?: string;
+  chargeAmount?: string;
+  currency?: string;
+  paymentMethod?: string;
+  /** As written: "true", "false" or a fixed postal code; Twilio's default is true. */
+  postalCode?: string;
+  securityCode?: string;
+  maxAttempts?: number;
+  timeout?: number;
+  language?: string;
+  description?: string;
+  prompts: PayPromptVerb[];
+}
+
 export interface RedirectVerb {
   verb: 'Redirect';
   url: string;
@@ -83,6 +111,7 @@ export type TwimlVerb =
   | PlayVerb
   | PauseVerb
   | GatherVerb
+  | PayVerb
   | RedirectVerb
   | DialVerb
   | HangupVerb
@@ -200,15 +229,48 @@ function parsePause(node: OrderedNode): PauseVerb {
   return { verb: 'Pause', length: optInt(a.length) ?? 1 };
 }
 
-function parseGather(node: OrderedNode): GatherVerb {
-  const a = attrs(node);
+function promptVerbs(node: OrderedNode, parent: string): GatherPromptVerb[] {
   const prompts: GatherPromptVerb[] = [];
-  for (const child of children(node, 'Gather')) {
+  for (const child of children(node, parent)) {
     const name = nodeName(child);
     if (name === 'Say') prompts.push(parseSay(child));
     else if (name === 'Play') prompts.push(parsePlay(child));
     else if (name === 'Pause') prompts.push(parsePause(child));
   }
+  return prompts;
+}
+
+const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean);
+
+function parsePay(node: OrderedNode): PayVerb {
+  const a = attrs(node);
+  const prompts: PayPromptVerb[] = [];
+  for (const child of children(node, 'Pay')) {
+    if (nodeName(child) !== 'Prompt') continue;
+    const p = attrs(child);
+    prompts.push({ for: p.for ?? '', errorType: words(p.errorType), attempt: words(p.attempt).map(Number).filter(Number.isFinite), prompts: promptVerbs(child, 'Prompt') });
+  }
+  return withDefined<PayVerb>({
+    verb: 'Pay',
+    action: optStr(a.action),
+    statusCallback: optStr(a.statusCallback),
+    paymentConnector: optStr(a.paymentConnector),
+    chargeAmount: optStr(a.chargeAmount),
+    currency: optStr(a.currency),
+    paymentMethod: optStr(a.paymentMethod),
+    postalCode: optStr(a.postalCode),
+    securityCode: optStr(a.securityCode),
+    maxAttempts: optInt(a.maxAttempts),
+    timeout: optInt(a.timeout),
+    language: optStr(a.language),
+    description: optStr(a.description),
+    prompts,
+  });
+}
+
+function parseGather(node: OrderedNode): GatherVerb {
+  const a = attrs(node);
+  const prompts = promptVerbs(node, 'Gather');
   return withDefined<GatherVerb>({
     verb: 'Gather',
     action: optStr(a.action),
@@ -271,6 +333,8 @@ function parseVerb(node: OrderedNode): TwimlVerb | undefined {
       return parsePause(node);
     case 'Gather':
       return parseGather(node);
+    case 'Pay':
+      return parsePay(node);
     case 'Redirect': {
       const a = attrs(node);
       return {

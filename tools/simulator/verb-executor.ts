@@ -5,13 +5,16 @@
  *   <Gather> without an action (or a <Redirect> without a URL) goes back to that URL;
  * - an answered <Gather> sends its Digits to the action; on silence Twilio goes on with the
  *   verb after the <Gather>, unless actionOnEmptyResult="true" sends an empty Digits;
+ * - a <Pay> plays its <Prompt>s for the card steps, posts its status callbacks, then posts its
+ *   Result (and masked card) to its action, which answers with the next document;
  * - <Dial>, <Hangup> and <Reject> end the document, and so does running out of verbs
  *   (Twilio hangs up).
  */
 import type { GatherQuestion } from './gather-answerer';
+import { payActionParams, payStatusParams, stepsReached, type PayAnswer, type PayQuestion } from './pay-answerer';
 import { isInStack } from './stack-urls';
 import type { HandedOn, TranscriptEvent } from './transcript';
-import type { DialVerb, GatherPromptVerb, GatherVerb, PlayVerb, RedirectVerb, TwimlVerb } from './twiml-parser';
+import type { DialVerb, GatherPromptVerb, GatherVerb, PayVerb, PlayVerb, RedirectVerb, TwimlVerb } from './twiml-parser';
 
 /** The next webhook request Twilio would make. */
 export interface WebhookRequest {
@@ -20,6 +23,8 @@ export interface WebhookRequest {
   method: string;
   /** Only after a <Gather>: what the caller pressed ('' for silence with actionOnEmptyResult). */
   digits?: string;
+  /** Only after a <Pay>: the parameters Twilio adds (Result, masked card, confirmation code…). */
+  params?: Record<string, string>;
 }
 
 export type DocumentOutcome = { next: WebhookRequest } | { handedOn: HandedOn };
@@ -32,6 +37,12 @@ export interface VerbContext {
   answerGather(gather: GatherQuestion): Promise<string | null>;
   /** What the caller hears from a played URL. */
   transcribePlay(url: string): Promise<string>;
+  /** What the caller does at a <Pay>; absent = they type nothing (an input timeout). */
+  answerPay?(pay: PayQuestion): Promise<PayAnswer>;
+  /** Posts one signed <Pay> status callback; resolves to its HTTP status (0 = no answer). */
+  postPayStatus?(url: string, params: Record<string, string>): Promise<number>;
+  /** The gateway's confirmation code of a successful payment. */
+  confirmationCode?(): string;
 }
 
 export async function executeVerbs(
@@ -60,6 +71,8 @@ async function executeVerb(
       return undefined;
     case 'Gather':
       return executeGather(verb, documentUrl, context);
+    case 'Pay':
+      return executePay(verb, documentUrl, context);
     case 'Redirect':
       return executeRedirect(verb, documentUrl, context);
     case 'Dial':
@@ -74,30 +87,79 @@ async function executeVerb(
   }
 }
 
-async function executePrompt(
-  verb: GatherPromptVerb,
-  documentUrl: string,
-  context: VerbContext,
-  inGather: boolean,
-): Promise<void> {
+/** Where a prompt verb is heard: on its own, inside a <Gather>, or as a <Pay> <Prompt> for a card step. */
+type PromptPlace = false | true | { pay: string };
+
+async function executePrompt(verb: GatherPromptVerb, documentUrl: string, context: VerbContext, place: PromptPlace): Promise<void> {
   if (verb.verb === 'Say') {
     const e: TranscriptEvent = { type: 'say', text: verb.text };
     if (verb.voice !== undefined) e.voice = verb.voice;
     if (verb.language !== undefined) e.language = verb.language;
-    if (inGather) e.inGather = true;
+    markPlace(e, place);
     context.emit(e);
   } else if (verb.verb === 'Play') {
-    await executePlay(verb, documentUrl, context, inGather);
+    await executePlay(verb, documentUrl, context, place);
   } else {
     context.emit({ type: 'pause', seconds: verb.length });
   }
 }
 
-async function executePlay(verb: PlayVerb, documentUrl: string, context: VerbContext, inGather: boolean): Promise<void> {
+function markPlace(e: Extract<TranscriptEvent, { type: 'say' | 'play' }>, place: PromptPlace): void {
+  if (place === true) e.inGather = true;
+  else if (place) e.inPay = place.pay;
+}
+
+async function executePlay(verb: PlayVerb, documentUrl: string, context: VerbContext, place: PromptPlace): Promise<void> {
   const url = resolveOrKeep(verb.url, documentUrl);
   const e: TranscriptEvent = { type: 'play', url, transcript: await context.transcribePlay(url) };
-  if (inGather) e.inGather = true;
+  markPlace(e, place);
   context.emit(e);
+}
+
+/**
+ * A <Pay>: the caller hears the prompt of each card step they reach (and the error prompt of
+ * each failed attempt), Twilio posts its status callbacks, then the Result to the action.
+ */
+async function executePay(verb: PayVerb, documentUrl: string, context: VerbContext): Promise<DocumentOutcome> {
+  const action = new URL(verb.action ?? documentUrl, documentUrl).toString();
+  const question: PayQuestion = {
+    action,
+    ...(verb.chargeAmount !== undefined ? { chargeAmount: verb.chargeAmount } : {}),
+    ...(verb.currency !== undefined ? { currency: verb.currency } : {}),
+    // Twilio asks for both unless told not to.
+    postalCode: verb.postalCode !== 'false',
+    securityCode: verb.securityCode !== 'false',
+    maxAttempts: verb.maxAttempts ?? 1,
+  };
+  const answered: PayAnswer = context.answerPay ? await context.answerPay(question) : 'timeout';
+  const promptFor = (step: string, errorType?: string) => verb.prompts.find((p) => p.for === step && (errorType ? p.errorType.includes(errorType) : p.errorType.length === 0));
+  const failedAttempt = answered === 'timeout' ? 'timeout' : answered === 'too-many-attempts' ? 'invalid-card-number' : undefined;
+  for (const step of stepsReached(answered, question)) {
+    const heard = [promptFor(step)];
+    if (failedAttempt) for (let i = 1; i < question.maxAttempts; i += 1) heard.push(promptFor(step, failedAttempt));
+    for (const prompt of heard) for (const v of prompt?.prompts ?? []) await executePrompt(v, documentUrl, context, { pay: step });
+  }
+  const statusCallbacks: number[] = [];
+  if (verb.statusCallback && context.postPayStatus) {
+    const url = new URL(verb.statusCallback, documentUrl).toString();
+    for (const params of payStatusParams(answered, question)) statusCallbacks.push(await context.postPayStatus(url, params));
+  }
+  const params = payActionParams(answered, question, context.confirmationCode?.() ?? 'ch_simulated');
+  const e: TranscriptEvent = {
+    type: 'pay',
+    action,
+    postalCode: question.postalCode,
+    securityCode: question.securityCode,
+    answered,
+    result: params.Result ?? '',
+    statusCallbacks,
+  };
+  if (verb.paymentConnector !== undefined) e.connector = verb.paymentConnector;
+  if (verb.chargeAmount !== undefined) e.chargeAmount = verb.chargeAmount;
+  if (verb.currency !== undefined) e.currency = verb.currency;
+  if (verb.paymentMethod !== undefined) e.paymentMethod = verb.paymentMethod;
+  context.emit(e);
+  return { next: { url: action, method: 'POST', params } };
 }
 
 /** A Play URL that does not resolve is still shown, as written. */

@@ -7,7 +7,7 @@ import type { AdminDeps } from '../admin-deps';
 import type { AdminRequest, AdminRouter } from '../admin-router';
 import { ok, queryChoice, queryDay, queryInt } from '../request-body';
 
-export const CALL_OUTCOMES: readonly CallOutcome[] = ['next', 'error', 'no-debt', 'abandoned', 'failed'];
+export const CALL_OUTCOMES: readonly CallOutcome[] = ['next', 'paid-in-call', 'error', 'no-debt', 'abandoned', 'failed'];
 const MAX_RANGE_DAYS = 366;
 const MAX_CHART_DAYS = 92;
 

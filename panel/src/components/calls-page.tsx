@@ -8,6 +8,7 @@ import { formatAmount } from '../money';
 
 const OUTCOME_COLOURS: Record<string, string> = {
   next: '#2e7d32',
+  'paid-in-call': '#00897b',
   'no-debt': '#1565c0',
   error: '#c62828',
   abandoned: '#ef6c00',
@@ -192,7 +193,14 @@ export function CallsPage() {
                     <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
                   </td>
                   <td dir="ltr">{c.reason ?? ''}</td>
-                  <td>{formatAmount(lang, c.owed, c.currency)}</td>
+                  <td>
+                    {formatAmount(lang, c.owed, c.currency)}
+                    {c.paid && (
+                      <div class="paid" data-testid="call-paid">
+                        {t('paidByCard', formatAmount(lang, c.paid.amount, c.paid.currency), c.paid.maskedCard ?? '', c.paid.confirmationCode)}
+                      </div>
+                    )}
+                  </td>
                   <td dir="ltr">{c.destination ?? ''}</td>
                   <td>{c.durationSeconds !== undefined ? t('seconds', digits(c.durationSeconds)) : ''}</td>
                 </tr>

@@ -4,14 +4,14 @@
  * the API checks it again and any field error it returns is shown next to its field.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type InvoiceType, type Module, type PersianVoice, type PromptOverride } from '../api';
+import { api, type CardPaymentSettings, type InvoiceType, type Module, type PersianVoice, type PromptOverride } from '../api';
 import { useApp } from '../app-context';
 import { ClubForm, KindChooser } from './club-form';
 import { Check, CurrencyField, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
 import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
 import { PromptsEditor, VoiceField } from './prompts-editor';
-import { currencyChoice, currencyFromChoice } from '../money';
+import { currencyChoice, currencyFromChoice, currencyName } from '../money';
 
 /** The module as typed in the form: numbers as text, the currency as one choice ("IRR:toman", "USD"). */
 interface Draft
@@ -21,7 +21,11 @@ interface Draft
   financialAccount: string;
   prompts: Record<string, PromptOverride>;
   voice?: PersianVoice;
+  /** Card payment in the call, attempts as typed. */
+  cardPayment: Omit<CardPaymentSettings, 'maxAttempts'> & { maxAttempts: string };
 }
+
+const CARD_PAYMENT_DEFAULTS: CardPaymentSettings = { enabled: false, connector: '', paymentMethod: 'credit-card', postalCode: true, securityCode: true, maxAttempts: 2 };
 
 function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
   return {
@@ -46,6 +50,7 @@ function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAtte
     gatherTimeoutSeconds: String(m?.gatherTimeoutSeconds ?? defaults.gather),
     confirmBeforeNext: m?.confirmBeforeNext ?? false,
     ...(m?.voice ? { voice: m.voice } : {}),
+    cardPayment: (({ maxAttempts, ...rest }) => ({ ...rest, maxAttempts: String(maxAttempts) }))({ ...CARD_PAYMENT_DEFAULTS, ...m?.cardPayment }),
   };
 }
 
@@ -77,6 +82,10 @@ function toBody(d: Draft): Record<string, unknown> {
     gatherTimeoutSeconds: numberOrRaw(d.gatherTimeoutSeconds),
     confirmBeforeNext: d.confirmBeforeNext,
     ...(d.voice && d.language === 'fa' ? { voice: d.voice } : {}),
+    // Kept when off too, so turning it back on finds the connector name again.
+    ...(d.cardPayment.enabled || d.cardPayment.connector.trim()
+      ? { cardPayment: { ...d.cardPayment, connector: d.cardPayment.connector.trim(), maxAttempts: numberOrRaw(d.cardPayment.maxAttempts) } }
+      : {}),
   };
 }
 
@@ -132,7 +141,12 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const known = new Set([
     'code', 'name', 'enabled', 'language', 'currency', 'currency.unit', 'currency.divisor', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
     'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext', 'voice',
+    'cardPayment', 'cardPayment.enabled', 'cardPayment.connector', 'cardPayment.paymentMethod', 'cardPayment.postalCode', 'cardPayment.securityCode', 'cardPayment.maxAttempts',
   ]);
+  const card = draft.cardPayment;
+  const setCard = (change: Partial<Draft['cardPayment']>) => set('cardPayment', { ...card, ...change });
+  const irr = draft.currency.startsWith('IRR');
+  const cardBlocked = irr ? t('cardPaymentNeedsCurrency') : draft.lookupSource !== 'ledger' ? t('cardPaymentNeedsLedger') : undefined;
   const unplaced = unplacedErrors(error, known);
   const typeChoices = itemTypes?.map((x) => x.type) ?? meta.invoiceTypes;
 
@@ -201,6 +215,40 @@ export function ModuleForm(props: { code?: string | undefined }) {
               </select>
             </Field>
           </div>
+        </fieldset>
+
+        <fieldset class="card" data-testid="card-payment">
+          <legend>{t('sectionCardPayment')}</legend>
+          <Check
+            id={id('cardPayment-enabled')}
+            label={t('fCardPayment')}
+            hint={t('fCardPaymentHint')}
+            checked={card.enabled}
+            disabled={cardBlocked !== undefined && !card.enabled}
+            reason={cardBlocked}
+            onChange={(v) => setCard({ enabled: v })}
+            error={fe('cardPayment.enabled') ?? fe('cardPayment')}
+          />
+          {card.enabled && (
+            <div class="grid">
+              <Field id={id('cardPayment-connector')} label={t('fPayConnector')} hint={t('fPayConnectorHint')} error={fe('cardPayment.connector')}>
+                <input id={id('cardPayment-connector')} dir="ltr" value={card.connector} onInput={(e) => setCard({ connector: e.currentTarget.value })} />
+              </Field>
+              <Field id={id('cardPayment-currency')} label={t('fPayCurrency')}>
+                <input id={id('cardPayment-currency')} value={currencyName(lang, draft.currency.split(':')[0] ?? '')} readOnly />
+              </Field>
+              <Field id={id('cardPayment-paymentMethod')} label={t('fPayMethod')} error={fe('cardPayment.paymentMethod')}>
+                <select id={id('cardPayment-paymentMethod')} value={card.paymentMethod} onChange={() => setCard({ paymentMethod: 'credit-card' })}>
+                  <option value="credit-card">{t('payMethodCard')}</option>
+                </select>
+              </Field>
+              <Field id={id('cardPayment-maxAttempts')} label={t('fPayMaxAttempts')} error={fe('cardPayment.maxAttempts')}>
+                <input id={id('cardPayment-maxAttempts')} inputMode="numeric" value={card.maxAttempts} onInput={(e) => setCard({ maxAttempts: e.currentTarget.value })} />
+              </Field>
+              <Check id={id('cardPayment-postalCode')} label={t('fPayPostalCode')} checked={card.postalCode} onChange={(v) => setCard({ postalCode: v })} error={fe('cardPayment.postalCode')} />
+              <Check id={id('cardPayment-securityCode')} label={t('fPaySecurityCode')} checked={card.securityCode} onChange={(v) => setCard({ securityCode: v })} error={fe('cardPayment.securityCode')} />
+            </div>
+          )}
         </fieldset>
 
         <fieldset class="card">

@@ -1,0 +1,96 @@
+/**
+ * Card payments taken in the call, in the built-in ledger's table (layout: ledger-crm.ts), plus
+ * one guard row per gateway confirmation code:
+ *
+ *   pk CARDPAY#<confirmation code>   sk #SETTLEMENT   which call and customer it was recorded for
+ *
+ * The guard is written first with a condition (only one writer can win, whichever call, customer
+ * or concurrent twin asks); the onlinePayment item follows. A later delivery for the same call
+ * finds the guard, writes the item if a crash left it out, and reports `already-recorded`; any
+ * other call or customer presenting the same code gets `conflict` and nothing is written.
+ * No transactions (dynalite has none), and only Query/PutItem/UpdateItem, which the functions'
+ * role already grants on this table.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CardPaymentToSettle } from '../domain/card-payment';
+import type { CardPaymentLedger, CardPaymentRecording } from './ledger-admin';
+import type { ItemRecord } from './ledger-records';
+
+const GUARD_SK = '#SETTLEMENT';
+
+/** The ledger item number of a card payment: `TP-` and the gateway's confirmation code. */
+export const cardPaymentItemNumber = (confirmationCode: string): string => `TP-${confirmationCode}`;
+
+export class DynamoCardPaymentLedger implements CardPaymentLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async recordCardPayment(payment: CardPaymentToSettle, paidAt: string): Promise<CardPaymentRecording> {
+    const guard = { pk: `CARDPAY#${payment.confirmationCode}`, sk: GUARD_SK, callSid: payment.callSid, customerId: payment.customerId, amount: payment.charge.amount, currency: payment.charge.currency, at: paidAt };
+    if (await this.putIfAbsent(guard)) {
+      await this.writeItem(payment, paidAt);
+      return { status: 'recorded' };
+    }
+    const { Items } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': guard.pk, ':sk': GUARD_SK }, ConsistentRead: true }),
+    );
+    const stored = Items?.[0];
+    if (!stored || stored.callSid !== payment.callSid || stored.customerId !== payment.customerId) return { status: 'conflict' };
+    // Same call: finish what the first delivery may not have (a crash between the guard and the item).
+    await this.writeItem(payment, String(stored.at ?? paidAt));
+    return { status: 'already-recorded' };
+  }
+
+  private async writeItem(payment: CardPaymentToSettle, paidAt: string): Promise<void> {
+    const { charge } = payment;
+    const item: ItemRecord = {
+      customerId: payment.customerId,
+      type: 'onlinePayment',
+      number: cardPaymentItemNumber(payment.confirmationCode),
+      fields: {
+        FinalValue: charge.amount,
+        Reference: payment.confirmationCode,
+        Channel: 'twilio-pay',
+        CallSid: payment.callSid,
+        ...(payment.maskedCard ? { Card: payment.maskedCard } : {}),
+        ...(charge.items.length ? { Pays: charge.items.join(',') } : {}),
+      },
+      ...(charge.moneyAccount ? { moneyAccount: charge.moneyAccount } : {}),
+      currency: charge.currency,
+      status: 'paid',
+      createdAt: paidAt,
+    };
+    await this.putIfAbsent({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item });
+    for (const number of charge.items) {
+      await this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: `CUST#${payment.customerId}`, sk: `ITEM#${payment.invoiceType}#${number}` },
+            UpdateExpression: 'SET #status = :paid',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':paid': 'paid' },
+          }),
+        )
+        .catch((error: unknown) => {
+          // The item was removed from the ledger since the call looked it up: the payment still stands.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    }
+  }
+
+  /** True when this write created the row; false when the row was already there. */
+  private async putIfAbsent(row: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
