@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CallLog, CallLogSearch } from './call-log';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CallLog, CallLogSearch, CallPaymentFlags } from './call-log';
 import type { CallLogEntry, CallLogPage, CallLogQuery, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
 
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
@@ -15,15 +16,43 @@ const MAX_QUERIES_PER_PAGE = 400;
 const MAX_ROWS_PER_STATS = 50_000;
 
 /** One record per call, written by the status callback when the call ends. */
-export class DynamoCallLog implements CallLog, CallLogSearch {
+export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async record(entry: CallLogEntry): Promise<void> {
-    // `day` feeds the per-module, per-day index the panel's call log reads.
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entry, day: entry.startedAt.slice(0, 10) } }));
+    // `day` feeds the per-module, per-day index the panel's call log reads. An update rather
+    // than a put: a payment flagged before the call ended (flagRefundNeeded) stays.
+    const { callSid, refundNeeded: _flags, ...fields } = { ...entry, day: entry.startedAt.slice(0, 10) };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value], i) => {
+        names[`#a${i}`] = name;
+        values[`:v${i}`] = value;
+        return `#a${i} = :v${i}`;
+      });
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { callSid }, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+  }
+
+  async flagRefundNeeded(callSid: string, paymentId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callSid },
+          UpdateExpression: 'SET refundNeeded = list_append(if_not_exists(refundNeeded, :none), :id)',
+          ConditionExpression: 'attribute_not_exists(refundNeeded) OR NOT contains(refundNeeded, :one)',
+          ExpressionAttributeValues: { ':none': [], ':id': [paymentId], ':one': paymentId },
+        }),
+      );
+    } catch (error) {
+      // Flagged already (a repeated notification): nothing to add.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async get(callSid: string): Promise<CallLogEntry | undefined> {

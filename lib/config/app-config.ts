@@ -43,6 +43,8 @@ export interface AppConfig {
     readonly ledger: string;
     readonly callLog: string;
     readonly payments: string;
+    /** Payments providers confirmed (PaymentRecords): one item per payment, listed by day. */
+    readonly paymentRecords: string;
     readonly attempts: string;
     readonly audit: string;
   };
@@ -87,6 +89,42 @@ export interface PaymentConfig {
   readonly dailyLimitPerCaller: number;
   /** Shown on the payment page and in the SMS. */
   readonly businessName: string;
+  /**
+   * PAYMENT_PROVIDER: the gateways that take payment-link payments, in order of preference;
+   * each link goes to the first that accepts its currency (Stripe takes no IRR, Zarinpal only
+   * IRR). Empty on a deployed stage unless set: the page then says payment is unavailable,
+   * never a sandbox by default.
+   */
+  readonly providers: readonly PaymentProviderName[];
+  /** PAYMENT_PROVIDER_BY_MODULE: a module's own gateway (`pay-fa=zarinpal,pay-en=stripe`), before the list above. */
+  readonly providerByModule: Readonly<Record<string, PaymentProviderName>>;
+  readonly stripe: StripeConfig;
+  readonly zarinpal: ZarinpalConfig;
+}
+
+export const PAYMENT_PROVIDER_NAMES = ['sandbox', 'stripe', 'zarinpal'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+
+/** Stripe Checkout: keys are the secrets `stripe-secret-key` and `stripe-webhook-secret`. */
+export interface StripeConfig {
+  /** `https://api.stripe.com` (tests: a local server speaking Stripe's protocol). */
+  readonly apiBaseUrl: string;
+  /** Where Stripe's hosted page lives: the payment page's form may send the customer there. */
+  readonly checkoutOrigin: string;
+  /** How old a webhook's signed timestamp may be (Stripe's default 300 s; 0 turns the check off). */
+  readonly webhookToleranceSeconds: number;
+  readonly timeoutMs: number;
+  /** How long a Checkout Session can be paid (Stripe: 30 min to 24 h). */
+  readonly sessionMinutes: number;
+}
+
+/** Zarinpal REST v4: the merchant id is the secret `zarinpal-merchant-id`. */
+export interface ZarinpalConfig {
+  /** `https://payment.zarinpal.com` (production) or `https://sandbox.zarinpal.com`; request, verify and StartPay live under it. */
+  readonly apiBaseUrl: string;
+  /** What Zarinpal is sent: rials (IRR) or tomans (IRT). */
+  readonly currency: 'IRR' | 'IRT';
+  readonly timeoutMs: number;
 }
 
 /** The Twilio account SMS are sent from (the TwilioSmsSender's options are these plus test seams). */
@@ -246,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ledger: env.LEDGER_TABLE ?? `${prefix}-ledger`,
       callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
       payments: env.PAYMENTS_TABLE ?? `${prefix}-payments`,
+      paymentRecords: env.PAYMENT_RECORDS_TABLE ?? `${prefix}-payment-records`,
       attempts: env.ATTEMPTS_TABLE ?? `${prefix}-attempts`,
       audit: env.AUDIT_TABLE ?? `${prefix}-audit`,
     },
@@ -268,6 +307,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dailyLimitPerMobile: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE', 3, 1),
       dailyLimitPerCaller: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_CALLER', 5, 1),
       businessName: (env.BUSINESS_NAME ?? '').trim() || 'Balance IVR',
+      ...paymentProviders(env, isLocal),
     },
     sms: smsConfig(env),
     crm: {
@@ -326,6 +366,53 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
     },
     espeak: { command: env.ESPEAK_COMMAND || 'espeak-ng', voice: env.ESPEAK_VOICE || 'fa+klatt4', timeoutMs: intFrom(env, 'ESPEAK_TIMEOUT_MS', 5000, 100) },
     finish: { targetDb, pauseMs: intFrom(env, 'SPEECH_JOIN_PAUSE_MS', 40, 0), fadeMs: intFrom(env, 'SPEECH_FADE_MS', 4, 0) },
+  };
+}
+
+function providerName(value: string, variable: string): PaymentProviderName {
+  const name = value.trim().toLowerCase();
+  if (!(PAYMENT_PROVIDER_NAMES as readonly string[]).includes(name)) throw new ConfigurationError(`${variable}: payment providers are ${PAYMENT_PROVIDER_NAMES.join(', ')}, got "${value.trim()}"`);
+  return name as PaymentProviderName;
+}
+
+function baseUrlFrom(env: Env, name: string, fallback: string): string {
+  const value = (env[name] || fallback).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(value)) throw new ConfigurationError(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+/**
+ * Which gateways take payment-link payments. Locally the sandbox unless told otherwise; on a
+ * deployed stage none unless PAYMENT_PROVIDER names them (so the sandbox only when asked for).
+ */
+function paymentProviders(env: Env, isLocal: boolean): Pick<PaymentConfig, 'providers' | 'providerByModule' | 'stripe' | 'zarinpal'> {
+  const raw = env.PAYMENT_PROVIDER ?? (isLocal ? 'sandbox' : '');
+  const providers = [...new Set(raw.split(',').filter((p) => p.trim() !== '').map((p) => providerName(p, 'PAYMENT_PROVIDER')))];
+  const providerByModule: Record<string, PaymentProviderName> = {};
+  for (const pair of (env.PAYMENT_PROVIDER_BY_MODULE ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [code, name, extra] = pair.split('=').map((p) => p.trim());
+    if (!code || !name || extra !== undefined) throw new ConfigurationError(`PAYMENT_PROVIDER_BY_MODULE must be code=provider pairs separated by commas, got "${pair}"`);
+    providerByModule[code] = providerName(name, 'PAYMENT_PROVIDER_BY_MODULE');
+  }
+  const zarinpalCurrency = (env.ZARINPAL_CURRENCY || 'IRR').toUpperCase();
+  if (zarinpalCurrency !== 'IRR' && zarinpalCurrency !== 'IRT') throw new ConfigurationError(`ZARINPAL_CURRENCY must be IRR or IRT, got "${env.ZARINPAL_CURRENCY}"`);
+  const sessionMinutes = intFrom(env, 'STRIPE_SESSION_MINUTES', 60, 30);
+  if (sessionMinutes > 24 * 60) throw new ConfigurationError('STRIPE_SESSION_MINUTES must be at most 1440 (Stripe keeps a session open 24 h at most)');
+  return {
+    providers,
+    providerByModule,
+    stripe: {
+      apiBaseUrl: baseUrlFrom(env, 'STRIPE_API_BASE_URL', 'https://api.stripe.com'),
+      checkoutOrigin: new URL(baseUrlFrom(env, 'STRIPE_CHECKOUT_ORIGIN', 'https://checkout.stripe.com')).origin,
+      webhookToleranceSeconds: intFrom(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 0),
+      timeoutMs: intFrom(env, 'STRIPE_TIMEOUT_MS', 6000, 100),
+      sessionMinutes,
+    },
+    zarinpal: {
+      apiBaseUrl: baseUrlFrom(env, 'ZARINPAL_API_BASE_URL', 'https://payment.zarinpal.com'),
+      currency: zarinpalCurrency,
+      timeoutMs: intFrom(env, 'ZARINPAL_TIMEOUT_MS', 6000, 100),
+    },
   };
 }
 

@@ -20,6 +20,11 @@ export interface CallLogEntry {
   readonly owed?: number;
   readonly currency?: CurrencyCode;
   readonly destination?: string;
+  /**
+   * Payments made through this call's link that a provider took for a debt already settled
+   * (ids of the Payments page's records): a refund or credit is needed.
+   */
+  readonly refundNeeded?: readonly string[];
 }
 
 export interface CallLogQuery {

@@ -2,6 +2,9 @@
  * The payments table (pk/sk, TTL on expiresAt):
  *
  *   pk LINK#<id>                    sk LINK        a payment link: claims + open/used state
+ *   pk CURRENT#<customerId>         sk <purpose>   the customer's newest link per purpose (older ones are replaced)
+ *   pk CHECKOUT#<provider>#<id>     sk CHECKOUT    a provider checkout (Stripe session, Zarinpal authority) → link, amount
+ *   pk LEASE#<key>                  sk LEASE       a short lease: one customer's payments settle one at a time
  *   pk ONCE#<callSid>#payment-link  sk ONCE        exactly-once guard for a call's link + SMS
  *   pk LIMIT#<kind>#<number>        sk DAY#<date>  links per mobile / per calling number per day
  *   pk OUTBOX                       sk <iso>#<id>  messages of the outbox SMS sender
@@ -12,9 +15,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaymentLinkOutcome } from '../domain/payment-link';
 import { readStoredClaims } from '../domain/payment-token';
-import type { DailyLimitKind, OnceClaim, PaymentLinkRecord, PaymentStore } from './payment-store';
+import type { Checkout, DailyLimitKind, OnceClaim, PaymentLinkRecord, PaymentStore } from './payment-store';
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+const checkoutKey = (provider: string, checkoutId: string) => `CHECKOUT#${provider}#${checkoutId}`;
 
 export class DynamoPaymentStore implements PaymentStore {
   constructor(
@@ -47,30 +52,30 @@ export class DynamoPaymentStore implements PaymentStore {
     return { ...(record as PaymentLinkRecord), claims: readStoredClaims(record.claims as Record<string, unknown>) };
   }
 
-  /** open → used. False when the link was not open (paid already, or a concurrent twin won). */
-  async markUsed(id: string, reference: string, paidAt: string): Promise<boolean> {
+  /** open → used by `recordId` (or already used by it: a retry). False when another payment used it. */
+  async claimLink(id: string, recordId: string, paidAt: string): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :used, #ref = :ref, paidAt = :at',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference, ':at': paidAt },
+        UpdateExpression: 'SET #status = :used, paidBy = :rid, paidAt = if_not_exists(paidAt, :at)',
+        ConditionExpression: 'attribute_exists(pk) AND (#status = :open OR paidBy = :rid)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId, ':at': paidAt },
       }),
     );
   }
 
-  /** used → open again, only for the attempt that marked it (the provider then failed). */
-  async reopen(id: string, reference: string): Promise<boolean> {
+  /** used → open again, only for the payment that used it, before it settled (the sandbox's charge failed). */
+  async reopen(id: string, recordId: string): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :open REMOVE #ref, paidAt',
-        ConditionExpression: '#status = :used AND #ref = :ref AND attribute_not_exists(settledAt)',
-        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference },
+        UpdateExpression: 'SET #status = :open REMOVE paidBy, paidAt',
+        ConditionExpression: '#status = :used AND paidBy = :rid AND attribute_not_exists(settledAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId },
       }),
     );
   }
@@ -85,6 +90,76 @@ export class DynamoPaymentStore implements PaymentStore {
         ConditionExpression: '#status = :used',
         ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
         ExpressionAttributeValues: { ':at': settledAt, ':ref': reference, ':used': 'used' },
+      }),
+    );
+  }
+
+  /** Newer links take the place; an older link's retry (issued before) never takes it back. */
+  async setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `CURRENT#${customerId}`, sk: purpose },
+          UpdateExpression: 'SET linkId = :id, createdAt = :at',
+          ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
+          ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async currentLink(customerId: string, purpose: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `CURRENT#${customerId}`, sk: purpose }, ConsistentRead: true }));
+    return typeof Item?.linkId === 'string' ? Item.linkId : undefined;
+  }
+
+  async putCheckout(checkout: Checkout): Promise<void> {
+    // Kept as long as a late or repeated provider notification may still name it.
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: checkoutKey(checkout.provider, checkout.checkoutId), sk: 'CHECKOUT', ...checkout, expiresAt: checkout.payableUntil + 90 * 86_400 } }));
+    const { provider, checkoutId, url, amount, payableUntil } = checkout;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `LINK#${checkout.linkId}`, sk: 'LINK' },
+        UpdateExpression: 'SET checkout = :c',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':c': { provider, checkoutId, url, amount, payableUntil } },
+      }),
+    );
+  }
+
+  async getCheckout(provider: Checkout['provider'], checkoutId: string): Promise<Checkout | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: checkoutKey(provider, checkoutId), sk: 'CHECKOUT' }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, expiresAt: _ttl, ...checkout } = Item;
+    return checkout as Checkout;
+  }
+
+  async acquireLease(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `LEASE#${key}`, sk: 'LEASE', owner, until: now.getTime() + leaseMs, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+      }),
+    );
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    // An update rather than a delete: the table's role needs no DeleteItem for this.
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `LEASE#${key}`, sk: 'LEASE' },
+        UpdateExpression: 'SET #until = :zero',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
       }),
     );
   }
@@ -152,9 +227,9 @@ export class DynamoPaymentStore implements PaymentStore {
     });
   }
 
-  private async conditional(command: UpdateCommand): Promise<boolean> {
+  private async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
     try {
-      await this.client.send(command);
+      await (command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
