@@ -397,7 +397,8 @@ function paymentProviders(env: Env, isLocal: boolean): Pick<PaymentConfig, 'prov
   const zarinpalCurrency = (env.ZARINPAL_CURRENCY || 'IRR').toUpperCase();
   if (zarinpalCurrency !== 'IRR' && zarinpalCurrency !== 'IRT') throw new ConfigurationError(`ZARINPAL_CURRENCY must be IRR or IRT, got "${env.ZARINPAL_CURRENCY}"`);
   const sessionMinutes = intFrom(env, 'STRIPE_SESSION_MINUTES', 60, 30);
-  if (sessionMinutes > 24 * 60) throw new ConfigurationError('STRIPE_SESSION_MINUTES must be at most 1440 (Stripe keeps a session open 24 h at most)');
+  // Sessions expire at most 24 h after creation; the key's 10-minute window is added on top.
+  if (sessionMinutes > 23 * 60) throw new ConfigurationError('STRIPE_SESSION_MINUTES must be at most 1380 (Stripe keeps a session open 24 h at most)');
   return {
     providers,
     providerByModule,

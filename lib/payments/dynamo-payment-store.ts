@@ -138,6 +138,18 @@ export class DynamoPaymentStore implements PaymentStore {
     return checkout as Checkout;
   }
 
+  async countStartFailure(linkId: string): Promise<void> {
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `LINK#${linkId}`, sk: 'LINK' },
+        UpdateExpression: 'ADD startFailures :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+
   async acquireLease(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
     return this.conditional(
       new PutCommand({

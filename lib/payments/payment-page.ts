@@ -138,11 +138,13 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   // A second tab, a double click or a back button: the same checkout while it can still be paid.
   const reusable = link.checkout;
   if (reusable && reusable.provider === provider.name && reusable.amount === debt.amount && reusable.payableUntil > Math.floor(at.getTime() / 1000)) {
-    return redirect(deps, reusable.url);
+    // Unless it ended already (cancelled at the bank, failed): then a new one.
+    if (!(await deps.records.get(`${reusable.provider}:${reusable.checkoutId}`))) return redirect(deps, reusable.url);
   }
   const started = await provider.start(checkoutRequest(deps, link, token, debt.amount, at));
   if (started.status === 'failed') {
     deps.logger.error('payment provider did not start a payment', { linkId: claims.id, provider: provider.name, reason: started.reason, transient: started.transient });
+    await deps.store.countStartFailure(claims.id);
     return problem(deps, started.transient ? 'unavailable' : 'refused');
   }
   if (started.status === 'paid') throw new Error(`provider ${provider.name} settled without a redirect; only the sandbox does`);
@@ -207,6 +209,7 @@ function checkoutRequest(deps: PaymentPageDeps, link: PaymentLinkRecord, token: 
     language: claims.language,
     returnUrl: linkUrl(deps, token),
     now: at,
+    attempt: link.startFailures ?? 0,
   };
 }
 

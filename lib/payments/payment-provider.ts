@@ -26,6 +26,8 @@ export interface CheckoutRequest {
   /** The link's own page: where the customer comes back to (Stripe's success and cancel pages). */
   readonly returnUrl: string;
   readonly now: Date;
+  /** Starts of this link that failed before: a provider with idempotency keys asks anew after a failure. */
+  readonly attempt: number;
 }
 
 export type CheckoutStart =

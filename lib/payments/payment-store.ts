@@ -21,6 +21,8 @@ export interface PaymentLinkRecord {
   readonly reference?: string;
   /** Set once the ledger holds the payment; a used link without it is settled again on retry. */
   readonly settledAt?: string;
+  /** Times a provider failed to start a checkout for this link: a new attempt then asks with a new idempotency key. */
+  readonly startFailures?: number;
   /** The latest provider checkout the customer was sent to (a second tab reuses it while it lasts). */
   readonly checkout?: Pick<Checkout, 'provider' | 'checkoutId' | 'url' | 'amount' | 'payableUntil'>;
 }
@@ -70,6 +72,8 @@ export interface PaymentStore {
   /** Stores a checkout (keyed by provider and id) and notes it on its link. */
   putCheckout(checkout: Checkout): Promise<void>;
   getCheckout(provider: Checkout['provider'], checkoutId: string): Promise<Checkout | undefined>;
+  /** Counts a failed start, so the next one is a new request to the provider (Stripe replays a stored failure for the same idempotency key). */
+  countStartFailure(linkId: string): Promise<void>;
   /**
    * A short lease on `key` for `owner` (settling one customer's payments one at a time): true
    * when it was free or its lease ran out. A crashed holder blocks others for `leaseMs` at most.

@@ -5,7 +5,8 @@
  *   with the amount, the currency, metadata naming the link, customer and items, and an
  *   Idempotency-Key. The key is the same for every start of one link and amount within a
  *   10-minute window, and so are the parameters (expires_at is derived from the window), so
- *   two tabs, a double click or our own retry after a timeout get the same session back.
+ *   two tabs, a double click or our own retry after a timeout get the same session back;
+ *   after a failed start the key changes (Stripe replays a stored 5xx for the same key).
  * - read: the webhook. `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]` is checked against
  *   HMAC-SHA256(`stripe-webhook-secret`, `<t>.<raw body>`) in constant time, and t must be
  *   at most `webhookToleranceSeconds` old (as stripe-node: only the past is checked). Only
@@ -81,7 +82,8 @@ export class StripeCheckout implements PaymentProvider, PaymentNotifications {
       locale: request.language === 'fa' ? 'auto' : 'en',
       expires_at: String(expiresAt),
     });
-    const idempotencyKey = `balance-ivr-${request.linkId}-${request.amount}-${windowStart}`;
+    // After a failed start a new key: Stripe answers a key it stored a failure for with that failure again.
+    const idempotencyKey = `balance-ivr-${request.linkId}-${request.amount}-${windowStart}-${request.attempt}`;
     let secretKey: string;
     try {
       secretKey = await o.secrets.resolve(STRIPE_SECRET_KEY);
