@@ -38,7 +38,8 @@ async function pay(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStruct
     if (method !== 'POST') return json(405, { error: 'method-not-allowed' });
     // The signature covers the body exactly as sent.
     const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const answer = await handlePaymentWebhook(stripeWebhookDeps, raw, event.headers['stripe-signature']);
+    const signature = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'stripe-signature')?.[1];
+    const answer = await handlePaymentWebhook(stripeWebhookDeps, raw, signature);
     return json(answer.statusCode, answer.body);
   }
   if (path === '/pay/zarinpal/callback') {

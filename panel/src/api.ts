@@ -205,6 +205,8 @@ export interface Meta {
   outcomes: string[];
   auditAreas: string[];
   auditActions: string[];
+  /** Statuses of a payment record (GET /payments). */
+  paymentStatuses: PaymentEntry['status'][];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
   /** The club form's prompts: its own name, and the catalogue key a preview speaks. */
@@ -214,7 +216,7 @@ export interface Meta {
   publicBaseUrl: string;
   audioBaseUrl: string;
   /** persianVoice: the Persian synthesizer configured, or null (Persian text then needs a recording). */
-  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null };
+  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null; payments?: boolean };
   persianVoices: PersianVoice[];
 }
 
@@ -235,6 +237,27 @@ export interface CallEntry {
   owed?: number;
   currency?: CurrencyCode;
   destination?: string;
+  /** Payments through this call's link taken for a debt already settled (their record ids). */
+  refundNeeded?: string[];
+}
+
+/** One payment a provider took (GET /payments). */
+export interface PaymentEntry {
+  id: string;
+  provider: 'sandbox' | 'stripe' | 'zarinpal' | 'twilio-pay';
+  status: 'paid' | 'refund-needed' | 'failed';
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: CurrencyCode;
+  customerId: string;
+  reference: string;
+  linkId?: string;
+  callSid?: string;
+  moduleCode?: string;
+  maskedCard?: string;
+  refundReason?: string;
+  createdAt: string;
+  handledAt?: string;
 }
 
 export interface Customer {
