@@ -386,7 +386,7 @@ function baseUrlFrom(env: Env, name: string, fallback: string): string {
  * deployed stage none unless PAYMENT_PROVIDER names them (so the sandbox only when asked for).
  */
 function paymentProviders(env: Env, isLocal: boolean): Pick<PaymentConfig, 'providers' | 'providerByModule' | 'stripe' | 'zarinpal'> {
-  const raw = env.PAYMENT_PROVIDER ?? (isLocal ? 'sandbox' : '');
+  const raw = env.PAYMENT_PROVIDER || (isLocal ? 'sandbox' : '');
   const providers = [...new Set(raw.split(',').filter((p) => p.trim() !== '').map((p) => providerName(p, 'PAYMENT_PROVIDER')))];
   const providerByModule: Record<string, PaymentProviderName> = {};
   for (const pair of (env.PAYMENT_PROVIDER_BY_MODULE ?? '').split(',').filter((p) => p.trim() !== '')) {

@@ -17,6 +17,8 @@ const DEPLOYED = { AWS_LAMBDA_FUNCTION_NAME: 'pay', PUBLIC_BASE_URL: 'https://pa
 describe('PAYMENT_PROVIDER', () => {
   it('is the sandbox locally, and none on a deployed stage unless named (never a sandbox by default)', () => {
     expect(loadConfig({}).payments.providers).toEqual(['sandbox']);
+    // serverless.yml passes an unset variable as '': the same as unset.
+    expect(loadConfig({ PAYMENT_PROVIDER: '' }).payments.providers).toEqual(['sandbox']);
     expect(loadConfig(DEPLOYED).payments.providers).toEqual([]);
     expect(loadConfig({ ...DEPLOYED, PAYMENT_PROVIDER: 'sandbox' }).payments.providers).toEqual(['sandbox']);
   });
