@@ -56,7 +56,8 @@ export const problem = (deps: Pick<PaymentPageDeps, 'businessName'>, which: Page
 
 type Loaded = { readonly ok: true; readonly link: PaymentLinkRecord } | { readonly ok: false; readonly result: PageResult };
 
-async function load(deps: PaymentPageDeps, token: string, now: Date): Promise<Loaded> {
+/** `returned`: back from a provider's page, which may have taken a payment even if a newer link replaced this one since. */
+async function load(deps: PaymentPageDeps, token: string, now: Date, returned = false): Promise<Loaded> {
   if (!deps.secret) return { ok: false, result: problem(deps, 'unavailable') };
   const parsed = parseLinkToken(token);
   if (!parsed) return { ok: false, result: problem(deps, 'invalid') };
@@ -68,7 +69,7 @@ async function load(deps: PaymentPageDeps, token: string, now: Date): Promise<Lo
     // A tampered token is told only that it is not valid; an expired one why.
     return { ok: false, result: problem(deps, check.reason === 'expired' && link.status === 'open' ? 'expired' : check.reason === 'expired' ? 'used' : 'invalid') };
   }
-  if (link.status === 'open' && (await isReplaced(deps, link))) return { ok: false, result: problem(deps, 'replaced') };
+  if (link.status === 'open' && !(returned && link.checkout) && (await isReplaced(deps, link))) return { ok: false, result: problem(deps, 'replaced') };
   return { ok: true, link };
 }
 
@@ -91,7 +92,7 @@ async function usedLinkPage(deps: PaymentPageDeps, link: PaymentLinkRecord): Pro
 }
 
 export async function showPaymentPage(deps: PaymentPageDeps, token: string, options: { returned?: boolean } = {}): Promise<PageResult> {
-  const loaded = await load(deps, token, now(deps));
+  const loaded = await load(deps, token, now(deps), options.returned);
   if (!loaded.ok) return loaded.result;
   const { link } = loaded;
   if (link.status === 'used') return usedLinkPage(deps, link);
@@ -100,6 +101,7 @@ export async function showPaymentPage(deps: PaymentPageDeps, token: string, opti
     const record = await deps.records.get(`${link.checkout.provider}:${link.checkout.checkoutId}`);
     if (record?.status === 'refund-needed') return problem(deps, 'refund');
     if (!record) return { statusCode: 200, html: pendingHtml(link.claims, { businessName: deps.businessName }) };
+    if (await isReplaced(deps, link)) return problem(deps, 'replaced');
   }
   const debt = await deps.debts.debtFor(link.claims);
   if (debt.status === 'settled') return problem(deps, 'settled');

@@ -34,7 +34,7 @@ beforeAll(async () => {
         PAYMENT_PROVIDER: 'stripe',
         STRIPE_API_BASE_URL: stripe.url,
         STRIPE_CHECKOUT_ORIGIN: stripe.url,
-        STRIPE_TIMEOUT_MS: '400',
+        STRIPE_TIMEOUT_MS: '1500',
         SECRET_STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
         SECRET_STRIPE_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
       },
@@ -202,6 +202,10 @@ describe('Stripe Checkout against a local Stripe', () => {
     expect((await gateway.fetch(first.url, { method: 'POST' })).status).toBe(410);
     const sessionB = await checkout(second.url);
     expect(sessionB).not.toBe(sessionA);
+    // Back from Stripe on the replaced link: its payment may still be confirmed, so it waits rather than say "replaced".
+    const waiting = await gateway.fetch(`${first.url}?checkout=return`);
+    expect(waiting.status).toBe(200);
+    expect(await waiting.text()).toContain('Confirming your payment');
 
     // Both paid at Stripe; B's webhook arrives first.
     const eventA = stripe.complete(sessionA);
@@ -240,7 +244,7 @@ describe('Stripe Checkout against a local Stripe', () => {
     expect(Item?.checkout).toBeUndefined();
 
     // The first attempt times out (the answer comes after STRIPE_TIMEOUT_MS); the retry, same key, creates the session.
-    stripe.failNext({ delayMs: 1500 });
+    stripe.failNext({ delayMs: 4000 });
     const sessionId = await checkout(link.url);
     const attempts = stripe.requests.slice(before + 1);
     expect(attempts).toHaveLength(2);

@@ -33,7 +33,7 @@ beforeAll(async () => {
         PAYMENT_PROVIDER: 'zarinpal',
         ZARINPAL_API_BASE_URL: zarinpal.url,
         ZARINPAL_CURRENCY: 'IRT',
-        ZARINPAL_TIMEOUT_MS: '400',
+        ZARINPAL_TIMEOUT_MS: '1500',
         SECRET_ZARINPAL_MERCHANT_ID: FAKE_MERCHANT_ID,
       },
     });
@@ -173,7 +173,7 @@ describe('Zarinpal against a local Zarinpal', () => {
     const authority = await startPay((await callForLink(customer)).url);
     const callback = zarinpal.pay(authority);
 
-    zarinpal.failNext('verify', { delayMs: 1500 });
+    zarinpal.failNext('verify', { delayMs: 4000 });
     const slow = await gateway.fetch(callback);
     expect(slow.status).toBe(503);
     expect(await slow.text()).toContain('Payment is not available right now.');
@@ -194,7 +194,7 @@ describe('Zarinpal against a local Zarinpal', () => {
     const link = await callForLink(customer);
     zarinpal.failNext('request', { status: 502 });
     expect((await gateway.fetch(link.url, { method: 'POST' })).status).toBe(503);
-    zarinpal.failNext('request', { delayMs: 1500 });
+    zarinpal.failNext('request', { delayMs: 4000 });
     expect((await gateway.fetch(link.url, { method: 'POST' })).status).toBe(503);
     zarinpal.failNext('request', { status: 400, code: -14 });
     const refused = await gateway.fetch(link.url, { method: 'POST' });
