@@ -80,6 +80,8 @@ async function isReplaced(deps: PaymentPageDeps, link: PaymentLinkRecord): Promi
 }
 
 const sandboxPaymentId = (linkId: string) => `sandbox:${linkId}`;
+/** A sandbox payment claimed longer ago than a settlement's lease and not settled was interrupted, not in progress. */
+const SANDBOX_CRASH_AFTER_MS = 30_000;
 
 /** The page of a used link: its receipt once settled, else "paid" (a sandbox settlement is finished by the next POST). */
 async function usedLinkPage(deps: PaymentPageDeps, link: PaymentLinkRecord): Promise<PageResult> {
@@ -121,8 +123,9 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   const { link } = loaded;
   const { claims } = link;
   if (link.status === 'used') {
-    if (!link.settledAt && link.paidBy === sandboxPaymentId(claims.id)) {
-      // The sandbox took it but the ledger does not have it yet (a crash): finish, never charge again.
+    const claimedAgo = link.paidAt ? at.getTime() - Date.parse(link.paidAt) : 0;
+    if (!link.settledAt && link.paidBy === sandboxPaymentId(claims.id) && claimedAgo > SANDBOX_CRASH_AFTER_MS) {
+      // The sandbox took it but the ledger does not have it yet, long after (a crash): finish, never charge again.
       const record = await deps.records.get(link.paidBy);
       const amount = record?.amount ?? link.claims.amount;
       await underCustomerLease(deps, claims.customerId, () => settleUnderLease(deps, sandboxPayment(link, amount, sandboxReference(claims.id, amount))));

@@ -6,7 +6,7 @@
  * before anything is taken (a settled debt: 409), so a debt is paid once. Real voice, status
  * and pay handlers in-process, dynalite, the sandbox provider.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
 import { DynamoLedgerDirectory } from '../../lib/ledger/dynamo-ledger-directory';
 import { placeCall } from '../../tools/simulator/call-simulator';
@@ -129,6 +129,35 @@ describe('a second link for the same debt cannot take a second payment', () => {
     expect(await paid.text()).toContain('300,000 rials');
     expect(await balance(customer.id)).toEqual({ owed: 0, credit: 0 });
     expect((await onlinePayments(customer.id)).map((p) => p.fields.FinalValue)).toEqual([300_000]);
+  }, 60_000);
+
+  it('a sandbox payment interrupted after the link was taken (a crash) is finished by a later visit, once, and never while it may still be running', async () => {
+    const customer = await customerOwing(250_000);
+    const { url } = await callForLink(customer);
+    const linkId = (url.split('/pay/')[1] as string).split('.')[0] as string;
+    const interrupted = (agoMs: number) =>
+      stack.db.doc.send(
+        new UpdateCommand({
+          TableName: stack.tables.payments,
+          Key: { pk: `LINK#${linkId}`, sk: 'LINK' },
+          UpdateExpression: 'SET #s = :used, paidBy = :by, paidAt = :at',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':used': 'used', ':by': `sandbox:${linkId}`, ':at': new Date(Date.now() - agoMs).toISOString() },
+        }),
+      );
+    // Taken a moment ago: another request may still be settling it; this one only says "paid".
+    await interrupted(1000);
+    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
+    expect(await onlinePayments(customer.id)).toHaveLength(0);
+    // Taken a minute ago and never settled: finished now, once.
+    await interrupted(60_000);
+    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
+    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
+    expect((await onlinePayments(customer.id)).map((p) => p.fields.FinalValue)).toEqual([250_000]);
+    expect(await balance(customer.id)).toEqual({ owed: 0, credit: 0 });
+    const receipt = await gateway.fetch(url);
+    expect(receipt.status).toBe(200);
+    expect(await receipt.text()).toContain('Payment received');
   }, 60_000);
 
   it('two links paid at the same moment: one payment, the other refused', async () => {
