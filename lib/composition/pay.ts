@@ -9,6 +9,7 @@ import { DynamoCallLog } from '../call-log/dynamo-call-log';
 import { DynamoLedgerWriter } from '../ledger/dynamo-ledger-writer';
 import { LedgerCrm } from '../ledger/ledger-crm';
 import { LedgerOutstandingDebts } from '../ledger/ledger-outstanding-debts';
+import { DynamoLinkPayments } from '../payments/dynamo-link-payments';
 import { DynamoPaymentRecords } from '../payments/dynamo-payment-records';
 import { chooseProvider, type PaymentPageDeps } from '../payments/payment-page';
 import type { PaymentProvider } from '../payments/payment-provider';
@@ -18,7 +19,7 @@ import { SandboxPaymentProvider } from '../payments/sandbox-payment-provider';
 import { StripeCheckout } from '../payments/stripe-checkout';
 import { ZarinpalGateway } from '../payments/zarinpal-gateway';
 import { config, dynamo, logger } from './core';
-import { linkSecret, payments } from './payments';
+import { linkSecret } from './payments';
 import { secrets } from './secrets';
 
 export { config, logger };
@@ -32,7 +33,7 @@ const provider = (name: PaymentProviderName) => built[name] as PaymentProvider;
 export const paymentRecords = new DynamoPaymentRecords(dynamo, config.tables.paymentRecords);
 
 const settlement = {
-  store: payments,
+  store: new DynamoLinkPayments(dynamo, config.tables.payments),
   records: paymentRecords,
   ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
   debts: new LedgerOutstandingDebts(new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, undefined, config.ledgerCurrency)),

@@ -25,10 +25,10 @@ import { isCurrencyCode, type CurrencyCode } from '../domain/money';
 import type { AppLogger } from '../observability/logger';
 import type { OutstandingDebts } from './outstanding-debts';
 import type { PaymentRecord, PaymentRecordLookup, PaymentRecords } from './payment-records';
-import type { PaymentLinkRecord, PaymentStore } from './payment-store';
+import type { LinkPayments, PaymentLinkRecord, PaymentStore } from './payment-store';
 
 export interface SettlementDeps {
-  readonly store: PaymentStore;
+  readonly store: PaymentStore & LinkPayments;
   readonly records: PaymentRecords & PaymentRecordLookup;
   readonly ledger: Pick<LedgerAdmin, 'recordOnlinePayment'>;
   readonly debts: OutstandingDebts;

@@ -54,6 +54,27 @@ export interface PaymentStore {
   putLink(record: PaymentLinkRecord): Promise<PaymentLinkRecord>;
   getLink(id: string): Promise<PaymentLinkRecord | undefined>;
   /**
+   * The customer's newest link for one purpose (the account balance in a currency, or given
+   * items): issuing a link makes it the current one, and every older open link for the same
+   * purpose answers "replaced". A retry of an older call never takes the place back.
+   */
+  setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void>;
+  currentLink(customerId: string, purpose: string): Promise<string | undefined>;
+  /** The first caller for `key` gets claimed:true; every later one sees the stored outcome, if any yet. */
+  claimOnce(key: string, now: Date, ttlSeconds: number): Promise<OnceClaim>;
+  onceOutcome(key: string): Promise<{ outcome?: PaymentLinkOutcome }>;
+  completeOnce(key: string, outcome: PaymentLinkOutcome): Promise<void>;
+  /** Counts one more for (kind, number, day) unless the count already reached `limit`. */
+  countDaily(kind: DailyLimitKind, number: string, day: string, limit: number, expiresAt: number): Promise<boolean>;
+  uncountDaily(kind: DailyLimitKind, number: string, day: string): Promise<void>;
+}
+
+/**
+ * Paying a link (the pay function only; adapter: dynamo-link-payments.ts on the same table):
+ * which payment used it, the provider checkouts it was sent to, and the settlement lease.
+ */
+export interface LinkPayments {
+  /**
    * open → used by payment `recordId`; true also when that same payment used it already (a
    * retry). False when another payment used it (paid in another tab, a concurrent twin).
    */
@@ -62,13 +83,6 @@ export interface PaymentStore {
   reopen(id: string, recordId: string): Promise<boolean>;
   /** Records that the ledger holds the payment, with the provider's reference. */
   markSettled(id: string, settledAt: string, reference: string): Promise<void>;
-  /**
-   * The customer's newest link for one purpose (the account balance in a currency, or given
-   * items): issuing a link makes it the current one, and every older open link for the same
-   * purpose answers "replaced". A retry of an older call never takes the place back.
-   */
-  setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void>;
-  currentLink(customerId: string, purpose: string): Promise<string | undefined>;
   /** Stores a checkout (keyed by provider and id) and notes it on its link. */
   putCheckout(checkout: Checkout): Promise<void>;
   getCheckout(provider: Checkout['provider'], checkoutId: string): Promise<Checkout | undefined>;
@@ -80,11 +94,4 @@ export interface PaymentStore {
    */
   acquireLease(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
   releaseLease(key: string, owner: string): Promise<void>;
-  /** The first caller for `key` gets claimed:true; every later one sees the stored outcome, if any yet. */
-  claimOnce(key: string, now: Date, ttlSeconds: number): Promise<OnceClaim>;
-  onceOutcome(key: string): Promise<{ outcome?: PaymentLinkOutcome }>;
-  completeOnce(key: string, outcome: PaymentLinkOutcome): Promise<void>;
-  /** Counts one more for (kind, number, day) unless the count already reached `limit`. */
-  countDaily(kind: DailyLimitKind, number: string, day: string, limit: number, expiresAt: number): Promise<boolean>;
-  uncountDaily(kind: DailyLimitKind, number: string, day: string): Promise<void>;
 }
