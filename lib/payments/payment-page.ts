@@ -16,7 +16,6 @@ import type { CheckoutRequest, PaymentProvider } from './payment-provider';
 import type { PaymentLinkRecord } from './payment-store';
 import { paymentPageHtml, pendingHtml, problemHtml, receiptHtml, type PageProblem } from './payment-page-html';
 import { settleUnderLease, underCustomerLease, type SettlementDeps } from './payment-settlement';
-import { sandboxReference } from './sandbox-payment-provider';
 
 export interface PaymentPageDeps extends SettlementDeps {
   /** The link's provider for this amount (its module's own, else the stage's; see chooseProvider); undefined: payment unavailable. */
@@ -125,10 +124,15 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   if (link.status === 'used') {
     const claimedAgo = link.paidAt ? at.getTime() - Date.parse(link.paidAt) : 0;
     if (!link.settledAt && link.paidBy === sandboxPaymentId(claims.id) && claimedAgo > SANDBOX_CRASH_AFTER_MS) {
-      // The sandbox took it but the ledger does not have it yet, long after (a crash): finish, never charge again.
+      // A sandbox payment interrupted long ago (a crash): finish it if it was decided, never charge again;
+      // else the sandbox took nothing, so the link is open again.
       const record = await deps.records.get(link.paidBy);
-      const amount = record?.amount ?? link.claims.amount;
-      await underCustomerLease(deps, claims.customerId, () => settleUnderLease(deps, sandboxPayment(link, amount, sandboxReference(claims.id, amount))));
+      if (record) {
+        await underCustomerLease(deps, claims.customerId, () => settleUnderLease(deps, sandboxPayment(link, record.amount, record.reference)));
+        return problem(deps, 'used');
+      }
+      await deps.store.reopen(claims.id, link.paidBy);
+      return problem(deps, 'failed');
     }
     return problem(deps, 'used');
   }

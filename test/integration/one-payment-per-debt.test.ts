@@ -131,7 +131,7 @@ describe('a second link for the same debt cannot take a second payment', () => {
     expect((await onlinePayments(customer.id)).map((p) => p.fields.FinalValue)).toEqual([300_000]);
   }, 60_000);
 
-  it('a sandbox payment interrupted after the link was taken (a crash) is finished by a later visit, once, and never while it may still be running', async () => {
+  it('a sandbox payment interrupted after the link was taken (a crash): never touched while it may still run; later finished if it was decided, else the link is open again', async () => {
     const customer = await customerOwing(250_000);
     const { url } = await callForLink(customer);
     const linkId = (url.split('/pay/')[1] as string).split('.')[0] as string;
@@ -148,16 +148,38 @@ describe('a second link for the same debt cannot take a second payment', () => {
     // Taken a moment ago: another request may still be settling it; this one only says "paid".
     await interrupted(1000);
     expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
-    expect(await onlinePayments(customer.id)).toHaveLength(0);
-    // Taken a minute ago and never settled: finished now, once.
+    // Taken a minute ago, nothing decided: the sandbox took nothing, so the link is payable again.
     await interrupted(60_000);
-    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
-    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(409);
+    const retry = await gateway.fetch(url, { method: 'POST' });
+    expect(retry.status).toBe(402);
+    expect(await retry.text()).toContain('no money was taken');
+    expect(await onlinePayments(customer.id)).toHaveLength(0);
+    expect((await gateway.fetch(url, { method: 'POST' })).status).toBe(200);
     expect((await onlinePayments(customer.id)).map((p) => p.fields.FinalValue)).toEqual([250_000]);
-    expect(await balance(customer.id)).toEqual({ owed: 0, credit: 0 });
-    const receipt = await gateway.fetch(url);
+
+    // Decided (recorded) but the ledger never got it: a later visit finishes it, once.
+    const other = await customerOwing(150_000);
+    const second = await callForLink(other);
+    const secondId = (second.url.split('/pay/')[1] as string).split('.')[0] as string;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { paymentRecords } = require('../../lib/composition/pay') as typeof import('../../lib/composition/pay');
+    await paymentRecords.record({ id: `sandbox:${secondId}`, provider: 'sandbox', status: 'paid', amount: 150_000, currency: 'IRR', customerId: other.id, reference: 'SBX-CRASHED', linkId: secondId, createdAt: new Date(Date.now() - 60_000).toISOString() });
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.tables.payments,
+        Key: { pk: `LINK#${secondId}`, sk: 'LINK' },
+        UpdateExpression: 'SET #s = :used, paidBy = :by, paidAt = :at',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':used': 'used', ':by': `sandbox:${secondId}`, ':at': new Date(Date.now() - 60_000).toISOString() },
+      }),
+    );
+    expect((await gateway.fetch(second.url, { method: 'POST' })).status).toBe(409);
+    expect((await gateway.fetch(second.url, { method: 'POST' })).status).toBe(409);
+    expect((await onlinePayments(other.id)).map((p) => [p.fields.FinalValue, p.fields.Reference])).toEqual([[150_000, 'SBX-CRASHED']]);
+    expect(await balance(other.id)).toEqual({ owed: 0, credit: 0 });
+    const receipt = await gateway.fetch(second.url);
     expect(receipt.status).toBe(200);
-    expect(await receipt.text()).toContain('Payment received');
+    expect(await receipt.text()).toContain('SBX-CRASHED');
   }, 60_000);
 
   it('two links paid at the same moment: one payment, the other refused', async () => {
