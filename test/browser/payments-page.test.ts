@@ -112,7 +112,7 @@ describe('the Payments page', () => {
 
     await page.selectOption('#p-status', 'refund-needed');
     await page.getByTestId('apply-payment-filters').click();
-    await page.locator('[data-testid="payments-table"] tbody tr[data-status="paid"]').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="payments-table"] tbody tr[data-status="paid"]').first().waitFor({ state: 'detached' });
     await row.waitFor();
     expect(await page.locator('[data-testid="payments-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).toEqual(['payment-stripe:cs_test_unknown1']);
     await page.screenshot({ path: join(ARTIFACTS, 'payments-en.png'), fullPage: true });
