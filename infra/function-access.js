@@ -26,6 +26,8 @@ const ACCESS = {
       PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
       // Customer club: wrong-password counters.
       AttemptsTable: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      // A card payment in the call appears on the Payments page (stored once per confirmation code).
+      PaymentRecordsTable: ['PutItem'],
     },
     // English prompts and amounts: Polly audio cached under tts/; Persian sentences joined from
     // clips/ (and synthesized pieces) into joined/.
@@ -34,16 +36,26 @@ const ACCESS = {
   },
   status: {
     secrets: ['twilio-auth-token'],
-    tables: { SessionsTable: ['GetItem'], CallLogTable: ['PutItem'] },
+    // The call log is written as an update, so a payment's refund flag set before the call ended stays.
+    tables: { SessionsTable: ['GetItem'], CallLogTable: ['UpdateItem'] },
   },
   fallback: {
     secrets: ['twilio-auth-token'],
     tables: { ConfigTable: ['GetItem'], SessionsTable: ['GetItem', 'PutItem'] },
   },
   pay: {
-    secrets: ['payment-link-secret'],
-    // Links (read, marked used, settled); the ledger gets the online payment and marks items paid.
-    tables: { PaymentsTable: ['GetItem', 'UpdateItem'], LedgerTable: ['PutItem', 'UpdateItem'] },
+    // The link key, and the gateways' keys (read only when PAYMENT_PROVIDER names the gateway).
+    secrets: ['payment-link-secret', 'stripe-secret-key', 'stripe-webhook-secret', 'zarinpal-merchant-id'],
+    tables: {
+      // Links (read, claimed, settled), a customer's settlement lease and the gateways' checkouts.
+      PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
+      // The debt read again before paying; the online payment written and the items marked paid.
+      LedgerTable: ['Query', 'PutItem', 'UpdateItem'],
+      // Each payment a provider confirmed, once per payment id.
+      PaymentRecordsTable: ['GetItem', 'PutItem'],
+      // A payment taken for a debt already settled is flagged on its call.
+      CallLogTable: ['UpdateItem'],
+    },
   },
   admin: {
     secrets: ['admin-api-key', 'admin-api-key-next', 'azure-speech-key'],
@@ -60,6 +72,9 @@ const ACCESS = {
       AuditTable: ['PutItem', 'DeleteItem', 'Query'],
       // Wrong admin keys per source address (counted and checked; an address unlocks by time).
       AttemptsTable: ['GetItem', 'UpdateItem'],
+      // The Payments page: listed by day through the index; a flagged payment marked handled.
+      'PaymentRecordsTable/index/*': ['Query'],
+      PaymentRecordsTable: ['GetItem', 'UpdateItem'],
     },
     // Prompt previews (Polly, cached under tts/; Persian joined under joined/ from clips/) and
     // uploaded recordings (uploads/, the file as uploaded under uploads/originals/).

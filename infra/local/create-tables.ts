@@ -13,6 +13,7 @@ const LOGICAL_TO_CONFIG: Record<keyof typeof definitions, keyof AppConfig['table
   LedgerTable: 'ledger',
   CallLogTable: 'callLog',
   PaymentsTable: 'payments',
+  PaymentRecordsTable: 'paymentRecords',
   AttemptsTable: 'attempts',
   AuditTable: 'audit',
 };

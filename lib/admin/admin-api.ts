@@ -13,6 +13,8 @@ import { addConfigurationRoutes } from './routes/configuration-routes';
 import { addLedgerRoutes } from './routes/ledger-routes';
 import { addLookupSourceRoutes } from './routes/lookup-source-routes';
 import { addPromptRoutes } from './routes/prompt-routes';
+import { addPaymentRoutes } from './routes/payment-routes';
+import { PAYMENT_STATUSES } from '../payments/payment-records';
 
 export interface AdminApi {
   handle(request: AdminRequest): Promise<AdminResponse>;
@@ -31,6 +33,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       outcomes: CALL_OUTCOMES,
       auditAreas: AUDIT_AREAS,
       auditActions: AUDIT_ACTIONS,
+      paymentStatuses: PAYMENT_STATUSES,
       limits: PANEL_LIMITS,
       // The balance form's prompts (the club's have their own names).
       prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
@@ -40,7 +43,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,
       audioBaseUrl: deps.audioBaseUrl,
-      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined, persianVoice: deps.persianSynthesizer ?? null },
+      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined, persianVoice: deps.persianSynthesizer ?? null, payments: deps.payments !== undefined },
       persianVoices: PERSIAN_VOICES,
     }),
   );
@@ -50,6 +53,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
   addLedgerRoutes(router, deps);
   addCallLogRoutes(router, deps);
   addAuditRoutes(router, deps);
+  addPaymentRoutes(router, deps);
   // Built on first use, from the finished route table (this route included).
   let openApi: Record<string, unknown> | undefined;
   router.add('GET', '/openapi.json', { summary: 'This document', tag: 'meta' }, async () => ok((openApi ??= openApiDocument(router, deps.publicBaseUrl))));

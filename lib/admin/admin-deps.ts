@@ -12,6 +12,7 @@ import type { Speech } from '../speech/speech';
 import type { CurrencyCode } from '../domain/money';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CrmHostPolicy } from '../domain/crm-host-policy';
+import type { PaymentRecordLookup, PaymentRecords } from '../payments/payment-records';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;
@@ -30,6 +31,8 @@ export interface AdminDeps {
   /** The built-in ledger; `currency` is LEDGER_CURRENCY (default IRR), of records that name none. */
   readonly ledger: { readonly directory: LedgerDirectory; readonly writer: LedgerAdmin; readonly currency?: CurrencyCode };
   readonly callLog: CallLogSearch;
+  /** What payment providers took (the Payments page), and marking a flagged one handled. */
+  readonly payments?: PaymentRecords & PaymentRecordLookup;
   /** Every write is recorded here first (lib/audit/audit-trail.ts); the Activity page reads it. */
   readonly audit: AuditTrail;
   readonly speech: Speech;

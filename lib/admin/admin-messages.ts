@@ -50,6 +50,10 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_host_credentials: 'Do not write a username or password in the address; the password is kept in the secret store.',
     password_sent_to_new_host: "The host changed: this source's password will be sent to the new host.",
     source_currency_in_use: 'Modules using this source announce another currency: change their currency first (or keep the source\'s).',
+    payment_not_found: 'No payment has this id.',
+    payment_not_flagged: 'Only a payment flagged "refund or credit needed" can be marked as handled.',
+    payment_already_handled: 'This payment was already marked as handled.',
+    payments_unavailable: 'Payments are not recorded on this installation.',
   },
   fa: {
     unauthorized: 'با کلید مدیریت وارد شوید.',
@@ -96,6 +100,10 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_host_credentials: 'نام کاربری یا گذرواژه را در نشانی ننویسید؛ گذرواژه در انبار رمزها نگه داشته می‌شود.',
     password_sent_to_new_host: 'نشانی میزبان تغییر کرد: گذرواژهٔ این منبع به میزبان تازه فرستاده می‌شود.',
     source_currency_in_use: 'ماژول‌هایی که از این منبع استفاده می‌کنند واحد پول دیگری اعلام می‌کنند: اول واحد پول آن‌ها را تغییر دهید (یا واحد پول منبع را نگه دارید).',
+    payment_not_found: 'پرداختی با این شناسه وجود ندارد.',
+    payment_not_flagged: 'تنها پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده است را می‌توان رسیدگی‌شده اعلام کرد.',
+    payment_already_handled: 'این پرداخت پیش‌تر رسیدگی‌شده اعلام شده است.',
+    payments_unavailable: 'پرداخت‌ها در این نصب ثبت نمی‌شوند.',
   },
 };
 

@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CallLog, CallLogSearch } from './call-log';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CallLog, CallLogSearch, CallPaymentFlags } from './call-log';
 import type { CallLogEntry, CallLogPage, CallLogQuery, CallLogRow, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
 
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
@@ -23,7 +24,7 @@ export const DEFAULT_CALL_LOG_RETENTION_DAYS = 400;
  * indexes hold only what the panel's list and chart read (infra/tables.json), so a search
  * answers CallLogRows, not whole entries.
  */
-export class DynamoCallLog implements CallLog, CallLogSearch {
+export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
   private readonly retentionSeconds: number;
 
   constructor(
@@ -38,11 +39,38 @@ export class DynamoCallLog implements CallLog, CallLogSearch {
     const ended = Date.parse(entry.endedAt);
     const expiresAt = Math.floor((Number.isFinite(ended) ? ended : Date.now()) / 1000) + this.retentionSeconds;
     // A call that reached no module has no moduleCode: DynamoDB refuses an empty string as an
-    // index key, so the attribute is left out (the call is still listed by day).
-    const { moduleCode, ...rest } = entry;
-    // `day` feeds the per-module, per-day index the panel's call log reads.
-    const item = { ...rest, ...(moduleCode ? { moduleCode } : {}), day: entry.startedAt.slice(0, 10), expiresAt };
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    // index key, so the attribute is left out (the call is still listed by day). `day` feeds the
+    // per-module, per-day index the panel's call log reads. An update rather than a put: a
+    // payment flagged before the call ended (flagRefundNeeded) stays.
+    const { callSid, refundNeeded: _flags, moduleCode, ...rest } = entry;
+    const fields = { ...rest, ...(moduleCode ? { moduleCode } : {}), day: entry.startedAt.slice(0, 10), expiresAt };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value], i) => {
+        names[`#a${i}`] = name;
+        values[`:v${i}`] = value;
+        return `#a${i} = :v${i}`;
+      });
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { callSid }, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+  }
+
+  async flagRefundNeeded(callSid: string, paymentId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { callSid },
+          UpdateExpression: 'SET refundNeeded = list_append(if_not_exists(refundNeeded, :none), :id)',
+          ConditionExpression: 'attribute_not_exists(refundNeeded) OR NOT contains(refundNeeded, :one)',
+          ExpressionAttributeValues: { ':none': [], ':id': [paymentId], ':one': paymentId },
+        }),
+      );
+    } catch (error) {
+      // Flagged already (a repeated notification): nothing to add.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async get(callSid: string): Promise<CallLogEntry | undefined> {

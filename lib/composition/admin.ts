@@ -7,6 +7,7 @@ import { DynamoCallLog } from '../call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../config/dynamo-module-store';
 import { DynamoAuditTrail } from '../audit/dynamo-audit-trail';
 import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
+import { DynamoPaymentRecords } from '../payments/dynamo-payment-records';
 import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
 import { MissingSecretError } from '../secrets/product-secrets';
@@ -54,6 +55,7 @@ export const adminDeps: AdminDeps = {
     currency: config.ledgerCurrency,
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
+  payments: new DynamoPaymentRecords(dynamo, config.tables.paymentRecords),
   audit: new DynamoAuditTrail(dynamo, config.tables.audit, config.auditRetentionDays),
   speech,
   ...(persianSynthesizer ? { persianSynthesizer } : {}),

@@ -4,6 +4,7 @@ import { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import { DynamoAttemptLimiter } from '../auth/dynamo-attempt-limiter';
 import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-store';
 import { DynamoSessionStore } from '../voice/dynamo-session-store';
+import { DynamoPaymentRecords } from '../payments/dynamo-payment-records';
 import { DynamoCardPaymentLedger } from '../ledger/dynamo-card-payment-ledger';
 import { renderApology } from '../voice/apology';
 import type { VoiceDeps } from '../voice/voice-step';
@@ -31,9 +32,8 @@ export const voiceDeps: VoiceDeps = {
     dailyLimitPerMobile: config.payments.dailyLimitPerMobile,
     dailyLimitPerCaller: config.payments.dailyLimitPerCaller,
   }),
-  // Card payments in the call settle in the built-in ledger. The payments list (`records`) is
-  // wired here once its store exists.
-  cardPayments: { ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger), logger },
+  // Card payments in the call settle in the built-in ledger and appear on the Payments page.
+  cardPayments: { ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger), records: new DynamoPaymentRecords(dynamo, config.tables.paymentRecords), logger },
   logger,
   publicBaseUrl: config.publicBaseUrl,
   sessionTtlSeconds: config.sessionTtlSeconds,

@@ -45,6 +45,8 @@ export interface AppConfig {
     readonly ledger: string;
     readonly callLog: string;
     readonly payments: string;
+    /** Payments providers confirmed (PaymentRecords): one item per payment, listed by day. */
+    readonly paymentRecords: string;
     readonly attempts: string;
     readonly audit: string;
   };
@@ -99,17 +101,48 @@ export interface SecretsConfig {
 export interface PaymentConfig {
   /** Locally: the link signing key (PAYMENT_LINK_SECRET or the development default); deployed: undefined, read from SSM. */
   readonly linkSecret: string | undefined;
-  /**
-   * The gateway that takes the money. Only `sandbox` exists yet (it takes none). `npm start` uses it
-   * without asking; anywhere else it must be chosen (PAYMENT_PROVIDER=sandbox) or the payment
-   * function refuses to start, so a deployed page never marks a debt paid by accident.
-   */
-  readonly provider: 'sandbox' | undefined;
   readonly linkTtlHours: number;
   readonly dailyLimitPerMobile: number;
   readonly dailyLimitPerCaller: number;
   /** Shown on the payment page and in the SMS. */
   readonly businessName: string;
+  /**
+   * PAYMENT_PROVIDER: the gateways that take payment-link payments, in order of preference;
+   * each link goes to the first that accepts its currency (Stripe takes no IRR, Zarinpal only
+   * IRR). `npm start` uses the sandbox (it takes no money) without asking; anywhere else the list
+   * must be given, or the payment function refuses to start, so a deployed page never marks a
+   * debt paid by accident (the sandbox only when named, and then every page says so).
+   */
+  readonly providers: readonly PaymentProviderName[];
+  /** PAYMENT_PROVIDER_BY_MODULE: a module's own gateway (`pay-fa=zarinpal,pay-en=stripe`), before the list above. */
+  readonly providerByModule: Readonly<Record<string, PaymentProviderName>>;
+  readonly stripe: StripeConfig;
+  readonly zarinpal: ZarinpalConfig;
+}
+
+export const PAYMENT_PROVIDER_NAMES = ['sandbox', 'stripe', 'zarinpal'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number];
+
+/** Stripe Checkout: keys are the secrets `stripe-secret-key` and `stripe-webhook-secret`. */
+export interface StripeConfig {
+  /** `https://api.stripe.com` (tests: a local server speaking Stripe's protocol). */
+  readonly apiBaseUrl: string;
+  /** Where Stripe's hosted page lives: the payment page's form may send the customer there. */
+  readonly checkoutOrigin: string;
+  /** How old a webhook's signed timestamp may be (Stripe's default 300 s; 0 turns the check off). */
+  readonly webhookToleranceSeconds: number;
+  readonly timeoutMs: number;
+  /** How long a Checkout Session can be paid (Stripe: 30 min to 24 h). */
+  readonly sessionMinutes: number;
+}
+
+/** Zarinpal REST v4: the merchant id is the secret `zarinpal-merchant-id`. */
+export interface ZarinpalConfig {
+  /** `https://payment.zarinpal.com` (production) or `https://sandbox.zarinpal.com`; request, verify and StartPay live under it. */
+  readonly apiBaseUrl: string;
+  /** What Zarinpal is sent: rials (IRR) or tomans (IRT). */
+  readonly currency: 'IRR' | 'IRT';
+  readonly timeoutMs: number;
 }
 
 /** The Twilio account SMS are sent from (the TwilioSmsSender's options are these plus test seams). */
@@ -319,6 +352,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ledger: env.LEDGER_TABLE ?? `${prefix}-ledger`,
       callLog: env.CALL_LOG_TABLE ?? `${prefix}-call-log`,
       payments: env.PAYMENTS_TABLE ?? `${prefix}-payments`,
+      paymentRecords: env.PAYMENT_RECORDS_TABLE ?? `${prefix}-payment-records`,
       attempts: env.ATTEMPTS_TABLE ?? `${prefix}-attempts`,
       audit: env.AUDIT_TABLE ?? `${prefix}-audit`,
     },
@@ -337,11 +371,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsEnabled: env.POWERTOOLS_METRICS_DISABLED !== 'true',
     payments: {
       linkSecret: secrets.envValues['payment-link-secret'],
-      provider: oneOf(env, 'PAYMENT_PROVIDER', ['sandbox'] as const) ?? (devDefaults ? 'sandbox' : undefined),
       linkTtlHours: intFrom(env, 'PAYMENT_LINK_TTL_HOURS', 72, 1),
       dailyLimitPerMobile: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE', 3, 1),
       dailyLimitPerCaller: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_CALLER', 5, 1),
       businessName: (env.BUSINESS_NAME ?? '').trim() || 'Balance IVR',
+      ...paymentProviders(env, devDefaults),
     },
     sms: smsConfig(env, devDefaults, secrets),
     crm: {
@@ -401,6 +435,54 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
     },
     espeak: { command: env.ESPEAK_COMMAND || 'espeak-ng', voice: env.ESPEAK_VOICE || 'fa+klatt4', timeoutMs: intFrom(env, 'ESPEAK_TIMEOUT_MS', 5000, 100) },
     finish: { targetDb, pauseMs: intFrom(env, 'SPEECH_JOIN_PAUSE_MS', 40, 0), fadeMs: intFrom(env, 'SPEECH_FADE_MS', 4, 0) },
+  };
+}
+
+function providerName(value: string, variable: string): PaymentProviderName {
+  const name = value.trim().toLowerCase();
+  if (!(PAYMENT_PROVIDER_NAMES as readonly string[]).includes(name)) throw new ConfigurationError(`${variable}: payment providers are ${PAYMENT_PROVIDER_NAMES.join(', ')}, got "${value.trim()}"`);
+  return name as PaymentProviderName;
+}
+
+function baseUrlFrom(env: Env, name: string, fallback: string): string {
+  const value = (env[name] || fallback).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(value)) throw new ConfigurationError(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+/**
+ * Which gateways take payment-link payments. For npm start the sandbox unless told otherwise; on a
+ * deployed stage none unless PAYMENT_PROVIDER names them (so the sandbox only when asked for).
+ */
+function paymentProviders(env: Env, devDefaults: boolean): Pick<PaymentConfig, 'providers' | 'providerByModule' | 'stripe' | 'zarinpal'> {
+  const raw = env.PAYMENT_PROVIDER || (devDefaults ? 'sandbox' : '');
+  const providers = [...new Set(raw.split(',').filter((p) => p.trim() !== '').map((p) => providerName(p, 'PAYMENT_PROVIDER')))];
+  const providerByModule: Record<string, PaymentProviderName> = {};
+  for (const pair of (env.PAYMENT_PROVIDER_BY_MODULE ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [code, name, extra] = pair.split('=').map((p) => p.trim());
+    if (!code || !name || extra !== undefined) throw new ConfigurationError(`PAYMENT_PROVIDER_BY_MODULE must be code=provider pairs separated by commas, got "${pair}"`);
+    providerByModule[code] = providerName(name, 'PAYMENT_PROVIDER_BY_MODULE');
+  }
+  const zarinpalCurrency = (env.ZARINPAL_CURRENCY || 'IRR').toUpperCase();
+  if (zarinpalCurrency !== 'IRR' && zarinpalCurrency !== 'IRT') throw new ConfigurationError(`ZARINPAL_CURRENCY must be IRR or IRT, got "${env.ZARINPAL_CURRENCY}"`);
+  const sessionMinutes = intFrom(env, 'STRIPE_SESSION_MINUTES', 60, 30);
+  // Sessions expire at most 24 h after creation; the key's 10-minute window is added on top.
+  if (sessionMinutes > 23 * 60) throw new ConfigurationError('STRIPE_SESSION_MINUTES must be at most 1380 (Stripe keeps a session open 24 h at most)');
+  return {
+    providers,
+    providerByModule,
+    stripe: {
+      apiBaseUrl: baseUrlFrom(env, 'STRIPE_API_BASE_URL', 'https://api.stripe.com'),
+      checkoutOrigin: new URL(baseUrlFrom(env, 'STRIPE_CHECKOUT_ORIGIN', 'https://checkout.stripe.com')).origin,
+      webhookToleranceSeconds: intFrom(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300, 0),
+      timeoutMs: intFrom(env, 'STRIPE_TIMEOUT_MS', 6000, 100),
+      sessionMinutes,
+    },
+    zarinpal: {
+      apiBaseUrl: baseUrlFrom(env, 'ZARINPAL_API_BASE_URL', 'https://payment.zarinpal.com'),
+      currency: zarinpalCurrency,
+      timeoutMs: intFrom(env, 'ZARINPAL_TIMEOUT_MS', 6000, 100),
+    },
   };
 }
 

@@ -24,13 +24,18 @@ export interface CallLogEntry {
   readonly destination?: string;
   /** The card payment taken in the call: amount, confirmation code and the card's last four digits. */
   readonly paid?: CardPaid;
+  /**
+   * Payments made through this call's link that a provider took for a debt already settled
+   * (ids of the Payments page's records): a refund or credit is needed.
+   */
+  readonly refundNeeded?: readonly string[];
 }
 
 /**
  * What the call log's list shows of a call (the panel's columns): all its indexes project
  * (infra/tables.json), so a search answers these fields only.
  */
-export type CallLogRow = Pick<CallLogEntry, 'callSid' | 'moduleCode' | 'from' | 'outcome' | 'reason' | 'owed' | 'destination' | 'durationSeconds' | 'startedAt'>;
+export type CallLogRow = Pick<CallLogEntry, 'callSid' | 'moduleCode' | 'from' | 'outcome' | 'reason' | 'owed' | 'currency' | 'paid' | 'refundNeeded' | 'destination' | 'durationSeconds' | 'startedAt'>;
 
 export interface CallLogQuery {
   readonly moduleCode?: string;

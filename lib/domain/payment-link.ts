@@ -16,6 +16,8 @@ export interface PaymentLinkRequest {
   readonly language: Language;
   /** Idempotency: one link per call and step. */
   readonly callSid: string;
+  /** The module the caller was in: its payment provider, if it has its own, and the payment's record. */
+  readonly moduleCode?: string;
   /** The module's currency: what `amount` counts, and how the caller heard it; the SMS and page show the same. */
   readonly currency: ModuleCurrency;
 }

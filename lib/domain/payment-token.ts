@@ -44,6 +44,14 @@ export function readStoredClaims(stored: Record<string, unknown>): PaymentLinkCl
   return { ...claims, currency: readModuleCurrency(claims.display) ?? IRR_RIAL };
 }
 
+/**
+ * What a link pays, as a key: the account balance in one currency, or given items of one
+ * type. A customer's newer link for the same purpose replaces the older ones.
+ */
+export function linkPurpose(claims: Pick<PaymentLinkClaims, 'items' | 'invoiceType' | 'currency'>): string {
+  return claims.items.length ? `item#${claims.invoiceType}#${[...claims.items].sort().join(',')}` : `balance#${claims.currency.code}`;
+}
+
 export type TokenCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };

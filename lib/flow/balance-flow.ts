@@ -209,6 +209,7 @@ function paymentLink(
       invoiceType: module.invoiceType,
       language: module.language,
       callSid: session.callSid,
+      moduleCode: module.code,
       currency: module.currency,
     };
     return { kind: 'need', need: { kind: 'payment-link', request, caller: session.from } };

@@ -4,8 +4,7 @@ import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type Dynamo
 import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
 import type { Customer } from '../domain/customer';
 import { canonicalPhone } from '../domain/phone';
-import type { PaymentLinkClaims } from '../domain/payment-token';
-import type { LedgerAdmin } from './ledger-admin';
+import type { LedgerAdmin, OnlinePayment } from './ledger-admin';
 import { PHONE_PASSWORD_SK } from './ledger-crm';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
@@ -68,21 +67,26 @@ export class DynamoLedgerWriter implements LedgerAdmin {
   }
 
   /**
-   * Records a paid link in the ledger: one onlinePayment item keyed by the link id (a retry
-   * cannot add a second), and the items it paid marked paid. Returns false when the payment
-   * was already recorded.
+   * Records a provider payment in the ledger: one onlinePayment item keyed by the payment's
+   * record id (a retry cannot add a second), and the items it paid marked paid. Returns false
+   * when the payment was already recorded.
    */
-  async recordOnlinePayment(claims: PaymentLinkClaims, reference: string, paidAt: string): Promise<boolean> {
+  async recordOnlinePayment(payment: OnlinePayment): Promise<boolean> {
     const item: ItemRecord = {
-      customerId: claims.customerId,
+      customerId: payment.customerId,
       type: 'onlinePayment',
-      number: `OP-${claims.id}`,
-      fields: { FinalValue: claims.amount, Reference: reference, ...(claims.items.length ? { Pays: claims.items.join(',') } : {}) },
-      ...(claims.moneyAccount ? { moneyAccount: claims.moneyAccount } : {}),
-      // The amount is the link's, in the minor unit of the currency the caller was told.
-      currency: claims.currency.code,
+      number: `OP-${payment.paymentId}`,
+      fields: {
+        FinalValue: payment.amount,
+        Reference: payment.reference,
+        ...(payment.items.length ? { Pays: payment.items.join(',') } : {}),
+        ...(payment.linkId ? { Link: payment.linkId } : {}),
+      },
+      ...(payment.moneyAccount ? { moneyAccount: payment.moneyAccount } : {}),
+      // The amount is what the provider took, in the minor unit of the currency the caller was told.
+      currency: payment.currency,
       status: 'paid',
-      createdAt: paidAt,
+      createdAt: payment.paidAt,
     };
     let recorded = true;
     try {
@@ -93,12 +97,12 @@ export class DynamoLedgerWriter implements LedgerAdmin {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       recorded = false;
     }
-    for (const number of claims.items) {
+    for (const number of payment.items) {
       await this.client
         .send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { pk: `CUST#${claims.customerId}`, sk: `ITEM#${claims.invoiceType}#${number}` },
+            Key: { pk: `CUST#${payment.customerId}`, sk: `ITEM#${payment.invoiceType}#${number}` },
             UpdateExpression: 'SET #status = :paid',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: { '#status': 'status' },

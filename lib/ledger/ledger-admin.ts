@@ -4,7 +4,7 @@
  * dynamo-ledger-writer.ts and dynamo-ledger-directory.ts.
  */
 import type { CardPaymentToSettle } from '../domain/card-payment';
-import type { PaymentLinkClaims } from '../domain/payment-token';
+import type { InvoiceType } from '../config/module-constants';
 import type { CurrencyCode } from '../domain/money';
 import type { CurrencyBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
@@ -20,10 +20,30 @@ export interface LedgerAdmin {
   /** Removes a customer's telephone password: password identification then always fails for them. */
   clearPhonePassword(customerId: string): Promise<void>;
   /**
-   * Records a paid link: one onlinePayment item keyed by the link id (a retry cannot add a
-   * second), and the items it paid marked paid. False when the payment was already recorded.
+   * Records a provider payment that settles a debt: one onlinePayment item keyed by the
+   * payment's record id (`OP-<paymentId>`: a retry, a duplicate notification or a second
+   * settlement of the same payment cannot add a second), and the items it paid marked paid.
+   * False when the payment was already recorded.
    */
-  recordOnlinePayment(claims: PaymentLinkClaims, reference: string, paidAt: string): Promise<boolean>;
+  recordOnlinePayment(payment: OnlinePayment): Promise<boolean>;
+}
+
+/** A payment taken by a provider, as the ledger records it. */
+export interface OnlinePayment {
+  /** The payment record's id (`stripe:cs_…`, `zarinpal:<authority>`, `sandbox:<link id>`, `twilio-pay:<code>`). */
+  readonly paymentId: string;
+  readonly customerId: string;
+  /** Minor units of `currency`: what was taken. */
+  readonly amount: number;
+  readonly currency: CurrencyCode;
+  /** The provider's reference. */
+  readonly reference: string;
+  readonly paidAt: string;
+  /** Item numbers of `invoiceType` it pays (marked paid); empty = the account balance. */
+  readonly items: readonly string[];
+  readonly invoiceType: InvoiceType;
+  readonly moneyAccount?: string;
+  readonly linkId?: string;
 }
 
 /** What recording a card payment in the built-in ledger came to (see CardPaymentLedger). */

@@ -2,6 +2,10 @@
  * The payments table (pk/sk, TTL on expiresAt):
  *
  *   pk LINK#<id>                    sk LINK        a payment link: claims + open/used state
+ *   pk CURRENT#<customerId>         sk <purpose>   the customer's newest link per purpose (older ones are replaced)
+ *   pk CHECKOUT#<provider>#<id>     sk CHECKOUT    a provider checkout (Stripe session, Zarinpal authority) → link, amount
+ *   pk LEASE#<key>                  sk LEASE       a short lease: one customer's payments settle one at a time
+ * (CHECKOUT, LEASE and a link's payment state are written by dynamo-link-payments.ts, in the pay function only.)
  *   pk ONCE#<callSid>#payment-link  sk ONCE        exactly-once guard for a call's link + SMS
  *   pk LIMIT#<kind>#<number>        sk DAY#<date>  links per mobile / per calling number per day
  *   pk OUTBOX                       sk <iso>#<id>  messages of the outbox SMS sender
@@ -18,8 +22,8 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
 
 export class DynamoPaymentStore implements PaymentStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   /** Stores a new open link; an existing link with the same id (a retry) is left as it is. */
@@ -47,46 +51,26 @@ export class DynamoPaymentStore implements PaymentStore {
     return { ...(record as PaymentLinkRecord), claims: readStoredClaims(record.claims as Record<string, unknown>) };
   }
 
-  /** open → used. False when the link was not open (paid already, or a concurrent twin won). */
-  async markUsed(id: string, reference: string, paidAt: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :used, #ref = :ref, paidAt = :at',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference, ':at': paidAt },
-      }),
-    );
+  /** Newer links take the place; an older link's retry (issued before) never takes it back. */
+  async setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `CURRENT#${customerId}`, sk: purpose },
+          UpdateExpression: 'SET linkId = :id, createdAt = :at',
+          ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
+          ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
-  /** used → open again, only for the attempt that marked it (the provider then failed). */
-  async reopen(id: string, reference: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :open REMOVE #ref, paidAt',
-        ConditionExpression: '#status = :used AND #ref = :ref AND attribute_not_exists(settledAt)',
-        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':ref': reference },
-      }),
-    );
-  }
-
-  /** Records that the ledger holds the payment, with the provider's reference. */
-  async markSettled(id: string, settledAt: string, reference: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :at), #ref = :ref',
-        ConditionExpression: '#status = :used',
-        ExpressionAttributeNames: { '#status': 'status', '#ref': 'reference' },
-        ExpressionAttributeValues: { ':at': settledAt, ':ref': reference, ':used': 'used' },
-      }),
-    );
+  async currentLink(customerId: string, purpose: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `CURRENT#${customerId}`, sk: purpose }, ConsistentRead: true }));
+    return typeof Item?.linkId === 'string' ? Item.linkId : undefined;
   }
 
   /** The first caller for `key` gets claimed:true; every later one sees the stored outcome, if any yet. */
@@ -152,9 +136,10 @@ export class DynamoPaymentStore implements PaymentStore {
     });
   }
 
-  private async conditional(command: UpdateCommand): Promise<boolean> {
+  /** True when the write was made, false when its condition did not hold. */
+  protected async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
     try {
-      await this.client.send(command);
+      await (command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -17,6 +17,10 @@ export const PRODUCT_SECRETS = {
   'admin-api-key-next': { env: 'ADMIN_API_KEY_NEXT', minLength: 16 },
   // Azure AI Speech (Persian neural voice), when PERSIAN_TTS=azure.
   'azure-speech-key': { env: 'AZURE_SPEECH_KEY' },
+  // Payment providers (PAYMENT_PROVIDER=stripe / zarinpal), read by the pay function only.
+  'stripe-secret-key': { env: 'STRIPE_SECRET_KEY' },
+  'stripe-webhook-secret': { env: 'STRIPE_WEBHOOK_SECRET' },
+  'zarinpal-merchant-id': { env: 'ZARINPAL_MERCHANT_ID' },
 } as const satisfies Record<string, { readonly env: string; readonly minLength?: number }>;
 
 export type ProductSecretName = keyof typeof PRODUCT_SECRETS;

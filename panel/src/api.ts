@@ -216,6 +216,8 @@ export interface Meta {
   outcomes: string[];
   auditAreas: string[];
   auditActions: string[];
+  /** Statuses of a payment record (GET /payments). */
+  paymentStatuses: PaymentEntry['status'][];
   limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
   /** The club form's prompts: its own name, and the catalogue key a preview speaks. */
@@ -225,7 +227,7 @@ export interface Meta {
   publicBaseUrl: string;
   audioBaseUrl: string;
   /** persianVoice: the Persian synthesizer configured, or null (Persian text then needs a recording). */
-  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null };
+  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null; payments?: boolean };
   persianVoices: PersianVoice[];
 }
 
@@ -248,6 +250,27 @@ export interface CallEntry {
   destination?: string;
   /** A card payment taken in the call: minor units of `currency`, the gateway's confirmation code, the card's last four digits. */
   paid?: { amount: number; currency: CurrencyCode; confirmationCode: string; maskedCard?: string };
+  /** Payments through this call's link taken for a debt already settled (their record ids). */
+  refundNeeded?: string[];
+}
+
+/** One payment a provider took (GET /payments). */
+export interface PaymentEntry {
+  id: string;
+  provider: 'sandbox' | 'stripe' | 'zarinpal' | 'twilio-pay';
+  status: 'paid' | 'refund-needed' | 'failed';
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: CurrencyCode;
+  customerId: string;
+  reference: string;
+  linkId?: string;
+  callSid?: string;
+  moduleCode?: string;
+  maskedCard?: string;
+  refundReason?: string;
+  createdAt: string;
+  handledAt?: string;
 }
 
 export interface Customer {

@@ -11,6 +11,7 @@ import { LookupSourcesPage } from './components/lookup-sources-page';
 import { ModuleForm } from './components/module-form';
 import { ModulesPage } from './components/modules-page';
 import { OutboxPage } from './components/outbox-page';
+import { PaymentsPage } from './components/payments-page';
 import { translate, type Key, type Lang } from './i18n';
 
 const LANG_STORAGE = 'balance-ivr-admin-lang';
@@ -127,6 +128,7 @@ function App() {
     ['sources', 'navSources'],
     ['ledger', 'navLedger'],
     ['calls', 'navCalls'],
+    ['payments', 'navPayments'],
     ['outbox', 'navOutbox'],
     ['activity', 'navActivity'],
   ];
@@ -138,6 +140,7 @@ function App() {
   else if (page === 'ledger') content = <LedgerPage />;
   else if (page === 'calls') content = <CallsPage />;
   else if (page === 'outbox') content = <OutboxPage />;
+  else if (page === 'payments') content = <PaymentsPage />;
   else if (page === 'activity') content = <ActivityPage />;
   else content = <ModulesPage />;
 

@@ -133,7 +133,7 @@ describe('the packaged production stack in the moto emulator', () => {
     expect(created.filter((r) => r.ResourceStatus !== 'CREATE_COMPLETE')).toEqual([]);
     expect(created.filter((r) => r.ResourceType === 'AWS::Lambda::Function')).toHaveLength(6);
     expect(created.filter((r) => r.ResourceType === 'AWS::IAM::Role')).toHaveLength(6);
-    expect(created.filter((r) => r.ResourceType === 'AWS::DynamoDB::Table')).toHaveLength(7);
+    expect(created.filter((r) => r.ResourceType === 'AWS::DynamoDB::Table')).toHaveLength(8);
   });
 
   it('strips exactly the resource types moto cannot create, and only those', async () => {
@@ -185,8 +185,8 @@ describe('the packaged production stack in the moto emulator', () => {
     expect(sessions.Table?.DeletionProtectionEnabled ?? false).toBe(false);
     const callLog = await dynamo.send(new DescribeTableCommand({ TableName: 'balance-ivr-prod-call-log' }));
     expect(callLog.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType, i.Projection?.NonKeyAttributes?.length])).toEqual([
-      ['byModule', 'INCLUDE', 7],
-      ['byDay', 'INCLUDE', 7],
+      ['byModule', 'INCLUDE', 10],
+      ['byDay', 'INCLUDE', 10],
     ]);
     dynamo.destroy();
   });
@@ -206,7 +206,7 @@ describe('the packaged production stack in the moto emulator', () => {
     const status = await waitFor(cf, stackName, 'DELETE_COMPLETE').catch((error: Error) => (/does not exist/.test(error.message) ? 'DELETE_COMPLETE' : Promise.reject(error)));
     expect(status).toBe('DELETE_COMPLETE');
     const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}));
-    expect(TableNames.filter((t) => t.startsWith('balance-ivr-prod-')).sort()).toEqual(['balance-ivr-prod-attempts', 'balance-ivr-prod-audit', 'balance-ivr-prod-call-log', 'balance-ivr-prod-config', 'balance-ivr-prod-ledger', 'balance-ivr-prod-payments']);
+    expect(TableNames.filter((t) => t.startsWith('balance-ivr-prod-')).sort()).toEqual(['balance-ivr-prod-attempts', 'balance-ivr-prod-audit', 'balance-ivr-prod-call-log', 'balance-ivr-prod-config', 'balance-ivr-prod-ledger', 'balance-ivr-prod-payment-records', 'balance-ivr-prod-payments']);
     cf.destroy();
     dynamo.destroy();
   }, 60_000);

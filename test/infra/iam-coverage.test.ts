@@ -21,6 +21,8 @@ import { placeCall } from '../../tools/simulator/call-simulator';
 import { wavFile } from '../support/audio-files';
 import { apiEvent, DEPLOYED_BASE_ENV, lambdaContext, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost, webhookFetch, type Handler } from '../support/deployed-function';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
+import { FAKE_STRIPE_KEY, FAKE_WEBHOOK_SECRET, signStripePayload, startFakeStripe, type FakeStripe } from '../support/fake-stripe';
+import { FAKE_MERCHANT_ID, startFakeZarinpal, type FakeZarinpal } from '../support/fake-zarinpal';
 import { startFakePolly, startFakeS3 } from '../support/fake-aws-audio';
 import { FAKE_AZURE_KEY, startFakeAzureSpeech, type FakeAzureSpeech } from '../support/fake-azure-speech';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
@@ -45,6 +47,8 @@ let dynalite: RunningDynalite;
 let ssm: FakeSsm;
 let crm: FakeAlovoip;
 let azure: FakeAzureSpeech;
+let stripe: FakeStripe;
+let zarinpal: FakeZarinpal;
 let twilio: FakeTwilioMessages;
 let polly: Awaited<ReturnType<typeof startFakePolly>>;
 let s3: Awaited<ReturnType<typeof startFakeS3>>;
@@ -114,8 +118,13 @@ beforeAll(async () => {
     '/balance-ivr/prod/admin-api-key': ADMIN_KEY,
     '/balance-ivr/prod/crm/acme-crm': CRM_PASSWORD,
     '/balance-ivr/prod/azure-speech-key': FAKE_AZURE_KEY,
+    '/balance-ivr/prod/stripe-secret-key': FAKE_STRIPE_KEY,
+    '/balance-ivr/prod/stripe-webhook-secret': FAKE_WEBHOOK_SECRET,
+    '/balance-ivr/prod/zarinpal-merchant-id': FAKE_MERCHANT_ID,
   });
   azure = await startFakeAzureSpeech();
+  stripe = await startFakeStripe();
+  zarinpal = await startFakeZarinpal();
   crm = await startFakeAlovoip();
   crm.routes.set('/GetIdentityByPhoneNumber', () => ({ body: JSON.stringify({ Id: 'acme-1', CrmObjectTypeIndex: 24, CreateDate: '2024-01-01T00:00:00', ModifyDate: '2024-01-01T00:00:00', CustomerNumber: '7001', NickName: 'Acme', PhoneContacts: [] }) }));
   crm.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":42000}' }));
@@ -136,7 +145,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopObserving();
   restoreAllDeployedFunctions();
-  await Promise.all([ssm, crm, twilio, polly, s3, azure].map((server) => server?.stop()));
+  await Promise.all([ssm, crm, twilio, polly, s3, azure, stripe, zarinpal].map((server) => server?.stop()));
   await dynalite?.close();
   await stage?.remove();
 });
@@ -242,9 +251,38 @@ async function exercise(): Promise<void> {
     await call(voice, status, 'acme-en', '+15005550077');
     await call(voice, status, 'club-en-password', '+15009999999', ['2001', '2468']);
     await call(voice, status, 'club-en-password', '+15009999998', ['2001', '1111', '1111', '1111']);
+    // A link in dollars, for Stripe below.
+    await call(voice, status, 'pay-usd', '+15005550005', ['09125550005']);
     const paid = await call(voice, status, 'pay-en', '+15005550001', ['09125550001'], { twinsAt: 'mobile' });
     expect(paid.sms).toHaveLength(0); // sent through Twilio's API, not the outbox
     await call(voiceWithApiKey, status, 'pay-fa', '+989121111111', ['09121111111', '1002']);
+    // Another invoice's link in rials, for Zarinpal below (to its own mobile).
+    await call(voice, status, 'pay-fa', '+989121111111', ['09120001111', '1001']);
+  }
+
+  // Links the real gateways take (below); the others are paid with the sandbox.
+  const gatewayMobiles = new Set(['+989125550005', '+989120001111']);
+  {
+    // Real gateways: each link goes to the one that takes its currency (dollars to Stripe, rials
+    // to Zarinpal), and Stripe's webhook is checked with its signing secret.
+    const gateways = load('pay', { PAYMENT_PROVIDER: 'stripe,zarinpal', STRIPE_API_BASE_URL: stripe.url, STRIPE_CHECKOUT_ORIGIN: stripe.url, ZARINPAL_API_BASE_URL: zarinpal.url });
+    const links = twilio.requests.filter((sms) => gatewayMobiles.has(sms.form.To ?? ''));
+    expect(links).toHaveLength(2);
+    for (const sms of links) {
+      const token = /\/pay\/(\S+)/.exec(sms.form.Body ?? '')?.[1] as string;
+      const started = await gateways(apiEvent({ method: 'POST', path: `/pay/${token}`, pathParameters: { token } }), lambdaContext('pay'));
+      expect(started.statusCode).toBe(303);
+    }
+    expect(stripe.sessions.size + zarinpal.payments.size).toBe(2);
+    // Stripe confirms the dollar checkout for another amount than asked: recorded, never posted,
+    // and flagged on the call that sent the link.
+    const [sessionId] = [...stripe.sessions.keys()];
+    const event = stripe.complete(sessionId as string, { amountTotal: 1 });
+    const webhook = (signature: string) => gateways(apiEvent({ method: 'POST', path: '/pay/stripe/webhook', headers: { 'stripe-signature': signature }, body: event.body }), lambdaContext('pay'));
+    expect((await webhook(signStripePayload(FAKE_WEBHOOK_SECRET, event.body, Math.floor(Date.now() / 1000)))).statusCode).toBe(200);
+    const flagged = JSON.parse((await adminRequest(admin, 'GET', '/payments', { query: 'status=refund-needed' })).body ?? '{}').payments as { id: string }[];
+    expect(flagged).toHaveLength(1);
+    expect((await adminRequest(admin, 'POST', `/payments/${encodeURIComponent(flagged[0]?.id ?? '')}/handled`)).statusCode).toBe(200);
   }
 
   {
@@ -259,7 +297,7 @@ async function exercise(): Promise<void> {
 
   {
     expect(twilio.requests.length).toBeGreaterThanOrEqual(2);
-    for (const sms of twilio.requests) {
+    for (const sms of twilio.requests.filter((m) => !gatewayMobiles.has(m.form.To ?? ''))) {
       const token = /\/pay\/(\S+)/.exec(sms.form.Body ?? '')?.[1] as string;
       const page = (method: string) => pay(apiEvent({ method, path: `/pay/${token}`, pathParameters: { token } }), lambdaContext('pay'));
       expect((await page('GET')).statusCode).toBe(200);
@@ -267,6 +305,7 @@ async function exercise(): Promise<void> {
       expect((await page('GET')).statusCode).toBe(200);
     }
   }
+
 
   {
     // The call log (both indexes, list and chart) once calls have ended, and the outbox.
@@ -325,7 +364,7 @@ describe('each function’s role in the packaged production template', () => {
       '/balance-ivr/prod/twilio-auth-token',
     ]);
     expect(parameters('admin')).toEqual(['/balance-ivr/prod/admin-api-key', '/balance-ivr/prod/admin-api-key-next', '/balance-ivr/prod/azure-speech-key', '/balance-ivr/prod/crm/acme-crm']);
-    expect(parameters('pay')).toEqual(['/balance-ivr/prod/payment-link-secret']);
+    expect(parameters('pay')).toEqual(['/balance-ivr/prod/payment-link-secret', '/balance-ivr/prod/stripe-secret-key', '/balance-ivr/prod/stripe-webhook-secret', '/balance-ivr/prod/zarinpal-merchant-id']);
     expect(parameters('panel')).toEqual([]);
   });
 });

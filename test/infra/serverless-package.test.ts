@@ -35,7 +35,7 @@ describe('serverless package', () => {
   });
 
   it('keeps the data tables when the stack goes: retained, deletion-protected, with point-in-time recovery', () => {
-    for (const id of ['LedgerTable', 'ConfigTable', 'PaymentsTable', 'AttemptsTable', 'CallLogTable', 'AuditTable']) {
+    for (const id of ['LedgerTable', 'ConfigTable', 'PaymentsTable', 'PaymentRecordsTable', 'AttemptsTable', 'CallLogTable', 'AuditTable']) {
       const table = template.Resources[id];
       expect({ id, DeletionPolicy: table?.DeletionPolicy, UpdateReplacePolicy: table?.UpdateReplacePolicy }).toEqual({ id, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(table?.Properties).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
@@ -47,7 +47,7 @@ describe('serverless package', () => {
   it('expires call-log rows and projects into its indexes only what the panel reads', () => {
     const callLog = template.Resources.CallLogTable?.Properties as { TimeToLiveSpecification: unknown; GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[] };
     expect(callLog.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    const shown = ['outcome', 'reason', 'owed', 'currency', 'paid', 'destination', 'durationSeconds', 'from'];
+    const shown = ['outcome', 'reason', 'owed', 'currency', 'paid', 'refundNeeded', 'destination', 'durationSeconds', 'from'];
     expect(Object.fromEntries(callLog.GlobalSecondaryIndexes.map((i) => [i.IndexName, i.Projection]))).toEqual({
       byModule: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['day', ...shown] },
       byDay: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['moduleCode', ...shown] },
@@ -79,7 +79,7 @@ describe('serverless package', () => {
     for (const [roleId] of resourcesOf(template, 'AWS::IAM::Role')) {
       for (const statement of statementsOf(template, roleId).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))) {
         expect(statement.Action).not.toContain('dynamodb:*');
-        expect(JSON.stringify(statement.Resource)).toMatch(/"(SessionsTable|ConfigTable|LedgerTable|CallLogTable|PaymentsTable|AttemptsTable|AuditTable)"/);
+        expect(JSON.stringify(statement.Resource)).toMatch(/"(SessionsTable|ConfigTable|LedgerTable|CallLogTable|PaymentsTable|PaymentRecordsTable|AttemptsTable|AuditTable)"/);
       }
     }
   });
@@ -98,7 +98,7 @@ describe('serverless package', () => {
       FallbackLambdaFunction: 'twilio-auth-token',
       AdminLambdaFunction: 'admin-api-key,admin-api-key-next,azure-speech-key',
       PanelLambdaFunction: '',
-      PayLambdaFunction: 'payment-link-secret',
+      PayLambdaFunction: 'payment-link-secret,stripe-secret-key,stripe-webhook-secret,zarinpal-merchant-id',
     });
   });
 

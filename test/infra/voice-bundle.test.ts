@@ -88,6 +88,8 @@ describe('the voice function bundle', () => {
 describe('the status callback bundle', () => {
   it('carries no CRM, speech, payments or TwiML builder: it only writes the call log', () => {
     for (const part of ['lib/crm/', 'lib/speech/', 'lib/payments/', 'node_modules/xmlbuilder', 'twilio/lib/twiml/']) expect(from(status, part)).toEqual([]);
-    expect(status.bytes).toBeLessThan(60 * 1024);
+    // 62.3 KB with the step deadline's SDK bounds, secrets by name and the logger's Lambda context
+    // (issue 11) and the call log written as an update (issue 12): the limit leaves ~5% for growth.
+    expect(status.bytes).toBeLessThan(66 * 1024);
   });
 });

@@ -45,6 +45,7 @@ beforeAll(async () => {
     LEDGER_TABLE: tables.ledger,
     CALL_LOG_TABLE: tables.callLog,
     PAYMENTS_TABLE: tables.payments,
+    PAYMENT_RECORDS_TABLE: tables.paymentRecords,
     ATTEMPTS_TABLE: tables.attempts,
     CONFIG_CACHE_SECONDS: '0',
     LOG_LEVEL: 'ERROR',
@@ -380,7 +381,8 @@ describe('modules and payment links from before currency codes', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<p class="amount">۷۵٬۰۰۰ تومان</p>');
     expect((await pay(payEvent('POST', token), context)).statusCode).toBe(200);
-    const paid = await admin.dynamo.doc.send(new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': 'CUST#c-1001', ':sk': `ITEM#onlinePayment#OP-${id}` } }));
+    // One onlinePayment item per payment record id (the sandbox: sandbox:<link id>).
+    const paid = await admin.dynamo.doc.send(new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': 'CUST#c-1001', ':sk': `ITEM#onlinePayment#OP-sandbox:${id}` } }));
     expect(paid.Items?.[0]).toMatchObject({ fields: { FinalValue: 750_000 }, currency: 'IRR' });
   });
 });

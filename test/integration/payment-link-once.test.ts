@@ -33,6 +33,7 @@ beforeAll(async () => {
     LEDGER_TABLE: dynamo.tables.ledger,
     CALL_LOG_TABLE: dynamo.tables.callLog,
     PAYMENTS_TABLE: dynamo.tables.payments,
+    PAYMENT_RECORDS_TABLE: dynamo.tables.paymentRecords,
     CONFIG_CACHE_SECONDS: '0',
     LOG_LEVEL: 'ERROR',
     PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '2',

@@ -14,6 +14,7 @@ import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
 import { DynamoCallLog } from '../../lib/call-log/dynamo-call-log';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { DynamoAuditTrail } from '../../lib/audit/dynamo-audit-trail';
+import { DynamoPaymentRecords } from '../../lib/payments/dynamo-payment-records';
 import { DynamoAttemptLimiter, type AttemptPolicy } from '../../lib/auth/dynamo-attempt-limiter';
 import { LOCAL_HOST_POLICY } from '../../lib/domain/crm-host-policy';
 import { loadSeed } from '../../infra/local/load-seed';
@@ -86,6 +87,7 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
     lookupSourceNames: async () => [ledger.source],
     ledger: { directory: new DynamoLedgerDirectory(dynamo.doc, dynamo.tables.ledger), writer: new DynamoLedgerWriter(dynamo.doc, dynamo.tables.ledger, '98') },
     callLog: new DynamoCallLog(dynamo.doc, dynamo.tables.callLog),
+    payments: new DynamoPaymentRecords(dynamo.doc, dynamo.tables.paymentRecords),
     audit: new DynamoAuditTrail(dynamo.doc, dynamo.tables.audit, 30),
     crmHostPolicy: LOCAL_HOST_POLICY,
     speech: new CatalogueSpeech({ audioBaseUrl: `${BASE_URL}/audio` }),

@@ -46,14 +46,16 @@ describe('configuration', () => {
   });
 
   it('gives the sandbox payments and the SMS outbox only to npm start; every other stage must choose', () => {
-    expect(loadConfig({})).toMatchObject({ payments: { provider: 'sandbox' }, sms: { provider: 'outbox' } });
+    expect(loadConfig({})).toMatchObject({ payments: { providers: ['sandbox'] }, sms: { provider: 'outbox' } });
     const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', STAGE: 'prod' };
-    expect(loadConfig(deployed)).toMatchObject({ payments: { provider: undefined }, sms: { provider: undefined } });
+    expect(loadConfig(deployed)).toMatchObject({ payments: { providers: [] }, sms: { provider: undefined } });
     // A deployed stage named "local" is still deployed; a local run of another stage still asks.
-    expect(loadConfig({ ...deployed, STAGE: 'local' }).payments.provider).toBeUndefined();
+    expect(loadConfig({ ...deployed, STAGE: 'local' }).payments.providers).toEqual([]);
+    expect(loadConfig({ STAGE: 'dev' }).payments.providers).toEqual([]);
     expect(loadConfig({ STAGE: 'dev' }).sms.provider).toBeUndefined();
-    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'sandbox', SMS_PROVIDER: 'outbox' })).toMatchObject({ payments: { provider: 'sandbox' }, sms: { provider: 'outbox' } });
-    expect(() => loadConfig({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/PAYMENT_PROVIDER must be sandbox/);
+    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'sandbox', SMS_PROVIDER: 'outbox' })).toMatchObject({ payments: { providers: ['sandbox'] }, sms: { provider: 'outbox' } });
+    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'stripe,zarinpal' }).payments.providers).toEqual(['stripe', 'zarinpal']);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/payment providers are sandbox, stripe, zarinpal/);
   });
 
   it('keeps the call log 400 days unless told otherwise, and answers a step within 8 s', () => {

@@ -7,7 +7,7 @@ import type { AdminRequest, AdminRouter } from '../admin-router';
 import { ok, queryChoice, queryInt } from '../request-body';
 import { dayRange } from './call-log-routes';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'enable', 'disable', 'upload', 'remove', 'import'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'enable', 'disable', 'upload', 'remove', 'import', 'handle'] as const;
 const KEYS: readonly AdminKeyId[] = ['current', 'next'];
 const MAX_RANGE_DAYS = 366;
 

@@ -192,7 +192,14 @@ export function CallsPage() {
                   <td>
                     <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
                   </td>
-                  <td dir="ltr">{c.reason ?? ''}</td>
+                  <td dir="ltr">
+                    {c.reason ?? ''}
+                    {(c.refundNeeded ?? []).length > 0 && (
+                      <a class="badge off" href="#/payments" data-testid="call-refund-flag" dir="auto">
+                        {t('refundFlagOnCall', (c.refundNeeded ?? []).join(', '))}
+                      </a>
+                    )}
+                  </td>
                   <td>
                     {formatAmount(lang, c.owed, c.currency)}
                     {c.paid && (

@@ -1,0 +1,121 @@
+/**
+ * Payment records in their own table (infra/tables.json PaymentRecordsTable):
+ *
+ *   id <provider>:<provider's id>     the record (hash key: a conditional put stores it once)
+ *   index byDay: day YYYY-MM-DD, at <createdAt>#<id>
+ *
+ * Writes spread over one partition per payment; the listing reads the byDay index one day
+ * at a time (keyed Queries, newest first, never a Scan), so a day's payments are one
+ * partition of the index and no partition holds more than a day. No TTL: these are money.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
+import { previousDay } from '../domain/calendar-day';
+import type { PaymentRecord, PaymentRecordLookup, PaymentRecords } from './payment-records';
+
+/** Where the next page starts: the day being read and DynamoDB's key within it. */
+interface Cursor extends Record<string, unknown> {
+  readonly d?: string;
+  readonly k?: Record<string, unknown>;
+}
+
+const MAX_QUERIES_PER_PAGE = 400;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(payment: PaymentRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...payment, day: payment.createdAt.slice(0, 10), at: `${payment.createdAt}#${payment.id}` },
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<PaymentRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
+    return Item ? withoutIndexKeys(Item) : undefined;
+  }
+
+  /** Only a refund-needed payment not yet handled: false for anything else (or no such record). */
+  async markHandled(id: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET handledAt = :at',
+          ConditionExpression: 'attribute_exists(id) AND #status = :flagged AND attribute_not_exists(handledAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':flagged': 'refund-needed' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Newest first, one day after the other from `toDay` back to `fromDay`. */
+  async list(query: { fromDay: string; toDay: string; status?: PaymentRecord['status']; limit: number; cursor?: string }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }> {
+    const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
+    // Only what this method encoded is a cursor: anything else is a 400, never a malformed start key.
+    if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && DAY.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, ['id', 'day', 'at']))) {
+      throw new InvalidCursorError('the paging cursor is not valid');
+    }
+    const payments: PaymentRecord[] = [];
+    let day = cursor.d ?? query.toDay;
+    let startKey = cursor.k;
+    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
+      if (day < query.fromDay) return { payments };
+      const input: QueryCommandInput = {
+        TableName: this.tableName,
+        IndexName: 'byDay',
+        KeyConditionExpression: '#day = :d',
+        ExpressionAttributeNames: { '#day': 'day', ...(query.status ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':d': day, ...(query.status ? { ':s': query.status } : {}) },
+        ...(query.status ? { FilterExpression: '#status = :s' } : {}),
+        ScanIndexForward: false,
+        Limit: query.limit - payments.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      };
+      const page = await this.sendQuery(query.cursor !== undefined, input);
+      payments.push(...(page.Items ?? []).map(withoutIndexKeys));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) day = previousDay(day);
+      if (payments.length >= query.limit) {
+        const more = startKey !== undefined || day >= query.fromDay;
+        return more ? { payments, nextCursor: encodeCursor({ d: day, ...(startKey ? { k: startKey } : {}) }) } : { payments };
+      }
+    }
+    return { payments, nextCursor: encodeCursor({ d: day, ...(startKey ? { k: startKey } : {}) }) };
+  }
+
+  private async sendQuery(fromCursor: boolean, input: QueryCommandInput) {
+    try {
+      return await this.client.send(new QueryCommand(input));
+    } catch (error) {
+      if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
+      throw error;
+    }
+  }
+}
+
+function withoutIndexKeys(item: Record<string, unknown>): PaymentRecord {
+  const { day: _day, at: _at, ...record } = item;
+  return record as unknown as PaymentRecord;
+}

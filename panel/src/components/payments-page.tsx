@@ -1,0 +1,162 @@
+/**
+ * Payments: what the payment providers took, newest first, filtered by status and date. Per
+ * payment its provider, status, amount (money.ts, as the customer saw it), the provider's
+ * reference, the link or call it came from, and the "refund or credit needed" flag with the
+ * button that marks it handled (recorded on the Activity page).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, type PaymentEntry } from '../api';
+import { useApp } from '../app-context';
+import { formatDateTime } from '../i18n';
+import { formatAmount } from '../money';
+import { ErrorBanner, Field } from './field';
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+export function PaymentsPage() {
+  const { t, code, lang, meta } = useApp();
+  const today = isoDay(new Date());
+  const monthAgo = isoDay(new Date(Date.now() - 29 * 86_400_000));
+  const [filters, setFilters] = useState({ status: '', from: monthAgo, to: today });
+  const [applied, setApplied] = useState(filters);
+  const [payments, setPayments] = useState<PaymentEntry[] | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  const loadPage = async (after?: string) => {
+    const page = await api<{ payments: PaymentEntry[]; nextCursor?: string }>('/payments', { query: { status: applied.status, from: applied.from, to: applied.to, limit: 50, cursor: after } });
+    setPayments((previous) => (after && previous ? [...previous, ...page.payments] : page.payments));
+    setCursor(page.nextCursor);
+  };
+
+  useEffect(() => {
+    setError(undefined);
+    setPayments(null);
+    loadPage().catch((e: unknown) => setError((e as Error).message));
+  }, [applied]);
+
+  const markHandled = async (payment: PaymentEntry) => {
+    if (!confirm(t('confirmHandled', payment.id))) return;
+    setError(undefined);
+    try {
+      const { payment: updated } = await api<{ payment: PaymentEntry }>(`/payments/${encodeURIComponent(payment.id)}/handled`, { method: 'POST' });
+      setPayments((list) => (list ?? []).map((p) => (p.id === updated.id ? updated : p)));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const reason = (p: PaymentEntry) => (p.refundReason ? code(`refundReason.${p.refundReason}`) : '');
+
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{t('paymentsTitle')}</h1>
+      </header>
+      <p class="hint">{t('paymentsIntro')}</p>
+      <form
+        class="card filters"
+        data-testid="payment-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...filters });
+        }}
+      >
+        <Field id="p-status" label={t('fPaymentStatus')}>
+          <select id="p-status" value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value })}>
+            <option value="">{t('allPaymentStatuses')}</option>
+            {(meta.paymentStatuses ?? []).map((status) => (
+              <option key={status} value={status}>
+                {code(`paymentStatus.${status}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="p-from" label={t('fFrom')}>
+          <input id="p-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
+        </Field>
+        <Field id="p-to" label={t('fTo')}>
+          <input id="p-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
+        </Field>
+        <div class="actions">
+          <button type="submit" class="primary" data-testid="apply-payment-filters">
+            {t('apply')}
+          </button>
+        </div>
+      </form>
+      <ErrorBanner message={error} />
+      {payments === null ? (
+        <p>{t('loading')}</p>
+      ) : payments.length === 0 ? (
+        <p data-testid="no-payments">{t('noPayments')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="payments-table">
+            <thead>
+              <tr>
+                <th>{t('colTime')}</th>
+                <th>{t('colProvider')}</th>
+                <th>{t('colStatus')}</th>
+                <th>{t('colAmount')}</th>
+                <th>{t('colReference')}</th>
+                <th>{t('colSource')}</th>
+                <th>{t('colFlag')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payments.map((p) => (
+                <tr key={p.id} data-testid={`payment-${p.id}`} data-status={p.status} data-provider={p.provider} data-handled={p.handledAt ? 'true' : 'false'}>
+                  <td>{formatDateTime(lang, p.createdAt)}</td>
+                  <td>{code(`provider.${p.provider}`)}</td>
+                  <td>
+                    <span class={`badge ${p.status === 'paid' ? 'ok' : p.status === 'refund-needed' ? 'off' : ''}`} data-testid="payment-status">
+                      {code(`paymentStatus.${p.status}`)}
+                    </span>
+                    {p.status === 'failed' && reason(p) && <div class="hint">{reason(p)}</div>}
+                  </td>
+                  <td data-testid="payment-amount">{formatAmount(lang, p.amount, p.currency)}</td>
+                  <td dir="ltr">
+                    <bdi>{p.reference}</bdi>
+                    {p.maskedCard && <div class="hint">{t('cardLabel', p.maskedCard)}</div>}
+                  </td>
+                  <td data-testid="payment-source">
+                    {p.linkId && <div dir="auto">{t('linkLabel', p.linkId)}</div>}
+                    {p.callSid && <div dir="auto">{t('callLabel', p.callSid)}</div>}
+                    {p.moduleCode && <div class="hint">{t('moduleLabel', p.moduleCode)}</div>}
+                    <div class="hint">{p.customerId}</div>
+                  </td>
+                  <td>
+                    {p.status === 'refund-needed' && (
+                      <>
+                        <span class="badge off" data-testid="refund-flag">
+                          {t('refundNeeded')}
+                        </span>
+                        <div class="hint" data-testid="refund-reason">
+                          {reason(p)}
+                        </div>
+                        {p.handledAt ? (
+                          <span class="badge ok" data-testid="payment-handled">
+                            {t('handledAt', formatDateTime(lang, p.handledAt))}
+                          </span>
+                        ) : (
+                          <button type="button" onClick={() => void markHandled(p)} data-testid="mark-handled">
+                            {t('markHandled')}
+                          </button>
+                        )}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-payments">
+          {t('loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}
