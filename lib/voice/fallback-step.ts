@@ -8,30 +8,15 @@
  * English is spoken with <Say> here (no Polly, no S3): the fallback needs only the
  * configuration and sessions tables, so it keeps working when the rest does not.
  */
-import type { ModuleStore } from '../config/module-store';
-import type { Language, ModuleConfig } from '../config/module-schema';
+import type { ModuleConfig } from '../config/module-schema';
 import { remainingMs, reserve, type Deadline } from '../domain/deadline';
 import { failureResponse, type FlowInput } from '../flow/module-visit';
-import type { AppLogger } from '../observability/logger';
-import type { MetricsRecorder } from '../observability/metrics';
 import { speechSettings } from '../speech/module-prompts';
-import type { Speech } from '../speech/speech';
 import { renderApology } from './apology';
-import type { SessionStore } from './session-store';
-import { ANSWER_RESERVE_MS, loadDestinations, render, visitContext } from './voice-step';
+import { ANSWER_RESERVE_MS, loadDestinations, render, visitContext, type VoiceDeps } from './voice-step';
 
-export interface FallbackDeps {
-  readonly modules: ModuleStore;
-  readonly sessions: SessionStore;
-  readonly speech: Speech;
-  readonly logger: AppLogger;
-  readonly metrics?: MetricsRecorder;
-  readonly publicBaseUrl: string;
-  readonly sessionTtlSeconds: number;
-  readonly defaultLanguage: Language;
-  readonly clock?: () => Date;
-  readonly withinDeadline?: <T>(deadline: Deadline, work: () => Promise<T>) => Promise<T>;
-}
+/** What a fallback answer needs: a voice step's dependencies, without the CRM, SMS or payments. */
+export type FallbackDeps = Pick<VoiceDeps, 'modules' | 'sessions' | 'speech' | 'logger' | 'metrics' | 'publicBaseUrl' | 'sessionTtlSeconds' | 'defaultLanguage' | 'clock' | 'withinDeadline'>;
 
 export interface FallbackRequest {
   readonly code: string;
