@@ -34,7 +34,7 @@ export const adminDeps: AdminDeps = {
   secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
     directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
-    writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+    writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),
     currency: config.ledgerCurrency,
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),

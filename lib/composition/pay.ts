@@ -9,7 +9,7 @@ export { config, logger };
 
 export const paymentPageDeps: PaymentPageDeps = {
   store: payments,
-  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),
   provider: new SandboxPaymentProvider(),
   secret: linkSecret,
   businessName: config.payments.businessName,
