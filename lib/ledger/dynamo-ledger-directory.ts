@@ -12,7 +12,7 @@ import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws
 import { queryPartition } from '../aws/paged-reads';
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
 import { isCurrencyCode, type CurrencyCode } from '../domain/money';
-import { canonicalPhone } from '../domain/phone';
+import { canonicalPhone, toAsciiDigits } from '../domain/phone';
 import { LedgerAmountError, ledgerBalances } from './ledger-balance';
 import type { CustomerDetail, CustomerPage, CustomerSummary, LedgerDirectory } from './ledger-admin';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
@@ -107,7 +107,7 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
 
   /** Customer ids whose phone, customer number or id is exactly `text` (keyed reads only). */
   private async exactMatches(text: string): Promise<string[]> {
-    const phone = /\d{5}/.test(text.replace(/\D/g, '')) ? canonicalPhone(text) : undefined;
+    const phone = /\d{5}/.test(toAsciiDigits(text).replace(/\D/g, '')) ? canonicalPhone(text) : undefined;
     const pointers = (pk: string) =>
       this.client
         .send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 25, ProjectionExpression: 'sk' }))

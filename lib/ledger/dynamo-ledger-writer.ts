@@ -51,7 +51,7 @@ interface SummaryContent extends StoredBalances {
   readonly indexed: { readonly phones: string[]; readonly customerNumber?: string; readonly tokens: string[] };
 }
 
-const MAX_REFRESH_ATTEMPTS = 12;
+const MAX_REFRESH_ATTEMPTS = 30;
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Writes ledger records. Re-writing the same records leaves the table as it was. */
