@@ -8,6 +8,7 @@
 import { CrmError } from '../crm/crm-errors';
 import { isCurrencyCode, type CurrencyCode } from '../domain/money';
 import { toAsciiDigits } from '../domain/phone';
+import { shardOf } from '../aws/key-shards';
 import { BALANCE_SIGN, itemCurrency, LedgerAmountError, ledgerBalance, type CurrencyBalance } from './ledger-balance';
 import type { ItemRecord } from './ledger-records';
 
@@ -77,18 +78,8 @@ export function operatorBalances(stored: StoredBalances, ledgerCurrency: Currenc
  */
 export const LIST_SHARDS = 8;
 
-/** FNV-1a: a stable, well-spread 32-bit hash (not for security). */
-export function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 export function listShardOf(id: string): number {
-  return stableHash(id) % LIST_SHARDS;
+  return shardOf(id, LIST_SHARDS);
 }
 
 /**

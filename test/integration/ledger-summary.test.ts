@@ -6,7 +6,9 @@
  * from keyed reads only.
  */
 import fc from 'fast-check';
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../infra/local/create-tables';
 import type { CurrencyCode } from '../../lib/domain/money';
 import { DynamoLedgerDirectory } from '../../lib/ledger/dynamo-ledger-directory';
 import { DynamoLedgerWriter, SUMMARY_SK } from '../../lib/ledger/dynamo-ledger-writer';
@@ -20,6 +22,7 @@ let db: TestDynamo;
 let writer: DynamoLedgerWriter;
 let crm: LedgerCrm;
 let directory: DynamoLedgerDirectory;
+let countingClient: DynamoDBClient | undefined;
 /** Commands the directory sends, by name (a middleware on its own client). */
 const sent: string[] = [];
 
@@ -27,8 +30,9 @@ beforeAll(async () => {
   db = await startTestDynamo();
   writer = new DynamoLedgerWriter(db.doc, db.tables.ledger, '98');
   crm = new LedgerCrm(db.doc, db.tables.ledger);
-  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  const counted = DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } });
+  // Its own client: the middleware counts only what the directory sends.
+  countingClient = localDynamoClient(db.endpoint);
+  const counted = DynamoDBDocumentClient.from(countingClient, { marshallOptions: { removeUndefinedValues: true } });
   counted.middlewareStack.add((next, context) => async (args) => {
     sent.push(String(context.commandName));
     return next(args);
@@ -37,6 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  countingClient?.destroy();
   await db.stop();
 });
 
