@@ -49,6 +49,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_host_credentials: 'Do not write a username or password in the address; the password is kept in the secret store.',
     password_sent_to_new_host: "The host changed: this source's password will be sent to the new host.",
     source_currency_in_use: 'Modules using this source announce another currency: change their currency first (or keep the source\'s).',
+    import_not_found: 'No import job has this id.',
+    import_state: 'This import job cannot do that now (it is past that step).',
+    import_part: 'This part number does not belong to the job (parts are numbered from 0, fewer than the job has).',
+    import_part_too_large: 'A part is at most 4 MB: split the file into more parts.',
+    import_queue_unavailable: 'The import could not be queued; nothing was imported. Try again shortly.',
+    imports_unavailable: 'Bulk imports are not available on this installation.',
   },
   fa: {
     unauthorized: 'با کلید مدیریت وارد شوید.',
@@ -94,6 +100,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     source_host_credentials: 'نام کاربری یا گذرواژه را در نشانی ننویسید؛ گذرواژه در انبار رمزها نگه داشته می‌شود.',
     password_sent_to_new_host: 'نشانی میزبان تغییر کرد: گذرواژهٔ این منبع به میزبان تازه فرستاده می‌شود.',
     source_currency_in_use: 'ماژول‌هایی که از این منبع استفاده می‌کنند واحد پول دیگری اعلام می‌کنند: اول واحد پول آن‌ها را تغییر دهید (یا واحد پول منبع را نگه دارید).',
+    import_not_found: 'کار درون‌ریزی با این شناسه وجود ندارد.',
+    import_state: 'این کار درون‌ریزی اکنون این کار را نمی‌کند (از آن مرحله گذشته است).',
+    import_part: 'این شماره بخش به این کار تعلق ندارد (بخش‌ها از ۰ شماره می‌خورند).',
+    import_part_too_large: 'هر بخش حداکثر ۴ مگابایت است: فایل را به بخش‌های بیشتری تقسیم کنید.',
+    import_queue_unavailable: 'درون‌ریزی در صف قرار نگرفت و چیزی وارد نشد. کمی بعد دوباره تلاش کنید.',
+    imports_unavailable: 'درون‌ریزی انبوه در این نصب در دسترس نیست.',
   },
 };
 

@@ -11,6 +11,7 @@ import { config, dynamo, logger } from './core';
 import { crms, ledger, lookupSources } from './crms';
 import { outbox } from './sms';
 import { audioStore, speech } from './speech';
+import { importJobs } from './imports';
 
 const persianSynthesizer = config.speech.persianTts === 'none' ? undefined : config.speech.persianTts;
 
@@ -41,6 +42,7 @@ export const adminDeps: AdminDeps = {
   audit: new DynamoAuditTrail(dynamo, config.tables.audit, config.auditRetentionDays),
   speech,
   ...(persianSynthesizer ? { persianSynthesizer } : {}),
+  ...(importJobs ? { imports: importJobs } : {}),
   recordings: promptRecordingService({ modules, audio: audioStore, speech: { persianSynthesizer: persianSynthesizer !== undefined }, finish: config.speech.finish }),
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,
