@@ -171,9 +171,13 @@ export class DynamoLedgerWriter implements LedgerAdmin {
     return recorded;
   }
 
-  /** Refreshes the summaries of these customers (each once, a few at a time). */
+  /** Refreshes the summaries of these customers (each once, a few at a time); their name search rows go in shared batches. */
   async refreshCustomers(ids: Iterable<string>): Promise<void> {
-    await forEachBounded(new Set(ids), this.refreshConcurrency, (id) => this.refreshCustomer(id));
+    const searchRows: Record<string, unknown>[] = [];
+    await forEachBounded(new Set(ids), this.refreshConcurrency, async (id) => {
+      searchRows.push(...(await this.refresh(id)));
+    });
+    await this.batchWrite(searchRows);
   }
 
   /**
@@ -181,13 +185,18 @@ export class DynamoLedgerWriter implements LedgerAdmin {
    * version since it was read (else reads again), then brings the index rows up to it.
    */
   async refreshCustomer(id: string): Promise<void> {
+    await this.batchWrite(await this.refresh(id));
+  }
+
+  /** refreshCustomer, leaving the name search rows (bare pointers) for the caller to write in batches. */
+  private async refresh(id: string): Promise<Record<string, unknown>[]> {
     for (let attempt = 0; attempt < MAX_REFRESH_ATTEMPTS; attempt += 1) {
       // One strongly consistent read of the partition: the summary sorts before the items
       // (`#SUMMARY` < `ITEM#`), so every item written before the version read here is seen.
       const rows = await queryAllPages(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUST#${id}` }, ConsistentRead: true });
       const profileRow = rows.find((row) => row.sk === PROFILE_SK);
       // Items of a customer with no profile are not listed (imports refuse them); a profile written later refreshes it.
-      if (!profileRow) return;
+      if (!profileRow) return [];
       const previous = rows.find((row) => row.sk === SUMMARY_SK);
       const items = rows.filter((row) => String(row.sk).startsWith('ITEM#')) as unknown as ItemRecord[];
       const next = this.summaryOf(profileRow as unknown as CustomerRecord, items);
@@ -214,8 +223,7 @@ export class DynamoLedgerWriter implements LedgerAdmin {
           continue;
         }
       }
-      await this.writeIndexRows(next, version, previous as Partial<SummaryContent> | undefined);
-      return;
+      return this.writeIndexRows(next, version, previous as Partial<SummaryContent> | undefined);
     }
     throw new Error(`ledger summary of customer ${id}: still changing after ${MAX_REFRESH_ATTEMPTS} attempts`);
   }
@@ -247,7 +255,7 @@ export class DynamoLedgerWriter implements LedgerAdmin {
    * puts back what a newer one replaced. Name search rows are bare pointers: search checks each
    * hit against its summary, so a stale one is only skipped.
    */
-  private async writeIndexRows(summary: SummaryContent, version: number, previous: Partial<SummaryContent> | undefined): Promise<void> {
+  private async writeIndexRows(summary: SummaryContent, version: number, previous: Partial<SummaryContent> | undefined): Promise<Record<string, unknown>[]> {
     const ref = `CUST#${summary.id}`;
     const copy = { customer: summary.customer, nets: summary.nets, ...(summary.unreadable ? { unreadable: summary.unreadable } : {}), version };
     const newer = { ConditionExpression: 'attribute_not_exists(version) OR version <= :v', ExpressionAttributeValues: { ':v': version } };
@@ -263,8 +271,8 @@ export class DynamoLedgerWriter implements LedgerAdmin {
       ...(before?.phones ?? []).filter((p) => !phones.includes(p)).map((phone) => remove(`PHONE#${phone}`)),
       ...(number ? [put(`CUSTNO#${number}`)] : []),
       ...(before?.customerNumber && before.customerNumber !== number ? [remove(`CUSTNO#${before.customerNumber}`)] : []),
-      this.batchWrite([...tokenRows.map((Item) => ({ PutRequest: { Item } })), ...staleTokens.map((Key) => ({ DeleteRequest: { Key } }))]),
     ]);
+    return [...tokenRows.map((Item) => ({ PutRequest: { Item } })), ...staleTokens.map((Key) => ({ DeleteRequest: { Key } }))];
   }
 
   private async ignoringNewer(write: Promise<unknown>): Promise<void> {

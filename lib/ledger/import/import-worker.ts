@@ -162,7 +162,7 @@ export class ImportWorker {
   private batchAt(file: ParsedFile, position: number): { section: Section; rows: unknown[] } {
     let start = position;
     for (const section of SECTIONS) {
-      const rows = file.sections[section];
+      const rows = section === 'items' ? itemsByCustomer(file) : file.sections[section];
       if (start < rows.length) {
         const size = this.deps.batchRows ?? 200;
         const first = rows.slice(start, start + size);
@@ -255,6 +255,25 @@ export class ImportWorker {
   private now(): number {
     return (this.deps.clock ?? Date.now)();
   }
+}
+
+const writeOrder = new WeakMap<ParsedFile, unknown[]>();
+
+/**
+ * Items in the order they are written: grouped by customer (file order within a customer), so a
+ * customer's summary is refreshed once for all their items rather than once per batch they
+ * appear in. A stable sort of the file: the same order for every message of the job.
+ */
+function itemsByCustomer(file: ParsedFile): unknown[] {
+  let ordered = writeOrder.get(file);
+  if (!ordered) {
+    ordered = file.sections.items
+      .map((row, index) => ({ row, index, customer: customerIdOf(row) }))
+      .sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : a.index - b.index))
+      .map((entry) => entry.row);
+    writeOrder.set(file, ordered);
+  }
+  return ordered;
 }
 
 function customerIdOf(row: unknown): string {
