@@ -5,8 +5,9 @@
  * No read here grows with the number of customers. The list pages through the sparse index
  * `byList` over the customers' summary rows (profile, balances, item count: kept by the
  * writer), one index partition after another; search reads the exact index rows of a phone,
- * a customer number or an id, and the name-prefix rows of its longest word, then the matching
- * summaries by key (see customer-summary.ts for the keys).
+ * a customer number or an id, and the name-prefix rows of up to three of its words (the one
+ * whose rows fit in one page drives, else the longest), then the matching summaries by key
+ * (see customer-summary.ts for the keys).
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPartition } from '../aws/paged-reads';
@@ -21,12 +22,14 @@ import { LIST_SHARDS, operatorBalances, searchTokens, tokenPartition, type Store
 /** The index over summary rows the operator list pages through (infra/tables.json). */
 export const LIST_INDEX = 'byList';
 const PROFILE_FIELDS = ['id', 'customerNumber', 'name', 'phones', 'mobile'] as const;
-/** Search rounds per page: name-prefix hits a summary no longer matches (renamed) are skipped, a bounded number of times. */
-const MAX_SEARCH_ROUNDS = 5;
+/** Search rounds per page after the first: hits that do not match every word (or a renamed customer's old rows) are skipped, a bounded number of times. */
+const MAX_SEARCH_ROUNDS = 4;
+/** Name search rows read per query. */
+const SEARCH_PAGE = 50;
 
 type Row = Record<string, unknown>;
 type ListCursor = { s: number; k?: Record<string, string> };
-type SearchCursor = { q: Record<string, string> };
+type SearchCursor = { w: string; q: Record<string, string> };
 
 export class DynamoLedgerDirectory implements LedgerDirectory {
   constructor(
@@ -79,30 +82,60 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
         found.push(row);
       }
     };
-    // Exact matches first, on the first page only: a whole phone number, a customer number, an id.
-    if (!cursor) add(await this.summaries(await this.exactMatches(text)));
     const words = searchTokens(text);
-    const longest = [...words].sort((a, b) => b.length - a.length)[0];
-    if (!longest || longest.length < 2) return { customers: found.map((row) => this.fromSummary(row)) };
+    const indexed = [...new Set(words.filter((w) => w.length >= 2))].sort((a, b) => b.length - a.length).slice(0, 3);
+    let word = cursor?.w;
     let startKey: Record<string, unknown> | undefined = cursor?.q;
-    for (let round = 0; round < MAX_SEARCH_ROUNDS && found.length < limit; round += 1) {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p AND begins_with(sk, :w)',
-          ExpressionAttributeValues: { ':p': tokenPartition(longest), ':w': longest },
-          Limit: limit - found.length,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      const ids = (page.Items ?? []).map((row) => String(row.id)).filter((id) => !seen.has(id));
-      // Every word of the query must start a word of the customer (the row may also be stale).
-      add((await this.summaries(ids)).filter((row) => matchesAll(row, words)));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) break;
+    if (!cursor) {
+      // Exact matches first, on the first page only: a whole phone number, a customer number, an id.
+      const [exact, ...firstPages] = await Promise.all([this.exactMatches(text).then((ids) => this.summaries(ids)), ...indexed.map((w) => this.wordPage(w, SEARCH_PAGE))]);
+      add(exact ?? []);
+      // The word whose rows all fit in one page is the most selective: its rows are every candidate.
+      const complete = firstPages.map((page, i) => ({ page, word: indexed[i] as string })).filter(({ page }) => !page.LastEvaluatedKey).sort((a, b) => (a.page.Items?.length ?? 0) - (b.page.Items?.length ?? 0))[0];
+      const driving = complete ?? { page: firstPages[0], word: indexed[0] };
+      if (!driving.page || !driving.word) return { customers: found.map((row) => this.fromSummary(row)) };
+      word = driving.word;
+      startKey = await this.takeMatches(driving.page, words, limit, found, seen);
+    }
+    // Then page through the driving word's rows; each hit must still match every word.
+    for (let round = 0; word && startKey && round < MAX_SEARCH_ROUNDS && found.length < limit; round += 1) {
+      startKey = await this.takeMatches(await this.wordPage(word, SEARCH_PAGE, startKey), words, limit, found, seen);
     }
     const customers = found.map((row) => this.fromSummary(row));
-    return startKey ? { customers, nextCursor: encodeCursor({ q: startKey }) } : { customers };
+    return word && startKey ? { customers, nextCursor: encodeCursor({ w: word, q: startKey }) } : { customers };
+  }
+
+  /** One page of the name search rows that start with `word` (one index partition, begins_with on the sort key). */
+  private wordPage(word: string, limit: number, startKey?: Record<string, unknown>): Promise<{ Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> }> {
+    return this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :w)',
+        ExpressionAttributeValues: { ':p': tokenPartition(word), ':w': word },
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Adds the page's customers that match every word, in index order, until the page of results
+   * is full; answers where the next read starts: after the last row taken when the results
+   * filled up part-way through, else where DynamoDB said (so no row is skipped between pages).
+   */
+  private async takeMatches(page: { Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> }, words: readonly string[], limit: number, found: Row[], seen: Set<string>): Promise<Record<string, unknown> | undefined> {
+    const rows = page.Items ?? [];
+    const summaries = new Map((await this.summaries(rows.map((row) => String(row.id)).filter((id) => !seen.has(id)))).map((row) => [String(row.id), row]));
+    for (const [i, row] of rows.entries()) {
+      const id = String(row.id);
+      const summary = summaries.get(id);
+      if (summary && !seen.has(id) && matchesAll(summary, words)) {
+        seen.add(id);
+        found.push(summary);
+      }
+      if (found.length >= limit) return i < rows.length - 1 || page.LastEvaluatedKey ? { pk: row.pk, sk: row.sk } : undefined;
+    }
+    return page.LastEvaluatedKey;
   }
 
   /** Customer ids whose phone, customer number or id is exactly `text` (keyed reads only). */
@@ -202,9 +235,9 @@ function listCursor(raw: string | undefined): ListCursor | undefined {
 function searchCursor(raw: string | undefined): SearchCursor | undefined {
   const value = decodeCursor<Record<string, unknown>>(raw);
   if (value === undefined) return undefined;
-  const { q, ...rest } = value;
-  if (Object.keys(rest).length > 0 || !isStartKey(q, ['pk', 'sk'])) throw new InvalidCursorError('the paging cursor is not valid');
-  return { q: q as Record<string, string> };
+  const { w, q, ...rest } = value;
+  if (Object.keys(rest).length > 0 || typeof w !== 'string' || w.length < 2 || w.length > 40 || !isStartKey(q, ['pk', 'sk'])) throw new InvalidCursorError('the paging cursor is not valid');
+  return { w, q: q as Record<string, string> };
 }
 
 function profile(row: Record<string, unknown>): CustomerRecord {

@@ -214,7 +214,7 @@ export interface Meta {
   publicBaseUrl: string;
   audioBaseUrl: string;
   /** persianVoice: the Persian synthesizer configured, or null (Persian text then needs a recording). */
-  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null };
+  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null; bulkImport?: boolean };
   persianVoices: PersianVoice[];
 }
 

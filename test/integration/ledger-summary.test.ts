@@ -199,6 +199,21 @@ describe('the operator list and search', () => {
     expect(await ids('+98 21 8877 6655')).toEqual(['f-2']);
   });
 
+  it('finds one customer among many sharing a name by its distinguishing word, and pages through the common word', async () => {
+    await writer.putCustomers(Array.from({ length: 80 }, (_, i) => ({ id: `m-${i}`, name: `Common Family ${i}`, phones: [] })));
+    expect(await ids('common family 42')).toEqual(['m-42']);
+    const all = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await directory.listCustomers({ limit: 25, search: 'famil', ...(cursor ? { cursor } : {}) });
+      for (const c of page.customers) all.add(c.id);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(all.size).toBe(80);
+  });
+
   it('reads by key only: no Scan, and a page costs at most one query per list partition however many customers there are', async () => {
     sent.length = 0;
     let cursor: string | undefined;
