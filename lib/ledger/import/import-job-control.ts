@@ -76,7 +76,7 @@ export async function uploadImportPart(deps: ImportJobsDeps, jobId: string, part
 }
 
 /** Records the import in the Activity page (not for a dry run), then queues it for validation. */
-export async function startImportJob(deps: ImportJobsDeps, jobId: string, actor: AuditActor): Promise<ImportJob> {
+export async function startImportJob(deps: ImportJobsDeps, jobId: string, actor: AuditActor): Promise<ImportJobView> {
   const job = await deps.jobs.get(jobId);
   if (!job) throw new ImportJobError('import_not_found');
   if (job.state !== 'uploading') throw new ImportJobError('import_state');
@@ -95,14 +95,14 @@ export async function startImportJob(deps: ImportJobsDeps, jobId: string, actor:
     if (entry) await deps.audit.withdraw(entry).catch(() => undefined);
     throw new ImportJobError('import_queue_unavailable', { cause: error });
   }
-  return (await deps.jobs.get(job.id)) ?? job;
+  return view(deps, (await deps.jobs.get(job.id)) ?? job);
 }
 
 /**
  * Stops a job: nothing more is validated or written after the worker's current batch (rows
  * already written stay; a file still being uploaded or waiting is dropped at once).
  */
-export async function cancelImportJob(deps: ImportJobsDeps, jobId: string): Promise<ImportJob> {
+export async function cancelImportJob(deps: ImportJobsDeps, jobId: string): Promise<ImportJobView> {
   const job = await deps.jobs.get(jobId);
   if (!job) throw new ImportJobError('import_not_found');
   if (!(await deps.jobs.update(job.id, ['uploading', 'queued', 'validating', 'writing'], { state: 'cancelled', finishedAt: now(deps).toISOString() }))) throw new ImportJobError('import_state');
@@ -111,7 +111,7 @@ export async function cancelImportJob(deps: ImportJobsDeps, jobId: string): Prom
     await deps.files.deleteParts(job.id, job.parts);
     if (job.audit) await deps.audit.withdraw(job.audit as never).catch(() => undefined);
   }
-  return (await deps.jobs.get(job.id)) ?? job;
+  return view(deps, (await deps.jobs.get(job.id)) ?? job);
 }
 
 /** The job with its timings; a job whose worker stopped answering is handed to the queue again from where it got to. */
@@ -137,7 +137,8 @@ function isStalled(deps: ImportJobsDeps, job: ImportJob): boolean {
   return now(deps).getTime() - Date.parse(job.updatedAt) > (deps.stallMs ?? 90_000);
 }
 
-function view(deps: ImportJobsDeps, job: ImportJob): ImportJobView {
+/** The job as the panel shows it (elapsed time, estimate, stalled). */
+export function view(deps: ImportJobsDeps, job: ImportJob): ImportJobView {
   const { actor: _actor, ...shown } = job;
   const at = now(deps).getTime();
   const started = job.startedAt ? Date.parse(job.startedAt) : undefined;
