@@ -63,6 +63,23 @@ describe('serverless package', () => {
     expect(grantsOn('IamRoleLambdaExecution')).not.toContain('AuditTable');
   });
 
+  it('runs bulk imports in their own function, triggered by its queue, with a role granting only what the worker sends', () => {
+    const worker = resourcesOf('AWS::Lambda::Function').find(([id]) => id === 'ImportWorkerLambdaFunction')?.[1].Properties as { Role: unknown; Timeout: number };
+    expect(JSON.stringify(worker.Role)).toContain('ImportWorkerRole');
+    expect(worker.Timeout).toBe(120);
+    const mapping = resourcesOf('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mapping).toEqual([expect.objectContaining({ BatchSize: 1, EventSourceArn: { 'Fn::GetAtt': ['ImportQueue', 'Arn'] } })]);
+    const grants = (template.Resources.ImportWorkerRole?.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[] }).Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const actions = grants.flatMap((g) => g.Action);
+    expect(actions.every((a) => !a.endsWith('*'))).toBe(true);
+    expect(JSON.stringify(grants)).not.toMatch(/SessionsTable|PaymentsTable|ConfigTable|CallLogTable|polly|ssm:/);
+    expect(JSON.stringify(grants.filter((g) => g.Action.some((a) => a.startsWith('s3:'))))).toContain('/imports/*');
+    // The admin function queues jobs and stores their files: a policy of its own on the admin role.
+    const admin = template.Resources.ImportAdminPolicy?.Properties as { Roles: unknown[] };
+    expect(admin.Roles).toEqual([{ Ref: 'AdminFunctionRole' }]);
+    expect(template.Resources.ImportQueue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 120);
+  });
+
   it('bundles the voice function with esbuild, minified, leaving the AWS SDK out', () => {
     const listing = execFileSync('python3', ['-c', 'import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("functions/voice.js").decode())', join(out, 'voice.zip')]).toString();
     expect(listing.length).toBeGreaterThan(1000);
