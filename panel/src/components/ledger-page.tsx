@@ -4,6 +4,7 @@ import { api, ApiError, type Customer, type ImportProblem, type Item } from '../
 import { useApp } from '../app-context';
 import { ErrorBanner, Field } from './field';
 import { formatAmount } from '../money';
+import { fileParts, hasConfigurationSections } from '../../../lib/ledger/import/file-parts';
 
 type ImportKind = 'json' | 'customers' | 'items';
 
@@ -28,32 +29,6 @@ interface ImportJob {
 }
 
 const FINISHED = ['rejected', 'checked', 'done', 'failed', 'cancelled'];
-/** Characters per uploaded part: at most 3 bytes each in UTF-8, well inside the 4 MB a part may be. */
-const PART_CHARS = 1_000_000;
-
-/** The text in parts of at most PART_CHARS characters, never splitting a surrogate pair (the worker joins the bytes in order). */
-function fileParts(text: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(text.length, start + PART_CHARS);
-    const code = text.charCodeAt(end - 1);
-    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end -= 1;
-    parts.push(text.slice(start, end));
-    start = end;
-  }
-  return parts.length > 0 ? parts : [''];
-}
-
-/** A JSON document with configuration (modules, destinations, lookup sources) goes through the regular import. */
-function hasConfiguration(text: string): boolean {
-  try {
-    const doc = JSON.parse(text) as Record<string, unknown>;
-    return ['modules', 'destinations', 'lookupSources'].some((section) => doc && typeof doc === 'object' && section in doc);
-  } catch {
-    return false;
-  }
-}
 
 function duration(ms: number | undefined, digits: (s: string | number) => string): string {
   if (ms === undefined) return '';
@@ -245,7 +220,7 @@ function ImportCard(props: { onImported: () => void }) {
     setError(undefined);
     setJob(null);
     try {
-      if (!meta.features.bulkImport || (kind === 'json' && hasConfiguration(text))) await runInRequest(dryRun);
+      if (!meta.features.bulkImport || (kind === 'json' && hasConfigurationSections(text))) await runInRequest(dryRun);
       else await runAsJob(dryRun);
     } catch (e) {
       if (e instanceof ApiError && Array.isArray(e.body.problems)) setProblems(e.body.problems as ImportProblem[]);
