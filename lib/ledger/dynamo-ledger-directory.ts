@@ -95,11 +95,11 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
       const driving = complete ?? { page: firstPages[0], word: indexed[0] };
       if (!driving.page || !driving.word) return { customers: found.map((row) => this.fromSummary(row)) };
       word = driving.word;
-      startKey = await this.takeMatches(driving.page, words, limit, found, seen);
+      startKey = await this.takeMatches(driving.page, words, limit, found, seen, undefined);
     }
     // Then page through the driving word's rows; each hit must still match every word.
     for (let round = 0; word && startKey && round < MAX_SEARCH_ROUNDS && found.length < limit; round += 1) {
-      startKey = await this.takeMatches(await this.wordPage(word, SEARCH_PAGE, startKey), words, limit, found, seen);
+      startKey = await this.takeMatches(await this.wordPage(word, SEARCH_PAGE, startKey), words, limit, found, seen, startKey);
     }
     const customers = found.map((row) => this.fromSummary(row));
     return word && startKey ? { customers, nextCursor: encodeCursor({ w: word, q: startKey }) } : { customers };
@@ -123,11 +123,26 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
    * is full; answers where the next read starts: after the last row taken when the results
    * filled up part-way through, else where DynamoDB said (so no row is skipped between pages).
    */
-  private async takeMatches(page: { Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> }, words: readonly string[], limit: number, found: Row[], seen: Set<string>): Promise<Record<string, unknown> | undefined> {
+  private async takeMatches(page: { Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> }, words: readonly string[], limit: number, found: Row[], seen: Set<string>, startedAt: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
     const rows = page.Items ?? [];
-    const summaries = new Map((await this.summaries(rows.map((row) => String(row.id)).filter((id) => !seen.has(id)))).map((row) => [String(row.id), row]));
+    // The search rows carry the customer's words: only rows matching every word, and only as many
+    // as can still be shown, have their summaries read.
+    const candidates: string[] = [];
+    for (const row of rows) {
+      const id = String(row.id);
+      if (seen.has(id) || candidates.includes(id) || (Array.isArray(row.words) && !wordsMatch(row.words as string[], words))) continue;
+      if (candidates.length < limit - found.length) candidates.push(id);
+    }
+    const summaries = new Map((await this.summaries(candidates)).map((row) => [String(row.id), row]));
+    const fetched = new Set(candidates);
     for (const [i, row] of rows.entries()) {
       const id = String(row.id);
+      // A match whose summary was not read (the page filled up with candidates that turned out
+      // stale): the next page starts here, so it is not skipped.
+      if (!fetched.has(id) && !seen.has(id) && (!Array.isArray(row.words) || wordsMatch(row.words as string[], words))) {
+        const before = rows[i - 1];
+        return before ? { pk: before.pk, sk: before.sk } : startedAt;
+      }
       const summary = summaries.get(id);
       if (summary && !seen.has(id) && matchesAll(summary, words)) {
         seen.add(id);
@@ -218,7 +233,10 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
 
 /** Whether every query word starts a word of the customer's name, customer number or id. */
 function matchesAll(row: Row, words: readonly string[]): boolean {
-  const own = [...searchTokens(row.name as string | undefined), ...searchTokens(row.customerNumber as string | undefined), ...searchTokens(row.id as string | undefined)];
+  return wordsMatch([...searchTokens(row.name as string | undefined), ...searchTokens(row.customerNumber as string | undefined), ...searchTokens(row.id as string | undefined)], words);
+}
+
+function wordsMatch(own: readonly string[], words: readonly string[]): boolean {
   return words.every((word) => own.some((token) => token.startsWith(word)));
 }
 

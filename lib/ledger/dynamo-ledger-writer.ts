@@ -252,8 +252,8 @@ export class DynamoLedgerWriter implements LedgerAdmin {
   /**
    * The phone and customer-number rows carry the identity and the balances to calls (one keyed
    * read per call step); each is written only over an older version, so a slow writer never
-   * puts back what a newer one replaced. Name search rows are bare pointers: search checks each
-   * hit against its summary, so a stale one is only skipped.
+   * puts back what a newer one replaced. Name search rows point at the customer and carry its
+   * words: search checks each hit against the summary, so a stale one is only skipped.
    */
   private async writeIndexRows(summary: SummaryContent, version: number, previous: Partial<SummaryContent> | undefined): Promise<Record<string, unknown>[]> {
     const ref = `CUST#${summary.id}`;
@@ -264,7 +264,8 @@ export class DynamoLedgerWriter implements LedgerAdmin {
     const before = previous?.indexed;
     const phones = summary.indexed.phones;
     const number = summary.indexed.customerNumber;
-    const tokenRows = summary.indexed.tokens.map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}`, id: summary.id }));
+    // Each search row carries all the customer's words, so a search of several words is narrowed on these rows before any summary is read.
+    const tokenRows = summary.indexed.tokens.map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}`, id: summary.id, words: summary.indexed.tokens }));
     const staleTokens = (before?.tokens ?? []).filter((t) => !summary.indexed.tokens.includes(t)).map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}` }));
     await Promise.all([
       ...phones.map((phone) => put(`PHONE#${phone}`)),
