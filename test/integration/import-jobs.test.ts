@@ -5,6 +5,7 @@
  * doubled when a chunk is retried after a crash, when a stalled job is resumed, or when a
  * message is delivered twice. Cancelled jobs stop; passwords are hashed, never stored.
  */
+import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,6 +208,38 @@ describe('a bulk import job', () => {
     await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: 'customerId,type,number\n', type: 'text/csv' } });
     await h.admin.call('POST', `/ledger/imports/${id}/start`);
     expect((await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: 'x', type: 'text/csv' } })).status).toBe(409);
+  });
+});
+
+describe('bulk import requests that do not fit (property)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness();
+  });
+  afterAll(async () => {
+    await stop(h);
+  });
+
+  it('answers any job body, part number or job id with a 4xx and a message, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ kind: fc.oneof(fc.constantFrom('customers', 'items', 'json'), fc.string(), fc.integer()), parts: fc.oneof(fc.integer({ min: -3, max: 60 }), fc.string(), fc.double()), fileName: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)), dryRun: fc.oneof(fc.boolean(), fc.string(), fc.constant(undefined)) }, { requiredKeys: [] }),
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '1', '999', '-1', '1.5', '00')),
+        fc.string({ maxLength: 40 }),
+        async (body, part, id) => {
+          const created = await h.admin.call('POST', '/ledger/imports', { body });
+          expect([201, 422]).toContain(created.status);
+          if (created.status === 422) expect(created.json.errors.length).toBeGreaterThan(0);
+          const target = created.status === 201 ? created.json.job.id : id;
+          const up = await h.admin.call('PUT', `/ledger/imports/${encodeURIComponent(target)}/parts/${encodeURIComponent(part)}`, { raw: { data: 'id\n', type: 'text/csv' } });
+          expect(up.status === 200 || (up.status >= 400 && up.status < 500)).toBe(true);
+          if (up.status !== 200) expect(typeof up.json.message).toBe('string');
+          const seen = await h.admin.call('GET', `/ledger/imports/${encodeURIComponent(id)}`);
+          expect(seen.status === 200 || seen.status === 404).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 
