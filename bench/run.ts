@@ -35,9 +35,10 @@ function printSteps(r: StepsResult): void {
   console.log('\n## DynamoDB and CRM requests per step (SDK middleware on the client; CRM counted at the port)\n');
   console.log(
     table(
-      ['step', 'session+config reads (≤ 1)', 'writes (≤ 1)', 'ledger CRM reads', 'CRM requests', 'by table:operation'],
+      ['step', 'round trips in sequence (baseline 1)', 'session+config reads (≤ 1)', 'writes (≤ 1)', 'ledger CRM reads', 'CRM requests', 'by table:operation'],
       r.steps.map((s) => [
         s.step,
+        s.roundTrips,
         `${s.dynamo.reads} ${verdict(s.dynamo.reads <= TARGETS.readsPerStep)}`,
         `${s.dynamo.writes} ${verdict(s.dynamo.writes <= TARGETS.writesPerStep)}`,
         s.dynamo.crmReads,
@@ -46,15 +47,18 @@ function printSteps(r: StepsResult): void {
       ]),
     ),
   );
-  console.log('\n## CRM requests per call (target: exactly 1 identity + 1 balance lookup)\n');
+  console.log('\n## CRM requests per call (target: identity and balance looked up once each; the ledger answers both in one read)\n');
   console.log(
     table(
-      ['call', 'identity lookups', 'balance lookups', 'other CRM requests', 'verdict'],
+      ['call', 'identity lookups', 'balance lookups', 'identity + balance in one read', 'other CRM requests', 'verdict'],
       Object.entries(r.crmPerCall).map(([call, ops]) => {
         const identity = (ops.identifyByPhone ?? 0) + (ops.identifyByCustomerNumber ?? 0);
         const balance = ops.balance ?? 0;
-        const other = Object.entries(ops).filter(([op]) => !['identifyByPhone', 'identifyByCustomerNumber', 'balance'].includes(op));
-        return [call, identity, balance, other.map(([op, n]) => `${op}=${n}`).join(' ') || 'none', verdict(identity === 1 && balance === 1)];
+        const both = ops.identifyWithBalance ?? 0;
+        const other = Object.entries(ops).filter(([op]) => !['identifyByPhone', 'identifyByCustomerNumber', 'balance', 'identifyWithBalance'].includes(op));
+        // A hand-over from a club: the entry's read beside the session read finds the caller is already known (unused).
+        const ok = (both === 1 && identity === 0 && balance === 0) || (identity === 1 && balance === 1 && both <= 1);
+        return [call, identity, balance, both, other.map(([op, n]) => `${op}=${n}`).join(' ') || 'none', verdict(ok)];
       }),
     ),
   );

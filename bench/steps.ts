@@ -9,6 +9,8 @@
  * servers speaking the Polly and S3 protocols, which count every request they get.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -32,6 +34,8 @@ export interface StepFigures {
   readonly p99Ratio: number;
   /** Per step, averaged over the measured runs. */
   readonly dynamo: { readonly reads: number; readonly writes: number; readonly crmReads: number; readonly byTable: Record<string, number> };
+  /** DynamoDB requests one after another on the step's critical path (overlapping requests count once), averaged; the baseline makes 1. */
+  readonly roundTrips: number;
   readonly crmRequests: number;
 }
 
@@ -56,7 +60,7 @@ export interface PollyFigures {
 }
 
 interface Counters {
-  dynamo: { op: string; table: string }[];
+  dynamo: { op: string; table: string; start: number; end: number }[];
   emf: Record<string, unknown>[];
 }
 
@@ -89,6 +93,14 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
   }) as typeof process.stdout.write;
 
   const [polly, s3] = await Promise.all([startFakePolly(), startFakeS3('bench-audio')]);
+  // A deployed stage has the clip pack in its bucket (npm run synthesize-prompts uploads it):
+  // Persian sentences are joined from it.
+  const clips = join(__dirname, '..', 'infra', 'audio', 'clips');
+  for (const pack of readdirSync(clips)) {
+    for (const file of readdirSync(join(clips, pack))) {
+      s3.objects.set(`clips/${pack}/${file}`, { body: readFileSync(join(clips, pack, file)), contentType: file.endsWith('.json') ? 'application/json' : 'audio/wav', cacheControl: undefined });
+    }
+  }
   const speechEnv = {
     TTS_MODE: 'polly',
     POLLY_ENDPOINT: polly.endpoint,
@@ -106,8 +118,13 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
     const { dynamo } = require('../lib/composition/core') as typeof import('../lib/composition/core');
     dynamo.middlewareStack.add(
       (next, context) => async (args) => {
-        counters.dynamo.push({ op: context.commandName ?? 'unknown', table: String((args.input as { TableName?: string }).TableName ?? '') });
-        return next(args);
+        const entry = { op: context.commandName ?? 'unknown', table: String((args.input as { TableName?: string }).TableName ?? ''), start: performance.now(), end: Number.NaN };
+        counters.dynamo.push(entry);
+        try {
+          return await next(args);
+        } finally {
+          entry.end = performance.now();
+        }
       },
       { step: 'initialize', name: 'benchRequestCounter' },
     );
@@ -117,7 +134,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       return { statusCode: 200, headers: { 'Content-Type': 'text/xml' }, body: STATIC_TWIML };
     };
 
-    const samples: Record<string, { real: number[]; baseline: number[]; reads: number; writes: number; crmReads: number; byTable: Record<string, number>; crm: number; runs: number }> = {};
+    const samples: Record<string, { real: number[]; baseline: number[]; reads: number; writes: number; crmReads: number; byTable: Record<string, number>; crm: number; runs: number; roundTrips: number }> = {};
     const crmPerCall: Record<string, Record<string, number>> = {};
     const tableName = (t: string) => Object.entries(stack.tables).find(([, name]) => name === t)?.[0] ?? t;
 
@@ -133,7 +150,8 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       const t2 = performance.now();
       if (result.statusCode !== 200) throw new Error(`${name}: HTTP ${result.statusCode}`);
       if (measure) {
-        const s = (samples[name] ??= { real: [], baseline: [], reads: 0, writes: 0, crmReads: 0, byTable: {}, crm: 0, runs: 0 });
+        const s = (samples[name] ??= { real: [], baseline: [], reads: 0, writes: 0, crmReads: 0, byTable: {}, crm: 0, runs: 0, roundTrips: 0 });
+        s.roundTrips += sequentialRounds(counters.dynamo);
         s.baseline.push(t1 - t0);
         s.real.push(t2 - t1);
         s.runs += 1;
@@ -255,6 +273,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         p99Ratio: ratio(real.p99, base.p99),
         dynamo: { reads: avg(s.reads), writes: avg(s.writes), crmReads: avg(s.crmReads), byTable: Object.fromEntries(Object.entries(s.byTable).map(([k, v]) => [k, avg(v)])) },
         crmRequests: avg(s.crm),
+        roundTrips: avg(s.roundTrips),
       };
     });
     return { iterations, steps, crmPerCall, polly: pollyFigures };
@@ -263,6 +282,18 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
     await stack.stop();
     await Promise.all([polly.stop(), s3.stop()]);
   }
+}
+
+/** How many requests ran one after another: overlapping requests are one round trip. */
+function sequentialRounds(requests: readonly { start: number; end: number }[]): number {
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  let rounds = 0;
+  let until = Number.NEGATIVE_INFINITY;
+  for (const r of sorted) {
+    if (r.start >= until) rounds += 1;
+    until = Math.max(until, r.end);
+  }
+  return rounds;
 }
 
 /** The <Redirect> target's path in a TwiML answer (a hand-over to another module). */

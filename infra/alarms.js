@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Alarms for the first day in production (and every day after): webhooks that could not
- * answer, an open CRM circuit, SMS that failed. They notify an SNS topic when the stage has
+ * answer, an open CRM circuit, SMS that failed, a stalled bulk import. They notify an SNS topic when the stage has
  * one: --param "alarmEmail=ops@example.com" creates a topic mailing that address (confirm the
  * subscription mail), --param "alarmTopicArn=arn:aws:sns:…" uses an existing topic; without
  * either the alarms still show in the CloudWatch console. Generated here rather than with
@@ -79,5 +79,20 @@ module.exports = async ({ resolveVariable }) => {
   };
   simple('CrmCircuitOpenAlarm', 'CrmCircuitOpen', 'A lookup source failed repeatedly and its circuit is open: callers go straight to the error destination');
   simple('SmsFailedAlarm', 'SmsFailed', 'Payment-link SMS could not be sent (callers were told so)');
+  // A bulk import message that failed five times lands in the dead-letter queue: its job stalls
+  // (the panel can resume it once the cause is fixed).
+  Resources.ImportDeadLettersAlarm = {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${name}-import-dead-letters`,
+      AlarmDescription: 'A bulk import step failed five times and was set aside: the job is stalled (serverless logs -f importWorker; resume it in the panel)',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      ...common,
+    },
+  };
   return { Resources, Outputs };
 };

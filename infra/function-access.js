@@ -1,7 +1,7 @@
 'use strict';
 /**
  * What each deployed function may do, in one place: its secrets (SSM SecureStrings under
- * /balance-ivr/<stage>/), its table operations, its audio prefixes, Polly. From this table
+ * /balance-ivr/<stage>/), its table operations, its audio prefixes, Polly, the import queue. From this table
  * serverless.yml gets each function's IAM role (one per function, nothing shared) and its
  * SECRET_NAMES (the only secrets the function reads; lib/secrets/product-secrets.ts refuses
  * others). Adding a secret to a function is one line here.
@@ -19,9 +19,11 @@ const ACCESS = {
     tables: {
       ConfigTable: ['GetItem'],
       SessionsTable: ['GetItem', 'PutItem'],
-      // Lookups; a card payment in the call (<Pay>) writes its guard row and online payment, and
-      // marks a paid invoice (conditional writes, lib/ledger/dynamo-card-payment-ledger.ts).
-      LedgerTable: ['Query', 'PutItem', 'UpdateItem'],
+      // The caller's identity and balance (one keyed read of the phone row); lookups. A card
+      // payment in the call (<Pay>) writes its guard row and online payment, marks a paid
+      // invoice, and refreshes the customer's summary and its index rows (conditional puts,
+      // batched puts and deletes; lib/ledger/dynamo-card-payment-ledger.ts).
+      LedgerTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
       // Payment links, the exactly-once guard, the daily limits and the SMS outbox.
       PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
       // Customer club: wrong-password counters.
@@ -49,8 +51,9 @@ const ACCESS = {
     tables: {
       // Links (read, claimed, settled), a customer's settlement lease and the gateways' checkouts.
       PaymentsTable: ['GetItem', 'PutItem', 'UpdateItem'],
-      // The debt read again before paying; the online payment written and the items marked paid.
-      LedgerTable: ['Query', 'PutItem', 'UpdateItem'],
+      // The debt read again before paying; the online payment written, the items marked paid,
+      // the customer's summary and its index rows refreshed.
+      LedgerTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
       // Each payment a provider confirmed, once per payment id.
       PaymentRecordsTable: ['GetItem', 'PutItem'],
       // A payment taken for a debt already settled is flagged on its call.
@@ -62,11 +65,14 @@ const ACCESS = {
     crmPasswords: true,
     tables: {
       ConfigTable: ['GetItem', 'PutItem', 'DeleteItem', 'Scan'],
-      LedgerTable: ['Query', 'Scan', 'BatchGetItem', 'BatchWriteItem'],
+      // Customers listed and searched by keyed reads (summaries, the byList index, name-prefix
+      // rows); imports refresh summaries; bulk import jobs (created, updated conditionally).
+      LedgerTable: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      'LedgerTable/index/byList': ['Query'],
       // The call log is read through its indexes only.
       'CallLogTable/index/*': ['Query'],
-      // The SMS outbox lives in the payments table.
-      PaymentsTable: ['Query'],
+      // The SMS outbox lives in the payments table, listed newest first through its byOutbox index.
+      'PaymentsTable/index/byOutbox': ['Query'],
       // Every admin write is recorded first (its entry removed when the write is refused, put
       // again marked failed when it fails part-way); the Activity page queries it.
       AuditTable: ['PutItem', 'DeleteItem', 'Query'],
@@ -78,10 +84,26 @@ const ACCESS = {
     },
     // Prompt previews (Polly, cached under tts/; Persian joined under joined/ from clips/) and
     // uploaded recordings (uploads/, the file as uploaded under uploads/originals/).
-    audio: { read: ['tts/*', 'uploads/*', 'joined/*', 'clips/*'], write: ['tts/*', 'uploads/*', 'joined/*'] },
+    // Bulk import files go up in parts under imports/ (removed when a job is cancelled).
+    audio: { read: ['tts/*', 'uploads/*', 'joined/*', 'clips/*'], write: ['tts/*', 'uploads/*', 'joined/*', 'imports/*'], delete: ['imports/*'] },
     polly: true,
+    // Bulk import jobs are handed to the import worker.
+    queue: { send: ['ImportQueue'] },
   },
   panel: {},
+  importWorker: {
+    tables: {
+      // The job (conditional progress), the rows it writes, the customers' summaries and their
+      // index rows, existence checks of the customers items name.
+      LedgerTable: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      // The import's Activity entry: taken back when nothing was written, put again marked failed part-way.
+      AuditTable: ['PutItem', 'DeleteItem'],
+    },
+    // The uploaded file: read, then removed when the job ends (it may hold passwords).
+    audio: { read: ['imports/*'], delete: ['imports/*'] },
+    // Triggered by the queue (the Lambda service receives and deletes for it); queues its next chunk.
+    queue: { consume: 'ImportQueue', send: ['ImportQueue'] },
+  },
 };
 
 const SERVICE = 'balance-ivr';
@@ -122,6 +144,11 @@ function statementsFor(fn, access, stage, tracing) {
     statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': ['AudioBucket', 'Arn'] } });
   }
   if (access.audio?.write?.length) statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: bucketObjects(access.audio.write) });
+  if (access.audio?.delete?.length) statements.push({ Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: bucketObjects(access.audio.delete) });
+  const queueArn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+  // What the Lambda service does for a function its queue triggers (it uses the function's role).
+  if (access.queue?.consume) statements.push({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: queueArn(access.queue.consume) });
+  if (access.queue?.send?.length) statements.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: access.queue.send.map(queueArn) });
   // Polly has no resource-level permissions for SynthesizeSpeech without lexicons.
   if (access.polly) statements.push({ Effect: 'Allow', Action: ['polly:SynthesizeSpeech'], Resource: '*' });
   return statements;

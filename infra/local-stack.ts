@@ -20,6 +20,7 @@ import { DynamoModuleStore } from '../lib/config/dynamo-module-store';
 import { createTables, localDynamoClient } from './local/create-tables';
 import { DataDirInUseError, startDynalite } from './local/dynalite-server';
 import { loadSeed } from './local/load-seed';
+import { rebuildLedgerSummaries } from './ledger-summaries';
 import { startAudioServer } from './local/audio-server';
 import { Cleanups } from './local/cleanups';
 import { assertPortFree, freePort, PortInUseError, startServerlessOffline } from './local/serverless-offline';
@@ -82,8 +83,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config = loadConfig({ ...env, IS_OFFLINE: 'true' });
     client = localDynamoClient(dynamo.endpoint);
     const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    await createTables(client, config.tables);
+    const created = await createTables(client, config.tables);
     if (options.seedFile) await loadSeed(options.seedFile, documentClient, config);
+    // A data folder from before the customer summaries: its ledger table was rebuilt with the new index; fill it.
+    if (created.rebuilt?.includes(config.tables.ledger)) await rebuildLedgerSummaries(documentClient, config.tables.ledger, config);
     const offlinePort = await freePort();
     const offline = await startServerlessOffline({ root: ROOT, port: offlinePort, env, ...(options.echo ? { echo: true } : {}), ...(options.inProcess ? { inProcess: true } : {}) });
     started.add(() => offline.stop());

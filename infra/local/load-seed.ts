@@ -18,7 +18,7 @@ export async function loadSeed(path: string, client: DynamoDBDocumentClient, con
     throw new SeedError(`${path} is not a valid import document:\n${lines.join('\n')}`);
   }
   return applyImport(parsed.document, {
-    ledger: new DynamoLedgerWriter(client, config.tables.ledger, config.defaultCountryCode),
+    ledger: new DynamoLedgerWriter(client, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency ?? 'IRR' }),
     modules: new DynamoModuleStore(client, config.tables.config),
     lookupSources: new DynamoLookupSourceStore(client, config.tables.config),
   });

@@ -11,6 +11,7 @@ import { addAuditRoutes, AUDIT_ACTIONS } from './routes/audit-routes';
 import { AUDIT_AREAS } from '../audit/audit-trail';
 import { addConfigurationRoutes } from './routes/configuration-routes';
 import { addLedgerRoutes } from './routes/ledger-routes';
+import { addImportJobRoutes } from './routes/import-job-routes';
 import { addLookupSourceRoutes } from './routes/lookup-source-routes';
 import { addPromptRoutes } from './routes/prompt-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
@@ -43,7 +44,13 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,
       audioBaseUrl: deps.audioBaseUrl,
-      features: { recordings: deps.recordings !== undefined, outbox: deps.outbox !== undefined, persianVoice: deps.persianSynthesizer ?? null, payments: deps.payments !== undefined },
+      features: {
+        recordings: deps.recordings !== undefined,
+        outbox: deps.outbox !== undefined,
+        persianVoice: deps.persianSynthesizer ?? null,
+        payments: deps.payments !== undefined,
+        bulkImport: deps.imports !== undefined,
+      },
       persianVoices: PERSIAN_VOICES,
     }),
   );
@@ -51,6 +58,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
   addLookupSourceRoutes(router, deps);
   addPromptRoutes(router, deps);
   addLedgerRoutes(router, deps);
+  addImportJobRoutes(router, deps);
   addCallLogRoutes(router, deps);
   addAuditRoutes(router, deps);
   addPaymentRoutes(router, deps);

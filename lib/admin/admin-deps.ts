@@ -13,6 +13,7 @@ import type { CurrencyCode } from '../domain/money';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CrmHostPolicy } from '../domain/crm-host-policy';
 import type { PaymentRecordLookup, PaymentRecords } from '../payments/payment-records';
+import type { ImportJobsDeps } from '../ledger/import/import-job-control';
 
 export interface AdminDeps {
   readonly modules: ModuleEditor;
@@ -43,5 +44,7 @@ export interface AdminDeps {
   readonly logger: AppLogger;
   readonly recordings?: PromptRecordings;
   readonly outbox?: OutboxReader;
+  /** Bulk import jobs: their store, the uploaded files, the queue to the worker. Absent: 503 imports_unavailable. */
+  readonly imports?: ImportJobsDeps;
   readonly clock?: () => Date;
 }

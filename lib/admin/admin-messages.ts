@@ -54,6 +54,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     payment_not_flagged: 'Only a payment flagged "refund or credit needed" can be marked as handled.',
     payment_already_handled: 'This payment was already marked as handled.',
     payments_unavailable: 'Payments are not recorded on this installation.',
+    import_not_found: 'No import job has this id.',
+    import_state: 'This import job cannot do that now (it is past that step).',
+    import_part: 'This part number does not belong to the job (parts are numbered from 0, fewer than the job has).',
+    import_part_too_large: 'A part is at most 4 MB: split the file into more parts.',
+    import_queue_unavailable: 'The import could not be queued; nothing was imported. Try again shortly.',
+    imports_unavailable: 'Bulk imports are not available on this installation.',
   },
   fa: {
     unauthorized: 'با کلید مدیریت وارد شوید.',
@@ -104,6 +110,12 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     payment_not_flagged: 'تنها پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده است را می‌توان رسیدگی‌شده اعلام کرد.',
     payment_already_handled: 'این پرداخت پیش‌تر رسیدگی‌شده اعلام شده است.',
     payments_unavailable: 'پرداخت‌ها در این نصب ثبت نمی‌شوند.',
+    import_not_found: 'کار درون‌ریزی با این شناسه وجود ندارد.',
+    import_state: 'این کار درون‌ریزی اکنون این کار را نمی‌کند (از آن مرحله گذشته است).',
+    import_part: 'این شماره بخش به این کار تعلق ندارد (بخش‌ها از ۰ شماره می‌خورند).',
+    import_part_too_large: 'هر بخش حداکثر ۴ مگابایت است: فایل را به بخش‌های بیشتری تقسیم کنید.',
+    import_queue_unavailable: 'درون‌ریزی در صف قرار نگرفت و چیزی وارد نشد. کمی بعد دوباره تلاش کنید.',
+    imports_unavailable: 'درون‌ریزی انبوه در این نصب در دسترس نیست.',
   },
 };
 

@@ -14,6 +14,7 @@ import { MissingSecretError } from '../secrets/product-secrets';
 import { productSecrets } from './secrets';
 import { outbox } from './sms';
 import { audioStore, speech } from './speech';
+import { importJobs } from './imports';
 
 const persianSynthesizer = config.speech.persianTts === 'none' ? undefined : config.speech.persianTts;
 
@@ -51,7 +52,7 @@ export const adminDeps: AdminDeps = {
   secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
   ledger: {
     directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
-    writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+    writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),
     currency: config.ledgerCurrency,
   },
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
@@ -59,6 +60,7 @@ export const adminDeps: AdminDeps = {
   audit: new DynamoAuditTrail(dynamo, config.tables.audit, config.auditRetentionDays),
   speech,
   ...(persianSynthesizer ? { persianSynthesizer } : {}),
+  ...(importJobs ? { imports: importJobs } : {}),
   recordings: promptRecordingService({ modules, audio: audioStore, speech: { persianSynthesizer: persianSynthesizer !== undefined }, finish: config.speech.finish }),
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,

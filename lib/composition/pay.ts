@@ -52,7 +52,7 @@ export const sandbox = wanted.has('sandbox');
 const settlement = {
   store: new DynamoLinkPayments(dynamo, config.tables.payments),
   records: paymentRecords,
-  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode),
+  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),
   debts: new LedgerOutstandingDebts(new LedgerCrm(dynamo, config.tables.ledger, config.defaultCountryCode, undefined, config.ledgerCurrency)),
   callLog: new DynamoCallLog(dynamo, config.tables.callLog),
   logger,

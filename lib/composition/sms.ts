@@ -4,10 +4,12 @@ import type { SmsMessage, SmsResult, SmsSender } from '../sms/sms-sender';
 import { MeteredSmsSender } from '../sms/metered-sms-sender';
 import { OutboxSmsSender } from '../sms/outbox-sms-sender';
 import { TwilioSmsSender } from '../sms/twilio-sms-sender';
+import { paymentLinkGuardKey } from '../payments/dynamo-payment-store';
 import { config, dynamo, metrics } from './core';
 import { productSecrets } from './secrets';
 
-export const outbox = new OutboxSmsSender(dynamo, config.tables.payments);
+// A payment link's message is kept on the call's guard row: reads by CallSid look there too.
+export const outbox = new OutboxSmsSender(dynamo, config.tables.payments, { heldAt: (callSid) => [paymentLinkGuardKey(callSid)] });
 
 /**
  * Twilio's Messages API with its password (API key secret or auth token) read from the secret

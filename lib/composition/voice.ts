@@ -6,6 +6,7 @@ import { CachedModuleStore, DynamoModuleStore } from '../config/dynamo-module-st
 import { DynamoSessionStore } from '../voice/dynamo-session-store';
 import { DynamoPaymentRecords } from '../payments/dynamo-payment-records';
 import { DynamoCardPaymentLedger } from '../ledger/dynamo-card-payment-ledger';
+import { DynamoCustomerSummaries } from '../ledger/dynamo-customer-summaries';
 import { renderApology } from '../voice/apology';
 import type { VoiceDeps } from '../voice/voice-step';
 import { runWithDeadline } from '../aws/deadline-scope';
@@ -33,7 +34,11 @@ export const voiceDeps: VoiceDeps = {
     dailyLimitPerCaller: config.payments.dailyLimitPerCaller,
   }),
   // Card payments in the call settle in the built-in ledger and appear on the Payments page.
-  cardPayments: { ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger), records: new DynamoPaymentRecords(dynamo, config.tables.paymentRecords), logger },
+  cardPayments: {
+    ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger, new DynamoCustomerSummaries(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency })),
+    records: new DynamoPaymentRecords(dynamo, config.tables.paymentRecords),
+    logger,
+  },
   logger,
   publicBaseUrl: config.publicBaseUrl,
   sessionTtlSeconds: config.sessionTtlSeconds,

@@ -81,6 +81,19 @@ export interface AppConfig {
     readonly hostPolicy: CrmHostPolicy;
   };
   readonly speech: SpeechConfig;
+  readonly imports: ImportConfig;
+}
+
+/** Bulk import jobs: the queue to the worker, and how much one worker message does. */
+export interface ImportConfig {
+  /** IMPORT_QUEUE_URL: the SQS queue the worker listens on (set by serverless.yml); unset locally, where the worker runs in-process. */
+  readonly queueUrl: string | undefined;
+  /** IMPORT_CHUNK_SECONDS: how long one worker message writes before queueing the rest (well inside the worker's timeout). */
+  readonly chunkSeconds: number;
+  /** IMPORT_PASSWORD_CONCURRENCY: telephone passwords hashed at once by the worker (scrypt: ~0.2 s of a core and 32 MiB each). */
+  readonly passwordConcurrency: number;
+  /** SQS_ENDPOINT: another SQS endpoint (tests' local SQS server). */
+  readonly sqsEndpoint: string | undefined;
 }
 
 /** The product's own secrets (lib/secrets/secret-names.ts): SSM SecureStrings when deployed, environment variables locally. */
@@ -389,6 +402,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hostPolicy: crmHostPolicy(env, stage),
     },
     speech,
+    imports: {
+      queueUrl: env.IMPORT_QUEUE_URL || undefined,
+      chunkSeconds: intFrom(env, 'IMPORT_CHUNK_SECONDS', 20, 1),
+      passwordConcurrency: intFrom(env, 'IMPORT_PASSWORD_CONCURRENCY', 2, 1),
+      sqsEndpoint: env.SQS_ENDPOINT || undefined,
+    },
   };
 }
 

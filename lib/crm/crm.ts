@@ -29,7 +29,21 @@ export interface Crm {
    * Implementations compare in constant time and do the same work when no password is set.
    */
   verifyPhonePassword?(customer: Customer, password: string): Promise<PasswordCheck>;
+  /**
+   * Optional fast path: the caller's identity and their balance in `currency` in one request
+   * (the built-in ledger keeps both on the phone index row). `balance` is absent when the CRM
+   * could not answer it in the same request; a CRM without the fast path answers `unsupported`,
+   * and callers then ask identifyByPhone and balance as usual.
+   */
+  identifyWithBalance?(phone: string, currency: CurrencyCode): Promise<IdentityWithBalance>;
 }
+
+/** Who is calling and, when the same request could tell, what they owe. */
+export type IdentityWithBalance =
+  | { readonly status: 'found'; readonly customer: Customer; readonly balance?: BalanceResult }
+  | { readonly status: 'not-found' }
+  | { readonly status: 'failed'; readonly source: string; readonly reason: string }
+  | { readonly status: 'unsupported'; readonly source: string };
 
 /** Lookup sources by name: the built-in ledger, stored Payamgostar and AloVoIP-compatible HTTP CRMs. */
 export interface CrmResolver {

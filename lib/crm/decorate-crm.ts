@@ -56,6 +56,9 @@ export const CRM_OPERATIONS: OperationTable<Crm> = {
   // A lookup like the others (a check changes nothing in the CRM; lockout is counted by the
   // caller, not here). A CRM without it answers every check `unsupported`, as the port says.
   verifyPhonePassword: { failure: 'answer', idempotent: true, absent: (source) => ({ status: 'unsupported', source }) },
+  // The built-in ledger's one-read identity and balance; a CRM without it says so at once
+  // (no request), and the lookups ask identifyByPhone and balance instead.
+  identifyWithBalance: { failure: 'answer', idempotent: true, absent: (source) => ({ status: 'unsupported', source }) },
 };
 
 /** Runs one operation of the wrapped CRM on the decorator's terms (deadline, breaker, metrics…). */

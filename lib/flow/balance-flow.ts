@@ -94,6 +94,9 @@ function afterEntry(ctx: BalanceFlowContext, session: Session, lookups: BalanceL
     if (identity.status === 'failed') return lookupFailed(ctx, session, identity);
     if (identity.status === 'not-found') return handOn(ctx, session, 'error', [...intro, p('notIdentified')], 'error', 'not-identified');
     session = { ...session, customer: identity.customer, identifiedBy: 'caller' };
+    // A CRM that answered the balance with the identity: keep it, so a later step need not ask.
+    const known = lookups.balance;
+    if (known?.status === 'ok' && isCurrencyCode(module.currency?.code)) session = { ...session, balance: { owed: known.owed, credit: known.credit, currency: module.currency.code } };
   }
   if (module.forceMobileEntry) return askMobile(ctx, session, intro);
   return announce(ctx, session, lookups, intro);

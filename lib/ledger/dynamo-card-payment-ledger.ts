@@ -8,14 +8,19 @@
  * or concurrent twin asks); the onlinePayment item follows. A later delivery for the same call
  * finds the guard, writes the item if a crash left it out, and reports `already-recorded`; any
  * other call or customer presenting the same code gets `conflict` and nothing is written.
- * No transactions (dynalite has none), and only Query/PutItem/UpdateItem, which the functions'
- * role already grants on this table.
+ * No transactions (dynalite has none). The customer's summary is refreshed after the item.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CardPaymentToSettle } from '../domain/card-payment';
 import type { CardPaymentLedger, CardPaymentRecording } from './ledger-admin';
 import type { ItemRecord } from './ledger-records';
+import { markItemsPaid } from './mark-items-paid';
+
+/** Keeps a customer's balance summary current (DynamoCustomerSummaries). */
+export interface CustomerSummaries {
+  refreshCustomer(customerId: string): Promise<void>;
+}
 
 const GUARD_SK = '#SETTLEMENT';
 
@@ -26,6 +31,7 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly summaries: CustomerSummaries,
   ) {}
 
   async recordCardPayment(payment: CardPaymentToSettle, paidAt: string): Promise<CardPaymentRecording> {
@@ -64,23 +70,10 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
       createdAt: paidAt,
     };
     await this.putIfAbsent({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item });
-    for (const number of charge.items) {
-      await this.client
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: `CUST#${payment.customerId}`, sk: `ITEM#${payment.invoiceType}#${number}` },
-            UpdateExpression: 'SET #status = :paid',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':paid': 'paid' },
-          }),
-        )
-        .catch((error: unknown) => {
-          // The item was removed from the ledger since the call looked it up: the payment still stands.
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
-    }
+    await markItemsPaid(this.client, this.tableName, payment.customerId, payment.invoiceType, charge.items);
+    // The customer's balance summary (what calls and the panel read) follows the payment; a
+    // repeated delivery refreshes it again, repairing a refresh a crash left out.
+    await this.summaries.refreshCustomer(payment.customerId);
   }
 
   /** True when this write created the row; false when the row was already there. */

@@ -1,20 +1,47 @@
-/** The built-in ledger's write side in DynamoDB (table layout: ledger-crm.ts). */
+/**
+ * The built-in ledger's write side in DynamoDB (table layout: ledger-crm.ts): money accounts,
+ * customers (telephone passwords as scrypt hashes), items, online payments. Every write to a
+ * customer is followed by refreshing that customer's summary (dynamo-customer-summaries.ts).
+ */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../aws/batch-write';
 import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
-import type { Customer } from '../domain/customer';
-import { canonicalPhone } from '../domain/phone';
+import type { CurrencyCode } from '../domain/money';
+import { forEachBounded } from './bounded-concurrency';
+import { DynamoCustomerSummaries, PROFILE_SK } from './dynamo-customer-summaries';
 import type { LedgerAdmin, OnlinePayment } from './ledger-admin';
 import { PHONE_PASSWORD_SK } from './ledger-crm';
+import { markItemsPaid } from './mark-items-paid';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
+
+export { PROFILE_SK, SUMMARY_SK } from './dynamo-customer-summaries';
+
+export interface LedgerWriterOptions {
+  /** LEDGER_CURRENCY: the currency of items that name none. */
+  readonly ledgerCurrency?: CurrencyCode;
+  /** Telephone passwords hashed at once (scrypt: ~0.2 s and 32 MiB each). */
+  readonly passwordConcurrency?: number;
+  /** Customers whose summaries are refreshed at once. */
+  readonly refreshConcurrency?: number;
+}
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Writes ledger records. Re-writing the same records leaves the table as it was. */
 export class DynamoLedgerWriter implements LedgerAdmin {
+  private readonly passwordConcurrency: number;
+  private readonly summaries: DynamoCustomerSummaries;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly defaultCountryCode = '98',
-  ) {}
+    defaultCountryCode = '98',
+    options: LedgerWriterOptions = {},
+  ) {
+    this.passwordConcurrency = options.passwordConcurrency ?? 4;
+    this.summaries = new DynamoCustomerSummaries(client, tableName, defaultCountryCode, options);
+  }
 
   async putMoneyAccounts(accounts: readonly MoneyAccountRecord[]): Promise<void> {
     await this.batchPut(accounts.map((a) => ({ pk: 'ACCOUNTS', sk: `ACC#${a.key}`, ...a })));
@@ -23,21 +50,22 @@ export class DynamoLedgerWriter implements LedgerAdmin {
   async putCustomers(customers: readonly CustomerRecord[]): Promise<void> {
     const rows: Record<string, unknown>[] = [];
     for (const c of customers) {
-      const customer: Customer = { id: c.id, ...(c.customerNumber ? { customerNumber: c.customerNumber } : {}), ...(c.name ? { name: c.name } : {}), ...(c.mobile ? { mobile: canonicalPhone(c.mobile, this.defaultCountryCode) ?? c.mobile } : {}) };
-      const { phonePassword, ...profile } = c;
-      rows.push({ pk: `CUST#${c.id}`, sk: '#PROFILE', ...profile });
-      // Absent in the document = keep the password already stored; the same password again
-      // keeps its stored hash too, so importing a document twice changes nothing.
-      if (phonePassword !== undefined && !(await this.hasPhonePassword(c.id, phonePassword))) rows.push(await this.passwordRow(c.id, phonePassword));
-      const phones = new Set<string>();
-      for (const raw of [...c.phones, ...(c.mobile ? [c.mobile] : [])]) {
-        const canonical = canonicalPhone(raw, this.defaultCountryCode);
-        if (canonical) phones.add(canonical);
-      }
-      for (const phone of phones) rows.push({ pk: `PHONE#${phone}`, sk: `CUST#${c.id}`, customer });
-      if (c.customerNumber) rows.push({ pk: `CUSTNO#${c.customerNumber}`, sk: `CUST#${c.id}`, customer });
+      const { phonePassword: _password, ...profile } = c;
+      rows.push({ pk: `CUST#${c.id}`, sk: PROFILE_SK, ...profile });
     }
+    // Passwords are hashed a few at a time: each scrypt takes ~0.2 s of one core and 32 MiB.
+    await forEachBounded(
+      customers.filter((c) => c.phonePassword !== undefined),
+      this.passwordConcurrency,
+      async (c) => {
+        const password = c.phonePassword as string;
+        // Absent in the document = keep the password already stored; the same password again
+        // keeps its stored hash too, so importing a document twice changes nothing.
+        if (!(await this.hasPhonePassword(c.id, password))) rows.push(await this.passwordRow(c.id, password));
+      },
+    );
     await this.batchPut(rows);
+    await this.refreshCustomers(customers.map((c) => c.id));
   }
 
   /** Sets (or replaces) a customer's telephone password; only its scrypt hash is stored. */
@@ -64,12 +92,14 @@ export class DynamoLedgerWriter implements LedgerAdmin {
 
   async putItems(items: readonly ItemRecord[]): Promise<void> {
     await this.batchPut(items.map((item) => ({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item })));
+    await this.refreshCustomers(items.map((item) => item.customerId));
   }
 
   /**
    * Records a provider payment in the ledger: one onlinePayment item keyed by the payment's
    * record id (a retry cannot add a second), and the items it paid marked paid. Returns false
-   * when the payment was already recorded.
+   * when the payment was already recorded. The customer's summary is refreshed either way (a
+   * retry repairs a refresh the first attempt did not finish).
    */
   async recordOnlinePayment(payment: OnlinePayment): Promise<boolean> {
     const item: ItemRecord = {
@@ -94,27 +124,22 @@ export class DynamoLedgerWriter implements LedgerAdmin {
         new PutCommand({ TableName: this.tableName, Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       recorded = false;
     }
-    for (const number of payment.items) {
-      await this.client
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: `CUST#${payment.customerId}`, sk: `ITEM#${payment.invoiceType}#${number}` },
-            UpdateExpression: 'SET #status = :paid',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':paid': 'paid' },
-          }),
-        )
-        .catch((error: unknown) => {
-          // The item was removed from the ledger since the link was made: the payment still stands.
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
-    }
+    await markItemsPaid(this.client, this.tableName, payment.customerId, payment.invoiceType, payment.items);
+    await this.refreshCustomer(payment.customerId);
     return recorded;
+  }
+
+  /** Refreshes the summaries of these customers (each once, a few at a time). */
+  refreshCustomers(ids: Iterable<string>): Promise<void> {
+    return this.summaries.refreshCustomers(ids);
+  }
+
+  /** Recomputes one customer's summary (dynamo-customer-summaries.ts). */
+  refreshCustomer(id: string): Promise<void> {
+    return this.summaries.refreshCustomer(id);
   }
 
   private async batchPut(rows: readonly Record<string, unknown>[]): Promise<void> {
@@ -126,14 +151,6 @@ export class DynamoLedgerWriter implements LedgerAdmin {
   }
 
   private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
-      for (let tries = 0; pending && pending.length > 0; tries += 1) {
-        if (tries > 8) throw new Error('ledger write: DynamoDB kept returning unprocessed items');
-        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** tries));
-      }
-    }
+    await batchWriteAll(this.client, this.tableName, requests);
   }
 }

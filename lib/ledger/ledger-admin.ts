@@ -9,7 +9,10 @@ import type { CurrencyCode } from '../domain/money';
 import type { CurrencyBalance } from './ledger-balance';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
-/** Writes ledger records. Re-writing the same records leaves the ledger as it was. */
+/**
+ * Writes ledger records, and keeps each written customer's summary (balances per currency,
+ * item count) current before answering. Re-writing the same records leaves the ledger as it was.
+ */
 export interface LedgerAdmin {
   putMoneyAccounts(accounts: readonly MoneyAccountRecord[]): Promise<void>;
   /** Profiles and their phone and customer-number index rows; a plaintext phonePassword is hashed first. */

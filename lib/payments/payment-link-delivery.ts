@@ -2,12 +2,17 @@
  * Performs the flow's payment-link need exactly once per call: claim the call's guard,
  * apply the daily limits, have the CRM create the link, send the SMS unless the CRM did.
  * Every later or concurrent delivery of the same step gets the first one's outcome.
+ *
+ * Writes, without transactions: the claim (conditional put), the limits (one conditional
+ * counter write, two when the mobile is not the calling number), the link (the issuer's
+ * conditional put), and the outcome — which also carries the SMS when the sender only holds
+ * messages (the outbox), so the message is stored exactly when the outcome says sent.
  */
 import type { AppLogger } from '../observability/logger';
 import { maskPhone } from '../domain/phone';
 import type { Crm } from '../crm/crm';
 import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-link';
-import type { SmsSender } from '../sms/sms-sender';
+import type { HeldSms, SmsSender } from '../sms/sms-sender';
 import { paymentLinkText } from '../domain/sms-text';
 import type { PaymentStore } from './payment-store';
 
@@ -40,34 +45,37 @@ export class PaymentLinkDelivery {
       return outcome;
     }
     let outcome: PaymentLinkOutcome;
+    let held: HeldSms | undefined;
     try {
-      outcome = await this.firstDelivery(crm, request, caller, now);
+      ({ outcome, held } = await this.firstDelivery(crm, request, caller, now));
     } catch (error) {
       logger.error('payment link delivery failed', { error: error as Error });
       outcome = { status: 'not-sent', reason: `internal-error:${(error as Error).name}` };
     }
-    await store.completeOnce(key, outcome);
+    await store.completeOnce(key, outcome, held);
     logger.info('payment link outcome', { ...outcome, mobile: maskPhone(request.mobile) });
     return outcome;
   }
 
-  private async firstDelivery(crm: Crm, request: PaymentLinkRequest, caller: string, now: Date): Promise<PaymentLinkOutcome> {
+  private async firstDelivery(crm: Crm, request: PaymentLinkRequest, caller: string, now: Date): Promise<{ outcome: PaymentLinkOutcome; held?: HeldSms }> {
     const { store, sms } = this.options;
-    const day = now.toISOString().slice(0, 10);
-    const countersExpire = Math.floor(now.getTime() / 1000) + 2 * 86_400;
-    if (!(await store.countDaily('mobile', request.mobile, day, this.options.dailyLimitPerMobile, countersExpire))) return { status: 'limit-reached', limit: 'mobile' };
-    if (caller && !(await store.countDaily('caller', caller, day, this.options.dailyLimitPerCaller, countersExpire))) {
-      await store.uncountDaily('mobile', request.mobile, day);
-      return { status: 'limit-reached', limit: 'caller' };
-    }
+    const limits = await store.countLinkLimits({
+      mobile: request.mobile,
+      ...(caller ? { caller } : {}),
+      day: now.toISOString().slice(0, 10),
+      perMobile: this.options.dailyLimitPerMobile,
+      perCaller: this.options.dailyLimitPerCaller,
+      expiresAt: Math.floor(now.getTime() / 1000) + 2 * 86_400,
+    });
+    if (!limits.counted) return { outcome: { status: 'limit-reached', limit: limits.limit } };
     let link;
     try {
       link = await crm.createPaymentLink(request);
     } catch (error) {
-      return { status: 'not-sent', reason: `link-failed:${crm.source}:${(error as Error).name || 'error'}` };
+      return { outcome: { status: 'not-sent', reason: `link-failed:${crm.source}:${(error as Error).name || 'error'}` } };
     }
-    if (link.status === 'failed') return { status: 'not-sent', reason: `link-failed:${link.source}:${link.reason}` };
-    if (link.deliveredByCrm) return { status: 'sent', deliveredByCrm: true };
+    if (link.status === 'failed') return { outcome: { status: 'not-sent', reason: `link-failed:${link.source}:${link.reason}` } };
+    if (link.deliveredByCrm) return { outcome: { status: 'sent', deliveredByCrm: true } };
     const message = paymentLinkText({
       language: request.language,
       amount: request.amount,
@@ -75,9 +83,13 @@ export class PaymentLinkDelivery {
       url: link.url,
       businessName: this.options.businessName,
     });
-    const sent = await sms.send({ to: request.mobile, body: message.text, callSid: request.callSid });
-    if (sent.status === 'failed') return { status: 'not-sent', reason: `sms-failed:${sms.channel}:${sent.reason}${sent.code ? `:${sent.code}` : ''}` };
-    return { status: 'sent', deliveredByCrm: false, segments: sent.segments };
+    const text = { to: request.mobile, body: message.text, callSid: request.callSid };
+    // An outbox only stores messages: it is stored with the outcome, in one write.
+    const held = sms.hold?.(text);
+    if (held) return { outcome: { status: 'sent', deliveredByCrm: false, segments: held.segments }, held };
+    const sent = await sms.send(text);
+    if (sent.status === 'failed') return { outcome: { status: 'not-sent', reason: `sms-failed:${sms.channel}:${sent.reason}${sent.code ? `:${sent.code}` : ''}` } };
+    return { outcome: { status: 'sent', deliveredByCrm: false, segments: sent.segments } };
   }
 
   private async waitForOutcome(key: string): Promise<PaymentLinkOutcome> {

@@ -4,16 +4,27 @@
  * rather than only as "link not sent" in call logs.
  */
 import type { MetricsRecorder } from '../observability/metrics';
-import type { SmsMessage, SmsResult, SmsSender } from './sms-sender';
+import type { HeldSms, SmsMessage, SmsResult, SmsSender } from './sms-sender';
 
 export class MeteredSmsSender implements SmsSender {
   readonly channel: string;
+  /** Present exactly when the wrapped sender has it: a held message counts as sent (the caller stores it with its outcome). */
+  readonly hold?: (message: SmsMessage) => HeldSms;
 
   constructor(
     private readonly inner: SmsSender,
     private readonly metrics: MetricsRecorder,
   ) {
     this.channel = inner.channel;
+    const hold = inner.hold?.bind(inner);
+    if (hold) {
+      this.hold = (message) => {
+        const held = hold(message);
+        this.metrics.add('SmsSent', 'Count', 1, { channel: this.channel });
+        this.metrics.add('SmsSegments', 'Count', held.segments, { channel: this.channel });
+        return held;
+      };
+    }
   }
 
   async send(message: SmsMessage): Promise<SmsResult> {

@@ -5,8 +5,15 @@
  * settlement of a card payment taken in the call (once per confirmation code, guarded in the
  * ledger, so twins and replays cannot record two).
  * The customer club's twin is club-lookups.ts.
+ *
+ * A CRM that can say who is calling and what they owe in one request (the built-in ledger:
+ * `identifyWithBalance`) is asked that way, and the balance comes with the identity; the entry
+ * step may even start that request before the session is read (startCallerLookup), so the two
+ * reads overlap. Other CRMs are asked identifyByPhone, then balance, as before.
  */
-import type { CrmResolver } from '../crm/crm';
+import type { Crm, CrmResolver } from '../crm/crm';
+import type { BalanceModule } from '../config/module-schema';
+import { isCurrencyCode } from '../domain/money';
 import type { BalanceResult } from '../domain/balance';
 import type { ItemResult } from '../domain/billable-item';
 import type { IdentityResult } from '../domain/customer';
@@ -31,18 +38,57 @@ export interface BalanceLookupDeps {
 
 const MAX_LOOKUPS = 5;
 
-export function runBalanceFlow(deps: BalanceLookupDeps, ctx: BalanceFlowContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+/**
+ * The caller's identity and balance asked for ahead of the flow (entry step): started beside
+ * the session read, used when the flow asks to identify this same number. `undefined` when the
+ * CRM has no one-request answer: then nothing was sent, and the flow's lookups go as usual.
+ */
+export interface EarlyCallerLookup {
+  readonly phone: string;
+  readonly answer: Promise<BalanceLookups | undefined>;
+}
+
+export function startCallerLookup(deps: BalanceLookupDeps, module: BalanceModule, phone: string): EarlyCallerLookup {
+  const answer = lookupInModuleCrm<BalanceLookups | undefined>(
+    deps,
+    module,
+    'identify-with-balance',
+    (crm) => identifyWithBalance(crm, phone, module),
+    (failed) => ({ identity: failed }),
+  );
+  return { phone, answer };
+}
+
+export function runBalanceFlow(deps: BalanceLookupDeps, ctx: BalanceFlowContext, previous: Session | undefined, input: FlowInput, early?: EarlyCallerLookup): Promise<Respond> {
   return runWithLookups<BalanceLookups, BalanceNeed>({
     decide: (lookups) => decideBalance(ctx, previous, input, lookups),
-    lookup: (need) => balanceLookup(deps, ctx, need),
+    lookup: (need) => balanceLookup(deps, ctx, need, early),
     maxLookups: MAX_LOOKUPS,
     flowName: 'balance flow',
   });
 }
 
+/** Identity and balance in one request, when the CRM has that; undefined when it does not (nothing was sent). */
+async function identifyWithBalance(crm: Crm, phone: string, module: BalanceModule): Promise<BalanceLookups | undefined> {
+  const currency = module.currency?.code;
+  if (!crm.identifyWithBalance || !isCurrencyCode(currency)) return undefined;
+  const answer = await crm.identifyWithBalance(phone, currency);
+  if (answer.status === 'unsupported') return undefined;
+  if (answer.status !== 'found') return { identity: answer };
+  const { balance, ...identity } = answer;
+  // The balance is this customer's in the module's currency: the flow announces it without asking again.
+  return { identity, ...(balance ? { balance } : {}) };
+}
+
 /** One CRM lookup, or the payment link. A thrown error becomes a 'failed' answer the flow handles. */
-async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, need: BalanceNeed): Promise<BalanceLookups> {
+async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, need: BalanceNeed, early: EarlyCallerLookup | undefined): Promise<BalanceLookups> {
   if (need.kind === 'settle-card-payment') return { settlement: await settle(deps, need.payment) };
+  if (need.kind === 'identify-by-phone' && early?.phone === need.phone) {
+    const answered = await early.answer;
+    if (answered) return answered;
+  }
+  // The early lookup already learnt the CRM has no one-request answer: do not ask it twice.
+  const tryFastPath = !(need.kind === 'identify-by-phone' && early?.phone === need.phone);
   return lookupInModuleCrm(
     deps,
     ctx.module,
@@ -50,7 +96,7 @@ async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, n
     async (crm): Promise<BalanceLookups> => {
       switch (need.kind) {
         case 'identify-by-phone':
-          return { identity: await crm.identifyByPhone(need.phone) };
+          return (tryFastPath ? await identifyWithBalance(crm, need.phone, ctx.module) : undefined) ?? { identity: await crm.identifyByPhone(need.phone) };
         case 'balance':
           return { balance: await crm.balance(need.customer, need.currency) };
         case 'find-item':

@@ -27,7 +27,7 @@ import type { CardPaymentDeps } from '../payments/card-payment-settlement';
 import { speechSettings } from '../speech/module-prompts';
 import type { Speech } from '../speech/speech';
 import { renderApology } from './apology';
-import { runBalanceFlow } from './balance-lookups';
+import { runBalanceFlow, startCallerLookup, type EarlyCallerLookup } from './balance-lookups';
 import { runClubFlow } from './club-lookups';
 import { renderTwiml, type RenderableAction } from './render-twiml';
 import { StaleSessionError, type SessionStore } from './session-store';
@@ -172,6 +172,9 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
 
   let previous: Session | undefined;
   try {
+    // A balance module's entry identifies the caller by number: ask the CRM now, beside the
+    // session read, rather than after it (a repeated entry or a hand-over wastes one read).
+    const early = module.kind === 'balance' && step === 'entry' && !module.anonymousMode ? startCallerLookup(deps, module, input.from) : undefined;
     previous = await deps.sessions.get(callSid);
     progress.previous = previous;
     const replay = storedAnswer(previous, module.code, step, request.turn);
@@ -179,7 +182,7 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
       logger.info('repeated delivery answered from the session', { turn: previous?.turn });
       return replay;
     }
-    const decision = await runModuleFlow(deps, ctx, previous, input);
+    const decision = await runModuleFlow(deps, ctx, previous, input, early);
     const twiml = await render(deps, module, decision.actions);
     const saved = await save(deps, { ...decision.session, lastResponse: { turn: decision.session.turn, step, twiml } }, previous);
     if (saved.won) record(deps, decision.effects, decision.session);
@@ -227,10 +230,10 @@ function storedAnswer(previous: Session | undefined, code: string, step: string,
 }
 
 /** Each module kind has its own pure flow; the rest of a step is the same for all. */
-function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput): Promise<Respond> {
+function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput, early: EarlyCallerLookup | undefined): Promise<Respond> {
   const { module } = ctx;
   if (module.kind === 'club') return runClubFlow(deps, { ...ctx, module }, previous, input);
-  return runBalanceFlow(deps, { ...ctx, module }, previous, input);
+  return runBalanceFlow(deps, { ...ctx, module }, previous, input, early);
 }
 
 export async function render(deps: Pick<VoiceDeps, 'speech'>, module: ModuleConfig, actions: readonly Action[]): Promise<string> {

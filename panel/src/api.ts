@@ -227,7 +227,7 @@ export interface Meta {
   publicBaseUrl: string;
   audioBaseUrl: string;
   /** persianVoice: the Persian synthesizer configured, or null (Persian text then needs a recording). */
-  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null; payments?: boolean };
+  features: { recordings: boolean; outbox: boolean; persianVoice: 'azure' | 'espeak' | null; payments?: boolean; bulkImport?: boolean };
   persianVoices: PersianVoice[];
 }
 

@@ -6,6 +6,7 @@
  * Screenshots of the main pages go to test-artifacts/.
  */
 import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../tools/simulator/call-simulator';
@@ -186,4 +187,44 @@ describe('the admin panel in Persian', () => {
     await wide.close();
     await page.close();
   }, 120_000);
+});
+
+describe('a bulk import from the panel', () => {
+  it('imports a customers file as a job with visible progress, then finds the customers; a file with a bad row writes nothing and says which line', async () => {
+    const page = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'en');
+    await page.getByTestId('nav-ledger').click();
+    await page.getByTestId('import-card').waitFor();
+
+    const csv = ['id,customerNumber,name,phones', ...Array.from({ length: 300 }, (_, i) => `pb-${i},${70000 + i},Panel Bulk ${i},+1500666${String(i).padStart(4, '0')}`)].join('\n');
+    await page.selectOption('#import-kind', 'customers');
+    await page.setInputFiles('#import-file', { name: 'panel-bulk.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForFunction("document.querySelector('#import-text')?.value.startsWith('id,customerNumber')");
+    await page.getByTestId('import-run').click();
+    // Progress shows while the worker writes: rows checked, rows written, elapsed time.
+    await page.getByTestId('import-written').waitFor();
+    await page.getByTestId('import-timing').filter({ hasText: 'Elapsed' }).waitFor();
+    await page.locator('[data-testid="import-job"][data-state="done"]').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('import-result').textContent()).toBe('Imported: 300 customers.');
+    expect(await page.getByTestId('import-written').getAttribute('value')).toBe('300');
+    await page.screenshot({ path: join(ARTIFACTS, 'ledger-import-en.png'), fullPage: true });
+
+    await page.fill('input[type="search"]', 'panel bulk 217');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('customer-pb-217').waitFor();
+
+    const bad = 'customerId,type,number,FinalValue\npb-1,invoice,PB-1,1000\npb-2,invoice,PB-2,12.5\nnobody,invoice,PB-3,1000\n';
+    await page.selectOption('#import-kind', 'items');
+    await page.setInputFiles('#import-file', { name: 'bad-items.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.waitForFunction("document.querySelector('#import-text')?.value.startsWith('customerId')");
+    await page.getByTestId('import-run').click();
+    await page.locator('[data-testid="import-job"][data-state="rejected"]').waitFor({ timeout: 60_000 });
+    const problems = await page.getByTestId('import-problems').locator('tbody tr').allTextContents();
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('3');
+    expect(problems[1]).toContain('No customer has id "nobody".');
+    const customer = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.ledger, Key: { pk: 'CUST#pb-1', sk: 'ITEM#invoice#PB-1' } }));
+    expect(customer.Item).toBeUndefined();
+    await page.close();
+  }, 180_000);
 });

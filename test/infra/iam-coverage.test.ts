@@ -11,12 +11,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, localDynamoClient } from '../../infra/local/create-tables';
 import { startDynalite, type RunningDynalite } from '../../infra/local/dynalite-server';
 import { loadSeed } from '../../infra/local/load-seed';
 import { observeAwsCommands, type SentCommand } from '../../lib/aws/sdk-client-setup';
 import { loadConfig } from '../../lib/config/app-config';
+import { PROFILE_SK } from '../../lib/ledger/dynamo-ledger-writer';
 import { placeCall } from '../../tools/simulator/call-simulator';
 import { wavFile } from '../support/audio-files';
 import { apiEvent, DEPLOYED_BASE_ENV, lambdaContext, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost, webhookFetch, type Handler } from '../support/deployed-function';
@@ -25,21 +26,26 @@ import { FAKE_STRIPE_KEY, FAKE_WEBHOOK_SECRET, signStripePayload, startFakeStrip
 import { FAKE_MERCHANT_ID, startFakeZarinpal, type FakeZarinpal } from '../support/fake-zarinpal';
 import { startFakePolly, startFakeS3 } from '../support/fake-aws-audio';
 import { FAKE_AZURE_KEY, startFakeAzureSpeech, type FakeAzureSpeech } from '../support/fake-azure-speech';
+import { startFakeSqs, type FakeSqs } from '../support/fake-sqs';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { startFakeTwilioMessages, type FakeTwilioMessages } from '../support/fake-twilio-messages';
 import { allows, permissionsFor, roleStatements, statementMatches, type Account, type Permission } from '../support/iam-policy';
 import { packageStage, PROD_PARAMS, type CfnTemplate, type PackagedStage } from '../support/packaged-template';
 
-const FUNCTIONS = ['voice', 'status', 'fallback', 'pay', 'admin', 'panel'] as const;
+const FUNCTIONS = ['voice', 'status', 'fallback', 'pay', 'admin', 'panel', 'importWorker'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
-const ROLE: Record<FunctionName, string> = { voice: 'VoiceRole', status: 'StatusRole', fallback: 'FallbackRole', pay: 'PayRole', admin: 'AdminRole', panel: 'PanelRole' };
+const ROLE: Record<FunctionName, string> = { voice: 'VoiceRole', status: 'StatusRole', fallback: 'FallbackRole', pay: 'PayRole', admin: 'AdminRole', panel: 'PanelRole', importWorker: 'ImportWorkerRole' };
 const BUCKET = 'balance-ivr-prod-audiobucket-test';
 const ACCOUNT: Account = { partition: 'aws', region: 'us-east-1', accountId: '000000000000', physical: { AudioBucket: BUCKET } };
 const ADMIN_KEY = 'iam-coverage-admin-key-0123456789';
 const TOKEN = 'iam-coverage-auth-token';
 const CRM_PASSWORD = 'crm-password-in-ssm';
-/** Sent by the Lambda service on the function's behalf (its logs, its traces), never by its code. */
-const RUNTIME_ACTIONS = /^(logs|xray):/;
+/**
+ * Sent by the Lambda service on the function's behalf (its logs, its traces; for a function
+ * its queue triggers, receiving and deleting the messages), never by its code.
+ */
+const RUNTIME_ACTIONS = /^(logs:|xray:|sqs:(ReceiveMessage|DeleteMessage|GetQueueAttributes)$)/;
+const IMPORT_QUEUE = 'balance-ivr-prod-imports';
 
 let stage: PackagedStage;
 let template: CfnTemplate;
@@ -52,15 +58,16 @@ let zarinpal: FakeZarinpal;
 let twilio: FakeTwilioMessages;
 let polly: Awaited<ReturnType<typeof startFakePolly>>;
 let s3: Awaited<ReturnType<typeof startFakeS3>>;
+let sqs: FakeSqs;
 let stopObserving: () => void = () => undefined;
-const sent: Record<FunctionName, SentCommand[]> = { voice: [], status: [], fallback: [], pay: [], admin: [], panel: [] };
+const sent: Record<FunctionName, SentCommand[]> = { voice: [], status: [], fallback: [], pay: [], admin: [], panel: [], importWorker: [] };
 let running: FunctionName | undefined;
 
 /** The function's environment exactly as the template sets it, with this test's endpoints. */
 function environmentOf(fn: FunctionName, overrides: Record<string, string> = {}): Record<string, string> {
   const logical = `${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`;
   const variables = (template.Resources[logical]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-  const substitutes: Record<string, string> = { PUBLIC_BASE_URL: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, AUDIO_BUCKET: BUCKET, AUDIO_BASE_URL: 'https://audio.example.test' };
+  const substitutes: Record<string, string> = { PUBLIC_BASE_URL: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, AUDIO_BUCKET: BUCKET, AUDIO_BASE_URL: 'https://audio.example.test', IMPORT_QUEUE_URL: sqs.queueUrl(IMPORT_QUEUE) };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') env[name] = value;
@@ -73,6 +80,7 @@ function environmentOf(fn: FunctionName, overrides: Record<string, string> = {})
     S3_ENDPOINT: s3.endpoint,
     POLLY_ENDPOINT: polly.endpoint,
     SSM_ENDPOINT: ssm.endpoint,
+    SQS_ENDPOINT: sqs.endpoint,
     TWILIO_API_BASE_URL: twilio.url,
     // Persian text spoken by the neural voice: what the azure-speech-key grant is for.
     PERSIAN_TTS: 'azure',
@@ -133,6 +141,7 @@ beforeAll(async () => {
   twilio = await startFakeTwilioMessages();
   polly = await startFakePolly();
   s3 = await startFakeS3(BUCKET);
+  sqs = await startFakeSqs();
   // As the deploy publishes it (infra/serverless-publish-audio.js): the Persian clip pack, which
   // voice steps join sentences from.
   const clips = join(__dirname, '..', '..', 'infra', 'audio', 'clips', 'fa');
@@ -145,10 +154,23 @@ beforeAll(async () => {
 afterAll(async () => {
   stopObserving();
   restoreAllDeployedFunctions();
-  await Promise.all([ssm, crm, twilio, polly, s3, azure, stripe, zarinpal].map((server) => server?.stop()));
+  await Promise.all([ssm, crm, twilio, polly, s3, sqs, azure, stripe, zarinpal].map((server) => server?.stop()));
   await dynalite?.close();
   await stage?.remove();
 });
+
+/**
+ * An operator's change to a customer whose summary refresh never finished (the writer died):
+ * the next payment's refresh brings the index rows up to it, removing the one that no longer applies.
+ */
+async function changeProfileWithoutRefresh(customerId: string, changes: Record<string, unknown>): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(localDynamoClient(dynalite.endpoint));
+  const table = loadConfig({ TABLE_PREFIX: 'balance-ivr-prod' }).tables.ledger;
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { pk: `CUST#${customerId}`, sk: PROFILE_SK } }));
+  if (!Item) throw new Error(`no profile for ${customerId}`);
+  await doc.send(new PutCommand({ TableName: table, Item: { ...Item, ...changes } }));
+  doc.destroy();
+}
 
 const call = (voice: Handler, status: Handler, code: string, from: string, digits?: string[], options: { twinsAt?: string; pay?: 'success' } = {}) => {
   const fetchImpl = webhookFetch({ voice, status });
@@ -226,9 +248,14 @@ async function exercise(): Promise<void> {
     await ok('POST', '/ledger/import', { body: { customers: [{ id: 'c-9001', phones: ['+15005550090'] }], items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }] }, query: 'dryRun=1' });
     await ok('POST', '/ledger/import', { body: { customers: [{ id: 'c-9001', phones: ['+15005550090'] }], items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }] } });
     await ok('POST', '/ledger/import/customers.csv', { raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550091,\n'), type: 'text/csv' } });
+    // The same customer again with another number: its old phone row is removed.
+    await ok('POST', '/ledger/import/customers.csv', { raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550092,\n'), type: 'text/csv' } });
     await ok('POST', '/ledger/import/items.csv', { raw: { data: Buffer.from('customerId,type,number,FinalValue,moneyAccount,status\nc-9002,invoice,I-9002,2000,,\n'), type: 'text/csv' } });
     await ok('GET', '/outbox');
     await ok('GET', '/audit');
+    // Listing and search read summaries and index rows by key.
+    await ok('GET', '/ledger/customers', { query: 'q=Ali' });
+    await ok('GET', '/ledger/customers', { query: 'q=09121111111' });
     // A refused write takes its audit entry back; a wrong key is counted against the address.
     expect((await adminRequest(admin, 'POST', '/destinations', { body: { code: 'iam-desk', name: 'Desk', type: 'dial', target: '+15005550099' } })).statusCode).toBe(409);
     expect((await admin(apiEvent({ method: 'GET', path: '/admin/api/modules', headers: { authorization: 'Bearer a-wrong-key-0123456789' } }), lambdaContext('admin'))).statusCode).toBe(401);
@@ -244,7 +271,9 @@ async function exercise(): Promise<void> {
     expect((await call(voice, status, 'balance-en', '+15005550001')).handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
     await call(voice, status, 'balance-fa', '+989121111111');
     await call(voice, status, 'iam-fa-neural', '+989121111111');
-    // A card payment in the call (Twilio <Pay>): settled in the ledger by the voice function.
+    // A card payment in the call (Twilio <Pay>): settled in the ledger by the voice function, which
+    // refreshes the customer's summary (here also finishing a refresh an operator's change left undone).
+    await changeProfileWithoutRefresh('c-5002', { customerNumber: '5002-B' });
     expect((await call(voice, status, 'pay-card-en', '+15005550007', ['2'], { pay: 'success' })).handedOn).toBeDefined();
     // One invoice by number: the invoice is marked paid too.
     expect((await call(voice, status, 'pay-card-fa', '+14165550003', ['2', '5301'], { pay: 'success' })).handedOn).toBeDefined();
@@ -286,6 +315,60 @@ async function exercise(): Promise<void> {
   }
 
   {
+    // Bulk import jobs: the admin function stores the parts and queues the job; the worker
+    // (invoked with each queued message, as SQS's event source would) validates, writes in
+    // chunks and removes the file. A customer with a telephone password; then a refused file
+    // (nothing written, its Activity entry taken back); then a cancelled one.
+    const worker = load('importWorker');
+    const ok = async (method: string, path: string, options?: Parameters<typeof adminRequest>[3]) => {
+      const reply = await adminRequest(admin, method, path, options);
+      if ((reply.statusCode ?? 500) >= 300) throw new Error(`${method} ${path} answered ${reply.statusCode}: ${reply.body}`);
+      return JSON.parse(reply.body ?? '{}') as { job: { id: string; state: string; written: number } };
+    };
+    const deliver = async () => {
+      for (let messages = sqs.take(); messages.length > 0; messages = sqs.take()) {
+        for (const m of messages) {
+          expect(m.queue).toBe(IMPORT_QUEUE);
+          await worker({ Records: [{ messageId: m.messageId, body: m.body }] } as never, lambdaContext('importWorker'));
+        }
+      }
+    };
+    const job = async (kind: string, csv: string) => {
+      const { job: created } = await ok('POST', '/ledger/imports', { body: { kind, parts: 1, fileName: `${kind}.csv` } });
+      await ok('PUT', `/ledger/imports/${created.id}/parts/0`, { raw: { data: Buffer.from(csv), type: 'text/csv' } });
+      return created.id;
+    };
+    // c-9001 (imported above) moves to another number: the worker removes its old phone row.
+    const done = await job('customers', 'id,customerNumber,name,phones,mobile,phonePassword\nc-9101,9101,Bulk,+15005550191,,2468\nc-9001,,,+15005550093,,\n');
+    await ok('POST', `/ledger/imports/${done}/start`);
+    await deliver();
+    expect((await ok('GET', `/ledger/imports/${done}`)).job.state).toBe('done');
+    const refused = await job('items', 'customerId,type,number,FinalValue,moneyAccount,status\nc-9101,invoice,B-1,abc,,\n');
+    await ok('POST', `/ledger/imports/${refused}/start`);
+    await deliver();
+    expect((await ok('GET', `/ledger/imports/${refused}`)).job.state).toBe('rejected');
+    const cancelled = await job('items', 'customerId,type,number,FinalValue,moneyAccount,status\nc-9101,invoice,B-2,1000,,\n');
+    await ok('POST', `/ledger/imports/${cancelled}/cancel`);
+    expect(sqs.take()).toEqual([]);
+    // Cancelled part-way: 30 customers with passwords are written in batches of 25 (scrypt, one at a time: over 2 s),
+    // the worker's one-second chunk ends after the first, and the job is cancelled before the
+    // next chunk runs; its Activity entry stays, marked failed.
+    const slowWorker = load('importWorker', { IMPORT_CHUNK_SECONDS: '1', IMPORT_PASSWORD_CONCURRENCY: '1' });
+    const many = Array.from({ length: 30 }, (_, i) => `c-92${String(i).padStart(2, '0')},,,+155500592${String(i).padStart(2, '0')},,1357`);
+    const partWay = await job('customers', `id,customerNumber,name,phones,mobile,phonePassword\n${many.join('\n')}\n`);
+    await ok('POST', `/ledger/imports/${partWay}/start`);
+    const run = async (m: { messageId: string; body: string }) => slowWorker({ Records: [{ messageId: m.messageId, body: m.body }] } as never, lambdaContext('importWorker'));
+    for (const m of sqs.take()) await run(m); // validation, which queues the first chunk
+    for (const m of sqs.take()) await run(m); // the first chunk, which queues the next
+    const written = (await ok('GET', `/ledger/imports/${partWay}`)).job;
+    expect(written).toMatchObject({ state: 'writing', written: 25 });
+    await ok('POST', `/ledger/imports/${partWay}/cancel`);
+    for (const m of sqs.take()) await run(m);
+    expect((await ok('GET', `/ledger/imports/${partWay}`)).job.state).toBe('cancelled');
+    await ok('GET', '/ledger/imports');
+  }
+
+  {
     const reply = await status(signedTwilioPost('/status', { CallSid: 'CA00000000000000000000000000000AAA', CallStatus: 'completed' }, TOKEN), lambdaContext('status'));
     expect(reply.statusCode).toBe(200);
   }
@@ -296,6 +379,8 @@ async function exercise(): Promise<void> {
   }
 
   {
+    // The sandbox pays the other links; the payment's summary refresh finishes an operator's change too.
+    await changeProfileWithoutRefresh('c-2001', { customerNumber: '2001-B' });
     expect(twilio.requests.length).toBeGreaterThanOrEqual(2);
     for (const sms of twilio.requests.filter((m) => !gatewayMobiles.has(m.form.To ?? ''))) {
       const token = /\/pay\/(\S+)/.exec(sms.form.Body ?? '')?.[1] as string;
@@ -366,5 +451,6 @@ describe('each function’s role in the packaged production template', () => {
     expect(parameters('admin')).toEqual(['/balance-ivr/prod/admin-api-key', '/balance-ivr/prod/admin-api-key-next', '/balance-ivr/prod/azure-speech-key', '/balance-ivr/prod/crm/acme-crm']);
     expect(parameters('pay')).toEqual(['/balance-ivr/prod/payment-link-secret', '/balance-ivr/prod/stripe-secret-key', '/balance-ivr/prod/stripe-webhook-secret', '/balance-ivr/prod/zarinpal-merchant-id']);
     expect(parameters('panel')).toEqual([]);
+    expect(parameters('importWorker')).toEqual([]);
   });
 });

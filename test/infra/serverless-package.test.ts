@@ -62,8 +62,8 @@ describe('serverless package', () => {
     expect(template.Resources.VoiceLambdaFunction?.Properties?.Timeout).toBe(10);
   });
 
-  it('deploys the webhooks, the fallback URL, the admin API, the panel and the payment page — and no dev outbox', () => {
-    expect(functions(template).map(([id]) => id).sort()).toEqual(['AdminLambdaFunction', 'FallbackLambdaFunction', 'PanelLambdaFunction', 'PayLambdaFunction', 'StatusLambdaFunction', 'VoiceLambdaFunction']);
+  it('deploys the webhooks, the fallback URL, the admin API, the panel, the payment page and the import worker — and no dev outbox', () => {
+    expect(functions(template).map(([id]) => id).sort()).toEqual(['AdminLambdaFunction', 'FallbackLambdaFunction', 'ImportWorkerLambdaFunction', 'PanelLambdaFunction', 'PayLambdaFunction', 'StatusLambdaFunction', 'VoiceLambdaFunction']);
     const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey);
     expect(routes).toEqual(expect.arrayContaining(['POST /voice/{code}', 'POST /voice/{code}/{step}', 'POST /fallback/{code}', 'POST /status']));
     expect(routes.filter((r) => String(r).includes('/dev/'))).toEqual([]);
@@ -99,6 +99,7 @@ describe('serverless package', () => {
       AdminLambdaFunction: 'admin-api-key,admin-api-key-next,azure-speech-key',
       PanelLambdaFunction: '',
       PayLambdaFunction: 'payment-link-secret,stripe-secret-key,stripe-webhook-secret,zarinpal-merchant-id',
+      ImportWorkerLambdaFunction: '',
     });
   });
 
@@ -119,8 +120,8 @@ describe('serverless package', () => {
     expect(environment(template, 'VoiceLambdaFunction').AUDIO_BASE_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['AudioDistribution', 'DomainName'] }]] });
   });
 
-  it('alarms on webhook errors, an open CRM circuit and failed SMS, mailing the alarm address when one is set', () => {
-    for (const t of [template, watched.template]) expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id]) => id).sort()).toEqual(['CrmCircuitOpenAlarm', 'SmsFailedAlarm', 'WebhookErrorsAlarm']);
+  it('alarms on webhook errors, an open CRM circuit, failed SMS and a stalled bulk import, mailing the alarm address when one is set', () => {
+    for (const t of [template, watched.template]) expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id]) => id).sort()).toEqual(['CrmCircuitOpenAlarm', 'ImportDeadLettersAlarm', 'SmsFailedAlarm', 'WebhookErrorsAlarm']);
     expect(template.Resources.AlarmTopic).toBeUndefined();
     expect(template.Resources.WebhookErrorsAlarm?.Properties?.AlarmActions).toBeUndefined();
     expect(watched.template.Resources.AlarmTopic?.Properties?.Subscription).toEqual([{ Protocol: 'email', Endpoint: 'ops@example.com' }]);
@@ -150,6 +151,27 @@ describe('serverless package', () => {
     const grantsOn = (roleId: string) => JSON.stringify((template.Resources[roleId]?.Properties as { Policies: unknown[] }).Policies);
     expect(grantsOn('AdminRole')).toContain('AuditTable');
     for (const role of ['VoiceRole', 'StatusRole', 'FallbackRole', 'PayRole', 'PanelRole']) expect(grantsOn(role)).not.toContain('AuditTable');
+  });
+
+  it('runs bulk imports in their own function, triggered by its queue, with a role granting only what the worker sends', () => {
+    const worker = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id === 'ImportWorkerLambdaFunction')?.[1].Properties as { Role: unknown; Timeout: number };
+    expect(JSON.stringify(worker.Role)).toContain('ImportWorkerRole');
+    expect(worker.Timeout).toBe(120);
+    const mapping = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mapping).toEqual([expect.objectContaining({ BatchSize: 1, EventSourceArn: { 'Fn::GetAtt': ['ImportQueue', 'Arn'] } })]);
+    const grants = (template.Resources.ImportWorkerRole?.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[] }).Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const actions = grants.flatMap((g) => g.Action);
+    expect(actions.every((a) => !a.endsWith('*'))).toBe(true);
+    expect(JSON.stringify(grants)).not.toMatch(/SessionsTable|PaymentsTable|ConfigTable|CallLogTable|polly|ssm:/);
+    expect(JSON.stringify(grants.filter((g) => g.Action.some((a) => a.startsWith('s3:'))))).toContain('/imports/*');
+    // The admin function queues jobs and stores their files; no other function may queue one.
+    const grantsOn = (roleId: string) => JSON.stringify((template.Resources[roleId]?.Properties as { Policies: unknown[] }).Policies);
+    expect(grantsOn('AdminRole')).toContain('sqs:SendMessage');
+    for (const role of ['VoiceRole', 'StatusRole', 'FallbackRole', 'PayRole', 'PanelRole']) expect(grantsOn(role)).not.toContain('sqs:');
+    expect(template.Resources.ImportQueue?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 120);
+    // A message that keeps failing is set aside, and that is alarmed.
+    expect(template.Resources.ImportQueue?.Properties?.RedrivePolicy).toMatchObject({ deadLetterTargetArn: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'Arn'] } });
+    expect(template.Resources.ImportDeadLettersAlarm?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Value: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'QueueName'] } }] });
   });
 
   it('bundles the voice function with esbuild, minified, leaving the AWS SDK out', () => {

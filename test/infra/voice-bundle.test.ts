@@ -22,13 +22,16 @@ import { analyseBundle, ROOT, type BundleReport } from '../../bench/bundle-analy
  * letter), the settlement's conditional ledger writes 2.0 (dynamo-card-payment-ledger.ts, kept
  * apart from the admin's ledger writer, which stays out), reading and masking the <Pay> report
  * 1.3, the settlement 1.1, rendering, lookups and the status callback 1.9, Persian dollar/euro
- * words 0.5. The floor is what a call step needs: twilio's TwiML builder with xmlbuilder
+ * words 0.5. Issue 17 (scale) added about 8 KB: a card payment keeps the customer's balance
+ * summary current (the refresh, its index and search rows, dynamo-customer-summaries.ts 3.7 and
+ * customer-summary.ts 1.2, batch writes 0.4), the one-read identity-with-balance lookup and the
+ * sharded outbox. The floor is what a call step needs: twilio's TwiML builder with xmlbuilder
  * (82 KB, which our style requires), the Powertools logger (21 KB) and the call path itself
  * (flows, CRM adapters, speech, money, stores, checks: ~130 KB). The limit leaves about 3% for
  * growth, so anything that drags a new dependency or another function's wiring in fails here
  * first. The 150 KB target of issue 7 is not met; README "Performance" says why.
  */
-const VOICE_LIMIT_BYTES = 272 * 1024;
+const VOICE_LIMIT_BYTES = 280 * 1024;
 
 let voice: BundleReport;
 let status: BundleReport;

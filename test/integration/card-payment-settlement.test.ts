@@ -6,6 +6,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CardPaymentToSettle } from '../../lib/domain/card-payment';
 import { DynamoCardPaymentLedger } from '../../lib/ledger/dynamo-card-payment-ledger';
+import { DynamoCustomerSummaries } from '../../lib/ledger/dynamo-customer-summaries';
 import { DynamoLedgerWriter } from '../../lib/ledger/dynamo-ledger-writer';
 import { LedgerCrm } from '../../lib/ledger/ledger-crm';
 import { settleCardPayment, type CardPaymentDeps } from '../../lib/payments/card-payment-settlement';
@@ -71,7 +72,7 @@ function memoryRecords(): PaymentRecords & { stored: Map<string, PaymentRecord>;
 }
 
 const deps = (records?: PaymentRecords): CardPaymentDeps => ({
-  ledger: new DynamoCardPaymentLedger(db.doc, db.tables.ledger),
+  ledger: new DynamoCardPaymentLedger(db.doc, db.tables.ledger, new DynamoCustomerSummaries(db.doc, db.tables.ledger)),
   logger: silentLogger,
   clock: () => new Date('2026-11-27T10:00:00Z'),
   ...(records ? { records } : {}),

@@ -30,6 +30,7 @@ const ARGS: { [K in CrmOperation]: Parameters<NonNullable<Crm[K]>> } = {
   moneyAccounts: [],
   itemTypes: [],
   verifyPhonePassword: [customer, '2468'],
+  identifyWithBalance: ['+15005550001', 'USD'],
 };
 
 /** A distinct answer per operation, so a wrapper that mixes them up is caught. */
@@ -42,6 +43,7 @@ const ANSWERS: { [K in CrmOperation]: CrmAnswer<K> } = {
   moneyAccounts: [{ key: 'acc', name: 'Account' }],
   itemTypes: [{ key: 'inv', name: 'Invoice', type: 'invoice' }],
   verifyPhonePassword: { status: 'match' },
+  identifyWithBalance: { status: 'found', customer, balance: { status: 'ok', owed: 1250, credit: 0 } },
 };
 
 const OPERATIONS = Object.keys(CRM_OPERATIONS) as CrmOperation[];
@@ -49,11 +51,12 @@ const OPERATIONS = Object.keys(CRM_OPERATIONS) as CrmOperation[];
 type Recorded = { operation: string; args: unknown[] };
 
 /** A CRM that records what reached it; `withPasswords: false` leaves the optional check out. */
-function recordingCrm(options: { withPasswords: boolean; source?: string; verify?: Crm['verifyPhonePassword'] }): Crm & { calls: Recorded[] } {
+function recordingCrm(options: { withPasswords: boolean; withFastPath?: boolean; source?: string; verify?: Crm['verifyPhonePassword'] }): Crm & { calls: Recorded[] } {
   const calls: Recorded[] = [];
   const crm: Record<string, unknown> = { source: options.source ?? 'inner', calls };
   for (const operation of OPERATIONS) {
     if (operation === 'verifyPhonePassword' && !options.withPasswords) continue;
+    if (operation === 'identifyWithBalance' && options.withFastPath === false) continue;
     crm[operation] = async (...args: unknown[]) => {
       calls.push({ operation, args });
       if (operation === 'verifyPhonePassword' && options.verify) return options.verify(...(args as [Customer, string]));
@@ -144,6 +147,20 @@ describe('a CRM without the optional password check', () => {
     const inner = recordingCrm({ withPasswords: false });
     const crm = storedResolver(inner).forSource('stored');
     expect(await crm.verifyPhonePassword!(customer, '2468')).toEqual({ status: 'unsupported', source: 'inner' });
+    expect(inner.calls).toEqual([]);
+  });
+});
+
+describe('a CRM without the one-read identity and balance', () => {
+  it.each(decorators.filter(([name]) => !name.includes('stored')))('is not given one by the %s decorator', (_name, decorate) => {
+    const crm = decorate(recordingCrm({ withPasswords: true, withFastPath: false }));
+    expect('identifyWithBalance' in crm).toBe(false);
+  });
+
+  it('behind a stored source answers unsupported without calling anything, so callers identify and ask the balance as before', async () => {
+    const inner = recordingCrm({ withPasswords: true, withFastPath: false });
+    const crm = storedResolver(inner).forSource('stored');
+    expect(await crm.identifyWithBalance!('+15005550001', 'IRR')).toEqual({ status: 'unsupported', source: 'inner' });
     expect(inner.calls).toEqual([]);
   });
 });

@@ -67,7 +67,8 @@ describe('metrics in embedded metric format', () => {
     }
     expect(named('CallOutcome')).toEqual([expect.objectContaining({ CallOutcome: 1, module: 'balance-en', outcome: 'next' })]);
     expect(named('StepLatency')).toEqual([expect.objectContaining({ function: 'voice', step: 'entry', status: '200' })]);
-    expect(named('CrmLatency').map((l) => l.operation).sort()).toEqual(['balance', 'identifyByPhone']);
+    // The built-in ledger answers who is calling and what they owe in one keyed read.
+    expect(named('CrmLatency').map((l) => l.operation).sort()).toEqual(['identifyWithBalance']);
     expect(named('CrmFailure')).toEqual([]);
   });
 

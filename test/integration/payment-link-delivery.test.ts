@@ -1,9 +1,14 @@
-/** PaymentLinkDelivery on dynalite: CRM-delivered links, failures, and the per-caller limit. */
+/** PaymentLinkDelivery on dynalite: CRM-delivered links, failures, the limits, the writes it makes and the outbox. */
 import type { Crm } from '../../lib/crm/crm';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../../lib/domain/payment-link';
 import type { SmsMessage, SmsResult, SmsSender } from '../../lib/sms/sms-sender';
 import { PaymentLinkDelivery } from '../../lib/payments/payment-link-delivery';
-import { DynamoPaymentStore } from '../../lib/payments/dynamo-payment-store';
+import { DynamoPaymentStore, paymentLinkGuardKey } from '../../lib/payments/dynamo-payment-store';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { OutboxSmsSender } from '../../lib/sms/outbox-sms-sender';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../infra/local/create-tables';
+import { OUTBOX_INDEX, OUTBOX_SHARDS } from '../../lib/sms/outbox-layout';
 import { createLogger } from '../../lib/observability/logger';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 
@@ -76,5 +81,74 @@ describe('delivering a payment link', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'limit-reached']);
     expect(outcomes[2]).toEqual({ status: 'limit-reached', limit: 'caller' });
     expect(sms.sent.map((m) => m.to)).toEqual(['+989120000001', '+989120000002']);
+  });
+});
+
+describe('the writes of a payment link step, and the outbox', () => {
+  const clients: DynamoDBClient[] = [];
+  afterAll(() => {
+    for (const c of clients) c.destroy();
+  });
+  /** The same table through a client that counts the write commands it sends. */
+  function countingDelivery(limits = { mobile: 5, caller: 5 }) {
+    const writes: string[] = [];
+    const raw = localDynamoClient(dynamo.endpoint);
+    clients.push(raw);
+    const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+    client.middlewareStack.add((next, context) => async (args) => {
+      if (/Put|Update|Delete|BatchWrite/.test(String(context.commandName))) writes.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'countWrites' });
+    const store = new DynamoPaymentStore(client, dynamo.tables.payments);
+    const outbox = new OutboxSmsSender(client, dynamo.tables.payments, { heldAt: (callSid) => [paymentLinkGuardKey(callSid)] });
+    const d = new PaymentLinkDelivery({ store, sms: outbox, logger: createLogger('ERROR'), businessName: 'Acme', dailyLimitPerMobile: limits.mobile, dailyLimitPerCaller: limits.caller });
+    return { d, outbox, writes };
+  }
+  const linkCrm = crmAnswering(async () => ({ status: 'created', url: 'https://x/pay/1', deliveredByCrm: false }));
+
+  it('stores the outbox message with the outcome: claim, one limit write for the caller’s own number, outcome', async () => {
+    const { d, outbox, writes } = countingDelivery();
+    const asked = request('+989121230001');
+    expect(await d.deliver(linkCrm, asked, '+989121230001')).toMatchObject({ status: 'sent', deliveredByCrm: false });
+    // The CRM here writes no link record; the ledger's issuer adds its one conditional put.
+    expect(writes).toEqual(['PutItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    const [message] = await outbox.latest({ callSid: asked.callSid });
+    expect(message).toMatchObject({ to: '+989121230001', callSid: asked.callSid });
+    expect(message?.body).toContain('https://x/pay/1');
+  });
+
+  it('counts another number’s limits on its own row: one more write', async () => {
+    const { d, writes } = countingDelivery();
+    await d.deliver(linkCrm, request('+989121230002'), '+15005550009');
+    expect(writes).toEqual(['PutItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+  });
+
+  it('keeps both limits on one row for a caller asking for their own number, and says which one was reached', async () => {
+    const { d, outbox } = countingDelivery({ mobile: 3, caller: 1 });
+    const first = request('+989121230003');
+    const second = request('+989121230003');
+    expect(await d.deliver(linkCrm, first, '+989121230003')).toMatchObject({ status: 'sent' });
+    expect(await d.deliver(linkCrm, second, '+989121230003')).toEqual({ status: 'limit-reached', limit: 'caller' });
+    expect(await outbox.latest({ callSid: second.callSid })).toEqual([]);
+    const day = new Date().toISOString().slice(0, 10);
+    const { Item } = await dynamo.doc.send(new GetCommand({ TableName: dynamo.tables.payments, Key: { pk: 'LIMIT#+989121230003', sk: `DAY#${day}` } }));
+    expect(Item).toMatchObject({ mobileLinks: 1, callerLinks: 1 });
+  });
+
+  it('spreads the outbox over its index partitions and lists the newest first across them', async () => {
+    const { d, outbox } = countingDelivery({ mobile: 1000, caller: 1000 });
+    const asked = Array.from({ length: 160 }, (_, i) => request(`+98912124${String(i).padStart(4, '0')}`));
+    for (const r of asked) await d.deliver(linkCrm, r, r.mobile);
+    const perShard = await Promise.all(
+      Array.from({ length: OUTBOX_SHARDS }, async (_, shard) => {
+        const { Items } = await dynamo.doc.send(new QueryCommand({ TableName: dynamo.tables.payments, IndexName: OUTBOX_INDEX, KeyConditionExpression: 'outboxShard = :s', ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` } }));
+        return (Items ?? []).filter((row) => asked.some((r) => r.callSid === row.message?.callSid)).length;
+      }),
+    );
+    expect(perShard.reduce((a, b) => a + b, 0)).toBe(160);
+    // 20 per partition on average: none takes more than twice its share.
+    expect(Math.max(...perShard)).toBeLessThanOrEqual(40);
+    const newest = await outbox.latest({ limit: 5 });
+    expect(newest.map((m) => m.callSid)).toEqual(asked.slice(-5).reverse().map((r) => r.callSid));
   });
 });

@@ -82,8 +82,8 @@ async function callAtMobileStep(code: string, from: string) {
 
 async function mobileCounter(mobile: string) {
   const day = new Date().toISOString().slice(0, 10);
-  const { Item } = await dynamo.doc.send(new GetCommand({ TableName: dynamo.tables.payments, Key: { pk: `LIMIT#mobile#${mobile}`, sk: `DAY#${day}` } }));
-  return Item?.count;
+  const { Item } = await dynamo.doc.send(new GetCommand({ TableName: dynamo.tables.payments, Key: { pk: `LIMIT#${mobile}`, sk: `DAY#${day}` } }));
+  return Item?.mobileLinks;
 }
 
 describe('a payment link step delivered more than once', () => {

@@ -1,4 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Crm } from '../../lib/crm/crm';
+import { LedgerCrm } from '../../lib/ledger/ledger-crm';
 import type { Session } from '../../lib/domain/session';
 import { StaleSessionError, type SessionStore } from '../../lib/voice/session-store';
 import { handleStatusCallback } from '../../lib/voice/status-callback';
@@ -40,13 +42,46 @@ describe('voice step against DynamoDB', () => {
     expect(session?.expiresAt).toBeGreaterThan(Date.now() / 1000);
   });
 
-  it('answers a repeated entry delivery from the session without asking the CRM again', async () => {
+  it('asks the ledger once for the caller and their balance, beside the session read', async () => {
+    const h = voiceHarness(db);
+    const twiml = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(sid()) });
+    expect(twiml).toContain('one million two hundred fifty thousand rials');
+    expect(h.crm.calls).toEqual({ identifyWithBalance: 1 });
+  });
+
+  it('asks a CRM without the one-read answer who is calling, then the balance, as before', async () => {
+    const ledger = new LedgerCrm(db.doc, db.tables.ledger);
+    const plain: Crm = { source: 'ledger', identifyByPhone: (p) => ledger.identifyByPhone(p), identifyByCustomerNumber: (n) => ledger.identifyByCustomerNumber(n), balance: (c, cur) => ledger.balance(c, cur), findItem: (c, q) => ledger.findItem(c, q), createPaymentLink: (r) => ledger.createPaymentLink(r), moneyAccounts: () => ledger.moneyAccounts(), itemTypes: () => ledger.itemTypes() };
+    const h = voiceHarness(db, { crm: plain });
+    const twiml = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(sid()) });
+    expect(twiml).toContain('one million two hundred fifty thousand rials');
+    expect(h.crm.calls).toEqual({ identifyByPhone: 1, balance: 1 });
+  });
+
+  it('keeps the balance heard at entry for the mobile step, which asks the CRM nothing', async () => {
+    const h = voiceHarness(db);
+    const callSid = sid();
+    await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
+    expect(await storedSession(callSid)).toMatchObject({ customer: { id: 'c-1' }, balance: { owed: 1_250_000, credit: 0, currency: 'IRR' } });
+    const announced = await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '09121111111' }) });
+    expect(announced).toContain('one million two hundred fifty thousand rials');
+    expect(h.crm.calls).toEqual({ identifyWithBalance: 1 });
+  });
+
+  it('answers a repeated entry delivery from the session: the CRM read started beside the session read is not used', async () => {
     const h = voiceHarness(db);
     const callSid = sid();
     const first = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
-    const again = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
-    expect(again).toBe(first);
-    expect(h.crm.calls).toEqual({ identifyByPhone: 1, balance: 1 });
+    // The ledger changes between the deliveries: the repeat still says what the first one said.
+    await h.ledger.putItems([{ customerId: 'c-1', type: 'receipt', number: 'R-replay', fields: { FinalValue: 250_000 }, status: 'open' }]);
+    try {
+      const again = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
+      expect(again).toBe(first);
+      expect(h.crm.calls).toEqual({ identifyWithBalance: 2 });
+    } finally {
+      await db.doc.send(new DeleteCommand({ TableName: db.tables.ledger, Key: { pk: 'CUST#c-1', sk: 'ITEM#receipt#R-replay' } }));
+      await h.ledger.refreshCustomer('c-1');
+    }
   });
 
   it('replays a retried gather answer instead of counting it as a second attempt', async () => {

@@ -30,7 +30,7 @@ export const DEPLOYED_BASE_ENV = {
 
 const restorers: (() => void)[] = [];
 
-export function loadDeployedFunction(name: 'voice' | 'status' | 'admin' | 'pay' | 'panel' | 'fallback', env: Record<string, string>): LoadedFunction {
+export function loadDeployedFunction(name: 'voice' | 'status' | 'admin' | 'pay' | 'panel' | 'fallback' | 'importWorker', env: Record<string, string>): LoadedFunction {
   const all: Record<string, string> = { ...DEPLOYED_BASE_ENV, AWS_LAMBDA_FUNCTION_NAME: `balance-ivr-prod-${name}`, ...env };
   const saved = Object.fromEntries(Object.keys(all).map((k) => [k, process.env[k]]));
   Object.assign(process.env, all);
@@ -45,7 +45,7 @@ export function loadDeployedFunction(name: 'voice' | 'status' | 'admin' | 'pay' 
   try {
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      handler = (require(`../../functions/${name === 'fallback' ? 'fallback' : name}`) as { handler: Handler }).handler;
+      handler = (require(`../../functions/${name === 'importWorker' ? 'import-worker' : name}`) as { handler: Handler }).handler;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       core = name === 'panel' ? undefined : (require('../../lib/composition/core') as { dynamo: { destroy(): void } });
     });

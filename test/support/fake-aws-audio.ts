@@ -146,6 +146,8 @@ export interface StoredObject {
 }
 
 /** S3, path style: one in-memory bucket. */
+const unescapeXml = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
 export async function startFakeS3(bucket: string): Promise<FakeServer & { objects: Map<string, StoredObject>; delayMs: number }> {
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();
@@ -154,6 +156,14 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
   function answer(req: Req, body: Buffer, res: Res): void {
     const url = new URL(req.url ?? '/', 'http://s3');
     const prefix = `/${bucket}/`;
+    // DeleteObjects: POST /<bucket>?delete with the keys in XML; Quiet answers list only errors.
+    if (req.method === 'POST' && url.searchParams.has('delete') && (url.pathname === `/${bucket}` || url.pathname === prefix)) {
+      const keys = [...body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1] as string));
+      for (const key of keys) objects.delete(key);
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></DeleteResult>');
+      return;
+    }
     if (!url.pathname.startsWith(prefix)) {
       res.writeHead(404, { 'content-type': 'application/xml' });
       res.end('<Error><Code>NoSuchBucket</Code><Message>no such bucket</Message></Error>');

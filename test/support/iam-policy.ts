@@ -30,6 +30,7 @@ function attribute(template: CfnTemplate, account: Account, logicalId: string, a
   const resource = template.Resources[logicalId];
   if (!resource) throw new Error(`GetAtt of unknown resource ${logicalId}`);
   if (resource.Type === 'AWS::DynamoDB::Table' && attr === 'Arn') return `arn:${account.partition}:dynamodb:${account.region}:${account.accountId}:table/${resource.Properties?.TableName as string}`;
+  if (resource.Type === 'AWS::SQS::Queue' && attr === 'Arn') return `arn:${account.partition}:sqs:${account.region}:${account.accountId}:${resource.Properties?.QueueName as string}`;
   if (resource.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:${account.partition}:s3:::${ref(template, account, logicalId)}`;
   throw new Error(`no test value for ${logicalId}.${attr}`);
 }
@@ -130,7 +131,13 @@ export function permissionsFor(command: SentCommand, account: Account): Permissi
       const object = `${bucket}/${String(input.Key)}`;
       if (name === 'HeadObject' || name === 'GetObject') return [{ action: 's3:GetObject', resource: object }, { action: 's3:ListBucket', resource: bucket }];
       if (name === 'PutObject') return [{ action: 's3:PutObject', resource: object }];
+      // DeleteObjects is authorised as s3:DeleteObject on each object it names.
+      if (name === 'DeleteObjects') return ((input.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: `${bucket}/${o.Key}` }));
       return [{ action: `s3:${name}`, resource: object }];
+    }
+    case 'SQSClient': {
+      const queue = new URL(String(input.QueueUrl)).pathname.split('/').pop();
+      return [{ action: `sqs:${name}`, resource: `arn:${partition}:sqs:${region}:${accountId}:${queue}` }];
     }
     case 'PollyClient':
       return [{ action: `polly:${name}`, resource: '*' }];

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../infra/local/serverless-offline';
+import { freePort, OfflineStartError, PortInUseError } from '../../infra/local/serverless-offline';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ROOT, startLocalStack, type LocalStack } from '../../infra/local-stack';
 import { placeCall } from '../../tools/simulator/call-simulator';
@@ -10,8 +10,23 @@ import { placeCall } from '../../tools/simulator/call-simulator';
 export const DEMO_SEED = join(ROOT, 'infra', 'seed', 'demo.json');
 export const AUTH_TOKEN = 'local-dev-auth-token';
 
-/** The whole stack on a free port; its stop() also removes the temporary audio folder it made. */
+/**
+ * The whole stack on a free port; its stop() also removes the temporary audio folder it made.
+ * A free port is only free when asked: another test's server may take it in the seconds before
+ * the stack listens on it. Then the stack (which stops what it started) is started again on another.
+ */
 export async function startTestStack(env: Record<string, string> = {}): Promise<LocalStack> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startTestStackOnce(env);
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || error instanceof PortInUseError || (error instanceof OfflineStartError && error.message.includes('EADDRINUSE'));
+      if (!taken || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startTestStackOnce(env: Record<string, string>): Promise<LocalStack> {
   const port = await freePort();
   // Uploads and cached audio of a test stack stay out of the repository's .data folder.
   const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-audio-'));

@@ -172,6 +172,23 @@ describe('balance flow: mobile entry', () => {
     expect(third.session).toMatchObject({ step: 'done', outcome: 'error', destination: 'err', attempts: 3 });
   });
 
+  it('keeps a balance the CRM answered with the identity, and announces it at the mobile step without asking again', () => {
+    // The ledger answers who is calling and what they owe in one read (identifyWithBalance).
+    const entry = decideBalance(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(700) });
+    if (entry.kind !== 'respond') throw new Error('expected a response');
+    expect(entry.session.balance).toEqual({ owed: 700, credit: 0, currency: 'IRR' });
+    const r = step(ctx, entry.session, gatherInput(entry.session, 'mobile', '09121234567'));
+    expect(r.asked).toEqual([]);
+    expect(r.actions[0]).toMatchObject({ kind: 'say', items: [{ prompt: 'yourBalanceIs' }, { amount: 700 }, { prompt: 'owed' }] });
+  });
+
+  it('does not keep a balance that failed with the identity: the mobile step asks for it', () => {
+    const entry = decideBalance(ctx, undefined, entryInput(), { identity: FOUND, balance: { status: 'failed', source: 'ledger', reason: 'unreadable-amount' } });
+    if (entry.kind !== 'respond') throw new Error('expected a response');
+    expect(entry.session.balance).toBeUndefined();
+    expect(step(ctx, entry.session, gatherInput(entry.session, 'mobile', '09121234567'), { balance: OWES(5) }).asked).toEqual(['balance']);
+  });
+
   it('treats a gather answer that does not match the session as lost and goes to the error destination', () => {
     const s = step(ctx, undefined, entryInput(), { identity: FOUND }).session;
     const r = step(ctx, s, { ...gatherInput(s, 'confirm', '1') });

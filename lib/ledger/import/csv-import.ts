@@ -10,7 +10,8 @@ import { CsvSyntaxError, parseCsv } from './csv-parser';
 export type CsvKind = 'customers' | 'items';
 
 export const CSV_COLUMNS: Readonly<Record<CsvKind, { required: readonly string[]; optional: readonly string[]; otherColumns: 'fields' | 'error' }>> = {
-  customers: { required: ['id'], optional: ['customerNumber', 'name', 'phones', 'mobile'], otherColumns: 'error' },
+  // phonePassword: the telephone password (4–12 digits), hashed before it is stored.
+  customers: { required: ['id'], optional: ['customerNumber', 'name', 'phones', 'mobile', 'phonePassword'], otherColumns: 'error' },
   // Any column not named here is a CRM field of the item (FinalValue, Number, ...).
   items: { required: ['customerId', 'type', 'number'], optional: ['moneyAccount', 'currency', 'status', 'createdAt'], otherColumns: 'fields' },
 };

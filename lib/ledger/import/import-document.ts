@@ -233,9 +233,14 @@ export function amountError(field: string, problem: AmountProblem, currency: Cur
 function duplicates(keys: { row: number; key: string }[], section: RowError['section'], field: string, errors: RowError[], language: Language): void {
   const seen = new Set<string>();
   keys.forEach(({ key, row }) => {
-    if (seen.has(key)) errors.push({ section, row, field, code: 'duplicate_code', message: language === 'fa' ? `«${key}» بیش از یک بار آمده است.` : `"${key}" appears more than once.` });
+    if (seen.has(key)) errors.push({ section, row, ...duplicateError(field, key, language) });
     seen.add(key);
   });
+}
+
+/** A key that appears twice in one import (bulk jobs check this across the whole file). */
+export function duplicateError(field: string, key: string, language: Language): FieldError {
+  return { field, code: 'duplicate_code', message: language === 'fa' ? `«${key}» بیش از یک بار آمده است.` : `"${key}" appears more than once.` };
 }
 
 export interface ImportCounts {
