@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { packageStage, PROD_PARAMS, type CfnResource, type CfnTemplate, type PackagedStage } from '../support/packaged-template';
 import { startMoto, type RunningMoto } from './moto-server';
@@ -131,8 +132,9 @@ describe('the packaged production stack in the moto emulator', () => {
   it('reaches CREATE_COMPLETE with every resource moto can create', () => {
     expect(created.map((r) => r.LogicalResourceId).sort()).toEqual(Object.keys(kept.Resources).sort());
     expect(created.filter((r) => r.ResourceStatus !== 'CREATE_COMPLETE')).toEqual([]);
-    expect(created.filter((r) => r.ResourceType === 'AWS::Lambda::Function')).toHaveLength(6);
-    expect(created.filter((r) => r.ResourceType === 'AWS::IAM::Role')).toHaveLength(6);
+    expect(created.filter((r) => r.ResourceType === 'AWS::Lambda::Function')).toHaveLength(7);
+    expect(created.filter((r) => r.ResourceType === 'AWS::IAM::Role')).toHaveLength(7);
+    expect(created.filter((r) => r.ResourceType === 'AWS::SQS::Queue')).toHaveLength(2);
     expect(created.filter((r) => r.ResourceType === 'AWS::DynamoDB::Table')).toHaveLength(8);
   });
 
@@ -189,6 +191,22 @@ describe('the packaged production stack in the moto emulator', () => {
       ['byDay', 'INCLUDE', 10],
     ]);
     dynamo.destroy();
+  });
+
+  it('triggers the import worker from its queue, one message at a time, with a dead-letter queue after 5 receives', async () => {
+    const sqs = new SQSClient(clientConfig());
+    const lambda = new LambdaClient(clientConfig());
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'balance-ivr-prod-imports' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    expect(Number(Attributes?.VisibilityTimeout)).toBe(720);
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5, deadLetterTargetArn: expect.stringMatching(/:balance-ivr-prod-imports-dead$/) });
+    const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({}));
+    expect(EventSourceMappings?.map((m) => [m.FunctionArn?.split(':').pop(), m.EventSourceArn?.split(':').pop(), m.BatchSize])).toEqual([['balance-ivr-prod-importWorker', 'balance-ivr-prod-imports', 1]]);
+    const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'balance-ivr-prod-importWorker' }));
+    expect(worker).toMatchObject({ Timeout: 120, MemorySize: 1024, Role: expect.stringMatching(/:role\/.*ImportWorkerRole/) });
+    expect(worker.Environment?.Variables?.IMPORT_QUEUE_URL).toMatch(/balance-ivr-prod-imports$/);
+    sqs.destroy();
+    lambda.destroy();
   });
 
   it('encrypts the audio bucket', async () => {
