@@ -8,6 +8,7 @@ import { api, type AuditEntry } from '../api';
 import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { ErrorBanner, Field } from './field';
+import { DayRangeFields, ListTable } from './list-page';
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -91,12 +92,7 @@ export function ActivityPage() {
             <option value="next">{code('key.next')}</option>
           </select>
         </Field>
-        <Field id="a-from" label={t('fFrom')}>
-          <input id="a-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
-        </Field>
-        <Field id="a-to" label={t('fTo')}>
-          <input id="a-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
-        </Field>
+        <DayRangeFields idPrefix="a" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
         <div class="actions">
           <button type="submit" class="primary" data-testid="apply-activity-filters">
             {t('apply')}
@@ -104,60 +100,44 @@ export function ActivityPage() {
         </div>
       </form>
       <ErrorBanner message={error} />
-      {entries === null ? (
-        <p>{t('loading')}</p>
-      ) : entries.length === 0 ? (
-        <p data-testid="no-activity">{t('noActivity')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table data-testid="activity-table">
-            <thead>
-              <tr>
-                <th>{t('colTime')}</th>
-                <th>{t('colArea')}</th>
-                <th>{t('colAction')}</th>
-                <th>{t('colTarget')}</th>
-                <th>{t('colKey')}</th>
-                <th>{t('colAddress')}</th>
-                <th>{t('colChange')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.id} data-testid={`activity-${entry.id}`} data-area={entry.area} data-action={entry.action} data-target={entry.target} data-key={entry.key}>
-                  <td>{formatDateTime(lang, entry.at)}</td>
-                  <td>{code(`area.${entry.area}`)}</td>
-                  <td>{code(`action.${entry.action}`)}</td>
-                  <td dir="ltr">{entry.target}</td>
-                  <td>
-                    <span class="badge">{code(`key.${entry.key}`)}</span>
-                  </td>
-                  <td dir="ltr">{entry.sourceIp ?? ''}</td>
-                  <td>
-                    {entry.failed && (
-                      <span class="badge off" data-testid="activity-failed">
-                        {t('failedPartly')}
-                      </span>
-                    )}
-                    {(entry.warnings ?? []).map((warning) => (
-                      <span key={warning} class="badge off" data-testid="activity-warning">
-                        {code(`warning.${warning}`)}
-                      </span>
-                    ))}
-                    {(entry.before !== undefined || entry.after !== undefined) && (
-                      <details>
-                        <summary>{t('showChange')}</summary>
-                        <Snapshot label={t('before')} value={entry.before} testId="activity-before" />
-                        <Snapshot label={t('after')} value={entry.after} testId="activity-after" />
-                      </details>
-                    )}
-                  </td>
-                </tr>
+      <ListTable
+        rows={entries}
+        empty={t('noActivity')}
+        emptyTestId="no-activity"
+        tableTestId="activity-table"
+        columns={[t('colTime'), t('colArea'), t('colAction'), t('colTarget'), t('colKey'), t('colAddress'), t('colChange')]}
+        row={(entry) => (
+          <tr key={entry.id} data-testid={`activity-${entry.id}`} data-area={entry.area} data-action={entry.action} data-target={entry.target} data-key={entry.key}>
+            <td>{formatDateTime(lang, entry.at)}</td>
+            <td>{code(`area.${entry.area}`)}</td>
+            <td>{code(`action.${entry.action}`)}</td>
+            <td dir="ltr">{entry.target}</td>
+            <td>
+              <span class="badge">{code(`key.${entry.key}`)}</span>
+            </td>
+            <td dir="ltr">{entry.sourceIp ?? ''}</td>
+            <td>
+              {entry.failed && (
+                <span class="badge off" data-testid="activity-failed">
+                  {t('failedPartly')}
+                </span>
+              )}
+              {(entry.warnings ?? []).map((warning) => (
+                <span key={warning} class="badge off" data-testid="activity-warning">
+                  {code(`warning.${warning}`)}
+                </span>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              {(entry.before !== undefined || entry.after !== undefined) && (
+                <details>
+                  <summary>{t('showChange')}</summary>
+                  <Snapshot label={t('before')} value={entry.before} testId="activity-before" />
+                  <Snapshot label={t('after')} value={entry.after} testId="activity-after" />
+                </details>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {cursor && (
         <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-activity">
           {t('loadMore')}

@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { formatDateTime, formatDay } from '../i18n';
 import { ErrorBanner, Field } from './field';
 import { formatAmount } from '../money';
+import { DayRangeFields, ListTable } from './list-page';
 
 const OUTCOME_COLOURS: Record<string, string> = {
   next: '#2e7d32',
@@ -148,12 +149,7 @@ export function CallsPage() {
             ))}
           </select>
         </Field>
-        <Field id="f-from" label={t('fFrom')}>
-          <input id="f-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
-        </Field>
-        <Field id="f-to" label={t('fTo')}>
-          <input id="f-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
-        </Field>
+        <DayRangeFields idPrefix="f" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
         <div class="actions">
           <button type="submit" class="primary" data-testid="apply-filters">
             {t('apply')}
@@ -162,60 +158,42 @@ export function CallsPage() {
       </form>
       <ErrorBanner message={error} />
       {chart && <OutcomesChart days={chart.days} from={chart.fromDay} to={chart.toDay} />}
-      {calls === null ? (
-        <p>{t('loading')}</p>
-      ) : calls.length === 0 ? (
-        <p>{t('noCalls')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table data-testid="calls-table">
-            <thead>
-              <tr>
-                <th>{t('colTime')}</th>
-                <th>{t('colModule')}</th>
-                <th>{t('colCaller')}</th>
-                <th>{t('colOutcome')}</th>
-                <th>{t('colReason')}</th>
-                <th>{t('colOwed')}</th>
-                <th>{t('colDestination')}</th>
-                <th>{t('colDuration')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calls.map((c) => (
-                <tr key={c.callSid} data-testid={`call-${c.callSid}`} data-module={c.moduleCode} data-outcome={c.outcome}>
-                  <td>{formatDateTime(lang, c.startedAt)}</td>
-                  <td dir="ltr">{c.moduleCode}</td>
-                  <td>
-                    <bdi dir="ltr">{c.from}</bdi>
-                  </td>
-                  <td>
-                    <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
-                  </td>
-                  <td dir="ltr">
-                    {c.reason ?? ''}
-                    {(c.refundNeeded ?? []).length > 0 && (
-                      <a class="badge off" href="#/payments" data-testid="call-refund-flag" dir="auto">
-                        {t('refundFlagOnCall', (c.refundNeeded ?? []).join(', '))}
-                      </a>
-                    )}
-                  </td>
-                  <td>
-                    {formatAmount(lang, c.owed, c.currency)}
-                    {c.paid && (
-                      <div class="paid" data-testid="call-paid">
-                        {t('paidByCard', formatAmount(lang, c.paid.amount, c.paid.currency), c.paid.maskedCard ?? '', c.paid.confirmationCode)}
-                      </div>
-                    )}
-                  </td>
-                  <td dir="ltr">{c.destination ?? ''}</td>
-                  <td>{c.durationSeconds !== undefined ? t('seconds', digits(c.durationSeconds)) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        rows={calls}
+        empty={t('noCalls')}
+        tableTestId="calls-table"
+        columns={[t('colTime'), t('colModule'), t('colCaller'), t('colOutcome'), t('colReason'), t('colOwed'), t('colDestination'), t('colDuration')]}
+        row={(c) => (
+          <tr key={c.callSid} data-testid={`call-${c.callSid}`} data-module={c.moduleCode} data-outcome={c.outcome}>
+            <td>{formatDateTime(lang, c.startedAt)}</td>
+            <td dir="ltr">{c.moduleCode}</td>
+            <td>
+              <bdi dir="ltr">{c.from}</bdi>
+            </td>
+            <td>
+              <span class={`badge outcome-${c.outcome}`}>{code(`outcome.${c.outcome}`)}</span>
+            </td>
+            <td dir="ltr">
+              {c.reason ?? ''}
+              {(c.refundNeeded ?? []).length > 0 && (
+                <a class="badge off" href="#/payments" data-testid="call-refund-flag" dir="auto">
+                  {t('refundFlagOnCall', (c.refundNeeded ?? []).join(', '))}
+                </a>
+              )}
+            </td>
+            <td>
+              {formatAmount(lang, c.owed, c.currency)}
+              {c.paid && (
+                <div class="paid" data-testid="call-paid">
+                  {t('paidByCard', formatAmount(lang, c.paid.amount, c.paid.currency), c.paid.maskedCard ?? '', c.paid.confirmationCode)}
+                </div>
+              )}
+            </td>
+            <td dir="ltr">{c.destination ?? ''}</td>
+            <td>{c.durationSeconds !== undefined ? t('seconds', digits(c.durationSeconds)) : ''}</td>
+          </tr>
+        )}
+      />
       {cursor && (
         <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-calls">
           {t('loadMore')}

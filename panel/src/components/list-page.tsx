@@ -1,7 +1,11 @@
-/** What the list pages share: their heading with the add button, and changes that reload the list. */
+/**
+ * What the list pages share: their heading with the add button, changes that reload the list,
+ * the from/to day fields of a filter form, and a list's loading / empty / table states.
+ */
+import type { ComponentChildren } from 'preact';
 import { api, messageWithUsedBy } from '../api';
 import { useApp } from '../app-context';
-import { ErrorBanner } from './field';
+import { ErrorBanner, Field } from './field';
 
 export function ListPageHead(props: { title: string; intro: string; addLabel: string; addTestId: string; onAdd: () => void; error: string | undefined }) {
   return (
@@ -38,4 +42,41 @@ export function useListChanges(reload: () => Promise<unknown>, setError: (messag
     await change(path, 'DELETE');
   };
   return { change, remove };
+}
+
+/** The "from" and "to" day fields of a filter form (ids `<prefix>-from`, `<prefix>-to`). */
+export function DayRangeFields(props: { idPrefix: string; from: string; to: string; onChange: (range: { from: string; to: string }) => void }) {
+  const { t } = useApp();
+  const { idPrefix, from, to, onChange } = props;
+  return (
+    <>
+      <Field id={`${idPrefix}-from`} label={t('fFrom')}>
+        <input id={`${idPrefix}-from`} type="date" value={from} onChange={(e) => onChange({ from: e.currentTarget.value, to })} />
+      </Field>
+      <Field id={`${idPrefix}-to`} label={t('fTo')}>
+        <input id={`${idPrefix}-to`} type="date" value={to} onChange={(e) => onChange({ from, to: e.currentTarget.value })} />
+      </Field>
+    </>
+  );
+}
+
+/** A list while it loads, its empty message, or its table with these column headings and rows. */
+export function ListTable<T>(props: { rows: readonly T[] | null; empty: string; emptyTestId?: string; tableTestId: string; columns: readonly string[]; row: (item: T) => ComponentChildren }) {
+  const { t } = useApp();
+  if (props.rows === null) return <p>{t('loading')}</p>;
+  if (props.rows.length === 0) return <p {...(props.emptyTestId ? { 'data-testid': props.emptyTestId } : {})}>{props.empty}</p>;
+  return (
+    <div class="table-wrap">
+      <table data-testid={props.tableTestId}>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th key={column}>{column}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.rows.map(props.row)}</tbody>
+      </table>
+    </div>
+  );
 }

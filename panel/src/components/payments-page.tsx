@@ -10,6 +10,7 @@ import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { formatAmount } from '../money';
 import { ErrorBanner, Field } from './field';
+import { DayRangeFields, ListTable } from './list-page';
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -72,12 +73,7 @@ export function PaymentsPage() {
             ))}
           </select>
         </Field>
-        <Field id="p-from" label={t('fFrom')}>
-          <input id="p-from" type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.currentTarget.value })} />
-        </Field>
-        <Field id="p-to" label={t('fTo')}>
-          <input id="p-to" type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.currentTarget.value })} />
-        </Field>
+        <DayRangeFields idPrefix="p" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
         <div class="actions">
           <button type="submit" class="primary" data-testid="apply-payment-filters">
             {t('apply')}
@@ -85,73 +81,57 @@ export function PaymentsPage() {
         </div>
       </form>
       <ErrorBanner message={error} />
-      {payments === null ? (
-        <p>{t('loading')}</p>
-      ) : payments.length === 0 ? (
-        <p data-testid="no-payments">{t('noPayments')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table data-testid="payments-table">
-            <thead>
-              <tr>
-                <th>{t('colTime')}</th>
-                <th>{t('colProvider')}</th>
-                <th>{t('colStatus')}</th>
-                <th>{t('colAmount')}</th>
-                <th>{t('colReference')}</th>
-                <th>{t('colSource')}</th>
-                <th>{t('colFlag')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {payments.map((p) => (
-                <tr key={p.id} data-testid={`payment-${p.id}`} data-status={p.status} data-provider={p.provider} data-handled={p.handledAt ? 'true' : 'false'}>
-                  <td>{formatDateTime(lang, p.createdAt)}</td>
-                  <td>{code(`provider.${p.provider}`)}</td>
-                  <td>
-                    <span class={`badge ${p.status === 'paid' ? 'ok' : p.status === 'refund-needed' ? 'off' : ''}`} data-testid="payment-status">
-                      {code(`paymentStatus.${p.status}`)}
+      <ListTable
+        rows={payments}
+        empty={t('noPayments')}
+        emptyTestId="no-payments"
+        tableTestId="payments-table"
+        columns={[t('colTime'), t('colProvider'), t('colStatus'), t('colAmount'), t('colReference'), t('colSource'), t('colFlag')]}
+        row={(p) => (
+          <tr key={p.id} data-testid={`payment-${p.id}`} data-status={p.status} data-provider={p.provider} data-handled={p.handledAt ? 'true' : 'false'}>
+            <td>{formatDateTime(lang, p.createdAt)}</td>
+            <td>{code(`provider.${p.provider}`)}</td>
+            <td>
+              <span class={`badge ${p.status === 'paid' ? 'ok' : p.status === 'refund-needed' ? 'off' : ''}`} data-testid="payment-status">
+                {code(`paymentStatus.${p.status}`)}
+              </span>
+              {p.status === 'failed' && reason(p) && <div class="hint">{reason(p)}</div>}
+            </td>
+            <td data-testid="payment-amount">{formatAmount(lang, p.amount, p.currency)}</td>
+            <td dir="ltr">
+              <bdi>{p.reference}</bdi>
+              {p.maskedCard && <div class="hint">{t('cardLabel', p.maskedCard)}</div>}
+            </td>
+            <td data-testid="payment-source">
+              {p.linkId && <div dir="auto">{t('linkLabel', p.linkId)}</div>}
+              {p.callSid && <div dir="auto">{t('callLabel', p.callSid)}</div>}
+              {p.moduleCode && <div class="hint">{t('moduleLabel', p.moduleCode)}</div>}
+              <div class="hint">{p.customerId}</div>
+            </td>
+            <td>
+              {p.status === 'refund-needed' && (
+                <>
+                  <span class="badge off" data-testid="refund-flag">
+                    {t('refundNeeded')}
+                  </span>
+                  <div class="hint" data-testid="refund-reason">
+                    {reason(p)}
+                  </div>
+                  {p.handledAt ? (
+                    <span class="badge ok" data-testid="payment-handled">
+                      {t('handledAt', formatDateTime(lang, p.handledAt))}
                     </span>
-                    {p.status === 'failed' && reason(p) && <div class="hint">{reason(p)}</div>}
-                  </td>
-                  <td data-testid="payment-amount">{formatAmount(lang, p.amount, p.currency)}</td>
-                  <td dir="ltr">
-                    <bdi>{p.reference}</bdi>
-                    {p.maskedCard && <div class="hint">{t('cardLabel', p.maskedCard)}</div>}
-                  </td>
-                  <td data-testid="payment-source">
-                    {p.linkId && <div dir="auto">{t('linkLabel', p.linkId)}</div>}
-                    {p.callSid && <div dir="auto">{t('callLabel', p.callSid)}</div>}
-                    {p.moduleCode && <div class="hint">{t('moduleLabel', p.moduleCode)}</div>}
-                    <div class="hint">{p.customerId}</div>
-                  </td>
-                  <td>
-                    {p.status === 'refund-needed' && (
-                      <>
-                        <span class="badge off" data-testid="refund-flag">
-                          {t('refundNeeded')}
-                        </span>
-                        <div class="hint" data-testid="refund-reason">
-                          {reason(p)}
-                        </div>
-                        {p.handledAt ? (
-                          <span class="badge ok" data-testid="payment-handled">
-                            {t('handledAt', formatDateTime(lang, p.handledAt))}
-                          </span>
-                        ) : (
-                          <button type="button" onClick={() => void markHandled(p)} data-testid="mark-handled">
-                            {t('markHandled')}
-                          </button>
-                        )}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  ) : (
+                    <button type="button" onClick={() => void markHandled(p)} data-testid="mark-handled">
+                      {t('markHandled')}
+                    </button>
+                  )}
+                </>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {cursor && (
         <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-payments">
           {t('loadMore')}
