@@ -46,7 +46,15 @@ function requireTime(file: string): number {
     cwd: ROOT,
     // As deployed: not local, so configuration must come from the environment.
     // (A deployed voice function refuses to start until its SMS provider is chosen.)
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-central-1', PUBLIC_BASE_URL: 'https://ivr.example.com', SMS_PROVIDER: 'outbox', STAGE: 'bench' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: '',
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      AWS_REGION: 'eu-central-1',
+      PUBLIC_BASE_URL: 'https://ivr.example.com',
+      SMS_PROVIDER: 'outbox',
+      STAGE: 'bench',
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   return Number(out.toString());
@@ -78,14 +86,23 @@ export async function benchBundles(runs: number): Promise<BundlesResult> {
     ['panel', 'panel'],
     // The dev outbox is deployed only with npm start's stage; the fallback webhook in every deployed one.
     ['fallback', 'fallback'],
-  ].map(([name, file]) => ({ name: name as string, bytes: unzipEntry(join(packageDir, `${name}.zip`), `functions/${file}.js`, join(WORK, 'bundles', `${file}.js`)) }));
+  ].map(([name, file]) => ({
+    name: name as string,
+    bytes: unzipEntry(join(packageDir, `${name}.zip`), `functions/${file}.js`, join(WORK, 'bundles', `${file}.js`)),
+  }));
   const baselineFile = join(WORK, 'bundles', 'baseline', 'whole-twilio.js');
   await analyseBundle('bench/baseline/whole-twilio-handler.ts', baselineFile);
   files.baseline = baselineFile;
   const parts: Record<string, [string, number][]> = {};
-  for (const [name, entry] of [['voice', 'functions/voice.ts'], ['status', 'functions/status.ts'], ['baseline', 'bench/baseline/whole-twilio-handler.ts']] as const) {
+  for (const [name, entry] of [
+    ['voice', 'functions/voice.ts'],
+    ['status', 'functions/status.ts'],
+    ['baseline', 'bench/baseline/whole-twilio-handler.ts'],
+  ] as const) {
     const report = await analyseBundle(entry);
-    parts[name] = Object.entries(report.byPackage).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    parts[name] = Object.entries(report.byPackage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5);
     if (name === 'baseline') bytes.baseline = report.bytes;
   }
   writeFileSync(join(WORK, 'README'), 'Scratch space of `npm run bench`; safe to delete.\n');

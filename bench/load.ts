@@ -32,12 +32,41 @@ export const SCENARIOS: readonly Scenario[] = [
   { branch: 'owed → next', code: 'balance-en', from: '+15005550001', handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
   { branch: 'no debt', code: 'balance-en', from: '+15005550002', handedOn: { kind: 'dial', target: 'sip:support@pbx.example.com' }, outcome: 'no-debt' },
   { branch: 'unknown caller', code: 'balance-en', from: '+15009999999', handedOn: { kind: 'dial', target: 'sip:support@pbx.example.com' }, outcome: 'error' },
-  { branch: 'anonymous (mobile identifies)', code: 'balance-anon', from: '+15009999999', digits: ['09124444444'], handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
-  { branch: 'invalid digits to max attempts', code: 'balance-anon', from: '+15009999999', digits: ['123', '', '0912'], handedOn: { kind: 'hangup' }, outcome: 'error' },
+  {
+    branch: 'anonymous (mobile identifies)',
+    code: 'balance-anon',
+    from: '+15009999999',
+    digits: ['09124444444'],
+    handedOn: { kind: 'dial', target: '+982191000000' },
+    outcome: 'next',
+  },
+  {
+    branch: 'invalid digits to max attempts',
+    code: 'balance-anon',
+    from: '+15009999999',
+    digits: ['123', '', '0912'],
+    handedOn: { kind: 'hangup' },
+    outcome: 'error',
+  },
   { branch: 'Persian, owed → next', code: 'balance-fa', from: '09121111111', handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
-  { branch: 'confirm yes', code: 'balance-fa-mobile', from: '+989121111111', digits: ['09121111111', '1'], handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next' },
+  {
+    branch: 'confirm yes',
+    code: 'balance-fa-mobile',
+    from: '+989121111111',
+    digits: ['09121111111', '1'],
+    handedOn: { kind: 'dial', target: '+982191000000' },
+    outcome: 'next',
+  },
   { branch: 'confirm no', code: 'balance-fa-mobile', from: '+989121111111', digits: ['09121111111', '2'], handedOn: { kind: 'hangup' }, outcome: 'error' },
-  { branch: 'payment link by SMS', code: 'pay-en', from: '+15005550001', digits: (i) => [mobileFor(i)], handedOn: { kind: 'dial', target: '+982191000000' }, outcome: 'next', sms: true },
+  {
+    branch: 'payment link by SMS',
+    code: 'pay-en',
+    from: '+15005550001',
+    digits: (i) => [mobileFor(i)],
+    handedOn: { kind: 'dial', target: '+982191000000' },
+    outcome: 'next',
+    sms: true,
+  },
 ];
 
 const digitsOf = (s: Scenario, i: number) => (typeof s.digits === 'function' ? s.digits(i) : s.digits);
@@ -177,11 +206,18 @@ export async function benchLoad(levels: readonly number[], deadlineMs: number): 
     seedFile: DEMO_SEED,
     inProcess: true,
     // Abuse limits per caller/mobile and day would otherwise turn most SMS calls into "limit reached".
-    env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'ERROR', CONFIG_CACHE_SECONDS: '15', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000' },
+    env: {
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      LOG_LEVEL: 'ERROR',
+      CONFIG_CACHE_SECONDS: '15',
+      PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000',
+      PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000',
+    },
   });
   try {
     // One sequential pass first so every worker is warm and the bundle compiled.
-    for (const [i, s] of SCENARIOS.entries()) await placeCall({ baseUrl: stack.baseUrl, code: s.code, from: s.from, authToken: AUTH_TOKEN, ...(s.digits ? { digits: digitsOf(s, i) } : {}) });
+    for (const [i, s] of SCENARIOS.entries())
+      await placeCall({ baseUrl: stack.baseUrl, code: s.code, from: s.from, authToken: AUTH_TOKEN, ...(s.digits ? { digits: digitsOf(s, i) } : {}) });
     const runs: LoadRun[] = [];
     for (const n of levels) runs.push(await runLoad(stack, n, deadlineMs));
     return runs;

@@ -21,13 +21,26 @@ import { percentile } from './stats';
 const CLIPS = join(ROOT, 'infra', 'audio', 'clips');
 
 export interface PersianSpeechResult {
-  readonly announcements: Array<{ amount: string; words: number; perWordPlays: number; clipsPlays: number; neuralPlays: number; perWordSeconds: number; joinedSeconds: number }>;
+  readonly announcements: Array<{
+    amount: string;
+    words: number;
+    perWordPlays: number;
+    clipsPlays: number;
+    neuralPlays: number;
+    perWordSeconds: number;
+    joinedSeconds: number;
+  }>;
   readonly joinMs: { readonly sentences: number; readonly p50: number; readonly p99: number; readonly stepMissP50: number; readonly stepHitP50: number };
   readonly synthesis: { readonly sentences: number; readonly warmup: number; readonly cachedSameContainer: number; readonly newContainer: number };
   readonly loudness: { readonly clips: number; readonly min: number; readonly max: number; readonly maxAdjacentInJoins: number };
 }
 
-const announcement = (amount: number): SpeechItem[] => [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount, currency: moduleCurrency('IRR', 'rial') }, { prompt: 'owed' }];
+const announcement = (amount: number): SpeechItem[] => [
+  { prompt: 'intro' },
+  { prompt: 'yourBalanceIs' },
+  { amount, currency: moduleCurrency('IRR', 'rial') },
+  { prompt: 'owed' },
+];
 const plays = (segments: SpeechSegment[]) => segments.filter((s) => s.kind === 'play').length;
 const seconds = (bytes: Uint8Array) => decodeWav(bytes).length / TELEPHONE_RATE;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -41,8 +54,19 @@ export async function benchPersianSpeech(): Promise<PersianSpeechResult> {
       const store = new LocalFolderAudioStore(dir);
       const joiner = new SentenceJoiner(store, clipReader, DEFAULT_FINISH);
       const synthesizer = new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: async () => FAKE_AZURE_KEY, rate: '-5%', timeoutMs: 3000 });
-      const persianTts = new SynthesizedAudioCache(synthesizer, store, { voice: 'fa-IR-DilaraNeural', engine: 'azure-neural', format: 'wav', sampleRate: '8000', variant: synthesizer.variant }, DEFAULT_FINISH, (k, b) => joiner.remember(k, b));
-      return { joiner, persianTts, speech: new CatalogueSpeech({ audioBaseUrl: 'https://audio.example', joiner, persianTts }), perWord: new CatalogueSpeech({ audioBaseUrl: 'https://audio.example' }) };
+      const persianTts = new SynthesizedAudioCache(
+        synthesizer,
+        store,
+        { voice: 'fa-IR-DilaraNeural', engine: 'azure-neural', format: 'wav', sampleRate: '8000', variant: synthesizer.variant },
+        DEFAULT_FINISH,
+        (k, b) => joiner.remember(k, b),
+      );
+      return {
+        joiner,
+        persianTts,
+        speech: new CatalogueSpeech({ audioBaseUrl: 'https://audio.example', joiner, persianTts }),
+        perWord: new CatalogueSpeech({ audioBaseUrl: 'https://audio.example' }),
+      };
     };
     const clip = (url: string) => new Uint8Array(readFileSync(join(CLIPS, url.slice(url.indexOf('/clips/') + '/clips/'.length))));
     const stored = (url: string) => new Uint8Array(readFileSync(join(dir, decodeURIComponent(new URL(url).pathname.slice(1)))));
@@ -89,7 +113,9 @@ export async function benchPersianSpeech(): Promise<PersianSpeechResult> {
     }
     // Loudness inside joins: each word of a joined sentence against its neighbours.
     let maxAdjacentInJoins = 0;
-    for (const file of readdirSync(join(dir, 'joined')).filter((f) => f.endsWith('.wav')).slice(0, 20)) {
+    for (const file of readdirSync(join(dir, 'joined'))
+      .filter((f) => f.endsWith('.wav'))
+      .slice(0, 20)) {
       const samples = decodeWav(new Uint8Array(readFileSync(join(dir, 'joined', file))));
       const levels = wordsOf(samples).map(speechLevel);
       for (let i = 1; i < levels.length; i += 1) maxAdjacentInJoins = Math.max(maxAdjacentInJoins, Math.abs((levels[i] ?? 0) - (levels[i - 1] ?? 0)));
@@ -113,7 +139,13 @@ export async function benchPersianSpeech(): Promise<PersianSpeechResult> {
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     return {
       announcements,
-      joinMs: { sentences: amounts.length, p50: round(percentile(sorted(joinEach), 50)), p99: round(percentile(sorted(joinEach), 99)), stepMissP50: round(percentile(sorted(miss), 50)), stepHitP50: round(percentile(sorted(hit), 50)) },
+      joinMs: {
+        sentences: amounts.length,
+        p50: round(percentile(sorted(joinEach), 50)),
+        p99: round(percentile(sorted(joinEach), 99)),
+        stepMissP50: round(percentile(sorted(miss), 50)),
+        stepHitP50: round(percentile(sorted(hit), 50)),
+      },
       synthesis: { sentences: neuralAmounts.length + 1, warmup, cachedSameContainer, newContainer },
       loudness: { clips: levels.length, min: round(Math.min(...levels)), max: round(Math.max(...levels)), maxAdjacentInJoins: round(maxAdjacentInJoins) },
     };

@@ -29,7 +29,15 @@ function printSteps(r: StepsResult): void {
   console.log(
     table(
       ['step', 'real p50', 'real p95', 'real p99', 'baseline p50', 'baseline p99', 'p99 ratio (target ≤ 2)'],
-      r.steps.map((s) => [s.step, ms(s.real.p50), ms(s.real.p95), ms(s.real.p99), ms(s.baseline.p50), ms(s.baseline.p99), `${s.p99Ratio}× ${verdict(s.p99Ratio <= TARGETS.stepP99Ratio)}`]),
+      r.steps.map((s) => [
+        s.step,
+        ms(s.real.p50),
+        ms(s.real.p95),
+        ms(s.real.p99),
+        ms(s.baseline.p50),
+        ms(s.baseline.p99),
+        `${s.p99Ratio}× ${verdict(s.p99Ratio <= TARGETS.stepP99Ratio)}`,
+      ]),
     ),
   );
   console.log('\n## DynamoDB and CRM requests per step (SDK middleware on the client; CRM counted at the port)\n');
@@ -43,7 +51,9 @@ function printSteps(r: StepsResult): void {
         `${s.dynamo.writes} ${verdict(s.dynamo.writes <= TARGETS.writesPerStep)}`,
         s.dynamo.crmReads,
         s.crmRequests,
-        Object.entries(s.dynamo.byTable).map(([k, v]) => `${k}=${v}`).join(' '),
+        Object.entries(s.dynamo.byTable)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
       ]),
     ),
   );
@@ -70,7 +80,13 @@ function printSteps(r: StepsResult): void {
       [
         ['warm-up (first use of each prompt and amount)', p.synthesizedInWarmup, p.synthesizedInWarmup, '—', 'expected'],
         [`measured iterations (${r.iterations} × every flow)`, '—', p.pollyRequestsMeasured, p.s3RequestsMeasured, verdict(p.pollyRequestsMeasured === 0)],
-        ['new container, same bucket', p.newContainer.texts, p.newContainer.pollyRequests, p.newContainer.s3Requests, verdict(p.newContainer.pollyRequests === 0)],
+        [
+          'new container, same bucket',
+          p.newContainer.texts,
+          p.newContainer.pollyRequests,
+          p.newContainer.s3Requests,
+          verdict(p.newContainer.pollyRequests === 0),
+        ],
       ],
     ),
   );
@@ -80,7 +96,16 @@ function printPersian(r: PersianSpeechResult): void {
   console.log('\n## Persian speech: <Play> verbs, speaking rate, joining, synthesis requests, loudness (in-process, Azure against its local fake)\n');
   console.log(
     table(
-      ['announcement (intro + balance sentence)', 'words in the balance sentence', '<Play>s, one clip per word (before)', '<Play>s, clips joined per sentence (target ≤ 3)', '<Play>s, neural voice', 'sentence length, clips one by one', 'sentence length, joined', 'words/s, joined'],
+      [
+        'announcement (intro + balance sentence)',
+        'words in the balance sentence',
+        '<Play>s, one clip per word (before)',
+        '<Play>s, clips joined per sentence (target ≤ 3)',
+        '<Play>s, neural voice',
+        'sentence length, clips one by one',
+        'sentence length, joined',
+        'words/s, joined',
+      ],
       r.announcements.map((a) => [
         a.amount,
         a.words,
@@ -102,10 +127,22 @@ function printPersian(r: PersianSpeechResult): void {
         ['whole Persian announcement step, sentence not yet joined (p50)', ms(r.joinMs.stepMissP50), '—'],
         ['whole Persian announcement step, sentence already joined (p50)', ms(r.joinMs.stepHitP50), '—'],
         [`Azure requests: first use of ${r.synthesis.sentences} neural sentences`, r.synthesis.warmup, 'expected'],
-        ['Azure requests: the same sentences again, same container (target 0)', r.synthesis.cachedSameContainer, verdict(r.synthesis.cachedSameContainer === 0)],
+        [
+          'Azure requests: the same sentences again, same container (target 0)',
+          r.synthesis.cachedSameContainer,
+          verdict(r.synthesis.cachedSameContainer === 0),
+        ],
         ['Azure requests: the same sentences, new container over the same store (target 0)', r.synthesis.newContainer, verdict(r.synthesis.newContainer === 0)],
-        [`clip pack loudness, active speech RMS over ${r.loudness.clips} clips (min … max)`, `${r.loudness.min} … ${r.loudness.max} dBFS`, verdict(r.loudness.max - r.loudness.min <= 1)],
-        ['largest step between neighbouring words inside joined sentences (target ≤ 1 dB)', `${r.loudness.maxAdjacentInJoins} dB`, verdict(r.loudness.maxAdjacentInJoins <= 1)],
+        [
+          `clip pack loudness, active speech RMS over ${r.loudness.clips} clips (min … max)`,
+          `${r.loudness.min} … ${r.loudness.max} dBFS`,
+          verdict(r.loudness.max - r.loudness.min <= 1),
+        ],
+        [
+          'largest step between neighbouring words inside joined sentences (target ≤ 1 dB)',
+          `${r.loudness.maxAdjacentInJoins} dB`,
+          verdict(r.loudness.maxAdjacentInJoins <= 1),
+        ],
       ],
     ),
   );
@@ -126,7 +163,9 @@ function printBundles(r: BundlesResult): void {
     `\nvoice bundle ${kb(voice?.bytes ?? 0)} (target ≤ 150 KB: ${verdict((voice?.bytes ?? Infinity) <= TARGETS.voiceBundleBytes)}), ` +
       `${r.sizeRatio}× the baseline's size; cold init ${r.coldInitRatio}× the baseline (target ≤ 0.2: ${verdict(r.coldInitRatio <= TARGETS.coldInitRatio)})`,
   );
-  console.log(`AWS SDK (DynamoDB client) alone: ${ms(r.awsSdkInitMs)} of the voice init; without it the voice init is ${r.coldInitRatioWithoutSdk}× the baseline`);
+  console.log(
+    `AWS SDK (DynamoDB client) alone: ${ms(r.awsSdkInitMs)} of the voice init; without it the voice init is ${r.coldInitRatioWithoutSdk}× the baseline`,
+  );
 }
 
 function printLoad(runs: LoadRun[]): void {
@@ -135,7 +174,20 @@ function printLoad(runs: LoadRun[]): void {
   const steps = [...new Set(runs.flatMap((r) => Object.keys(r.stepLatency)))];
   console.log(
     table(
-      ['calls at once', 'wall time', 'calls/s', 'requests/s', ...steps.map((s) => `p99 ${s}`), 'errors', '5xx', 'wrong destination', 'lost/corrupted sessions', 'missing call logs', 'duplicate SMS', 'missing SMS'],
+      [
+        'calls at once',
+        'wall time',
+        'calls/s',
+        'requests/s',
+        ...steps.map((s) => `p99 ${s}`),
+        'errors',
+        '5xx',
+        'wrong destination',
+        'lost/corrupted sessions',
+        'missing call logs',
+        'duplicate SMS',
+        'missing SMS',
+      ],
       runs.map((r) => [
         r.concurrency,
         `${r.seconds} s`,
@@ -157,7 +209,12 @@ function printLoad(runs: LoadRun[]): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, platform: `${process.platform}/${process.arch}`, targets: TARGETS };
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    targets: TARGETS,
+  };
   console.log('balance-ivr bench — each figure beside its baseline from this same run');
   const persian = await benchPersianSpeech();
   results.persianSpeech = persian;
@@ -175,7 +232,10 @@ async function main(): Promise<void> {
   results.bundles = bundles;
   printBundles(bundles);
 
-  const levels = (process.env.BENCH_LOAD ?? '50,200,500').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 2000);
+  const levels = (process.env.BENCH_LOAD ?? '50,200,500')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0 && n <= 2000);
   const load = levels.length > 0 ? await benchLoad(levels, 180_000) : [];
   results.load = load;
   printLoad(load);

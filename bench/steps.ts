@@ -69,7 +69,12 @@ const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 function signedEvent(stack: InProcessStack, path: string, params: Record<string, string>, query = ''): APIGatewayProxyEventV2 {
   const url = `${stack.baseUrl}${path}${query ? `?${query}` : ''}`;
   const signature = getExpectedTwilioSignature(stack.authToken, url, params);
-  return webhookEvent(path, new URLSearchParams(params).toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query);
+  return webhookEvent(
+    path,
+    new URLSearchParams(params).toString(),
+    { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    query,
+  );
 }
 
 /** The gather action URL's path and query in a TwiML answer. */
@@ -98,7 +103,11 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
   const clips = join(__dirname, '..', 'infra', 'audio', 'clips');
   for (const pack of readdirSync(clips)) {
     for (const file of readdirSync(join(clips, pack))) {
-      s3.objects.set(`clips/${pack}/${file}`, { body: readFileSync(join(clips, pack, file)), contentType: file.endsWith('.json') ? 'application/json' : 'audio/wav', cacheControl: undefined });
+      s3.objects.set(`clips/${pack}/${file}`, {
+        body: readFileSync(join(clips, pack, file)),
+        contentType: file.endsWith('.json') ? 'application/json' : 'audio/wav',
+        cacheControl: undefined,
+      });
     }
   }
   const speechEnv = {
@@ -111,14 +120,25 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
   };
   const stack = await startInProcessStack({
     // Daily link limits per caller/mobile would otherwise end the SMS branch after a few iterations.
-    env: { LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false', PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000', PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000', ...speechEnv },
+    env: {
+      LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      PAYMENT_LINK_DAILY_LIMIT_PER_CALLER: '1000000',
+      PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE: '1000000',
+      ...speechEnv,
+    },
   });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { dynamo } = require('../lib/composition/core') as typeof import('../lib/composition/core');
     dynamo.middlewareStack.add(
       (next, context) => async (args) => {
-        const entry = { op: context.commandName ?? 'unknown', table: String((args.input as { TableName?: string }).TableName ?? ''), start: performance.now(), end: Number.NaN };
+        const entry = {
+          op: context.commandName ?? 'unknown',
+          table: String((args.input as { TableName?: string }).TableName ?? ''),
+          start: performance.now(),
+          end: Number.NaN,
+        };
         counters.dynamo.push(entry);
         try {
           return await next(args);
@@ -134,7 +154,20 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       return { statusCode: 200, headers: { 'Content-Type': 'text/xml' }, body: STATIC_TWIML };
     };
 
-    const samples: Record<string, { real: number[]; baseline: number[]; reads: number; writes: number; crmReads: number; byTable: Record<string, number>; crm: number; runs: number; roundTrips: number }> = {};
+    const samples: Record<
+      string,
+      {
+        real: number[];
+        baseline: number[];
+        reads: number;
+        writes: number;
+        crmReads: number;
+        byTable: Record<string, number>;
+        crm: number;
+        runs: number;
+        roundTrips: number;
+      }
+    > = {};
     const crmPerCall: Record<string, Record<string, number>> = {};
     const tableName = (t: string) => Object.entries(stack.tables).find(([, name]) => name === t)?.[0] ?? t;
 
@@ -183,19 +216,35 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       }
       // Known English caller who owes: one step, identify + balance, hand on to next.
       let sid = callSid();
-      await step('entry → announce → next (balance-en)', signedEvent(stack, '/voice/balance-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
+      await step(
+        'entry → announce → next (balance-en)',
+        signedEvent(stack, '/voice/balance-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }),
+        measure,
+      );
       if (measure && i === warmup) crmOf('balance-en: owed → next');
 
       // Persian module with mobile entry and confirmation: three steps.
       sid = callSid();
       const perCall: Record<string, unknown>[] = [];
-      let twiml = await step('entry → gather mobile (balance-fa-mobile)', signedEvent(stack, '/voice/balance-fa-mobile', { CallSid: sid, From: '+989121111111', To: '+15550001000' }), measure);
+      let twiml = await step(
+        'entry → gather mobile (balance-fa-mobile)',
+        signedEvent(stack, '/voice/balance-fa-mobile', { CallSid: sid, From: '+989121111111', To: '+15550001000' }),
+        measure,
+      );
       perCall.push(...counters.emf);
       let next = gatherAction(twiml, stack.baseUrl);
-      twiml = await step('mobile → announce → gather confirm', signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '09121111111' }, next.query), measure);
+      twiml = await step(
+        'mobile → announce → gather confirm',
+        signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '09121111111' }, next.query),
+        measure,
+      );
       perCall.push(...counters.emf);
       next = gatherAction(twiml, stack.baseUrl);
-      await step('confirm "1" → next', signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '1' }, next.query), measure);
+      await step(
+        'confirm "1" → next',
+        signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '1' }, next.query),
+        measure,
+      );
       perCall.push(...counters.emf);
       if (measure && i === warmup) {
         counters.emf = perCall;
@@ -205,11 +254,19 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       // Payment link by SMS (outbox): the mobile step creates the link and sends it once.
       sid = callSid();
       const payCall: Record<string, unknown>[] = [];
-      twiml = await step('entry → gather mobile (pay-en)', signedEvent(stack, '/voice/pay-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }), measure);
+      twiml = await step(
+        'entry → gather mobile (pay-en)',
+        signedEvent(stack, '/voice/pay-en', { CallSid: sid, From: '+15005550001', To: '+15550001000' }),
+        measure,
+      );
       payCall.push(...counters.emf);
       next = gatherAction(twiml, stack.baseUrl);
       const mobile = `0912${String(1_000_000 + i).padStart(7, '0')}`;
-      await step('mobile → announce → link by SMS → next', signedEvent(stack, next.path, { CallSid: sid, From: '+15005550001', To: '+15550001000', Digits: mobile }, next.query), measure);
+      await step(
+        'mobile → announce → link by SMS → next',
+        signedEvent(stack, next.path, { CallSid: sid, From: '+15005550001', To: '+15550001000', Digits: mobile }, next.query),
+        measure,
+      );
       payCall.push(...counters.emf);
       if (measure && i === warmup) {
         counters.emf = payCall;
@@ -220,13 +277,25 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       // identity travels in the session, so the balance module looks up no one again.
       sid = callSid();
       const clubCall: Record<string, unknown>[] = [];
-      twiml = await step('entry → gather customer number (club-en)', signedEvent(stack, '/voice/club-en', { CallSid: sid, From: '+15009999999', To: '+15550001000' }), measure);
+      twiml = await step(
+        'entry → gather customer number (club-en)',
+        signedEvent(stack, '/voice/club-en', { CallSid: sid, From: '+15009999999', To: '+15550001000' }),
+        measure,
+      );
       clubCall.push(...counters.emf);
       next = gatherAction(twiml, stack.baseUrl);
-      twiml = await step('customer number → redirect to balance-en', signedEvent(stack, next.path, { CallSid: sid, From: '+15009999999', To: '+15550001000', Digits: '2001' }, next.query), measure);
+      twiml = await step(
+        'customer number → redirect to balance-en',
+        signedEvent(stack, next.path, { CallSid: sid, From: '+15009999999', To: '+15550001000', Digits: '2001' }, next.query),
+        measure,
+      );
       clubCall.push(...counters.emf);
       const redirect = redirectPath(twiml, stack.baseUrl);
-      await step('balance-en after the club → announce → next', signedEvent(stack, redirect, { CallSid: sid, From: '+15009999999', To: '+15550001000' }), measure);
+      await step(
+        'balance-en after the club → announce → next',
+        signedEvent(stack, redirect, { CallSid: sid, From: '+15009999999', To: '+15550001000' }),
+        measure,
+      );
       clubCall.push(...counters.emf);
       if (measure && i === warmup) {
         counters.emf = clubCall;
@@ -238,18 +307,45 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
       const payer = `c-bench-${i}`;
       const phone = `+1500700${String(i).padStart(4, '0')}`;
       await ledger.putCustomers([{ id: payer, phones: [phone] }]);
-      await ledger.putItems([{ customerId: payer, type: 'invoice', number: `INV-B${i}`, fields: { FinalValue: 4820 }, moneyAccount: 'acc-usd', currency: 'USD', status: 'open' }]);
+      await ledger.putItems([
+        { customerId: payer, type: 'invoice', number: `INV-B${i}`, fields: { FinalValue: 4820 }, moneyAccount: 'acc-usd', currency: 'USD', status: 'open' },
+      ]);
       sid = callSid();
       const cardCall: Record<string, unknown>[] = [];
-      twiml = await step('entry → announce → offer card (pay-card-en)', signedEvent(stack, '/voice/pay-card-en', { CallSid: sid, From: phone, To: '+15550001000' }), measure);
+      twiml = await step(
+        'entry → announce → offer card (pay-card-en)',
+        signedEvent(stack, '/voice/pay-card-en', { CallSid: sid, From: phone, To: '+15550001000' }),
+        measure,
+      );
       cardCall.push(...counters.emf);
       next = gatherAction(twiml, stack.baseUrl);
-      twiml = await step('offer "2" → <Pay>', signedEvent(stack, next.path, { CallSid: sid, From: phone, To: '+15550001000', Digits: '2' }, next.query), measure);
+      twiml = await step(
+        'offer "2" → <Pay>',
+        signedEvent(stack, next.path, { CallSid: sid, From: phone, To: '+15550001000', Digits: '2' }, next.query),
+        measure,
+      );
       cardCall.push(...counters.emf);
       const payAction = /<Pay[^>]*action="([^"]+)"/.exec(twiml)?.[1];
       if (!payAction) throw new Error(`expected a <Pay> in ${twiml.slice(0, 300)}`);
       const action = new URL(payAction.replace(/&amp;/g, '&'));
-      await step('<Pay> success → settle once → next', signedEvent(stack, action.pathname, { CallSid: sid, From: phone, To: '+15550001000', Result: 'success', PaymentConfirmationCode: `ch_bench_${sid}`, PaymentCardNumber: 'xxxx-xxxx-xxxx-4242', PaymentCardType: 'visa' }, action.search.slice(1)), measure);
+      await step(
+        '<Pay> success → settle once → next',
+        signedEvent(
+          stack,
+          action.pathname,
+          {
+            CallSid: sid,
+            From: phone,
+            To: '+15550001000',
+            Result: 'success',
+            PaymentConfirmationCode: `ch_bench_${sid}`,
+            PaymentCardNumber: 'xxxx-xxxx-xxxx-4242',
+            PaymentCardType: 'visa',
+          },
+          action.search.slice(1),
+        ),
+        measure,
+      );
       cardCall.push(...counters.emf);
       if (measure && i === warmup) {
         counters.emf = cardCall;
@@ -271,7 +367,12 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         real,
         baseline: base,
         p99Ratio: ratio(real.p99, base.p99),
-        dynamo: { reads: avg(s.reads), writes: avg(s.writes), crmReads: avg(s.crmReads), byTable: Object.fromEntries(Object.entries(s.byTable).map(([k, v]) => [k, avg(v)])) },
+        dynamo: {
+          reads: avg(s.reads),
+          writes: avg(s.writes),
+          crmReads: avg(s.crmReads),
+          byTable: Object.fromEntries(Object.entries(s.byTable).map(([k, v]) => [k, avg(v)])),
+        },
         crmRequests: avg(s.crm),
         roundTrips: avg(s.roundTrips),
       };

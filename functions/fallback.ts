@@ -14,7 +14,10 @@ async function fallback(event: TwilioEvent, context: Context): Promise<WebhookRe
   const body = await handleFallback(fallbackDeps, {
     code: event.pathParameters?.code ?? '',
     params: event.twilio.params,
-    deadline: stepDeadline(Date.now(), { budgetMs: Math.min(config.stepDeadlineMs, FALLBACK_DEADLINE_MS), lambdaRemainingMs: context.getRemainingTimeInMillis?.() }),
+    deadline: stepDeadline(Date.now(), {
+      budgetMs: Math.min(config.stepDeadlineMs, FALLBACK_DEADLINE_MS),
+      lambdaRemainingMs: context.getRemainingTimeInMillis?.(),
+    }),
   });
   return twiml(body);
 }

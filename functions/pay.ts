@@ -28,7 +28,11 @@ const html = (page: PageResult): APIGatewayProxyStructuredResultV2 => ({
   body: page.html,
 });
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({ statusCode, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify(body) });
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  body: JSON.stringify(body),
+});
 
 async function pay(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   logger.resetKeys();
@@ -59,6 +63,9 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .onError(async (request) => {
     logger.error('payment page failed', { error: request.error as Error });
     // A provider's webhook gets a retryable 503 (never an HTML page); people get the page.
-    request.response = request.event.rawPath === '/pay/stripe/webhook' ? json(503, { error: 'temporarily-unavailable' }) : html(unavailablePage(config.payments.businessName, { sandbox }));
+    request.response =
+      request.event.rawPath === '/pay/stripe/webhook'
+        ? json(503, { error: 'temporarily-unavailable' })
+        : html(unavailablePage(config.payments.businessName, { sandbox }));
   })
   .handler(pay);

@@ -16,7 +16,16 @@ async function statusCallback(event: TwilioEvent): Promise<WebhookResult> {
 
 const webhook = middy<TwilioEvent, WebhookResult>()
   .use(injectLambdaContext(logger))
-  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml: async () => EMPTY, metrics, functionName: 'status' }))
+  .use(
+    twilioWebhook({
+      authToken: twilioAuthToken,
+      publicBaseUrl: config.publicBaseUrl,
+      logger,
+      fallbackTwiml: async () => EMPTY,
+      metrics,
+      functionName: 'status',
+    }),
+  )
   .handler(statusCallback);
 
 export const handler = withStepMetrics(webhook, { metrics, functionName: 'status' });

@@ -36,7 +36,10 @@ async function voiceStep(event: TwilioEvent, context: Context): Promise<WebhookR
     step,
     turn: event.queryStringParameters?.t,
     params: event.twilio.params,
-    deadline: stepDeadline(started, { budgetMs: config.stepDeadlineMs, lambdaRemainingMs: (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) + (now - started) }),
+    deadline: stepDeadline(started, {
+      budgetMs: config.stepDeadlineMs,
+      lambdaRemainingMs: (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) + (now - started),
+    }),
   });
   return twiml(body);
 }

@@ -13,7 +13,11 @@
 const lambdaErrors = (id, fn) => ({
   Id: id,
   ReturnData: false,
-  MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }] }, Period: 300, Stat: 'Sum' },
+  MetricStat: {
+    Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }] },
+    Period: 300,
+    Stat: 'Sum',
+  },
 });
 
 const productMetric = (id, namespace, name) => ({
@@ -53,7 +57,12 @@ module.exports = async ({ resolveVariable }) => {
       AlarmDescription: 'Callers heard an apology: a webhook failed, timed out or passed its step deadline (serverless logs -f voice)',
       ...common,
       Metrics: [
-        { Id: 'total', Label: 'Webhook failures', Expression: 'FILL(voice, 0) + FILL(status, 0) + FILL(fallback, 0) + FILL(failed, 0) + FILL(deadline, 0)', ReturnData: true },
+        {
+          Id: 'total',
+          Label: 'Webhook failures',
+          Expression: 'FILL(voice, 0) + FILL(status, 0) + FILL(fallback, 0) + FILL(failed, 0) + FILL(deadline, 0)',
+          ReturnData: true,
+        },
         lambdaErrors('voice', 'VoiceLambdaFunction'),
         lambdaErrors('status', 'StatusLambdaFunction'),
         lambdaErrors('fallback', 'FallbackLambdaFunction'),

@@ -107,7 +107,9 @@ const ACCESS = {
 };
 
 const SERVICE = 'balance-ivr';
-const partitionArn = (service, rest) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', rest]] });
+const partitionArn = (service, rest) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', rest]],
+});
 const capitalised = (name) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** The logical id of a function's role, e.g. VoiceRole. */
@@ -132,7 +134,10 @@ function statementsFor(fn, access, stage, tracing) {
   for (const [key, actions] of Object.entries(access.tables ?? {})) {
     statements.push({ Effect: 'Allow', Action: actions.map((a) => `dynamodb:${a}`), Resource: tableResource(key) });
   }
-  const parameters = [...(access.secrets ?? []).map((name) => `parameter/${SERVICE}/${stage}/${name}`), ...(access.crmPasswords ? [`parameter/${SERVICE}/${stage}/crm/*`] : [])];
+  const parameters = [
+    ...(access.secrets ?? []).map((name) => `parameter/${SERVICE}/${stage}/${name}`),
+    ...(access.crmPasswords ? [`parameter/${SERVICE}/${stage}/crm/*`] : []),
+  ];
   // SecureStrings are encrypted with the AWS managed key aws/ssm, which any role allowed
   // ssm:GetParameter may decrypt through SSM: no kms:Decrypt statement is needed.
   if (parameters.length > 0) statements.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameters.map((p) => partitionArn('ssm', p)) });
@@ -147,7 +152,12 @@ function statementsFor(fn, access, stage, tracing) {
   if (access.audio?.delete?.length) statements.push({ Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: bucketObjects(access.audio.delete) });
   const queueArn = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
   // What the Lambda service does for a function its queue triggers (it uses the function's role).
-  if (access.queue?.consume) statements.push({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: queueArn(access.queue.consume) });
+  if (access.queue?.consume)
+    statements.push({
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: queueArn(access.queue.consume),
+    });
   if (access.queue?.send?.length) statements.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: access.queue.send.map(queueArn) });
   // Polly has no resource-level permissions for SynthesizeSpeech without lexicons.
   if (access.polly) statements.push({ Effect: 'Allow', Action: ['polly:SynthesizeSpeech'], Resource: '*' });

@@ -9,13 +9,24 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { DynamoLedgerWriter } from '../lib/ledger/dynamo-ledger-writer';
 import type { CurrencyCode } from '../lib/domain/money';
 
-export async function rebuildLedgerSummaries(client: DynamoDBDocumentClient, tableName: string, options: { defaultCountryCode: string; ledgerCurrency: CurrencyCode; onProgress?: (customers: number) => void }): Promise<number> {
+export async function rebuildLedgerSummaries(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { defaultCountryCode: string; ledgerCurrency: CurrencyCode; onProgress?: (customers: number) => void },
+): Promise<number> {
   const writer = new DynamoLedgerWriter(client, tableName, options.defaultCountryCode, { ledgerCurrency: options.ledgerCurrency, refreshConcurrency: 16 });
   let start: Record<string, unknown> | undefined;
   let customers = 0;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: tableName, FilterExpression: 'sk = :profile', ExpressionAttributeValues: { ':profile': '#PROFILE' }, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :profile',
+        ExpressionAttributeValues: { ':profile': '#PROFILE' },
+        ProjectionExpression: '#id',
+        ExpressionAttributeNames: { '#id': 'id' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
     );
     const ids = (page.Items ?? []).map((row) => String(row.id));
     await writer.refreshCustomers(ids);

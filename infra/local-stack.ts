@@ -88,7 +88,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // A data folder from before the customer summaries: its ledger table was rebuilt with the new index; fill it.
     if (created.rebuilt?.includes(config.tables.ledger)) await rebuildLedgerSummaries(documentClient, config.tables.ledger, config);
     const offlinePort = await freePort();
-    const offline = await startServerlessOffline({ root: ROOT, port: offlinePort, env, ...(options.echo ? { echo: true } : {}), ...(options.inProcess ? { inProcess: true } : {}) });
+    const offline = await startServerlessOffline({
+      root: ROOT,
+      port: offlinePort,
+      env,
+      ...(options.echo ? { echo: true } : {}),
+      ...(options.inProcess ? { inProcess: true } : {}),
+    });
     started.add(() => offline.stop());
     const front = await startAudioServer({ port: options.port, upstreamPort: offlinePort, clipsDir: join(ROOT, 'infra', 'audio', 'clips'), audioDir });
     started.add(() => front.stop());
@@ -145,7 +151,8 @@ async function main(): Promise<void> {
   console.log('Starting balance-ivr locally: dynalite + serverless-offline …');
   // Persian text an operator types is spoken locally by espeak-ng when it is installed and no
   // Persian synthesizer was chosen (tests choose explicitly, so they never depend on it).
-  const espeak = !process.env.PERSIAN_TTS && !process.env.AZURE_SPEECH_REGION && spawnSync(process.env.ESPEAK_COMMAND || 'espeak-ng', ['--version']).status === 0;
+  const espeak =
+    !process.env.PERSIAN_TTS && !process.env.AZURE_SPEECH_REGION && spawnSync(process.env.ESPEAK_COMMAND || 'espeak-ng', ['--version']).status === 0;
   stack = await startLocalStack({
     port,
     dataDir: join(dataDir, 'dynalite'),
@@ -157,18 +164,26 @@ async function main(): Promise<void> {
   const modules = await new DynamoModuleStore(stack.documentClient, stack.config.tables.config).listModules();
   const base = `http://localhost:${port}`;
   console.log(`\nbalance-ivr is running on ${base}  (DynamoDB: ${stack.dynamoEndpoint}, data in ${shownDataDir})`);
-  console.log(`Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`);
+  console.log(
+    `Twilio auth token for signatures: ${stack.config.twilioAuthToken === LOCAL_DEFAULTS.twilioAuthToken ? `${LOCAL_DEFAULTS.twilioAuthToken} (local default)` : '(from TWILIO_AUTH_TOKEN)'}`,
+  );
   const adminKey = stack.config.adminApiKey === LOCAL_DEFAULTS.adminApiKey ? `${LOCAL_DEFAULTS.adminApiKey} (local default)` : '(from ADMIN_API_KEY)';
   console.log(`Admin panel: ${base}/admin   admin key: ${adminKey}   API: ${base}/admin/api/openapi.json`);
   console.log(`Status callback: POST ${base}/status`);
-  console.log(`Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from ${join(shownDataDir, 'audio')} (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})`);
-  console.log(`Persian voice: ${stack.config.speech.persianTts === 'none' ? 'clip pack and recordings only (install espeak-ng, or set AZURE_SPEECH_REGION and AZURE_SPEECH_KEY, to speak typed Persian text)' : stack.config.speech.persianTts === 'espeak' ? 'espeak-ng speaks typed Persian text (PERSIAN_TTS=espeak)' : `Azure AI Speech, ${stack.config.speech.azure.voice}`}\n\nModules (Voice webhook: POST):`);
+  console.log(
+    `Audio: ${base}/audio/manifest.json, ${base}/audio/clips/fa/<key>.wav, uploads and cached TTS from ${join(shownDataDir, 'audio')} (English prompts use <Say> locally: TTS_MODE=${stack.config.speech.ttsMode})`,
+  );
+  console.log(
+    `Persian voice: ${stack.config.speech.persianTts === 'none' ? 'clip pack and recordings only (install espeak-ng, or set AZURE_SPEECH_REGION and AZURE_SPEECH_KEY, to speak typed Persian text)' : stack.config.speech.persianTts === 'espeak' ? 'espeak-ng speaks typed Persian text (PERSIAN_TTS=espeak)' : `Azure AI Speech, ${stack.config.speech.azure.voice}`}\n\nModules (Voice webhook: POST):`,
+  );
   for (const m of modules.sort((a, b) => a.code.localeCompare(b.code))) {
     const kind = m.kind === 'club' ? `club: ${m.identification}, then ${m.nextDestination}` : 'balance';
     console.log(`  ${m.code.padEnd(20)} ${base}/voice/${m.code}   [${m.language}] ${m.name} (${kind})${m.enabled ? '' : ' (disabled)'}`);
   }
   console.log(`\nThe demo's numbers reach a customer club first (demo telephone passwords: 1001 → 4321, 1004 → 1357, 2001 → 2468).`);
-  console.log(`\nPlace a simulated call, e.g.:\n  npm run call -- club-fa --from 09121111111\n  npm run call -- club-en --from +15009999999 --digits 2001\n  npm run call -- club-en-password --from +15009999999 --digits 2001,2468\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nPayment link by SMS (outbox; \`npm run outbox\` lists messages, open the link in a browser to pay in the sandbox):\n  npm run call -- pay-en --from +15005550001 --digits 09125550001\n  npm run call -- pay-fa --from 09121111111 --digits 09121111111,1002   (pays invoice 1002)\n\nCtrl-C stops everything.`);
+  console.log(
+    `\nPlace a simulated call, e.g.:\n  npm run call -- club-fa --from 09121111111\n  npm run call -- club-en --from +15009999999 --digits 2001\n  npm run call -- club-en-password --from +15009999999 --digits 2001,2468\n  npm run call -- balance-en --from +15005550001\n  npm run call -- balance-fa --from 09121111111\n  npm run call -- balance-fa-mobile --from +989121111111 --digits 09121111111,1\n\nPayment link by SMS (outbox; \`npm run outbox\` lists messages, open the link in a browser to pay in the sandbox):\n  npm run call -- pay-en --from +15005550001 --digits 09125550001\n  npm run call -- pay-fa --from 09121111111 --digits 09121111111,1002   (pays invoice 1002)\n\nCtrl-C stops everything.`,
+  );
 }
 
 if (require.main === module) {

@@ -178,13 +178,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${formatTranscript(transcript)}\n`);
   }
 
-  const refused = transcript.events.some(
-    (e) => e.type === 'http-error' && e.status === 0 && /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(e.body),
-  );
+  const refused = transcript.events.some((e) => e.type === 'http-error' && e.status === 0 && /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(e.body));
   if (refused) {
-    process.stderr.write(
-      `\nCould not connect to ${baseUrl}. Is the stack running? Start it with npm start\n`,
-    );
+    process.stderr.write(`\nCould not connect to ${baseUrl}. Is the stack running? Start it with npm start\n`);
   }
   return callSucceeded(transcript) ? 0 : 1;
 }
@@ -195,7 +191,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -32,13 +32,25 @@ export interface StageEndpoints {
 }
 
 /** What to tell Twilio, per module: URLs and the twilio CLI command; a pattern when no module exists yet. */
-export function twilioSetup(endpoints: StageEndpoints, modules: readonly (Pick<ModuleConfig, 'code' | 'name' | 'enabled'> & { readonly kind?: ModuleConfig['kind'] })[]): string {
+export function twilioSetup(
+  endpoints: StageEndpoints,
+  modules: readonly (Pick<ModuleConfig, 'code' | 'name' | 'enabled'> & { readonly kind?: ModuleConfig['kind'] })[],
+): string {
   const base = endpoints.publicBaseUrl.replace(/\/+$/, '');
-  const lines: string[] = [`Stage ${endpoints.stage} is deployed.`, `  Public base URL:  ${base}`, `  Admin panel:      ${base}/admin   (key: the SSM secret admin-api-key)`];
+  const lines: string[] = [
+    `Stage ${endpoints.stage} is deployed.`,
+    `  Public base URL:  ${base}`,
+    `  Admin panel:      ${base}/admin   (key: the SSM secret admin-api-key)`,
+  ];
   if (endpoints.audioBaseUrl) lines.push(`  Audio (Twilio fetches prompts here): ${endpoints.audioBaseUrl}`);
   lines.push(`  Status callback:  POST ${base}/status`, '');
-  const entries = modules.length > 0 ? [...modules].sort((a, b) => a.code.localeCompare(b.code)) : [{ code: '<module-code>', name: 'import your modules first (README "First day in production")', enabled: true }];
-  lines.push(modules.length > 0 ? 'Modules (point a Twilio number at the one callers should reach first):' : 'No modules yet. Once imported, point a number at one:');
+  const entries =
+    modules.length > 0
+      ? [...modules].sort((a, b) => a.code.localeCompare(b.code))
+      : [{ code: '<module-code>', name: 'import your modules first (README "First day in production")', enabled: true }];
+  lines.push(
+    modules.length > 0 ? 'Modules (point a Twilio number at the one callers should reach first):' : 'No modules yet. Once imported, point a number at one:',
+  );
   // The placeholder stays readable; a real code is safe in a path anyway (the schema allows [a-z0-9-]).
   const segment = (code: string) => (code === '<module-code>' ? code : encodeURIComponent(code));
   for (const m of entries) {
@@ -60,7 +72,11 @@ export function twilioSetup(endpoints: StageEndpoints, modules: readonly (Pick<M
 
 function run(command: string, args: readonly string[], options: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+    });
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
@@ -85,7 +101,10 @@ async function main(): Promise<void> {
   const missing = await missingSecrets(ssm, { stage, region }).finally(() => ssm.destroy());
   if (missing.length > 0) {
     throw new DeployError(
-      [`Stage ${stage} lacks secrets (SSM SecureStrings). Set each, then deploy again:`, ...missing.map((name) => `  npm run secret -- set ${name} --stage ${stage} --region ${region}`)].join('\n'),
+      [
+        `Stage ${stage} lacks secrets (SSM SecureStrings). Set each, then deploy again:`,
+        ...missing.map((name) => `  npm run secret -- set ${name} --stage ${stage} --region ${region}`),
+      ].join('\n'),
     );
   }
 

@@ -49,7 +49,12 @@ function kindOf(file: string, text: string): 'customers' | 'items' | 'json' {
   }
   if (extname(file).toLowerCase() === '.json') return 'json';
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return header.split(',').map((c) => c.trim()).includes('customerId') ? 'items' : 'customers';
+  return header
+    .split(',')
+    .map((c) => c.trim())
+    .includes('customerId')
+    ? 'items'
+    : 'customers';
 }
 
 const clock = (ms: number | undefined) => {
@@ -68,13 +73,20 @@ async function main(): Promise<void> {
   if (!key) throw new UsageError('set ADMIN_API_KEY to the stage’s admin key');
   const text = readFileSync(file, 'utf8');
   const kind = kindOf(file, text);
-  if (kind === 'json' && hasConfigurationSections(text)) throw new UsageError('this document has modules, destinations or lookup sources: import it with the panel’s regular import (POST /admin/api/ledger/import)');
+  if (kind === 'json' && hasConfigurationSections(text))
+    throw new UsageError(
+      'this document has modules, destinations or lookup sources: import it with the panel’s regular import (POST /admin/api/ledger/import)',
+    );
   const dryRun = process.argv.includes('--dry-run');
 
   const api = async <T>(method: string, path: string, body?: { json?: unknown; text?: string }): Promise<T> => {
     const res = await fetch(`${url.replace(/\/+$/, '')}/admin/api${path}`, {
       method,
-      headers: { Authorization: `Bearer ${key}`, 'Accept-Language': option('lang') === 'fa' ? 'fa' : 'en', ...(body?.json !== undefined ? { 'Content-Type': 'application/json' } : body?.text !== undefined ? { 'Content-Type': 'text/csv' } : {}) },
+      headers: {
+        Authorization: `Bearer ${key}`,
+        'Accept-Language': option('lang') === 'fa' ? 'fa' : 'en',
+        ...(body?.json !== undefined ? { 'Content-Type': 'application/json' } : body?.text !== undefined ? { 'Content-Type': 'text/csv' } : {}),
+      },
       ...(body?.json !== undefined ? { body: JSON.stringify(body.json) } : body?.text !== undefined ? { body: body.text } : {}),
     }).catch((error: unknown) => {
       throw new Error(`no admin API at ${url} (is \`npm start\` running?): ${(error as Error).message}`);
@@ -116,7 +128,8 @@ async function main(): Promise<void> {
   else if (job.state === 'checked') console.log(`Everything is valid: ${counts}. Nothing was written (--dry-run).`);
   else if (job.state === 'rejected') {
     console.log(`Nothing was imported: ${job.problemCount ?? 0} problem(s).`);
-    for (const p of job.problems ?? []) console.log(`  ${p.line !== undefined ? `line ${p.line}` : p.row >= 0 ? `${p.section} row ${p.row + 1}` : p.section}  ${p.field}: ${p.message}`);
+    for (const p of job.problems ?? [])
+      console.log(`  ${p.line !== undefined ? `line ${p.line}` : p.row >= 0 ? `${p.section} row ${p.row + 1}` : p.section}  ${p.field}: ${p.message}`);
     if ((job.problemCount ?? 0) > (job.problems?.length ?? 0)) console.log(`  … and ${(job.problemCount ?? 0) - (job.problems?.length ?? 0)} more.`);
   } else console.log(`The import ${job.state} after ${job.written.toLocaleString('en-US')} rows${job.error ? `: ${job.error}` : ''}.`);
   if (job.state !== 'done' && job.state !== 'checked') process.exitCode = 1;

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const { messages } = (await res.json()) as { messages: Listed[] };
   const shown = messages.slice(0, Number(option('limit') ?? 10));
   if (shown.length === 0) console.log('The outbox is empty.');
-  for (const m of shown) console.log(`${m.createdAt}  to ${m.to}  ${m.segments} segment(s), ${m.encoding}  call ${m.callSid ?? '-'}\n  ${m.body.replace(/\n/g, '\n  ')}\n`);
+  for (const m of shown)
+    console.log(`${m.createdAt}  to ${m.to}  ${m.segments} segment(s), ${m.encoding}  call ${m.callSid ?? '-'}\n  ${m.body.replace(/\n/g, '\n  ')}\n`);
 }
 
 main().catch((error) => {

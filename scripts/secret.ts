@@ -43,7 +43,16 @@ export function checkValue(name: string, value: string): string {
 
 export async function setSecret(ssm: SSMClient, options: SecretOptions, name: string, value: string): Promise<{ parameter: string; version: number }> {
   const parameter = parameterName(options.stage, name);
-  const { Version } = await ssm.send(new PutParameterCommand({ Name: parameter, Value: checkValue(name, value), Type: 'SecureString', Overwrite: true, Tier: 'Standard', Description: `balance-ivr ${options.stage}: ${name}` }));
+  const { Version } = await ssm.send(
+    new PutParameterCommand({
+      Name: parameter,
+      Value: checkValue(name, value),
+      Type: 'SecureString',
+      Overwrite: true,
+      Tier: 'Standard',
+      Description: `balance-ivr ${options.stage}: ${name}`,
+    }),
+  );
   return { parameter, version: Version ?? 0 };
 }
 
@@ -52,8 +61,12 @@ export async function listSecrets(ssm: SSMClient, options: SecretOptions): Promi
   const found: { name: string; version: number; lastModified?: Date }[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'BeginsWith', Values: [prefix] }], ...(NextToken ? { NextToken } : {}) }));
-    for (const p of page.Parameters ?? []) if (p.Name?.startsWith(prefix)) found.push({ name: p.Name.slice(prefix.length), version: Number(p.Version ?? 0), ...(p.LastModifiedDate ? { lastModified: p.LastModifiedDate } : {}) });
+    const page = await ssm.send(
+      new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'BeginsWith', Values: [prefix] }], ...(NextToken ? { NextToken } : {}) }),
+    );
+    for (const p of page.Parameters ?? [])
+      if (p.Name?.startsWith(prefix))
+        found.push({ name: p.Name.slice(prefix.length), version: Number(p.Version ?? 0), ...(p.LastModifiedDate ? { lastModified: p.LastModifiedDate } : {}) });
     NextToken = page.NextToken;
   } while (NextToken);
   return found.sort((a, b) => a.name.localeCompare(b.name));
@@ -126,7 +139,8 @@ async function main(): Promise<void> {
   const { words, flags } = parseArgs(process.argv.slice(2));
   const [command, name] = words;
   const stage = flags.stage ?? process.env.STAGE;
-  if (!stage || stage === 'local') throw new SecretCommandError('say which deployed stage: --stage <name> (stage local takes its secrets from environment variables)');
+  if (!stage || stage === 'local')
+    throw new SecretCommandError('say which deployed stage: --stage <name> (stage local takes its secrets from environment variables)');
   const options: SecretOptions = { stage, region: flags.region ?? process.env.AWS_REGION ?? 'eu-central-1' };
   const ssm = ssmClient(options);
   try {
@@ -136,7 +150,8 @@ async function main(): Promise<void> {
       const { parameter, version } = await setSecret(ssm, options, name, await readValue(name, flags['from-env']));
       console.log(`${parameter} stored (SecureString, version ${version}). Running functions pick it up within 5 minutes (their secret cache).`);
     } else if (command === 'list') {
-      for (const s of await listSecrets(ssm, options)) console.log(`${s.name.padEnd(28)} version ${s.version}${s.lastModified ? `, changed ${s.lastModified.toISOString()}` : ''}`);
+      for (const s of await listSecrets(ssm, options))
+        console.log(`${s.name.padEnd(28)} version ${s.version}${s.lastModified ? `, changed ${s.lastModified.toISOString()}` : ''}`);
     } else if (command === 'check') {
       const missing = await missingSecrets(ssm, options);
       if (missing.length === 0) console.log(`stage ${stage}: every required secret is set (${REQUIRED_SECRETS.join(', ')})`);

@@ -18,9 +18,13 @@ async function main(): Promise<void> {
   const { pollyVoice: voice, pollyEngine: engine, pollySampleRate: sampleRate } = config.speech;
   const tts = new SynthesizedAudioCache(createSpeechSynthesizer(config), store, { voice, engine, format: 'mp3', sampleRate });
   const withModules = process.argv.includes('--modules');
-  const modules = withModules ? new DynamoModuleStore(createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region }), config.tables.config) : undefined;
+  const modules = withModules
+    ? new DynamoModuleStore(createDocumentClient({ endpoint: config.dynamoDbEndpoint, region: config.region }), config.tables.config)
+    : undefined;
   const report = await publishAudio({ store, tts, clipsDir: join(__dirname, '..', 'infra', 'audio', 'clips'), ...(modules ? { modules } : {}) });
-  console.log(`audio in ${config.speech.audioBucket ? `s3://${config.speech.audioBucket}` : config.speech.audioDir}: ${report.clipsUploaded} clips uploaded, ${report.clipsUnchanged} unchanged; ${report.promptsSynthesized} prompts synthesized (voice ${voice}, ${engine})`);
+  console.log(
+    `audio in ${config.speech.audioBucket ? `s3://${config.speech.audioBucket}` : config.speech.audioDir}: ${report.clipsUploaded} clips uploaded, ${report.clipsUnchanged} unchanged; ${report.promptsSynthesized} prompts synthesized (voice ${voice}, ${engine})`,
+  );
 }
 
 main().catch((error) => {

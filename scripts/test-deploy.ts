@@ -34,11 +34,15 @@ async function main(): Promise<number> {
   }
   try {
     moto = await startMoto();
-    jest = spawn(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(ROOT, 'jest.deploy.config.js'), ...process.argv.slice(2)], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, MOTO_ENDPOINT: moto.endpoint },
-    });
+    jest = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', join(ROOT, 'jest.deploy.config.js'), ...process.argv.slice(2)],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, MOTO_ENDPOINT: moto.endpoint },
+      },
+    );
     const child = jest;
     const code = await new Promise<number>((resolve) => {
       child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));

@@ -56,7 +56,9 @@ const n = (x: number) => x.toLocaleString('en-US');
 // ------------------------------------------------------------------ dynalite and counting
 
 async function startDynaliteChild(dataDir: string): Promise<{ endpoint: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'dynalite-child.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 'dynalite-child.ts'), dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -113,8 +115,43 @@ function countingClient(raw: DynamoDBClient): { doc: DynamoDBDocumentClient; cou
 
 // ------------------------------------------------------------------ generating a big ledger
 
-const FIRST = ['Sara', 'Reza', 'Maryam', 'Ali', 'Zahra', 'Mohammad', 'Fatemeh', 'Hossein', 'Narges', 'Amir', 'Leila', 'Mehdi', 'Shirin', 'Hamid', 'Parisa', 'Saeed', 'Nazanin', 'Kaveh', 'Mina', 'Omid', 'John', 'Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'James', 'Mia', 'Lucas', 'Sophia'];
-const LAST = Array.from({ length: 400 }, (_, i) => `${['Ahmadi', 'Karimi', 'Hosseini', 'Rezaei', 'Moradi', 'Jafari', 'Smith', 'Brown', 'Jones', 'Davis'][i % 10]}${i < 10 ? '' : String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26) % 26)}`);
+const FIRST = [
+  'Sara',
+  'Reza',
+  'Maryam',
+  'Ali',
+  'Zahra',
+  'Mohammad',
+  'Fatemeh',
+  'Hossein',
+  'Narges',
+  'Amir',
+  'Leila',
+  'Mehdi',
+  'Shirin',
+  'Hamid',
+  'Parisa',
+  'Saeed',
+  'Nazanin',
+  'Kaveh',
+  'Mina',
+  'Omid',
+  'John',
+  'Emma',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Ava',
+  'James',
+  'Mia',
+  'Lucas',
+  'Sophia',
+];
+const LAST = Array.from(
+  { length: 400 },
+  (_, i) =>
+    `${['Ahmadi', 'Karimi', 'Hosseini', 'Rezaei', 'Moradi', 'Jafari', 'Smith', 'Brown', 'Jones', 'Davis'][i % 10]}${i < 10 ? '' : String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + (Math.floor(i / 26) % 26))}`,
+);
 
 /** Customer i of the generated ledger: what the writer's refresh would have stored for it. */
 function generatedRows(i: number): Record<string, unknown>[] {
@@ -155,7 +192,11 @@ async function generate(doc: DynamoDBDocumentClient, tableName: string, size: nu
   const worker = async () => {
     let pending: Record<string, unknown>[] = [];
     const flush = async (items: Record<string, unknown>[]) => {
-      await batchWriteAll(doc, tableName, items.map((Item) => ({ PutRequest: { Item } })));
+      await batchWriteAll(
+        doc,
+        tableName,
+        items.map((Item) => ({ PutRequest: { Item } })),
+      );
       rows += items.length;
     };
     while (next < size) {
@@ -199,7 +240,11 @@ interface ReadFigure {
   readonly at: Record<string, { p50: number; p99: number; requests: number; readUnits: number; rows: number }>;
 }
 
-async function measureRead(counting: ReturnType<typeof countingClient>, run: (i: number) => Promise<number>, repeat: number): Promise<ReadFigure['at'][string]> {
+async function measureRead(
+  counting: ReturnType<typeof countingClient>,
+  run: (i: number) => Promise<number>,
+  repeat: number,
+): Promise<ReadFigure['at'][string]> {
   await run(0); // warm
   const times: number[] = [];
   let requests = 0;
@@ -218,7 +263,10 @@ async function measureRead(counting: ReturnType<typeof countingClient>, run: (i:
 }
 
 const READS: Array<{ operation: (t: ReadTarget) => string; run: (t: ReadTarget, c: DynamoDBDocumentClient, i: number) => Promise<number> }> = [
-  { operation: () => 'customer list, first page of 25', run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25 })).customers.length },
+  {
+    operation: () => 'customer list, first page of 25',
+    run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25 })).customers.length,
+  },
   {
     operation: () => 'customer list, second page (cursor; both pages counted)',
     run: async (t, c) => {
@@ -227,20 +275,42 @@ const READS: Array<{ operation: (t: ReadTarget) => string; run: (t: ReadTarget, 
       return first.nextCursor ? (await directory.listCustomers({ limit: 25, cursor: first.nextCursor })).customers.length : 0;
     },
   },
-  { operation: (t) => `search: start of a name ("${t.nameStart}")`, run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.nameStart })).customers.length },
-  { operation: (t) => `search: two words ("${t.twoWords}")`, run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.twoWords })).customers.length },
-  { operation: () => 'search: a whole phone number', run: async (t, c, i) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.phone(i) })).customers.length },
-  { operation: () => 'search: a customer number', run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.customerNumber })).customers.length },
-  { operation: () => 'call entry: identity + balance by phone (one keyed read)', run: async (t, c, i) => ((await new LedgerCrm(c, t.table).identifyWithBalance(t.phone(i), 'IRR')).status === 'found' ? 1 : 0) },
-  { operation: () => 'balance of an identified customer (summary, one keyed read)', run: async (t, c, i) => ((await new LedgerCrm(c, t.table).balance({ id: t.customerId(i) }, 'IRR')).status === 'ok' ? 1 : 0) },
+  {
+    operation: (t) => `search: start of a name ("${t.nameStart}")`,
+    run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.nameStart })).customers.length,
+  },
+  {
+    operation: (t) => `search: two words ("${t.twoWords}")`,
+    run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.twoWords })).customers.length,
+  },
+  {
+    operation: () => 'search: a whole phone number',
+    run: async (t, c, i) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.phone(i) })).customers.length,
+  },
+  {
+    operation: () => 'search: a customer number',
+    run: async (t, c) => (await new DynamoLedgerDirectory(c, t.table).listCustomers({ limit: 25, search: t.customerNumber })).customers.length,
+  },
+  {
+    operation: () => 'call entry: identity + balance by phone (one keyed read)',
+    run: async (t, c, i) => ((await new LedgerCrm(c, t.table).identifyWithBalance(t.phone(i), 'IRR')).status === 'found' ? 1 : 0),
+  },
+  {
+    operation: () => 'balance of an identified customer (summary, one keyed read)',
+    run: async (t, c, i) => ((await new LedgerCrm(c, t.table).balance({ id: t.customerId(i) }, 'IRR')).status === 'ok' ? 1 : 0),
+  },
 ];
 
 async function reads(targets: readonly ReadTarget[]): Promise<ReadFigure[]> {
   const figures: ReadFigure[] = [];
   for (const read of READS) {
     const at: ReadFigure['at'] = {};
-    for (const target of targets) at[`${target.label}|${read.operation(target)}`] = await measureRead(target.counting, (i) => read.run(target, target.counting.doc, i), 40);
-    figures.push({ operation: read.operation({ nameStart: '…', twoWords: '…' } as ReadTarget).replace(/ \("…"\)/, ''), at: Object.fromEntries(Object.entries(at).map(([k, v]) => [k.split('|')[0] as string, v])) });
+    for (const target of targets)
+      at[`${target.label}|${read.operation(target)}`] = await measureRead(target.counting, (i) => read.run(target, target.counting.doc, i), 40);
+    figures.push({
+      operation: read.operation({ nameStart: '…', twoWords: '…' } as ReadTarget).replace(/ \("…"\)/, ''),
+      at: Object.fromEntries(Object.entries(at).map(([k, v]) => [k.split('|')[0] as string, v])),
+    });
   }
   return figures;
 }
@@ -258,7 +328,15 @@ interface ImportFigure {
   readonly state: string;
 }
 
-async function importThroughJob(doc: DynamoDBDocumentClient, counter: Counter, tables: AppConfig['tables'], what: string, kind: 'customers' | 'items' | 'json', text: string, rows: number): Promise<ImportFigure> {
+async function importThroughJob(
+  doc: DynamoDBDocumentClient,
+  counter: Counter,
+  tables: AppConfig['tables'],
+  what: string,
+  kind: 'customers' | 'items' | 'json',
+  text: string,
+  rows: number,
+): Promise<ImportFigure> {
   const files = mkdtempSync(join(tmpdir(), 'bench-scale-import-'));
   const jobs = new DynamoImportJobStore(doc, tables.ledger);
   const audit = new DynamoAuditTrail(doc, tables.audit, 30);
@@ -298,7 +376,9 @@ async function importThroughJob(doc: DynamoDBDocumentClient, counter: Counter, t
       if (current && ['done', 'rejected', 'failed', 'cancelled'].includes(current.state)) break;
       if (current && performance.now() - last > 5000) {
         last = performance.now();
-        process.stderr.write(`\r  ${what}: ${current.state} ${n(current.state === 'writing' ? current.written : current.validated)} of ${n(current.rows ?? 0)} rows   `);
+        process.stderr.write(
+          `\r  ${what}: ${current.state} ${n(current.state === 'writing' ? current.written : current.validated)} of ${n(current.rows ?? 0)} rows   `,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -324,10 +404,14 @@ async function importThroughJob(doc: DynamoDBDocumentClient, counter: Counter, t
 
 function importFiles(customers: number, passwords: number, items: number): { customers: string; items: string } {
   const c = ['id,customerNumber,name,phones,phonePassword'];
-  for (let i = 0; i < customers; i += 1) c.push(`i${i},${5_000_000 + i},${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]},+1444${String(i).padStart(7, '0')},${i < passwords ? 1000 + (i % 9000) : ''}`);
+  for (let i = 0; i < customers; i += 1)
+    c.push(
+      `i${i},${5_000_000 + i},${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]},+1444${String(i).padStart(7, '0')},${i < passwords ? 1000 + (i % 9000) : ''}`,
+    );
   const it = ['customerId,type,number,FinalValue,moneyAccount'];
   // Items in no particular customer order, as an export from another system might be.
-  for (let k = 0; k < items; k += 1) it.push(`i${(k * 7_919) % customers},${k % 5 === 4 ? 'receipt' : 'invoice'},N${k},"${n(1000 * (1 + (k % 500)))}",acc-cash`);
+  for (let k = 0; k < items; k += 1)
+    it.push(`i${(k * 7_919) % customers},${k % 5 === 4 ? 'receipt' : 'invoice'},N${k},"${n(1000 * (1 + (k % 500)))}",acc-cash`);
   return { customers: `${c.join('\n')}\n`, items: `${it.join('\n')}\n` };
 }
 
@@ -336,7 +420,9 @@ function importFiles(customers: number, passwords: number, items: number): { cus
 async function main(): Promise<void> {
   const startedAll = Date.now();
   mkdirSync(DIR, { recursive: true });
-  console.log(`balance-ivr bench:scale — ${n(SIZE)} generated customers; import of ${n(IMPORT_CUSTOMERS)} customers (${n(IMPORT_PASSWORDS)} with passwords) and ${n(IMPORT_ITEMS)} items`);
+  console.log(
+    `balance-ivr bench:scale — ${n(SIZE)} generated customers; import of ${n(IMPORT_CUSTOMERS)} customers (${n(IMPORT_PASSWORDS)} with passwords) and ${n(IMPORT_ITEMS)} items`,
+  );
   const dynalite = await startDynaliteChild(join(DIR, 'dynalite'));
   const raw = localDynamoClient(dynalite.endpoint);
   const clients: DynamoDBClient[] = [raw];
@@ -366,15 +452,41 @@ async function main(): Promise<void> {
     const importRaw = localDynamoClient(dynalite.endpoint);
     clients.push(importRaw);
     const importing = countingClient(importRaw);
-    const seed = JSON.parse(readFileSync(join(ROOT, 'infra', 'seed', 'demo.json'), 'utf8')) as { moneyAccounts: unknown[]; customers: unknown[]; items: unknown[] };
+    const seed = JSON.parse(readFileSync(join(ROOT, 'infra', 'seed', 'demo.json'), 'utf8')) as {
+      moneyAccounts: unknown[];
+      customers: unknown[];
+      items: unknown[];
+    };
     const demoDoc = JSON.stringify({ moneyAccounts: seed.moneyAccounts, customers: seed.customers, items: seed.items });
     const demoRows = seed.moneyAccounts.length + seed.customers.length + seed.items.length;
     const importFigures: ImportFigure[] = [];
-    importFigures.push(await importThroughJob(importing.doc, importing.counter, demoImported.tables, `demo seed (${seed.customers.length} customers, ${seed.items.length} items)`, 'json', demoDoc, demoRows));
+    importFigures.push(
+      await importThroughJob(
+        importing.doc,
+        importing.counter,
+        demoImported.tables,
+        `demo seed (${seed.customers.length} customers, ${seed.items.length} items)`,
+        'json',
+        demoDoc,
+        demoRows,
+      ),
+    );
     await new DynamoLedgerWriter(importing.doc, imported.tables.ledger).putMoneyAccounts([{ key: 'acc-cash', name: 'Cash' }]);
     const files = importFiles(IMPORT_CUSTOMERS, IMPORT_PASSWORDS, IMPORT_ITEMS);
-    importFigures.push(await importThroughJob(importing.doc, importing.counter, imported.tables, `${n(IMPORT_CUSTOMERS)} customers (${n(IMPORT_PASSWORDS)} with passwords)`, 'customers', files.customers, IMPORT_CUSTOMERS));
-    importFigures.push(await importThroughJob(importing.doc, importing.counter, imported.tables, `${n(IMPORT_ITEMS)} items`, 'items', files.items, IMPORT_ITEMS));
+    importFigures.push(
+      await importThroughJob(
+        importing.doc,
+        importing.counter,
+        imported.tables,
+        `${n(IMPORT_CUSTOMERS)} customers (${n(IMPORT_PASSWORDS)} with passwords)`,
+        'customers',
+        files.customers,
+        IMPORT_CUSTOMERS,
+      ),
+    );
+    importFigures.push(
+      await importThroughJob(importing.doc, importing.counter, imported.tables, `${n(IMPORT_ITEMS)} items`, 'items', files.items, IMPORT_ITEMS),
+    );
 
     // 2. Reads at demo size, on the imported ledger and on the generated one.
     const counted = () => {
@@ -383,16 +495,52 @@ async function main(): Promise<void> {
       return countingClient(c);
     };
     const readFigures = await reads([
-      { label: 'demo (8)', counting: counted(), table: demo.tables.ledger, phone: (i) => ['+15005550001', '+15005550002', '+15005550003', '+15005550005', '+989121111111'][i % 5] as string, customerId: (i) => ['c-1001', 'c-2001', 'c-5001'][i % 3] as string, customerNumber: '2001', nameStart: 'emm', twoWords: 'john smi' },
-      { label: `imported (${n(IMPORT_CUSTOMERS)})`, counting: counted(), table: imported.tables.ledger, phone: (i) => `+1444${String((i * 7_919) % IMPORT_CUSTOMERS).padStart(7, '0')}`, customerId: (i) => `i${(i * 104_729) % IMPORT_CUSTOMERS}`, customerNumber: String(5_000_000 + (4_242 % IMPORT_CUSTOMERS)), nameStart: 'shir', twoWords: 'mina karimi' },
-      { label: `generated (${n(SIZE)})`, counting: counted(), table: big.tables.ledger, phone: (i) => `+1555${String((i * 104_729) % SIZE).padStart(7, '0')}`, customerId: (i) => `g${String((i * 7_919) % SIZE).padStart(7, '0')}`, customerNumber: String(3_000_000 + (424_242 % SIZE)), nameStart: 'shir', twoWords: 'mina karimi' },
+      {
+        label: 'demo (8)',
+        counting: counted(),
+        table: demo.tables.ledger,
+        phone: (i) => ['+15005550001', '+15005550002', '+15005550003', '+15005550005', '+989121111111'][i % 5] as string,
+        customerId: (i) => ['c-1001', 'c-2001', 'c-5001'][i % 3] as string,
+        customerNumber: '2001',
+        nameStart: 'emm',
+        twoWords: 'john smi',
+      },
+      {
+        label: `imported (${n(IMPORT_CUSTOMERS)})`,
+        counting: counted(),
+        table: imported.tables.ledger,
+        phone: (i) => `+1444${String((i * 7_919) % IMPORT_CUSTOMERS).padStart(7, '0')}`,
+        customerId: (i) => `i${(i * 104_729) % IMPORT_CUSTOMERS}`,
+        customerNumber: String(5_000_000 + (4_242 % IMPORT_CUSTOMERS)),
+        nameStart: 'shir',
+        twoWords: 'mina karimi',
+      },
+      {
+        label: `generated (${n(SIZE)})`,
+        counting: counted(),
+        table: big.tables.ledger,
+        phone: (i) => `+1555${String((i * 104_729) % SIZE).padStart(7, '0')}`,
+        customerId: (i) => `g${String((i * 7_919) % SIZE).padStart(7, '0')}`,
+        customerNumber: String(3_000_000 + (424_242 % SIZE)),
+        nameStart: 'shir',
+        twoWords: 'mina karimi',
+      },
     ]);
 
     // The import's tables go; the generated ledger stays for the next run.
-    for (const c of [imported, demoImported]) for (const t of Object.values(c.tables)) await raw.send(new DeleteTableCommand({ TableName: t })).catch(() => undefined);
+    for (const c of [imported, demoImported])
+      for (const t of Object.values(c.tables)) await raw.send(new DeleteTableCommand({ TableName: t })).catch(() => undefined);
 
     print(generation, readFigures, importFigures);
-    const results = { at: new Date().toISOString(), node: process.version, size: SIZE, generation, reads: readFigures, imports: importFigures, seconds: Math.round((Date.now() - startedAll) / 1000) };
+    const results = {
+      at: new Date().toISOString(),
+      node: process.version,
+      size: SIZE,
+      generation,
+      reads: readFigures,
+      imports: importFigures,
+      seconds: Math.round((Date.now() - startedAll) / 1000),
+    };
     writeFileSync(join(ROOT, 'bench', 'scale-results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nWrote bench/scale-results.json (${results.seconds} s).`);
   } finally {
@@ -406,11 +554,21 @@ function print(generation: { seconds: number; rows: number; reused?: boolean }, 
   console.log(
     table(
       ['customers', 'rows written', 'time', 'rows/s', ''],
-      [[n(SIZE), n(generation.rows), `${Math.round(generation.seconds)} s`, n(Math.round(generation.rows / generation.seconds)), generation.reused ? 'measured when it was made; reused this run' : 'this run']],
+      [
+        [
+          n(SIZE),
+          n(generation.rows),
+          `${Math.round(generation.seconds)} s`,
+          n(Math.round(generation.rows / generation.seconds)),
+          generation.reused ? 'measured when it was made; reused this run' : 'this run',
+        ],
+      ],
     ),
   );
   const labels = Object.keys(readFigures[0]?.at ?? {});
-  console.log(`\n## Reads: the same operation at demo size, on the imported ledger and on the generated one (40 runs each; requests counted, read units as DynamoDB reports them)\n`);
+  console.log(
+    `\n## Reads: the same operation at demo size, on the imported ledger and on the generated one (40 runs each; requests counted, read units as DynamoDB reports them)\n`,
+  );
   console.log(
     table(
       ['operation', ...labels.flatMap((l) => [`${l} p50 / p99`, `${l} requests`, `${l} read units`, `${l} rows`]), 'reads grow with the table?'],
@@ -420,10 +578,14 @@ function print(generation: { seconds: number; rows: number; reused?: boolean }, 
         // Compared between the imported ledger and the one 50× larger (the demo has too few customers to fill a page).
         const grows = middle && largest ? largest.requests > middle.requests || largest.readUnits > middle.readUnits * 1.25 + 0.5 : false;
         void small;
-        return [f.operation, ...labels.flatMap((l) => {
-          const at = f.at[l] as ReadFigure['at'][string];
-          return [`${ms(at.p50)} / ${ms(at.p99)}`, at.requests, at.readUnits, at.rows];
-        }), grows ? 'GROWS' : 'no'];
+        return [
+          f.operation,
+          ...labels.flatMap((l) => {
+            const at = f.at[l] as ReadFigure['at'][string];
+            return [`${ms(at.p50)} / ${ms(at.p99)}`, at.requests, at.readUnits, at.rows];
+          }),
+          grows ? 'GROWS' : 'no',
+        ];
       }),
     ),
   );

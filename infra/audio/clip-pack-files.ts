@@ -20,9 +20,18 @@ export function readManifest(dir = CLIP_DIR): ClipManifest | undefined {
 /** Writes manifest.json for `texts` (hashing every clip file) and removes clips no key names. */
 export function writeManifest(texts: Record<string, string>, dir = CLIP_DIR, source?: string): ClipManifest {
   const hashes: Record<string, string> = {};
-  for (const key of Object.keys(texts)) hashes[key] = createHash('sha256').update(readFileSync(join(dir, `${key}.wav`))).digest('hex');
+  for (const key of Object.keys(texts))
+    hashes[key] = createHash('sha256')
+      .update(readFileSync(join(dir, `${key}.wav`)))
+      .digest('hex');
   const previous = readManifest(dir);
-  const manifest: ClipManifest = { language: 'fa', format: CLIP_FORMAT, ...(source ?? previous?.source ? { source: source ?? previous?.source } : {}), clips: texts, hashes };
+  const manifest: ClipManifest = {
+    language: 'fa',
+    format: CLIP_FORMAT,
+    ...((source ?? previous?.source) ? { source: source ?? previous?.source } : {}),
+    clips: texts,
+    hashes,
+  };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const key of Object.keys(previous?.clips ?? {})) if (!(key in texts)) rmSync(join(dir, `${key}.wav`), { force: true });
   return manifest;

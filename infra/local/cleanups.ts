@@ -26,7 +26,11 @@ export class Cleanups {
         failures.push(error);
       }
     }
-    if (failures.length > 0) throw new StopError(failures, `${failures.length} step(s) failed to stop: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`);
+    if (failures.length > 0)
+      throw new StopError(
+        failures,
+        `${failures.length} step(s) failed to stop: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`,
+      );
   }
 
   /** After a failed start: stops what started, then throws the start's own error (the one worth reading). */

@@ -32,7 +32,13 @@ const LOGICAL_TO_CONFIG: Record<keyof typeof definitions, keyof AppConfig['table
 
 export function localTableInputs(names: AppConfig['tables']): CreateTableCommandInput[] {
   return (Object.keys(definitions) as (keyof typeof definitions)[]).map((logical) => {
-    const { TimeToLiveSpecification: _ttl, SSESpecification: _sse, PointInTimeRecoverySpecification: _pitr, DeletionProtectionEnabled: _protected, ...properties } = definitions[logical].Properties as Record<string, unknown>;
+    const {
+      TimeToLiveSpecification: _ttl,
+      SSESpecification: _sse,
+      PointInTimeRecoverySpecification: _pitr,
+      DeletionProtectionEnabled: _protected,
+      ...properties
+    } = definitions[logical].Properties as Record<string, unknown>;
     return { ...(properties as unknown as CreateTableCommandInput), TableName: names[LOGICAL_TO_CONFIG[logical]] };
   });
 }

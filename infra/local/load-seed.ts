@@ -11,7 +11,11 @@ export class SeedError extends Error {
   override readonly name = 'SeedError';
 }
 
-export async function loadSeed(path: string, client: DynamoDBDocumentClient, config: Pick<AppConfig, 'tables' | 'defaultCountryCode'> & Partial<Pick<AppConfig, 'ledgerCurrency'>>): Promise<ImportCounts> {
+export async function loadSeed(
+  path: string,
+  client: DynamoDBDocumentClient,
+  config: Pick<AppConfig, 'tables' | 'defaultCountryCode'> & Partial<Pick<AppConfig, 'ledgerCurrency'>>,
+): Promise<ImportCounts> {
   const parsed = parseImportDocument(JSON.parse(await readFile(path, 'utf8')), { ledgerCurrency: config.ledgerCurrency ?? 'IRR' });
   if (!parsed.ok) {
     const lines = parsed.errors.map((e) => `  ${e.section}[${e.row}].${e.field}: ${e.message}`);

@@ -37,9 +37,16 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       paymentStatuses: PAYMENT_STATUSES,
       limits: PANEL_LIMITS,
       // The balance form's prompts (the club's have their own names).
-      prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({ key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      prompts: PROMPT_KEYS.filter((key) => !(Object.values(CLUB_PROMPTS) as string[]).includes(key)).map((key) => ({
+        key,
+        defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] },
+      })),
       // The club form's prompts: its own names, each overriding a catalogue prompt (previews use the catalogue key).
-      clubPrompts: (Object.entries(CLUB_PROMPTS) as [ClubPromptName, (typeof CLUB_PROMPTS)[ClubPromptName]][]).map(([name, key]) => ({ name, key, defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] } })),
+      clubPrompts: (Object.entries(CLUB_PROMPTS) as [ClubPromptName, (typeof CLUB_PROMPTS)[ClubPromptName]][]).map(([name, key]) => ({
+        name,
+        key,
+        defaults: { fa: PROMPT_CATALOGUE.fa[key], en: PROMPT_CATALOGUE.en[key] },
+      })),
       identificationMethods: IDENTIFICATION_METHODS,
       lookupSources: await deps.lookupSourceNames(),
       publicBaseUrl: deps.publicBaseUrl,

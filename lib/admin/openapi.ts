@@ -45,7 +45,13 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
   for (const route of router.list()) {
     const path = route.pattern.replace(/:([A-Za-z]+)/g, '{$1}');
     const pathParams = [...route.pattern.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const queryParams = (route.doc.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema ?? { type: 'string' } }));
+    const queryParams = (route.doc.query ?? []).map((q) => ({
+      name: q.name,
+      in: 'query',
+      required: false,
+      description: q.description,
+      schema: q.schema ?? { type: 'string' },
+    }));
     const responses: Record<string, unknown> = {
       [route.method === 'POST' && route.doc.body?.schema && !route.pattern.includes('preview') && !route.pattern.includes('import') ? '201' : '200']: {
         description: 'Success (JSON)',
@@ -53,7 +59,10 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
       },
     };
     for (const status of [401, ...(route.doc.errors ?? [])]) {
-      responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[String(status)] = {
+        description: STATUS_TEXT[status] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     const body = route.doc.body;
     (paths[path] ??= {})[route.method.toLowerCase()] = {
@@ -80,7 +89,7 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
       title: 'balance-ivr admin API',
       version: '1',
       description:
-        'Modules (balance and customer club), destinations, lookup sources (CRMs; passwords stay in the secret store and are never accepted or returned), prompts, the built-in ledger, the call log and the SMS outbox. Every route needs `Authorization: Bearer <ADMIN_API_KEY>`. Errors name their field in the operator\'s language (`?lang=fa|en` or Accept-Language).',
+        "Modules (balance and customer club), destinations, lookup sources (CRMs; passwords stay in the secret store and are never accepted or returned), prompts, the built-in ledger, the call log and the SMS outbox. Every route needs `Authorization: Bearer <ADMIN_API_KEY>`. Errors name their field in the operator's language (`?lang=fa|en` or Accept-Language).",
     },
     servers: [{ url: `${serverUrl}/admin/api` }],
     security: [{ adminKey: [] }],
@@ -99,7 +108,11 @@ export function openApiDocument(router: AdminRouter, serverUrl: string): Record<
         FieldError: {
           type: 'object',
           required: ['field', 'code', 'message'],
-          properties: { field: { type: 'string', description: 'Dotted path of the field, e.g. `prompts.intro.text`' }, code: { type: 'string' }, message: { type: 'string' } },
+          properties: {
+            field: { type: 'string', description: 'Dotted path of the field, e.g. `prompts.intro.text`' },
+            code: { type: 'string' },
+            message: { type: 'string' },
+          },
         },
         Error: {
           type: 'object',

@@ -26,7 +26,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function queryDay(request: AdminRequest, name: string, fallback: string): string {
   const value = request.query[name];
   if (value === undefined || value === '') return fallback;
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new BadRequestError('invalid_query', [adminFieldError(name, 'invalid', request.language)]);
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new BadRequestError('invalid_query', [adminFieldError(name, 'invalid', request.language)]);
   return value;
 }
 

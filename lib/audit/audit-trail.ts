@@ -90,7 +90,13 @@ export class AuditUnavailableError extends Error {
  * unless the change is `partial` (many writes, e.g. an import): then a failure may leave some of
  * it in place, and the entry stays, marked failed.
  */
-export async function audited<T>(trail: AuditTrail, actor: AuditActor, change: AuditChange, apply: () => Promise<T>, options: { partial?: boolean } = {}): Promise<T> {
+export async function audited<T>(
+  trail: AuditTrail,
+  actor: AuditActor,
+  change: AuditChange,
+  apply: () => Promise<T>,
+  options: { partial?: boolean } = {},
+): Promise<T> {
   let entry: AuditEntry;
   try {
     entry = await trail.record(actor, change);

@@ -63,7 +63,9 @@ export class DynamoAuditTrail implements AuditTrail {
 
   /** The same entry again, marked failed (a put, so the admin role needs no UpdateItem). */
   async markFailed(entry: AuditEntry): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...this.item(entry), failed: true }, ConditionExpression: 'attribute_exists(sk)' }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...this.item(entry), failed: true }, ConditionExpression: 'attribute_exists(sk)' }),
+    );
   }
 
   async search(query: AuditQuery): Promise<AuditPage> {

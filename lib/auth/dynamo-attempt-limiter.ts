@@ -94,18 +94,20 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
   }
 
   private async lock(key: string, now: number): Promise<true> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { key },
-        UpdateExpression: 'SET lockedUntil = :until',
-        // Never shorten a lock that is already running.
-        ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil < :until',
-        ExpressionAttributeValues: { ':until': now + this.policy.lockSeconds },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key },
+          UpdateExpression: 'SET lockedUntil = :until',
+          // Never shorten a lock that is already running.
+          ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil < :until',
+          ExpressionAttributeValues: { ':until': now + this.policy.lockSeconds },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
     return true;
   }
 

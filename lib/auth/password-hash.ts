@@ -60,7 +60,14 @@ function parseHash(stored: string): { params: ScryptParams; salt: Buffer; key: B
 
 // Checked when there is no stored hash, so "no such password" costs the same scrypt work as
 // "wrong password". Its key matches no password: it is random, not derived.
-const DECOY = ['scrypt', DEFAULT_SCRYPT_PARAMS.N, DEFAULT_SCRYPT_PARAMS.r, DEFAULT_SCRYPT_PARAMS.p, randomBytes(SALT_BYTES).toString('base64'), randomBytes(KEY_LENGTH).toString('base64')].join('$');
+const DECOY = [
+  'scrypt',
+  DEFAULT_SCRYPT_PARAMS.N,
+  DEFAULT_SCRYPT_PARAMS.r,
+  DEFAULT_SCRYPT_PARAMS.p,
+  randomBytes(SALT_BYTES).toString('base64'),
+  randomBytes(KEY_LENGTH).toString('base64'),
+].join('$');
 
 /**
  * True only when `password` matches `stored`. With no stored hash the same scrypt work is

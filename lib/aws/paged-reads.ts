@@ -22,7 +22,11 @@ async function allPages(readPage: (startKey: StartKey | undefined) => Promise<Pa
 const continuing = (startKey: StartKey | undefined) => (startKey ? { ExclusiveStartKey: startKey } : {});
 
 /** Every row the query matches, page after page; stops after the page on which `enough` first holds. */
-export function queryAllPages(client: DynamoDBDocumentClient, input: QueryCommandInput, enough: (rows: readonly Row[]) => boolean = () => false): Promise<Row[]> {
+export function queryAllPages(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  enough: (rows: readonly Row[]) => boolean = () => false,
+): Promise<Row[]> {
   return allPages((startKey) => client.send(new QueryCommand({ ...input, ...continuing(startKey) })), enough);
 }
 
@@ -38,7 +42,15 @@ export function queryPartition(client: DynamoDBDocumentClient, tableName: string
 /** The `record` attribute of every configuration row whose pk starts with `prefix` (a full Scan). */
 export async function scanRecordsByPrefix<T>(client: DynamoDBDocumentClient, tableName: string, prefix: string): Promise<T[]> {
   const rows = await allPages(
-    (startKey) => client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': prefix }, ...continuing(startKey) })),
+    (startKey) =>
+      client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ...continuing(startKey),
+        }),
+      ),
     () => false,
   );
   return rows.map((row) => row.record as T);

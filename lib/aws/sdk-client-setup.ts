@@ -37,7 +37,10 @@ export function observeAwsCommands(observer: CommandObserver): () => void {
 
 type HandlerOptions = { abortSignal?: AbortSignal } & Record<string, unknown>;
 type RequestHandlerLike = { handle(request: unknown, options?: HandlerOptions): Promise<unknown> };
-type Middleware = (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: { input: Record<string, unknown> }) => Promise<unknown>;
+type Middleware = (
+  next: (args: { input: Record<string, unknown> }) => Promise<unknown>,
+  context: { clientName?: string; commandName?: string },
+) => (args: { input: Record<string, unknown> }) => Promise<unknown>;
 
 /** The parts of an SDK v3 client this module touches. */
 export interface SdkClient {

@@ -53,7 +53,15 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
         values[`:v${i}`] = value;
         return `#a${i} = :v${i}`;
       });
-    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { callSid }, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { callSid },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   async flagRefundNeeded(callSid: string, paymentId: string): Promise<void> {
@@ -86,7 +94,10 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
     const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
     // A cursor is the client's to send back: anything but what this method encoded is refused
     // as a bad cursor (400) rather than reaching DynamoDB as a malformed start key (500).
-    if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))) {
+    if (
+      (cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) ||
+      (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))
+    ) {
       throw new InvalidCursorError('the paging cursor is not valid');
     }
     const entries: CallLogRow[] = [];
@@ -96,11 +107,11 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
       if (day !== undefined && day < query.fromDay) return { entries };
       const key = this.keyCondition(query, day);
       const page = await this.sendQuery(query.cursor !== undefined, {
-          ...key,
-          ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
-          ScanIndexForward: false,
-          Limit: query.limit - entries.length,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        ...key,
+        ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
+        ScanIndexForward: false,
+        Limit: query.limit - entries.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       });
       entries.push(...(page.Items ?? []).map(withoutDay));
       startKey = page.LastEvaluatedKey;

@@ -21,7 +21,10 @@ const persianSynthesizer = config.speech.persianTts === 'none' ? undefined : con
 export { config, logger };
 
 /** Wrong admin keys per source address, counted in the attempts table like wrong telephone passwords. */
-export const adminWrongKeys = { limiter: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.adminLockout), lockSeconds: config.adminLockout.lockSeconds };
+export const adminWrongKeys = {
+  limiter: new DynamoAttemptLimiter(dynamo, config.tables.attempts, config.adminLockout),
+  lockSeconds: config.adminLockout.lockSeconds,
+};
 /** The bearer key (ADMIN_API_KEY locally, the SSM SecureString admin-api-key deployed); a missing one answers 503. */
 export const adminApiKey = (): Promise<string> => productSecrets.get('admin-api-key');
 /**
@@ -61,7 +64,12 @@ export const adminDeps: AdminDeps = {
   speech,
   ...(persianSynthesizer ? { persianSynthesizer } : {}),
   ...(importJobs ? { imports: importJobs } : {}),
-  recordings: promptRecordingService({ modules, audio: audioStore, speech: { persianSynthesizer: persianSynthesizer !== undefined }, finish: config.speech.finish }),
+  recordings: promptRecordingService({
+    modules,
+    audio: audioStore,
+    speech: { persianSynthesizer: persianSynthesizer !== undefined },
+    finish: config.speech.finish,
+  }),
   publicBaseUrl: config.publicBaseUrl,
   audioBaseUrl: config.audioBaseUrl,
   logger,
@@ -71,7 +79,13 @@ export const adminDeps: AdminDeps = {
     : {
         outbox: {
           list: async ({ limit }) => ({
-            messages: (await outbox.latest({ limit })).map(({ id, to, body, createdAt, callSid }) => ({ id, to, body, createdAt, ...(callSid ? { callSid } : {}) })),
+            messages: (await outbox.latest({ limit })).map(({ id, to, body, createdAt, callSid }) => ({
+              id,
+              to,
+              body,
+              createdAt,
+              ...(callSid ? { callSid } : {}),
+            })),
           }),
         },
       }),

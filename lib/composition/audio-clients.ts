@@ -25,7 +25,9 @@ const pollyRequestHandler = { requestTimeout: 3000, disableConcurrentStreams: tr
 
 export function createS3Client(config: Pick<AppConfig, 'region' | 'speech'>): S3Client {
   const endpoint = config.speech.s3Endpoint;
-  return setUpSdkClient(new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }));
+  return setUpSdkClient(
+    new S3Client({ region: config.region, maxAttempts: 1, requestHandler: s3RequestHandler, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
+  );
 }
 
 export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): AudioStore {
@@ -35,7 +37,9 @@ export function createAudioStore(config: Pick<AppConfig, 'region' | 'speech'>): 
 
 export function createSpeechSynthesizer(config: Pick<AppConfig, 'region' | 'speech'>): SpeechSynthesizer {
   const endpoint = config.speech.pollyEndpoint;
-  return new PollySynthesizer(setUpSdkClient(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) })));
+  return new PollySynthesizer(
+    setUpSdkClient(new PollyClient({ region: config.region, maxAttempts: 1, requestHandler: pollyRequestHandler, ...(endpoint ? { endpoint } : {}) })),
+  );
 }
 
 /** The clip packs: `clips/` in the bucket when deployed (publish-audio puts them there), else the repo's folder. */
@@ -56,7 +60,10 @@ export function createPersianSynthesizer(
   if (persianTts === 'azure') {
     // An Azure outage costs each caller its timeout only until the breaker opens.
     const breaker = new CircuitBreaker(azure.breakerFailures, azure.breakerOpenSeconds * 1000);
-    const synthesizer = new GuardedSynthesizer(new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: azureKey, rate: azure.rate, timeoutMs: azure.timeoutMs }), breaker);
+    const synthesizer = new GuardedSynthesizer(
+      new AzureSpeechSynthesizer({ endpoint: azure.endpoint, key: azureKey, rate: azure.rate, timeoutMs: azure.timeoutMs }),
+      breaker,
+    );
     return { synthesizer, settings: { voice: azure.voice, engine: 'azure-neural', variant: synthesizer.variant ?? '' } };
   }
   if (persianTts === 'espeak') {

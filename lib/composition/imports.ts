@@ -33,15 +33,23 @@ export const importWorker = new ImportWorker({
   jobs,
   files,
   queue: { send: (message) => queue.send(message) },
-  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency, passwordConcurrency: config.imports.passwordConcurrency }),
+  ledger: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, {
+    ledgerCurrency: config.ledgerCurrency,
+    passwordConcurrency: config.imports.passwordConcurrency,
+  }),
   directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
   audit,
   logger,
   chunkSeconds: config.imports.chunkSeconds,
 });
 queue = config.imports.queueUrl
-  ? new SqsImportQueue(setUpSdkClient(new SQSClient({ region: config.region, ...(config.imports.sqsEndpoint ? { endpoint: config.imports.sqsEndpoint } : {}) })), config.imports.queueUrl)
-  : new InProcessImportQueue((message) => importWorker.handle(message), { onError: (error) => logger.warn('import message failed; trying again', { error: error as Error }) });
+  ? new SqsImportQueue(
+      setUpSdkClient(new SQSClient({ region: config.region, ...(config.imports.sqsEndpoint ? { endpoint: config.imports.sqsEndpoint } : {}) })),
+      config.imports.queueUrl,
+    )
+  : new InProcessImportQueue((message) => importWorker.handle(message), {
+      onError: (error) => logger.warn('import message failed; trying again', { error: error as Error }),
+    });
 
 /** What the admin API needs; undefined where jobs cannot run (deployed without a queue). */
 export const importJobs: ImportJobsDeps | undefined = config.imports.queueUrl || config.isLocal ? { jobs, files, queue, audit } : undefined;

@@ -31,7 +31,9 @@ const wanted = new Set<PaymentProviderName>([...config.payments.providers, ...Ob
 // Outside `npm start` the gateway must be chosen: the sandbox takes no money and marks the debt
 // paid, so a deployed stage runs it only with PAYMENT_PROVIDER=sandbox (and every page says so).
 if (wanted.size === 0) {
-  throw new ConfigurationError('PAYMENT_PROVIDER is not set: this stage has no payment gateway; name one (stripe, zarinpal), or set PAYMENT_PROVIDER=sandbox to run the test provider that takes no money');
+  throw new ConfigurationError(
+    'PAYMENT_PROVIDER is not set: this stage has no payment gateway; name one (stripe, zarinpal), or set PAYMENT_PROVIDER=sandbox to run the test provider that takes no money',
+  );
 }
 
 /** The providers' keys (stripe-secret-key, stripe-webhook-secret, zarinpal-merchant-id): product secrets, this function's own. */
@@ -40,8 +42,14 @@ const providerSecrets: SecretResolver = {
 };
 
 const stripe = wanted.has('stripe') ? new StripeCheckout({ ...config.payments.stripe, secrets: providerSecrets }) : undefined;
-const zarinpal = wanted.has('zarinpal') ? new ZarinpalGateway({ ...config.payments.zarinpal, secrets: providerSecrets, callbackUrl: `${config.publicBaseUrl}/pay/zarinpal/callback` }) : undefined;
-const built: Partial<Record<PaymentProviderName, PaymentProvider>> = { sandbox: wanted.has('sandbox') ? new SandboxPaymentProvider() : undefined, stripe, zarinpal };
+const zarinpal = wanted.has('zarinpal')
+  ? new ZarinpalGateway({ ...config.payments.zarinpal, secrets: providerSecrets, callbackUrl: `${config.publicBaseUrl}/pay/zarinpal/callback` })
+  : undefined;
+const built: Partial<Record<PaymentProviderName, PaymentProvider>> = {
+  sandbox: wanted.has('sandbox') ? new SandboxPaymentProvider() : undefined,
+  stripe,
+  zarinpal,
+};
 const provider = (name: PaymentProviderName) => built[name] as PaymentProvider;
 
 export const paymentRecords = new DynamoPaymentRecords(dynamo, config.tables.paymentRecords);

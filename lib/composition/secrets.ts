@@ -15,7 +15,11 @@ const ttlMs = config.secrets.cacheSeconds * 1000;
 const ssm: SecretResolver | undefined =
   config.secrets.from === 'ssm'
     ? new DeferredSecretResolver(async () =>
-        (await import('../secrets/ssm-secret-resolver')).createSsmSecretResolver({ region: config.region, prefix: config.secrets.ssmPrefix, endpoint: config.secrets.ssmEndpoint }),
+        (await import('../secrets/ssm-secret-resolver')).createSsmSecretResolver({
+          region: config.region,
+          prefix: config.secrets.ssmPrefix,
+          endpoint: config.secrets.ssmEndpoint,
+        }),
       )
     : undefined;
 

@@ -38,6 +38,7 @@ function twilioSender(): SmsSender {
  */
 export function createSmsSender(): SmsSender {
   const { provider } = config.sms;
-  if (!provider) throw new ConfigurationError('SMS_PROVIDER is not set: choose twilio (send SMS) or outbox (keep messages in DynamoDB, send nothing) for this stage');
+  if (!provider)
+    throw new ConfigurationError('SMS_PROVIDER is not set: choose twilio (send SMS) or outbox (keep messages in DynamoDB, send nothing) for this stage');
   return new MeteredSmsSender(provider === 'twilio' ? twilioSender() : outbox, metrics);
 }

@@ -26,7 +26,9 @@ const tts =
 const persian = createPersianSynthesizer(config, () => productSecrets.get('azure-speech-key'));
 /** The Persian synthesizer with its cache; undefined when none is configured (PERSIAN_TTS=none). */
 export const persianTts = persian
-  ? new SynthesizedAudioCache(persian.synthesizer, audioStore, { ...persian.settings, format: 'wav', sampleRate: '8000' }, finish, (key, bytes) => joiner.remember(key, bytes))
+  ? new SynthesizedAudioCache(persian.synthesizer, audioStore, { ...persian.settings, format: 'wav', sampleRate: '8000' }, finish, (key, bytes) =>
+      joiner.remember(key, bytes),
+    )
   : undefined;
 export const speech = new CatalogueSpeech({
   audioBaseUrl: config.audioBaseUrl,

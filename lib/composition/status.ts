@@ -6,4 +6,8 @@ import { config, dynamo, logger, metrics } from './core';
 
 export { config, logger, metrics };
 
-export const statusDeps: StatusDeps = { sessions: new DynamoSessionStore(dynamo, config.tables.sessions), callLog: new DynamoCallLog(dynamo, config.tables.callLog, { retentionDays: config.callLogRetentionDays }), logger };
+export const statusDeps: StatusDeps = {
+  sessions: new DynamoSessionStore(dynamo, config.tables.sessions),
+  callLog: new DynamoCallLog(dynamo, config.tables.callLog, { retentionDays: config.callLogRetentionDays }),
+  logger,
+};

@@ -35,7 +35,11 @@ export const voiceDeps: VoiceDeps = {
   }),
   // Card payments in the call settle in the built-in ledger and appear on the Payments page.
   cardPayments: {
-    ledger: new DynamoCardPaymentLedger(dynamo, config.tables.ledger, new DynamoCustomerSummaries(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency })),
+    ledger: new DynamoCardPaymentLedger(
+      dynamo,
+      config.tables.ledger,
+      new DynamoCustomerSummaries(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),
+    ),
     records: new DynamoPaymentRecords(dynamo, config.tables.paymentRecords),
     logger,
   },

@@ -273,7 +273,10 @@ function secretsConfig(env: Env, isLocal: boolean, stage: string): SecretsConfig
       if (value) envValues[name] = value;
     }
   }
-  const names = (env.SECRET_NAMES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (env.SECRET_NAMES ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !isProductSecretName(n));
   if (unknown.length > 0) throw new ConfigurationError(`SECRET_NAMES lists unknown secrets: ${unknown.join(', ')}`);
   return {
@@ -307,7 +310,15 @@ function booleanFrom(env: Env, name: string, fallback: boolean): boolean {
 function crmHostPolicy(env: Env, stage: string): CrmHostPolicy {
   const local = stage === LOCAL_DEFAULTS.stage;
   const raw = env.CRM_ALLOWED_CIDRS;
-  const allowedCidrs = raw === undefined || raw === '' ? (local ? LOCAL_HOST_POLICY.allowedCidrs : []) : raw.split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'none');
+  const allowedCidrs =
+    raw === undefined || raw === ''
+      ? local
+        ? LOCAL_HOST_POLICY.allowedCidrs
+        : []
+      : raw
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== '' && c !== 'none');
   for (const cidr of allowedCidrs) {
     try {
       parseCidr(cidr);
@@ -331,12 +342,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const language = env.DEFAULT_LANGUAGE ?? 'fa';
   const secrets = secretsConfig(env, isLocal, stage);
   const envSecrets: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if ((name.startsWith('CRM_SECRET_') || name.startsWith('SECRET_')) && value !== undefined) envSecrets[name] = value;
+  for (const [name, value] of Object.entries(env))
+    if ((name.startsWith('CRM_SECRET_') || name.startsWith('SECRET_')) && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
   const speech = speechConfig(env, isLocal);
   if (speech.audioBucket && !speech.s3Endpoint && !env.AUDIO_BASE_URL && !isLocal) {
     // The bucket is private (Block Public Access): Twilio fetches audio through CloudFront.
-    throw new ConfigurationError('AUDIO_BASE_URL environment variable is not set (the audio bucket is private; serverless.yml sets it to the CloudFront distribution)');
+    throw new ConfigurationError(
+      'AUDIO_BASE_URL environment variable is not set (the audio bucket is private; serverless.yml sets it to the CloudFront distribution)',
+    );
   }
   const bucketUrl = speech.audioBucket && !speech.s3Endpoint ? `https://${speech.audioBucket}.s3.${region}.amazonaws.com` : undefined;
   if (language !== 'fa' && language !== 'en') throw new ConfigurationError(`DEFAULT_LANGUAGE must be fa or en, got "${language}"`);
@@ -420,19 +434,24 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
   const ttsMode = env.TTS_MODE || (isLocal || !audioBucket ? 'say' : 'polly');
   if (ttsMode !== 'polly' && ttsMode !== 'say') throw new ConfigurationError(`TTS_MODE must be polly or say, got "${ttsMode}"`);
   const engine = env.POLLY_ENGINE || 'neural';
-  if (!(POLLY_ENGINES as readonly string[]).includes(engine)) throw new ConfigurationError(`POLLY_ENGINE must be one of ${POLLY_ENGINES.join(', ')}, got "${engine}"`);
+  if (!(POLLY_ENGINES as readonly string[]).includes(engine))
+    throw new ConfigurationError(`POLLY_ENGINE must be one of ${POLLY_ENGINES.join(', ')}, got "${engine}"`);
   const sampleRate = env.POLLY_SAMPLE_RATE || '22050';
-  if (!['8000', '16000', '22050', '24000'].includes(sampleRate)) throw new ConfigurationError(`POLLY_SAMPLE_RATE must be 8000, 16000, 22050 or 24000, got "${sampleRate}"`);
+  if (!['8000', '16000', '22050', '24000'].includes(sampleRate))
+    throw new ConfigurationError(`POLLY_SAMPLE_RATE must be 8000, 16000, 22050 or 24000, got "${sampleRate}"`);
   if (ttsMode === 'polly' && !audioBucket && !isLocal) throw new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)');
   const region = env.AZURE_SPEECH_REGION || '';
   const azureEndpoint = (env.AZURE_SPEECH_ENDPOINT || (region ? `https://${region}.tts.speech.microsoft.com` : '')).replace(/\/+$/, '');
   const persianTts = env.PERSIAN_TTS || (azureEndpoint ? 'azure' : 'none');
-  if (persianTts !== 'azure' && persianTts !== 'espeak' && persianTts !== 'none') throw new ConfigurationError(`PERSIAN_TTS must be azure, espeak or none, got "${persianTts}"`);
+  if (persianTts !== 'azure' && persianTts !== 'espeak' && persianTts !== 'none')
+    throw new ConfigurationError(`PERSIAN_TTS must be azure, espeak or none, got "${persianTts}"`);
   if (persianTts === 'azure' && !azureEndpoint) throw new ConfigurationError('PERSIAN_TTS=azure needs AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)');
   const rate = env.AZURE_SPEECH_RATE || '-5%';
-  if (!/^([+-]?\d{1,3}%|\d(\.\d+)?|x-slow|slow|medium|fast|x-fast|default)$/.test(rate)) throw new ConfigurationError(`AZURE_SPEECH_RATE must be a percentage, a multiplier or a named rate, got "${rate}"`);
+  if (!/^([+-]?\d{1,3}%|\d(\.\d+)?|x-slow|slow|medium|fast|x-fast|default)$/.test(rate))
+    throw new ConfigurationError(`AZURE_SPEECH_RATE must be a percentage, a multiplier or a named rate, got "${rate}"`);
   const targetDb = Number(env.SPEECH_LOUDNESS_DBFS || '-20');
-  if (!Number.isFinite(targetDb) || targetDb < -40 || targetDb > -6) throw new ConfigurationError(`SPEECH_LOUDNESS_DBFS must be between -40 and -6, got "${env.SPEECH_LOUDNESS_DBFS}"`);
+  if (!Number.isFinite(targetDb) || targetDb < -40 || targetDb > -6)
+    throw new ConfigurationError(`SPEECH_LOUDNESS_DBFS must be between -40 and -6, got "${env.SPEECH_LOUDNESS_DBFS}"`);
   return {
     ttsMode,
     pollyVoice: env.POLLY_VOICE || 'Joanna',
@@ -459,7 +478,8 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
 
 function providerName(value: string, variable: string): PaymentProviderName {
   const name = value.trim().toLowerCase();
-  if (!(PAYMENT_PROVIDER_NAMES as readonly string[]).includes(name)) throw new ConfigurationError(`${variable}: payment providers are ${PAYMENT_PROVIDER_NAMES.join(', ')}, got "${value.trim()}"`);
+  if (!(PAYMENT_PROVIDER_NAMES as readonly string[]).includes(name))
+    throw new ConfigurationError(`${variable}: payment providers are ${PAYMENT_PROVIDER_NAMES.join(', ')}, got "${value.trim()}"`);
   return name as PaymentProviderName;
 }
 
@@ -475,15 +495,24 @@ function baseUrlFrom(env: Env, name: string, fallback: string): string {
  */
 function paymentProviders(env: Env, devDefaults: boolean): Pick<PaymentConfig, 'providers' | 'providerByModule' | 'stripe' | 'zarinpal'> {
   const raw = env.PAYMENT_PROVIDER || (devDefaults ? 'sandbox' : '');
-  const providers = [...new Set(raw.split(',').filter((p) => p.trim() !== '').map((p) => providerName(p, 'PAYMENT_PROVIDER')))];
+  const providers = [
+    ...new Set(
+      raw
+        .split(',')
+        .filter((p) => p.trim() !== '')
+        .map((p) => providerName(p, 'PAYMENT_PROVIDER')),
+    ),
+  ];
   const providerByModule: Record<string, PaymentProviderName> = {};
   for (const pair of (env.PAYMENT_PROVIDER_BY_MODULE ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [code, name, extra] = pair.split('=').map((p) => p.trim());
-    if (!code || !name || extra !== undefined) throw new ConfigurationError(`PAYMENT_PROVIDER_BY_MODULE must be code=provider pairs separated by commas, got "${pair}"`);
+    if (!code || !name || extra !== undefined)
+      throw new ConfigurationError(`PAYMENT_PROVIDER_BY_MODULE must be code=provider pairs separated by commas, got "${pair}"`);
     providerByModule[code] = providerName(name, 'PAYMENT_PROVIDER_BY_MODULE');
   }
   const zarinpalCurrency = (env.ZARINPAL_CURRENCY || 'IRR').toUpperCase();
-  if (zarinpalCurrency !== 'IRR' && zarinpalCurrency !== 'IRT') throw new ConfigurationError(`ZARINPAL_CURRENCY must be IRR or IRT, got "${env.ZARINPAL_CURRENCY}"`);
+  if (zarinpalCurrency !== 'IRR' && zarinpalCurrency !== 'IRT')
+    throw new ConfigurationError(`ZARINPAL_CURRENCY must be IRR or IRT, got "${env.ZARINPAL_CURRENCY}"`);
   const sessionMinutes = intFrom(env, 'STRIPE_SESSION_MINUTES', 60, 30);
   // Sessions expire at most 24 h after creation; the key's 10-minute window is added on top.
   if (sessionMinutes > 23 * 60) throw new ConfigurationError('STRIPE_SESSION_MINUTES must be at most 1380 (Stripe keeps a session open 24 h at most)');
@@ -522,7 +551,9 @@ function smsConfig(env: Env, devDefaults: boolean, secrets: SecretsConfig): SmsC
   // Deployed, the password is an SSM secret read when the first SMS is sent.
   const passwordKnown = secrets.from === 'ssm' || Boolean(secrets.envValues[passwordSecret]);
   if (provider === 'twilio' && (!accountSid || !passwordKnown || !(twilio.from || twilio.messagingServiceSid))) {
-    throw new ConfigurationError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_API_KEY_SID/SECRET, and TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID');
+    throw new ConfigurationError(
+      'SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or TWILIO_API_KEY_SID/SECRET, and TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID',
+    );
   }
   return { provider, twilio };
 }

@@ -42,37 +42,40 @@ export function sourceCurrency(source: { readonly currency?: CurrencyCode }): Cu
   return source.currency ?? 'IRR';
 }
 
-const itemTypeKeysSchema = z.record(z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }), z.string().trim().min(1, 'required').max(100, 'too_long')).default({});
+const itemTypeKeysSchema = z
+  .record(z.enum(INVOICE_TYPES, { errorMap: () => ({ message: 'invoice_type' }) }), z.string().trim().min(1, 'required').max(100, 'too_long'))
+  .default({});
 
-export const lookupSourceSchema = z.discriminatedUnion(
-  'type',
-  [
-    z
-      .object({
-        type: z.literal('payamgostar'),
-        name: nameSchema,
-        host: hostSchema,
-        username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
-        currency: sourceCurrencySchema,
-        itemTypeKeys: itemTypeKeysSchema,
-        paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
-        linkExpiryDays: z.number().int('integer').min(1, 'min_1').max(365, 'invalid').default(7),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal('http'),
-        name: nameSchema,
-        host: hostSchema,
-        auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
-        username: z.string().max(200, 'too_long').optional(),
-        currency: sourceCurrencySchema,
-        itemTypeKeys: itemTypeKeysSchema,
-      })
-      .strict(),
-  ],
-  { errorMap: () => ({ message: 'source_type' }) },
-)
+export const lookupSourceSchema = z
+  .discriminatedUnion(
+    'type',
+    [
+      z
+        .object({
+          type: z.literal('payamgostar'),
+          name: nameSchema,
+          host: hostSchema,
+          username: z.string({ required_error: 'required' }).min(1, 'required').max(200, 'too_long'),
+          currency: sourceCurrencySchema,
+          itemTypeKeys: itemTypeKeysSchema,
+          paymentTypeKey: z.string().trim().min(1, 'required').max(100, 'too_long').optional(),
+          linkExpiryDays: z.number().int('integer').min(1, 'min_1').max(365, 'invalid').default(7),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal('http'),
+          name: nameSchema,
+          host: hostSchema,
+          auth: z.enum(['basic', 'none'], { errorMap: () => ({ message: 'source_auth' }) }),
+          username: z.string().max(200, 'too_long').optional(),
+          currency: sourceCurrencySchema,
+          itemTypeKeys: itemTypeKeysSchema,
+        })
+        .strict(),
+    ],
+    { errorMap: () => ({ message: 'source_type' }) },
+  )
   .superRefine((s, ctx) => {
     if (s.type !== 'http' || s.auth !== 'basic') return;
     if (!s.username) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['username'], message: 'required' });
@@ -116,7 +119,9 @@ function withoutLegacySecret(input: unknown): { input: unknown; refused: boolean
 export function parseLookupSource(input: unknown, language: Language = 'en'): ParsedSource {
   const legacy = withoutLegacySecret(input);
   const result = lookupSourceSchema.safeParse(legacy.input);
-  const refusal: FieldError[] = legacy.refused ? [{ field: 'passwordSecret', code: 'password_secret_bound', message: MESSAGES[language].password_secret_bound as string }] : [];
+  const refusal: FieldError[] = legacy.refused
+    ? [{ field: 'passwordSecret', code: 'password_secret_bound', message: MESSAGES[language].password_secret_bound as string }]
+    : [];
   if (result.success) return refusal.length > 0 ? { ok: false, errors: refusal } : { ok: true, value: result.data };
   return {
     ok: false,

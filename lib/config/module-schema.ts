@@ -4,7 +4,17 @@
  * message wherever a value came from.
  */
 import { z } from 'zod';
-import { CARD_PAYMENT_METHODS, CLUB_PROMPTS, IDENTIFICATION_METHODS, INVOICE_TYPES, LANGUAGES, PERSIAN_VOICES, PROMPT_KEYS, type ClubPromptName, type Language } from './module-constants';
+import {
+  CARD_PAYMENT_METHODS,
+  CLUB_PROMPTS,
+  IDENTIFICATION_METHODS,
+  INVOICE_TYPES,
+  LANGUAGES,
+  PERSIAN_VOICES,
+  PROMPT_KEYS,
+  type ClubPromptName,
+  type Language,
+} from './module-constants';
 import { CURRENCY_CODES, IRR_UNITS, readModuleCurrency, type CurrencyCode, type ModuleCurrency } from '../domain/money';
 import { PERSIAN_SPOKEN_CURRENCIES } from '../domain/amount-words';
 
@@ -26,7 +36,6 @@ export {
   type PromptKey,
 } from './module-constants';
 const CLUB_PROMPT_NAMES = Object.keys(CLUB_PROMPTS) as [ClubPromptName, ...ClubPromptName[]];
-
 
 const codeSchema = z
   .string({ required_error: 'required' })
@@ -67,13 +76,18 @@ export const currencySchema = z
         .strict()
         .refine((c) => c.code === 'IRR' || c.unit === undefined, { message: 'currency_unit_irr_only', path: ['unit'] }),
       z
-        .object({ unit: z.enum(IRR_UNITS, { errorMap: () => ({ message: 'currency_unit' }) }), divisor: z.number().int('integer').positive('positive').optional() })
+        .object({
+          unit: z.enum(IRR_UNITS, { errorMap: () => ({ message: 'currency_unit' }) }),
+          divisor: z.number().int('integer').positive('positive').optional(),
+        })
         .strict()
         .refine((c) => c.divisor === undefined || c.divisor === (c.unit === 'toman' ? 10 : 1), { message: 'currency_divisor', path: ['divisor'] }),
     ],
     { errorMap: () => ({ message: 'currency' }) },
   )
-  .describe('ISO 4217 code ("USD"), or { code: "IRR", unit: "rial" | "toman" }; the pre-ISO shape { unit, divisor } (IRR, divisor 1 or 10) is still read. Default IRR in rials.')
+  .describe(
+    'ISO 4217 code ("USD"), or { code: "IRR", unit: "rial" | "toman" }; the pre-ISO shape { unit, divisor } (IRR, divisor 1 or 10) is still read. Default IRR in rials.',
+  )
   .transform((c): ModuleCurrency => readModuleCurrency(c) as ModuleCurrency);
 
 /** How a Persian module speaks (absent = recorded clips); English modules ignore it. */
@@ -90,7 +104,10 @@ export interface SpeechCapabilities {
  * default clip, which says something else, so it needs a recording (its text is then the
  * transcript), and the neural voice cannot be chosen. With one, any Persian text is spoken.
  */
-export function persianSpeechErrors(m: { language: Language; voice?: string | undefined; prompts: Record<string, object | undefined> }, capabilities: SpeechCapabilities = {}): Array<{ path: string[]; message: string }> {
+export function persianSpeechErrors(
+  m: { language: Language; voice?: string | undefined; prompts: Record<string, object | undefined> },
+  capabilities: SpeechCapabilities = {},
+): Array<{ path: string[]; message: string }> {
   if (m.language !== 'fa' || capabilities.persianSynthesizer) return [];
   const errors: Array<{ path: string[]; message: string }> = [];
   if (m.voice === 'neural') errors.push({ path: ['voice'], message: 'voice_needs_synthesizer' });
@@ -182,7 +199,12 @@ export const clubModuleSchema = z
     language: z.enum(LANGUAGES, { errorMap: () => ({ message: 'language' }) }),
     identification: z.enum(IDENTIFICATION_METHODS, { errorMap: () => ({ message: 'identification' }) }).default('caller-number'),
     // Typed before the caller's digits, e.g. "CN-" when customer numbers are stored as "CN-1001".
-    customerNumberPrefix: z.string().trim().max(20, 'too_long').regex(/^[A-Za-z0-9_\-/.]*$/, 'prefix_format').optional(),
+    customerNumberPrefix: z
+      .string()
+      .trim()
+      .max(20, 'too_long')
+      .regex(/^[A-Za-z0-9_\-/.]*$/, 'prefix_format')
+      .optional(),
     maxAttempts: z.number().int('integer').min(1, 'min_1').max(10, 'max_10').default(3),
     gatherTimeoutSeconds: z.number().int('integer').min(1, 'min_1').max(60, 'max_60').default(6),
     lookupSource: z.string().trim().min(1).max(64).default('ledger'),
@@ -223,7 +245,10 @@ export const destinationSchema = z.discriminatedUnion(
         type: z.literal('redirect'),
         code: codeSchema,
         name: z.string().max(100).optional(),
-        url: z.string({ required_error: 'required' }).url('url').regex(/^https?:\/\//, 'url'),
+        url: z
+          .string({ required_error: 'required' })
+          .url('url')
+          .regex(/^https?:\/\//, 'url'),
       })
       .strict(),
     z.object({ type: z.literal('hangup'), code: codeSchema, name: z.string().max(100).optional() }).strict(),
@@ -254,14 +279,16 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     currency: 'Choose a currency: IRR (announced in rials or tomans), USD, EUR, GBP, CAD, JPY or another ISO 4217 code from the list.',
     currency_unit_irr_only: 'Rial and toman apply to IRR only; other currencies are announced in their own units.',
     currency_divisor: 'Only the standard divisors remain: 1 for rial, 10 for toman. Choose rial or toman.',
-    currency_language: 'Persian modules announce IRR (rials or tomans), USD, CAD or EUR only (the Persian recordings have no words for other currencies): choose one of these, or make the module English.',
-    card_payment_irr: 'Card payment in the call is not available in IRR: Twilio\'s payment connectors (Stripe and the others) do not take rials. Choose another currency, or turn card payment off.',
+    currency_language:
+      'Persian modules announce IRR (rials or tomans), USD, CAD or EUR only (the Persian recordings have no words for other currencies): choose one of these, or make the module English.',
+    card_payment_irr:
+      "Card payment in the call is not available in IRR: Twilio's payment connectors (Stripe and the others) do not take rials. Choose another currency, or turn card payment off.",
     card_payment_ledger: 'Card payment in the call is recorded in the built-in ledger: choose the ledger as lookup source, or turn card payment off.',
     connector_format: 'Enter the Pay Connector\'s Unique Name from the Twilio console: letters, digits, "-" and "_".',
     payment_method: 'Choose credit card.',
     max_3: 'Must be at most 3.',
-    currency_source: 'The module\'s currency must be the currency of its lookup source.',
-    currency_account: 'This financial account keeps another currency: choose an account in the module\'s currency.',
+    currency_source: "The module's currency must be the currency of its lookup source.",
+    currency_account: "This financial account keeps another currency: choose an account in the module's currency.",
     integer: 'Enter a whole number.',
     positive: 'Enter a number greater than zero.',
     language: 'Choose Persian (fa) or English (en).',
@@ -274,7 +301,8 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'Enter a full http(s) URL.',
     destination_type: 'Choose module, dial, redirect or hangup.',
     prompt_empty: 'Give a text or upload a recording (or choose "don\'t play" where allowed).',
-    fa_text_needs_recording: 'No Persian voice is configured, so Persian text cannot be spoken: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
+    fa_text_needs_recording:
+      'No Persian voice is configured, so Persian text cannot be spoken: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
     voice: 'Choose recorded clips or the neural voice.',
     voice_needs_synthesizer: 'The neural voice needs a Persian synthesizer (Azure AI Speech), and none is configured: choose recorded clips.',
     unknown_destination: 'No destination has this code.',
@@ -294,8 +322,10 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     currency: 'یک واحد پول انتخاب کنید: ریال ایران (IRR، اعلام به ریال یا تومان)، USD، EUR، GBP، CAD، JPY یا کد ISO 4217 دیگری از فهرست.',
     currency_unit_irr_only: 'ریال و تومان فقط برای IRR است؛ واحدهای پول دیگر با نام خودشان اعلام می‌شوند.',
     currency_divisor: 'فقط مقسوم‌علیه‌های استاندارد باقی مانده‌اند: ۱ برای ریال و ۱۰ برای تومان. ریال یا تومان را انتخاب کنید.',
-    currency_language: 'ماژول‌های فارسی فقط IRR (ریال یا تومان)، USD، CAD یا EUR اعلام می‌کنند (فایل‌های صوتی فارسی برای واحدهای پول دیگر واژه ندارند): یکی از این‌ها را انتخاب کنید یا زبان ماژول را انگلیسی کنید.',
-    card_payment_irr: 'پرداخت با کارت در تماس برای ریال (IRR) ممکن نیست: درگاه‌های پرداخت توئیلیو (Stripe و دیگران) ریال نمی‌پذیرند. واحد پول دیگری انتخاب کنید یا پرداخت با کارت را خاموش کنید.',
+    currency_language:
+      'ماژول‌های فارسی فقط IRR (ریال یا تومان)، USD، CAD یا EUR اعلام می‌کنند (فایل‌های صوتی فارسی برای واحدهای پول دیگر واژه ندارند): یکی از این‌ها را انتخاب کنید یا زبان ماژول را انگلیسی کنید.',
+    card_payment_irr:
+      'پرداخت با کارت در تماس برای ریال (IRR) ممکن نیست: درگاه‌های پرداخت توئیلیو (Stripe و دیگران) ریال نمی‌پذیرند. واحد پول دیگری انتخاب کنید یا پرداخت با کارت را خاموش کنید.',
     card_payment_ledger: 'پرداخت با کارت در تماس در دفتر حساب داخلی ثبت می‌شود: دفتر داخلی (ledger) را منبع استعلام کنید یا پرداخت با کارت را خاموش کنید.',
     connector_format: 'نام یکتای درگاه پرداخت (Pay Connector) را از کنسول توئیلیو وارد کنید: حروف لاتین، رقم، «-» و «_».',
     payment_method: 'کارت اعتباری را انتخاب کنید.',
@@ -314,7 +344,8 @@ const MESSAGES: Record<Language, Record<string, string>> = {
     url: 'یک نشانی کامل http(s) وارد کنید.',
     destination_type: 'ماژول، شماره‌گیری، انتقال به نشانی یا قطع تماس را انتخاب کنید.',
     prompt_empty: 'متنی بنویسید یا فایل صوتی بارگذاری کنید (یا در جای مجاز «پخش نشود» را انتخاب کنید).',
-    fa_text_needs_recording: 'هیچ صدای فارسی‌ای پیکربندی نشده است، پس متن فارسی خوانده نمی‌شود: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
+    fa_text_needs_recording:
+      'هیچ صدای فارسی‌ای پیکربندی نشده است، پس متن فارسی خوانده نمی‌شود: فایل صوتی همین متن را بارگذاری کنید (متن به‌عنوان متنِ فایل نگه داشته می‌شود) یا متن را پاک کنید تا پیام پیش‌فرض پخش شود.',
     voice: 'صدای ضبط‌شده یا صدای عصبی را انتخاب کنید.',
     voice_needs_synthesizer: 'صدای عصبی به موتور گفتار فارسی (Azure AI Speech) نیاز دارد و هیچ موتوری پیکربندی نشده است: صدای ضبط‌شده را انتخاب کنید.',
     unknown_destination: 'مقصدی با این کد وجود ندارد.',
@@ -352,7 +383,9 @@ function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, language: 
 /** A parsed module that must also follow the rules of what this deployment can speak. */
 function withSpeechRules<M extends ModuleConfig>(parsed: Parsed<M>, language: Language, capabilities: SpeechCapabilities): Parsed<M> {
   if (!parsed.ok) return parsed;
-  const errors = persianSpeechErrors(parsed.value as Parameters<typeof persianSpeechErrors>[0], capabilities).map((e) => fieldError(e.path.join('.'), e.message, language));
+  const errors = persianSpeechErrors(parsed.value as Parameters<typeof persianSpeechErrors>[0], capabilities).map((e) =>
+    fieldError(e.path.join('.'), e.message, language),
+  );
   return errors.length > 0 ? { ok: false, errors } : parsed;
 }
 

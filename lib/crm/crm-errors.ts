@@ -43,7 +43,10 @@ export class CrmHttpError extends CrmError {
 /** A SOAP 1.1 Fault (Payamgostar: wrong credentials, server exception). */
 export class SoapFaultError extends CrmError {
   override readonly name = 'SoapFaultError';
-  constructor(readonly faultCode: string, faultString: string) {
+  constructor(
+    readonly faultCode: string,
+    faultString: string,
+  ) {
     super('soap-fault', `SOAP fault ${faultCode}: ${faultString}`);
   }
 }

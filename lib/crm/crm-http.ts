@@ -47,13 +47,17 @@ export interface CrmNetwork {
 
 export const nodeNetwork: CrmNetwork = {
   resolve: async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address),
-  connect: ({ address, port, tls, servername }) => (tls ? tlsConnect({ host: address, port, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'] }) : netConnect({ host: address, port })),
+  connect: ({ address, port, tls, servername }) =>
+    tls ? tlsConnect({ host: address, port, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'] }) : netConnect({ host: address, port }),
 };
 
 /** The host or the address it resolved to is not one this stage may reach; nothing was sent. */
 export class CrmAddressRefusedError extends CrmError {
   override readonly name = 'CrmAddressRefusedError';
-  constructor(readonly refusal: HostRefusal, detail: string) {
+  constructor(
+    readonly refusal: HostRefusal,
+    detail: string,
+  ) {
     super('address-refused', `CRM host refused before connecting (${refusal}): ${detail}`);
   }
 }

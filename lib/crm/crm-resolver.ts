@@ -48,7 +48,6 @@ export class NamedCrmResolver implements CrmResolver {
     return crm;
   }
 
-
   /**
    * Runs one harmless lookup (money accounts) against a source's current definition, through
    * a fresh resilient adapter: the deadline and retry apply, but its own breaker, so a test

@@ -98,15 +98,17 @@ export function decorateCrm(inner: Crm, around: Around): Crm {
  * CRM without it answers. A failure to load is the operation's failure (answered or thrown).
  */
 export function deferredCrm(source: string, load: () => Promise<Crm>): Crm {
-  return crmFromTable(source, (operation) => (args) =>
-    answerFailures(operation, source, async () => {
-      const crm = await load();
-      const method = methodOf(crm, operation);
-      if (method) return (await method.apply(crm, args)) as CrmAnswer<typeof operation>;
-      const absent = CRM_OPERATIONS[operation].absent;
-      if (absent) return absent(crm.source) as CrmAnswer<typeof operation>;
-      throw new TypeError(`lookup source ${crm.source} has no ${operation}`);
-    }),
+  return crmFromTable(
+    source,
+    (operation) => (args) =>
+      answerFailures(operation, source, async () => {
+        const crm = await load();
+        const method = methodOf(crm, operation);
+        if (method) return (await method.apply(crm, args)) as CrmAnswer<typeof operation>;
+        const absent = CRM_OPERATIONS[operation].absent;
+        if (absent) return absent(crm.source) as CrmAnswer<typeof operation>;
+        throw new TypeError(`lookup source ${crm.source} has no ${operation}`);
+      }),
   );
 }
 

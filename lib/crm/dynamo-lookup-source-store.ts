@@ -42,7 +42,9 @@ export class DynamoLookupSourceStore implements LookupSourceStore {
 
   private async conditionalPut(source: LookupSource, condition: string): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source }, ConditionExpression: condition }));
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source }, ConditionExpression: condition }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

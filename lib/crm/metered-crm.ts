@@ -45,5 +45,4 @@ export class MeteredCrmResolver implements CrmResolver {
     }
     return metered;
   }
-
 }

@@ -5,7 +5,11 @@ import { AlovoipHttpCrm } from './alovoip/alovoip-crm';
 import { PayamgostarCrm } from './payamgostar/payamgostar-crm';
 
 /** The adapter for a stored lookup source (type payamgostar or http). */
-export function buildRemoteCrm(source: LookupSource, password: string | undefined, options: { timeoutMs: number; defaultCountryCode: string; transport: CrmTransport }): Crm {
+export function buildRemoteCrm(
+  source: LookupSource,
+  password: string | undefined,
+  options: { timeoutMs: number; defaultCountryCode: string; transport: CrmTransport },
+): Crm {
   // Sources stored before currencies existed keep amounts in rials.
   const currency = source.currency ?? 'IRR';
   if (source.type === 'payamgostar') {

@@ -74,7 +74,8 @@ export function resilientCrm(inner: Crm, breaker: CircuitBreaker, options: Resil
           return result;
         } catch (error) {
           const failure = controller.signal.aborted ? new CrmTimeoutError(timeoutMs) : error;
-          const canRetry = idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
+          const canRetry =
+            idempotent && attempt === 1 && failure instanceof CrmError && failure.retryable && deadline - clock() >= MIN_RETRY_MS + RETRY_DELAY_MS;
           options.onFailure?.(source, operation, failureReason(failure), failure);
           if (!canRetry) {
             breaker.failed();

@@ -43,8 +43,26 @@ function groupsOf(n: bigint): Array<[number, number]> {
 // ---------------------------------------------------------------- English
 
 const EN_SMALL: readonly string[] = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine',
-  'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen',
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
 ];
 const EN_TENS: readonly string[] = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const EN_SCALES: readonly string[] = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'];
@@ -161,23 +179,12 @@ const PERSIAN_WORD_ENTRIES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Persian text of every number clip key ('num-*', 'scale-*', 'and'). */
-export const PERSIAN_NUMBER_WORDS: Readonly<Record<string, string>> = Object.freeze(
-  Object.fromEntries(PERSIAN_WORD_ENTRIES),
-);
+export const PERSIAN_NUMBER_WORDS: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(PERSIAN_WORD_ENTRIES));
 
 /** Every token key persianAmountTokens can ever emit (for manifest coverage tests). */
-export const ALL_PERSIAN_NUMBER_TOKENS: readonly string[] = Object.freeze(
-  PERSIAN_WORD_ENTRIES.map(([key]) => key),
-);
+export const ALL_PERSIAN_NUMBER_TOKENS: readonly string[] = Object.freeze(PERSIAN_WORD_ENTRIES.map(([key]) => key));
 
-const FA_SCALE_TOKENS: readonly string[] = [
-  '',
-  'scale-thousand',
-  'scale-million',
-  'scale-billion',
-  'scale-trillion',
-  'scale-quadrillion',
-];
+const FA_SCALE_TOKENS: readonly string[] = ['', 'scale-thousand', 'scale-million', 'scale-billion', 'scale-trillion', 'scale-quadrillion'];
 
 /** Tokens for 1..999: hundreds, tens, units joined with 'and'; 11–19 and hundreds are single words. */
 function persianGroup(g: number): PersianToken[] {

@@ -13,4 +13,3 @@ export function daysBetween(fromDay: string, toDay: string): string[] {
   for (let day = toDay; day >= fromDay; day = previousDay(day)) days.push(day);
   return days;
 }
-

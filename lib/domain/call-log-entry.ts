@@ -35,7 +35,10 @@ export interface CallLogEntry {
  * What the call log's list shows of a call (the panel's columns): all its indexes project
  * (infra/tables.json), so a search answers these fields only.
  */
-export type CallLogRow = Pick<CallLogEntry, 'callSid' | 'moduleCode' | 'from' | 'outcome' | 'reason' | 'owed' | 'currency' | 'paid' | 'refundNeeded' | 'destination' | 'durationSeconds' | 'startedAt'>;
+export type CallLogRow = Pick<
+  CallLogEntry,
+  'callSid' | 'moduleCode' | 'from' | 'outcome' | 'reason' | 'owed' | 'currency' | 'paid' | 'refundNeeded' | 'destination' | 'durationSeconds' | 'startedAt'
+>;
 
 export interface CallLogQuery {
   readonly moduleCode?: string;

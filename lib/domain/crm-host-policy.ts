@@ -74,7 +74,8 @@ export function parseCidr(cidr: string): { network: string; prefix: number; fami
   const match = /^([^/\s]+)\/(\d{1,3})$/.exec(cidr.trim());
   const version = match ? isIP(match[1] as string) : 0;
   const prefix = match ? Number(match[2]) : NaN;
-  if (!match || version === 0 || prefix > (version === 4 ? 32 : 128)) throw new InvalidCidrError(`"${cidr}" is not a CIDR range such as 10.20.0.0/16 or fd00::/8`);
+  if (!match || version === 0 || prefix > (version === 4 ? 32 : 128))
+    throw new InvalidCidrError(`"${cidr}" is not a CIDR range such as 10.20.0.0/16 or fd00::/8`);
   return { network: match[1] as string, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 

@@ -17,7 +17,10 @@ export function remainingMs(deadline: Deadline, now: number): number {
  * 15 s), never later than the Lambda's remaining time minus `marginMs` (the answer still has
  * to leave before the Lambda is stopped).
  */
-export function stepDeadline(now: number, options: { readonly budgetMs: number; readonly lambdaRemainingMs?: number | undefined; readonly marginMs?: number }): Deadline {
+export function stepDeadline(
+  now: number,
+  options: { readonly budgetMs: number; readonly lambdaRemainingMs?: number | undefined; readonly marginMs?: number },
+): Deadline {
   const margin = options.marginMs ?? 1000;
   const lambdaLeft = options.lambdaRemainingMs === undefined ? Number.POSITIVE_INFINITY : options.lambdaRemainingMs - margin;
   return { at: now + Math.max(0, Math.min(options.budgetMs, lambdaLeft)) };

@@ -261,7 +261,9 @@ export function formatMoney(minor: number, currency: ModuleCurrency, language: L
   const sign = amount < 0 ? '-' : '';
   const spoken = spokenAmount(Math.abs(amount), currency);
   if (spoken.unit !== 'major') return `${sign}${groupDigits(spoken.whole, language)} ${unitWord(spoken, language, spoken.whole)}`;
-  return currencyFormat(currency.code, language).format(decimalString(amount, currency.code)).replace(/[\u00A0\u202F]/g, ' ');
+  return currencyFormat(currency.code, language)
+    .format(decimalString(amount, currency.code))
+    .replace(/[\u00A0\u202F]/g, ' ');
 }
 
 // ------------------------------------------------------------------ reading amounts

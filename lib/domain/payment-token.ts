@@ -52,9 +52,7 @@ export function linkPurpose(claims: Pick<PaymentLinkClaims, 'items' | 'invoiceTy
   return claims.items.length ? `item#${claims.invoiceType}#${[...claims.items].sort().join(',')}` : `balance#${claims.currency.code}`;
 }
 
-export type TokenCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };
+export type TokenCheck = { readonly ok: true } | { readonly ok: false; readonly reason: 'malformed' | 'tampered' | 'expired' };
 
 const TOKEN = /^([A-Za-z0-9_-]{16})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/;
 

@@ -98,9 +98,7 @@ export function parseMobile(input: string | undefined): MobileParse {
       const national = international.slice(2);
       return IRAN_MOBILE.test(national) ? { ok: true, e164: `+98${national}` } : { ok: false, reason: 'invalid' };
     }
-    return /^[1-9]\d{7,14}$/.test(international)
-      ? { ok: true, e164: `+${international}` }
-      : { ok: false, reason: 'invalid' };
+    return /^[1-9]\d{7,14}$/.test(international) ? { ok: true, e164: `+${international}` } : { ok: false, reason: 'invalid' };
   }
 
   let national: string;
@@ -121,4 +119,3 @@ export function maskPhone(raw: string | undefined): string {
   if (digits.length < 5) return '***';
   return `***${digits.slice(-4)}`;
 }
-

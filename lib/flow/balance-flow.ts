@@ -30,7 +30,15 @@
 import type { BalanceModule } from '../config/module-schema';
 import type { BalanceResult } from '../domain/balance';
 import type { ItemQuery, ItemResult } from '../domain/billable-item';
-import { isInputTimeout, reportMatchesCharge, type CardCharge, type CardPaid, type CardPaymentToSettle, type CardSettlement, type PayReport } from '../domain/card-payment';
+import {
+  isInputTimeout,
+  reportMatchesCharge,
+  type CardCharge,
+  type CardPaid,
+  type CardPaymentToSettle,
+  type CardSettlement,
+  type PayReport,
+} from '../domain/card-payment';
 import type { Customer, IdentityResult } from '../domain/customer';
 import type { PaymentLinkOutcome, PaymentLinkRequest } from '../domain/payment-link';
 import { parseMobile } from '../domain/phone';
@@ -96,7 +104,8 @@ function afterEntry(ctx: BalanceFlowContext, session: Session, lookups: BalanceL
     session = { ...session, customer: identity.customer, identifiedBy: 'caller' };
     // A CRM that answered the balance with the identity: keep it, so a later step need not ask.
     const known = lookups.balance;
-    if (known?.status === 'ok' && isCurrencyCode(module.currency?.code)) session = { ...session, balance: { owed: known.owed, credit: known.credit, currency: module.currency.code } };
+    if (known?.status === 'ok' && isCurrencyCode(module.currency?.code))
+      session = { ...session, balance: { owed: known.owed, credit: known.credit, currency: module.currency.code } };
   }
   if (module.forceMobileEntry) return askMobile(ctx, session, intro);
   return announce(ctx, session, lookups, intro);
@@ -153,7 +162,8 @@ function announce(ctx: BalanceFlowContext, session: Session, lookups: BalanceLoo
 
 /** What follows the announcement without (or after declining) card payment: the item, the link, the next destination. */
 function afterAnnouncement(ctx: BalanceFlowContext, session: Session, lookups: BalanceLookups, told: SpeechItem[], owed: number): BalanceDecision {
-  if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink) return ask(ctx, { ...session, attempts: 0 }, 'item', [...told, p('enterItemNumber')]);
+  if (ctx.module.sendPaymentLink && ctx.module.askItemNumber && !session.paymentLink)
+    return ask(ctx, { ...session, attempts: 0 }, 'item', [...told, p('enterItemNumber')]);
   if (ctx.module.sendPaymentLink) return paymentLink(ctx, session, lookups, told, { amount: owed, items: [] });
   return goOn(ctx, session, told);
 }
@@ -168,7 +178,17 @@ function afterItem(ctx: BalanceFlowContext, session: Session, digits: string | u
   if (!result) {
     return {
       kind: 'need',
-      need: { kind: 'find-item', customer, query: { type: module.invoiceType, number, searchField: module.invoiceSearchField, valueField: module.invoiceValueField, currency: module.currency.code } },
+      need: {
+        kind: 'find-item',
+        customer,
+        query: {
+          type: module.invoiceType,
+          number,
+          searchField: module.invoiceSearchField,
+          valueField: module.invoiceValueField,
+          currency: module.currency.code,
+        },
+      },
     };
   }
   if (result.status === 'failed') return lookupFailed(ctx, session, result);
@@ -177,9 +197,17 @@ function afterItem(ctx: BalanceFlowContext, session: Session, digits: string | u
   const item = { number: result.item.number, amount: result.item.amount };
   if (session.card?.chosen) {
     const moneyAccount = result.item.moneyAccount ?? module.financialAccount;
-    return pay(ctx, { ...session, item, attempts: 0 }, { amount: item.amount, currency: module.currency.code, items: [item.number], ...(moneyAccount ? { moneyAccount } : {}) });
+    return pay(
+      ctx,
+      { ...session, item, attempts: 0 },
+      { amount: item.amount, currency: module.currency.code, items: [item.number], ...(moneyAccount ? { moneyAccount } : {}) },
+    );
   }
-  return paymentLink(ctx, { ...session, item }, lookups, [], { amount: item.amount, items: [item.number], ...(result.item.moneyAccount ? { moneyAccount: result.item.moneyAccount } : {}) });
+  return paymentLink(ctx, { ...session, item }, lookups, [], {
+    amount: item.amount,
+    items: [item.number],
+    ...(result.item.moneyAccount ? { moneyAccount: result.item.moneyAccount } : {}),
+  });
 }
 
 function retryItem(ctx: BalanceFlowContext, session: Session, reason: string): Respond {
@@ -218,7 +246,12 @@ function paymentLink(
     return { kind: 'need', need: { kind: 'payment-link', request, caller: session.from } };
   }
   const said = outcome.status === 'sent' ? p('linkSent') : outcome.status === 'limit-reached' ? p('linkLimitReached') : p('linkNotSent');
-  const reason = outcome.status === 'sent' ? undefined : outcome.status === 'limit-reached' ? `payment-link-limit:${outcome.limit}` : `payment-link-not-sent:${outcome.reason}`;
+  const reason =
+    outcome.status === 'sent'
+      ? undefined
+      : outcome.status === 'limit-reached'
+        ? `payment-link-limit:${outcome.limit}`
+        : `payment-link-not-sent:${outcome.reason}`;
   return goOn(ctx, { ...session, paymentLink: outcome, ...(reason ? { reason } : {}) }, [...before, said]);
 }
 
@@ -251,13 +284,25 @@ function afterPayOffer(ctx: BalanceFlowContext, session: Session, digits: string
   if (!balance || !customer || balance.owed <= 0) return handOn(ctx, session, 'error', [p('apology')], 'error', 'session-lost');
   const answer = (digits ?? '').replace(/[#*\s]/g, '');
   // Anything but 2 (or silence): the call goes on as it would have without the offer.
-  if (answer !== '2') return afterAnnouncement(ctx, { ...session, attempts: 0, ...(session.card ? { card: { ...session.card, chosen: false } } : {}) }, lookups, [], balance.owed);
+  if (answer !== '2')
+    return afterAnnouncement(
+      ctx,
+      { ...session, attempts: 0, ...(session.card ? { card: { ...session.card, chosen: false } } : {}) },
+      lookups,
+      [],
+      balance.owed,
+    );
   const chosen: Session = { ...session, card: { ...session.card, chosen: true } };
   // Another try pays what the first one would have (the same item, the same amount).
   if (session.card?.charge) return pay(ctx, chosen, session.card.charge);
   if (ctx.module.askItemNumber) return ask(ctx, { ...chosen, attempts: 0 }, 'item', [p('enterItemNumber')]);
   const { module } = ctx;
-  return pay(ctx, chosen, { amount: balance.owed, currency: module.currency.code, items: [], ...(module.financialAccount ? { moneyAccount: module.financialAccount } : {}) });
+  return pay(ctx, chosen, {
+    amount: balance.owed,
+    currency: module.currency.code,
+    items: [],
+    ...(module.financialAccount ? { moneyAccount: module.financialAccount } : {}),
+  });
 }
 
 /** The <Pay> for the exact amount; its action comes back as the `pay` step at the next turn. */
@@ -323,7 +368,13 @@ function afterPay(ctx: BalanceFlowContext, session: Session, report: PayReport |
       return handOn(ctx, session, 'error', [p('payFailed')], 'error', 'pay-too-many-failed-attempts');
     case 'caller-interrupted-with-star':
       // The caller chose to stop paying: on as if the offer had been declined.
-      return afterAnnouncement(ctx, { ...session, attempts: 0, reason: 'pay-cancelled', card: { ...session.card, chosen: false } }, lookups, [p('payCancelled')], session.balance?.owed ?? charge.amount);
+      return afterAnnouncement(
+        ctx,
+        { ...session, attempts: 0, reason: 'pay-cancelled', card: { ...session.card, chosen: false } },
+        lookups,
+        [p('payCancelled')],
+        session.balance?.owed ?? charge.amount,
+      );
     case 'caller-hung-up':
       return hungUp(ctx, session, 'pay-caller-hung-up');
     case 'validation-error':
@@ -364,7 +415,12 @@ function paid(ctx: BalanceFlowContext, session: Session, customer: Customer, cha
   }
   // The confirmation code was recorded for another call: a replay, never a second settlement.
   if (settlement.status === 'conflict') return handOn(ctx, session, 'error', [p('apology')], 'error', 'pay-confirmation-reused');
-  const paidNow: CardPaid = { amount: charge.amount, currency: charge.currency, confirmationCode: report.confirmationCode, ...(report.maskedCard ? { maskedCard: report.maskedCard } : {}) };
+  const paidNow: CardPaid = {
+    amount: charge.amount,
+    currency: charge.currency,
+    confirmationCode: report.confirmationCode,
+    ...(report.maskedCard ? { maskedCard: report.maskedCard } : {}),
+  };
   // The card was charged whatever the ledger said: the caller is told so; a failed write is for operators to record.
   const reason = settlement.status === 'failed' ? `pay-not-recorded:${settlement.reason}` : undefined;
   const confirmed: SpeechItem[] = [p('paymentOf'), { amount: charge.amount, currency: ctx.module.currency }, p('paymentReceived')];

@@ -89,7 +89,8 @@ function askCustomerNumber(ctx: ClubFlowContext, session: Session, before: Speec
 function afterCustomerNumber(ctx: ClubFlowContext, session: Session, digits: string | undefined, lookups: ClubLookups): ClubDecision {
   const typed = keypadDigits(digits);
   const withPassword = ctx.module.identification === 'customer-number-and-password';
-  if (!KEYPAD_DIGITS.test(typed)) return retryCustomerNumber(ctx, session, withPassword ? 'wrongPassword' : 'wrongNumber', typed === '' ? 'no-input' : 'customer-number-format');
+  if (!KEYPAD_DIGITS.test(typed))
+    return retryCustomerNumber(ctx, session, withPassword ? 'wrongPassword' : 'wrongNumber', typed === '' ? 'no-input' : 'customer-number-format');
   const customerNumber = `${ctx.module.customerNumberPrefix ?? ''}${typed}`;
   if (withPassword) {
     // The number is not looked up yet: whether it exists is only ever answered together with the password.
@@ -122,7 +123,8 @@ function afterPassword(ctx: ClubFlowContext, session: Session, digits: string | 
     case 'locked':
       return handOn(ctx, session, 'error', say(ctx, 'authenticationError'), 'error', 'locked');
     case 'rejected':
-      if (check.locked) return handOn(ctx, { ...session, attempts: session.attempts + 1 }, 'error', say(ctx, 'wrongPassword', 'authenticationError'), 'error', 'locked');
+      if (check.locked)
+        return handOn(ctx, { ...session, attempts: session.attempts + 1 }, 'error', say(ctx, 'wrongPassword', 'authenticationError'), 'error', 'locked');
       return retryCustomerNumber(ctx, session, 'wrongPassword', 'wrong-credentials');
     case 'unsupported':
       // Configuration problem: this lookup source keeps no telephone passwords.

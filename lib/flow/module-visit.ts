@@ -81,7 +81,13 @@ export function continueAt(ctx: VisitContext, previous: Session | undefined, inp
  * pressed during it do not cut it short). The redirect after the gather is only reached when
  * Twilio falls through an empty gather: it brings the caller back to the same step.
  */
-export function ask(ctx: VisitContext, session: Session, step: GatherStep, items: SpeechItem[], options: { readonly numDigits?: number; readonly saidFirst?: SpeechItem[] } = {}): Respond {
+export function ask(
+  ctx: VisitContext,
+  session: Session,
+  step: GatherStep,
+  items: SpeechItem[],
+  options: { readonly numDigits?: number; readonly saidFirst?: SpeechItem[] } = {},
+): Respond {
   const next: Session = { ...session, step };
   const first: Action[] = options.saidFirst?.length ? [{ kind: 'say', items: options.saidFirst }] : [];
   return respond(next, [...first, gather(ctx, next, step, items, options.numDigits), { kind: 'redirect', url: ctx.stepUrl(step, next.turn) }]);
@@ -109,19 +115,17 @@ export function retry(ctx: VisitContext, session: Session, reason: string, askAg
 }
 
 /** A CRM lookup failed: apologise and hand the caller to the error destination, saying which source failed and how. */
-export function lookupFailed(ctx: VisitContext, session: Session, failure: { readonly source: string; readonly reason: string }, before: SpeechItem[] = []): Respond {
+export function lookupFailed(
+  ctx: VisitContext,
+  session: Session,
+  failure: { readonly source: string; readonly reason: string },
+  before: SpeechItem[] = [],
+): Respond {
   return handOn(ctx, session, 'error', [...before, p('apology')], 'error', `crm-failed:${failure.source}:${failure.reason}`);
 }
 
 /** Ends this module's part of the call at its next or error destination. */
-export function handOn(
-  ctx: VisitContext,
-  session: Session,
-  which: 'next' | 'error',
-  before: SpeechItem[],
-  outcome: CallOutcome,
-  reason?: string,
-): Respond {
+export function handOn(ctx: VisitContext, session: Session, which: 'next' | 'error', before: SpeechItem[], outcome: CallOutcome, reason?: string): Respond {
   const destination = which === 'next' ? ctx.destinations.next : ctx.destinations.error;
   const code = which === 'next' ? ctx.module.nextDestination : ctx.module.errorDestination;
   const done: Session = {
@@ -135,7 +139,12 @@ export function handOn(
   const say: Action[] = before.length > 0 ? [{ kind: 'say', items: before }] : [];
   if (!destination) {
     // The destination was deleted after the module was saved: never leave the caller in silence.
-    return { kind: 'respond', session: { ...done, outcome: 'error', reason: `destination-missing:${code}` }, effects, actions: [...say, { kind: 'say', items: [p('apology')] }, { kind: 'hangup' }] };
+    return {
+      kind: 'respond',
+      session: { ...done, outcome: 'error', reason: `destination-missing:${code}` },
+      effects,
+      actions: [...say, { kind: 'say', items: [p('apology')] }, { kind: 'hangup' }],
+    };
   }
   switch (destination.type) {
     case 'module': {

@@ -88,7 +88,10 @@ function errorResponse(error: AdminError, language: Language): AdminResult {
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allowed.join(', ');
   if (error instanceof TooManyAttemptsError) headers['Retry-After'] = String(error.retryAfterSeconds);
   return adminJson(
-    { status: error.status, body: { error: error.code, message: adminMessage(error.code, language), ...(error.errors.length > 0 ? { errors: error.errors } : {}), ...error.details } },
+    {
+      status: error.status,
+      body: { error: error.code, message: adminMessage(error.code, language), ...(error.errors.length > 0 ? { errors: error.errors } : {}), ...error.details },
+    },
     headers,
   );
 }
@@ -153,7 +156,13 @@ async function adminKeys(options: AdminHttpOptions): Promise<{ readonly current:
   return { current, next };
 }
 
-async function keyRefusal(options: AdminHttpOptions, keys: { readonly current: string; readonly next: string | undefined }, presented: string | undefined, sourceIp: string, path: string): Promise<AdminKeyId | AdminError> {
+async function keyRefusal(
+  options: AdminHttpOptions,
+  keys: { readonly current: string; readonly next: string | undefined },
+  presented: string | undefined,
+  sourceIp: string,
+  path: string,
+): Promise<AdminKeyId | AdminError> {
   const { limiter, lockSeconds } = options.wrongKeys;
   const counter = wrongKeyCounter(sourceIp);
   try {

@@ -17,39 +17,129 @@
  */
 
 const VOICE_REQUEST = [
-  'CallSid', 'AccountSid', 'ApplicationSid', 'From', 'To', 'CallStatus', 'ApiVersion', 'Direction',
-  'ForwardedFrom', 'CallerName', 'ParentCallSid', 'CallToken', 'Caller', 'Called', 'CalledVia',
-  'FromCity', 'FromState', 'FromZip', 'FromCountry', 'ToCity', 'ToState', 'ToZip', 'ToCountry',
-  'CallerCity', 'CallerState', 'CallerZip', 'CallerCountry', 'CalledCity', 'CalledState', 'CalledZip', 'CalledCountry',
-  'StirVerstat', 'StirPassportToken', 'StirStatus', 'AddOns',
+  'CallSid',
+  'AccountSid',
+  'ApplicationSid',
+  'From',
+  'To',
+  'CallStatus',
+  'ApiVersion',
+  'Direction',
+  'ForwardedFrom',
+  'CallerName',
+  'ParentCallSid',
+  'CallToken',
+  'Caller',
+  'Called',
+  'CalledVia',
+  'FromCity',
+  'FromState',
+  'FromZip',
+  'FromCountry',
+  'ToCity',
+  'ToState',
+  'ToZip',
+  'ToCountry',
+  'CallerCity',
+  'CallerState',
+  'CallerZip',
+  'CallerCountry',
+  'CalledCity',
+  'CalledState',
+  'CalledZip',
+  'CalledCountry',
+  'StirVerstat',
+  'StirPassportToken',
+  'StirStatus',
+  'AddOns',
   // SIP interface and Voice SDK clients.
-  'SipCallId', 'SipDomain', 'SipDomainSid', 'SipSourceIp', 'SipSourcePort', 'SipResponseCode',
+  'SipCallId',
+  'SipDomain',
+  'SipDomainSid',
+  'SipSourceIp',
+  'SipSourcePort',
+  'SipResponseCode',
 ] as const;
 
 const GATHER_AND_VERB_RESULTS = [
-  'Digits', 'FinishedOnKey', 'SpeechResult', 'Confidence',
+  'Digits',
+  'FinishedOnKey',
+  'SpeechResult',
+  'Confidence',
   // Sent by <Gather> with its action although the docs do not list it ("Gather End").
   'msg',
-  'DialCallStatus', 'DialCallSid', 'DialCallDuration', 'DialBridged', 'DialSipResponseCode', 'DialSipCallId',
-  'RecordingUrl', 'RecordingSid', 'RecordingDuration', 'RecordingStatus', 'RecordingChannels', 'RecordingSource',
-  'QueueResult', 'QueueSid', 'QueueTime', 'DequeingCallSid',
+  'DialCallStatus',
+  'DialCallSid',
+  'DialCallDuration',
+  'DialBridged',
+  'DialSipResponseCode',
+  'DialSipCallId',
+  'RecordingUrl',
+  'RecordingSid',
+  'RecordingDuration',
+  'RecordingStatus',
+  'RecordingChannels',
+  'RecordingSource',
+  'QueueResult',
+  'QueueSid',
+  'QueueTime',
+  'DequeingCallSid',
 ] as const;
 
-const STATUS_CALLBACK = ['CallDuration', 'Duration', 'Timestamp', 'CallbackSource', 'SequenceNumber', 'AnsweredBy', 'MachineDetectionDuration', 'HangupDirection'] as const;
+const STATUS_CALLBACK = [
+  'CallDuration',
+  'Duration',
+  'Timestamp',
+  'CallbackSource',
+  'SequenceNumber',
+  'AnsweredBy',
+  'MachineDetectionDuration',
+  'HangupDirection',
+] as const;
 
 /** A fallback URL request carries what went wrong with the primary one. */
 const FALLBACK = ['ErrorCode', 'ErrorUrl'] as const;
 
 /** <Pay> action and statusCallback parameters (card data arrives masked). */
 const PAY = [
-  'Result', 'PaymentConfirmationCode', 'PaymentCardNumber', 'PaymentCardType', 'ExpirationDate', 'SecurityCode',
-  'PaymentCardPostalCode', 'PaymentToken', 'ProfileId', 'PaymentMethod', 'BankAccountNumber', 'BankRoutingNumber',
-  'BankAccountType', 'PaymentError', 'PayErrorCode', 'ConnectorError', 'PaymentSid', 'Sid', 'For', 'ErrorType',
-  'Attempt', 'Capture', 'PartialResult', 'Required', 'ChargeAmount', 'Currency', 'DateCreated', 'DateUpdated',
+  'Result',
+  'PaymentConfirmationCode',
+  'PaymentCardNumber',
+  'PaymentCardType',
+  'ExpirationDate',
+  'SecurityCode',
+  'PaymentCardPostalCode',
+  'PaymentToken',
+  'ProfileId',
+  'PaymentMethod',
+  'BankAccountNumber',
+  'BankRoutingNumber',
+  'BankAccountType',
+  'PaymentError',
+  'PayErrorCode',
+  'ConnectorError',
+  'PaymentSid',
+  'Sid',
+  'For',
+  'ErrorType',
+  'Attempt',
+  'Capture',
+  'PartialResult',
+  'Required',
+  'ChargeAmount',
+  'Currency',
+  'DateCreated',
+  'DateUpdated',
 ] as const;
 
 /** Every parameter name a Twilio Voice webhook may carry. */
-export const TWILIO_VOICE_PARAMETERS: ReadonlySet<string> = new Set<string>([...VOICE_REQUEST, ...GATHER_AND_VERB_RESULTS, ...STATUS_CALLBACK, ...FALLBACK, ...PAY]);
+export const TWILIO_VOICE_PARAMETERS: ReadonlySet<string> = new Set<string>([
+  ...VOICE_REQUEST,
+  ...GATHER_AND_VERB_RESULTS,
+  ...STATUS_CALLBACK,
+  ...FALLBACK,
+  ...PAY,
+]);
 
 /**
  * Parameters Twilio may send more than once. None of the documented Voice parameters repeats:

@@ -72,7 +72,11 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
       // The signature cannot tell `Digits=09…` from `Digits0=9…`: only Twilio's own names, each once, pass.
       const refusal = twilioParameterRefusal(all);
       if (refusal) {
-        options.logger.warn('rejected webhook with parameters Twilio does not send', { refusal: refusal.kind, parameter: refusal.name.slice(0, 40), path: event.rawPath.slice(0, 100) });
+        options.logger.warn('rejected webhook with parameters Twilio does not send', {
+          refusal: refusal.kind,
+          parameter: refusal.name.slice(0, 40),
+          path: event.rawPath.slice(0, 100),
+        });
         return plain(403, 'Forbidden');
       }
       const url = signedUrl(options.publicBaseUrl, event);

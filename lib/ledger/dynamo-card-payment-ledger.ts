@@ -35,13 +35,26 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
   ) {}
 
   async recordCardPayment(payment: CardPaymentToSettle, paidAt: string): Promise<CardPaymentRecording> {
-    const guard = { pk: `CARDPAY#${payment.confirmationCode}`, sk: GUARD_SK, callSid: payment.callSid, customerId: payment.customerId, amount: payment.charge.amount, currency: payment.charge.currency, at: paidAt };
+    const guard = {
+      pk: `CARDPAY#${payment.confirmationCode}`,
+      sk: GUARD_SK,
+      callSid: payment.callSid,
+      customerId: payment.customerId,
+      amount: payment.charge.amount,
+      currency: payment.charge.currency,
+      at: paidAt,
+    };
     if (await this.putIfAbsent(guard)) {
       await this.writeItem(payment, paidAt);
       return { status: 'recorded' };
     }
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': guard.pk, ':sk': GUARD_SK }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: { ':pk': guard.pk, ':sk': GUARD_SK },
+        ConsistentRead: true,
+      }),
     );
     const stored = Items?.[0];
     if (!stored || stored.callSid !== payment.callSid || stored.customerId !== payment.customerId) return { status: 'conflict' };

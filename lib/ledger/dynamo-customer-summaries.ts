@@ -85,7 +85,12 @@ export class DynamoCustomerSummaries {
     for (let attempt = 0; attempt < MAX_REFRESH_ATTEMPTS; attempt += 1) {
       // One strongly consistent read of the partition: the summary sorts before the items
       // (`#SUMMARY` < `ITEM#`), so every item written before the version read here is seen.
-      const rows = await queryAllPages(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUST#${id}` }, ConsistentRead: true });
+      const rows = await queryAllPages(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CUST#${id}` },
+        ConsistentRead: true,
+      });
       const profileRow = rows.find((row) => row.sk === PROFILE_SK);
       // Items of a customer with no profile are not listed (imports refuse them); a profile written later refreshes it.
       if (!profileRow) return [];
@@ -127,7 +132,12 @@ export class DynamoCustomerSummaries {
       if (canonical) phones.add(canonical);
     }
     const mobile = profile.mobile ? (canonicalPhone(profile.mobile, this.defaultCountryCode) ?? profile.mobile) : undefined;
-    const customer: Customer = { id: profile.id, ...(profile.customerNumber ? { customerNumber: profile.customerNumber } : {}), ...(profile.name ? { name: profile.name } : {}), ...(mobile ? { mobile } : {}) };
+    const customer: Customer = {
+      id: profile.id,
+      ...(profile.customerNumber ? { customerNumber: profile.customerNumber } : {}),
+      ...(profile.name ? { name: profile.name } : {}),
+      ...(mobile ? { mobile } : {}),
+    };
     return {
       id: profile.id,
       ...(profile.customerNumber ? { customerNumber: profile.customerNumber } : {}),
@@ -137,7 +147,11 @@ export class DynamoCustomerSummaries {
       ...summarizeBalances(items, this.ledgerCurrency),
       itemCount: items.length,
       customer,
-      indexed: { phones: [...phones].sort(), ...(profile.customerNumber ? { customerNumber: profile.customerNumber } : {}), tokens: customerSearchTokens(profile).sort() },
+      indexed: {
+        phones: [...phones].sort(),
+        ...(profile.customerNumber ? { customerNumber: profile.customerNumber } : {}),
+        tokens: customerSearchTokens(profile).sort(),
+      },
     };
   }
 
@@ -157,8 +171,15 @@ export class DynamoCustomerSummaries {
     const phones = summary.indexed.phones;
     const number = summary.indexed.customerNumber;
     // Each search row carries all the customer's words, so a search of several words is narrowed on these rows before any summary is read.
-    const tokenRows = summary.indexed.tokens.map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}`, id: summary.id, words: summary.indexed.tokens }));
-    const staleTokens = (before?.tokens ?? []).filter((t) => !summary.indexed.tokens.includes(t)).map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}` }));
+    const tokenRows = summary.indexed.tokens.map((token) => ({
+      pk: tokenPartition(token),
+      sk: `${token}#${summary.id}`,
+      id: summary.id,
+      words: summary.indexed.tokens,
+    }));
+    const staleTokens = (before?.tokens ?? [])
+      .filter((t) => !summary.indexed.tokens.includes(t))
+      .map((token) => ({ pk: tokenPartition(token), sk: `${token}#${summary.id}` }));
     await Promise.all([
       ...phones.map((phone) => put(`PHONE#${phone}`)),
       ...(before?.phones ?? []).filter((p) => !phones.includes(p)).map((phone) => remove(`PHONE#${phone}`)),
@@ -187,6 +208,11 @@ function contentKey(row: Record<string, unknown>): string {
 
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sorted(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sorted(v)]),
+    );
   return value;
 }

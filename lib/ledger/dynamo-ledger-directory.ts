@@ -88,10 +88,16 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
     let startKey: Record<string, unknown> | undefined = cursor?.q;
     if (!cursor) {
       // Exact matches first, on the first page only: a whole phone number, a customer number, an id.
-      const [exact, ...firstPages] = await Promise.all([this.exactMatches(text).then((ids) => this.summaries(ids)), ...indexed.map((w) => this.wordPage(w, SEARCH_PAGE))]);
+      const [exact, ...firstPages] = await Promise.all([
+        this.exactMatches(text).then((ids) => this.summaries(ids)),
+        ...indexed.map((w) => this.wordPage(w, SEARCH_PAGE)),
+      ]);
       add(exact ?? []);
       // The word whose rows all fit in one page is the most selective: its rows are every candidate.
-      const complete = firstPages.map((page, i) => ({ page, word: indexed[i] as string })).filter(({ page }) => !page.LastEvaluatedKey).sort((a, b) => (a.page.Items?.length ?? 0) - (b.page.Items?.length ?? 0))[0];
+      const complete = firstPages
+        .map((page, i) => ({ page, word: indexed[i] as string }))
+        .filter(({ page }) => !page.LastEvaluatedKey)
+        .sort((a, b) => (a.page.Items?.length ?? 0) - (b.page.Items?.length ?? 0))[0];
       const driving = complete ?? { page: firstPages[0], word: indexed[0] };
       if (!driving.page || !driving.word) return { customers: found.map((row) => this.fromSummary(row)) };
       word = driving.word;
@@ -123,7 +129,14 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
    * is full; answers where the next read starts: after the last row taken when the results
    * filled up part-way through, else where DynamoDB said (so no row is skipped between pages).
    */
-  private async takeMatches(page: { Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> }, words: readonly string[], limit: number, found: Row[], seen: Set<string>, startedAt: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
+  private async takeMatches(
+    page: { Items?: Row[]; LastEvaluatedKey?: Record<string, unknown> },
+    words: readonly string[],
+    limit: number,
+    found: Row[],
+    seen: Set<string>,
+    startedAt: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown> | undefined> {
     const rows = page.Items ?? [];
     // The search rows carry the customer's words: only rows matching every word, and only as many
     // as can still be shown, have their summaries read.
@@ -158,7 +171,15 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
     const phone = /\d{5}/.test(toAsciiDigits(text).replace(/\D/g, '')) ? canonicalPhone(text) : undefined;
     const pointers = (pk: string) =>
       this.client
-        .send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 25, ProjectionExpression: 'sk' }))
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            Limit: 25,
+            ProjectionExpression: 'sk',
+          }),
+        )
         .then((out) => (out.Items ?? []).map((row) => String(row.sk).slice('CUST#'.length)));
     const [byPhone, byNumber] = await Promise.all([phone ? pointers(`PHONE#${phone}`) : [], text.length <= 50 ? pointers(`CUSTNO#${text}`) : []]);
     return [...byPhone, ...byNumber, ...(text.length <= 100 ? [text] : [])];
@@ -176,7 +197,10 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
-    return wanted.flatMap((id): Row[] => { const row = byId.get(id); return row ? [row] : []; });
+    return wanted.flatMap((id): Row[] => {
+      const row = byId.get(id);
+      return row ? [row] : [];
+    });
   }
 
   async getCustomer(id: string): Promise<CustomerDetail | undefined> {
@@ -199,7 +223,9 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
     for (let i = 0; i < wanted.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100).map((id) => ({ pk: `CUST#${id}`, sk: '#PROFILE' }));
       for (let tries = 0; keys && keys.length > 0 && tries < 8; tries += 1) {
-        const out = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } } } }));
+        const out = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: '#id', ExpressionAttributeNames: { '#id': 'id' } } } }),
+        );
         for (const row of out.Responses?.[this.tableName] ?? []) found.add(String(row.id));
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
@@ -209,12 +235,20 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
 
   /** A summary row as the list shows it: the profile, the balances per currency (or why there are none), the item count. */
   private fromSummary(row: Row): CustomerSummary {
-    const stored: StoredBalances = { nets: (row.nets as StoredBalances['nets']) ?? {}, ...(row.unreadable ? { unreadable: row.unreadable as StoredBalances['unreadable'] } : {}) };
+    const stored: StoredBalances = {
+      nets: (row.nets as StoredBalances['nets']) ?? {},
+      ...(row.unreadable ? { unreadable: row.unreadable as StoredBalances['unreadable'] } : {}),
+    };
     const balances = operatorBalances(stored, this.ledgerCurrency);
     const money: Pick<CustomerSummary, 'balances' | 'owed' | 'credit' | 'currency' | 'balanceError'> =
       'balanceError' in balances
         ? { balances: [], currency: this.ledgerCurrency, balanceError: balances.balanceError }
-        : { balances: balances.balances, owed: balances.balances[0]?.owed ?? 0, credit: balances.balances[0]?.credit ?? 0, currency: balances.balances[0]?.currency ?? this.ledgerCurrency };
+        : {
+            balances: balances.balances,
+            owed: balances.balances[0]?.owed ?? 0,
+            credit: balances.balances[0]?.credit ?? 0,
+            currency: balances.balances[0]?.currency ?? this.ledgerCurrency,
+          };
     return { ...profile(row), ...money, itemCount: typeof row.itemCount === 'number' ? row.itemCount : 0 };
   }
 
@@ -233,7 +267,10 @@ export class DynamoLedgerDirectory implements LedgerDirectory {
 
 /** Whether every query word starts a word of the customer's name, customer number or id. */
 function matchesAll(row: Row, words: readonly string[]): boolean {
-  return wordsMatch([...searchTokens(row.name as string | undefined), ...searchTokens(row.customerNumber as string | undefined), ...searchTokens(row.id as string | undefined)], words);
+  return wordsMatch(
+    [...searchTokens(row.name as string | undefined), ...searchTokens(row.customerNumber as string | undefined), ...searchTokens(row.id as string | undefined)],
+    words,
+  );
 }
 
 function wordsMatch(own: readonly string[], words: readonly string[]): boolean {
@@ -246,7 +283,8 @@ function listCursor(raw: string | undefined): ListCursor | undefined {
   if (value === undefined) return undefined;
   const { s, k, ...rest } = value;
   const shardOk = typeof s === 'number' && Number.isInteger(s) && s >= 0 && s < LIST_SHARDS;
-  if (!shardOk || Object.keys(rest).length > 0 || (k !== undefined && !isStartKey(k, ['pk', 'sk', 'listShard', 'id']))) throw new InvalidCursorError('the paging cursor is not valid');
+  if (!shardOk || Object.keys(rest).length > 0 || (k !== undefined && !isStartKey(k, ['pk', 'sk', 'listShard', 'id'])))
+    throw new InvalidCursorError('the paging cursor is not valid');
   return k === undefined ? { s: s as number } : { s: s as number, k: k as Record<string, string> };
 }
 
@@ -254,7 +292,8 @@ function searchCursor(raw: string | undefined): SearchCursor | undefined {
   const value = decodeCursor<Record<string, unknown>>(raw);
   if (value === undefined) return undefined;
   const { w, q, ...rest } = value;
-  if (Object.keys(rest).length > 0 || typeof w !== 'string' || w.length < 2 || w.length > 40 || !isStartKey(q, ['pk', 'sk'])) throw new InvalidCursorError('the paging cursor is not valid');
+  if (Object.keys(rest).length > 0 || typeof w !== 'string' || w.length < 2 || w.length > 40 || !isStartKey(q, ['pk', 'sk']))
+    throw new InvalidCursorError('the paging cursor is not valid');
   return { w, q: q as Record<string, string> };
 }
 

@@ -80,7 +80,11 @@ export class DynamoLedgerWriter implements LedgerAdmin {
 
   private async hasPhonePassword(customerId: string, password: string): Promise<boolean> {
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': PHONE_PASSWORD_SK } }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': PHONE_PASSWORD_SK },
+      }),
     );
     const hash = Items?.[0]?.hash;
     return typeof hash === 'string' && (await verifyPhonePassword(password, hash));
@@ -121,7 +125,11 @@ export class DynamoLedgerWriter implements LedgerAdmin {
     let recorded = true;
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

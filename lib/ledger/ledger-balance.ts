@@ -24,7 +24,11 @@ type StoredItem = Pick<ItemRecord, 'type' | 'number' | 'fields' | 'currency'>;
 export class LedgerAmountError extends CrmError {
   override readonly name = 'LedgerAmountError';
   constructor(item: Pick<ItemRecord, 'type' | 'number'>, field: string, problem: string, options: { cause?: unknown } = {}) {
-    super(problem === 'too_large' ? 'amount-out-of-range' : 'unreadable-amount', `ledger item ${item.type} ${item.number}: ${field} is not an exact amount (${problem})`, options);
+    super(
+      problem === 'too_large' ? 'amount-out-of-range' : 'unreadable-amount',
+      `ledger item ${item.type} ${item.number}: ${field} is not an exact amount (${problem})`,
+      options,
+    );
   }
 }
 

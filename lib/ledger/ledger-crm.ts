@@ -101,7 +101,9 @@ export class LedgerCrm implements Crm {
    * rather than count an unreadable amount as 0.
    */
   async balance(customer: Customer, currency: CurrencyCode): Promise<BalanceResult> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `CUST#${customer.id}`, sk: '#SUMMARY' }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `CUST#${customer.id}`, sk: '#SUMMARY' }, ConsistentRead: true }),
+    );
     if (Item && typeof Item.version === 'number') return this.balanceAnswer(Item as unknown as StoredBalances, currency);
     const items = await this.items(customer.id);
     const { owed, credit } = ledgerBalance(items, currency, this.ledgerCurrency);
@@ -130,7 +132,13 @@ export class LedgerCrm implements Crm {
     if (amount.minor <= 0) return { status: 'not-found' };
     return {
       status: 'found',
-      item: { type: match.type, number: match.number, amount: amount.minor, paid: match.status === 'paid', ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}) },
+      item: {
+        type: match.type,
+        number: match.number,
+        amount: amount.minor,
+        paid: match.status === 'paid',
+        ...(match.moneyAccount ? { moneyAccount: match.moneyAccount } : {}),
+      },
     };
   }
 
@@ -172,7 +180,15 @@ export class LedgerCrm implements Crm {
 
   /** The first index row of a phone or customer number (one keyed read; strongly consistent, so a payment just made is heard). */
   private async indexRow(pk: string): Promise<Record<string, unknown> | undefined> {
-    const { Items } = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 1, ConsistentRead: true }));
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
     return Items?.[0];
   }
 }

@@ -8,7 +8,9 @@ const id = z.string().trim().min(1, 'required').max(100, 'too_long');
 const currency = z.enum(CURRENCY_CODES, { errorMap: () => ({ message: 'currency' }) });
 
 /** A money account keeps one currency (default: the ledger's, LEDGER_CURRENCY). */
-export const moneyAccountRecord = z.object({ key: id, name: z.string().trim().min(1, 'required').max(200, 'too_long'), currency: currency.optional() }).strict();
+export const moneyAccountRecord = z
+  .object({ key: id, name: z.string().trim().min(1, 'required').max(200, 'too_long'), currency: currency.optional() })
+  .strict();
 
 export const customerRecord = z
   .object({
@@ -34,14 +36,16 @@ export const itemRecord = z
     fields: z
       .record(z.union([z.string(), z.number()]))
       .default({})
-      .describe('Item fields. Amount fields (FinalValue, and any module\'s invoice value field) are JSON integers in the minor unit of the item\'s currency: rials, or cents (1250 = $12.50); text and fractions are refused.'),
+      .describe(
+        "Item fields. Amount fields (FinalValue, and any module's invoice value field) are JSON integers in the minor unit of the item's currency: rials, or cents (1250 = $12.50); text and fractions are refused.",
+      ),
     moneyAccount: z.string().trim().max(100).optional(),
     /**
      * The currency of the item's amounts (default: its money account's, else the ledger's).
      * Amount fields (FinalValue, and any module's invoice value field) are whole minor units;
      * the import checks them (import-document.ts) and stores the resolved currency.
      */
-    currency: currency.optional().describe('ISO 4217 code of the item\'s amounts; default: its money account\'s, else LEDGER_CURRENCY'),
+    currency: currency.optional().describe("ISO 4217 code of the item's amounts; default: its money account's, else LEDGER_CURRENCY"),
     status: z.enum(['open', 'paid']).default('open'),
     createdAt: z.string().optional(),
   })
@@ -50,4 +54,3 @@ export const itemRecord = z
 export type MoneyAccountRecord = z.output<typeof moneyAccountRecord>;
 export type CustomerRecord = z.output<typeof customerRecord>;
 export type ItemRecord = z.output<typeof itemRecord>;
-

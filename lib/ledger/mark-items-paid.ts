@@ -6,7 +6,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export async function markItemsPaid(client: DynamoDBDocumentClient, tableName: string, customerId: string, invoiceType: string, numbers: readonly string[]): Promise<void> {
+export async function markItemsPaid(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  customerId: string,
+  invoiceType: string,
+  numbers: readonly string[],
+): Promise<void> {
   for (const number of numbers) {
     await client
       .send(

@@ -45,7 +45,9 @@ export class EmfMetrics implements MetricsRecorder {
     const line = {
       _aws: {
         Timestamp: this.clock(),
-        CloudWatchMetrics: [{ Namespace: this.options.namespace, Dimensions: this.dimensionSets(name, Object.keys(values)), Metrics: [{ Name: name, Unit: unit }] }],
+        CloudWatchMetrics: [
+          { Namespace: this.options.namespace, Dimensions: this.dimensionSets(name, Object.keys(values)), Metrics: [{ Name: name, Unit: unit }] },
+        ],
       },
       ...values,
       [name]: value,

@@ -6,7 +6,10 @@
 const DIGIT = '[0-9\\u06F0-\\u06F9\\u0660-\\u0669]';
 // Not glued to letters or digits on either side (nor continuing an id like a UUID), so
 // CallSids (CA…), request ids and ISO timestamps stay readable.
-const PHONE_LIKE = new RegExp(`(?<![A-Za-z0-9\\u06F0-\\u06F9\\u0660-\\u0669])(?<![A-Za-z0-9][-.])[+(]?${DIGIT}(?:[\\s\\-().]{0,2}${DIGIT}){7,}(?![A-Za-z0-9\\u06F0-\\u06F9\\u0660-\\u0669])`, 'gu');
+const PHONE_LIKE = new RegExp(
+  `(?<![A-Za-z0-9\\u06F0-\\u06F9\\u0660-\\u0669])(?<![A-Za-z0-9][-.])[+(]?${DIGIT}(?:[\\s\\-().]{0,2}${DIGIT}){7,}(?![A-Za-z0-9\\u06F0-\\u06F9\\u0660-\\u0669])`,
+  'gu',
+);
 
 export function maskPhonesIn(text: string): string {
   if (text.length < 8) return text;

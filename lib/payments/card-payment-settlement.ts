@@ -26,7 +26,10 @@ export async function settleCardPayment(deps: CardPaymentDeps, payment: CardPaym
   const { charge } = payment;
   const recording = await deps.ledger.recordCardPayment(payment, at);
   if (recording.status === 'conflict') {
-    deps.logger.warn('card payment confirmation code already recorded for another call; nothing recorded', { confirmationCode: payment.confirmationCode, moduleCode: payment.moduleCode });
+    deps.logger.warn('card payment confirmation code already recorded for another call; nothing recorded', {
+      confirmationCode: payment.confirmationCode,
+      moduleCode: payment.moduleCode,
+    });
     return { status: 'conflict' };
   }
   if (deps.records) {
@@ -45,7 +48,12 @@ export async function settleCardPayment(deps: CardPaymentDeps, payment: CardPaym
         ...(payment.maskedCard ? { maskedCard: payment.maskedCard } : {}),
         createdAt: at,
       })
-      .catch((error: unknown) => deps.logger.error('card payment recorded in the ledger but not in the payments list', { confirmationCode: payment.confirmationCode, error: error as Error }));
+      .catch((error: unknown) =>
+        deps.logger.error('card payment recorded in the ledger but not in the payments list', {
+          confirmationCode: payment.confirmationCode,
+          error: error as Error,
+        }),
+      );
   }
   const settled = recording.status === 'recorded';
   deps.logger.info(settled ? 'card payment settled' : 'card payment was already settled for this call', {

@@ -54,7 +54,12 @@ export class DynamoLinkPayments extends DynamoPaymentStore implements LinkPaymen
 
   async putCheckout(checkout: Checkout): Promise<void> {
     // Kept as long as a late or repeated provider notification may still name it.
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: checkoutKey(checkout.provider, checkout.checkoutId), sk: 'CHECKOUT', ...checkout, expiresAt: checkout.payableUntil + 90 * 86_400 } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: checkoutKey(checkout.provider, checkout.checkoutId), sk: 'CHECKOUT', ...checkout, expiresAt: checkout.payableUntil + 90 * 86_400 },
+      }),
+    );
     const { provider, checkoutId, url, amount, payableUntil } = checkout;
     await this.client.send(
       new UpdateCommand({
@@ -68,7 +73,9 @@ export class DynamoLinkPayments extends DynamoPaymentStore implements LinkPaymen
   }
 
   async getCheckout(provider: Checkout['provider'], checkoutId: string): Promise<Checkout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: checkoutKey(provider, checkoutId), sk: 'CHECKOUT' }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: checkoutKey(provider, checkoutId), sk: 'CHECKOUT' }, ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, expiresAt: _ttl, ...checkout } = Item;
     return checkout as Checkout;

@@ -71,10 +71,19 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
   }
 
   /** Newest first, one day after the other from `toDay` back to `fromDay`. */
-  async list(query: { fromDay: string; toDay: string; status?: PaymentRecord['status']; limit: number; cursor?: string }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }> {
+  async list(query: {
+    fromDay: string;
+    toDay: string;
+    status?: PaymentRecord['status'];
+    limit: number;
+    cursor?: string;
+  }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }> {
     const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
     // Only what this method encoded is a cursor: anything else is a 400, never a malformed start key.
-    if ((cursor.d !== undefined && !(typeof cursor.d === 'string' && DAY.test(cursor.d))) || (cursor.k !== undefined && !isStartKey(cursor.k, ['id', 'day', 'at']))) {
+    if (
+      (cursor.d !== undefined && !(typeof cursor.d === 'string' && DAY.test(cursor.d))) ||
+      (cursor.k !== undefined && !isStartKey(cursor.k, ['id', 'day', 'at']))
+    ) {
       throw new InvalidCursorError('the paging cursor is not valid');
     }
     const payments: PaymentRecord[] = [];

@@ -79,7 +79,9 @@ export class DynamoPaymentStore implements PaymentStore {
   }
 
   async currentLink(customerId: string, purpose: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `CURRENT#${customerId}`, sk: purpose }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `CURRENT#${customerId}`, sk: purpose }, ConsistentRead: true }),
+    );
     return typeof Item?.linkId === 'string' ? Item.linkId : undefined;
   }
 
@@ -112,13 +114,20 @@ export class DynamoPaymentStore implements PaymentStore {
         TableName: this.tableName,
         Key: { pk: `ONCE#${key}`, sk: 'ONCE' },
         // The outbox message rides on the outcome's write: no write of its own.
-        UpdateExpression: held ? 'SET #state = :done, outcome = :outcome, message = :message, outboxShard = :shard, outboxAt = :at, expiresAt = :ttl' : 'SET #state = :done, outcome = :outcome',
+        UpdateExpression: held
+          ? 'SET #state = :done, outcome = :outcome, message = :message, outboxShard = :shard, outboxAt = :at, expiresAt = :ttl'
+          : 'SET #state = :done, outcome = :outcome',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':done': 'done',
           ':outcome': outcome,
           ...(held
-            ? { ':message': held.message, ':shard': held.outboxShard, ':at': held.outboxAt, ':ttl': Math.floor(Date.parse(held.message.createdAt) / 1000) + OUTBOX_TTL_SECONDS }
+            ? {
+                ':message': held.message,
+                ':shard': held.outboxShard,
+                ':at': held.outboxAt,
+                ':ttl': Math.floor(Date.parse(held.message.createdAt) / 1000) + OUTBOX_TTL_SECONDS,
+              }
             : {}),
         },
       }),
@@ -130,7 +139,9 @@ export class DynamoPaymentStore implements PaymentStore {
     if (caller === mobile) {
       // The caller asks for their own number: both counts live on one row, one conditional write.
       if (await this.countOn(mobile, day, { mobileLinks: limits.perMobile, callerLinks: limits.perCaller }, limits.expiresAt)) return { counted: true };
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `LIMIT#${mobile}`, sk: `DAY#${day}` }, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `LIMIT#${mobile}`, sk: `DAY#${day}` }, ConsistentRead: true }),
+      );
       return { counted: false, limit: Number(Item?.mobileLinks ?? 0) >= limits.perMobile ? 'mobile' : 'caller' };
     }
     // Two numbers, two rows, counted at once; a refusal takes the other count back.
@@ -161,7 +172,12 @@ export class DynamoPaymentStore implements PaymentStore {
   }
 
   /** Adds one to each named count on the number's row for the day, unless one has reached its limit. */
-  private countOn(number: string, day: string, limits: Record<'mobileLinks' | 'callerLinks', number> | Record<'mobileLinks', number> | Record<'callerLinks', number>, expiresAt: number): Promise<boolean> {
+  private countOn(
+    number: string,
+    day: string,
+    limits: Record<'mobileLinks' | 'callerLinks', number> | Record<'mobileLinks', number> | Record<'callerLinks', number>,
+    expiresAt: number,
+  ): Promise<boolean> {
     const counts = Object.entries(limits);
     return this.conditional(
       new UpdateCommand({

@@ -88,7 +88,8 @@ export class PaymentLinkDelivery {
     const held = sms.hold?.(text);
     if (held) return { outcome: { status: 'sent', deliveredByCrm: false, segments: held.segments }, held };
     const sent = await sms.send(text);
-    if (sent.status === 'failed') return { outcome: { status: 'not-sent', reason: `sms-failed:${sms.channel}:${sent.reason}${sent.code ? `:${sent.code}` : ''}` } };
+    if (sent.status === 'failed')
+      return { outcome: { status: 'not-sent', reason: `sms-failed:${sms.channel}:${sent.reason}${sent.code ? `:${sent.code}` : ''}` } };
     return { outcome: { status: 'sent', deliveredByCrm: false, segments: sent.segments } };
   }
 

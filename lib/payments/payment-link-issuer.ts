@@ -34,7 +34,13 @@ export class PaymentLinkIssuer implements OwnPaymentLinks {
       expiresAt: Math.floor(now.getTime() / 1000) + ttlHours * 3600,
     };
     // A retry for the same call finds the link already stored and gets the same URL back.
-    const stored = await store.putLink({ claims, status: 'open', createdAt: now.toISOString(), callSid: request.callSid, ...(request.moduleCode ? { moduleCode: request.moduleCode } : {}) });
+    const stored = await store.putLink({
+      claims,
+      status: 'open',
+      createdAt: now.toISOString(),
+      callSid: request.callSid,
+      ...(request.moduleCode ? { moduleCode: request.moduleCode } : {}),
+    });
     // The customer's older open links for the same debt now answer "replaced": one debt, one link to pay it.
     await store.setCurrentLink(stored.claims.customerId, linkPurpose(stored.claims), stored.claims.id, stored.createdAt);
     return { id: stored.claims.id, url: `${publicBaseUrl}/pay/${signLinkToken(secret, stored.claims)}` };

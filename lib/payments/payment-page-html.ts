@@ -61,7 +61,14 @@ const TEXT = {
 } as const;
 
 const ITEM_NAMES: Record<Language, Record<InvoiceType, string>> = {
-  en: { invoice: 'Invoice', proforma: 'Proforma invoice', receipt: 'Receipt', payment: 'Payment', salesReturn: 'Sales return', onlinePayment: 'Online payment' },
+  en: {
+    invoice: 'Invoice',
+    proforma: 'Proforma invoice',
+    receipt: 'Receipt',
+    payment: 'Payment',
+    salesReturn: 'Sales return',
+    onlinePayment: 'Online payment',
+  },
   fa: { invoice: 'فاکتور', proforma: 'پیش‌فاکتور', receipt: 'رسید دریافت', payment: 'پرداخت', salesReturn: 'برگشت از فروش', onlinePayment: 'پرداخت آنلاین' },
 };
 
@@ -160,7 +167,8 @@ export interface PayPageOptions {
 export function paymentPageHtml(claims: PaymentLinkClaims, options: PayPageOptions): string {
   const t = TEXT[claims.language];
   const amount = options.amount ?? claims.amount;
-  const reduced = amount < claims.amount ? `<p class="note">${escape(t.reduced.replace('{0}', formatMoney(claims.amount, claims.currency, claims.language)))}</p>` : '';
+  const reduced =
+    amount < claims.amount ? `<p class="note">${escape(t.reduced.replace('{0}', formatMoney(claims.amount, claims.currency, claims.language)))}</p>` : '';
   const body = `${options.sandbox ? `<p class="sandbox">${t.sandbox}</p>` : ''}<section class="card">${summary(claims, options.businessName, amount)}<dt>${t.validUntil}</dt><dd>${escape(validUntil(claims))}</dd></dl>${reduced}</section>
 <form method="post" action="${escape(options.action)}"><button type="submit">${t.pay}</button></form>`;
   return page(claims.language, `${t.title} — ${options.businessName}`, body);
@@ -187,7 +195,9 @@ export function pendingHtml(claims: PaymentLinkClaims, options: { businessName: 
  */
 export function problemHtml(problem: PageProblem, businessName: string, options: { readonly retry?: string; readonly sandbox?: boolean } = {}): string {
   const retry = (lang: Language) => (options.retry ? `<p><a href="${escape(options.retry)}">${TEXT[lang].tryAgain}</a></p>` : '');
-  const sandbox = options.sandbox ? `<p class="sandbox" lang="fa" dir="rtl">${TEXT.fa.sandbox}</p><p class="sandbox" lang="en" dir="ltr">${TEXT.en.sandbox}</p>` : '';
+  const sandbox = options.sandbox
+    ? `<p class="sandbox" lang="fa" dir="rtl">${TEXT.fa.sandbox}</p><p class="sandbox" lang="en" dir="ltr">${TEXT.en.sandbox}</p>`
+    : '';
   const body = `${sandbox}<section class="card" lang="fa" dir="rtl"><p class="biz">${escape(businessName)}</p><p class="problem">${PROBLEMS[problem].fa}</p>${retry('fa')}</section>
 <section class="card" lang="en" dir="ltr"><p class="problem">${PROBLEMS[problem].en}</p>${retry('en')}</section>`;
   return page('fa', `${TEXT.fa.title} / ${TEXT.en.title} — ${businessName}`, body);

@@ -68,7 +68,10 @@ async function load(deps: PaymentPageDeps, token: string, now: Date, returned = 
   if (!check.ok) {
     deps.logger.warn('payment link refused', { reason: check.reason, linkId: parsed.id });
     // A tampered token is told only that it is not valid; an expired one why.
-    return { ok: false, result: problem(deps, check.reason === 'expired' && link.status === 'open' ? 'expired' : check.reason === 'expired' ? 'used' : 'invalid') };
+    return {
+      ok: false,
+      result: problem(deps, check.reason === 'expired' && link.status === 'open' ? 'expired' : check.reason === 'expired' ? 'used' : 'invalid'),
+    };
   }
   if (link.status === 'open' && !(returned && link.checkout) && (await isReplaced(deps, link))) return { ok: false, result: problem(deps, 'replaced') };
   return { ok: true, link };
@@ -90,7 +93,12 @@ async function usedLinkPage(deps: PaymentPageDeps, link: PaymentLinkRecord): Pro
   const record = link.paidBy ? await deps.records.get(link.paidBy) : undefined;
   return {
     statusCode: 200,
-    html: receiptHtml(link.claims, { businessName: deps.businessName, sandbox: record?.provider === 'sandbox', reference: link.reference, amount: record?.amount ?? link.claims.amount }),
+    html: receiptHtml(link.claims, {
+      businessName: deps.businessName,
+      sandbox: record?.provider === 'sandbox',
+      reference: link.reference,
+      amount: record?.amount ?? link.claims.amount,
+    }),
   };
 }
 
@@ -154,7 +162,12 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   }
   const started = await provider.start(checkoutRequest(deps, link, token, debt.amount, at));
   if (started.status === 'failed') {
-    deps.logger.error('payment provider did not start a payment', { linkId: claims.id, provider: provider.name, reason: started.reason, transient: started.transient });
+    deps.logger.error('payment provider did not start a payment', {
+      linkId: claims.id,
+      provider: provider.name,
+      reason: started.reason,
+      transient: started.transient,
+    });
     await deps.store.countStartFailure(claims.id);
     return problem(deps, started.transient ? 'unavailable' : 'refused');
   }
@@ -171,7 +184,12 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
     createdAt: at.toISOString(),
     payableUntil: started.payableUntil,
   });
-  deps.logger.info('customer sent to the payment provider', { linkId: claims.id, provider: provider.name, checkoutId: started.checkoutId, amount: debt.amount });
+  deps.logger.info('customer sent to the payment provider', {
+    linkId: claims.id,
+    provider: provider.name,
+    checkoutId: started.checkoutId,
+    amount: debt.amount,
+  });
   return redirect(deps, started.url);
 }
 
@@ -190,22 +208,41 @@ async function paySandbox(deps: PaymentPageDeps, provider: PaymentProvider, link
       await deps.store.reopen(claims.id, id);
       return problem(deps, 'settled');
     }
-    const started = await provider.start(checkoutRequest(deps, link, token, debt.amount, at)).catch((error: unknown) => ({ status: 'failed' as const, reason: (error as Error).name || 'error', transient: true }));
+    const started = await provider
+      .start(checkoutRequest(deps, link, token, debt.amount, at))
+      .catch((error: unknown) => ({ status: 'failed' as const, reason: (error as Error).name || 'error', transient: true }));
     if (started.status !== 'paid') {
-      deps.logger.warn('payment not taken; link reopened', { linkId: claims.id, provider: provider.name, status: started.status, ...(started.status === 'failed' ? { reason: started.reason } : {}) });
+      deps.logger.warn('payment not taken; link reopened', {
+        linkId: claims.id,
+        provider: provider.name,
+        status: started.status,
+        ...(started.status === 'failed' ? { reason: started.reason } : {}),
+      });
       await deps.store.reopen(claims.id, id);
       return problem(deps, 'failed');
     }
     const settled = await settleUnderLease(deps, sandboxPayment({ ...link, status: 'used', paidBy: id }, debt.amount, started.reference));
     if (settled.record.status !== 'paid') return problem(deps, 'refund');
     deps.logger.info('payment link paid', { linkId: claims.id, provider: provider.name, amount: debt.amount });
-    return { statusCode: 200, html: receiptHtml(claims, { businessName: deps.businessName, sandbox: true, reference: started.reference, amount: debt.amount }) };
+    return {
+      statusCode: 200,
+      html: receiptHtml(claims, { businessName: deps.businessName, sandbox: true, reference: started.reference, amount: debt.amount }),
+    };
   });
 }
 
 function sandboxPayment(link: PaymentLinkRecord, amount: number, reference: string) {
   const { claims } = link;
-  return { id: sandboxPaymentId(claims.id), provider: 'sandbox' as const, linkId: claims.id, customerId: claims.customerId, amount, currency: claims.currency.code, expected: { amount, currency: claims.currency.code }, reference };
+  return {
+    id: sandboxPaymentId(claims.id),
+    provider: 'sandbox' as const,
+    linkId: claims.id,
+    customerId: claims.customerId,
+    amount,
+    currency: claims.currency.code,
+    expected: { amount, currency: claims.currency.code },
+    reference,
+  };
 }
 
 function checkoutRequest(deps: PaymentPageDeps, link: PaymentLinkRecord, token: string, amount: number, at: Date): CheckoutRequest {
@@ -233,7 +270,11 @@ function describe(claims: PaymentLinkClaims): string {
 function redirect(deps: PaymentPageDeps, url: string): PageResult {
   // A page as well as the Location: a browser that does not follow shows where to go.
   const escaped = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return { statusCode: 303, location: url, html: `<!doctype html><html><head><meta charset="utf-8"><title>${deps.businessName.replace(/[&<>"']/g, '')}</title></head><body><p><a href="${escaped}">${escaped}</a></p></body></html>` };
+  return {
+    statusCode: 303,
+    location: url,
+    html: `<!doctype html><html><head><meta charset="utf-8"><title>${deps.businessName.replace(/[&<>"']/g, '')}</title></head><body><p><a href="${escaped}">${escaped}</a></p></body></html>`,
+  };
 }
 
 function linkUrl(deps: Pick<PaymentPageDeps, 'publicBaseUrl'>, token: string): string {
@@ -254,7 +295,10 @@ export function unavailablePage(businessName: string, options: { readonly sandbo
  * provider that cannot take it is not replaced by another: the page says unavailable and the
  * log says why.
  */
-export function chooseProvider(providers: readonly PaymentProvider[], byModule: Readonly<Record<string, PaymentProvider>>): (link: PaymentLinkRecord, amount: number) => PaymentProvider | undefined {
+export function chooseProvider(
+  providers: readonly PaymentProvider[],
+  byModule: Readonly<Record<string, PaymentProvider>>,
+): (link: PaymentLinkRecord, amount: number) => PaymentProvider | undefined {
   return (link, amount) => {
     const own = link.moduleCode ? byModule[link.moduleCode] : undefined;
     const candidates = own ? [own] : providers;

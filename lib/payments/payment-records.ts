@@ -38,7 +38,13 @@ export interface PaymentRecord {
 export interface PaymentRecords {
   /** Stores once per id; false when a record with this id already exists (nothing changes). */
   record(payment: PaymentRecord): Promise<boolean>;
-  list(query: { fromDay: string; toDay: string; status?: PaymentRecord['status']; limit: number; cursor?: string }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }>;
+  list(query: {
+    fromDay: string;
+    toDay: string;
+    status?: PaymentRecord['status'];
+    limit: number;
+    cursor?: string;
+  }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }>;
   markHandled(id: string, at: string): Promise<boolean>;
 }
 

@@ -26,7 +26,11 @@ export interface PaymentReturnDeps extends PaymentPageDeps {
 
 const AUTHORITY = /^[A-Za-z0-9]{8,64}$/;
 
-export async function handlePaymentReturn(deps: PaymentReturnDeps, provider: Checkout['provider'], query: Readonly<Record<string, string | undefined>>): Promise<PageResult> {
+export async function handlePaymentReturn(
+  deps: PaymentReturnDeps,
+  provider: Checkout['provider'],
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<PageResult> {
   const authority = query.Authority ?? '';
   if (!AUTHORITY.test(authority)) return problem(deps, 'invalid');
   const checkout = await deps.store.getCheckout(provider, authority);
@@ -71,20 +75,29 @@ async function verifyAndSettle(deps: PaymentReturnDeps, checkout: Checkout, id: 
     return problem(deps, 'unavailable');
   }
   if (verified.status === 'not-paid') {
-    if (verified.reason === 'amount-mismatch' || !verified.final) deps.logger.error('payment verification refused', { paymentId: id, reason: verified.reason, status });
+    if (verified.reason === 'amount-mismatch' || !verified.final)
+      deps.logger.error('payment verification refused', { paymentId: id, reason: verified.reason, status });
     if (!verified.final) return problem(deps, 'failed', retry(deps, link));
     return pageFor(deps, await recordFailure(deps, { ...payment, reference: checkout.checkoutId, reason: verified.reason }, link), link);
   }
-  const settled = await settleUnderLease(deps, { ...payment, reference: verified.reference, ...(verified.maskedCard ? { maskedCard: verified.maskedCard } : {}) });
+  const settled = await settleUnderLease(deps, {
+    ...payment,
+    reference: verified.reference,
+    ...(verified.maskedCard ? { maskedCard: verified.maskedCard } : {}),
+  });
   if (verified.alreadyVerified) deps.logger.info('payment verified before (101); settled once', { paymentId: id });
   return pageFor(deps, settled.record, settled.link ?? link);
 }
 
 function pageFor(deps: PaymentReturnDeps, record: PaymentRecord, link: PaymentLinkRecord | undefined): PageResult {
   if (record.status === 'refund-needed') return problem(deps, 'refund');
-  if (record.status === 'failed') return record.refundReason?.startsWith('not-verified:') ? problem(deps, 'not-verified') : problem(deps, 'failed', retry(deps, link));
+  if (record.status === 'failed')
+    return record.refundReason?.startsWith('not-verified:') ? problem(deps, 'not-verified') : problem(deps, 'failed', retry(deps, link));
   if (!link) return problem(deps, 'used');
-  return { statusCode: 200, html: receiptHtml(link.claims, { businessName: deps.businessName, sandbox: false, reference: record.reference, amount: record.amount }) };
+  return {
+    statusCode: 200,
+    html: receiptHtml(link.claims, { businessName: deps.businessName, sandbox: false, reference: record.reference, amount: record.amount }),
+  };
 }
 
 /** The link's page again, to pay once more after a payment that did not go through (while it is open). */

@@ -84,12 +84,18 @@ export async function underCustomerLease<T>(deps: SettlementDeps, customerId: st
   try {
     return await work();
   } finally {
-    await deps.store.releaseLease(key, owner).catch((error: unknown) => deps.logger.warn('settlement lease not released; it runs out by itself', { error: error as Error }));
+    await deps.store
+      .releaseLease(key, owner)
+      .catch((error: unknown) => deps.logger.warn('settlement lease not released; it runs out by itself', { error: error as Error }));
   }
 }
 
 /** Why a payment taken for `link` cannot settle it now, or undefined when it can (read under the customer's lease). */
-export async function refusalReason(deps: SettlementDeps, payment: Pick<TakenPayment, 'id' | 'amount' | 'currency' | 'expected' | 'refuse'>, link: PaymentLinkRecord | undefined): Promise<string | undefined> {
+export async function refusalReason(
+  deps: SettlementDeps,
+  payment: Pick<TakenPayment, 'id' | 'amount' | 'currency' | 'expected' | 'refuse'>,
+  link: PaymentLinkRecord | undefined,
+): Promise<string | undefined> {
   if (payment.refuse) return payment.refuse;
   if (payment.amount !== payment.expected.amount || payment.currency !== payment.expected.currency) return 'amount-mismatch';
   if (!link) return 'unknown-link';
@@ -143,14 +149,24 @@ export async function settleUnderLease(deps: SettlementDeps, payment: TakenPayme
       ...(record.callSid ? { callSid: record.callSid } : {}),
     });
   } else {
-    deps.logger.info('payment settled', { paymentId: record.id, provider: record.provider, amount: record.amount, currency: record.currency, linkId: record.linkId });
+    deps.logger.info('payment settled', {
+      paymentId: record.id,
+      provider: record.provider,
+      amount: record.amount,
+      currency: record.currency,
+      linkId: record.linkId,
+    });
   }
   await finish(deps, record, link);
   return { record, duplicate: false, ...(link ? { link } : {}) };
 }
 
 /** Records a payment the provider finally did not take (once per id; a later duplicate changes nothing). */
-export async function recordFailure(deps: SettlementDeps, payment: Omit<TakenPayment, 'expected' | 'refuse' | 'currency'> & { readonly currency: CurrencyCode; readonly reason: string }, link: PaymentLinkRecord | undefined): Promise<PaymentRecord> {
+export async function recordFailure(
+  deps: SettlementDeps,
+  payment: Omit<TakenPayment, 'expected' | 'refuse' | 'currency'> & { readonly currency: CurrencyCode; readonly reason: string },
+  link: PaymentLinkRecord | undefined,
+): Promise<PaymentRecord> {
   const record: PaymentRecord = {
     id: payment.id,
     provider: payment.provider,

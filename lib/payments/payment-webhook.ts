@@ -48,7 +48,16 @@ async function handle(deps: WebhookDeps, rawBody: string, signature: string | un
     const link = await deps.store.getLink(checkout.linkId);
     const record = await recordFailure(
       deps,
-      { id: `${note.provider}:${note.checkoutId}`, provider: note.provider, linkId: checkout.linkId, customerId: checkout.customerId, amount: checkout.amount, currency: checkout.currency, reference: note.checkoutId, reason: note.reason },
+      {
+        id: `${note.provider}:${note.checkoutId}`,
+        provider: note.provider,
+        linkId: checkout.linkId,
+        customerId: checkout.customerId,
+        amount: checkout.amount,
+        currency: checkout.currency,
+        reference: note.checkoutId,
+        reason: note.reason,
+      },
       link,
     );
     return { statusCode: 200, body: { received: true, payment: record.id, status: record.status } };
@@ -67,10 +76,24 @@ async function handle(deps: WebhookDeps, rawBody: string, signature: string | un
 /** The payment with what its checkout expected; one naming our link but no checkout of ours is kept, flagged. */
 async function takenPayment(deps: WebhookDeps, payment: ProviderPayment): Promise<TakenPayment | undefined> {
   const id = `${payment.provider}:${payment.checkoutId}`;
-  const common = { id, provider: payment.provider, amount: payment.amount, currency: payment.currency, reference: payment.reference, ...(payment.maskedCard ? { maskedCard: payment.maskedCard } : {}) };
+  const common = {
+    id,
+    provider: payment.provider,
+    amount: payment.amount,
+    currency: payment.currency,
+    reference: payment.reference,
+    ...(payment.maskedCard ? { maskedCard: payment.maskedCard } : {}),
+  };
   const checkout = await deps.store.getCheckout(payment.provider, payment.checkoutId);
-  if (checkout) return { ...common, linkId: checkout.linkId, customerId: checkout.customerId, expected: { amount: checkout.amount, currency: checkout.currency } };
+  if (checkout)
+    return { ...common, linkId: checkout.linkId, customerId: checkout.customerId, expected: { amount: checkout.amount, currency: checkout.currency } };
   const link = payment.linkId ? await deps.store.getLink(payment.linkId) : undefined;
   if (!link) return undefined;
-  return { ...common, linkId: link.claims.id, customerId: link.claims.customerId, expected: { amount: link.claims.amount, currency: link.claims.currency.code }, refuse: 'unknown-checkout' };
+  return {
+    ...common,
+    linkId: link.claims.id,
+    customerId: link.claims.customerId,
+    expected: { amount: link.claims.amount, currency: link.claims.currency.code },
+    refuse: 'unknown-checkout',
+  };
 }

@@ -97,7 +97,12 @@ export class StripeCheckout implements PaymentProvider, PaymentNotifications {
       try {
         response = await (o.fetchImpl ?? fetch)(`${o.apiBaseUrl}/v1/checkout/sessions`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': idempotencyKey, Accept: 'application/json' },
+          headers: {
+            Authorization: `Bearer ${secretKey}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'Idempotency-Key': idempotencyKey,
+            Accept: 'application/json',
+          },
           body: form.toString(),
           signal: AbortSignal.timeout(o.timeoutMs),
         });
@@ -147,8 +152,10 @@ export class StripeCheckout implements PaymentProvider, PaymentNotifications {
     const session = event.data?.object;
     if (!event.type.startsWith('checkout.session.')) return { kind: 'ignored', reason: `event ${event.type}`, eventId };
     if (typeof session?.id !== 'string') return { kind: 'refused', reason: 'malformed-event' };
-    if (event.type === 'checkout.session.async_payment_failed') return { kind: 'failed', provider: 'stripe', checkoutId: session.id, reason: 'async-payment-failed', eventId };
-    if (event.type !== 'checkout.session.completed' && event.type !== 'checkout.session.async_payment_succeeded') return { kind: 'ignored', reason: `event ${event.type}`, eventId };
+    if (event.type === 'checkout.session.async_payment_failed')
+      return { kind: 'failed', provider: 'stripe', checkoutId: session.id, reason: 'async-payment-failed', eventId };
+    if (event.type !== 'checkout.session.completed' && event.type !== 'checkout.session.async_payment_succeeded')
+      return { kind: 'ignored', reason: `event ${event.type}`, eventId };
     // A delayed payment method completes unpaid; its async_payment_succeeded settles it.
     if (session.payment_status !== 'paid') return { kind: 'ignored', reason: `payment_status ${String(session.payment_status)}`, eventId };
     if (!Number.isSafeInteger(session.amount_total) || typeof session.currency !== 'string') return { kind: 'refused', reason: 'malformed-event' };

@@ -41,7 +41,9 @@ interface ZarinpalAnswer {
   readonly errors?: { readonly code?: unknown; readonly message?: unknown } | readonly unknown[];
 }
 
-type Call = { readonly ok: true; readonly code: number; readonly data: Record<string, unknown>; readonly httpStatus: number } | { readonly ok: false; readonly reason: string };
+type Call =
+  | { readonly ok: true; readonly code: number; readonly data: Record<string, unknown>; readonly httpStatus: number }
+  | { readonly ok: false; readonly reason: string };
 
 export class ZarinpalGateway implements PaymentProvider, PaymentVerification {
   readonly name = 'zarinpal';
@@ -74,7 +76,13 @@ export class ZarinpalGateway implements PaymentProvider, PaymentVerification {
     if (!answer.ok) return { status: 'failed', reason: answer.reason, transient: true };
     const authority = answer.data.authority;
     if (answer.code === 100 && typeof authority === 'string' && /^[A-Za-z0-9]{8,64}$/.test(authority)) {
-      return { status: 'redirect', checkoutId: authority, url: `${this.options.apiBaseUrl}/pg/StartPay/${authority}`, payableUntil: Math.floor(request.now.getTime() / 1000) + REUSE_SECONDS, sent };
+      return {
+        status: 'redirect',
+        checkoutId: authority,
+        url: `${this.options.apiBaseUrl}/pg/StartPay/${authority}`,
+        payableUntil: Math.floor(request.now.getTime() / 1000) + REUSE_SECONDS,
+        sent,
+      };
     }
     return { status: 'failed', reason: `zarinpal:${answer.code}`, transient: answer.httpStatus >= 500 || TRANSIENT_CODES.has(answer.code) };
   }

@@ -18,7 +18,10 @@ export class MissingSecretError extends Error {
     readonly problem: MissingSecretProblem,
     options?: { cause?: unknown },
   ) {
-    super(`secret ${secretName} is ${problem === 'not-granted' ? 'not granted to this function (SECRET_NAMES)' : problem === 'unreadable' ? 'unreadable' : problem.replace('-', ' ')}`, options);
+    super(
+      `secret ${secretName} is ${problem === 'not-granted' ? 'not granted to this function (SECRET_NAMES)' : problem === 'unreadable' ? 'unreadable' : problem.replace('-', ' ')}`,
+      options,
+    );
   }
 }
 

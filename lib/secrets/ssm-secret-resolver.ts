@@ -27,7 +27,11 @@ export class SsmSecretResolver implements SecretResolver {
 }
 
 /** The resolver with its own client; the composition loads this module on the first secret read. */
-export function createSsmSecretResolver(options: { readonly region: string; readonly prefix: string; readonly endpoint?: string | undefined }): SsmSecretResolver {
+export function createSsmSecretResolver(options: {
+  readonly region: string;
+  readonly prefix: string;
+  readonly endpoint?: string | undefined;
+}): SsmSecretResolver {
   // Secrets are read once per container; a slow SSM gets 2 s, twice, and never past the step's deadline.
   const client = new SSMClient({
     region: options.region,

@@ -48,7 +48,12 @@ export class OutboxSmsSender implements SmsSender {
   async send(message: SmsMessage): Promise<SmsResult> {
     const held = this.hold(message);
     const expiresAt = Math.floor(Date.parse(held.createdAt) / 1000) + OUTBOX_TTL_SECONDS;
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: `SMS#${held.callSid ?? held.id}`, sk: `${held.createdAt}#${held.id}`, ...outboxAttributes(held), expiresAt } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `SMS#${held.callSid ?? held.id}`, sk: `${held.createdAt}#${held.id}`, ...outboxAttributes(held), expiresAt },
+      }),
+    );
     return { status: 'sent', id: held.id, segments: held.segments };
   }
 
@@ -65,7 +70,14 @@ export class OutboxSmsSender implements SmsSender {
   private async ofCall(callSid: string): Promise<OutboxMessage[]> {
     const keys = this.options.heldAt?.(callSid) ?? [];
     const [own, held] = await Promise.all([
-      this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SMS#${callSid}` }, ConsistentRead: true })),
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `SMS#${callSid}` },
+          ConsistentRead: true,
+        }),
+      ),
       keys.length > 0 ? this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })) : undefined,
     ]);
     const rows = [...(own.Items ?? []), ...(held?.Responses?.[this.tableName] ?? [])];
@@ -76,7 +88,14 @@ export class OutboxSmsSender implements SmsSender {
     const pages = await Promise.all(
       Array.from({ length: OUTBOX_SHARDS }, (_, shard) =>
         this.client.send(
-          new QueryCommand({ TableName: this.tableName, IndexName: OUTBOX_INDEX, KeyConditionExpression: 'outboxShard = :s', ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` }, ScanIndexForward: false, Limit: limit }),
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: OUTBOX_INDEX,
+            KeyConditionExpression: 'outboxShard = :s',
+            ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
         ),
       ),
     );

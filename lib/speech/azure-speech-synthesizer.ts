@@ -52,7 +52,9 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new SynthesisFailedError(timedOut ? `Azure speech did not answer within ${this.options.timeoutMs} ms` : `Azure speech unreachable: ${(error as Error).message}`);
+      throw new SynthesisFailedError(
+        timedOut ? `Azure speech did not answer within ${this.options.timeoutMs} ms` : `Azure speech unreachable: ${(error as Error).message}`,
+      );
     }
     const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
     if (!response.ok) throw new SynthesisFailedError(`Azure speech answered ${response.status}`, response.status);

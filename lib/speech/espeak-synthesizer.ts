@@ -23,7 +23,13 @@ export interface EspeakOptions {
  * `-v fa -s 150`): the Klatt variant has clean formants where the default buzzes above 2.5 kHz,
  * amplitude 70 keeps it from clipping (it clips 130 samples a sentence at 100), 170 words/min.
  */
-export const ESPEAK_DEFAULTS: Omit<EspeakOptions, 'command' | 'timeoutMs'> & { readonly voice: string } = { voice: 'fa+klatt4', speed: 170, pitch: 45, amplitude: 70, wordGap: 0 };
+export const ESPEAK_DEFAULTS: Omit<EspeakOptions, 'command' | 'timeoutMs'> & { readonly voice: string } = {
+  voice: 'fa+klatt4',
+  speed: 170,
+  pitch: 45,
+  amplitude: 70,
+  wordGap: 0,
+};
 
 /** espeak-ng's arguments for a voice (`fa`, `fa+m3`, …); the text goes to stdin, so it is never read as an option. */
 export function espeakArguments(voice: string, options: Pick<EspeakOptions, 'speed' | 'pitch' | 'amplitude' | 'wordGap'>): string[] {
@@ -55,7 +61,8 @@ export class EspeakSynthesizer implements SpeechSynthesizer {
       child.on('close', (code) => {
         clearTimeout(timer);
         const wav = Buffer.concat(out);
-        if (code !== 0 || wav.length <= 44) reject(new SynthesisFailedError(`${this.options.command} failed (exit ${code}): ${errors.trim()}`, code ?? undefined));
+        if (code !== 0 || wav.length <= 44)
+          reject(new SynthesisFailedError(`${this.options.command} failed (exit ${code}): ${errors.trim()}`, code ?? undefined));
         else resolve(new Uint8Array(wav));
       });
       child.stdin.on('error', () => undefined); // a process that exits early closes its stdin

@@ -8,7 +8,16 @@
  * functions carry no MP3 decoder) and plays on its own.
  */
 import { createHash } from 'node:crypto';
-import { CLUB_PROMPTS, parseModule, PROMPT_KEYS, type FieldError, type Language, type ModuleConfig, type PromptOverride, type SpeechCapabilities } from '../config/module-schema';
+import {
+  CLUB_PROMPTS,
+  parseModule,
+  PROMPT_KEYS,
+  type FieldError,
+  type Language,
+  type ModuleConfig,
+  type PromptOverride,
+  type SpeechCapabilities,
+} from '../config/module-schema';
 import type { ModuleStore } from '../config/module-store';
 import type { AudioStore } from './audio-store';
 import { AudioFormatError, inspectAudio, type AudioInfo } from './audio-inspection';
@@ -59,7 +68,14 @@ function normalised(bytes: Uint8Array, audio: AudioInfo, finish: AudioFinish): U
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-type RecordingCode = 'recording_empty' | 'recording_type' | 'recording_corrupt' | 'recording_too_large' | 'recording_too_long' | 'recording_too_short' | 'prompt_key';
+type RecordingCode =
+  | 'recording_empty'
+  | 'recording_type'
+  | 'recording_corrupt'
+  | 'recording_too_large'
+  | 'recording_too_long'
+  | 'recording_too_short'
+  | 'prompt_key';
 
 const MESSAGES: Record<Language, Record<RecordingCode, (limits: typeof RECORDING_LIMITS) => string>> = {
   en: {
@@ -108,7 +124,13 @@ function overrideOf(module: ModuleConfig, promptKey: string): PromptOverride | u
 }
 
 /** Validates by content: type (magic bytes and header), size, duration. Never trusts the file name. */
-export function validateRecording(bytes: Uint8Array, contentType: string | undefined, field: string, language: Language = 'en', limits: typeof RECORDING_LIMITS = RECORDING_LIMITS): AudioInfo {
+export function validateRecording(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  field: string,
+  language: Language = 'en',
+  limits: typeof RECORDING_LIMITS = RECORDING_LIMITS,
+): AudioInfo {
   if (bytes.length === 0) throw refuse(field, 'recording_empty', language, limits);
   if (bytes.length > limits.maxBytes) throw refuse(field, 'recording_too_large', language, limits);
   // A declared type that is clearly not audio (a PDF, an image) is refused even if it parses.
@@ -162,7 +184,12 @@ export async function uploadPromptRecording(
  * Persian with a Persian synthesizer); otherwise it goes with the recording.
  * The stored file is kept: other modules or calls in progress may still use the same content.
  */
-export async function removePromptRecording(deps: PromptRecordingDeps, moduleCode: string, promptKey: string, language: Language = 'en'): Promise<ModuleConfig> {
+export async function removePromptRecording(
+  deps: PromptRecordingDeps,
+  moduleCode: string,
+  promptKey: string,
+  language: Language = 'en',
+): Promise<ModuleConfig> {
   const module = await loadModule(deps.modules, moduleCode);
   checkPromptKey(module, promptKey, language, { ...RECORDING_LIMITS, ...deps.limits });
   const current = overrideOf(module, promptKey);
@@ -192,8 +219,9 @@ export interface PromptRecordings {
 
 export function promptRecordingService(deps: PromptRecordingDeps): PromptRecordings {
   return {
-    upload: async (moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language) =>
-      ({ audioKey: (await uploadPromptRecording(deps, moduleCode, promptKey, bytes, contentType, language)).audioKey }),
+    upload: async (moduleCode: string, promptKey: string, bytes: Uint8Array, contentType: string, language: Language) => ({
+      audioKey: (await uploadPromptRecording(deps, moduleCode, promptKey, bytes, contentType, language)).audioKey,
+    }),
     /** false when the prompt had no recording. */
     remove: async (moduleCode: string, promptKey: string, language: Language): Promise<boolean> => {
       const had = overrideOf(await loadModule(deps.modules, moduleCode), promptKey)?.audioKey !== undefined;

@@ -47,7 +47,9 @@ export class SentenceJoiner {
   /** The stored key of the joined sentence, joining and storing it on a miss. Throws when a piece or the store fails. */
   async keyFor(pieces: readonly AudioPiece[]): Promise<string> {
     const identities = await Promise.all(pieces.map((piece) => this.identity(piece.key)));
-    const digest = createHash('sha256').update(JSON.stringify(['join-1', this.finish, identities])).digest('hex');
+    const digest = createHash('sha256')
+      .update(JSON.stringify(['join-1', this.finish, identities]))
+      .digest('hex');
     const key = `joined/${digest}.wav`;
     if (this.known.has(key)) return key;
     if (!(await this.store.exists(key))) {
@@ -68,14 +70,20 @@ export class SentenceJoiner {
     const clip = /^clips\/([^/]+)\/(.+)\.wav$/.exec(key);
     if (!clip) return key;
     const [, language = '', name = ''] = clip;
-    const hash = (await this.manifestHashes(language))[name] ?? createHash('sha256').update(await this.bytes(key)).digest('hex');
+    const hash =
+      (await this.manifestHashes(language))[name] ??
+      createHash('sha256')
+        .update(await this.bytes(key))
+        .digest('hex');
     return `${key}#${hash}`;
   }
 
   private manifestHashes(language: string): Promise<Readonly<Record<string, string>>> {
     let hashes = this.hashes.get(language);
     if (!hashes) {
-      hashes = this.clips.get(`${language}/manifest.json`).then((bytes) => (bytes ? ((JSON.parse(new TextDecoder().decode(bytes)) as { hashes?: Record<string, string> }).hashes ?? {}) : {}));
+      hashes = this.clips
+        .get(`${language}/manifest.json`)
+        .then((bytes) => (bytes ? ((JSON.parse(new TextDecoder().decode(bytes)) as { hashes?: Record<string, string> }).hashes ?? {}) : {}));
       hashes.catch(() => this.hashes.delete(language));
       this.hashes.set(language, hashes);
     }

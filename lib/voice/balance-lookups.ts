@@ -59,7 +59,13 @@ export function startCallerLookup(deps: BalanceLookupDeps, module: BalanceModule
   return { phone, answer };
 }
 
-export function runBalanceFlow(deps: BalanceLookupDeps, ctx: BalanceFlowContext, previous: Session | undefined, input: FlowInput, early?: EarlyCallerLookup): Promise<Respond> {
+export function runBalanceFlow(
+  deps: BalanceLookupDeps,
+  ctx: BalanceFlowContext,
+  previous: Session | undefined,
+  input: FlowInput,
+  early?: EarlyCallerLookup,
+): Promise<Respond> {
   return runWithLookups<BalanceLookups, BalanceNeed>({
     decide: (lookups) => decideBalance(ctx, previous, input, lookups),
     lookup: (need) => balanceLookup(deps, ctx, need, early),
@@ -81,7 +87,12 @@ async function identifyWithBalance(crm: Crm, phone: string, module: BalanceModul
 }
 
 /** One CRM lookup, or the payment link. A thrown error becomes a 'failed' answer the flow handles. */
-async function balanceLookup(deps: BalanceLookupDeps, ctx: BalanceFlowContext, need: BalanceNeed, early: EarlyCallerLookup | undefined): Promise<BalanceLookups> {
+async function balanceLookup(
+  deps: BalanceLookupDeps,
+  ctx: BalanceFlowContext,
+  need: BalanceNeed,
+  early: EarlyCallerLookup | undefined,
+): Promise<BalanceLookups> {
   if (need.kind === 'settle-card-payment') return { settlement: await settle(deps, need.payment) };
   if (need.kind === 'identify-by-phone' && early?.phone === need.phone) {
     const answered = await early.answer;
@@ -127,7 +138,13 @@ async function settle(deps: BalanceLookupDeps, payment: CardPaymentToSettle): Pr
   try {
     return await settleCardPayment(deps.cardPayments, payment);
   } catch (error) {
-    deps.logger.error('card payment taken but not recorded; record it by hand', { confirmationCode: payment.confirmationCode, amount: payment.charge.amount, currency: payment.charge.currency, customerId: payment.customerId, error: error as Error });
+    deps.logger.error('card payment taken but not recorded; record it by hand', {
+      confirmationCode: payment.confirmationCode,
+      amount: payment.charge.amount,
+      currency: payment.charge.currency,
+      customerId: payment.customerId,
+      error: error as Error,
+    });
     return { status: 'failed', reason: (error as Error).name || 'error' };
   }
 }

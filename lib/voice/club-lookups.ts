@@ -62,7 +62,9 @@ async function checkPassword(deps: ClubLookupDeps, crm: Crm, need: Extract<ClubN
   const customerKey = `customer-number#${crm.source}#${need.customerNumber}`;
   const keys = [customerKey, `caller#${canonicalPhone(need.caller) ?? need.caller}`];
   if (await deps.attempts.isLocked(keys)) return { status: 'locked' };
-  const result = need.customer ? await crm.verifyPhonePassword(need.customer, need.password) : await verifyPhonePassword(need.password, undefined).then(() => ({ status: 'mismatch' as const }));
+  const result = need.customer
+    ? await crm.verifyPhonePassword(need.customer, need.password)
+    : await verifyPhonePassword(need.password, undefined).then(() => ({ status: 'mismatch' as const }));
   if (result.status === 'match') {
     await deps.attempts.clear(customerKey);
     return { status: 'accepted' };

@@ -27,7 +27,8 @@ export class DynamoSessionStore implements SessionStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new StaleSessionError(`session ${next.callSid} moved past turn ${expectedTurn}`, { cause: error });
+      if (error instanceof ConditionalCheckFailedException)
+        throw new StaleSessionError(`session ${next.callSid} moved past turn ${expectedTurn}`, { cause: error });
       throw error;
     }
   }

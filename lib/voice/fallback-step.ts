@@ -16,7 +16,10 @@ import { renderApology } from './apology';
 import { ANSWER_RESERVE_MS, loadDestinations, render, visitContext, type VoiceDeps } from './voice-step';
 
 /** What a fallback answer needs: a voice step's dependencies, without the CRM, SMS or payments. */
-export type FallbackDeps = Pick<VoiceDeps, 'modules' | 'sessions' | 'speech' | 'logger' | 'metrics' | 'publicBaseUrl' | 'sessionTtlSeconds' | 'defaultLanguage' | 'clock' | 'withinDeadline'>;
+export type FallbackDeps = Pick<
+  VoiceDeps,
+  'modules' | 'sessions' | 'speech' | 'logger' | 'metrics' | 'publicBaseUrl' | 'sessionTtlSeconds' | 'defaultLanguage' | 'clock' | 'withinDeadline'
+>;
 
 export interface FallbackRequest {
   readonly code: string;
@@ -28,7 +31,11 @@ const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
 
 export async function handleFallback(deps: FallbackDeps, request: FallbackRequest): Promise<string> {
   const errorCode = (request.params.ErrorCode ?? '').replace(/[^0-9]/g, '').slice(0, 10) || 'unknown';
-  deps.logger.error('Twilio requested the fallback URL: the voice webhook failed', { moduleCode: request.code.slice(0, 64), errorCode, errorUrl: (request.params.ErrorUrl ?? '').slice(0, 200) });
+  deps.logger.error('Twilio requested the fallback URL: the voice webhook failed', {
+    moduleCode: request.code.slice(0, 64),
+    errorCode,
+    errorUrl: (request.params.ErrorUrl ?? '').slice(0, 200),
+  });
   deps.metrics?.add('WebhookFailed', 'Count', 1, { function: 'fallback' });
   const apology = () => renderApology(deps.speech, { language: deps.defaultLanguage, prompts: {} });
   if (!request.deadline) return answer(deps, request, errorCode).catch(apology);
@@ -54,13 +61,16 @@ export async function handleFallback(deps: FallbackDeps, request: FallbackReques
 async function answer(deps: FallbackDeps, request: FallbackRequest, errorCode: string): Promise<string> {
   const module: ModuleConfig | undefined = await deps.modules.getModule(request.code);
   const callSid = request.params.CallSid ?? '';
-  if (!module || !module.enabled || !CALL_SID.test(callSid)) return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
+  if (!module || !module.enabled || !CALL_SID.test(callSid))
+    return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
   const ctx = visitContext(deps, module, await loadDestinations(deps, module));
   const previous = await deps.sessions.get(callSid).catch(() => undefined);
   const input: FlowInput = { step: 'entry', callSid, from: request.params.From ?? '', to: request.params.To ?? '' };
   const failed = failureResponse(ctx, previous, input, `twilio-fallback:${errorCode}`);
   const twiml = await render(deps, module, failed.actions);
   // So the call log says why; a session another delivery moved on keeps its own story.
-  await deps.sessions.save(failed.session, previous?.turn).catch((error: unknown) => deps.logger.warn('fallback could not record the failure on the session', { error: error as Error }));
+  await deps.sessions
+    .save(failed.session, previous?.turn)
+    .catch((error: unknown) => deps.logger.warn('fallback could not record the failure on the session', { error: error as Error }));
   return twiml;
 }

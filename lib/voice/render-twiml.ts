@@ -21,7 +21,10 @@ type Speaker = Pick<VoiceResponse, 'say' | 'play'> | Pick<VoiceResponse.Gather, 
 function speak(target: Speaker, segments: readonly SpeechSegment[]): void {
   for (const segment of segments) {
     if (segment.kind === 'say') {
-      target.say({ voice: segment.voice as VoiceResponse.SayAttributes['voice'], language: segment.language as VoiceResponse.SayAttributes['language'] }, segment.text);
+      target.say(
+        { voice: segment.voice as VoiceResponse.SayAttributes['voice'], language: segment.language as VoiceResponse.SayAttributes['language'] },
+        segment.text,
+      );
     } else {
       target.play({}, segment.url);
     }

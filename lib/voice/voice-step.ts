@@ -99,7 +99,10 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     now,
   );
   if (answer !== TIMED_OUT) return answer;
-  deps.logger.error('voice step reached its deadline; sending the caller to the error destination', { moduleCode: request.code, step: request.step.slice(0, 40) });
+  deps.logger.error('voice step reached its deadline; sending the caller to the error destination', {
+    moduleCode: request.code,
+    step: request.step.slice(0, 40),
+  });
   deps.metrics?.add('StepDeadlineExceeded', 'Count', 1, { function: 'voice' });
   // Rendered in the spent work scope: speech makes no request now (English falls back to <Say>
   // at once, cached audio still plays), leaving the reserve for recording the outcome.
@@ -112,7 +115,11 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     const session = { ...rendered.session, lastResponse: { turn: rendered.session.turn, step: progress.input?.step ?? 'entry', twiml: rendered.twiml } };
     const saving = within(deadline, () => deps.sessions.save(session, progress.previous?.turn));
     saving.catch((error: unknown) => deps.logger.warn('could not record the deadline on the session', { error: error as Error }));
-    await raceUntil(saving.catch(() => undefined), deadline, now);
+    await raceUntil(
+      saving.catch(() => undefined),
+      deadline,
+      now,
+    );
   }
   return rendered.twiml;
 }
@@ -133,7 +140,8 @@ async function raceUntil<T>(work: Promise<T>, deadline: Deadline, now: () => num
 /** The apology and the module's error destination, or just the apology when the module never loaded. */
 async function deadlineAnswer(deps: VoiceDeps, progress: StepProgress): Promise<{ twiml: string; session?: Session }> {
   const { module, ctx, input } = progress;
-  if (!module || !ctx || !input) return { twiml: await renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} }) };
+  if (!module || !ctx || !input)
+    return { twiml: await renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} }) };
   const fallback = failureResponse(ctx, progress.previous, input, 'step-deadline');
   try {
     return { twiml: await render(deps, module, fallback.actions), session: fallback.session };
@@ -206,7 +214,11 @@ export async function loadDestinations(deps: Pick<VoiceDeps, 'modules'>, module:
   return { ...(next ? { next } : {}), ...(error ? { error } : {}) } satisfies { next?: Destination; error?: Destination };
 }
 
-export function visitContext(deps: Pick<VoiceDeps, 'publicBaseUrl' | 'clock' | 'sessionTtlSeconds'>, module: ModuleConfig, destinations: VisitContext['destinations']): VisitContext {
+export function visitContext(
+  deps: Pick<VoiceDeps, 'publicBaseUrl' | 'clock' | 'sessionTtlSeconds'>,
+  module: ModuleConfig,
+  destinations: VisitContext['destinations'],
+): VisitContext {
   const base = deps.publicBaseUrl;
   return {
     module,
@@ -230,7 +242,13 @@ function storedAnswer(previous: Session | undefined, code: string, step: string,
 }
 
 /** Each module kind has its own pure flow; the rest of a step is the same for all. */
-function runModuleFlow(deps: VoiceDeps, ctx: VisitContext, previous: Session | undefined, input: FlowInput, early: EarlyCallerLookup | undefined): Promise<Respond> {
+function runModuleFlow(
+  deps: VoiceDeps,
+  ctx: VisitContext,
+  previous: Session | undefined,
+  input: FlowInput,
+  early: EarlyCallerLookup | undefined,
+): Promise<Respond> {
   const { module } = ctx;
   if (module.kind === 'club') return runClubFlow(deps, { ...ctx, module }, previous, input);
   return runBalanceFlow(deps, { ...ctx, module }, previous, input, early);
@@ -245,7 +263,9 @@ export async function render(deps: Pick<VoiceDeps, 'speech'>, module: ModuleConf
       const { items, ...rest } = action;
       renderable.push({ ...rest, segments: await deps.speech.render(items, settings) });
     } else if (action.kind === 'pay') {
-      const prompts = await Promise.all(action.prompts.map(async ({ items, ...prompt }) => ({ ...prompt, segments: await deps.speech.render(items, settings) })));
+      const prompts = await Promise.all(
+        action.prompts.map(async ({ items, ...prompt }) => ({ ...prompt, segments: await deps.speech.render(items, settings) })),
+      );
       renderable.push({ ...action, prompts });
     } else renderable.push(action);
   }
@@ -257,7 +277,11 @@ export async function render(deps: Pick<VoiceDeps, 'speech'>, module: ModuleConf
  * this step's own TwiML, or the TwiML of the concurrent twin that won the write (then this
  * delivery's effects are not recorded: the winner records them).
  */
-async function save(deps: VoiceDeps, session: Session & { lastResponse: NonNullable<Session['lastResponse']> }, previous: Session | undefined): Promise<{ twiml: string; won: boolean }> {
+async function save(
+  deps: VoiceDeps,
+  session: Session & { lastResponse: NonNullable<Session['lastResponse']> },
+  previous: Session | undefined,
+): Promise<{ twiml: string; won: boolean }> {
   try {
     await deps.sessions.save(session, previous?.turn);
     return { twiml: session.lastResponse.twiml, won: true };
@@ -274,5 +298,6 @@ function record(deps: VoiceDeps, effects: readonly Effect[], session: Session): 
     deps.logger.info('metric', { metric: effect.name, ...effect.dimensions });
     deps.metrics?.add(effect.name, 'Count', 1, effect.dimensions);
   }
-  if (session.outcome) deps.logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
+  if (session.outcome)
+    deps.logger.info('call handed on', { outcome: session.outcome, reason: session.reason, destination: session.destination, from: maskPhone(session.from) });
 }

@@ -77,7 +77,13 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     if (response.status === 401 && !options.key) onUnauthorized();
-    throw new ApiError(response.status, String(json.error ?? response.status), String(json.message ?? response.statusText), (json.errors as FieldError[] | undefined) ?? [], json);
+    throw new ApiError(
+      response.status,
+      String(json.error ?? response.status),
+      String(json.message ?? response.statusText),
+      (json.errors as FieldError[] | undefined) ?? [],
+      json,
+    );
   }
   return json as T;
 }
@@ -160,7 +166,16 @@ export interface ClubModule {
 }
 
 export type LookupSource =
-  | { type: 'payamgostar'; name: string; host: string; username: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string>; paymentTypeKey?: string; linkExpiryDays?: number }
+  | {
+      type: 'payamgostar';
+      name: string;
+      host: string;
+      username: string;
+      currency?: CurrencyCode;
+      itemTypeKeys?: Record<string, string>;
+      paymentTypeKey?: string;
+      linkExpiryDays?: number;
+    }
   | { type: 'http'; name: string; host: string; auth: 'basic' | 'none'; username?: string; currency?: CurrencyCode; itemTypeKeys?: Record<string, string> };
 
 export interface LookupSourceView {
@@ -218,7 +233,11 @@ export interface Meta {
   auditActions: string[];
   /** Statuses of a payment record (GET /payments). */
   paymentStatuses: PaymentEntry['status'][];
-  limits: { maxAttempts: { min: number; max: number; default: number }; gatherTimeoutSeconds: { min: number; max: number; default: number }; promptTextMaxLength: number };
+  limits: {
+    maxAttempts: { min: number; max: number; default: number };
+    gatherTimeoutSeconds: { min: number; max: number; default: number };
+    promptTextMaxLength: number;
+  };
   prompts: { key: PromptKey; defaults: Record<Lang, string> }[];
   /** The club form's prompts: its own name, and the catalogue key a preview speaks. */
   clubPrompts: { name: string; key: PromptKey; defaults: Record<Lang, string> }[];

@@ -65,7 +65,7 @@ const en = {
   fCurrency: 'Currency',
   fCurrencyHint: 'What the lookup source keeps amounts in (IRR: announced in rials or tomans). Persian modules speak IRR, USD, CAD and EUR.',
   sCurrency: 'Currency',
-  sCurrencyHint: 'The currency of the CRM\'s amounts; modules using this source must have the same currency.',
+  sCurrencyHint: "The currency of the CRM's amounts; modules using this source must have the same currency.",
   balanceUnreadable: 'An amount of this customer cannot be read exactly; correct the item.',
   unitRial: 'Rial',
   unitToman: 'Toman',
@@ -89,11 +89,12 @@ const en = {
   fConfirmHint: 'The caller presses 1 to continue; otherwise the call goes to the error destination.',
   sectionCardPayment: 'Card payment in the call (Twilio Pay)',
   fCardPayment: 'Offer card payment in the call',
-  fCardPaymentHint: 'After the balance, a caller who owes hears “press 2 to pay now by card” and types the card on the keypad. Twilio sends the card to its Pay connector (e.g. Stripe); no card data reaches this product.',
+  fCardPaymentHint:
+    'After the balance, a caller who owes hears “press 2 to pay now by card” and types the card on the keypad. Twilio sends the card to its Pay connector (e.g. Stripe); no card data reaches this product.',
   cardPaymentNeedsCurrency: 'Choose a currency other than IRR first: payment connectors do not take rials.',
   cardPaymentNeedsLedger: 'Card payments are recorded in the built-in ledger: choose the ledger as lookup source.',
   fPayConnector: 'Twilio Pay connector name',
-  fPayConnectorHint: 'The connector\'s Unique Name in the Twilio console (Voice › Pay Connectors), e.g. Stripe_Live. PCI mode must be on for the account.',
+  fPayConnectorHint: "The connector's Unique Name in the Twilio console (Voice › Pay Connectors), e.g. Stripe_Live. PCI mode must be on for the account.",
   fPayCurrency: 'Currency charged',
   fPayMethod: 'Payment method',
   payMethodCard: 'Credit or debit card',
@@ -190,7 +191,8 @@ const en = {
   importStateCol: 'State',
   importRows: 'Rows',
   importSearchHint: 'Search: two or more letters of a name, a customer number or id, or a whole phone number.',
-  importCsvHelpItems: 'Columns: customerId, type, number, FinalValue, moneyAccount, currency, status (other columns become item fields). Amounts: digits with , ٬ or \' between groups of three, and for cents currencies exactly their decimals (12.50); anything else is refused, never guessed.',
+  importCsvHelpItems:
+    "Columns: customerId, type, number, FinalValue, moneyAccount, currency, status (other columns become item fields). Amounts: digits with , ٬ or ' between groups of three, and for cents currencies exactly their decimals (12.50); anything else is refused, never guessed.",
   rSection: 'Section',
   rRow: 'Row',
   rLine: 'Line',
@@ -245,7 +247,8 @@ const en = {
   // lookup sources
   navSources: 'Lookup sources',
   sourcesTitle: 'Lookup sources',
-  sourcesIntro: 'The CRMs modules take their data from: Payamgostar, another CRM speaking the AloVoIP HTTP contract, or the built-in ledger. Passwords are never stored here: each source’s password is its own secret, named after the source.',
+  sourcesIntro:
+    'The CRMs modules take their data from: Payamgostar, another CRM speaking the AloVoIP HTTP contract, or the built-in ledger. Passwords are never stored here: each source’s password is its own secret, named after the source.',
   addSource: 'Add lookup source',
   newSource: 'New lookup source',
   editSource: 'Edit lookup source “{0}”',
@@ -254,14 +257,16 @@ const en = {
   sTypeHttp: 'Other (AloVoIP HTTP contract)',
   sTypeLedger: 'Built-in ledger',
   sHost: 'Host',
-  sHostHint: 'https://host[/path] of the CRM (http only where this installation allows it). No username or password in the address; loopback, private and metadata addresses are refused unless allowed here.',
+  sHostHint:
+    'https://host[/path] of the CRM (http only where this installation allows it). No username or password in the address; loopback, private and metadata addresses are refused unless allowed here.',
   sHostChanged: 'The host changed: this source’s password will be sent to {0} when you save.',
   sUsername: 'Username',
   sAuth: 'Authentication',
   sAuthBasic: 'Basic',
   sAuthNone: 'None',
   sPassword: 'Password',
-  sPasswordWhere: 'Never entered here: this source’s password is always the secret {0} — locally the environment variable {1}, deployed the SSM SecureString /balance-ivr/<stage>/{0}.',
+  sPasswordWhere:
+    'Never entered here: this source’s password is always the secret {0} — locally the environment variable {1}, deployed the SSM SecureString /balance-ivr/<stage>/{0}.',
   sSecretLocation: 'Password goes in',
   sPaymentTypeKey: 'Payment type key',
   sLinkExpiryDays: 'Payment link valid for (days)',
@@ -275,7 +280,8 @@ const en = {
   // activity (audit trail)
   navActivity: 'Activity',
   activityTitle: 'Activity',
-  activityIntro: 'Every change made through the admin API: when, with which admin key (current or next), from which address, and what changed. Secrets are never shown or kept.',
+  activityIntro:
+    'Every change made through the admin API: when, with which admin key (current or next), from which address, and what changed. Secrets are never shown or kept.',
   fArea: 'Area',
   allAreas: 'All areas',
   fAction: 'Action',
@@ -294,10 +300,11 @@ const en = {
   before: 'Before',
   after: 'After',
   tooManyAttempts: 'Too many wrong keys from this address; try again later.',
-  failedPartly: 'Failed part-way',  // payments
+  failedPartly: 'Failed part-way', // payments
   navPayments: 'Payments',
   paymentsTitle: 'Payments',
-  paymentsIntro: 'What payment providers took through payment links and calls. A payment flagged “refund or credit needed” was taken for a debt already settled (or for the wrong amount): it is not in the ledger. Refund it at the provider or credit the customer, then mark it handled.',
+  paymentsIntro:
+    'What payment providers took through payment links and calls. A payment flagged “refund or credit needed” was taken for a debt already settled (or for the wrong amount): it is not in the ledger. Refund it at the provider or credit the customer, then mark it handled.',
   fPaymentStatus: 'Status',
   allPaymentStatuses: 'All statuses',
   noPayments: 'No payments in this range.',
@@ -405,7 +412,8 @@ const fa: Record<Key, string> = {
   fConfirmHint: 'تماس‌گیرنده برای ادامه ۱ را فشار می‌دهد؛ در غیر این صورت تماس به مقصد خطا می‌رود.',
   sectionCardPayment: 'پرداخت با کارت در تماس (Twilio Pay)',
   fCardPayment: 'پیشنهاد پرداخت با کارت در تماس',
-  fCardPaymentHint: 'پس از اعلام مانده، تماس‌گیرنده بدهکار می‌شنود «برای پرداخت همین حالا با کارت، ۲ را فشار دهید» و کارت را با صفحه‌کلید وارد می‌کند. توئیلیو کارت را به درگاه پرداخت خود (مثلاً Stripe) می‌فرستد و هیچ داده کارتی به این سامانه نمی‌رسد.',
+  fCardPaymentHint:
+    'پس از اعلام مانده، تماس‌گیرنده بدهکار می‌شنود «برای پرداخت همین حالا با کارت، ۲ را فشار دهید» و کارت را با صفحه‌کلید وارد می‌کند. توئیلیو کارت را به درگاه پرداخت خود (مثلاً Stripe) می‌فرستد و هیچ داده کارتی به این سامانه نمی‌رسد.',
   cardPaymentNeedsCurrency: 'نخست واحد پولی جز IRR انتخاب کنید: درگاه‌های پرداخت ریال نمی‌پذیرند.',
   cardPaymentNeedsLedger: 'پرداخت‌های کارتی در دفتر حساب داخلی ثبت می‌شوند: دفتر داخلی را منبع استعلام کنید.',
   fPayConnector: 'نام درگاه پرداخت توئیلیو',
@@ -503,7 +511,8 @@ const fa: Record<Key, string> = {
   importStateCol: 'وضعیت',
   importRows: 'ردیف‌ها',
   importSearchHint: 'جست‌وجو: دو حرف یا بیشتر از نام، شماره یا شناسهٔ مشتری، یا کل شماره تلفن.',
-  importCsvHelpItems: 'ستون‌ها: customerId، type، number، FinalValue، moneyAccount، currency، status (ستون‌های دیگر فیلدهای قلم می‌شوند). مبلغ: رقم با , یا ٬ یا \' میان گروه‌های سه‌رقمی و برای ارزهای سنت‌دار دقیقاً همان تعداد اعشار (12.50)؛ هر چیز دیگری رد می‌شود و حدس زده نمی‌شود.',
+  importCsvHelpItems:
+    "ستون‌ها: customerId، type، number، FinalValue، moneyAccount، currency، status (ستون‌های دیگر فیلدهای قلم می‌شوند). مبلغ: رقم با , یا ٬ یا ' میان گروه‌های سه‌رقمی و برای ارزهای سنت‌دار دقیقاً همان تعداد اعشار (12.50)؛ هر چیز دیگری رد می‌شود و حدس زده نمی‌شود.",
   rSection: 'بخش',
   rRow: 'ردیف',
   rLine: 'خط',
@@ -548,7 +557,8 @@ const fa: Record<Key, string> = {
   idCustomerNumber: 'شماره مشتری که تماس‌گیرنده وارد می‌کند',
   idCustomerNumberPassword: 'شماره مشتری و رمز تلفنی',
   fCustomerNumberPrefix: 'پیشوند شماره مشتری',
-  fCustomerNumberPrefixHint: 'پیش از رقم‌هایی که تماس‌گیرنده وارد می‌کند گذاشته می‌شود، مثلاً «CN-» وقتی شماره‌ها به شکل CN-1001 ذخیره شده‌اند. اگر ندارید خالی بگذارید.',
+  fCustomerNumberPrefixHint:
+    'پیش از رقم‌هایی که تماس‌گیرنده وارد می‌کند گذاشته می‌شود، مثلاً «CN-» وقتی شماره‌ها به شکل CN-1001 ذخیره شده‌اند. اگر ندارید خالی بگذارید.',
   fClubNextHint: 'جایی که تماس‌گیرنده پس از شناسایی به آن می‌رود، معمولاً ماژول مانده حساب.',
   fClubErrorHint: 'جایی که تماس‌گیرنده وقتی شناسایی نشود یا خطایی رخ دهد به آن می‌رود.',
   dontPlay: 'پخش نشود',
@@ -556,7 +566,8 @@ const fa: Record<Key, string> = {
   // lookup sources
   navSources: 'منابع استعلام',
   sourcesTitle: 'منابع استعلام',
-  sourcesIntro: 'نرم‌افزارهای CRM که ماژول‌ها اطلاعات را از آن‌ها می‌گیرند: پیام‌گستر، CRM دیگری با قرارداد HTTP الوویپ، یا دفتر داخلی. گذرواژه هرگز این‌جا ذخیره نمی‌شود: گذرواژهٔ هر منبع رمز خود آن است که به نام منبع است.',
+  sourcesIntro:
+    'نرم‌افزارهای CRM که ماژول‌ها اطلاعات را از آن‌ها می‌گیرند: پیام‌گستر، CRM دیگری با قرارداد HTTP الوویپ، یا دفتر داخلی. گذرواژه هرگز این‌جا ذخیره نمی‌شود: گذرواژهٔ هر منبع رمز خود آن است که به نام منبع است.',
   addSource: 'افزودن منبع استعلام',
   newSource: 'منبع استعلام جدید',
   editSource: 'ویرایش منبع استعلام «{0}»',
@@ -565,14 +576,16 @@ const fa: Record<Key, string> = {
   sTypeHttp: 'سایر (قرارداد HTTP الوویپ)',
   sTypeLedger: 'دفتر داخلی',
   sHost: 'نشانی (Host)',
-  sHostHint: 'نشانی CRM به شکل https://host[/path] (http فقط جایی که این نصب اجازه دهد). بدون نام کاربری و گذرواژه در نشانی؛ نشانی‌های محلی، خصوصی و metadata پذیرفته نمی‌شوند مگر این‌جا مجاز شده باشند.',
+  sHostHint:
+    'نشانی CRM به شکل https://host[/path] (http فقط جایی که این نصب اجازه دهد). بدون نام کاربری و گذرواژه در نشانی؛ نشانی‌های محلی، خصوصی و metadata پذیرفته نمی‌شوند مگر این‌جا مجاز شده باشند.',
   sHostChanged: 'نشانی میزبان تغییر کرد: با ذخیره، گذرواژهٔ این منبع به {0} فرستاده می‌شود.',
   sUsername: 'نام کاربری',
   sAuth: 'احراز هویت',
   sAuthBasic: 'Basic',
   sAuthNone: 'بدون احراز هویت',
   sPassword: 'گذرواژه',
-  sPasswordWhere: 'هرگز این‌جا وارد نمی‌شود: گذرواژهٔ این منبع همیشه رمز {0} است — در اجرای محلی متغیر محیطی {1} و در استقرار پارامتر SecureString در SSM با نام ‎/balance-ivr/<stage>/{0}.',
+  sPasswordWhere:
+    'هرگز این‌جا وارد نمی‌شود: گذرواژهٔ این منبع همیشه رمز {0} است — در اجرای محلی متغیر محیطی {1} و در استقرار پارامتر SecureString در SSM با نام ‎/balance-ivr/<stage>/{0}.',
   sSecretLocation: 'محل گذرواژه',
   sPaymentTypeKey: 'کلید نوع پرداخت',
   sLinkExpiryDays: 'اعتبار لینک پرداخت (روز)',
@@ -586,7 +599,8 @@ const fa: Record<Key, string> = {
   // activity (audit trail)
   navActivity: 'فعالیت‌ها',
   activityTitle: 'فعالیت‌ها',
-  activityIntro: 'هر تغییری که از راه API مدیریت انجام شده است: چه زمانی، با کدام کلید مدیریت (فعلی یا بعدی)، از کدام نشانی و چه چیزی تغییر کرد. رمزها هرگز نمایش داده یا نگه داشته نمی‌شوند.',
+  activityIntro:
+    'هر تغییری که از راه API مدیریت انجام شده است: چه زمانی، با کدام کلید مدیریت (فعلی یا بعدی)، از کدام نشانی و چه چیزی تغییر کرد. رمزها هرگز نمایش داده یا نگه داشته نمی‌شوند.',
   fArea: 'بخش',
   allAreas: 'همه بخش‌ها',
   fAction: 'کار',
@@ -609,7 +623,8 @@ const fa: Record<Key, string> = {
   // payments
   navPayments: 'پرداخت‌ها',
   paymentsTitle: 'پرداخت‌ها',
-  paymentsIntro: 'آنچه درگاه‌های پرداخت از راه لینک پرداخت و تماس دریافت کرده‌اند. پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده، برای بدهی‌ای دریافت شده که پیش‌تر تسویه شده بود (یا با مبلغ نادرست) و در دفتر حساب ثبت نشده است. آن را در درگاه بازپرداخت کنید یا برای مشتری اعتبار ثبت کنید، سپس «رسیدگی شد» را بزنید.',
+  paymentsIntro:
+    'آنچه درگاه‌های پرداخت از راه لینک پرداخت و تماس دریافت کرده‌اند. پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده، برای بدهی‌ای دریافت شده که پیش‌تر تسویه شده بود (یا با مبلغ نادرست) و در دفتر حساب ثبت نشده است. آن را در درگاه بازپرداخت کنید یا برای مشتری اعتبار ثبت کنید، سپس «رسیدگی شد» را بزنید.',
   fPaymentStatus: 'وضعیت',
   allPaymentStatuses: 'همه وضعیت‌ها',
   noPayments: 'در این بازه پرداختی نیست.',

@@ -43,7 +43,13 @@ function SignIn(props: { lang: Lang; onSignedIn: (key: string) => void; language
       await api('/meta', { key });
       props.onSignedIn(key);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('wrongKey') : err instanceof ApiError && err.status === 429 ? t('tooManyAttempts') : (err as Error).message);
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? t('wrongKey')
+          : err instanceof ApiError && err.status === 429
+            ? t('tooManyAttempts')
+            : (err as Error).message,
+      );
     }
   };
   return (
@@ -92,7 +98,10 @@ function App() {
   }, [lang]);
 
   useEffect(() => {
-    if (signedIn) void api<Meta>('/meta').then(setMeta).catch(() => undefined);
+    if (signedIn)
+      void api<Meta>('/meta')
+        .then(setMeta)
+        .catch(() => undefined);
   }, [signedIn]);
 
   const ctx = useMemo(() => (meta ? { lang, meta, navigate: (h: string) => (location.hash = h) } : null), [lang, meta]);

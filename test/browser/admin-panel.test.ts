@@ -69,7 +69,6 @@ async function findCallInLog(page: Page, callSid: string) {
   return row;
 }
 
-
 /** Waits until the chosen file's text is in the import box (read through the locator: the panel's CSP forbids evaluating strings). */
 async function importTextStartsWith(page: Page, start: string): Promise<void> {
   const box = page.locator('#import-text');
@@ -131,7 +130,11 @@ describe('the admin panel in English', () => {
     expect(await row.textContent()).toContain('Handed on');
     await page.screenshot({ path: join(ARTIFACTS, 'call-log-en.png'), fullPage: true });
 
-    for (const [nav, name] of [['destinations', 'destinations-en'], ['ledger', 'ledger-en'], ['outbox', 'outbox-en']] as const) {
+    for (const [nav, name] of [
+      ['destinations', 'destinations-en'],
+      ['ledger', 'ledger-en'],
+      ['outbox', 'outbox-en'],
+    ] as const) {
       await page.getByTestId(`nav-${nav}`).click();
       await page.waitForLoadState('networkidle');
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -206,7 +209,10 @@ describe('a bulk import from the panel', () => {
     await page.getByTestId('nav-ledger').click();
     await page.getByTestId('import-card').waitFor();
 
-    const csv = ['id,customerNumber,name,phones', ...Array.from({ length: 300 }, (_, i) => `pb-${i},${70000 + i},Panel Bulk ${i},+1500666${String(i).padStart(4, '0')}`)].join('\n');
+    const csv = [
+      'id,customerNumber,name,phones',
+      ...Array.from({ length: 300 }, (_, i) => `pb-${i},${70000 + i},Panel Bulk ${i},+1500666${String(i).padStart(4, '0')}`),
+    ].join('\n');
     await page.selectOption('#import-kind', 'customers');
     await page.setInputFiles('#import-file', { name: 'panel-bulk.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await importTextStartsWith(page, 'id,customerNumber');
@@ -233,7 +239,9 @@ describe('a bulk import from the panel', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('3');
     expect(problems[1]).toContain('No customer has id "nobody".');
-    const customer = await stack.documentClient.send(new GetCommand({ TableName: stack.config.tables.ledger, Key: { pk: 'CUST#pb-1', sk: 'ITEM#invoice#PB-1' } }));
+    const customer = await stack.documentClient.send(
+      new GetCommand({ TableName: stack.config.tables.ledger, Key: { pk: 'CUST#pb-1', sk: 'ITEM#invoice#PB-1' } }),
+    );
     expect(customer.Item).toBeUndefined();
     await page.close();
   }, 180_000);

@@ -33,7 +33,9 @@ describe('card payment in the call, in the panel', () => {
     const enabled = page.locator('#m-cardPayment-enabled');
     // New modules start in IRR: no connector takes rials, and the form says so.
     expect(await enabled.isDisabled()).toBe(true);
-    expect(await page.locator('#m-cardPayment-enabled-reason').textContent()).toBe('Choose a currency other than IRR first: payment connectors do not take rials.');
+    expect(await page.locator('#m-cardPayment-enabled-reason').textContent()).toBe(
+      'Choose a currency other than IRR first: payment connectors do not take rials.',
+    );
 
     await page.selectOption('#m-currency', 'USD');
     expect(await enabled.isDisabled()).toBe(false);

@@ -72,7 +72,9 @@ describe('lookup sources and a customer club in English', () => {
     expect(await page.getByTestId('source-host-warning').count()).toBe(0);
     await page.fill('#s-host', `${crm.url}/v2`);
     await page.getByTestId('source-host-warning').waitFor();
-    expect(await page.getByTestId('source-host-warning').textContent()).toBe(`The host changed: this source’s password will be sent to ${crm.url}/v2 when you save.`);
+    expect(await page.getByTestId('source-host-warning').textContent()).toBe(
+      `The host changed: this source’s password will be sent to ${crm.url}/v2 when you save.`,
+    );
     await page.getByTestId('save-source').click();
     await page.getByTestId('source-saved-warning').waitFor();
     expect(await page.getByTestId('source-saved-warning').textContent()).toBe("The host changed: this source's password will be sent to the new host.");
@@ -83,7 +85,9 @@ describe('lookup sources and a customer club in English', () => {
     await page.getByTestId('apply-activity-filters').click();
     await page.locator('[data-testid^="activity-"][data-action="update"][data-target="acme-crm"]').waitFor();
     const rows = page.locator('[data-testid="activity-table"] tbody tr');
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-area')}:${tr.getAttribute('data-action')}:${tr.getAttribute('data-key')}`))).toEqual(['lookup-source:update:current', 'lookup-source:create:current']);
+    expect(
+      await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-area')}:${tr.getAttribute('data-action')}:${tr.getAttribute('data-key')}`)),
+    ).toEqual(['lookup-source:update:current', 'lookup-source:create:current']);
     expect(await page.getByTestId('activity-warning').textContent()).toBe('Password now sent to the new host');
     await page.locator('[data-action="update"] summary').click();
     expect(JSON.parse((await page.getByTestId('activity-after').first().textContent()) ?? '{}')).toMatchObject({ host: `${crm.url}/v2` });
@@ -185,7 +189,9 @@ describe('lookup sources and a customer club in Persian', () => {
     // No CRM_SECRET_PG_MAIN on this stack: the test says the password is missing and where it goes, in Persian, before any connection.
     await page.getByTestId('test-source-pg-main').click();
     await page.getByTestId('source-pg-main-test-result').waitFor();
-    expect(await page.getByTestId('source-pg-main-test-result').textContent()).toBe('گذرواژهٔ این منبع در این نصب تنظیم نشده است؛ آن را این‌جا بگذارید: CRM_SECRET_PG_MAIN');
+    expect(await page.getByTestId('source-pg-main-test-result').textContent()).toBe(
+      'گذرواژهٔ این منبع در این نصب تنظیم نشده است؛ آن را این‌جا بگذارید: CRM_SECRET_PG_MAIN',
+    );
     // The Activity page in Persian lists the change with Persian labels.
     await page.getByTestId('nav-activity').click();
     await page.locator('[data-target="pg-main"][data-action="create"]').waitFor();

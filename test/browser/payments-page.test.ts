@@ -83,7 +83,21 @@ describe('the Payments page', () => {
 
     // Stripe tells of a payment for this link through a checkout the product never started.
     const linkId = stripe.sessions.get(sessionId)!.form['metadata[link_id]'];
-    const body = JSON.stringify({ id: 'evt_unknown_1', object: 'event', type: 'checkout.session.completed', data: { object: { id: 'cs_test_unknown1', payment_status: 'paid', amount_total: 1250, currency: 'usd', payment_intent: 'pi_unknown1', metadata: { link_id: linkId } } } });
+    const body = JSON.stringify({
+      id: 'evt_unknown_1',
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: {
+        object: {
+          id: 'cs_test_unknown1',
+          payment_status: 'paid',
+          amount_total: 1250,
+          currency: 'usd',
+          payment_intent: 'pi_unknown1',
+          metadata: { link_id: linkId },
+        },
+      },
+    });
     const flagged = await stripe.deliver({ id: 'evt_unknown_1', type: 'checkout.session.completed', body }, { secret: FAKE_WEBHOOK_SECRET });
     expect(flagged).toEqual({ status: 200, body: { received: true, payment: 'stripe:cs_test_unknown1', status: 'refund-needed', duplicate: false } });
   }, 120_000);
@@ -114,7 +128,9 @@ describe('the Payments page', () => {
     await page.getByTestId('apply-payment-filters').click();
     await page.locator('[data-testid="payments-table"] tbody tr[data-status="paid"]').first().waitFor({ state: 'detached' });
     await row.waitFor();
-    expect(await page.locator('[data-testid="payments-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).toEqual(['payment-stripe:cs_test_unknown1']);
+    expect(await page.locator('[data-testid="payments-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-testid')))).toEqual([
+      'payment-stripe:cs_test_unknown1',
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, 'payments-en.png'), fullPage: true });
 
     await row.getByTestId('mark-handled').click();
@@ -125,7 +141,9 @@ describe('the Payments page', () => {
     // The call the link came from carries the flag in the call log.
     await page.getByTestId('nav-calls').click();
     await page.getByTestId('calls-table').waitFor();
-    expect(await page.getByTestId(`call-${dollarCall}`).getByTestId('call-refund-flag').textContent()).toBe('Refund or credit needed (stripe:cs_test_unknown1)');
+    expect(await page.getByTestId(`call-${dollarCall}`).getByTestId('call-refund-flag').textContent()).toBe(
+      'Refund or credit needed (stripe:cs_test_unknown1)',
+    );
 
     await page.getByTestId('nav-activity').click();
     await page.getByTestId('activity-table').waitFor();

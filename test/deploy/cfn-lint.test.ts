@@ -21,7 +21,10 @@ let watched: PackagedStage;
 
 beforeAll(async () => {
   plain = await packageStage({ stage: 'prod', params: PROD_PARAMS });
-  watched = await packageStage({ stage: 'prod', params: { ...PROD_PARAMS, alarmEmail: 'ops@example.com', tracing: 'true', publicBaseUrl: 'https://ivr.example.com' } });
+  watched = await packageStage({
+    stage: 'prod',
+    params: { ...PROD_PARAMS, alarmEmail: 'ops@example.com', tracing: 'true', publicBaseUrl: 'https://ivr.example.com' },
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -31,10 +34,12 @@ afterAll(async () => {
 
 /** cfn-lint's findings as JSON (its exit code is a bit mask of the levels found). */
 async function lint(file: string): Promise<Finding[]> {
-  const { stdout } = await promisify(execFile)('cfn-lint', ['--format', 'json', file], { maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string; code?: number }) => {
-    if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('[')) return { stdout: error.stdout };
-    throw error;
-  });
+  const { stdout } = await promisify(execFile)('cfn-lint', ['--format', 'json', file], { maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout?: string; code?: number }) => {
+      if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('[')) return { stdout: error.stdout };
+      throw error;
+    },
+  );
   return JSON.parse(stdout) as Finding[];
 }
 
@@ -49,6 +54,8 @@ describe('cfn-lint', () => {
     expect(errors).toEqual([]);
     const warnings = [...new Set(findings.filter((f) => f.Level === 'Warning').map((f) => f.Rule.Id))];
     expect(warnings.filter((id) => id !== 'W3005')).toEqual([]);
-    process.stdout.write(`cfn-lint ${file().split('/').pop()}: 0 errors, ${findings.filter((f) => f.Level === 'Warning').length} warnings (${warnings.join(', ') || 'none'})\n`);
+    process.stdout.write(
+      `cfn-lint ${file().split('/').pop()}: 0 errors, ${findings.filter((f) => f.Level === 'Warning').length} warnings (${warnings.join(', ') || 'none'})\n`,
+    );
   });
 });

@@ -11,7 +11,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  type StackResourceSummary,
+} from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
@@ -122,7 +129,9 @@ describe('the packaged production stack in the moto emulator', () => {
       await s3.send(new PutObjectCommand({ Bucket: ARTIFACTS, Key: code.S3Key, Body: await readFile(zip) }));
       (kept.Resources[id]?.Properties as { Code: { S3Bucket: Json } }).Code.S3Bucket = ARTIFACTS;
     }
-    await cf.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(kept), Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] }));
+    await cf.send(
+      new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(kept), Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] }),
+    );
     expect(await waitFor(cf, stackName, 'CREATE_COMPLETE')).toBe('CREATE_COMPLETE');
     created = await resourcesOf(cf, stackName);
     s3.destroy();
@@ -150,7 +159,8 @@ describe('the packaged production stack in the moto emulator', () => {
       return (await resourcesOf(cf, name)).some((r) => r.LogicalResourceId === 'Probe');
     };
     expect(await probe(99, 'AWS::S3::Bucket')).toBe(true);
-    for (const [index, type] of Object.keys(UNSUPPORTED_BY_MOTO).entries()) expect({ type, created: await probe(index, type) }).toEqual({ type, created: false });
+    for (const [index, type] of Object.keys(UNSUPPORTED_BY_MOTO).entries())
+      expect({ type, created: await probe(index, type) }).toEqual({ type, created: false });
     cf.destroy();
   }, 60_000);
 
@@ -160,8 +170,14 @@ describe('the packaged production stack in the moto emulator', () => {
     const voice = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'balance-ivr-prod-voice' }));
     expect(voice).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 10, Role: expect.stringMatching(/:role\/.*VoiceRole/) });
     const variables = voice.Environment?.Variables ?? {};
-    expect(variables).toMatchObject({ SECRET_NAMES: 'twilio-auth-token,twilio-api-key-secret,payment-link-secret,azure-speech-key', SMS_PROVIDER: 'twilio', STAGE: 'prod' });
-    expect(Object.keys(variables).filter((name) => /^(TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET|PAYMENT_LINK_SECRET|ADMIN_API_KEY|CRM_SECRET_.*)$/.test(name))).toEqual([]);
+    expect(variables).toMatchObject({
+      SECRET_NAMES: 'twilio-auth-token,twilio-api-key-secret,payment-link-secret,azure-speech-key',
+      SMS_PROVIDER: 'twilio',
+      STAGE: 'prod',
+    });
+    expect(
+      Object.keys(variables).filter((name) => /^(TWILIO_AUTH_TOKEN|TWILIO_API_KEY_SECRET|PAYMENT_LINK_SECRET|ADMIN_API_KEY|CRM_SECRET_.*)$/.test(name)),
+    ).toEqual([]);
     const roleName = (voice.Role ?? '').split('/').pop() as string;
     const policy = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'balance-ivr-voice' }));
     const document = decodeURIComponent(policy.PolicyDocument ?? '');
@@ -199,9 +215,14 @@ describe('the packaged production stack in the moto emulator', () => {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'balance-ivr-prod-imports' }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
     expect(Number(Attributes?.VisibilityTimeout)).toBe(720);
-    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 5, deadLetterTargetArn: expect.stringMatching(/:balance-ivr-prod-imports-dead$/) });
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toMatchObject({
+      maxReceiveCount: 5,
+      deadLetterTargetArn: expect.stringMatching(/:balance-ivr-prod-imports-dead$/),
+    });
     const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({}));
-    expect(EventSourceMappings?.map((m) => [m.FunctionArn?.split(':').pop(), m.EventSourceArn?.split(':').pop(), m.BatchSize])).toEqual([['balance-ivr-prod-importWorker', 'balance-ivr-prod-imports', 1]]);
+    expect(EventSourceMappings?.map((m) => [m.FunctionArn?.split(':').pop(), m.EventSourceArn?.split(':').pop(), m.BatchSize])).toEqual([
+      ['balance-ivr-prod-importWorker', 'balance-ivr-prod-imports', 1],
+    ]);
     const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'balance-ivr-prod-importWorker' }));
     expect(worker).toMatchObject({ Timeout: 120, MemorySize: 1024, Role: expect.stringMatching(/:role\/.*ImportWorkerRole/) });
     expect(worker.Environment?.Variables?.IMPORT_QUEUE_URL).toMatch(/balance-ivr-prod-imports$/);
@@ -221,10 +242,20 @@ describe('the packaged production stack in the moto emulator', () => {
     const cf = new CloudFormationClient(clientConfig());
     const dynamo = new DynamoDBClient(clientConfig());
     await cf.send(new DeleteStackCommand({ StackName: stackName }));
-    const status = await waitFor(cf, stackName, 'DELETE_COMPLETE').catch((error: Error) => (/does not exist/.test(error.message) ? 'DELETE_COMPLETE' : Promise.reject(error)));
+    const status = await waitFor(cf, stackName, 'DELETE_COMPLETE').catch((error: Error) =>
+      /does not exist/.test(error.message) ? 'DELETE_COMPLETE' : Promise.reject(error),
+    );
     expect(status).toBe('DELETE_COMPLETE');
     const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}));
-    expect(TableNames.filter((t) => t.startsWith('balance-ivr-prod-')).sort()).toEqual(['balance-ivr-prod-attempts', 'balance-ivr-prod-audit', 'balance-ivr-prod-call-log', 'balance-ivr-prod-config', 'balance-ivr-prod-ledger', 'balance-ivr-prod-payment-records', 'balance-ivr-prod-payments']);
+    expect(TableNames.filter((t) => t.startsWith('balance-ivr-prod-')).sort()).toEqual([
+      'balance-ivr-prod-attempts',
+      'balance-ivr-prod-audit',
+      'balance-ivr-prod-call-log',
+      'balance-ivr-prod-config',
+      'balance-ivr-prod-ledger',
+      'balance-ivr-prod-payment-records',
+      'balance-ivr-prod-payments',
+    ]);
     cf.destroy();
     dynamo.destroy();
   }, 60_000);

@@ -137,8 +137,11 @@ describe('the simulator command (npm run call)', () => {
     const { execFile } = await import('node:child_process');
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {
-        execFile('npm', ['run', 'call', '--', ...args, '--base', stack().baseUrl], { cwd: ROOT, env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN }, timeout: 60_000 }, (error, stdout) =>
-          resolve({ code: error ? 1 : 0, stdout }),
+        execFile(
+          'npm',
+          ['run', 'call', '--', ...args, '--base', stack().baseUrl],
+          { cwd: ROOT, env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN }, timeout: 60_000 },
+          (error, stdout) => resolve({ code: error ? 1 : 0, stdout }),
         );
       });
     const json = await run(['balance-en', '--from', '+15005550001', '--json']);

@@ -13,7 +13,8 @@ import { AUTH_TOKEN, stackCalls, useTestStack } from '../support/local-stack';
 const stack = useTestStack();
 const { call, callLog } = stackCalls(stack);
 
-const payCall = (code: string, from: string, digits: string[], pay: PayAnswer[]): Promise<Transcript> => placeCall({ baseUrl: stack().baseUrl, code, from, authToken: AUTH_TOKEN, digits, pay });
+const payCall = (code: string, from: string, digits: string[], pay: PayAnswer[]): Promise<Transcript> =>
+  placeCall({ baseUrl: stack().baseUrl, code, from, authToken: AUTH_TOKEN, digits, pay });
 
 const adminGet = async (path: string): Promise<{ customer: Record<string, unknown> & { items: Array<Record<string, unknown>> } }> =>
   (await fetch(`${stack().baseUrl}/admin/api${path}`, { headers: { authorization: 'Bearer local-admin-key' } })).json() as never;
@@ -38,14 +39,25 @@ describe('card payment in the call (English, US dollars)', () => {
     expect(formatTranscript(first)).toContain('💳 pay 48.20 USD via Stripe_Test (card number, expiry, security code, postal code) → success: Result=success');
 
     const logged = await callLog(first.callSid);
-    expect(logged).toMatchObject({ outcome: 'paid-in-call', destination: 'sales', owed: 4820, currency: 'USD', paid: { amount: 4820, currency: 'USD', maskedCard: '****4242' } });
+    expect(logged).toMatchObject({
+      outcome: 'paid-in-call',
+      destination: 'sales',
+      owed: 4820,
+      currency: 'USD',
+      paid: { amount: 4820, currency: 'USD', maskedCard: '****4242' },
+    });
     const code = (logged?.paid as { confirmationCode: string }).confirmationCode;
     expect(code).toMatch(/^ch_sim_[0-9a-f]{24}$/);
 
     const customer = (await adminGet('/ledger/customers/c-5002')).customer;
     expect(customer).toMatchObject({ owed: 0, credit: 0 });
     expect(customer.items.filter((i) => i.type === 'onlinePayment')).toEqual([
-      expect.objectContaining({ number: `TP-${code}`, currency: 'USD', moneyAccount: 'acc-usd', fields: expect.objectContaining({ FinalValue: 4820, Reference: code, Card: '****4242' }) }),
+      expect.objectContaining({
+        number: `TP-${code}`,
+        currency: 'USD',
+        moneyAccount: 'acc-usd',
+        fields: expect.objectContaining({ FinalValue: 4820, Reference: code, Card: '****4242' }),
+      }),
     ]);
 
     const again = await call('pay-card-en', '+15005550007');

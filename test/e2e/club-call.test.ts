@@ -18,7 +18,13 @@ describe('a demo call through the customer club', () => {
     expect(said(t)).toContain('Your account balance is one million two hundred fifty thousand rials due for payment.');
     expect(t.modulesVisited).toEqual(['club-en-password', 'balance-en']);
     expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
-    expect(await callLog(t.callSid)).toMatchObject({ outcome: 'next', moduleCode: 'balance-en', customerId: 'c-2001', destination: 'sales', lastStep: 'balance-en:entry' });
+    expect(await callLog(t.callSid)).toMatchObject({
+      outcome: 'next',
+      moduleCode: 'balance-en',
+      customerId: 'c-2001',
+      destination: 'sales',
+      lastStep: 'balance-en:entry',
+    });
   });
 
   it('refuses a wrong password without saying which part was wrong', async () => {

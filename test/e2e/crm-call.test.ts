@@ -29,7 +29,9 @@ beforeAll(async () => {
     { crmId: JOHN, phones: ['+15005550001'], customerNumber: '2001', nickName: 'John Smith', balance: '-1250000.0000' },
     { crmId: SARA, phones: ['09121111111'], customerNumber: '1001', nickName: 'سارا احمدی', balance: '-1,250,000' },
   );
-  other.routes.set('/GetIdentityByPhoneNumber', (r) => ({ body: JSON.parse(r.body).phoneNumber === '+15005550001' ? JSON.stringify({ Id: 'c-2001', CustomerNumber: '2001', CrmObjectTypeIndex: 24 }) : 'null' }));
+  other.routes.set('/GetIdentityByPhoneNumber', (r) => ({
+    body: JSON.parse(r.body).phoneNumber === '+15005550001' ? JSON.stringify({ Id: 'c-2001', CustomerNumber: '2001', CrmObjectTypeIndex: 24 }) : 'null',
+  }));
   other.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":1250000}' }));
   slow.routes.set('*', () => ({ body: 'null', delayMs: 10_000 }));
   broken.routes.set('*', () => ({ status: 503, body: 'Service Unavailable' }));
@@ -61,7 +63,15 @@ beforeAll(async () => {
     { ...base, code: 'balance-other', name: 'Balance from another CRM', lookupSource: 'other' },
     { ...base, code: 'balance-slow', name: 'Slow CRM', lookupSource: 'slow' },
     { ...base, code: 'balance-broken', name: 'Broken CRM', lookupSource: 'broken' },
-    { ...base, code: 'pay-pg', name: 'Payment link from Payamgostar', lookupSource: 'pg', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-mellat' },
+    {
+      ...base,
+      code: 'pay-pg',
+      name: 'Payment link from Payamgostar',
+      lookupSource: 'pg',
+      forceMobileEntry: true,
+      sendPaymentLink: true,
+      financialAccount: 'acc-mellat',
+    },
     { code: 'balance-fa-pg', name: 'مانده حساب از پیام‌گستر', language: 'fa', nextDestination: 'sales', errorDestination: 'goodbye', lookupSource: 'pg' },
   ];
   for (const row of moduleRows) {
@@ -104,7 +114,9 @@ describe('a module whose lookup source is Payamgostar', () => {
 
   it('has Payamgostar create and text the payment link, and sends no second SMS', async () => {
     const t = await call('pay-pg', '+15005550001', ['09125550001']);
-    expect(t.events).toContainEqual(expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile by text message.') }));
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile by text message.') }),
+    );
     expect(t.sms).toEqual([]);
     expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
     const create = pg.requests.filter((r) => r.operation === 'CreatePaymentLink');

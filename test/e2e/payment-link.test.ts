@@ -19,7 +19,10 @@ function linkIn(t: Transcript): string {
 }
 
 describe('a module in US dollars (cents), end to end', () => {
-  const adminGet = async (path: string): Promise<{ customer: Record<string, unknown> }> => (await fetch(`${stack().baseUrl}/admin/api${path}`, { headers: { authorization: 'Bearer local-admin-key' } })).json() as Promise<{ customer: Record<string, unknown> }>;
+  const adminGet = async (path: string): Promise<{ customer: Record<string, unknown> }> =>
+    (await fetch(`${stack().baseUrl}/admin/api${path}`, { headers: { authorization: 'Bearer local-admin-key' } })).json() as Promise<{
+      customer: Record<string, unknown>;
+    }>;
 
   it('announces dollars and cents, texts and shows $12.50, takes exactly 1250 cents, and the next call hears no debt', async () => {
     expect((await adminGet('/ledger/customers/c-5001')).customer).toMatchObject({ owed: 1250, credit: 0, currency: 'USD' });
@@ -41,7 +44,9 @@ describe('a module in US dollars (cents), end to end', () => {
 
     const customer = (await adminGet('/ledger/customers/c-5001')).customer;
     expect(customer).toMatchObject({ owed: 0, credit: 0, currency: 'USD' });
-    expect(customer.items).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'onlinePayment', currency: 'USD', fields: expect.objectContaining({ FinalValue: 1250 }) })]));
+    expect(customer.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'onlinePayment', currency: 'USD', fields: expect.objectContaining({ FinalValue: 1250 }) })]),
+    );
     expect(said(await call('balance-usd', '+15005550005'))).toContain('You have no outstanding balance.');
   }, 60_000);
 });
@@ -104,7 +109,9 @@ describe('payment link for one invoice (Persian)', () => {
     expect(html).toContain('فاکتور INV-1002');
     expect((await fetch(url, { method: 'POST' })).status).toBe(200);
 
-    const { Item } = await stack().documentClient.send(new GetCommand({ TableName: stack().config.tables.ledger, Key: { pk: 'CUST#c-1001', sk: 'ITEM#invoice#INV-1002' } }));
+    const { Item } = await stack().documentClient.send(
+      new GetCommand({ TableName: stack().config.tables.ledger, Key: { pk: 'CUST#c-1001', sk: 'ITEM#invoice#INV-1002' } }),
+    );
     expect(Item?.status).toBe('paid');
     // 1,250,000 − 750,000 = 500,000 rials
     const next = await call('balance-fa', '09121111111');

@@ -64,7 +64,12 @@ describe('an English call with Polly configured', () => {
     polly.failWith(500);
     try {
       const t = await call('balance-en', '+15005550002');
-      expect(t.events.filter((e) => e.type === 'say').map((e) => (e as { text: string }).text).join(' ')).toContain('You have no outstanding balance.');
+      expect(
+        t.events
+          .filter((e) => e.type === 'say')
+          .map((e) => (e as { text: string }).text)
+          .join(' '),
+      ).toContain('You have no outstanding balance.');
       expect(t.handedOn.kind).toBe('dial');
     } finally {
       polly.failWith(undefined);
@@ -80,7 +85,11 @@ describe('a Persian call on the neural voice (Azure AI Speech)', () => {
     const t = await call('balance-fa-neural', '09121111111');
     expect(plays(t).map((p) => p.transcript)).toEqual(['به خط ویژه شرکت آلفا خوش آمدید.', 'مانده حساب شما یک میلیون و دویست و پنجاه هزار ریال بدهکار است.']);
     // Each sentence synthesized once (the two are synthesized at once, in either order).
-    expect(azure.synthesized.map((s) => s.text).sort()).toEqual(plays(t).map((p) => p.transcript).sort());
+    expect(azure.synthesized.map((s) => s.text).sort()).toEqual(
+      plays(t)
+        .map((p) => p.transcript)
+        .sort(),
+    );
     for (const play of plays(t)) {
       expect(play.url).toMatch(/\/audio\/tts\/[0-9a-f]{64}\.wav\?t=/);
       const res = await fetch(play.url);
@@ -103,7 +112,11 @@ describe('a Persian call on the neural voice (Azure AI Speech)', () => {
       expect(t.events.some((e) => e.type === 'say')).toBe(false);
       // The typed intro was cached by the first call; what was never synthesized comes from the clips.
       expect(plays(t)[0]?.url).toMatch(/\/audio\/tts\//);
-      expect(plays(t).slice(1).every((p) => /\/audio\/(joined|clips)\//.test(p.url))).toBe(true);
+      expect(
+        plays(t)
+          .slice(1)
+          .every((p) => /\/audio\/(joined|clips)\//.test(p.url)),
+      ).toBe(true);
       expect(plays(t).length).toBeLessThanOrEqual(3);
       expect(azure.synthesized.length).toBe(before);
       expect(t.handedOn.kind).toBeDefined();
@@ -116,7 +129,13 @@ describe('a Persian call on the neural voice (Azure AI Speech)', () => {
 describe('a call after an operator uploaded a recording', () => {
   it('plays the recording for that prompt, shows its text, and serves it as WAV', async () => {
     const modules = new DynamoModuleStore(stack.documentClient, stack.config.tables.config);
-    const { audioKey } = await uploadPromptRecording({ modules, audio: new LocalFolderAudioStore(stack.audioDir) }, 'balance-fa', 'intro', wavFile(1.5), 'audio/wav');
+    const { audioKey } = await uploadPromptRecording(
+      { modules, audio: new LocalFolderAudioStore(stack.audioDir) },
+      'balance-fa',
+      'intro',
+      wavFile(1.5),
+      'audio/wav',
+    );
     const t = await call('balance-fa', '09121111111');
     const [intro] = plays(t);
     expect(intro?.url).toContain(`/audio/uploads/${audioKey}?t=`);
@@ -124,6 +143,10 @@ describe('a call after an operator uploaded a recording', () => {
     const res = await fetch(intro!.url);
     expect(res.headers.get('content-type')).toBe('audio/wav');
     expect(inspectAudio(new Uint8Array(await res.arrayBuffer())).durationSeconds).toBe(1.5);
-    expect(plays(t).map((p) => p.transcript).join(' ')).toContain('یک میلیون و دویست و پنجاه هزار ریال');
+    expect(
+      plays(t)
+        .map((p) => p.transcript)
+        .join(' '),
+    ).toContain('یک میلیون و دویست و پنجاه هزار ریال');
   });
 });

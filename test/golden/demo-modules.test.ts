@@ -22,11 +22,14 @@ afterAll(async () => {
 /** Plays the presses through a fresh call and compares every answer with its row. */
 async function expectCall(call: { code: string; from: string }, table: readonly (readonly [string | null, string])[]): Promise<void> {
   calls += 1;
-  const played = await playCall(stack, { ...call, callSid: `CAgolden${String(calls).padStart(26, '0')}` }, table.map(([press]) => press));
+  const played = await playCall(
+    stack,
+    { ...call, callSid: `CAgolden${String(calls).padStart(26, '0')}` },
+    table.map(([press]) => press),
+  );
   const expected: GoldenRow[] = table.map(([press, response]) => ({ press, response }));
   expect(played).toEqual(expected);
 }
-
 
 describe('golden TwiML: balance-en', () => {
   it('a caller who owes hears the balance and is dialled to the next destination', async () => {

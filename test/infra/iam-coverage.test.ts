@@ -20,7 +20,16 @@ import { loadConfig } from '../../lib/config/app-config';
 import { PROFILE_SK } from '../../lib/ledger/dynamo-ledger-writer';
 import { placeCall } from '../../tools/simulator/call-simulator';
 import { wavFile } from '../support/audio-files';
-import { apiEvent, DEPLOYED_BASE_ENV, lambdaContext, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost, webhookFetch, type Handler } from '../support/deployed-function';
+import {
+  apiEvent,
+  DEPLOYED_BASE_ENV,
+  lambdaContext,
+  loadDeployedFunction,
+  restoreAllDeployedFunctions,
+  signedTwilioPost,
+  webhookFetch,
+  type Handler,
+} from '../support/deployed-function';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { FAKE_STRIPE_KEY, FAKE_WEBHOOK_SECRET, signStripePayload, startFakeStripe, type FakeStripe } from '../support/fake-stripe';
 import { FAKE_MERCHANT_ID, startFakeZarinpal, type FakeZarinpal } from '../support/fake-zarinpal';
@@ -34,7 +43,15 @@ import { packageStage, PROD_PARAMS, type CfnTemplate, type PackagedStage } from 
 
 const FUNCTIONS = ['voice', 'status', 'fallback', 'pay', 'admin', 'panel', 'importWorker'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
-const ROLE: Record<FunctionName, string> = { voice: 'VoiceRole', status: 'StatusRole', fallback: 'FallbackRole', pay: 'PayRole', admin: 'AdminRole', panel: 'PanelRole', importWorker: 'ImportWorkerRole' };
+const ROLE: Record<FunctionName, string> = {
+  voice: 'VoiceRole',
+  status: 'StatusRole',
+  fallback: 'FallbackRole',
+  pay: 'PayRole',
+  admin: 'AdminRole',
+  panel: 'PanelRole',
+  importWorker: 'ImportWorkerRole',
+};
 const BUCKET = 'balance-ivr-prod-audiobucket-test';
 const ACCOUNT: Account = { partition: 'aws', region: 'us-east-1', accountId: '000000000000', physical: { AudioBucket: BUCKET } };
 const ADMIN_KEY = 'iam-coverage-admin-key-0123456789';
@@ -67,7 +84,12 @@ let running: FunctionName | undefined;
 function environmentOf(fn: FunctionName, overrides: Record<string, string> = {}): Record<string, string> {
   const logical = `${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`;
   const variables = (template.Resources[logical]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-  const substitutes: Record<string, string> = { PUBLIC_BASE_URL: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, AUDIO_BUCKET: BUCKET, AUDIO_BASE_URL: 'https://audio.example.test', IMPORT_QUEUE_URL: sqs.queueUrl(IMPORT_QUEUE) };
+  const substitutes: Record<string, string> = {
+    PUBLIC_BASE_URL: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL,
+    AUDIO_BUCKET: BUCKET,
+    AUDIO_BASE_URL: 'https://audio.example.test',
+    IMPORT_QUEUE_URL: sqs.queueUrl(IMPORT_QUEUE),
+  };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') env[name] = value;
@@ -117,7 +139,11 @@ beforeAll(async () => {
   const client = localDynamoClient(dynalite.endpoint);
   const tables = loadConfig({ TABLE_PREFIX: 'balance-ivr-prod' }).tables;
   await createTables(client, tables);
-  await loadSeed(join(__dirname, '..', '..', 'infra', 'seed', 'demo.json'), DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), { tables, defaultCountryCode: '98' });
+  await loadSeed(
+    join(__dirname, '..', '..', 'infra', 'seed', 'demo.json'),
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    { tables, defaultCountryCode: '98' },
+  );
   client.destroy();
   ssm = await startFakeSsm({
     '/balance-ivr/prod/twilio-auth-token': TOKEN,
@@ -134,7 +160,17 @@ beforeAll(async () => {
   stripe = await startFakeStripe();
   zarinpal = await startFakeZarinpal();
   crm = await startFakeAlovoip();
-  crm.routes.set('/GetIdentityByPhoneNumber', () => ({ body: JSON.stringify({ Id: 'acme-1', CrmObjectTypeIndex: 24, CreateDate: '2024-01-01T00:00:00', ModifyDate: '2024-01-01T00:00:00', CustomerNumber: '7001', NickName: 'Acme', PhoneContacts: [] }) }));
+  crm.routes.set('/GetIdentityByPhoneNumber', () => ({
+    body: JSON.stringify({
+      Id: 'acme-1',
+      CrmObjectTypeIndex: 24,
+      CreateDate: '2024-01-01T00:00:00',
+      ModifyDate: '2024-01-01T00:00:00',
+      CustomerNumber: '7001',
+      NickName: 'Acme',
+      PhoneContacts: [],
+    }),
+  }));
   crm.routes.set('/GetCustomerBalance', () => ({ body: '{"balance":42000}' }));
   crm.routes.set('/GetMoneyAccounts', () => ({ body: '{"moneyAccounts":[{"key":"a1","name":"Main"}]}' }));
   crm.routes.set('/GetBillableObjectTypes', () => ({ body: 'null' }));
@@ -145,7 +181,12 @@ beforeAll(async () => {
   // As the deploy publishes it (infra/serverless-publish-audio.js): the Persian clip pack, which
   // voice steps join sentences from.
   const clips = join(__dirname, '..', '..', 'infra', 'audio', 'clips', 'fa');
-  for (const file of readdirSync(clips)) s3.objects.set(`clips/fa/${file}`, { body: readFileSync(join(clips, file)), contentType: file.endsWith('.json') ? 'application/json' : 'audio/wav', cacheControl: undefined });
+  for (const file of readdirSync(clips))
+    s3.objects.set(`clips/fa/${file}`, {
+      body: readFileSync(join(clips, file)),
+      contentType: file.endsWith('.json') ? 'application/json' : 'audio/wav',
+      cacheControl: undefined,
+    });
   stopObserving = observeAwsCommands((command) => {
     if (running) sent[running].push(command);
   });
@@ -180,16 +221,33 @@ const call = (voice: Handler, status: Handler, code: string, from: string, digit
     const [first] = await Promise.all([fetchImpl(input, init), fetchImpl(input, init)]);
     return first;
   };
-  return placeCall({ baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, code, from, authToken: TOKEN, fetchImpl: twins, ...(digits ? { digits } : {}), ...(options.pay ? { pay: [options.pay] } : {}) });
+  return placeCall({
+    baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL,
+    code,
+    from,
+    authToken: TOKEN,
+    fetchImpl: twins,
+    ...(digits ? { digits } : {}),
+    ...(options.pay ? { pay: [options.pay] } : {}),
+  });
 };
 
-const adminRequest = (admin: Handler, method: string, path: string, options: { body?: unknown; raw?: { data: Uint8Array; type: string }; query?: string } = {}) =>
+const adminRequest = (
+  admin: Handler,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: { data: Uint8Array; type: string }; query?: string } = {},
+) =>
   admin(
     apiEvent({
       method,
       path: `/admin/api${path}`,
       ...(options.query ? { query: options.query } : {}),
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.raw ? { 'content-type': options.raw.type } : {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN_KEY}`,
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.raw ? { 'content-type': options.raw.type } : {}),
+      },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.raw ? { body: Buffer.from(options.raw.data).toString('base64'), isBase64Encoded: true } : {}),
     }),
@@ -218,10 +276,14 @@ async function exercise(): Promise<void> {
     };
     await ok('GET', '/meta');
     await ok('GET', '/openapi.json');
-    await ok('POST', '/lookup-sources', { body: { name: 'acme-crm', type: 'http', host: crm.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm' } });
+    await ok('POST', '/lookup-sources', {
+      body: { name: 'acme-crm', type: 'http', host: crm.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm' },
+    });
     await ok('GET', '/lookup-sources');
     await ok('GET', '/lookup-sources/acme-crm');
-    await ok('PUT', '/lookup-sources/acme-crm', { body: { name: 'acme-crm', type: 'http', host: crm.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm' } });
+    await ok('PUT', '/lookup-sources/acme-crm', {
+      body: { name: 'acme-crm', type: 'http', host: crm.url, auth: 'basic', username: 'ivr', passwordSecret: 'acme-crm' },
+    });
     expect(await ok('POST', '/lookup-sources/acme-crm/test')).toMatchObject({ ok: true });
     await ok('GET', '/lookup-sources/acme-crm/money-accounts');
     await ok('GET', '/lookup-sources/acme-crm/item-types');
@@ -231,10 +293,14 @@ async function exercise(): Promise<void> {
     await ok('POST', '/destinations', { body: { code: 'iam-desk', name: 'Desk', type: 'dial', target: '+15005550099' } });
     await ok('GET', '/destinations/iam-desk');
     await ok('PUT', '/destinations/iam-desk', { body: { code: 'iam-desk', name: 'Desk 2', type: 'dial', target: '+15005550098' } });
-    await ok('POST', '/modules', { body: { code: 'acme-en', name: 'Acme', language: 'en', lookupSource: 'acme-crm', nextDestination: 'sales', errorDestination: 'iam-desk' } });
+    await ok('POST', '/modules', {
+      body: { code: 'acme-en', name: 'Acme', language: 'en', lookupSource: 'acme-crm', nextDestination: 'sales', errorDestination: 'iam-desk' },
+    });
     await ok('GET', '/modules');
     await ok('GET', '/modules/acme-en');
-    await ok('PUT', '/modules/acme-en', { body: { code: 'acme-en', name: 'Acme CRM', language: 'en', lookupSource: 'acme-crm', nextDestination: 'sales', errorDestination: 'iam-desk' } });
+    await ok('PUT', '/modules/acme-en', {
+      body: { code: 'acme-en', name: 'Acme CRM', language: 'en', lookupSource: 'acme-crm', nextDestination: 'sales', errorDestination: 'iam-desk' },
+    });
     await ok('POST', '/modules/acme-en/disable');
     await ok('POST', '/modules/acme-en/enable');
     await ok('POST', '/modules', { body: { code: 'iam-spare', name: 'Spare', language: 'en', nextDestination: 'sales', errorDestination: 'goodbye' } });
@@ -245,26 +311,54 @@ async function exercise(): Promise<void> {
     await ok('GET', '/ledger/customers');
     await ok('GET', '/ledger/customers/c-1001');
     await ok('GET', '/ledger/money-accounts');
-    await ok('POST', '/ledger/import', { body: { customers: [{ id: 'c-9001', phones: ['+15005550090'] }], items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }] }, query: 'dryRun=1' });
-    await ok('POST', '/ledger/import', { body: { customers: [{ id: 'c-9001', phones: ['+15005550090'] }], items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }] } });
-    await ok('POST', '/ledger/import/customers.csv', { raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550091,\n'), type: 'text/csv' } });
+    await ok('POST', '/ledger/import', {
+      body: {
+        customers: [{ id: 'c-9001', phones: ['+15005550090'] }],
+        items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }],
+      },
+      query: 'dryRun=1',
+    });
+    await ok('POST', '/ledger/import', {
+      body: {
+        customers: [{ id: 'c-9001', phones: ['+15005550090'] }],
+        items: [{ customerId: 'c-9001', type: 'invoice', number: 'I-9001', fields: { FinalValue: 1000 } }],
+      },
+    });
+    await ok('POST', '/ledger/import/customers.csv', {
+      raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550091,\n'), type: 'text/csv' },
+    });
     // The same customer again with another number: its old phone row is removed.
-    await ok('POST', '/ledger/import/customers.csv', { raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550092,\n'), type: 'text/csv' } });
-    await ok('POST', '/ledger/import/items.csv', { raw: { data: Buffer.from('customerId,type,number,FinalValue,moneyAccount,status\nc-9002,invoice,I-9002,2000,,\n'), type: 'text/csv' } });
+    await ok('POST', '/ledger/import/customers.csv', {
+      raw: { data: Buffer.from('id,customerNumber,name,phones,mobile\nc-9002,9002,Nine,+15005550092,\n'), type: 'text/csv' },
+    });
+    await ok('POST', '/ledger/import/items.csv', {
+      raw: { data: Buffer.from('customerId,type,number,FinalValue,moneyAccount,status\nc-9002,invoice,I-9002,2000,,\n'), type: 'text/csv' },
+    });
     await ok('GET', '/outbox');
     await ok('GET', '/audit');
     // Listing and search read summaries and index rows by key.
     await ok('GET', '/ledger/customers', { query: 'q=Ali' });
     await ok('GET', '/ledger/customers', { query: 'q=09121111111' });
     // A refused write takes its audit entry back; a wrong key is counted against the address.
-    expect((await adminRequest(admin, 'POST', '/destinations', { body: { code: 'iam-desk', name: 'Desk', type: 'dial', target: '+15005550099' } })).statusCode).toBe(409);
-    expect((await admin(apiEvent({ method: 'GET', path: '/admin/api/modules', headers: { authorization: 'Bearer a-wrong-key-0123456789' } }), lambdaContext('admin'))).statusCode).toBe(401);
+    expect(
+      (await adminRequest(admin, 'POST', '/destinations', { body: { code: 'iam-desk', name: 'Desk', type: 'dial', target: '+15005550099' } })).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await admin(
+          apiEvent({ method: 'GET', path: '/admin/api/modules', headers: { authorization: 'Bearer a-wrong-key-0123456789' } }),
+          lambdaContext('admin'),
+        )
+      ).statusCode,
+    ).toBe(401);
     // Persian prompt text an operator typed, spoken by the neural voice.
     await ok('POST', '/speech/preview', { body: { language: 'fa', voice: 'neural', unit: 'rial', prompts: { intro: { text: 'سلام از آزمون دسترسی‌ها' } } } });
     // And in the recorded clips: the sentence joined from the pack into joined/.
     await ok('POST', '/speech/preview', { body: { language: 'fa', voice: 'clips', unit: 'toman', prompts: {} } });
     // A Persian module on the neural voice, for the calls below.
-    await ok('POST', '/modules', { body: { code: 'iam-fa-neural', name: 'Neural', language: 'fa', voice: 'neural', nextDestination: 'sales', errorDestination: 'goodbye' } });
+    await ok('POST', '/modules', {
+      body: { code: 'iam-fa-neural', name: 'Neural', language: 'fa', voice: 'neural', nextDestination: 'sales', errorDestination: 'goodbye' },
+    });
   }
 
   {
@@ -294,7 +388,12 @@ async function exercise(): Promise<void> {
   {
     // Real gateways: each link goes to the one that takes its currency (dollars to Stripe, rials
     // to Zarinpal), and Stripe's webhook is checked with its signing secret.
-    const gateways = load('pay', { PAYMENT_PROVIDER: 'stripe,zarinpal', STRIPE_API_BASE_URL: stripe.url, STRIPE_CHECKOUT_ORIGIN: stripe.url, ZARINPAL_API_BASE_URL: zarinpal.url });
+    const gateways = load('pay', {
+      PAYMENT_PROVIDER: 'stripe,zarinpal',
+      STRIPE_API_BASE_URL: stripe.url,
+      STRIPE_CHECKOUT_ORIGIN: stripe.url,
+      ZARINPAL_API_BASE_URL: zarinpal.url,
+    });
     const links = twilio.requests.filter((sms) => gatewayMobiles.has(sms.form.To ?? ''));
     expect(links).toHaveLength(2);
     for (const sms of links) {
@@ -307,7 +406,8 @@ async function exercise(): Promise<void> {
     // and flagged on the call that sent the link.
     const [sessionId] = [...stripe.sessions.keys()];
     const event = stripe.complete(sessionId as string, { amountTotal: 1 });
-    const webhook = (signature: string) => gateways(apiEvent({ method: 'POST', path: '/pay/stripe/webhook', headers: { 'stripe-signature': signature }, body: event.body }), lambdaContext('pay'));
+    const webhook = (signature: string) =>
+      gateways(apiEvent({ method: 'POST', path: '/pay/stripe/webhook', headers: { 'stripe-signature': signature }, body: event.body }), lambdaContext('pay'));
     expect((await webhook(signStripePayload(FAKE_WEBHOOK_SECRET, event.body, Math.floor(Date.now() / 1000)))).statusCode).toBe(200);
     const flagged = JSON.parse((await adminRequest(admin, 'GET', '/payments', { query: 'status=refund-needed' })).body ?? '{}').payments as { id: string }[];
     expect(flagged).toHaveLength(1);
@@ -357,7 +457,8 @@ async function exercise(): Promise<void> {
     const many = Array.from({ length: 30 }, (_, i) => `c-92${String(i).padStart(2, '0')},,,+155500592${String(i).padStart(2, '0')},,1357`);
     const partWay = await job('customers', `id,customerNumber,name,phones,mobile,phonePassword\n${many.join('\n')}\n`);
     await ok('POST', `/ledger/imports/${partWay}/start`);
-    const run = async (m: { messageId: string; body: string }) => slowWorker({ Records: [{ messageId: m.messageId, body: m.body }] } as never, lambdaContext('importWorker'));
+    const run = async (m: { messageId: string; body: string }) =>
+      slowWorker({ Records: [{ messageId: m.messageId, body: m.body }] } as never, lambdaContext('importWorker'));
     for (const m of sqs.take()) await run(m); // validation, which queues the first chunk
     for (const m of sqs.take()) await run(m); // the first chunk, which queues the next
     const written = (await ok('GET', `/ledger/imports/${partWay}`)).job;
@@ -369,12 +470,23 @@ async function exercise(): Promise<void> {
   }
 
   {
-    const reply = await status(signedTwilioPost('/status', { CallSid: 'CA00000000000000000000000000000AAA', CallStatus: 'completed' }, TOKEN), lambdaContext('status'));
+    const reply = await status(
+      signedTwilioPost('/status', { CallSid: 'CA00000000000000000000000000000AAA', CallStatus: 'completed' }, TOKEN),
+      lambdaContext('status'),
+    );
     expect(reply.statusCode).toBe(200);
   }
 
   {
-    const reply = await fallback(signedTwilioPost('/fallback/balance-en', { CallSid: 'CA00000000000000000000000000000FBB', From: '+15005550001', To: '+1555', ErrorCode: '11200' }, TOKEN, { pathParameters: { code: 'balance-en' } }), lambdaContext('fallback'));
+    const reply = await fallback(
+      signedTwilioPost(
+        '/fallback/balance-en',
+        { CallSid: 'CA00000000000000000000000000000FBB', From: '+15005550001', To: '+1555', ErrorCode: '11200' },
+        TOKEN,
+        { pathParameters: { code: 'balance-en' } },
+      ),
+      lambdaContext('fallback'),
+    );
     expect(reply.body).toContain('<Dial>');
   }
 
@@ -390,7 +502,6 @@ async function exercise(): Promise<void> {
       expect((await page('GET')).statusCode).toBe(200);
     }
   }
-
 
   {
     // The call log (both indexes, list and chart) once calls have ended, and the outbox.
@@ -448,8 +559,18 @@ describe('each function’s role in the packaged production template', () => {
       '/balance-ivr/prod/twilio-api-key-secret',
       '/balance-ivr/prod/twilio-auth-token',
     ]);
-    expect(parameters('admin')).toEqual(['/balance-ivr/prod/admin-api-key', '/balance-ivr/prod/admin-api-key-next', '/balance-ivr/prod/azure-speech-key', '/balance-ivr/prod/crm/acme-crm']);
-    expect(parameters('pay')).toEqual(['/balance-ivr/prod/payment-link-secret', '/balance-ivr/prod/stripe-secret-key', '/balance-ivr/prod/stripe-webhook-secret', '/balance-ivr/prod/zarinpal-merchant-id']);
+    expect(parameters('admin')).toEqual([
+      '/balance-ivr/prod/admin-api-key',
+      '/balance-ivr/prod/admin-api-key-next',
+      '/balance-ivr/prod/azure-speech-key',
+      '/balance-ivr/prod/crm/acme-crm',
+    ]);
+    expect(parameters('pay')).toEqual([
+      '/balance-ivr/prod/payment-link-secret',
+      '/balance-ivr/prod/stripe-secret-key',
+      '/balance-ivr/prod/stripe-webhook-secret',
+      '/balance-ivr/prod/zarinpal-merchant-id',
+    ]);
     expect(parameters('panel')).toEqual([]);
     expect(parameters('importWorker')).toEqual([]);
   });

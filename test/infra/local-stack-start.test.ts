@@ -51,7 +51,9 @@ describe('a start that fails half way', () => {
     const preload = join(scratch, 'exit-soon.js');
     writeFileSync(preload, 'setTimeout(() => process.exit(3), 1500);\n');
     const port = await freePort();
-    const { outcome, seen } = await watchWhile(() => startLocalStack({ port, audioDir: join(scratch, 'audio'), env: { NODE_OPTIONS: `--require=${preload}` } }));
+    const { outcome, seen } = await watchWhile(() =>
+      startLocalStack({ port, audioDir: join(scratch, 'audio'), env: { NODE_OPTIONS: `--require=${preload}` } }),
+    );
 
     expect(outcome.status).toBe('rejected');
     expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(OfflineStartError);
@@ -88,12 +90,18 @@ describe('a second npm start on a data folder in use', () => {
       env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN' },
     });
     try {
-      const second = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['infra/local-stack.ts'], { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) });
+      const second = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['infra/local-stack.ts'], {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(await freePort()),
+      });
 
       expect(second.code).toBe(1);
       const lines = second.stderr.split('\n').filter((line) => line.trim() !== '');
       expect(lines).toEqual([
-        expect.stringMatching(/^The data folder \S+dynalite is in use by another `npm start`: stop that one \(Ctrl-C in its terminal\), or start this one beside it with its own port and data folder: PORT=\d+ DATA_DIR=\.data-\d+ npm start$/),
+        expect.stringMatching(
+          /^The data folder \S+dynalite is in use by another `npm start`: stop that one \(Ctrl-C in its terminal\), or start this one beside it with its own port and data folder: PORT=\d+ DATA_DIR=\.data-\d+ npm start$/,
+        ),
       ]);
       expect(lines[0]).toContain(join(dataDir, 'dynalite'));
 

@@ -11,7 +11,10 @@ let template: CfnTemplate;
 beforeAll(async () => {
   // A production stage as the README deploys it, and one with tracing, alarm mail and a custom domain.
   prod = await packageStage({ stage: 'prod', params: PROD_PARAMS });
-  watched = await packageStage({ stage: 'prod', params: { ...PROD_PARAMS, tracing: 'true', alarmEmail: 'ops@example.com', publicBaseUrl: 'https://ivr.example.com' } });
+  watched = await packageStage({
+    stage: 'prod',
+    params: { ...PROD_PARAMS, tracing: 'true', alarmEmail: 'ops@example.com', publicBaseUrl: 'https://ivr.example.com' },
+  });
   template = prod.template;
 }, 240_000);
 
@@ -24,11 +27,14 @@ const resourcesOf = (t: CfnTemplate, type: string) => Object.entries(t.Resources
 const functions = (t: CfnTemplate) => resourcesOf(t, 'AWS::Lambda::Function');
 const environment = (t: CfnTemplate, logical: string) => (t.Resources[logical]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
 type Statement = { Effect: string; Action: string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
-const statementsOf = (t: CfnTemplate, roleId: string) => (t.Resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+const statementsOf = (t: CfnTemplate, roleId: string) =>
+  (t.Resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
 
 describe('serverless package', () => {
   it('deploys exactly the tables defined in infra/tables.json, with TTL on sessions', () => {
-    const deployed = resourcesOf(template, 'AWS::DynamoDB::Table').map(([id]) => id).sort();
+    const deployed = resourcesOf(template, 'AWS::DynamoDB::Table')
+      .map(([id]) => id)
+      .sort();
     expect(deployed).toEqual(Object.keys(tables).sort());
     expect(template.Resources.SessionsTable?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(template.Resources.SessionsTable?.Properties?.TableName).toBe('balance-ivr-prod-sessions');
@@ -37,7 +43,11 @@ describe('serverless package', () => {
   it('keeps the data tables when the stack goes: retained, deletion-protected, with point-in-time recovery', () => {
     for (const id of ['LedgerTable', 'ConfigTable', 'PaymentsTable', 'PaymentRecordsTable', 'AttemptsTable', 'CallLogTable', 'AuditTable']) {
       const table = template.Resources[id];
-      expect({ id, DeletionPolicy: table?.DeletionPolicy, UpdateReplacePolicy: table?.UpdateReplacePolicy }).toEqual({ id, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect({ id, DeletionPolicy: table?.DeletionPolicy, UpdateReplacePolicy: table?.UpdateReplacePolicy }).toEqual({
+        id,
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
       expect(table?.Properties).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     }
     // Sessions are a call's scratch state: a new stack may start without them.
@@ -45,7 +55,10 @@ describe('serverless package', () => {
   });
 
   it('expires call-log rows and projects into its indexes only what the panel reads', () => {
-    const callLog = template.Resources.CallLogTable?.Properties as { TimeToLiveSpecification: unknown; GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[] };
+    const callLog = template.Resources.CallLogTable?.Properties as {
+      TimeToLiveSpecification: unknown;
+      GlobalSecondaryIndexes: { IndexName: string; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[];
+    };
     expect(callLog.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     const shown = ['outcome', 'reason', 'owed', 'currency', 'paid', 'refundNeeded', 'destination', 'durationSeconds', 'from'];
     expect(Object.fromEntries(callLog.GlobalSecondaryIndexes.map((i) => [i.IndexName, i.Projection]))).toEqual({
@@ -63,7 +76,19 @@ describe('serverless package', () => {
   });
 
   it('deploys the webhooks, the fallback URL, the admin API, the panel, the payment page and the import worker — and no dev outbox', () => {
-    expect(functions(template).map(([id]) => id).sort()).toEqual(['AdminLambdaFunction', 'FallbackLambdaFunction', 'ImportWorkerLambdaFunction', 'PanelLambdaFunction', 'PayLambdaFunction', 'StatusLambdaFunction', 'VoiceLambdaFunction']);
+    expect(
+      functions(template)
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([
+      'AdminLambdaFunction',
+      'FallbackLambdaFunction',
+      'ImportWorkerLambdaFunction',
+      'PanelLambdaFunction',
+      'PayLambdaFunction',
+      'StatusLambdaFunction',
+      'VoiceLambdaFunction',
+    ]);
     const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey);
     expect(routes).toEqual(expect.arrayContaining(['POST /voice/{code}', 'POST /voice/{code}/{step}', 'POST /fallback/{code}', 'POST /status']));
     expect(routes.filter((r) => String(r).includes('/dev/'))).toEqual([]);
@@ -79,7 +104,9 @@ describe('serverless package', () => {
     for (const [roleId] of resourcesOf(template, 'AWS::IAM::Role')) {
       for (const statement of statementsOf(template, roleId).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))) {
         expect(statement.Action).not.toContain('dynamodb:*');
-        expect(JSON.stringify(statement.Resource)).toMatch(/"(SessionsTable|ConfigTable|LedgerTable|CallLogTable|PaymentsTable|PaymentRecordsTable|AttemptsTable|AuditTable)"/);
+        expect(JSON.stringify(statement.Resource)).toMatch(
+          /"(SessionsTable|ConfigTable|LedgerTable|CallLogTable|PaymentsTable|PaymentRecordsTable|AttemptsTable|AuditTable)"/,
+        );
       }
     }
   });
@@ -109,19 +136,35 @@ describe('serverless package', () => {
   });
 
   it('keeps the audio bucket private: all public access blocked, read only by its CloudFront distribution (OAC)', () => {
-    expect(template.Resources.AudioBucket?.Properties?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    expect(template.Resources.AudioBucket?.Properties?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
     const policy = (template.Resources.AudioBucketPolicy?.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
     const allows = policy.filter((s) => s.Effect === 'Allow');
     expect(allows).toHaveLength(1);
-    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } } });
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+    });
     expect(JSON.stringify(allows[0]?.Condition)).toContain('AudioDistribution');
     const origin = (template.Resources.AudioDistribution?.Properties?.DistributionConfig as { Origins: Record<string, unknown>[] }).Origins[0];
     expect(origin?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': ['AudioOriginAccessControl', 'Id'] });
-    expect(environment(template, 'VoiceLambdaFunction').AUDIO_BASE_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['AudioDistribution', 'DomainName'] }]] });
+    expect(environment(template, 'VoiceLambdaFunction').AUDIO_BASE_URL).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['AudioDistribution', 'DomainName'] }]],
+    });
   });
 
   it('alarms on webhook errors, an open CRM circuit, failed SMS and a stalled bulk import, mailing the alarm address when one is set', () => {
-    for (const t of [template, watched.template]) expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id]) => id).sort()).toEqual(['CrmCircuitOpenAlarm', 'ImportDeadLettersAlarm', 'SmsFailedAlarm', 'WebhookErrorsAlarm']);
+    for (const t of [template, watched.template])
+      expect(
+        resourcesOf(t, 'AWS::CloudWatch::Alarm')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual(['CrmCircuitOpenAlarm', 'ImportDeadLettersAlarm', 'SmsFailedAlarm', 'WebhookErrorsAlarm']);
     expect(template.Resources.AlarmTopic).toBeUndefined();
     expect(template.Resources.WebhookErrorsAlarm?.Properties?.AlarmActions).toBeUndefined();
     expect(watched.template.Resources.AlarmTopic?.Properties?.Subscription).toEqual([{ Protocol: 'email', Endpoint: 'ops@example.com' }]);
@@ -139,7 +182,10 @@ describe('serverless package', () => {
   });
 
   it('throttles the admin routes at API Gateway, and only them', () => {
-    const stage = template.Resources.HttpApiStage as unknown as { Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> }; DependsOn: string[] };
+    const stage = template.Resources.HttpApiStage as unknown as {
+      Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> };
+      DependsOn: string[];
+    };
     expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(['ANY /admin/api/{proxy+}', 'GET /admin']);
     expect(stage.Properties.RouteSettings['ANY /admin/api/{proxy+}']).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     // Every route a setting names exists, and the stage is created after it.
@@ -154,12 +200,17 @@ describe('serverless package', () => {
   });
 
   it('runs bulk imports in their own function, triggered by its queue, with a role granting only what the worker sends', () => {
-    const worker = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id === 'ImportWorkerLambdaFunction')?.[1].Properties as { Role: unknown; Timeout: number };
+    const worker = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id === 'ImportWorkerLambdaFunction')?.[1].Properties as {
+      Role: unknown;
+      Timeout: number;
+    };
     expect(JSON.stringify(worker.Role)).toContain('ImportWorkerRole');
     expect(worker.Timeout).toBe(120);
     const mapping = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
     expect(mapping).toEqual([expect.objectContaining({ BatchSize: 1, EventSourceArn: { 'Fn::GetAtt': ['ImportQueue', 'Arn'] } })]);
-    const grants = (template.Resources.ImportWorkerRole?.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[] }).Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const grants = (
+      template.Resources.ImportWorkerRole?.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[] }
+    ).Policies.flatMap((p) => p.PolicyDocument.Statement);
     const actions = grants.flatMap((g) => g.Action);
     expect(actions.every((a) => !a.endsWith('*'))).toBe(true);
     expect(JSON.stringify(grants)).not.toMatch(/SessionsTable|PaymentsTable|ConfigTable|CallLogTable|polly|ssm:/);
@@ -170,12 +221,21 @@ describe('serverless package', () => {
     for (const role of ['VoiceRole', 'StatusRole', 'FallbackRole', 'PayRole', 'PanelRole']) expect(grantsOn(role)).not.toContain('sqs:');
     expect(template.Resources.ImportQueue?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 120);
     // A message that keeps failing is set aside, and that is alarmed.
-    expect(template.Resources.ImportQueue?.Properties?.RedrivePolicy).toMatchObject({ deadLetterTargetArn: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'Arn'] } });
-    expect(template.Resources.ImportDeadLettersAlarm?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Value: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'QueueName'] } }] });
+    expect(template.Resources.ImportQueue?.Properties?.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'Arn'] },
+    });
+    expect(template.Resources.ImportDeadLettersAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Value: { 'Fn::GetAtt': ['ImportDeadLetterQueue', 'QueueName'] } }],
+    });
   });
 
   it('bundles the voice function with esbuild, minified, leaving the AWS SDK out', () => {
-    const listing = execFileSync('python3', ['-c', 'import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("functions/voice.js").decode())', join(prod.dir, 'voice.zip')]).toString();
+    const listing = execFileSync('python3', [
+      '-c',
+      'import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("functions/voice.js").decode())',
+      join(prod.dir, 'voice.zip'),
+    ]).toString();
     expect(listing.length).toBeGreaterThan(1000);
     expect(listing).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
     expect(listing).not.toMatch(/class DynamoDBClient extends/);

@@ -77,8 +77,20 @@ describe('the voice function bundle', () => {
   it('starts a deployed container without loading the SSM client (secrets are read on first use)', () => {
     // Lists the AWS SDK clients that requiring the bundle loads, as Lambda's init would.
     const probe = `const M=require('module'),seen=new Set(),load=M._load;M._load=function(r,...a){if(r.startsWith('@aws-sdk/client-'))seen.add(r);return load.call(this,r,...a)};require(process.argv[1]);process.stdout.write(JSON.stringify([...seen].sort()))`;
-    const env = { PATH: process.env.PATH ?? '', AWS_LAMBDA_FUNCTION_NAME: 'voice', AWS_REGION: 'eu-central-1', PUBLIC_BASE_URL: 'https://ivr.example.com', STAGE: 'prod', SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_SMS_FROM: '+15005550006', SECRET_NAMES: 'twilio-auth-token,twilio-api-key-secret,payment-link-secret' };
-    const clients = JSON.parse(execFileSync(process.execPath, ['-e', probe, VOICE_FILE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] }).toString()) as string[];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_LAMBDA_FUNCTION_NAME: 'voice',
+      AWS_REGION: 'eu-central-1',
+      PUBLIC_BASE_URL: 'https://ivr.example.com',
+      STAGE: 'prod',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_SMS_FROM: '+15005550006',
+      SECRET_NAMES: 'twilio-auth-token,twilio-api-key-secret,payment-link-secret',
+    };
+    const clients = JSON.parse(
+      execFileSync(process.execPath, ['-e', probe, VOICE_FILE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] }).toString(),
+    ) as string[];
     expect(clients).toContain('@aws-sdk/client-dynamodb');
     expect(clients).not.toContain('@aws-sdk/client-ssm');
   });

@@ -35,7 +35,9 @@ describe('rotating the admin key without downtime', () => {
       ['by-new-key', 'next'],
       ['by-old-key', 'current'],
     ]);
-    expect((await during.call('GET', '/audit', { key: OLD_KEY, query: { key: 'next' } })).json.entries.map((e: { target: string }) => e.target)).toEqual(['by-new-key']);
+    expect((await during.call('GET', '/audit', { key: OLD_KEY, query: { key: 'next' } })).json.entries.map((e: { target: string }) => e.target)).toEqual([
+      'by-new-key',
+    ]);
     const trail = JSON.stringify((await during.call('GET', '/audit', { key: NEW_KEY })).json);
     expect(trail).not.toContain(OLD_KEY);
     expect(trail).not.toContain(NEW_KEY);
@@ -104,12 +106,15 @@ describe('when the limiter or the audit trail cannot be written', () => {
   let proxy: FaultProxy;
 
   beforeAll(async () => {
-    admin = await startTestAdmin({}, {
-      endpoint: async (dynalite) => {
-        proxy = await startFaultProxy(dynalite);
-        return proxy.endpoint;
+    admin = await startTestAdmin(
+      {},
+      {
+        endpoint: async (dynalite) => {
+          proxy = await startFaultProxy(dynalite);
+          return proxy.endpoint;
+        },
       },
-    });
+    );
   });
 
   afterEach(() => proxy.setRule(undefined));
@@ -135,7 +140,10 @@ describe('when the limiter or the audit trail cannot be written', () => {
     failing(() => admin.dynamo.tables.audit)();
     const refused = await admin.call('POST', '/modules', { body: { ...MODULE, code: 'while-audit-down' }, query: { lang: 'fa' } });
     expect(refused.status).toBe(503);
-    expect(refused.json).toMatchObject({ error: 'audit_unavailable', message: 'ثبت این تغییر در گزارش فعالیت ممکن نشد، پس تغییر اعمال نشد. کمی بعد دوباره تلاش کنید.' });
+    expect(refused.json).toMatchObject({
+      error: 'audit_unavailable',
+      message: 'ثبت این تغییر در گزارش فعالیت ممکن نشد، پس تغییر اعمال نشد. کمی بعد دوباره تلاش کنید.',
+    });
     // Reads need no trail.
     expect((await admin.call('GET', '/modules')).status).toBe(200);
     proxy.setRule(undefined);

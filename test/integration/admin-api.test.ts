@@ -93,14 +93,26 @@ describe('admin key', () => {
 
 describe('modules', () => {
   it('creates a module and lists it with its webhook URL and destinations', async () => {
-    const reply = await admin.call('POST', '/modules', { body: newModule('created-1', { forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-cash' }) });
+    const reply = await admin.call('POST', '/modules', {
+      body: newModule('created-1', { forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-cash' }),
+    });
     expect(reply.status).toBe(201);
     expect(reply.json.webhookUrl).toBe('https://ivr.example.com/voice/created-1');
-    expect(reply.json.module).toMatchObject({ code: 'created-1', enabled: true, maxAttempts: 3, invoiceValueField: 'FinalValue', currency: { code: 'IRR', unit: 'rial' } });
+    expect(reply.json.module).toMatchObject({
+      code: 'created-1',
+      enabled: true,
+      maxAttempts: 3,
+      invoiceValueField: 'FinalValue',
+      currency: { code: 'IRR', unit: 'rial' },
+    });
     expect(await storedModule('created-1')).toMatchObject({ sendPaymentLink: true, financialAccount: 'acc-cash' });
     const list = await admin.call('GET', '/modules');
     const row = list.json.modules.find((m: { module: { code: string } }) => m.module.code === 'created-1');
-    expect(row).toMatchObject({ webhookUrl: 'https://ivr.example.com/voice/created-1', nextDestination: { code: 'sales', type: 'dial' }, errorDestination: { code: 'goodbye', type: 'hangup' } });
+    expect(row).toMatchObject({
+      webhookUrl: 'https://ivr.example.com/voice/created-1',
+      nextDestination: { code: 'sales', type: 'dial' },
+      errorDestination: { code: 'goodbye', type: 'hangup' },
+    });
   });
 
   it('refuses a code that is taken with 409 and a field error in the operator’s language', async () => {
@@ -111,14 +123,21 @@ describe('modules', () => {
   });
 
   it('refuses send payment link without force mobile entry, naming the field (Accept-Language fa)', async () => {
-    const reply = await admin.call('POST', '/modules', { body: newModule('link-no-mobile', { sendPaymentLink: true }), headers: { 'accept-language': 'fa-IR,fa;q=0.9,en;q=0.8' } });
+    const reply = await admin.call('POST', '/modules', {
+      body: newModule('link-no-mobile', { sendPaymentLink: true }),
+      headers: { 'accept-language': 'fa-IR,fa;q=0.9,en;q=0.8' },
+    });
     expect(reply.status).toBe(422);
-    expect(reply.json.errors).toEqual([expect.objectContaining({ field: 'sendPaymentLink', code: 'requires_force_mobile_entry', message: expect.stringContaining('اجبار ورود موبایل') })]);
+    expect(reply.json.errors).toEqual([
+      expect.objectContaining({ field: 'sendPaymentLink', code: 'requires_force_mobile_entry', message: expect.stringContaining('اجبار ورود موبایل') }),
+    ]);
     expect(await storedModule('link-no-mobile')).toBeUndefined();
   });
 
   it('names every bad field at once, in English by default', async () => {
-    const reply = await admin.call('POST', '/modules', { body: { code: 'bad code', language: 'de', maxAttempts: 0, nextDestination: 'sales', errorDestination: 'goodbye' } });
+    const reply = await admin.call('POST', '/modules', {
+      body: { code: 'bad code', language: 'de', maxAttempts: 0, nextDestination: 'sales', errorDestination: 'goodbye' },
+    });
     expect(reply.status).toBe(422);
     const byField = Object.fromEntries(reply.json.errors.map((e: { field: string; message: string }) => [e.field, e.message]));
     expect(byField).toMatchObject({
@@ -140,7 +159,9 @@ describe('modules', () => {
     const renamed = await admin.call('PUT', '/modules/edit-me', { body: newModule('other-code') });
     expect(renamed.status).toBe(422);
     expect(renamed.json.errors[0]).toMatchObject({ field: 'code', code: 'code_immutable' });
-    const updated = await admin.call('PUT', '/modules/edit-me', { body: { ...newModule('edit-me'), code: undefined, name: 'Edited', language: 'fa', confirmBeforeNext: true } });
+    const updated = await admin.call('PUT', '/modules/edit-me', {
+      body: { ...newModule('edit-me'), code: undefined, name: 'Edited', language: 'fa', confirmBeforeNext: true },
+    });
     expect(updated.status).toBe(200);
     expect(await storedModule('edit-me')).toMatchObject({ name: 'Edited', language: 'fa', confirmBeforeNext: true });
     expect((await admin.call('PUT', '/modules/missing', { body: newModule('missing') })).status).toBe(404);
@@ -179,13 +200,20 @@ describe('destinations', () => {
     expect(created.status).toBe(201);
     await admin.call('POST', '/modules', { body: newModule('uses-desk', { nextDestination: 'desk' }) });
     const list = await admin.call('GET', '/destinations');
-    expect(list.json.destinations).toContainEqual({ destination: { code: 'desk', name: 'Front desk', type: 'dial', target: '+982188888888' }, usedBy: ['uses-desk'] });
+    expect(list.json.destinations).toContainEqual({
+      destination: { code: 'desk', name: 'Front desk', type: 'dial', target: '+982188888888' },
+      usedBy: ['uses-desk'],
+    });
     const updated = await admin.call('PUT', '/destinations/desk', { body: { type: 'redirect', url: 'https://twiml.example.com/desk' } });
     expect(updated.json.destination).toEqual({ code: 'desk', type: 'redirect', url: 'https://twiml.example.com/desk' });
 
     const refused = await admin.call('DELETE', '/destinations/desk', { query: { lang: 'fa' } });
     expect(refused.status).toBe(409);
-    expect(refused.json).toMatchObject({ error: 'destination_in_use', usedBy: ['uses-desk'], message: 'این مقصد را نمی‌توان حذف کرد: ماژول‌هایی به آن اشاره می‌کنند.' });
+    expect(refused.json).toMatchObject({
+      error: 'destination_in_use',
+      usedBy: ['uses-desk'],
+      message: 'این مقصد را نمی‌توان حذف کرد: ماژول‌هایی به آن اشاره می‌کنند.',
+    });
     await admin.call('PUT', '/modules/uses-desk', { body: newModule('uses-desk') });
     expect((await admin.call('DELETE', '/destinations/desk')).status).toBe(200);
     expect((await admin.call('GET', '/destinations/desk')).status).toBe(404);
@@ -250,7 +278,9 @@ describe('prompts', () => {
   });
 
   it('says uploads are unavailable (503) until a recordings service is wired', async () => {
-    const reply = await admin.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: Buffer.from('RIFF0000WAVE'), type: 'audio/wav', base64: true } });
+    const reply = await admin.call('PUT', '/modules/balance-en/prompts/intro/recording', {
+      raw: { data: Buffer.from('RIFF0000WAVE'), type: 'audio/wav', base64: true },
+    });
     expect(reply.status).toBe(503);
     expect(reply.json.error).toBe('recordings_unavailable');
   });
@@ -265,19 +295,27 @@ describe('prompts', () => {
       expect(first.status).toBe(200);
       // Played normalised (8 kHz mu-law at the loudness target), named by the normalised bytes; the upload kept as it came.
       const played = Buffer.from((await audio.get(`uploads/${first.json.audioKey}`)) ?? []);
-      expect(first.json).toEqual({ audioKey: `${createHash('sha256').update(played).digest('hex')}.wav`, url: `https://ivr.example.com/audio/uploads/${first.json.audioKey}` });
-      expect(Buffer.from(await audio.get(`uploads/originals/${hash}.wav`) ?? []).equals(wav)).toBe(true);
+      expect(first.json).toEqual({
+        audioKey: `${createHash('sha256').update(played).digest('hex')}.wav`,
+        url: `https://ivr.example.com/audio/uploads/${first.json.audioKey}`,
+      });
+      expect(Buffer.from((await audio.get(`uploads/originals/${hash}.wav`)) ?? []).equals(wav)).toBe(true);
       const mp3 = Buffer.from(mp3File(2));
       const second = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: mp3, type: 'audio/mpeg', base64: true } });
       expect(second.json.audioKey).toMatch(/^[0-9a-f]{64}\.mp3$/);
       const module = (await withUploads.call('GET', '/modules/balance-en')).json.module;
       expect(module.prompts.intro).toEqual({ text: 'Welcome to Acme.', audioKey: second.json.audioKey });
 
-      const corrupt = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { headers: { 'accept-language': 'fa' }, raw: { data: Buffer.from('RIFF0000WAVEjunk'), type: 'audio/wav', base64: true } });
+      const corrupt = await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', {
+        headers: { 'accept-language': 'fa' },
+        raw: { data: Buffer.from('RIFF0000WAVEjunk'), type: 'audio/wav', base64: true },
+      });
       expect(corrupt.status).toBe(422);
       expect(corrupt.json.errors).toEqual([expect.objectContaining({ field: 'prompts.intro.audio', message: expect.stringMatching(/[\u0600-\u06FF]/) })]);
       expect((await withUploads.call('PUT', '/modules/balance-en/prompts/intro/recording', { raw: { data: 'hello', type: 'text/plain' } })).status).toBe(415);
-      expect((await withUploads.call('PUT', '/modules/balance-en/prompts/nope/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status).toBe(404);
+      expect(
+        (await withUploads.call('PUT', '/modules/balance-en/prompts/nope/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status,
+      ).toBe(404);
 
       expect((await withUploads.call('DELETE', '/modules/balance-en/prompts/intro/recording')).json).toEqual({ removed: true });
       expect((await withUploads.call('GET', '/modules/balance-en')).json.module.prompts.intro).toEqual({ text: 'Welcome to Acme.' });
@@ -299,8 +337,12 @@ describe('club prompt recordings', () => {
       expect(club.kind).toBe('club');
       expect(club.prompts.welcome).toEqual({ audioKey: uploaded.json.audioKey });
       // A catalogue key is a balance prompt: a club has no prompt by that name.
-      expect((await withUploads.call('PUT', '/modules/club-fa/prompts/clubWelcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).json.error).toBe('unknown_prompt');
-      expect((await withUploads.call('PUT', '/modules/balance-en/prompts/welcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status).toBe(404);
+      expect(
+        (await withUploads.call('PUT', '/modules/club-fa/prompts/clubWelcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).json.error,
+      ).toBe('unknown_prompt');
+      expect(
+        (await withUploads.call('PUT', '/modules/balance-en/prompts/welcome/recording', { raw: { data: wav, type: 'audio/wav', base64: true } })).status,
+      ).toBe(404);
       expect((await withUploads.call('DELETE', '/modules/club-fa/prompts/welcome/recording')).json).toEqual({ removed: true });
       expect((await withUploads.call('GET', '/modules/club-fa')).json.module.prompts.welcome).toBeUndefined();
     } finally {
@@ -326,7 +368,9 @@ describe('the OpenAPI document', () => {
     const doc = (await admin.call('GET', '/openapi.json')).json;
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.servers).toEqual([{ url: 'https://ivr.example.com/admin/api' }]);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/modules', '/modules/{code}', '/destinations/{code}', '/ledger/import/customers.csv', '/calls', '/outbox', '/openapi.json']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/modules', '/modules/{code}', '/destinations/{code}', '/ledger/import/customers.csv', '/calls', '/outbox', '/openapi.json']),
+    );
     expect(doc.paths['/modules'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Module' });
     expect(doc.components.schemas.Module.properties.sendPaymentLink).toEqual({ type: 'boolean', default: false });
     expect(doc.components.schemas.Module.required).toEqual(expect.arrayContaining(['code', 'name', 'language', 'nextDestination', 'errorDestination']));

@@ -54,7 +54,14 @@ const latest = async () => (await trail({ limit: '1' }))[0] as AuditEntry;
 describe('an entry for every admin write', () => {
   it('records module create, update, disable, enable and delete with before and after', async () => {
     await admin.call('POST', '/modules', { body: MODULE, sourceIp: '198.51.100.20' });
-    expect(await latest()).toMatchObject({ area: 'module', action: 'create', target: 'audited', key: 'current', sourceIp: '198.51.100.20', after: { code: 'audited', name: 'Audited' } });
+    expect(await latest()).toMatchObject({
+      area: 'module',
+      action: 'create',
+      target: 'audited',
+      key: 'current',
+      sourceIp: '198.51.100.20',
+      after: { code: 'audited', name: 'Audited' },
+    });
     expect(await latest()).not.toHaveProperty('before');
     await admin.call('PUT', '/modules/audited', { body: { ...MODULE, name: 'Renamed' } });
     expect(await latest()).toMatchObject({ action: 'update', before: { name: 'Audited' }, after: { name: 'Renamed' } });
@@ -94,20 +101,33 @@ describe('an entry for every admin write', () => {
     // The entry is written before the upload is stored: it names the file as uploaded (kept under
     // uploads/originals/<sha256>), while the prompt plays its loudness-normalised copy.
     const original = createHash('sha256').update(wav).digest('hex');
-    expect(entry).toMatchObject({ area: 'recording', action: 'upload', target: 'balance-en/intro', after: { recording: { sha256: original, bytes: wav.length, contentType: 'audio/wav' } } });
+    expect(entry).toMatchObject({
+      area: 'recording',
+      action: 'upload',
+      target: 'balance-en/intro',
+      after: { recording: { sha256: original, bytes: wav.length, contentType: 'audio/wav' } },
+    });
     await admin.call('DELETE', '/modules/balance-en/prompts/intro/recording');
     expect(await latest()).toMatchObject({ area: 'recording', action: 'remove', target: 'balance-en/intro', before: { audioKey: uploaded.json.audioKey } });
   });
 
   it('records an import by what it wrote, never a telephone password', async () => {
-    const doc = { customers: [{ id: 'c-audit', name: 'Audit', phones: ['+15005550999'], phonePassword: '7391' }], destinations: [{ code: 'audit-import', type: 'hangup' }] };
+    const doc = {
+      customers: [{ id: 'c-audit', name: 'Audit', phones: ['+15005550999'], phonePassword: '7391' }],
+      destinations: [{ code: 'audit-import', type: 'hangup' }],
+    };
     const dry = await admin.call('POST', '/ledger/import', { body: doc, query: { dryRun: '1' } });
     expect(dry.status).toBe(200);
     const beforeImport = (await trail()).length;
     expect((await admin.call('POST', '/ledger/import', { body: doc })).status).toBe(200);
     const entries = await trail();
     expect(entries.length).toBe(beforeImport + 1);
-    expect(entries[0]).toMatchObject({ area: 'import', action: 'import', target: 'ledger', after: { customers: ['c-audit'], destinations: ['audit-import'], modules: [] } });
+    expect(entries[0]).toMatchObject({
+      area: 'import',
+      action: 'import',
+      target: 'ledger',
+      after: { customers: ['c-audit'], destinations: ['audit-import'], modules: [] },
+    });
     expect(JSON.stringify(entries)).not.toContain('7391');
   });
 });
@@ -175,26 +195,52 @@ describe('the audit trail itself', () => {
     const audit = new DynamoAuditTrail(db.doc, db.tables.audit, 90, () => at);
     // What the payments engineer's routes will do: one call around the change.
     let applied = false;
-    await audited(audit, { key: 'next', sourceIp: '198.51.100.1' }, { area: 'payment', action: 'update', target: 'link-1', before: { paymentToken: 'tok_live_1', status: 'open' }, after: { status: 'paid', nested: { password: 'p', apiKey: 'k', authorization: 'Basic x' } } }, async () => {
-      applied = true;
-    });
+    await audited(
+      audit,
+      { key: 'next', sourceIp: '198.51.100.1' },
+      {
+        area: 'payment',
+        action: 'update',
+        target: 'link-1',
+        before: { paymentToken: 'tok_live_1', status: 'open' },
+        after: { status: 'paid', nested: { password: 'p', apiKey: 'k', authorization: 'Basic x' } },
+      },
+      async () => {
+        applied = true;
+      },
+    );
     expect(applied).toBe(true);
-    const { Items } = await db.doc.send(new QueryCommand({ TableName: db.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' } }));
+    const { Items } = await db.doc.send(
+      new QueryCommand({ TableName: db.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' } }),
+    );
     expect(Items).toHaveLength(1);
     expect(Items?.[0]?.expiresAt).toBe(Math.floor(at.getTime() / 1000) + 90 * 86_400);
     const raw = JSON.stringify(Items);
     for (const secret of ['tok_live_1', '"p"', '"k"', 'Basic x']) expect(raw).not.toContain(secret);
     const [entry] = (await audit.search({ fromDay: '2026-11-24', toDay: '2026-11-24', limit: 10 })).entries;
-    expect(entry).toMatchObject({ area: 'payment', key: 'next', before: { paymentToken: REDACTED, status: 'open' }, after: { status: 'paid', nested: { password: REDACTED, apiKey: REDACTED, authorization: REDACTED } } });
+    expect(entry).toMatchObject({
+      area: 'payment',
+      key: 'next',
+      before: { paymentToken: REDACTED, status: 'open' },
+      after: { status: 'paid', nested: { password: REDACTED, apiKey: REDACTED, authorization: REDACTED } },
+    });
   });
 
   it('takes back the entry of a change that failed, and records nothing when it cannot write', async () => {
     const audit = new DynamoAuditTrail(db.doc, db.tables.audit, 90, () => new Date('2026-11-25T10:00:00Z'));
-    await expect(audited(audit, { key: 'current' }, { area: 'credit', action: 'update', target: 'c-1' }, async () => Promise.reject(new Error('conflict')))).rejects.toThrow('conflict');
+    await expect(
+      audited(audit, { key: 'current' }, { area: 'credit', action: 'update', target: 'c-1' }, async () => Promise.reject(new Error('conflict'))),
+    ).rejects.toThrow('conflict');
     expect((await audit.search({ fromDay: '2026-11-25', toDay: '2026-11-25', limit: 10 })).entries).toEqual([]);
     // A change of many writes that fails part-way keeps its entry, marked failed: some of it may be in place.
-    await expect(audited(audit, { key: 'current' }, { area: 'import', action: 'import', target: 'ledger' }, async () => Promise.reject(new Error('storage failed')), { partial: true })).rejects.toThrow('storage failed');
-    expect((await audit.search({ fromDay: '2026-11-25', toDay: '2026-11-25', limit: 10 })).entries).toEqual([expect.objectContaining({ area: 'import', failed: true })]);
+    await expect(
+      audited(audit, { key: 'current' }, { area: 'import', action: 'import', target: 'ledger' }, async () => Promise.reject(new Error('storage failed')), {
+        partial: true,
+      }),
+    ).rejects.toThrow('storage failed');
+    expect((await audit.search({ fromDay: '2026-11-25', toDay: '2026-11-25', limit: 10 })).entries).toEqual([
+      expect.objectContaining({ area: 'import', failed: true }),
+    ]);
     const broken = new DynamoAuditTrail(db.doc, 'no-such-table', 90);
     let applied = false;
     await expect(

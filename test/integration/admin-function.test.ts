@@ -67,7 +67,9 @@ it('accepts ADMIN_API_KEY and ADMIN_API_KEY_NEXT and records which one made each
   const destination = { code: 'by-next', type: 'hangup' };
   expect((await call('POST', '/destinations', { key: NEXT, body: destination })).status).toBe(201);
   expect((await call('GET', '/destinations/by-next', { key: CURRENT })).status).toBe(200);
-  const { Items } = await db.doc.send(new QueryCommand({ TableName: db.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' } }));
+  const { Items } = await db.doc.send(
+    new QueryCommand({ TableName: db.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' } }),
+  );
   expect(Items).toEqual([expect.objectContaining({ area: 'destination', action: 'create', target: 'by-next', key: 'next', sourceIp: '192.0.2.10' })]);
   expect(JSON.stringify(Items)).not.toContain(NEXT);
 });

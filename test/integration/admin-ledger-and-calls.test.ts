@@ -70,14 +70,27 @@ describe('forged customer cursors', () => {
 });
 
 describe('CSV import', () => {
-  const customersCsv = ['id,customerNumber,name,phones,mobile', 'c-3001,3001,"Tehran Trading, Ltd.",+982144444444;02155555555,09123000001', 'c-3002,3002,نگار صالحی,,09123000002', ''].join('\r\n');
+  const customersCsv = [
+    'id,customerNumber,name,phones,mobile',
+    'c-3001,3001,"Tehran Trading, Ltd.",+982144444444;02155555555,09123000001',
+    'c-3002,3002,نگار صالحی,,09123000002',
+    '',
+  ].join('\r\n');
 
   it('reports every bad row with its line and field, and imports nothing', async () => {
-    const csv = ['id,customerNumber,name,phones,mobile', 'c-3101,3101,Good Row,,', ',3102,Missing Id,,', 'c-3103,3103,"Too,many",x,y,z', 'c-3104,3104,Short phone,1,'].join('\n');
+    const csv = [
+      'id,customerNumber,name,phones,mobile',
+      'c-3101,3101,Good Row,,',
+      ',3102,Missing Id,,',
+      'c-3103,3103,"Too,many",x,y,z',
+      'c-3104,3104,Short phone,1,',
+    ].join('\n');
     const reply = await admin.call('POST', '/ledger/import/customers.csv', { raw: { data: csv, type: 'text/csv' }, query: { lang: 'fa' } });
     expect(reply.status).toBe(422);
     expect(reply.json.error).toBe('invalid_import');
-    expect(reply.json.problems).toEqual([expect.objectContaining({ line: 4, field: '(row)', code: 'csv_column_count', message: 'تعداد ستون‌های این خط با خط اول یکی نیست.' })]);
+    expect(reply.json.problems).toEqual([
+      expect.objectContaining({ line: 4, field: '(row)', code: 'csv_column_count', message: 'تعداد ستون‌های این خط با خط اول یکی نیست.' }),
+    ]);
     // Column counts right, values wrong: the schema's report, by CSV line.
     const csv2 = ['id,customerNumber,name,phones,mobile', 'c-3101,3101,Good Row,,', ',3102,Missing Id,,', 'c-3104,3104,Short phone,1,'].join('\n');
     const reply2 = await admin.call('POST', '/ledger/import/customers.csv', { raw: { data: csv2, type: 'text/csv' } });
@@ -96,9 +109,17 @@ describe('CSV import', () => {
 
     const imported = await admin.call('POST', '/ledger/import/customers.csv', { raw: { data: customersCsv, type: 'text/csv' } });
     expect(imported.json).toMatchObject({ imported: true, counts: { customers: 2 } });
-    expect((await admin.call('GET', '/ledger/customers/c-3001')).json.customer).toMatchObject({ name: 'Tehran Trading, Ltd.', phones: ['+982144444444', '02155555555'], mobile: '09123000001' });
+    expect((await admin.call('GET', '/ledger/customers/c-3001')).json.customer).toMatchObject({
+      name: 'Tehran Trading, Ltd.',
+      phones: ['+982144444444', '02155555555'],
+      mobile: '09123000001',
+    });
 
-    const itemsCsv = ['customerId,type,number,FinalValue,moneyAccount,status', 'c-3001,invoice,INV-3001,"4,500,000",acc-mellat,open', 'c-3001,receipt,RC-3001,۵۰۰۰۰۰,acc-cash,paid'].join('\n');
+    const itemsCsv = [
+      'customerId,type,number,FinalValue,moneyAccount,status',
+      'c-3001,invoice,INV-3001,"4,500,000",acc-mellat,open',
+      'c-3001,receipt,RC-3001,۵۰۰۰۰۰,acc-cash,paid',
+    ].join('\n');
     const items = await admin.call('POST', '/ledger/import/items.csv', { raw: { data: itemsCsv, type: 'text/csv' } });
     expect(items.json).toMatchObject({ imported: true, counts: { items: 2 } });
     // 4,500,000 − 500,000 (Persian digits in the CSV)
@@ -119,14 +140,20 @@ describe('CSV import', () => {
 
   it('names missing header columns', async () => {
     const reply = await admin.call('POST', '/ledger/import/items.csv', { raw: { data: 'customerId,number\nc-1001,1', type: 'text/csv' } });
-    expect(reply.json.problems).toEqual([expect.objectContaining({ line: 1, field: 'type', code: 'csv_missing_column', message: 'This column is required in the first line.' })]);
+    expect(reply.json.problems).toEqual([
+      expect.objectContaining({ line: 1, field: 'type', code: 'csv_missing_column', message: 'This column is required in the first line.' }),
+    ]);
   });
 });
 
 describe('JSON import', () => {
   it('imports a document all or nothing', async () => {
     const bad = await admin.call('POST', '/ledger/import', {
-      body: { customers: [{ id: 'c-4001', phones: [] }], items: [{ customerId: 'c-4001', type: 'invoice', number: 'I-1', fields: { FinalValue: 10 } }], modules: [{ code: 'm-4001' }] },
+      body: {
+        customers: [{ id: 'c-4001', phones: [] }],
+        items: [{ customerId: 'c-4001', type: 'invoice', number: 'I-1', fields: { FinalValue: 10 } }],
+        modules: [{ code: 'm-4001' }],
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.json.problems).toEqual(expect.arrayContaining([expect.objectContaining({ section: 'modules', row: 0, field: 'name', code: 'required' })]));
@@ -158,9 +185,16 @@ describe('call log', () => {
     const log = new DynamoCallLog(admin.dynamo.doc, admin.dynamo.tables.callLog);
     let n = 0;
     for (const [day, calls] of Object.entries({
-      '2025-03-10': [['balance-en', 'next'], ['balance-en', 'no-debt'], ['balance-fa', 'error']],
+      '2025-03-10': [
+        ['balance-en', 'next'],
+        ['balance-en', 'no-debt'],
+        ['balance-fa', 'error'],
+      ],
       '2025-03-09': [['balance-fa', 'next']],
-      '2025-03-07': [['balance-en', 'abandoned'], ['balance-en', 'next']],
+      '2025-03-07': [
+        ['balance-en', 'abandoned'],
+        ['balance-en', 'next'],
+      ],
       '2025-02-01': [['balance-en', 'next']],
     } as Record<string, [string, CallOutcome][]>)) {
       for (const [moduleCode, outcome] of calls) {
@@ -217,7 +251,12 @@ describe('call log', () => {
 
   it('answers a well-formed cursor it did not make with 400, never 500', async () => {
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    for (const cursor of [forged({ k: { callSid: 'CA1' } }), forged({ k: { nope: 5 } }), forged({ d: 'yesterday' }), forged({ d: '2025-03-10', k: { day: '2025-03-10' } })]) {
+    for (const cursor of [
+      forged({ k: { callSid: 'CA1' } }),
+      forged({ k: { nope: 5 } }),
+      forged({ d: 'yesterday' }),
+      forged({ d: '2025-03-10', k: { day: '2025-03-10' } }),
+    ]) {
       for (const module of [undefined, 'balance-en']) {
         const reply = await admin.call('GET', '/calls', { query: { from: '2025-01-01', cursor, ...(module ? { module } : {}) } });
         expect(reply.status).toBe(400);
@@ -251,11 +290,18 @@ describe('SMS outbox', () => {
 
   it('lists the messages of a configured outbox', async () => {
     const withOutbox = await startTestAdmin(
-      { outbox: { list: async ({ limit }) => ({ messages: [{ id: 'm1', to: '+989121111111', body: 'Pay here', createdAt: '2025-03-10T00:00:00Z' }].slice(0, limit) }) } },
+      {
+        outbox: {
+          list: async ({ limit }) => ({ messages: [{ id: 'm1', to: '+989121111111', body: 'Pay here', createdAt: '2025-03-10T00:00:00Z' }].slice(0, limit) }),
+        },
+      },
       { seed: false },
     );
     try {
-      expect((await withOutbox.call('GET', '/outbox')).json).toEqual({ available: true, messages: [{ id: 'm1', to: '+989121111111', body: 'Pay here', createdAt: '2025-03-10T00:00:00Z' }] });
+      expect((await withOutbox.call('GET', '/outbox')).json).toEqual({
+        available: true,
+        messages: [{ id: 'm1', to: '+989121111111', body: 'Pay here', createdAt: '2025-03-10T00:00:00Z' }],
+      });
     } finally {
       await withOutbox.stop();
     }

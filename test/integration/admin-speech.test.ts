@@ -57,17 +57,27 @@ describe('Persian speech in the admin API', () => {
   });
 
   it('previews typed Persian text in the module voice: the exact words, as stored audio', async () => {
-    const reply = await withVoice.call('POST', '/prompts/preview', { body: { language: 'fa', prompt: 'goodbye', voice: 'neural', override: { text: 'روز خوبی داشته باشید.' } } });
+    const reply = await withVoice.call('POST', '/prompts/preview', {
+      body: { language: 'fa', prompt: 'goodbye', voice: 'neural', override: { text: 'روز خوبی داشته باشید.' } },
+    });
     expect(reply.status).toBe(200);
-    expect(reply.json.segments).toEqual([{ kind: 'play', url: expect.stringMatching(/^https:\/\/ivr\.example\.com\/audio\/tts\/[0-9a-f]{64}\.wav\?t=/), transcript: 'روز خوبی داشته باشید.' }]);
+    expect(reply.json.segments).toEqual([
+      { kind: 'play', url: expect.stringMatching(/^https:\/\/ivr\.example\.com\/audio\/tts\/[0-9a-f]{64}\.wav\?t=/), transcript: 'روز خوبی داشته باشید.' },
+    ]);
     expect(azure.synthesized.map((s) => s.text)).toContain('روز خوبی داشته باشید.');
   });
 
   it('previews a voice for the module form: a sample announcement, one recording per sentence', async () => {
     const neural = await withVoice.call('POST', '/speech/preview', { body: { language: 'fa', voice: 'neural', unit: 'toman' } });
-    expect(neural.json.segments.map((s: { transcript: string }) => s.transcript)).toEqual(['به سامانه اعلام مانده حساب خوش آمدید.', 'مانده حساب شما یک میلیون و دویست و پنجاه هزار تومان بدهکار است.']);
+    expect(neural.json.segments.map((s: { transcript: string }) => s.transcript)).toEqual([
+      'به سامانه اعلام مانده حساب خوش آمدید.',
+      'مانده حساب شما یک میلیون و دویست و پنجاه هزار تومان بدهکار است.',
+    ]);
     const clips = await withVoice.call('POST', '/speech/preview', { body: { language: 'fa', voice: 'clips' } });
-    expect(clips.json.segments.map((s: { url: string }) => s.url.split('?')[0]?.replace(/[0-9a-f]{64}/, '<sha256>'))).toEqual([`${BASE_URL}/audio/clips/fa/prompt-intro.wav`, `${BASE_URL}/audio/joined/<sha256>.wav`]);
+    expect(clips.json.segments.map((s: { url: string }) => s.url.split('?')[0]?.replace(/[0-9a-f]{64}/, '<sha256>'))).toEqual([
+      `${BASE_URL}/audio/clips/fa/prompt-intro.wav`,
+      `${BASE_URL}/audio/joined/<sha256>.wav`,
+    ]);
     expect((await withVoice.call('POST', '/speech/preview', { body: { language: 'fa', voice: 'robot' } })).status).toBe(422);
   });
 });

@@ -23,7 +23,16 @@ const PASSWORD = 'رمز-۱۲۳';
 beforeEach(async () => {
   server = await startFakeAlovoip();
   // A base path and a trailing slash: routes go under the path, with one slash.
-  crm = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: `${server.url}/alovoip/`, auth: 'basic', username: 'ivr', password: PASSWORD, timeoutMs: 2000, transport });
+  crm = new AlovoipHttpCrm({
+    source: 'other',
+    currency: 'IRR',
+    host: `${server.url}/alovoip/`,
+    auth: 'basic',
+    username: 'ivr',
+    password: PASSWORD,
+    timeoutMs: 2000,
+    transport,
+  });
 });
 
 afterEach(async () => {
@@ -31,18 +40,33 @@ afterEach(async () => {
 });
 
 const identity = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ Id: customer.id, CrmObjectTypeIndex: 24, CreateDate: '2024-01-01T00:00:00', ModifyDate: '2024-01-02T00:00:00', CustomerNumber: '1001', NickName: 'Sara', Balance: -5, PhoneContacts: [{ Id: 'x', IsDefault: true, IsDeleted: false, PhoneNumber: '0912 111 1111', PhoneType: 'Mobile' }], ...over });
+  JSON.stringify({
+    Id: customer.id,
+    CrmObjectTypeIndex: 24,
+    CreateDate: '2024-01-01T00:00:00',
+    ModifyDate: '2024-01-02T00:00:00',
+    CustomerNumber: '1001',
+    NickName: 'Sara',
+    Balance: -5,
+    PhoneContacts: [{ Id: 'x', IsDefault: true, IsDeleted: false, PhoneNumber: '0912 111 1111', PhoneType: 'Mobile' }],
+    ...over,
+  });
 
 describe('identifying a caller', () => {
   it('POSTs camelCase JSON to the route under the host path with UTF-8 Basic auth, and reads a PascalCase answer', async () => {
     server.routes.set('/GetIdentityByPhoneNumber', () => ({ body: identity() }));
-    expect(await crm.identifyByPhone('+989121111111')).toEqual({ status: 'found', customer: { id: customer.id, customerNumber: '1001', name: 'Sara', mobile: '+989121111111' } });
+    expect(await crm.identifyByPhone('+989121111111')).toEqual({
+      status: 'found',
+      customer: { id: customer.id, customerNumber: '1001', name: 'Sara', mobile: '+989121111111' },
+    });
     const sent = server.requests[0]!;
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe('/alovoip/GetIdentityByPhoneNumber');
     expect(sent.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(sent.body).toBe('{"phoneNumber":"+989121111111"}');
-    const [user, password] = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+    const [user, password] = Buffer.from(String(sent.headers.authorization).replace(/^Basic /, ''), 'base64')
+      .toString('utf8')
+      .split(':');
     expect([user, password]).toEqual(['ivr', PASSWORD]);
   });
 
@@ -136,7 +160,15 @@ describe('finding an item', () => {
   });
 
   it('sends configured fields and type key', async () => {
-    const typed = new AlovoipHttpCrm({ source: 'other', currency: 'IRR', host: server.url, auth: 'none', timeoutMs: 2000, transport, itemTypeKeys: { invoice: 'inv' } });
+    const typed = new AlovoipHttpCrm({
+      source: 'other',
+      currency: 'IRR',
+      host: server.url,
+      auth: 'none',
+      timeoutMs: 2000,
+      transport,
+      itemTypeKeys: { invoice: 'inv' },
+    });
     server.routes.set('/GetPaymentInfo', () => ({ body: 'null' }));
     expect(await typed.findItem(customer, { ...query, searchField: 'InvNo', valueField: 'Payable' })).toEqual({ status: 'not-found' });
     expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ billableObjectTypeKey: 'inv', lookupNumberFieldKey: 'InvNo', valueFieldKey: 'Payable' });
@@ -147,7 +179,9 @@ describe('finding an item', () => {
 describe('lists and the payment link', () => {
   it('POSTs the no-argument operations without a body or content type', async () => {
     server.routes.set('/GetMoneyAccounts', () => ({ body: '{"MoneyAccounts":[{"Key":"acc-1","Name":"Mellat"},{"key":null,"name":"no key"}]}' }));
-    server.routes.set('/GetBillableObjectTypes', () => ({ body: '{"crmObjectTypes":[{"key":"invoice","name":"Invoice"},{"key":"contract","name":"Contract"}]}' }));
+    server.routes.set('/GetBillableObjectTypes', () => ({
+      body: '{"crmObjectTypes":[{"key":"invoice","name":"Invoice"},{"key":"contract","name":"Contract"}]}',
+    }));
     expect(await crm.moneyAccounts()).toEqual([{ key: 'acc-1', name: 'Mellat' }]);
     expect(await crm.itemTypes()).toEqual([{ key: 'invoice', name: 'Invoice', type: 'invoice' }]);
     for (const sent of server.requests) {
@@ -167,9 +201,20 @@ describe('lists and the payment link', () => {
 
   it('sends the payment link request with explicit nulls; the CRM delivers it', async () => {
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
-    const request = { customer, amount: 150000, mobile: '+989121111111', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA1', currency: { code: 'IRR' as const, unit: 'rial' as const } };
+    const request = {
+      customer,
+      amount: 150000,
+      mobile: '+989121111111',
+      items: [],
+      invoiceType: 'invoice' as const,
+      language: 'en' as const,
+      callSid: 'CA1',
+      currency: { code: 'IRR' as const, unit: 'rial' as const },
+    };
     expect(await crm.createPaymentLink(request)).toEqual({ status: 'created', url: '', deliveredByCrm: true });
-    expect(server.requests[0]!.body).toBe(`{"paymentInfo":{"identityId":"${customer.id}","amount":150000},"mobileNumber":"+989121111111","moneyAccountUserKey":null,"resultMessage":null}`);
+    expect(server.requests[0]!.body).toBe(
+      `{"paymentInfo":{"identityId":"${customer.id}","amount":150000},"mobileNumber":"+989121111111","moneyAccountUserKey":null,"resultMessage":null}`,
+    );
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"IsSuccess":false,"Message":"gateway down"}' }));
     await expect(crm.createPaymentLink(request)).rejects.toMatchObject({ reason: 'unsuccessful', message: expect.stringContaining('gateway down') });
   });
@@ -177,7 +222,16 @@ describe('lists and the payment link', () => {
   it('sends a cents amount in the major unit the contract uses', async () => {
     const dollars = new AlovoipHttpCrm({ source: 'other', currency: 'USD', host: `${server.url}/alovoip/`, auth: 'none', timeoutMs: 2000, transport });
     server.routes.set('/SendPaymentLinkToUser', () => ({ body: '{"isSuccess":true,"message":""}' }));
-    const request = { customer, amount: 1250, mobile: '+15005550005', items: [], invoiceType: 'invoice' as const, language: 'en' as const, callSid: 'CA2', currency: { code: 'USD' as const } };
+    const request = {
+      customer,
+      amount: 1250,
+      mobile: '+15005550005',
+      items: [],
+      invoiceType: 'invoice' as const,
+      language: 'en' as const,
+      callSid: 'CA2',
+      currency: { code: 'USD' as const },
+    };
     await dollars.createPaymentLink(request);
     expect(JSON.parse(server.requests[0]!.body).paymentInfo.amount).toBe(12.5);
   });

@@ -35,7 +35,9 @@ async function customer(): Promise<string> {
   n += 1;
   const id = `c-card-${n}`;
   await writer.putCustomers([{ id, phones: [`+1500555${String(1000 + n)}`] }]);
-  await writer.putItems([{ customerId: id, type: 'invoice', number: `INV-${n}`, fields: { FinalValue: 4820 }, moneyAccount: 'acc-usd', currency: 'USD', status: 'open' }]);
+  await writer.putItems([
+    { customerId: id, type: 'invoice', number: `INV-${n}`, fields: { FinalValue: 4820 }, moneyAccount: 'acc-usd', currency: 'USD', status: 'open' },
+  ]);
   return id;
 }
 
@@ -143,7 +145,20 @@ describe('settling a card payment in the ledger', () => {
   it('finishes a settlement a crash left half done (guard written, item not) when the same call delivers again', async () => {
     const id = await customer();
     const p = payment(id);
-    await db.doc.send(new PutCommand({ TableName: db.tables.ledger, Item: { pk: `CARDPAY#${p.confirmationCode}`, sk: '#SETTLEMENT', callSid: p.callSid, customerId: id, amount: 4820, currency: 'USD', at: '2026-11-27T09:59:00Z' } }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tables.ledger,
+        Item: {
+          pk: `CARDPAY#${p.confirmationCode}`,
+          sk: '#SETTLEMENT',
+          callSid: p.callSid,
+          customerId: id,
+          amount: 4820,
+          currency: 'USD',
+          at: '2026-11-27T09:59:00Z',
+        },
+      }),
+    );
     expect(await cardItems(id)).toEqual([]);
     expect(await settleCardPayment(deps(), p)).toEqual({ status: 'already-settled' });
     expect(await cardItems(id)).toEqual([expect.objectContaining({ createdAt: '2026-11-27T09:59:00Z' })]);

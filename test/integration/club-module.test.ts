@@ -65,7 +65,14 @@ class CountingCrm implements Crm {
   }
 }
 
-const quiet: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, appendKeys: () => undefined, resetKeys: () => undefined } as unknown as AppLogger;
+const quiet: AppLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  appendKeys: () => undefined,
+  resetKeys: () => undefined,
+} as unknown as AppLogger;
 
 const DOCUMENT = {
   customers: [
@@ -89,11 +96,55 @@ const DOCUMENT = {
   modules: [
     { code: 'balance', name: 'Balance', language: 'en', nextDestination: 'sales', errorDestination: 'support' },
     { code: 'balance-fa', name: 'مانده', language: 'fa', nextDestination: 'sales', errorDestination: 'support' },
-    { kind: 'club', code: 'club-caller', name: 'Club by caller', language: 'en', identification: 'caller-number', nextDestination: 'to-balance', errorDestination: 'support' },
-    { kind: 'club', code: 'club-number', name: 'Club by number', language: 'en', identification: 'customer-number', maxAttempts: 3, nextDestination: 'to-balance', errorDestination: 'support' },
-    { kind: 'club', code: 'club-prefixed', name: 'باشگاه', language: 'fa', identification: 'customer-number', customerNumberPrefix: 'CN-', nextDestination: 'to-balance-fa', errorDestination: 'support' },
-    { kind: 'club', code: 'club-password', name: 'Club by password', language: 'en', identification: 'customer-number-and-password', maxAttempts: 3, nextDestination: 'to-balance', errorDestination: 'support' },
-    { kind: 'club', code: 'club-no-passwords', name: 'Club on a CRM without passwords', language: 'en', identification: 'customer-number-and-password', lookupSource: 'no-passwords', nextDestination: 'to-balance', errorDestination: 'support' },
+    {
+      kind: 'club',
+      code: 'club-caller',
+      name: 'Club by caller',
+      language: 'en',
+      identification: 'caller-number',
+      nextDestination: 'to-balance',
+      errorDestination: 'support',
+    },
+    {
+      kind: 'club',
+      code: 'club-number',
+      name: 'Club by number',
+      language: 'en',
+      identification: 'customer-number',
+      maxAttempts: 3,
+      nextDestination: 'to-balance',
+      errorDestination: 'support',
+    },
+    {
+      kind: 'club',
+      code: 'club-prefixed',
+      name: 'باشگاه',
+      language: 'fa',
+      identification: 'customer-number',
+      customerNumberPrefix: 'CN-',
+      nextDestination: 'to-balance-fa',
+      errorDestination: 'support',
+    },
+    {
+      kind: 'club',
+      code: 'club-password',
+      name: 'Club by password',
+      language: 'en',
+      identification: 'customer-number-and-password',
+      maxAttempts: 3,
+      nextDestination: 'to-balance',
+      errorDestination: 'support',
+    },
+    {
+      kind: 'club',
+      code: 'club-no-passwords',
+      name: 'Club on a CRM without passwords',
+      language: 'en',
+      identification: 'customer-number-and-password',
+      lookupSource: 'no-passwords',
+      nextDestination: 'to-balance',
+      errorDestination: 'support',
+    },
     {
       kind: 'club',
       code: 'club-silent',
@@ -117,7 +168,11 @@ beforeAll(async () => {
   db = await startTestDynamo();
   const ledger = new LedgerCrm(db.doc, db.tables.ledger);
   crm = new CountingCrm(ledger);
-  const { verifyPhonePassword: _none, ...withoutPasswords } = Object.assign(Object.create(null), { source: 'no-passwords', identifyByPhone: (p: string) => ledger.identifyByPhone(p), identifyByCustomerNumber: (n: string) => ledger.identifyByCustomerNumber(n) }) as Crm;
+  const { verifyPhonePassword: _none, ...withoutPasswords } = Object.assign(Object.create(null), {
+    source: 'no-passwords',
+    identifyByPhone: (p: string) => ledger.identifyByPhone(p),
+    identifyByCustomerNumber: (n: string) => ledger.identifyByCustomerNumber(n),
+  }) as Crm;
   const noPasswords = { ...withoutPasswords, balance: (c: Customer) => ledger.balance(c, 'IRR') } as unknown as Crm;
   sessions = new DynamoSessionStore(db.doc, db.tables.sessions);
   const modules = new DynamoModuleStore(db.doc, db.tables.config);
@@ -162,11 +217,19 @@ const WRONG_CREDENTIALS = 'The customer number or password you entered is not co
 describe('a customer club identifying by caller number', () => {
   it('identifies a known caller once, and the balance module announces without identifying again', async () => {
     const t = await call('club-caller', '+15005550101');
-    expect(heard(t)).toContain(`Welcome to the customer club. Thank you. Your account has been found. Welcome to the account balance service. ${OWES_ONE_MILLION}`);
+    expect(heard(t)).toContain(
+      `Welcome to the customer club. Thank you. Your account has been found. Welcome to the account balance service. ${OWES_ONE_MILLION}`,
+    );
     expect(t.modulesVisited).toEqual(['club-caller', 'balance']);
     expect(t.handedOn).toEqual({ kind: 'dial', target: '+982191000000' });
     expect(crm.calls).toEqual({ identifyByPhone: 1, identifyByCustomerNumber: 0, verifyPhonePassword: 0 });
-    expect(await stored(t)).toMatchObject({ moduleCode: 'balance', customer: { id: 'c-1' }, identifiedBy: 'handover', outcome: 'next', trail: ['club-caller:entry', 'balance:entry'] });
+    expect(await stored(t)).toMatchObject({
+      moduleCode: 'balance',
+      customer: { id: 'c-1' },
+      identifiedBy: 'handover',
+      outcome: 'next',
+      trail: ['club-caller:entry', 'balance:entry'],
+    });
   });
 
   it('sends an unknown caller to the error destination with the authentication error', async () => {

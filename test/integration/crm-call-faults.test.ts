@@ -101,9 +101,34 @@ beforeAll(async () => {
   }
   const base = { language: 'en', currency: { unit: 'rial' }, nextDestination: 'sales', errorDestination: 'support' };
   const rows = [
-    ...['pg-slow', 'pg-down', 'pg-garbage', 'alo-slow', 'alo-down', 'alo-garbage', 'alo-flaky'].map((source) => ({ ...base, code: `balance-${source}`, name: `Balance from ${source}`, lookupSource: source })),
-    { kind: 'club', code: 'club-pg', name: 'Club on Payamgostar', language: 'en', identification: 'customer-number', maxAttempts: 3, nextDestination: 'to-balance-en', errorDestination: 'support', lookupSource: 'pg-club' },
-    { kind: 'club', code: 'club-pg-slow', name: 'Club on a slow Payamgostar', language: 'en', identification: 'customer-number', maxAttempts: 3, nextDestination: 'to-balance-en', errorDestination: 'support', lookupSource: 'pg-slow' },
+    ...['pg-slow', 'pg-down', 'pg-garbage', 'alo-slow', 'alo-down', 'alo-garbage', 'alo-flaky'].map((source) => ({
+      ...base,
+      code: `balance-${source}`,
+      name: `Balance from ${source}`,
+      lookupSource: source,
+    })),
+    {
+      kind: 'club',
+      code: 'club-pg',
+      name: 'Club on Payamgostar',
+      language: 'en',
+      identification: 'customer-number',
+      maxAttempts: 3,
+      nextDestination: 'to-balance-en',
+      errorDestination: 'support',
+      lookupSource: 'pg-club',
+    },
+    {
+      kind: 'club',
+      code: 'club-pg-slow',
+      name: 'Club on a slow Payamgostar',
+      language: 'en',
+      identification: 'customer-number',
+      maxAttempts: 3,
+      nextDestination: 'to-balance-en',
+      errorDestination: 'support',
+      lookupSource: 'pg-slow',
+    },
   ];
   for (const row of rows) {
     const parsed = parseModule(row);
@@ -123,10 +148,16 @@ afterAll(async () => {
 async function call(code: string, from: string, digits?: string[]) {
   const recorder = recordingFetch(stack.fetch);
   const started = Date.now();
-  const transcript = await placeCall({ baseUrl: stack.baseUrl, code, from, authToken: stack.authToken, fetchImpl: recorder.fetchImpl, ...(digits ? { digits } : {}) });
+  const transcript = await placeCall({
+    baseUrl: stack.baseUrl,
+    code,
+    from,
+    authToken: stack.authToken,
+    fetchImpl: recorder.fetchImpl,
+    ...(digits ? { digits } : {}),
+  });
   return { transcript, answers: recorder.answers, ms: Date.now() - started };
 }
-
 
 const callLog = (callSid: string) => storedCallLog(stack, callSid);
 

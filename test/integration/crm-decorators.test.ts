@@ -26,7 +26,9 @@ const ARGS: { [K in CrmOperation]: Parameters<NonNullable<Crm[K]>> } = {
   identifyByCustomerNumber: ['1001'],
   balance: [customer, 'IRR'],
   findItem: [customer, { type: 'invoice', number: 'I-1', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' }],
-  createPaymentLink: [{ customer, amount: 5, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: moduleCurrency('IRR') }],
+  createPaymentLink: [
+    { customer, amount: 5, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: moduleCurrency('IRR') },
+  ],
   moneyAccounts: [],
   itemTypes: [],
   verifyPhonePassword: [customer, '2468'],
@@ -51,7 +53,12 @@ const OPERATIONS = Object.keys(CRM_OPERATIONS) as CrmOperation[];
 type Recorded = { operation: string; args: unknown[] };
 
 /** A CRM that records what reached it; `withPasswords: false` leaves the optional check out. */
-function recordingCrm(options: { withPasswords: boolean; withFastPath?: boolean; source?: string; verify?: Crm['verifyPhonePassword'] }): Crm & { calls: Recorded[] } {
+function recordingCrm(options: {
+  withPasswords: boolean;
+  withFastPath?: boolean;
+  source?: string;
+  verify?: Crm['verifyPhonePassword'];
+}): Crm & { calls: Recorded[] } {
   const calls: Recorded[] = [];
   const crm: Record<string, unknown> = { source: options.source ?? 'inner', calls };
   for (const operation of OPERATIONS) {
@@ -251,7 +258,9 @@ describe('the operation table is checked by the compiler', () => {
     errors = Object.fromEntries(
       Object.keys(cases).map((name) => [
         name,
-        diagnostics.filter((d) => d.file?.fileName === join(__dirname, `type-check-${name}.ts`)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+        diagnostics
+          .filter((d) => d.file?.fileName === join(__dirname, `type-check-${name}.ts`))
+          .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
       ]),
     ) as typeof errors;
   }, 60_000);
@@ -261,7 +270,10 @@ describe('the operation table is checked by the compiler', () => {
   });
 
   it('fails to compile a port operation the table does not describe, and a table entry the port does not have', () => {
-    expect(errors.newOperation).toEqual([expect.stringContaining("Property 'refund' is missing"), expect.stringContaining("'refund' does not exist in type 'OperationTable<Crm>'")]);
+    expect(errors.newOperation).toEqual([
+      expect.stringContaining("Property 'refund' is missing"),
+      expect.stringContaining("'refund' does not exist in type 'OperationTable<Crm>'"),
+    ]);
   });
 
   it('fails to compile an optional operation without its "absent" answer, or a wrong failure mode', () => {

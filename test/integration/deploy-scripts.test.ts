@@ -54,13 +54,18 @@ describe('npm run secret', () => {
 
 describe('what npm run deploy prints for Twilio', () => {
   it('gives every module its webhook, fallback and status URLs and the twilio CLI command', () => {
-    const text = twilioSetup({ stage: 'prod', publicBaseUrl: 'https://abc123.execute-api.eu-central-1.amazonaws.com/', audioBaseUrl: 'https://d1.cloudfront.net' }, [
-      { code: 'club-fa', name: 'Customer club', enabled: true, kind: 'club' },
-      { code: 'balance-en', name: 'Balance', enabled: false },
-    ]);
+    const text = twilioSetup(
+      { stage: 'prod', publicBaseUrl: 'https://abc123.execute-api.eu-central-1.amazonaws.com/', audioBaseUrl: 'https://d1.cloudfront.net' },
+      [
+        { code: 'club-fa', name: 'Customer club', enabled: true, kind: 'club' },
+        { code: 'balance-en', name: 'Balance', enabled: false },
+      ],
+    );
     expect(text).toContain('Public base URL:  https://abc123.execute-api.eu-central-1.amazonaws.com\n');
     expect(text.indexOf('balance-en')).toBeLessThan(text.indexOf('club-fa'));
-    expect(text).toContain('  club-fa  Customer club [customer club]\n    A call comes in (webhook, POST):  https://abc123.execute-api.eu-central-1.amazonaws.com/voice/club-fa\n    Primary handler fails (POST):     https://abc123.execute-api.eu-central-1.amazonaws.com/fallback/club-fa');
+    expect(text).toContain(
+      '  club-fa  Customer club [customer club]\n    A call comes in (webhook, POST):  https://abc123.execute-api.eu-central-1.amazonaws.com/voice/club-fa\n    Primary handler fails (POST):     https://abc123.execute-api.eu-central-1.amazonaws.com/fallback/club-fa',
+    );
     expect(text).toContain(
       'twilio phone-numbers:update <+E.164 number> \\\n      --voice-url https://abc123.execute-api.eu-central-1.amazonaws.com/voice/club-fa --voice-method POST \\\n      --voice-fallback-url https://abc123.execute-api.eu-central-1.amazonaws.com/fallback/club-fa --voice-fallback-method POST \\\n      --status-callback https://abc123.execute-api.eu-central-1.amazonaws.com/status --status-callback-method POST',
     );

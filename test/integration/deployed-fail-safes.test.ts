@@ -43,7 +43,10 @@ describe('a deployed stage that has not chosen', () => {
   it('refuses to start the voice function until the SMS provider is chosen: no silent outbox', () => {
     // (The handler's own module registry has its own ConfigurationError class: compared by name and message.)
     expect(() => loadDeployedFunction('voice', { ...env, SECRET_NAMES: 'twilio-auth-token' })).toThrow(
-      expect.objectContaining({ name: ConfigurationError.name, message: 'SMS_PROVIDER is not set: choose twilio (send SMS) or outbox (keep messages in DynamoDB, send nothing) for this stage' }),
+      expect.objectContaining({
+        name: ConfigurationError.name,
+        message: 'SMS_PROVIDER is not set: choose twilio (send SMS) or outbox (keep messages in DynamoDB, send nothing) for this stage',
+      }),
     );
   });
 
@@ -55,7 +58,12 @@ describe('a deployed stage that has not chosen', () => {
 describe('PAYMENT_PROVIDER=sandbox chosen explicitly', () => {
   it('says SANDBOX on every page: the payment page, the receipt and the problem pages', async () => {
     const pay = loadDeployedFunction('pay', { ...env, SECRET_NAMES: 'payment-link-secret', PAYMENT_PROVIDER: 'sandbox' });
-    const issuer = new PaymentLinkIssuer({ store: new DynamoPaymentStore(db.doc, db.tables.payments), secret: LINK_SECRET, ttlHours: 1, publicBaseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL });
+    const issuer = new PaymentLinkIssuer({
+      store: new DynamoPaymentStore(db.doc, db.tables.payments),
+      secret: LINK_SECRET,
+      ttlHours: 1,
+      publicBaseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL,
+    });
     const link = await issuer.issue({
       callSid: 'CA00000000000000000000000000000077',
       customer: { id: 'c-2001', name: 'John Smith' },
@@ -78,10 +86,23 @@ describe('PAYMENT_PROVIDER=sandbox chosen explicitly', () => {
 
 describe('Twilio SMS without an API key', () => {
   it('starts, and sends the payment link with the account SID and the auth token read from SSM', async () => {
-    const sms = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001', TWILIO_SMS_FROM: '+15005550006', TWILIO_API_BASE_URL: twilio.url };
+    const sms = {
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
+      TWILIO_SMS_FROM: '+15005550006',
+      TWILIO_API_BASE_URL: twilio.url,
+    };
     const voice = loadDeployedFunction('voice', { ...env, ...sms, SECRET_NAMES: 'twilio-auth-token,twilio-api-key-secret,payment-link-secret' });
     // c-1001 owes 1,250,000 (c-2001's debt was paid on the sandbox page above).
-    const t = await placeCall({ baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL, code: 'pay-en', from: '+989121111111', authToken: TOKEN, digits: ['09125550001'], fetchImpl: webhookFetch({ voice: voice.handler }), statusCallback: false });
+    const t = await placeCall({
+      baseUrl: DEPLOYED_BASE_ENV.PUBLIC_BASE_URL,
+      code: 'pay-en',
+      from: '+989121111111',
+      authToken: TOKEN,
+      digits: ['09125550001'],
+      fetchImpl: webhookFetch({ voice: voice.handler }),
+      statusCallback: false,
+    });
     expect(said(t)).toContain('A payment link has been sent to your mobile by text message.');
     expect(twilio.requests).toHaveLength(1);
     expect(twilio.requests[0]?.authorization).toBe(`Basic ${Buffer.from(`AC00000000000000000000000000000001:${TOKEN}`).toString('base64')}`);

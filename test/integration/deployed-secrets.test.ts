@@ -21,7 +21,13 @@ beforeAll(async () => {
   db = await startTestDynamo();
   await loadSeed(join(__dirname, '..', '..', 'infra', 'seed', 'demo.json'), db.doc, { tables: db.tables, defaultCountryCode: '98' });
   ssm = await startFakeSsm({ '/balance-ivr/prod/twilio-auth-token': TOKEN, '/balance-ivr/prod/payment-link-secret': '   ' });
-  env = { DYNAMODB_ENDPOINT: db.endpoint, TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''), SSM_ENDPOINT: ssm.endpoint, SMS_PROVIDER: 'outbox', PAYMENT_PROVIDER: 'sandbox' };
+  env = {
+    DYNAMODB_ENDPOINT: db.endpoint,
+    TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
+    SSM_ENDPOINT: ssm.endpoint,
+    SMS_PROVIDER: 'outbox',
+    PAYMENT_PROVIDER: 'sandbox',
+  };
 }, 60_000);
 
 afterAll(async () => {
@@ -53,10 +59,18 @@ describe('secrets read from SSM at run time', () => {
       const { result, lines } = await captureOutput(() => voice.handler(voiceEvent(' ', 'CA00000000000000000000000000000004'), lambdaContext('voice')));
       expect(result.statusCode).toBe(200);
       expect(result.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Play>[^<]*apology[^<]*<\/Play><Hangup\/><\/Response>$/);
-      const errors = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'ERROR');
+      const errors = lines
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.level === 'ERROR');
       expect(errors).toHaveLength(1);
       // A blank parameter is no value: reported as not set, by name; the value is nowhere.
-      expect(errors[0]).toMatchObject({ function_name: 'voice', function_request_id: expect.any(String), cold_start: expect.any(Boolean), error: { name: 'MissingSecretError', message: 'secret twilio-auth-token is not set' } });
+      expect(errors[0]).toMatchObject({
+        function_name: 'voice',
+        function_request_id: expect.any(String),
+        cold_start: expect.any(Boolean),
+        error: { name: 'MissingSecretError', message: 'secret twilio-auth-token is not set' },
+      });
       expect(lines.join('\n')).not.toContain(TOKEN);
     } finally {
       ssm.parameters.set('/balance-ivr/prod/twilio-auth-token', { value: TOKEN, type: 'SecureString', version: 3 });
@@ -65,21 +79,33 @@ describe('secrets read from SSM at run time', () => {
 
   it('answers the admin API with a 503 naming a missing admin key, in the operator’s language', async () => {
     const admin = loadDeployedFunction('admin', { ...env, SECRET_NAMES: 'admin-api-key' });
-    const request = (lang: string) => apiEvent({ method: 'GET', path: '/admin/api/modules', query: `lang=${lang}`, headers: { authorization: 'Bearer anything-at-all-here' } });
+    const request = (lang: string) =>
+      apiEvent({ method: 'GET', path: '/admin/api/modules', query: `lang=${lang}`, headers: { authorization: 'Bearer anything-at-all-here' } });
     const { result, lines } = await captureOutput(() => admin.handler(request('en'), lambdaContext('admin')));
     expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body ?? '{}')).toMatchObject({ error: 'secret_missing', secret: 'admin-api-key', problem: 'not-set', message: expect.stringContaining('npm run secret -- set') });
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({
+      error: 'secret_missing',
+      secret: 'admin-api-key',
+      problem: 'not-set',
+      message: expect.stringContaining('npm run secret -- set'),
+    });
     expect(lines.filter((l) => l.includes('"level":"ERROR"'))).toHaveLength(1);
     const fa = await admin.handler(request('fa'), lambdaContext('admin'));
     expect(JSON.parse(fa.body ?? '{}').message).toContain('رمز');
 
     ssm.parameters.set('/balance-ivr/prod/admin-api-key', { value: 'too-short', type: 'SecureString', version: 1 });
     const shortKey = loadDeployedFunction('admin', { ...env, SECRET_NAMES: 'admin-api-key' });
-    expect(JSON.parse((await shortKey.handler(request('en'), lambdaContext('admin'))).body ?? '{}')).toMatchObject({ error: 'secret_missing', problem: 'too-short' });
+    expect(JSON.parse((await shortKey.handler(request('en'), lambdaContext('admin'))).body ?? '{}')).toMatchObject({
+      error: 'secret_missing',
+      problem: 'too-short',
+    });
 
     ssm.parameters.set('/balance-ivr/prod/admin-api-key', { value: 'a-proper-admin-key-of-length', type: 'SecureString', version: 2 });
     const good = loadDeployedFunction('admin', { ...env, SECRET_NAMES: 'admin-api-key' });
-    const ok = await good.handler(apiEvent({ method: 'GET', path: '/admin/api/modules', headers: { authorization: 'Bearer a-proper-admin-key-of-length' } }), lambdaContext('admin'));
+    const ok = await good.handler(
+      apiEvent({ method: 'GET', path: '/admin/api/modules', headers: { authorization: 'Bearer a-proper-admin-key-of-length' } }),
+      lambdaContext('admin'),
+    );
     expect(ok.statusCode).toBe(200);
     expect((await good.handler(request('en'), lambdaContext('admin'))).statusCode).toBe(401);
   });
@@ -95,7 +121,10 @@ describe('secrets read from SSM at run time', () => {
     // The status callback lists only the auth token: the payment-link key is not its to read.
     const status = loadDeployedFunction('status', { ...env, SECRET_NAMES: 'payment-link-secret' });
     const before = ssm.requests.length;
-    const reply = await status.handler(signedTwilioPost('/status', { CallSid: 'CA00000000000000000000000000000009', CallStatus: 'completed' }, TOKEN), lambdaContext('status'));
+    const reply = await status.handler(
+      signedTwilioPost('/status', { CallSid: 'CA00000000000000000000000000000009', CallStatus: 'completed' }, TOKEN),
+      lambdaContext('status'),
+    );
     expect(reply.statusCode).toBe(200);
     expect(reply.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     expect(ssm.requests.slice(before)).toEqual([]);

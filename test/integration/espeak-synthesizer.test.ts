@@ -37,7 +37,11 @@ process.stdin.on('end', () => {
 
 let dir: string;
 let command: string;
-const log = () => readFileSync(join(dir, 'calls.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { args: string[]; text: string });
+const log = () =>
+  readFileSync(join(dir, 'calls.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { args: string[]; text: string });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'espeak-'));
@@ -63,7 +67,13 @@ describe('the espeak-ng synthesizer', () => {
   it('is cached like any synthesizer: stored once as 8 kHz mu-law at the loudness target, then never run again', async () => {
     const store = new LocalFolderAudioStore(join(dir, 'audio'));
     const espeak = synthesizer();
-    const cache = new SynthesizedAudioCache(espeak, store, { voice: 'fa+klatt4', engine: 'espeak-ng', format: 'wav', sampleRate: '8000', variant: espeak.variant });
+    const cache = new SynthesizedAudioCache(espeak, store, {
+      voice: 'fa+klatt4',
+      engine: 'espeak-ng',
+      format: 'wav',
+      sampleRate: '8000',
+      variant: espeak.variant,
+    });
     const speech = new CatalogueSpeech({ audioBaseUrl: 'https://a.example', persianTts: cache });
     const module = { language: 'fa', prompts: { goodbye: { text: 'به امید دیدار.' } } } as const;
     const [segment] = await speech.render([{ prompt: 'goodbye' }], module);
@@ -72,12 +82,17 @@ describe('the espeak-ng synthesizer', () => {
     const stored = new Uint8Array(readFileSync(join(dir, 'audio', key)));
     expect(inspectAudio(stored)).toMatchObject({ sampleRate: 8000, wavFormat: 7 });
     expect(Math.abs(speechLevel(decodeWav(stored)) - DEFAULT_FINISH.targetDb)).toBeLessThan(0.5);
-    await new CatalogueSpeech({ audioBaseUrl: 'https://a.example', persianTts: new SynthesizedAudioCache(espeak, store, cache.settings) }).render([{ prompt: 'goodbye' }], module);
+    await new CatalogueSpeech({ audioBaseUrl: 'https://a.example', persianTts: new SynthesizedAudioCache(espeak, store, cache.settings) }).render(
+      [{ prompt: 'goodbye' }],
+      module,
+    );
     expect(log()).toHaveLength(1);
   });
 
   it('fails with a SynthesisFailedError carrying the exit code and stderr when the process fails', async () => {
-    const error = await synthesizer().synthesize(request('CRASH')).catch((e: unknown) => e);
+    const error = await synthesizer()
+      .synthesize(request('CRASH'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SynthesisFailedError);
     expect(error).toMatchObject({ status: 1, message: expect.stringContaining('voice not found') });
   });
@@ -91,7 +106,16 @@ describe('the espeak-ng synthesizer', () => {
   it('fails cleanly when the command does not exist, and the speech falls back to the catalogue clip', async () => {
     const missing = new EspeakSynthesizer({ ...ESPEAK_DEFAULTS, command: join(dir, 'no-such-espeak'), timeoutMs: 1000 });
     await expect(missing.synthesize(request('سلام'))).rejects.toThrow('could not start');
-    const speech = new CatalogueSpeech({ audioBaseUrl: 'https://a.example', persianTts: new SynthesizedAudioCache(missing, new LocalFolderAudioStore(join(dir, 'audio')), { voice: 'fa', engine: 'espeak-ng', format: 'wav', sampleRate: '8000' }), logger: { warn: () => undefined } });
+    const speech = new CatalogueSpeech({
+      audioBaseUrl: 'https://a.example',
+      persianTts: new SynthesizedAudioCache(missing, new LocalFolderAudioStore(join(dir, 'audio')), {
+        voice: 'fa',
+        engine: 'espeak-ng',
+        format: 'wav',
+        sampleRate: '8000',
+      }),
+      logger: { warn: () => undefined },
+    });
     expect(await speech.render([{ prompt: 'goodbye' }], { language: 'fa', prompts: { goodbye: { text: 'بدرود' } } })).toEqual([
       { kind: 'play', url: 'https://a.example/clips/fa/prompt-goodbye.wav', transcript: 'از تماس شما سپاسگزاریم. خدانگهدار.' },
     ]);

@@ -63,10 +63,45 @@ beforeAll(async () => {
   const imported = await admin.call('POST', '/ledger/import', {
     body: {
       modules: [
-        { code: 'toman-link', name: 'Toman link', language: 'fa', currency: { code: 'IRR', unit: 'toman' }, forceMobileEntry: true, sendPaymentLink: true, nextDestination: 'sales', errorDestination: 'goodbye' },
-        { code: 'rial-link-en', name: 'Rial link', language: 'en', currency: 'IRR', forceMobileEntry: true, sendPaymentLink: true, nextDestination: 'sales', errorDestination: 'support' },
-        { code: 'usd-link', name: 'USD link', language: 'en', currency: 'USD', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-usd', nextDestination: 'sales', errorDestination: 'support' },
-        { code: 'toman-announce', name: 'Toman', language: 'fa', currency: { code: 'IRR', unit: 'toman' }, nextDestination: 'sales', errorDestination: 'goodbye' },
+        {
+          code: 'toman-link',
+          name: 'Toman link',
+          language: 'fa',
+          currency: { code: 'IRR', unit: 'toman' },
+          forceMobileEntry: true,
+          sendPaymentLink: true,
+          nextDestination: 'sales',
+          errorDestination: 'goodbye',
+        },
+        {
+          code: 'rial-link-en',
+          name: 'Rial link',
+          language: 'en',
+          currency: 'IRR',
+          forceMobileEntry: true,
+          sendPaymentLink: true,
+          nextDestination: 'sales',
+          errorDestination: 'support',
+        },
+        {
+          code: 'usd-link',
+          name: 'USD link',
+          language: 'en',
+          currency: 'USD',
+          forceMobileEntry: true,
+          sendPaymentLink: true,
+          financialAccount: 'acc-usd',
+          nextDestination: 'sales',
+          errorDestination: 'support',
+        },
+        {
+          code: 'toman-announce',
+          name: 'Toman',
+          language: 'fa',
+          currency: { code: 'IRR', unit: 'toman' },
+          nextDestination: 'sales',
+          errorDestination: 'goodbye',
+        },
       ],
     },
   });
@@ -101,7 +136,13 @@ function voiceEvent(path: string, query: string, params: Record<string, string>)
 }
 
 function payEvent(method: 'GET' | 'POST', token: string): APIGatewayProxyEventV2 {
-  return { rawPath: `/pay/${token}`, rawQueryString: '', headers: {}, pathParameters: { token }, requestContext: { http: { method, path: `/pay/${token}` } } } as unknown as APIGatewayProxyEventV2;
+  return {
+    rawPath: `/pay/${token}`,
+    rawQueryString: '',
+    headers: {},
+    pathParameters: { token },
+    requestContext: { http: { method, path: `/pay/${token}` } },
+  } as unknown as APIGatewayProxyEventV2;
 }
 
 let customers = 0;
@@ -180,7 +221,11 @@ describe('360,910,330,461,065 rials in a toman module', () => {
 
     expect((await pay(payEvent('POST', tokenOf(sms)), context)).statusCode).toBe(200);
     const paid = await admin.dynamo.doc.send(
-      new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': `CUST#${customer.id}`, ':sk': 'ITEM#onlinePayment#' } }),
+      new QueryCommand({
+        TableName: admin.dynamo.tables.ledger,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `CUST#${customer.id}`, ':sk': 'ITEM#onlinePayment#' },
+      }),
     );
     expect(paid.Items?.[0]).toMatchObject({ fields: { FinalValue: debt }, currency: 'IRR' });
     expect((await adminOwed(customer.id)).owed).toBe(0);
@@ -192,7 +237,10 @@ describe('a debt below half a toman', () => {
     const customer = await customerOwing(rials, 'acc-mellat');
     calls += 1;
     const callSid = `CAsmall${String(calls).padStart(27, '0')}`;
-    const entry = await voice(voiceEvent('/voice/toman-announce', '', { CallSid: callSid, From: customer.phone, To: '+15550001000', AccountSid: 'ACtest' }), context);
+    const entry = await voice(
+      voiceEvent('/voice/toman-announce', '', { CallSid: callSid, From: customer.phone, To: '+15550001000', AccountSid: 'ACtest' }),
+      context,
+    );
     expect(amountClips(entry.body ?? '')).toEqual([`num-${rials}`, 'unit-rial']);
     expect(entry.body).not.toContain('num-0.wav');
     // The owed/no-debt decision is on the exact rials: owed → the next destination (sales).
@@ -275,7 +323,10 @@ describe('imports never guess an amount', () => {
   ])('refuses a JSON FinalValue that is %s, names the field, and writes nothing', async (_what, value, code) => {
     const before = await snapshot();
     for (const language of ['en', 'fa'] as const) {
-      const reply = await admin.call('POST', '/ledger/import', { body: { customers: [customer], items: [item(value)] }, headers: { 'accept-language': language } });
+      const reply = await admin.call('POST', '/ledger/import', {
+        body: { customers: [customer], items: [item(value)] },
+        headers: { 'accept-language': language },
+      });
       expect(reply.status).toBe(422);
       expect(reply.json.problems).toEqual([expect.objectContaining({ section: 'items', row: 0, field: 'fields.FinalValue', code })]);
       if (language === 'fa') expect(reply.json.problems[0].message).toMatch(/[\u0600-\u06FF]/);
@@ -285,12 +336,15 @@ describe('imports never guess an amount', () => {
 
   it('refuses a posted item without an amount', async () => {
     const before = await snapshot();
-    const reply = await admin.call('POST', '/ledger/import', { body: { customers: [customer], items: [{ customerId: 'c-refused', type: 'invoice', number: 'INV-R', fields: {} }] } });
+    const reply = await admin.call('POST', '/ledger/import', {
+      body: { customers: [customer], items: [{ customerId: 'c-refused', type: 'invoice', number: 'INV-R', fields: {} }] },
+    });
     expect(reply.json.problems).toEqual([expect.objectContaining({ field: 'fields.FinalValue', code: 'amount_missing' })]);
     expect(await snapshot()).toBe(before);
   });
 
-  const csv = (amount: string, extra = '') => `customerId,type,number,FinalValue,moneyAccount${extra ? ',currency' : ''}\nc-1001,invoice,INV-CSV,"${amount}",acc-mellat${extra ? `,${extra}` : ''}\n`;
+  const csv = (amount: string, extra = '') =>
+    `customerId,type,number,FinalValue,moneyAccount${extra ? ',currency' : ''}\nc-1001,invoice,INV-CSV,"${amount}",acc-mellat${extra ? `,${extra}` : ''}\n`;
 
   it.each<[string, string]>([
     ['۱۲ ۳۴۵', 'amount_format'],
@@ -308,7 +362,10 @@ describe('imports never guess an amount', () => {
   ])('refuses the items-CSV amount %p on its line and field, in both languages, and writes nothing', async (amount, code) => {
     const before = await snapshot();
     for (const language of ['en', 'fa'] as const) {
-      const reply = await admin.call('POST', '/ledger/import/items.csv', { raw: { data: csv(amount), type: 'text/csv' }, headers: { 'accept-language': language } });
+      const reply = await admin.call('POST', '/ledger/import/items.csv', {
+        raw: { data: csv(amount), type: 'text/csv' },
+        headers: { 'accept-language': language },
+      });
       expect(reply.status).toBe(422);
       expect(reply.json.problems).toEqual([expect.objectContaining({ section: 'items', line: 2, field: 'fields.FinalValue', code })]);
       if (language === 'fa') expect(reply.json.problems[0].message).toMatch(/[\u0600-\u06FF]/);
@@ -327,7 +384,15 @@ describe('imports never guess an amount', () => {
     const reply = await admin.call('POST', '/ledger/import/items.csv', { raw: { data: rows, type: 'text/csv' } });
     expect(reply.status).toBe(200);
     const stored = async (customerId: string, number: string) =>
-      (await admin.dynamo.doc.send(new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': `ITEM#proforma#${number}` } }))).Items?.[0];
+      (
+        await admin.dynamo.doc.send(
+          new QueryCommand({
+            TableName: admin.dynamo.tables.ledger,
+            KeyConditionExpression: 'pk = :pk AND sk = :sk',
+            ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': `ITEM#proforma#${number}` },
+          }),
+        )
+      ).Items?.[0];
     expect(await stored('c-1001', 'PF-A')).toMatchObject({ fields: { FinalValue: 3_500_000 }, currency: 'IRR' });
     expect(await stored('c-1001', 'PF-B')).toMatchObject({ fields: { FinalValue: 1_250_000 } });
     expect(await stored('c-1001', 'PF-C')).toMatchObject({ fields: { FinalValue: 12_345 } });
@@ -344,18 +409,48 @@ describe('imports never guess an amount', () => {
   it('refuses a module whose currency is not its financial account’s, or a Persian module in pounds (no Persian words for them)', async () => {
     const before = await snapshot();
     const base = { name: 'x', nextDestination: 'sales', errorDestination: 'support' };
-    const wrongAccount = await admin.call('POST', '/modules', { body: { ...base, code: 'usd-wrong', language: 'en', currency: 'USD', financialAccount: 'acc-mellat' } });
+    const wrongAccount = await admin.call('POST', '/modules', {
+      body: { ...base, code: 'usd-wrong', language: 'en', currency: 'USD', financialAccount: 'acc-mellat' },
+    });
     expect(wrongAccount.status).toBe(422);
     expect(wrongAccount.json.errors).toEqual([expect.objectContaining({ field: 'financialAccount', code: 'currency_account' })]);
-    const persian = await admin.call('POST', '/modules', { body: { ...base, code: 'fa-gbp', language: 'fa', currency: 'GBP' }, headers: { 'accept-language': 'fa' } });
-    expect(persian.json.errors).toEqual([expect.objectContaining({ field: 'currency', code: 'currency_language', message: expect.stringMatching(/[\u0600-\u06FF]/) })]);
+    const persian = await admin.call('POST', '/modules', {
+      body: { ...base, code: 'fa-gbp', language: 'fa', currency: 'GBP' },
+      headers: { 'accept-language': 'fa' },
+    });
+    expect(persian.json.errors).toEqual([
+      expect.objectContaining({ field: 'currency', code: 'currency_language', message: expect.stringMatching(/[\u0600-\u06FF]/) }),
+    ]);
     expect(await snapshot()).toBe(before);
   });
 });
 
 describe('modules and payment links from before currency codes', () => {
   it('a module stored as { unit: "toman", divisor: 10 } still announces tomans, and one with a custom divisor announces nothing rather than guess', async () => {
-    const record = (code: string, currency: unknown) => ({ pk: `MODULE#${code}`, record: { code, name: code, enabled: true, language: 'fa', currency, anonymousMode: false, forceMobileEntry: false, sendPaymentLink: false, askItemNumber: false, invoiceType: 'invoice', invoiceValueField: 'FinalValue', invoiceSearchField: 'Number', lookupSource: 'ledger', prompts: {}, nextDestination: 'sales', errorDestination: 'goodbye', maxAttempts: 3, gatherTimeoutSeconds: 6, confirmBeforeNext: false } });
+    const record = (code: string, currency: unknown) => ({
+      pk: `MODULE#${code}`,
+      record: {
+        code,
+        name: code,
+        enabled: true,
+        language: 'fa',
+        currency,
+        anonymousMode: false,
+        forceMobileEntry: false,
+        sendPaymentLink: false,
+        askItemNumber: false,
+        invoiceType: 'invoice',
+        invoiceValueField: 'FinalValue',
+        invoiceSearchField: 'Number',
+        lookupSource: 'ledger',
+        prompts: {},
+        nextDestination: 'sales',
+        errorDestination: 'goodbye',
+        maxAttempts: 3,
+        gatherTimeoutSeconds: 6,
+        confirmBeforeNext: false,
+      },
+    });
     await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.config, Item: record('old-toman', { unit: 'toman', divisor: 10 }) }));
     await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.config, Item: record('old-custom', { unit: 'rial', divisor: 10_000 }) }));
     const params = (sid: string) => ({ CallSid: sid, From: '+989121111111', To: '+15550001000', AccountSid: 'ACtest' });
@@ -368,21 +463,50 @@ describe('modules and payment links from before currency codes', () => {
     expect(clips(custom.body ?? '')).toEqual(['prompt-intro', 'prompt-apology', 'prompt-goodbye']);
     expect(custom.body).toContain('<Hangup/>');
     // The operator sees the stored shape and is asked to choose rial or toman when saving it again.
-    const resaved = await admin.call('PUT', '/modules/old-custom', { body: { code: 'old-custom', name: 'x', language: 'fa', currency: { unit: 'rial', divisor: 10_000 }, nextDestination: 'sales', errorDestination: 'goodbye' } });
+    const resaved = await admin.call('PUT', '/modules/old-custom', {
+      body: {
+        code: 'old-custom',
+        name: 'x',
+        language: 'fa',
+        currency: { unit: 'rial', divisor: 10_000 },
+        nextDestination: 'sales',
+        errorDestination: 'goodbye',
+      },
+    });
     expect(resaved.json.errors).toEqual([expect.objectContaining({ field: 'currency.divisor', code: 'currency_divisor' })]);
   });
 
   it('a link issued before currency codes (claims version 1) still opens, shows its tomans, and pays in rials', async () => {
     const id = linkIdFor(LINK_SECRET, 'CAversion1link000000000000000000');
-    const claims = { id, customerId: 'c-1001', amount: 750_000, items: [], invoiceType: 'invoice', language: 'fa', display: { unit: 'toman', divisor: 10 }, expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+    const claims = {
+      id,
+      customerId: 'c-1001',
+      amount: 750_000,
+      items: [],
+      invoiceType: 'invoice',
+      language: 'fa',
+      display: { unit: 'toman', divisor: 10 },
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    };
     const token = signLinkToken(LINK_SECRET, claims as unknown as PaymentLinkClaims);
-    await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.payments, Item: { pk: `LINK#${id}`, sk: 'LINK', claims, status: 'open', createdAt: new Date().toISOString() } }));
+    await admin.dynamo.doc.send(
+      new PutCommand({
+        TableName: admin.dynamo.tables.payments,
+        Item: { pk: `LINK#${id}`, sk: 'LINK', claims, status: 'open', createdAt: new Date().toISOString() },
+      }),
+    );
     const page = await pay(payEvent('GET', token), context);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<p class="amount">۷۵٬۰۰۰ تومان</p>');
     expect((await pay(payEvent('POST', token), context)).statusCode).toBe(200);
     // One onlinePayment item per payment record id (the sandbox: sandbox:<link id>).
-    const paid = await admin.dynamo.doc.send(new QueryCommand({ TableName: admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': 'CUST#c-1001', ':sk': `ITEM#onlinePayment#OP-sandbox:${id}` } }));
+    const paid = await admin.dynamo.doc.send(
+      new QueryCommand({
+        TableName: admin.dynamo.tables.ledger,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: { ':pk': 'CUST#c-1001', ':sk': `ITEM#onlinePayment#OP-sandbox:${id}` },
+      }),
+    );
     expect(paid.Items?.[0]).toMatchObject({ fields: { FinalValue: 750_000 }, currency: 'IRR' });
   });
 });

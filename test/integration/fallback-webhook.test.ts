@@ -25,7 +25,15 @@ beforeAll(async () => {
   await loadSeed(join(__dirname, '..', '..', 'infra', 'seed', 'demo.json'), db.doc, { tables: db.tables, defaultCountryCode: '98' });
   proxy = await startFaultProxy(db.endpoint);
   ssm = await startFakeSsm({ '/balance-ivr/prod/twilio-auth-token': TOKEN });
-  const env = { DYNAMODB_ENDPOINT: proxy.endpoint, TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''), SSM_ENDPOINT: ssm.endpoint, SECRET_NAMES: 'twilio-auth-token', AUDIO_BASE_URL: 'https://audio.example.test', CONFIG_CACHE_SECONDS: '0', LOG_LEVEL: 'CRITICAL' };
+  const env = {
+    DYNAMODB_ENDPOINT: proxy.endpoint,
+    TABLE_PREFIX: db.tables.sessions.replace(/-sessions$/, ''),
+    SSM_ENDPOINT: ssm.endpoint,
+    SECRET_NAMES: 'twilio-auth-token',
+    AUDIO_BASE_URL: 'https://audio.example.test',
+    CONFIG_CACHE_SECONDS: '0',
+    LOG_LEVEL: 'CRITICAL',
+  };
   fallback = loadDeployedFunction('fallback', env);
   status = loadDeployedFunction('status', env);
 }, 60_000);
@@ -39,8 +47,16 @@ afterAll(async () => {
   await db?.stop();
 });
 
-const params = (callSid: string, extra: Record<string, string> = {}) => ({ CallSid: callSid, From: '+15005550001', To: '+15550001000', ErrorCode: '11205', ErrorUrl: 'https://ivr.example.test/voice/balance-en', ...extra });
-const post = (code: string, callSid: string, token = TOKEN) => fallback.handler(signedTwilioPost(`/fallback/${code}`, params(callSid), token, { pathParameters: { code } }), lambdaContext('fallback', 6000));
+const params = (callSid: string, extra: Record<string, string> = {}) => ({
+  CallSid: callSid,
+  From: '+15005550001',
+  To: '+15550001000',
+  ErrorCode: '11205',
+  ErrorUrl: 'https://ivr.example.test/voice/balance-en',
+  ...extra,
+});
+const post = (code: string, callSid: string, token = TOKEN) =>
+  fallback.handler(signedTwilioPost(`/fallback/${code}`, params(callSid), token, { pathParameters: { code } }), lambdaContext('fallback', 6000));
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 
 describe('the fallback webhook', () => {
@@ -48,16 +64,29 @@ describe('the fallback webhook', () => {
     const reply = await post('balance-en', 'CA000000000000000000000000000FB001');
     expect(reply.statusCode).toBe(200);
     expect(reply.headers?.['Content-Type']).toBe('text/xml; charset=utf-8');
-    expect(reply.body).toBe(`${XML}<Response><Say voice="Polly.Joanna" language="en-US">Sorry, we cannot complete your request right now.</Say><Dial><Sip>sip:support@pbx.example.com</Sip></Dial></Response>`);
+    expect(reply.body).toBe(
+      `${XML}<Response><Say voice="Polly.Joanna" language="en-US">Sorry, we cannot complete your request right now.</Say><Dial><Sip>sip:support@pbx.example.com</Sip></Dial></Response>`,
+    );
   });
 
   it('plays a Persian module’s apology clip and its goodbye, and the call log says why', async () => {
     const reply = await post('balance-fa', 'CA000000000000000000000000000FB002');
-    expect(reply.body).toBe(`${XML}<Response><Play>https://audio.example.test/clips/fa/prompt-apology.wav</Play><Play>https://audio.example.test/clips/fa/prompt-goodbye.wav</Play><Hangup/></Response>`);
-    const ended = await status.handler(signedTwilioPost('/status', { CallSid: 'CA000000000000000000000000000FB002', CallStatus: 'completed', CallDuration: '9' }, TOKEN), lambdaContext('status'));
+    expect(reply.body).toBe(
+      `${XML}<Response><Play>https://audio.example.test/clips/fa/prompt-apology.wav</Play><Play>https://audio.example.test/clips/fa/prompt-goodbye.wav</Play><Hangup/></Response>`,
+    );
+    const ended = await status.handler(
+      signedTwilioPost('/status', { CallSid: 'CA000000000000000000000000000FB002', CallStatus: 'completed', CallDuration: '9' }, TOKEN),
+      lambdaContext('status'),
+    );
     expect(ended.statusCode).toBe(200);
     const { Item } = await db.doc.send(new GetCommand({ TableName: db.tables.callLog, Key: { callSid: 'CA000000000000000000000000000FB002' } }));
-    expect(Item).toMatchObject({ moduleCode: 'balance-fa', outcome: 'error', reason: 'twilio-fallback:11205', destination: 'goodbye', expiresAt: expect.any(Number) });
+    expect(Item).toMatchObject({
+      moduleCode: 'balance-fa',
+      outcome: 'error',
+      reason: 'twilio-fallback:11205',
+      destination: 'goodbye',
+      expiresAt: expect.any(Number),
+    });
     // Kept 400 days after the call ended.
     expect((Item?.expiresAt as number) - Date.parse(Item?.endedAt as string) / 1000).toBeCloseTo(400 * 86_400, -1);
   });

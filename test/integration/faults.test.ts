@@ -117,7 +117,11 @@ describe('DynamoDB faults', () => {
     const before = await stored('sessions', 'CAfault0000000000000000000000000005');
     proxy.setRule(({ operation, table: t }) => (operation === 'PutItem' && t === table('sessions') ? { kind: 'internal-error' } : undefined));
     const url = new URL(gather?.action ?? '');
-    const res = await stack.post(url.pathname, { CallSid: 'CAfault0000000000000000000000000005', From: '+989121111111', To: '+15550001000', Digits: '09121111111' }, { query: url.search.slice(1) });
+    const res = await stack.post(
+      url.pathname,
+      { CallSid: 'CAfault0000000000000000000000000005', From: '+989121111111', To: '+15550001000', Digits: '09121111111' },
+      { query: url.search.slice(1) },
+    );
     expect(res.statusCode).toBe(200);
     const verbs = endsAtDestination(res.body);
     expect(verbs.some((v) => v.verb === 'Play' && v.url.endsWith('prompt-apology.wav'))).toBe(true);
@@ -149,7 +153,9 @@ describe('webhook deliveries', () => {
     const step = await atMobileStep(callSid);
     const queriesBefore = proxy.requests.filter((r) => r.operation === 'Query' && r.table === table('ledger')).length;
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => stack.post(step.path, { CallSid: callSid, From: from, To: '+15550001000', Digits: '09124444444' }, { query: step.query })),
+      Array.from({ length: 5 }, () =>
+        stack.post(step.path, { CallSid: callSid, From: from, To: '+15550001000', Digits: '09124444444' }, { query: step.query }),
+      ),
     );
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
@@ -169,7 +175,11 @@ describe('webhook deliveries', () => {
     const retry = await stack.post(first.path, { CallSid: callSid, From: from, To: '+15550001000', Digits: '123' }, { query: first.query });
     const regather = parseTwiml(retry.body ?? '').find((v) => v.verb === 'Gather') as { action: string };
     const second = new URL(regather.action);
-    const done = await stack.post(second.pathname, { CallSid: callSid, From: from, To: '+15550001000', Digits: '09124444444' }, { query: second.search.slice(1) });
+    const done = await stack.post(
+      second.pathname,
+      { CallSid: callSid, From: from, To: '+15550001000', Digits: '09124444444' },
+      { query: second.search.slice(1) },
+    );
     const settled = await stored('sessions', callSid);
     // The first answer again, late and out of order.
     const late = await stack.post(first.path, { CallSid: callSid, From: from, To: '+15550001000', Digits: '123' }, { query: first.query });

@@ -40,7 +40,14 @@ interface Harness {
  * writer (to make it fail); `drop` decides which messages the queue loses (a dead worker).
  */
 async function harness(
-  options: { ledger?: (real: LedgerAdmin) => LedgerAdmin; drop?: (m: ImportMessage) => boolean; batchRows?: number; chunkSeconds?: number; clock?: () => Date; workerClock?: () => number } = {},
+  options: {
+    ledger?: (real: LedgerAdmin) => LedgerAdmin;
+    drop?: (m: ImportMessage) => boolean;
+    batchRows?: number;
+    chunkSeconds?: number;
+    clock?: () => Date;
+    workerClock?: () => number;
+  } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'import-jobs-'));
   const delivered: ImportMessage[] = [];
@@ -84,7 +91,9 @@ async function stop(h: Harness): Promise<void> {
 
 /** Creates a job, uploads `parts` as its parts, starts it and waits for the worker. */
 async function runJob(h: Harness, kind: 'customers' | 'items' | 'json', parts: string[], options: { dryRun?: boolean; wait?: boolean } = {}) {
-  const created = await h.admin.call('POST', '/ledger/imports', { body: { kind, parts: parts.length, fileName: `file.${kind === 'json' ? 'json' : 'csv'}`, ...(options.dryRun ? { dryRun: true } : {}) } });
+  const created = await h.admin.call('POST', '/ledger/imports', {
+    body: { kind, parts: parts.length, fileName: `file.${kind === 'json' ? 'json' : 'csv'}`, ...(options.dryRun ? { dryRun: true } : {}) },
+  });
   expect(created.status).toBe(201);
   const id = created.json.job.id as string;
   for (const [n, text] of parts.entries()) {
@@ -106,13 +115,22 @@ async function ledgerRows(h: Harness): Promise<Record<string, unknown>[]> {
 }
 
 async function itemsOf(h: Harness, id: string): Promise<ItemRecord[]> {
-  const { Items } = await h.admin.dynamo.doc.send(new QueryCommand({ TableName: h.admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :i)', ExpressionAttributeValues: { ':pk': `CUST#${id}`, ':i': 'ITEM#' } }));
+  const { Items } = await h.admin.dynamo.doc.send(
+    new QueryCommand({
+      TableName: h.admin.dynamo.tables.ledger,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :i)',
+      ExpressionAttributeValues: { ':pk': `CUST#${id}`, ':i': 'ITEM#' },
+    }),
+  );
   return (Items ?? []) as ItemRecord[];
 }
 
 /** A customers CSV with `n` customers (ids b-0 …) and an items CSV with `perCustomer` invoices each. */
 function files(n: number, perCustomer: number) {
-  const customers = ['id,customerNumber,name,phones,mobile', ...Array.from({ length: n }, (_, i) => `b-${i},${90000 + i},Bulk Customer ${i},+1500777${String(i).padStart(4, '0')},`)];
+  const customers = [
+    'id,customerNumber,name,phones,mobile',
+    ...Array.from({ length: n }, (_, i) => `b-${i},${90000 + i},Bulk Customer ${i},+1500777${String(i).padStart(4, '0')},`),
+  ];
   const items = ['customerId,type,number,FinalValue,moneyAccount,status'];
   for (let i = 0; i < n; i += 1) for (let k = 0; k < perCustomer; k += 1) items.push(`b-${i},invoice,B${i}-${k},"${(k + 1) * 1000}",acc-cash,open`);
   return { customers: `${customers.join('\n')}\n`, items: `${items.join('\n')}\n` };
@@ -176,7 +194,9 @@ describe('a bulk import job', () => {
   it('answers in the operator’s language', async () => {
     const created = await h.admin.call('POST', '/ledger/imports', { body: { kind: 'items', parts: 1 }, headers: { 'accept-language': 'fa' } });
     const id = created.json.job.id;
-    await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: 'customerId,type,number,FinalValue\nb-1,invoice,Z-1,۱۲ ریال\n', type: 'text/csv' } });
+    await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, {
+      raw: { data: 'customerId,type,number,FinalValue\nb-1,invoice,Z-1,۱۲ ریال\n', type: 'text/csv' },
+    });
     await h.admin.call('POST', `/ledger/imports/${id}/start`);
     await h.queue.idle();
     const rejected = await job(h, id);
@@ -195,7 +215,9 @@ describe('a bulk import job', () => {
     const csv = ['id,name,phonePassword', ...Array.from({ length: 6 }, (_, i) => `pw-${i},Password ${i},${2460 + i}`)].join('\n');
     const id = await runJob(h, 'customers', [csv]);
     expect(await job(h, id)).toMatchObject({ state: 'done', written: 6 });
-    const { Items } = await h.admin.dynamo.doc.send(new QueryCommand({ TableName: h.admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'CUST#pw-3' } }));
+    const { Items } = await h.admin.dynamo.doc.send(
+      new QueryCommand({ TableName: h.admin.dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'CUST#pw-3' } }),
+    );
     const hash = Items?.find((row) => row.sk === '#PHONE-PASSWORD')?.hash as string;
     expect(hash).toMatch(/^scrypt\$/);
     expect(await verifyPhonePassword('2463', hash)).toBe(true);
@@ -204,10 +226,15 @@ describe('a bulk import job', () => {
 
   it('refuses what does not fit: unknown jobs, parts out of range or too large, uploads after the start', async () => {
     expect((await h.admin.call('GET', '/ledger/imports/nosuchjob000')).status).toBe(404);
-    expect((await h.admin.call('POST', '/ledger/imports', { body: { kind: 'pdf', parts: 0 } })).json.errors.map((e: { field: string }) => e.field)).toEqual(['kind', 'parts']);
+    expect((await h.admin.call('POST', '/ledger/imports', { body: { kind: 'pdf', parts: 0 } })).json.errors.map((e: { field: string }) => e.field)).toEqual([
+      'kind',
+      'parts',
+    ]);
     const id = (await h.admin.call('POST', '/ledger/imports', { body: { kind: 'items', parts: 1 } })).json.job.id;
     expect((await h.admin.call('PUT', `/ledger/imports/${id}/parts/1`, { raw: { data: 'x', type: 'text/csv' } })).status).toBe(400);
-    expect((await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: Buffer.alloc(4 * 1024 * 1024 + 1, 0x61), type: 'text/csv' } })).status).toBe(413);
+    expect(
+      (await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: Buffer.alloc(4 * 1024 * 1024 + 1, 0x61), type: 'text/csv' } })).status,
+    ).toBe(413);
     await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: 'customerId,type,number\n', type: 'text/csv' } });
     await h.admin.call('POST', `/ledger/imports/${id}/start`);
     expect((await h.admin.call('PUT', `/ledger/imports/${id}/parts/0`, { raw: { data: 'x', type: 'text/csv' } })).status).toBe(409);
@@ -226,7 +253,15 @@ describe('bulk import requests that do not fit (property)', () => {
   it('answers any job body, part number or job id with a 4xx and a message, never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ kind: fc.oneof(fc.constantFrom('customers', 'items', 'json'), fc.string(), fc.integer()), parts: fc.oneof(fc.integer({ min: -3, max: 60 }), fc.string(), fc.double()), fileName: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)), dryRun: fc.oneof(fc.boolean(), fc.string(), fc.constant(undefined)) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            kind: fc.oneof(fc.constantFrom('customers', 'items', 'json'), fc.string(), fc.integer()),
+            parts: fc.oneof(fc.integer({ min: -3, max: 60 }), fc.string(), fc.double()),
+            fileName: fc.oneof(fc.string(), fc.integer(), fc.constant(undefined)),
+            dryRun: fc.oneof(fc.boolean(), fc.string(), fc.constant(undefined)),
+          },
+          { requiredKeys: [] },
+        ),
         fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '1', '999', '-1', '1.5', '00')),
         fc.string({ maxLength: 40 }),
         async (body, part, id) => {
@@ -234,7 +269,9 @@ describe('bulk import requests that do not fit (property)', () => {
           expect([201, 422]).toContain(created.status);
           if (created.status === 422) expect(created.json.errors.length).toBeGreaterThan(0);
           const target = created.status === 201 ? created.json.job.id : id;
-          const up = await h.admin.call('PUT', `/ledger/imports/${encodeURIComponent(target)}/parts/${encodeURIComponent(part)}`, { raw: { data: 'id\n', type: 'text/csv' } });
+          const up = await h.admin.call('PUT', `/ledger/imports/${encodeURIComponent(target)}/parts/${encodeURIComponent(part)}`, {
+            raw: { data: 'id\n', type: 'text/csv' },
+          });
           expect(up.status === 200 || (up.status >= 400 && up.status < 500)).toBe(true);
           if (up.status !== 200) expect(typeof up.json.message).toBe('string');
           const seen = await h.admin.call('GET', `/ledger/imports/${encodeURIComponent(id)}`);

@@ -22,9 +22,15 @@ afterAll(async () => {
 });
 
 describe('built-in ledger', () => {
-  it.each(['+989121111111', '09121111111', '989121111111', '00989121111111', '۰۹۱۲۱۱۱۱۱۱۱'])('identifies a caller whatever the number format (%s)', async (phone) => {
-    expect(await crm.identifyByPhone(phone)).toEqual({ status: 'found', customer: { id: 'c-1001', customerNumber: '1001', name: 'سارا احمدی', mobile: '+989121111111' } });
-  });
+  it.each(['+989121111111', '09121111111', '989121111111', '00989121111111', '۰۹۱۲۱۱۱۱۱۱۱'])(
+    'identifies a caller whatever the number format (%s)',
+    async (phone) => {
+      expect(await crm.identifyByPhone(phone)).toEqual({
+        status: 'found',
+        customer: { id: 'c-1001', customerNumber: '1001', name: 'سارا احمدی', mobile: '+989121111111' },
+      });
+    },
+  );
 
   it('matches a landline stored with spaces and a leading zero', async () => {
     const result = await crm.identifyByPhone('+982188776655');
@@ -61,7 +67,10 @@ describe('built-in ledger', () => {
 
   it('finds an item only among the customer’s own items, by the search field, with its value field', async () => {
     const query = { type: 'invoice' as const, number: 'INV-1001', searchField: 'Number', valueField: 'FinalValue', currency: 'IRR' as const };
-    expect(await crm.findItem({ id: 'c-1001' }, query)).toEqual({ status: 'found', item: { type: 'invoice', number: 'INV-1001', amount: 2_000_000, paid: false, moneyAccount: 'acc-mellat' } });
+    expect(await crm.findItem({ id: 'c-1001' }, query)).toEqual({
+      status: 'found',
+      item: { type: 'invoice', number: 'INV-1001', amount: 2_000_000, paid: false, moneyAccount: 'acc-mellat' },
+    });
     expect(await crm.findItem({ id: 'c-2001' }, query)).toEqual({ status: 'not-found' });
     expect(await crm.findItem({ id: 'c-1001' }, { ...query, type: 'receipt' })).toEqual({ status: 'not-found' });
   });

@@ -34,10 +34,13 @@ beforeAll(async () => {
   // Its own client: the middleware counts only what the directory sends.
   countingClient = localDynamoClient(db.endpoint);
   const counted = DynamoDBDocumentClient.from(countingClient, { marshallOptions: { removeUndefinedValues: true } });
-  counted.middlewareStack.add((next, context) => async (args) => {
-    sent.push(String(context.commandName));
-    return next(args);
-  }, { step: 'initialize', name: 'countCommands' });
+  counted.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
   directory = new DynamoLedgerDirectory(counted, db.tables.ledger);
 });
 
@@ -49,7 +52,14 @@ afterAll(async () => {
 const CURRENCIES: CurrencyCode[] = ['IRR', 'USD', 'EUR'];
 
 async function itemsOf(id: string): Promise<ItemRecord[]> {
-  const { Items } = await db.doc.send(new QueryCommand({ TableName: db.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :i)', ExpressionAttributeValues: { ':pk': `CUST#${id}`, ':i': 'ITEM#' }, ConsistentRead: true }));
+  const { Items } = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tables.ledger,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :i)',
+      ExpressionAttributeValues: { ':pk': `CUST#${id}`, ':i': 'ITEM#' },
+      ConsistentRead: true,
+    }),
+  );
   return (Items ?? []) as ItemRecord[];
 }
 
@@ -90,7 +100,12 @@ describe('the per-customer summary', () => {
   it('is written with the customer and kept on every item write, in every currency', async () => {
     await writer.putCustomers([{ id: 's-1', name: 'Sara Ahmadi', phones: ['+15005551001'] }]);
     expect(await summaryOf('s-1')).toMatchObject({ itemCount: 0, nets: {}, version: 1 });
-    await writer.putItems([item('s-1', 1, 'invoice', 2_000_000), item('s-1', 2, 'receipt', 500_000), item('s-1', 3, 'invoice', 2000, 'USD'), item('s-1', 4, 'proforma', 9_000_000)]);
+    await writer.putItems([
+      item('s-1', 1, 'invoice', 2_000_000),
+      item('s-1', 2, 'receipt', 500_000),
+      item('s-1', 3, 'invoice', 2000, 'USD'),
+      item('s-1', 4, 'proforma', 9_000_000),
+    ]);
     expect((await summaryOf('s-1'))?.nets).toEqual({ IRR: 1_500_000, USD: 2000 });
     await expectAggregateMatchesItems('s-1', '+15005551001');
   });
@@ -98,7 +113,9 @@ describe('the per-customer summary', () => {
   it('loses no update when many writers change one customer at the same time', async () => {
     await writer.putCustomers([{ id: 's-2', phones: ['+15005551002'] }]);
     const writers = Array.from({ length: 24 }, (_, n) =>
-      new DynamoLedgerWriter(db.doc, db.tables.ledger, '98').putItems([item('s-2', n, n % 3 === 0 ? 'receipt' : 'invoice', 1000 + n * 37, CURRENCIES[n % 3] as CurrencyCode)]),
+      new DynamoLedgerWriter(db.doc, db.tables.ledger, '98').putItems([
+        item('s-2', n, n % 3 === 0 ? 'receipt' : 'invoice', 1000 + n * 37, CURRENCIES[n % 3] as CurrencyCode),
+      ]),
     );
     await Promise.all(writers);
     expect(await itemsOf('s-2')).toHaveLength(24);
@@ -109,7 +126,13 @@ describe('the per-customer summary', () => {
     await writer.putCustomers([{ id: 's-3', phones: ['+15005551003'] }]);
     const chunk = [item('s-3', 1, 'invoice', 700_000), item('s-3', 2, 'payment', 50_000), item('s-3', 3, 'salesReturn', 20_000)];
     // The first attempt stored its items and died before refreshing the summary.
-    await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tables.ledger]: chunk.map((i) => ({ PutRequest: { Item: { pk: `CUST#${i.customerId}`, sk: `ITEM#${i.type}#${i.number}`, ...i } } })) } }));
+    await db.doc.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [db.tables.ledger]: chunk.map((i) => ({ PutRequest: { Item: { pk: `CUST#${i.customerId}`, sk: `ITEM#${i.type}#${i.number}`, ...i } } })),
+        },
+      }),
+    );
     expect((await summaryOf('s-3'))?.nets).toEqual({});
     await writer.putItems(chunk);
     await writer.putItems(chunk);
@@ -123,7 +146,15 @@ describe('the per-customer summary', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
-          fc.array(fc.record({ n: fc.integer({ min: 0, max: 6 }), type: fc.constantFrom<ItemRecord['type']>('invoice', 'receipt', 'payment', 'salesReturn', 'onlinePayment', 'proforma'), amount: fc.integer({ min: 0, max: 10 ** 12 }), currency: fc.constantFrom<CurrencyCode>(...CURRENCIES) }), { minLength: 1, maxLength: 4 }),
+          fc.array(
+            fc.record({
+              n: fc.integer({ min: 0, max: 6 }),
+              type: fc.constantFrom<ItemRecord['type']>('invoice', 'receipt', 'payment', 'salesReturn', 'onlinePayment', 'proforma'),
+              amount: fc.integer({ min: 0, max: 10 ** 12 }),
+              currency: fc.constantFrom<CurrencyCode>(...CURRENCIES),
+            }),
+            { minLength: 1, maxLength: 4 },
+          ),
           { minLength: 1, maxLength: 5 },
         ),
         async (batches) => {
@@ -132,7 +163,9 @@ describe('the per-customer summary', () => {
           const phone = `+1500555${String(2000 + customer).padStart(4, '0')}`;
           await writer.putCustomers([{ id, phones: [phone] }]);
           // Concurrent writers; a number written twice is one item (the later write replaces it).
-          await Promise.all(batches.map((batch) => writer.putItems([...new Map(batch.map((b) => [`${b.type}/${b.n}`, item(id, b.n, b.type, b.amount, b.currency)])).values()])));
+          await Promise.all(
+            batches.map((batch) => writer.putItems([...new Map(batch.map((b) => [`${b.type}/${b.n}`, item(id, b.n, b.type, b.amount, b.currency)])).values()])),
+          );
           await expectAggregateMatchesItems(id, phone);
         },
       ),
@@ -143,7 +176,17 @@ describe('the per-customer summary', () => {
   it('records an online payment once and the next caller hears the lower balance', async () => {
     await writer.putCustomers([{ id: 's-4', phones: ['+15005551004'] }]);
     await writer.putItems([item('s-4', 1, 'invoice', 900_000)]);
-    const payment: OnlinePayment = { paymentId: 'sandbox:L-s4', customerId: 's-4', amount: 400_000, currency: 'IRR', reference: 'ref-1', paidAt: '2025-01-01T00:00:00Z', items: [], invoiceType: 'invoice', linkId: 'L-s4' };
+    const payment: OnlinePayment = {
+      paymentId: 'sandbox:L-s4',
+      customerId: 's-4',
+      amount: 400_000,
+      currency: 'IRR',
+      reference: 'ref-1',
+      paidAt: '2025-01-01T00:00:00Z',
+      items: [],
+      invoiceType: 'invoice',
+      linkId: 'L-s4',
+    };
     const twice = await Promise.all([writer.recordOnlinePayment(payment), writer.recordOnlinePayment(payment)]);
     expect(twice.filter(Boolean)).toHaveLength(1);
     expect(await crm.identifyWithBalance('+15005551004', 'IRR')).toMatchObject({ status: 'found', balance: { status: 'ok', owed: 500_000, credit: 0 } });

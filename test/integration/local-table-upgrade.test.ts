@@ -19,7 +19,9 @@ it('rebuilds a ledger table made without the list index, keeps its rows and fill
     const { tables } = loadConfig({ TABLE_PREFIX: `upgrade-${process.pid}` });
     const ledger = localTableInputs(tables).find((t) => t.TableName === tables.ledger);
     const { GlobalSecondaryIndexes: _new, ...old } = ledger as NonNullable<typeof ledger>;
-    await client.send(new CreateTableCommand({ ...old, AttributeDefinitions: old.AttributeDefinitions?.filter((a) => a.AttributeName === 'pk' || a.AttributeName === 'sk') }));
+    await client.send(
+      new CreateTableCommand({ ...old, AttributeDefinitions: old.AttributeDefinitions?.filter((a) => a.AttributeName === 'pk' || a.AttributeName === 'sk') }),
+    );
     const doc = DynamoDBDocumentClient.from(client);
     // Rows as the ledger stored them before summaries existed.
     const customer = { id: 'old-1', customerNumber: '4401', name: 'Old Timer', mobile: '+989125550044' };
@@ -28,7 +30,20 @@ it('rebuilds a ledger table made without the list index, keeps its rows and fill
         RequestItems: {
           [tables.ledger]: [
             { PutRequest: { Item: { pk: 'CUST#old-1', sk: '#PROFILE', ...customer, phones: ['+15005550044'] } } },
-            { PutRequest: { Item: { pk: 'CUST#old-1', sk: 'ITEM#invoice#O-1', customerId: 'old-1', type: 'invoice', number: 'O-1', fields: { FinalValue: 900 }, currency: 'IRR', status: 'open' } } },
+            {
+              PutRequest: {
+                Item: {
+                  pk: 'CUST#old-1',
+                  sk: 'ITEM#invoice#O-1',
+                  customerId: 'old-1',
+                  type: 'invoice',
+                  number: 'O-1',
+                  fields: { FinalValue: 900 },
+                  currency: 'IRR',
+                  status: 'open',
+                },
+              },
+            },
             { PutRequest: { Item: { pk: 'PHONE#+15005550044', sk: 'CUST#old-1', customer } } },
           ],
         },
@@ -42,7 +57,10 @@ it('rebuilds a ledger table made without the list index, keeps its rows and fill
     expect(await rebuildLedgerSummaries(doc, tables.ledger, { defaultCountryCode: '98', ledgerCurrency: 'IRR' })).toBe(1);
     const page = await new DynamoLedgerDirectory(doc, tables.ledger).listCustomers({ limit: 10, search: 'timer' });
     expect(page.customers).toEqual([expect.objectContaining({ id: 'old-1', owed: 900, itemCount: 1 })]);
-    expect(await new LedgerCrm(doc, tables.ledger).identifyWithBalance('+15005550044', 'IRR')).toMatchObject({ status: 'found', balance: { status: 'ok', owed: 900 } });
+    expect(await new LedgerCrm(doc, tables.ledger).identifyWithBalance('+15005550044', 'IRR')).toMatchObject({
+      status: 'found',
+      balance: { status: 'ok', owed: 900 },
+    });
     // A second start changes nothing.
     expect((await createTables(client, tables)).rebuilt).toBeUndefined();
   } finally {

@@ -30,7 +30,9 @@ beforeAll(async () => {
     const resolver = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
       store,
       // Each source's password is its own secret crm/<name>: locally CRM_SECRET_<NAME>.
-      secrets: new EnvSecretResolver(Object.fromEntries(['ACME', 'REACHABLE', 'REFUSING', 'SLOW', 'IN_USE', 'EDITABLE', 'TAKEN'].map((name) => [`CRM_SECRET_${name}`, SECRET_VALUE]))),
+      secrets: new EnvSecretResolver(
+        Object.fromEntries(['ACME', 'REACHABLE', 'REFUSING', 'SLOW', 'IN_USE', 'EDITABLE', 'TAKEN'].map((name) => [`CRM_SECRET_${name}`, SECRET_VALUE])),
+      ),
       build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 300, defaultCountryCode: '98', transport }),
       resilience: { timeoutMs: 300, failureThreshold: 2, openMs: 60_000 },
       definitionTtlMs: 0,
@@ -50,7 +52,14 @@ afterAll(async () => {
   await crmServer?.stop();
 });
 
-const httpSource = (name: string, extra: Record<string, unknown> = {}) => ({ name, type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', ...extra });
+const httpSource = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  type: 'http',
+  host: crmServer.url,
+  auth: 'basic',
+  username: 'ivr',
+  ...extra,
+});
 
 describe('creating and reading lookup sources', () => {
   it('creates a source, lists it beside the built-in ledger and says where its password must live', async () => {
@@ -91,7 +100,9 @@ describe('creating and reading lookup sources', () => {
       passwordSecret: 'password_secret_bound',
     });
     const fa = await admin.call('POST', '/lookup-sources', { body: bad, query: { lang: 'fa' } });
-    expect(fa.json.errors.find((e: { field: string }) => e.field === 'host').message).toBe('نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.');
+    expect(fa.json.errors.find((e: { field: string }) => e.field === 'host').message).toBe(
+      'نشانی CRM را به شکل http(s)://host[/path] و بدون ? یا # وارد کنید.',
+    );
     expect((await admin.call('GET', '/lookup-sources')).json.sources).not.toContain('ledger ');
   });
 
@@ -111,7 +122,14 @@ describe('replacing and deleting lookup sources', () => {
     await admin.call('POST', '/lookup-sources', { body: httpSource('editable') });
     const replaced = await admin.call('PUT', '/lookup-sources/editable', { body: { type: 'http', host: 'https://crm.example.com/api', auth: 'none' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.json.source).toEqual({ name: 'editable', type: 'http', host: 'https://crm.example.com/api', auth: 'none', currency: 'IRR', itemTypeKeys: {} });
+    expect(replaced.json.source).toEqual({
+      name: 'editable',
+      type: 'http',
+      host: 'https://crm.example.com/api',
+      auth: 'none',
+      currency: 'IRR',
+      itemTypeKeys: {},
+    });
     expect(replaced.json.secret).toBeUndefined();
     const renamed = await admin.call('PUT', '/lookup-sources/editable', { body: httpSource('other-name') });
     expect(renamed.status).toBe(422);
@@ -132,7 +150,11 @@ describe('replacing and deleting lookup sources', () => {
     expect((await admin.call('GET', '/lookup-sources/in-use')).json.usedBy).toEqual(['uses-acme']);
     const refused = await admin.call('DELETE', '/lookup-sources/in-use', { query: { lang: 'fa' } });
     expect(refused.status).toBe(409);
-    expect(refused.json).toMatchObject({ error: 'source_in_use', usedBy: ['uses-acme'], message: 'این منبع استعلام را نمی‌توان حذف کرد: ماژول‌هایی از آن استفاده می‌کنند.' });
+    expect(refused.json).toMatchObject({
+      error: 'source_in_use',
+      usedBy: ['uses-acme'],
+      message: 'این منبع استعلام را نمی‌توان حذف کرد: ماژول‌هایی از آن استفاده می‌کنند.',
+    });
     expect((await admin.call('GET', '/lookup-sources/in-use')).status).toBe(200);
 
     expect((await admin.call('PUT', '/modules/uses-acme', { body: { ...module, lookupSource: 'ledger' } })).status).toBe(200);
@@ -143,7 +165,14 @@ describe('replacing and deleting lookup sources', () => {
 
   it('keeps a module and its source in one currency: a module in another is refused, and the source cannot switch under its modules', async () => {
     expect((await admin.call('POST', '/lookup-sources', { body: httpSource('dollars', { currency: 'USD' }) })).status).toBe(201);
-    const module = { code: 'uses-dollars', name: 'Uses dollars', language: 'en', lookupSource: 'dollars', nextDestination: 'sales', errorDestination: 'goodbye' };
+    const module = {
+      code: 'uses-dollars',
+      name: 'Uses dollars',
+      language: 'en',
+      lookupSource: 'dollars',
+      nextDestination: 'sales',
+      errorDestination: 'goodbye',
+    };
     const inRials = await admin.call('POST', '/modules', { body: module, query: { lang: 'fa' } });
     expect(inRials.status).toBe(422);
     expect(inRials.json.errors).toEqual([{ field: 'currency', code: 'currency_source', message: 'واحد پول ماژول باید همان واحد پول منبع استعلام آن باشد.' }]);
@@ -188,7 +217,11 @@ describe('testing a connection', () => {
     await admin.call('POST', '/lookup-sources', { body: httpSource('no-secret') });
     const before = crmServer.requests.length;
     const reply = await admin.call('POST', '/lookup-sources/no-secret/test');
-    expect(reply.json).toMatchObject({ ok: false, reason: 'secret-missing', message: "This source's password is not configured on this installation; put it in: CRM_SECRET_NO_SECRET" });
+    expect(reply.json).toMatchObject({
+      ok: false,
+      reason: 'secret-missing',
+      message: "This source's password is not configured on this installation; put it in: CRM_SECRET_NO_SECRET",
+    });
     expect(crmServer.requests.length).toBe(before);
   });
 

@@ -63,8 +63,14 @@ async function adminOn(policy: CrmHostPolicy): Promise<TestAdmin> {
     const resolver = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
       store,
       // The Twilio token as the product reads it locally (SECRET_<NAME>); one source's own password.
-      secrets: new EnvSecretResolver({ SECRET_TWILIO_AUTH_TOKEN: TWILIO_TOKEN, CRM_SECRET_ACME: ACME_PASSWORD, CRM_SECRET_MOVING: ACME_PASSWORD, CRM_SECRET_REBOUND: ACME_PASSWORD }),
-      build: (source, password) => buildRemoteCrm(source, password, { timeoutMs: 1000, defaultCountryCode: '98', transport: crmTransport(policy, net.network) }),
+      secrets: new EnvSecretResolver({
+        SECRET_TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+        CRM_SECRET_ACME: ACME_PASSWORD,
+        CRM_SECRET_MOVING: ACME_PASSWORD,
+        CRM_SECRET_REBOUND: ACME_PASSWORD,
+      }),
+      build: (source, password) =>
+        buildRemoteCrm(source, password, { timeoutMs: 1000, defaultCountryCode: '98', transport: crmTransport(policy, net.network) }),
       resilience: { timeoutMs: 1000, failureThreshold: 5, openMs: 60_000 },
       definitionTtlMs: 0,
     });
@@ -110,7 +116,13 @@ describe('an admin key cannot make a source send another secret', () => {
     const before = crm.requests.length;
     const reply = await local.call('POST', '/lookup-sources', { body: sourceAt('exfil', crm.url, { passwordSecret: 'twilio-auth-token' }) });
     expect(reply.status).toBe(422);
-    expect(reply.json.errors).toEqual([{ field: 'passwordSecret', code: 'password_secret_bound', message: "A lookup source's password is always the secret crm/<its name>; remove passwordSecret." }]);
+    expect(reply.json.errors).toEqual([
+      {
+        field: 'passwordSecret',
+        code: 'password_secret_bound',
+        message: "A lookup source's password is always the secret crm/<its name>; remove passwordSecret.",
+      },
+    ]);
     expect((await local.call('GET', '/lookup-sources/exfil')).status).toBe(404);
     expect((await local.call('POST', '/lookup-sources/exfil/test')).status).toBe(404);
     expect(crm.requests.length).toBe(before);
@@ -130,7 +142,11 @@ describe('an admin key cannot make a source send another secret', () => {
     const legacy = { ...sourceAt('legacy-exfil', crm.url), passwordSecret: 'twilio-auth-token', itemTypeKeys: {} };
     await local.dynamo.doc.send(new PutCommand({ TableName: local.dynamo.tables.config, Item: { pk: 'SOURCE#legacy-exfil', record: legacy } }));
     const before = crm.requests.length;
-    expect((await local.call('POST', '/lookup-sources/legacy-exfil/test')).json).toMatchObject({ ok: false, reason: 'secret-missing', message: expect.stringContaining('CRM_SECRET_LEGACY_EXFIL') });
+    expect((await local.call('POST', '/lookup-sources/legacy-exfil/test')).json).toMatchObject({
+      ok: false,
+      reason: 'secret-missing',
+      message: expect.stringContaining('CRM_SECRET_LEGACY_EXFIL'),
+    });
     expect(crm.requests.length).toBe(before);
     expect((await local.call('GET', '/lookup-sources/legacy-exfil')).json.source).not.toHaveProperty('passwordSecret');
   });
@@ -145,7 +161,11 @@ describe('an admin key cannot make a source send another secret', () => {
   it('refuses a second source whose local password variable would be the same (acme vs ACME, a-b vs a_b)', async () => {
     const reply = await local.call('POST', '/lookup-sources', { body: sourceAt('ACME', crm.url), query: { lang: 'fa' } });
     expect(reply.status).toBe(409);
-    expect(reply.json).toMatchObject({ error: 'source_name_clash', clashesWith: 'acme', errors: [expect.objectContaining({ field: 'name', code: 'source_name_clash' })] });
+    expect(reply.json).toMatchObject({
+      error: 'source_name_clash',
+      clashesWith: 'acme',
+      errors: [expect.objectContaining({ field: 'name', code: 'source_name_clash' })],
+    });
     expect((await local.call('GET', '/lookup-sources/ACME')).status).toBe(404);
   });
 });
@@ -182,10 +202,14 @@ describe('hosts refused when a source is saved', () => {
   });
 
   it('refuses the same hosts in an import document, row by row, importing nothing', async () => {
-    const doc = { lookupSources: [sourceAt('fine', 'https://crm.example.com/'), sourceAt('meta', 'https://169.254.169.254/'), sourceAt('plain', 'http://crm.example.com/')] };
+    const doc = {
+      lookupSources: [sourceAt('fine', 'https://crm.example.com/'), sourceAt('meta', 'https://169.254.169.254/'), sourceAt('plain', 'http://crm.example.com/')],
+    };
     const reply = await deployed.call('POST', '/ledger/import', { body: doc });
     expect(reply.status).toBe(422);
-    expect(reply.json.problems.map((p: { section: string; row: number; field: string; code: string }) => `${p.section}[${p.row}].${p.field}:${p.code}`)).toEqual(['lookupSources[1].host:source_host_address', 'lookupSources[2].host:source_host_https']);
+    expect(
+      reply.json.problems.map((p: { section: string; row: number; field: string; code: string }) => `${p.section}[${p.row}].${p.field}:${p.code}`),
+    ).toEqual(['lookupSources[1].host:source_host_address', 'lookupSources[2].host:source_host_https']);
     expect((await deployed.call('GET', '/lookup-sources/fine')).status).toBe(404);
   });
 
@@ -200,7 +224,12 @@ describe('hosts refused when a source is saved', () => {
 describe('addresses refused when connecting, after DNS', () => {
   /** A source stored as it is (older code, another stage, a direct write): the connection checks it again. */
   async function storeDirectly(admin: TestAdmin, name: string, host: string) {
-    await admin.dynamo.doc.send(new PutCommand({ TableName: admin.dynamo.tables.config, Item: { pk: `SOURCE#${name}`, record: { ...sourceAt(name, host), auth: 'none', itemTypeKeys: {} } } }));
+    await admin.dynamo.doc.send(
+      new PutCommand({
+        TableName: admin.dynamo.tables.config,
+        Item: { pk: `SOURCE#${name}`, record: { ...sourceAt(name, host), auth: 'none', itemTypeKeys: {} } },
+      }),
+    );
   }
 
   it('refuses a stored http://169.254.169.254 source before any connection, and reports address-refused', async () => {
@@ -250,7 +279,9 @@ describe('addresses refused when connecting, after DNS', () => {
 
   it('checks every new connection: a name that rebinds to a private address after a first good answer is refused', async () => {
     // Answers with Connection: close, so every request needs a new connection (and a new lookup).
-    const closing: TestHttpServer = await startTestHttpServer(({ answer }) => answer((res) => res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' }).end('{"moneyAccounts":[]}')));
+    const closing: TestHttpServer = await startTestHttpServer(({ answer }) =>
+      answer((res) => res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'close' }).end('{"moneyAccounts":[]}')),
+    );
     try {
       let lookups = 0;
       names['rebind.test'] = () => (lookups++ === 0 ? ['127.0.0.1'] : ['169.254.169.254']);
@@ -285,7 +316,9 @@ describe('moving a source to another host', () => {
     expect(same.json.warnings).toBeUndefined();
     const moved = await local.call('PUT', '/lookup-sources/moving', { body: sourceAt('moving', 'http://127.0.0.1:9/'), query: { lang: 'fa' } });
     expect(moved.status).toBe(200);
-    expect(moved.json.warnings).toEqual([{ code: 'password_sent_to_new_host', message: 'نشانی میزبان تغییر کرد: گذرواژهٔ این منبع به میزبان تازه فرستاده می‌شود.' }]);
+    expect(moved.json.warnings).toEqual([
+      { code: 'password_sent_to_new_host', message: 'نشانی میزبان تغییر کرد: گذرواژهٔ این منبع به میزبان تازه فرستاده می‌شود.' },
+    ]);
     const entries = (await local.call('GET', '/audit', { query: { area: 'lookup-source', target: 'moving' } })).json.entries;
     expect(entries.map((e: { action: string; warnings?: string[] }) => [e.action, e.warnings ?? []])).toEqual([
       ['update', ['password_sent_to_new_host']],
@@ -299,6 +332,8 @@ describe('moving a source to another host', () => {
     await local.call('POST', '/lookup-sources', { body: sourceAt('imported', crm.url) });
     const reply = await local.call('POST', '/ledger/import', { body: { lookupSources: [sourceAt('imported', 'http://127.0.0.1:9/')] } });
     expect(reply.status).toBe(200);
-    expect(reply.json.warnings).toEqual([{ name: 'imported', code: 'password_sent_to_new_host', message: "The host changed: this source's password will be sent to the new host." }]);
+    expect(reply.json.warnings).toEqual([
+      { name: 'imported', code: 'password_sent_to_new_host', message: "The host changed: this source's password will be sent to the new host." },
+    ]);
   });
 });

@@ -56,14 +56,22 @@ describe('validating a lookup source', () => {
     expect(secretEnvName(crmPasswordSecret('pg-main'))).toBe('CRM_SECRET_PG_MAIN');
   });
 
-  it('refuses a passwordSecret naming any secret but the source\'s own, and drops the old field when it names its own', () => {
+  it("refuses a passwordSecret naming any secret but the source's own, and drops the old field when it names its own", () => {
     for (const other of ['twilio-auth-token', 'admin-api-key', 'crm/another', 'pg-main-2', '../pg-main']) {
       const refused = parseLookupSource({ ...pgSource, passwordSecret: other }, 'fa');
       expect(refused.ok).toBe(false);
-      expect(!refused.ok && refused.errors[0]).toEqual({ field: 'passwordSecret', code: 'password_secret_bound', message: 'گذرواژهٔ هر منبع استعلام همیشه در رمز crm/<نام منبع> است؛ passwordSecret را حذف کنید.' });
+      expect(!refused.ok && refused.errors[0]).toEqual({
+        field: 'passwordSecret',
+        code: 'password_secret_bound',
+        message: 'گذرواژهٔ هر منبع استعلام همیشه در رمز crm/<نام منبع> است؛ passwordSecret را حذف کنید.',
+      });
     }
     // Documents written before the binding followed the convention secret = source name.
-    for (const own of ['pg-main', 'crm/pg-main']) expect(parseLookupSource({ ...pgSource, passwordSecret: own })).toEqual({ ok: true, value: { ...pgSource, currency: 'IRR', itemTypeKeys: {}, linkExpiryDays: 7 } });
+    for (const own of ['pg-main', 'crm/pg-main'])
+      expect(parseLookupSource({ ...pgSource, passwordSecret: own })).toEqual({
+        ok: true,
+        value: { ...pgSource, currency: 'IRR', itemTypeKeys: {}, linkExpiryDays: 7 },
+      });
   });
 
   it('refuses credentials written in the host', () => {
@@ -91,7 +99,13 @@ describe('import documents with lookup sources', () => {
   it('refuses a module naming a source that does not exist, in the module row', () => {
     const parsed = parseImportDocument({ destinations, modules: [moduleRow('nowhere')] }, {}, 'fa');
     expect(!parsed.ok && parsed.errors).toEqual([
-      { section: 'modules', row: 0, field: 'lookupSource', code: 'unknown_lookup_source', message: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).' },
+      {
+        section: 'modules',
+        row: 0,
+        field: 'lookupSource',
+        code: 'unknown_lookup_source',
+        message: 'منبع جستجویی با این نام وجود ندارد («ledger» یا یکی از CRMهای تعریف‌شده را انتخاب کنید).',
+      },
     ]);
     expect(parseImportDocument({ destinations, modules: [moduleRow('nowhere')] }, { lookupSourceNames: new Set(['nowhere']) }).ok).toBe(true);
     expect(parseImportDocument({ destinations, modules: [moduleRow('ledger')] }).ok).toBe(true);
@@ -99,7 +113,10 @@ describe('import documents with lookup sources', () => {
 
   it('reports bad source rows by section, row and field, and duplicate names', () => {
     const parsed = parseImportDocument({ lookupSources: [pgSource, pgSource, { ...pgSource, name: 'pg-2', host: 'nope' }] });
-    expect(!parsed.ok && parsed.errors.map((e) => `${e.section}[${e.row}].${e.field}:${e.code}`)).toEqual(['lookupSources[2].host:source_host', 'lookupSources[1].name:duplicate_code']);
+    expect(!parsed.ok && parsed.errors.map((e) => `${e.section}[${e.row}].${e.field}:${e.code}`)).toEqual([
+      'lookupSources[2].host:source_host',
+      'lookupSources[1].name:duplicate_code',
+    ]);
   });
 });
 
@@ -140,7 +157,7 @@ describe('stored lookup sources and the resolver', () => {
     expect(JSON.stringify(Items)).not.toContain('passwordSecret');
   });
 
-  it('builds the adapter with the password from the source\'s own secret, crm/<name>', async () => {
+  it("builds the adapter with the password from the source's own secret, crm/<name>", async () => {
     crmServer.routes.set('/GetIdentityByPhoneNumber', () => ({ body: '{"id":"c-9"}' }));
     const crm = resolver({ CRM_SECRET_OTHER: 's3cret' }).forSource('other');
     expect(crm.source).toBe('other');
@@ -148,7 +165,7 @@ describe('stored lookup sources and the resolver', () => {
     expect(crmServer.requests.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('ivr:s3cret').toString('base64')}`);
   });
 
-  it('fails with secret-missing when the source\'s secret is not configured', async () => {
+  it("fails with secret-missing when the source's secret is not configured", async () => {
     const crm = resolver({}).forSource('other');
     expect(await crm.identifyByPhone('+15005550001')).toEqual({ status: 'failed', source: 'other', reason: 'secret-missing' });
   });
@@ -160,7 +177,12 @@ describe('stored lookup sources and the resolver', () => {
     expect(await store.getSource('legacy')).toEqual({ name: 'legacy', type: 'http', host: crmServer.url, auth: 'basic', username: 'ivr', itemTypeKeys: {} });
     expect((await store.listSources()).find((s) => s.name === 'legacy')).not.toHaveProperty('passwordSecret');
     const asked: string[] = [];
-    const secrets = { resolve: async (name: string) => (asked.push(name), new EnvSecretResolver({ SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token', CRM_SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token' }).resolve(name)) };
+    const secrets = {
+      resolve: async (name: string) => (
+        asked.push(name),
+        new EnvSecretResolver({ SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token', CRM_SECRET_TWILIO_AUTH_TOKEN: 'the-twilio-token' }).resolve(name)
+      ),
+    };
     const seenBefore = crmServer.requests.length;
     const crm = new NamedCrmResolver(new Map(), {
       store,
@@ -224,7 +246,9 @@ describe('secrets from SSM Parameter Store', () => {
         const body = JSON.parse(raw) as { Name: string };
         seen.push({ target: String(req.headers['x-amz-target']), body });
         if (body.Name === '/balance-ivr/test/crm/pg-main') {
-          res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Parameter: { Name: body.Name, Type: 'SecureString', Value: 'pg-pass', Version: 1 } }));
+          res
+            .writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' })
+            .end(JSON.stringify({ Parameter: { Name: body.Name, Type: 'SecureString', Value: 'pg-pass', Version: 1 } }));
         } else {
           res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ParameterNotFound', message: 'not found' }));
         }

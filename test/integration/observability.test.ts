@@ -68,7 +68,11 @@ describe('metrics in embedded metric format', () => {
     expect(named('CallOutcome')).toEqual([expect.objectContaining({ CallOutcome: 1, module: 'balance-en', outcome: 'next' })]);
     expect(named('StepLatency')).toEqual([expect.objectContaining({ function: 'voice', step: 'entry', status: '200' })]);
     // The built-in ledger answers who is calling and what they owe in one keyed read.
-    expect(named('CrmLatency').map((l) => l.operation).sort()).toEqual(['identifyWithBalance']);
+    expect(
+      named('CrmLatency')
+        .map((l) => l.operation)
+        .sort(),
+    ).toEqual(['identifyWithBalance']);
     expect(named('CrmFailure')).toEqual([]);
   });
 
@@ -85,12 +89,16 @@ describe('metrics in embedded metric format', () => {
   it('reports a club call that ends at its error destination under outcome "error"', async () => {
     const { result, lines } = await captureOutput(() => call('club-en', '+15009999999', ['9999', '9999', '9999'], false));
     expect(result.handedOn).toEqual({ kind: 'dial', target: 'sip:support@pbx.example.com' });
-    expect(parse(lines).filter((l) => isEmf(l) && 'CallOutcome' in l)).toEqual([expect.objectContaining({ CallOutcome: 1, module: 'club-en', outcome: 'error' })]);
+    expect(parse(lines).filter((l) => isEmf(l) && 'CallOutcome' in l)).toEqual([
+      expect.objectContaining({ CallOutcome: 1, module: 'club-en', outcome: 'error' }),
+    ]);
   });
 
   it('counts a payment link SMS as sent, with its segments, by channel', async () => {
     const { result, lines } = await captureOutput(() => call('pay-en', '+15005550001', ['09125550001'], false));
-    expect(result.events).toContainEqual(expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile') }));
+    expect(result.events).toContainEqual(
+      expect.objectContaining({ type: 'say', text: expect.stringContaining('A payment link has been sent to your mobile') }),
+    );
     const emf = parse(lines).filter(isEmf);
     expect(emf.filter((l) => 'SmsSent' in l)).toEqual([expect.objectContaining({ SmsSent: 1, channel: 'outbox' })]);
     expect(emf.filter((l) => 'SmsSegments' in l)).toEqual([expect.objectContaining({ SmsSegments: expect.any(Number), channel: 'outbox' })]);

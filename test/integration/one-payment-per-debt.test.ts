@@ -46,13 +46,22 @@ async function customerOwing(owed: number) {
   const id = `c-93${n}`;
   const phone = `+150055593${n}`;
   await ledger.putCustomers([{ id, name: `Debtor ${n}`, phones: [phone], mobile: `09125593${n.padStart(3, '0')}` }]);
-  await ledger.putItems([{ customerId: id, type: 'invoice', number: `INV-93${n}`, fields: { FinalValue: owed }, moneyAccount: 'acc-mellat', status: 'open', currency: 'IRR' }]);
+  await ledger.putItems([
+    { customerId: id, type: 'invoice', number: `INV-93${n}`, fields: { FinalValue: owed }, moneyAccount: 'acc-mellat', status: 'open', currency: 'IRR' },
+  ]);
   return { id, phone, mobile: `09125593${n.padStart(3, '0')}` };
 }
 
 /** One call to the English payment module: the link from its SMS. */
 async function callForLink(customer: { phone: string; mobile: string }): Promise<{ url: string; callSid: string }> {
-  const t = await placeCall({ baseUrl: stack.baseUrl, code: 'pay-en', from: customer.phone, digits: [customer.mobile], authToken: stack.authToken, fetchImpl: stack.fetch });
+  const t = await placeCall({
+    baseUrl: stack.baseUrl,
+    code: 'pay-en',
+    from: customer.phone,
+    digits: [customer.mobile],
+    authToken: stack.authToken,
+    fetchImpl: stack.fetch,
+  });
   expect(t.events.some((e) => e.type === 'say' && e.text.includes('A payment link has been sent'))).toBe(true);
   const [sms] = await outbox.latest({ callSid: t.callSid });
   const url = /https?:\/\/\S+\/pay\/\S+/.exec(sms?.body ?? '')?.[0];
@@ -62,7 +71,12 @@ async function callForLink(customer: { phone: string; mobile: string }): Promise
 
 async function onlinePayments(customerId: string) {
   const { Items } = await stack.db.doc.send(
-    new QueryCommand({ TableName: stack.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: stack.tables.ledger,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -105,7 +119,17 @@ describe('a second link for the same debt cannot take a second payment', () => {
   it('a link whose debt was settled elsewhere (a receipt at the counter) shows "already settled" (409) and takes nothing', async () => {
     const customer = await customerOwing(500_000);
     const { url } = await callForLink(customer);
-    await ledger.putItems([{ customerId: customer.id, type: 'receipt', number: 'RC-COUNTER', fields: { FinalValue: 500_000 }, moneyAccount: 'acc-cash', status: 'paid', currency: 'IRR' }]);
+    await ledger.putItems([
+      {
+        customerId: customer.id,
+        type: 'receipt',
+        number: 'RC-COUNTER',
+        fields: { FinalValue: 500_000 },
+        moneyAccount: 'acc-cash',
+        status: 'paid',
+        currency: 'IRR',
+      },
+    ]);
 
     const page = await gateway.fetch(url);
     expect(page.status).toBe(409);
@@ -119,7 +143,17 @@ describe('a second link for the same debt cannot take a second payment', () => {
   it('a link whose debt was partly paid elsewhere takes only what is still owed', async () => {
     const customer = await customerOwing(500_000);
     const { url } = await callForLink(customer);
-    await ledger.putItems([{ customerId: customer.id, type: 'receipt', number: 'RC-PART', fields: { FinalValue: 200_000 }, moneyAccount: 'acc-cash', status: 'paid', currency: 'IRR' }]);
+    await ledger.putItems([
+      {
+        customerId: customer.id,
+        type: 'receipt',
+        number: 'RC-PART',
+        fields: { FinalValue: 200_000 },
+        moneyAccount: 'acc-cash',
+        status: 'paid',
+        currency: 'IRR',
+      },
+    ]);
 
     const html = await (await gateway.fetch(url)).text();
     expect(html).toContain('<p class="amount">300,000 rials</p>');
@@ -163,7 +197,17 @@ describe('a second link for the same debt cannot take a second payment', () => {
     const secondId = (second.url.split('/pay/')[1] as string).split('.')[0] as string;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { paymentRecords } = require('../../lib/composition/pay') as typeof import('../../lib/composition/pay');
-    await paymentRecords.record({ id: `sandbox:${secondId}`, provider: 'sandbox', status: 'paid', amount: 150_000, currency: 'IRR', customerId: other.id, reference: 'SBX-CRASHED', linkId: secondId, createdAt: new Date(Date.now() - 60_000).toISOString() });
+    await paymentRecords.record({
+      id: `sandbox:${secondId}`,
+      provider: 'sandbox',
+      status: 'paid',
+      amount: 150_000,
+      currency: 'IRR',
+      customerId: other.id,
+      reference: 'SBX-CRASHED',
+      linkId: secondId,
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+    });
     await stack.db.doc.send(
       new UpdateCommand({
         TableName: stack.tables.payments,
@@ -198,7 +242,17 @@ describe('a second link for the same debt cannot take a second payment', () => {
     const today = new Date().toISOString().slice(0, 10);
     const { payments } = await paymentRecords.list({ fromDay: today, toDay: today, limit: 50 });
     const mine = payments.filter((p) => p.customerId === customer.id);
-    expect(mine).toEqual([expect.objectContaining({ provider: 'sandbox', status: 'paid', amount: 500_000, currency: 'IRR', callSid: second.callSid, moduleCode: 'pay-en', linkId: expect.any(String) })]);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        provider: 'sandbox',
+        status: 'paid',
+        amount: 500_000,
+        currency: 'IRR',
+        callSid: second.callSid,
+        moduleCode: 'pay-en',
+        linkId: expect.any(String),
+      }),
+    ]);
     expect((await storedCallLog(stack, second.callSid))?.refundNeeded).toBeUndefined();
   }, 60_000);
 });

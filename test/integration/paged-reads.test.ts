@@ -20,7 +20,10 @@ beforeAll(async () => {
   await putAll(db.tables.ledger, [...items, { pk: 'CUST#paged', sk: '#PROFILE' }, { pk: 'CUST#other', sk: 'ITEM#invoice#0' }]);
   // 30 rows of 40 KB: more than the 1 MB one Scan page can hold.
   const padding = 'x'.repeat(40_000);
-  await putAll(db.tables.config, Array.from({ length: 30 }, (_, i) => ({ pk: `PAGED#${String(i).padStart(2, '0')}`, record: { i, padding } })));
+  await putAll(
+    db.tables.config,
+    Array.from({ length: 30 }, (_, i) => ({ pk: `PAGED#${String(i).padStart(2, '0')}`, record: { i, padding } })),
+  );
   await putAll(db.tables.config, [{ pk: 'OTHER#1', record: { i: -1 } }]);
 }, 60_000);
 

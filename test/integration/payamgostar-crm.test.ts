@@ -27,7 +27,11 @@ beforeEach(async () => {
     { crmId: SARA, phones: ['09121111111'], customerNumber: '1001', nickName: 'سارا احمدی', balance: '-1250000.0000', mobile: '0912 111 1111' },
     { crmId: REZA, phones: ['+15005550002'], customerNumber: '1002', nickName: 'Reza', balance: '300000' },
   );
-  pg.data.types.push({ userKey: 'inv', name: 'فاکتور فروش', type: 'Invoice' }, { userKey: 'rcpt', name: 'رسید دریافت', type: 'Receipt' }, { userKey: 'qt', name: 'پیش‌فاکتور', type: 'Quote' });
+  pg.data.types.push(
+    { userKey: 'inv', name: 'فاکتور فروش', type: 'Invoice' },
+    { userKey: 'rcpt', name: 'رسید دریافت', type: 'Receipt' },
+    { userKey: 'qt', name: 'پیش‌فاکتور', type: 'Quote' },
+  );
   // Trailing slash on the host: requests must still go to /services/api/…, not //services.
   crm = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000, transport });
 });
@@ -207,7 +211,15 @@ describe('the balance', () => {
   it('refuses half a rial rather than round it, and reads cents exactly for a source kept in dollars', async () => {
     pg.data.identities[0]!.balance = '-1,250,000.50';
     await expect(crm.balance(sara, 'IRR')).rejects.toBeInstanceOf(CrmBadResponseError);
-    const dollars = new PayamgostarCrm({ source: 'pg', currency: 'USD', host: `${pg.url}/`, username: 'ivr<&>"user', password: 'p@ss', timeoutMs: 2000, transport });
+    const dollars = new PayamgostarCrm({
+      source: 'pg',
+      currency: 'USD',
+      host: `${pg.url}/`,
+      username: 'ivr<&>"user',
+      password: 'p@ss',
+      timeoutMs: 2000,
+      transport,
+    });
     expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 125_000_050 });
     pg.data.identities[0]!.balance = '-12.5';
     expect(await dollars.balance(sara, 'USD')).toMatchObject({ owed: 1250 });
@@ -277,7 +289,16 @@ describe('finding an item', () => {
   });
 
   it('uses a configured type key after checking its kind with GetCrmObjectTypeInfo', async () => {
-    const configured = new PayamgostarCrm({ source: 'pg', currency: 'IRR', host: pg.url, username: 'u', password: 'p', timeoutMs: 2000, transport, itemTypeKeys: { onlinePayment: 'rcpt' } });
+    const configured = new PayamgostarCrm({
+      source: 'pg',
+      currency: 'IRR',
+      host: pg.url,
+      username: 'u',
+      password: 'p',
+      timeoutMs: 2000,
+      transport,
+      itemTypeKeys: { onlinePayment: 'rcpt' },
+    });
     expect(await configured.findItem(sara, { ...query, type: 'onlinePayment', number: '77' })).toMatchObject({ status: 'found' });
     expect(pg.requests[0]!.headers.soapaction).toBe('"http://tempuri.org/ICrmObjectType/GetCrmObjectTypeInfo"');
     expect(pg.requests[0]!.params[2]).toEqual(['typeKeyOrId', 'rcpt']);
@@ -298,9 +319,18 @@ describe('money accounts and item types', () => {
     expect(accounts).toHaveLength(119);
     expect(accounts[118]).toEqual({ key: 'acc-119', name: 'Account 119' });
     expect(pg.requests.map((r) => r.params.slice(2))).toEqual([
-      [['pageIndex', '0'], ['pageSize', '50']],
-      [['pageIndex', '1'], ['pageSize', '50']],
-      [['pageIndex', '2'], ['pageSize', '50']],
+      [
+        ['pageIndex', '0'],
+        ['pageSize', '50'],
+      ],
+      [
+        ['pageIndex', '1'],
+        ['pageSize', '50'],
+      ],
+      [
+        ['pageIndex', '2'],
+        ['pageSize', '50'],
+      ],
     ]);
   });
 
@@ -319,7 +349,17 @@ describe('money accounts and item types', () => {
 });
 
 describe('creating a payment link', () => {
-  const request = { customer: sara, amount: 1250000, mobile: '+989121111111', moneyAccount: 'acc-mellat', items: [], invoiceType: 'invoice' as const, language: 'fa' as const, callSid: 'CA0123456789abcdef', currency: { code: 'IRR' as const, unit: 'rial' as const } };
+  const request = {
+    customer: sara,
+    amount: 1250000,
+    mobile: '+989121111111',
+    moneyAccount: 'acc-mellat',
+    items: [],
+    invoiceType: 'invoice' as const,
+    language: 'fa' as const,
+    callSid: 'CA0123456789abcdef',
+    currency: { code: 'IRR' as const, unit: 'rial' as const },
+  };
 
   it('sends PaymentLinkInfo members in data-contract order and returns the link', async () => {
     expect(await crm.createPaymentLink(request)).toEqual({ status: 'created', url: 'https://pay.example.com/l/abc123', deliveredByCrm: true });

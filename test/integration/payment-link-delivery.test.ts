@@ -35,7 +35,16 @@ const crmAnswering = (answer: () => Promise<PaymentLinkResult>): Crm => ({ sourc
 let n = 0;
 function request(mobile = '+989121111111'): PaymentLinkRequest {
   n += 1;
-  return { customer: { id: 'c-1' }, amount: 1000, mobile, items: [], invoiceType: 'invoice', language: 'en', callSid: `CAdelivery${n}`, currency: { code: 'IRR', unit: 'rial' } };
+  return {
+    customer: { id: 'c-1' },
+    amount: 1000,
+    mobile,
+    items: [],
+    invoiceType: 'invoice',
+    language: 'en',
+    callSid: `CAdelivery${n}`,
+    currency: { code: 'IRR', unit: 'rial' },
+  };
 }
 
 function delivery(sms: SmsSender, limits = { mobile: 5, caller: 5 }) {
@@ -52,23 +61,39 @@ function delivery(sms: SmsSender, limits = { mobile: 5, caller: 5 }) {
 describe('delivering a payment link', () => {
   it('sends no SMS of its own when the CRM delivered the link', async () => {
     const sms = new CountingSms();
-    const outcome = await delivery(sms).deliver(crmAnswering(async () => ({ status: 'created', url: 'https://crm/pay/1', deliveredByCrm: true })), request(), '+15005550001');
+    const outcome = await delivery(sms).deliver(
+      crmAnswering(async () => ({ status: 'created', url: 'https://crm/pay/1', deliveredByCrm: true })),
+      request(),
+      '+15005550001',
+    );
     expect(outcome).toEqual({ status: 'sent', deliveredByCrm: true });
     expect(sms.sent).toHaveLength(0);
   });
 
   it('reports a CRM that fails or throws as not sent, with the reason', async () => {
     const sms = new CountingSms();
-    const failed = await delivery(sms).deliver(crmAnswering(async () => ({ status: 'failed', source: 'test-crm', reason: 'timeout' })), request(), '+15005550001');
+    const failed = await delivery(sms).deliver(
+      crmAnswering(async () => ({ status: 'failed', source: 'test-crm', reason: 'timeout' })),
+      request(),
+      '+15005550001',
+    );
     expect(failed).toEqual({ status: 'not-sent', reason: 'link-failed:test-crm:timeout' });
-    const thrown = await delivery(sms).deliver(crmAnswering(async () => Promise.reject(new TypeError('boom'))), request(), '+15005550001');
+    const thrown = await delivery(sms).deliver(
+      crmAnswering(async () => Promise.reject(new TypeError('boom'))),
+      request(),
+      '+15005550001',
+    );
     expect(thrown).toEqual({ status: 'not-sent', reason: 'link-failed:test-crm:TypeError' });
     expect(sms.sent).toHaveLength(0);
   });
 
   it('reports an SMS the provider refused as not sent, with the provider’s code', async () => {
     const sms = new CountingSms({ status: 'failed', reason: 'invalid-number', code: 21211, httpStatus: 400 });
-    const outcome = await delivery(sms).deliver(crmAnswering(async () => ({ status: 'created', url: 'https://x/pay/1', deliveredByCrm: false })), request(), '+15005550001');
+    const outcome = await delivery(sms).deliver(
+      crmAnswering(async () => ({ status: 'created', url: 'https://x/pay/1', deliveredByCrm: false })),
+      request(),
+      '+15005550001',
+    );
     expect(outcome).toEqual({ status: 'not-sent', reason: 'sms-failed:counting:invalid-number:21211' });
   });
 
@@ -95,13 +120,23 @@ describe('the writes of a payment link step, and the outbox', () => {
     const raw = localDynamoClient(dynamo.endpoint);
     clients.push(raw);
     const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-    client.middlewareStack.add((next, context) => async (args) => {
-      if (/Put|Update|Delete|BatchWrite/.test(String(context.commandName))) writes.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize', name: 'countWrites' });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/Put|Update|Delete|BatchWrite/.test(String(context.commandName))) writes.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countWrites' },
+    );
     const store = new DynamoPaymentStore(client, dynamo.tables.payments);
     const outbox = new OutboxSmsSender(client, dynamo.tables.payments, { heldAt: (callSid) => [paymentLinkGuardKey(callSid)] });
-    const d = new PaymentLinkDelivery({ store, sms: outbox, logger: createLogger('ERROR'), businessName: 'Acme', dailyLimitPerMobile: limits.mobile, dailyLimitPerCaller: limits.caller });
+    const d = new PaymentLinkDelivery({
+      store,
+      sms: outbox,
+      logger: createLogger('ERROR'),
+      businessName: 'Acme',
+      dailyLimitPerMobile: limits.mobile,
+      dailyLimitPerCaller: limits.caller,
+    });
     return { d, outbox, writes };
   }
   const linkCrm = crmAnswering(async () => ({ status: 'created', url: 'https://x/pay/1', deliveredByCrm: false }));
@@ -141,7 +176,14 @@ describe('the writes of a payment link step, and the outbox', () => {
     for (const r of asked) await d.deliver(linkCrm, r, r.mobile);
     const perShard = await Promise.all(
       Array.from({ length: OUTBOX_SHARDS }, async (_, shard) => {
-        const { Items } = await dynamo.doc.send(new QueryCommand({ TableName: dynamo.tables.payments, IndexName: OUTBOX_INDEX, KeyConditionExpression: 'outboxShard = :s', ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` } }));
+        const { Items } = await dynamo.doc.send(
+          new QueryCommand({
+            TableName: dynamo.tables.payments,
+            IndexName: OUTBOX_INDEX,
+            KeyConditionExpression: 'outboxShard = :s',
+            ExpressionAttributeValues: { ':s': `OUTBOX#${shard}` },
+          }),
+        );
         return (Items ?? []).filter((row) => asked.some((r) => r.callSid === row.message?.callSid)).length;
       }),
     );
@@ -149,6 +191,11 @@ describe('the writes of a payment link step, and the outbox', () => {
     // 20 per partition on average: none takes more than twice its share.
     expect(Math.max(...perShard)).toBeLessThanOrEqual(40);
     const newest = await outbox.latest({ limit: 5 });
-    expect(newest.map((m) => m.callSid)).toEqual(asked.slice(-5).reverse().map((r) => r.callSid));
+    expect(newest.map((m) => m.callSid)).toEqual(
+      asked
+        .slice(-5)
+        .reverse()
+        .map((r) => r.callSid),
+    );
   });
 });

@@ -67,7 +67,13 @@ function voiceEvent(path: string, query: string, params: Record<string, string>)
 }
 
 function payEvent(method: 'GET' | 'POST', token: string): APIGatewayProxyEventV2 {
-  return { rawPath: `/pay/${token}`, rawQueryString: '', headers: {}, pathParameters: { token }, requestContext: { http: { method, path: `/pay/${token}` } } } as unknown as APIGatewayProxyEventV2;
+  return {
+    rawPath: `/pay/${token}`,
+    rawQueryString: '',
+    headers: {},
+    pathParameters: { token },
+    requestContext: { http: { method, path: `/pay/${token}` } },
+  } as unknown as APIGatewayProxyEventV2;
 }
 
 let callNo = 0;
@@ -98,7 +104,13 @@ describe('a payment link step delivered more than once', () => {
     expect(bodies[0]).toContain('A payment link has been sent to your mobile by text message.');
     expect(await outbox.latest({ callSid })).toHaveLength(1);
     expect(await mobileCounter('+989125550001')).toBe(1);
-    const links = await dynamo.doc.send(new QueryCommand({ TableName: dynamo.tables.payments, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ONCE#${callSid}#payment-link` } }));
+    const links = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: dynamo.tables.payments,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ONCE#${callSid}#payment-link` },
+      }),
+    );
     expect(links.Items?.[0]).toMatchObject({ state: 'done', outcome: { status: 'sent' } });
   });
 
@@ -125,7 +137,11 @@ describe('paying one link many times at once', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => pay(payEvent('POST', token), context)));
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
     const items = await dynamo.doc.send(
-      new QueryCommand({ TableName: dynamo.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': 'CUST#c-2001', ':sk': 'ITEM#onlinePayment#' } }),
+      new QueryCommand({
+        TableName: dynamo.tables.ledger,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': 'CUST#c-2001', ':sk': 'ITEM#onlinePayment#' },
+      }),
     );
     expect(items.Items).toHaveLength(1);
     expect(items.Items?.[0]?.fields.FinalValue).toBe(1_250_000);

@@ -15,12 +15,15 @@ let proxy: FaultProxy | undefined;
 let records: DynamoPaymentRecords;
 
 beforeAll(async () => {
-  admin = await startTestAdmin({ clock: () => new Date('2025-03-10T12:00:00Z') }, {
-    endpoint: async (dynalite) => {
-      proxy = await startFaultProxy(dynalite);
-      return proxy.endpoint;
+  admin = await startTestAdmin(
+    { clock: () => new Date('2025-03-10T12:00:00Z') },
+    {
+      endpoint: async (dynalite) => {
+        proxy = await startFaultProxy(dynalite);
+        return proxy.endpoint;
+      },
     },
-  });
+  );
   records = admin.deps.payments as DynamoPaymentRecords;
 });
 
@@ -49,14 +52,18 @@ describe('payment records', () => {
     expect(await records.record(payment('stripe:cs_once', '2025-03-01T10:00:00.000Z'))).toBe(true);
     expect(await records.record(payment('stripe:cs_once', '2025-03-02T10:00:00.000Z', { status: 'refund-needed', amount: 1 }))).toBe(false);
     expect(await records.get('stripe:cs_once')).toEqual(payment('stripe:cs_once', '2025-03-01T10:00:00.000Z'));
-    const twins = await Promise.all(Array.from({ length: 5 }, (_, i) => records.record(payment('zarinpal:S0001', `2025-03-01T11:00:0${i}.000Z`, { provider: 'zarinpal' }))));
+    const twins = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => records.record(payment('zarinpal:S0001', `2025-03-01T11:00:0${i}.000Z`, { provider: 'zarinpal' }))),
+    );
     expect(twins.filter(Boolean)).toHaveLength(1);
   });
 
   it('lists by day, newest first, filtered by status and paged, with keyed reads only (one index partition per day)', async () => {
     await records.record(payment('stripe:cs_d3a', '2025-03-03T08:00:00.000Z'));
     await records.record(payment('stripe:cs_d3b', '2025-03-03T09:00:00.000Z', { status: 'refund-needed', refundReason: 'debt-settled' }));
-    await records.record(payment('twilio-pay:PC1', '2025-03-04T07:00:00.000Z', { provider: 'twilio-pay', status: 'failed', callSid: 'CA9', maskedCard: 'xxxx-xxxxxx-x4001' }));
+    await records.record(
+      payment('twilio-pay:PC1', '2025-03-04T07:00:00.000Z', { provider: 'twilio-pay', status: 'failed', callSid: 'CA9', maskedCard: 'xxxx-xxxxxx-x4001' }),
+    );
     await records.record(payment('sandbox:L9', '2025-03-06T23:59:59.000Z', { provider: 'sandbox', amount: 500_000, currency: 'IRR' }));
     const before = proxy!.requests.length;
     const all = await records.list({ fromDay: '2025-03-01', toDay: '2025-03-06', limit: 50 });
@@ -66,8 +73,13 @@ describe('payment records', () => {
     expect(new Set(reads.map((r) => r.operation))).toEqual(new Set(['Query']));
     expect(reads).toHaveLength(6); // one Query per day, 6 days
 
-    expect((await records.list({ fromDay: '2025-03-01', toDay: '2025-03-06', status: 'refund-needed', limit: 50 })).payments.map((p) => p.id)).toEqual(['stripe:cs_d3b']);
-    expect((await records.list({ fromDay: '2025-03-03', toDay: '2025-03-03', limit: 50 })).payments.map((p) => p.id)).toEqual(['stripe:cs_d3b', 'stripe:cs_d3a']);
+    expect((await records.list({ fromDay: '2025-03-01', toDay: '2025-03-06', status: 'refund-needed', limit: 50 })).payments.map((p) => p.id)).toEqual([
+      'stripe:cs_d3b',
+    ]);
+    expect((await records.list({ fromDay: '2025-03-03', toDay: '2025-03-03', limit: 50 })).payments.map((p) => p.id)).toEqual([
+      'stripe:cs_d3b',
+      'stripe:cs_d3a',
+    ]);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -82,7 +94,10 @@ describe('payment records', () => {
 
   it('marks a refund-needed payment handled once; nothing else can be', async () => {
     await records.record(payment('stripe:cs_flag', '2025-03-05T10:00:00.000Z', { status: 'refund-needed', refundReason: 'link-paid' }));
-    const marks = await Promise.all([records.markHandled('stripe:cs_flag', '2025-03-10T12:00:00.000Z'), records.markHandled('stripe:cs_flag', '2025-03-10T12:00:01.000Z')]);
+    const marks = await Promise.all([
+      records.markHandled('stripe:cs_flag', '2025-03-10T12:00:00.000Z'),
+      records.markHandled('stripe:cs_flag', '2025-03-10T12:00:01.000Z'),
+    ]);
     expect(marks.sort()).toEqual([false, true]);
     expect((await records.get('stripe:cs_flag'))?.handledAt).toMatch(/^2025-03-10T12:00:0[01]\.000Z$/);
     expect(await records.markHandled('stripe:cs_once', '2025-03-10T12:00:00.000Z')).toBe(false);
@@ -115,14 +130,24 @@ describe('the admin API’s Payments routes', () => {
     const today = new Date().toISOString().slice(0, 10);
     const activity = await admin.call('GET', '/audit', { query: { area: 'payment', from: today, to: today } });
     expect(activity.json.entries).toEqual([
-      expect.objectContaining({ area: 'payment', action: 'handle', target: 'stripe:cs_d3b', key: 'current', before: expect.objectContaining({ status: 'refund-needed' }), after: expect.objectContaining({ handledAt: '2025-03-10T12:00:00.000Z' }) }),
+      expect.objectContaining({
+        area: 'payment',
+        action: 'handle',
+        target: 'stripe:cs_d3b',
+        key: 'current',
+        before: expect.objectContaining({ status: 'refund-needed' }),
+        after: expect.objectContaining({ handledAt: '2025-03-10T12:00:00.000Z' }),
+      }),
     ]);
     expect(activity.json.entries[0].before.handledAt).toBeUndefined();
 
     const again = await admin.call('POST', `/payments/${encodeURIComponent('stripe:cs_d3b')}/handled`);
     expect(again).toMatchObject({ status: 409, json: { error: 'payment_already_handled', message: 'This payment was already marked as handled.' } });
     const paid = await admin.call('POST', `/payments/${encodeURIComponent('stripe:cs_d3a')}/handled`, { query: { lang: 'fa' } });
-    expect(paid).toMatchObject({ status: 409, json: { error: 'payment_not_flagged', message: 'تنها پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده است را می‌توان رسیدگی‌شده اعلام کرد.' } });
+    expect(paid).toMatchObject({
+      status: 409,
+      json: { error: 'payment_not_flagged', message: 'تنها پرداختی که «نیازمند بازپرداخت یا اعتبار» علامت خورده است را می‌توان رسیدگی‌شده اعلام کرد.' },
+    });
     expect((await admin.call('POST', '/payments/stripe%3Anone/handled')).status).toBe(404);
     // Refusals leave no entry.
     expect((await admin.call('GET', '/audit', { query: { area: 'payment', from: today, to: today } })).json.entries).toHaveLength(1);
@@ -133,7 +158,19 @@ describe('the admin API’s Payments routes', () => {
 describe('the call log and a payment’s refund flag', () => {
   it('keeps the flag whether the payment came before or after the call ended, once per payment', async () => {
     const log = new DynamoCallLog(admin.dynamo.doc, admin.dynamo.tables.callLog);
-    const entry = { callSid: 'CAflag1', moduleCode: 'pay-en', from: '+15005550001', to: '+15550001000', outcome: 'next' as const, lastStep: 'mobile', callStatus: 'completed', startedAt: '2025-03-09T10:00:00.000Z', endedAt: '2025-03-09T10:01:00.000Z', owed: 500_000, currency: 'IRR' as const };
+    const entry = {
+      callSid: 'CAflag1',
+      moduleCode: 'pay-en',
+      from: '+15005550001',
+      to: '+15550001000',
+      outcome: 'next' as const,
+      lastStep: 'mobile',
+      callStatus: 'completed',
+      startedAt: '2025-03-09T10:00:00.000Z',
+      endedAt: '2025-03-09T10:01:00.000Z',
+      owed: 500_000,
+      currency: 'IRR' as const,
+    };
     // Paid while the call was still going on (the caller was handed to an agent).
     await log.flagRefundNeeded('CAflag1', 'stripe:cs_a');
     await log.record(entry);

@@ -66,8 +66,12 @@ function container(options: { key?: string; timeoutMs?: number; warnings?: unkno
     timeoutMs: options.timeoutMs ?? 2000,
   });
   const synthesizer = options.breaker ? new GuardedSynthesizer(azureSynthesizer, options.breaker) : azureSynthesizer;
-  const persianTts = new SynthesizedAudioCache(synthesizer, store, { voice: VOICE, engine: 'azure-neural', format: 'wav', sampleRate: '8000', variant: synthesizer.variant }, DEFAULT_FINISH, (k, b) =>
-    joiner.remember(k, b),
+  const persianTts = new SynthesizedAudioCache(
+    synthesizer,
+    store,
+    { voice: VOICE, engine: 'azure-neural', format: 'wav', sampleRate: '8000', variant: synthesizer.variant },
+    DEFAULT_FINISH,
+    (k, b) => joiner.remember(k, b),
   );
   const warnings = options.warnings ?? [];
   const speech = new CatalogueSpeech({ audioBaseUrl: AUDIO, persianTts, joiner, logger: { warn: (...args: unknown[]) => void warnings.push(args) } });
@@ -84,9 +88,18 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
     const segments = await container().speech.render(announcement, neural);
     expect(segments.map((s) => (s.kind === 'play' ? s.transcript : s.text))).toEqual([PROMPT_CATALOGUE.fa.intro, sentence]);
     expect(segments.every((s) => s.kind === 'play' && /^https:\/\/audio\.example\.com\/tts\/[0-9a-f]{64}\.wav\?t=/.test(s.url))).toBe(true);
-    expect(azure.synthesized).toEqual(expect.arrayContaining([{ voice: VOICE, text: PROMPT_CATALOGUE.fa.intro, rate: '-5%' }, { voice: VOICE, text: sentence, rate: '-5%' }]));
+    expect(azure.synthesized).toEqual(
+      expect.arrayContaining([
+        { voice: VOICE, text: PROMPT_CATALOGUE.fa.intro, rate: '-5%' },
+        { voice: VOICE, text: sentence, rate: '-5%' },
+      ]),
+    );
     const [request] = azure.requests;
-    expect(request?.headers).toMatchObject({ 'ocp-apim-subscription-key': FAKE_AZURE_KEY, 'content-type': 'application/ssml+xml', 'x-microsoft-outputformat': 'riff-8khz-8bit-mono-mulaw' });
+    expect(request?.headers).toMatchObject({
+      'ocp-apim-subscription-key': FAKE_AZURE_KEY,
+      'content-type': 'application/ssml+xml',
+      'x-microsoft-outputformat': 'riff-8khz-8bit-mono-mulaw',
+    });
     expect(request?.headers['user-agent']).toBe('balance-ivr');
     // Stored telephone-ready (8 kHz mu-law at the loudness target) with its transcript beside it.
     for (const segment of plays(segments)) {
@@ -127,7 +140,11 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
     expect(segments[0]).toEqual({ kind: 'play', url: `${AUDIO}/clips/fa/prompt-intro.wav`, transcript: PROMPT_CATALOGUE.fa.intro });
     const joined = plays(segments)[1];
     expect(joined?.url).toMatch(/\/joined\/[0-9a-f]{64}\.wav\?t=/);
-    expect(sidecar(keyOf(joined?.url ?? '')).pieces).toEqual(['yourBalanceIs', 'num-1', 'scale-million', 'and', 'num-200', 'and', 'num-50', 'scale-thousand', 'unit-rial', 'owed'].map((k) => `clips/fa/${k === 'yourBalanceIs' || k === 'owed' ? `prompt-${k}` : k}.wav`));
+    expect(sidecar(keyOf(joined?.url ?? '')).pieces).toEqual(
+      ['yourBalanceIs', 'num-1', 'scale-million', 'and', 'num-200', 'and', 'num-50', 'scale-thousand', 'unit-rial', 'owed'].map(
+        (k) => `clips/fa/${k === 'yourBalanceIs' || k === 'owed' ? `prompt-${k}` : k}.wav`,
+      ),
+    );
     expect(warnings.length).toBeGreaterThan(0);
     expect(JSON.stringify(warnings)).not.toContain(FAKE_AZURE_KEY);
     expect(azure.synthesized).toHaveLength(0);
@@ -136,7 +153,10 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
   it('stops asking Azure after failures in a row (circuit open): later sentences go straight to the clips, the same words', async () => {
     azure.failWith(503);
     const speech = container({ breaker: new CircuitBreaker(3, 60_000) }).speech;
-    const said = async (amount: number) => (await speech.render([{ prompt: 'yourBalanceIs' }, { amount, currency: RIAL }, { prompt: 'owed' }], neural)).map((s) => (s.kind === 'play' ? s.transcript : s.text));
+    const said = async (amount: number) =>
+      (await speech.render([{ prompt: 'yourBalanceIs' }, { amount, currency: RIAL }, { prompt: 'owed' }], neural)).map((s) =>
+        s.kind === 'play' ? s.transcript : s.text,
+      );
     for (const amount of [1000, 2000, 3000]) expect(await said(amount)).toEqual([`مانده حساب شما ${persianMoneyPhrase(amount, RIAL)} بدهکار است.`]);
     const asked = azure.requests.length;
     expect(asked).toBe(3);
@@ -147,7 +167,10 @@ describe('a Persian module on the neural voice (Azure AI Speech)', () => {
   it('falls back to the clips when Azure is slower than its timeout, within the timeout', async () => {
     azure.delayMs = 1500;
     const started = Date.now();
-    const segments = await container({ timeoutMs: 300 }).speech.render([{ prompt: 'yourBalanceIs' }, { amount: 20_000, currency: TOMAN }, { prompt: 'owed' }], neural);
+    const segments = await container({ timeoutMs: 300 }).speech.render(
+      [{ prompt: 'yourBalanceIs' }, { amount: 20_000, currency: TOMAN }, { prompt: 'owed' }],
+      neural,
+    );
     expect(Date.now() - started).toBeLessThan(1200);
     expect(segments.map((s) => (s.kind === 'play' ? s.transcript : ''))).toEqual(['مانده حساب شما دو هزار تومان بدهکار است.']);
   });
@@ -208,11 +231,17 @@ describe('a Persian module on recorded clips', () => {
     const { speech } = container();
     const broken = new CatalogueSpeech({
       audioBaseUrl: AUDIO,
-      joiner: new SentenceJoiner({ exists: async () => false, get: async () => undefined, put: async () => Promise.reject(new Error('disk full')) }, new LocalFolderAudioStore(CLIPS), DEFAULT_FINISH),
+      joiner: new SentenceJoiner(
+        { exists: async () => false, get: async () => undefined, put: async () => Promise.reject(new Error('disk full')) },
+        new LocalFolderAudioStore(CLIPS),
+        DEFAULT_FINISH,
+      ),
       logger: { warn: () => undefined },
     });
     const segments = await broken.render([{ prompt: 'yourBalanceIs' }, { amount: 2, currency: RIAL }], clips);
     expect(segments.map((s) => (s.kind === 'play' ? s.url.split('/').pop() : ''))).toEqual(['prompt-yourBalanceIs.wav', 'num-2.wav', 'unit-rial.wav']);
-    expect(await speech.render([{ prompt: 'apology' }], clips)).toEqual([{ kind: 'play', url: `${AUDIO}/clips/fa/prompt-apology.wav`, transcript: PROMPT_CATALOGUE.fa.apology }]);
+    expect(await speech.render([{ prompt: 'apology' }], clips)).toEqual([
+      { kind: 'play', url: `${AUDIO}/clips/fa/prompt-apology.wav`, transcript: PROMPT_CATALOGUE.fa.apology },
+    ]);
   });
 });

@@ -83,13 +83,28 @@ describe('English prompts through Polly and the audio cache', () => {
 
   it('keys the cache by voice, engine, format and sample rate as well as text', () => {
     const base = synthesisKey({ ...settings, text: 'Hello' });
-    expect(new Set([base, synthesisKey({ ...settings, text: 'Hello ' }), synthesisKey({ ...settings, text: 'Hello', voice: 'Matthew' }), synthesisKey({ ...settings, text: 'Hello', engine: 'standard' }), synthesisKey({ ...settings, text: 'Hello', sampleRate: '8000' })]).size).toBe(5);
+    expect(
+      new Set([
+        base,
+        synthesisKey({ ...settings, text: 'Hello ' }),
+        synthesisKey({ ...settings, text: 'Hello', voice: 'Matthew' }),
+        synthesisKey({ ...settings, text: 'Hello', engine: 'standard' }),
+        synthesisKey({ ...settings, text: 'Hello', sampleRate: '8000' }),
+      ]).size,
+    ).toBe(5);
     expect(synthesisKey({ ...settings, text: 'Hello' })).toBe(base);
   });
 
   it('synthesizes the amount and the prompts of a step as separate cached pieces, in order', async () => {
-    const segments = await container().render([{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }], english);
-    expect(segments.map((s) => (s.kind === 'play' ? s.transcript : s.text))).toEqual(['Your account balance is', 'one million two hundred fifty thousand rials', 'due for payment.']);
+    const segments = await container().render(
+      [{ prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }],
+      english,
+    );
+    expect(segments.map((s) => (s.kind === 'play' ? s.transcript : s.text))).toEqual([
+      'Your account balance is',
+      'one million two hundred fifty thousand rials',
+      'due for payment.',
+    ]);
     expect(segments.every((s) => s.kind === 'play')).toBe(true);
     expect(polly.synthesized.sort()).toEqual(['Your account balance is', 'due for payment.', 'one million two hundred fifty thousand rials'].sort());
   });
@@ -113,11 +128,22 @@ describe('English prompts through Polly and the audio cache', () => {
 
   it('falls back to <Say> when Polly is slower than the timeout', async () => {
     polly.delayMs = 500;
-    const slowClient = new PollyClient({ region: 'eu-central-1', endpoint: polly.endpoint, credentials, maxAttempts: 1, requestHandler: { requestTimeout: 100 } });
+    const slowClient = new PollyClient({
+      region: 'eu-central-1',
+      endpoint: polly.endpoint,
+      credentials,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 100 },
+    });
     try {
-      const speech = new CatalogueSpeech({ audioBaseUrl: AUDIO, tts: new SynthesizedAudioCache(new PollySynthesizer(slowClient), new S3AudioStore(s3Client, BUCKET), settings) });
+      const speech = new CatalogueSpeech({
+        audioBaseUrl: AUDIO,
+        tts: new SynthesizedAudioCache(new PollySynthesizer(slowClient), new S3AudioStore(s3Client, BUCKET), settings),
+      });
       const started = Date.now();
-      expect(await speech.render([{ prompt: 'apology' }], english)).toEqual([{ kind: 'say', text: 'Sorry, we cannot complete your request right now.', voice: 'Polly.Joanna', language: 'en-US' }]);
+      expect(await speech.render([{ prompt: 'apology' }], english)).toEqual([
+        { kind: 'say', text: 'Sorry, we cannot complete your request right now.', voice: 'Polly.Joanna', language: 'en-US' },
+      ]);
       expect(Date.now() - started).toBeLessThan(450);
     } finally {
       polly.delayMs = 0;
@@ -128,7 +154,9 @@ describe('English prompts through Polly and the audio cache', () => {
   it('falls back to <Say> when the audio store fails, and recovers once it answers again', async () => {
     s3.failWith(503);
     const speech = container();
-    expect(await speech.render([{ prompt: 'goodbye' }], english)).toEqual([{ kind: 'say', text: 'Thank you for calling. Goodbye.', voice: 'Polly.Joanna', language: 'en-US' }]);
+    expect(await speech.render([{ prompt: 'goodbye' }], english)).toEqual([
+      { kind: 'say', text: 'Thank you for calling. Goodbye.', voice: 'Polly.Joanna', language: 'en-US' },
+    ]);
     expect(polly.requests).toHaveLength(0);
     s3.failWith(undefined);
     const [segment] = await speech.render([{ prompt: 'goodbye' }], english);
@@ -137,8 +165,15 @@ describe('English prompts through Polly and the audio cache', () => {
   });
 
   it('keeps Persian on clips even when Polly is configured', async () => {
-    const segments = await container().render([{ prompt: 'intro' }, { amount: 10_000, currency: { code: 'IRR', unit: 'toman' } }], { language: 'fa', prompts: {} });
-    expect(segments.map((s) => (s.kind === 'play' ? s.url : s.text))).toEqual([`${AUDIO}/clips/fa/prompt-intro.wav`, `${AUDIO}/clips/fa/scale-thousand.wav`, `${AUDIO}/clips/fa/unit-toman.wav`]);
+    const segments = await container().render([{ prompt: 'intro' }, { amount: 10_000, currency: { code: 'IRR', unit: 'toman' } }], {
+      language: 'fa',
+      prompts: {},
+    });
+    expect(segments.map((s) => (s.kind === 'play' ? s.url : s.text))).toEqual([
+      `${AUDIO}/clips/fa/prompt-intro.wav`,
+      `${AUDIO}/clips/fa/scale-thousand.wav`,
+      `${AUDIO}/clips/fa/unit-toman.wav`,
+    ]);
     expect(polly.requests).toHaveLength(0);
   });
 });

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { LocalFolderAudioStore } from '../../lib/speech/local-folder-audio-store';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 import { CatalogueSpeech } from '../../lib/speech/catalogue-speech';
-import { ModuleNotFoundError, RecordingRejectedError, removePromptRecording, uploadPromptRecording, type PromptRecordingDeps } from '../../lib/speech/prompt-recordings';
+import {
+  ModuleNotFoundError,
+  RecordingRejectedError,
+  removePromptRecording,
+  uploadPromptRecording,
+  type PromptRecordingDeps,
+} from '../../lib/speech/prompt-recordings';
 import { DynamoModuleStore } from '../../lib/config/dynamo-module-store';
 import { renderTwiml } from '../../lib/voice/render-twiml';
 import { decodeWav, DEFAULT_FINISH, speechLevel } from '../../lib/speech/telephone-audio';
@@ -49,7 +55,10 @@ beforeEach(async () => {
 });
 
 async function refusal(promise: Promise<unknown>): Promise<RecordingRejectedError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof RecordingRejectedError)) throw new Error(`expected a RecordingRejectedError, got ${String(error)}`);
   return error;
 }
@@ -96,9 +105,21 @@ describe('uploading a prompt recording', () => {
   });
 
   it.each([
-    ['a PNG image', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'image/png', 'recording_type', 'Upload a WAV (PCM, mu-law or A-law) or MP3 file.'],
+    [
+      'a PNG image',
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]),
+      'image/png',
+      'recording_type',
+      'Upload a WAV (PCM, mu-law or A-law) or MP3 file.',
+    ],
     ['a WAV declared as a PDF', wavFile(1), 'application/pdf', 'recording_type', 'Upload a WAV (PCM, mu-law or A-law) or MP3 file.'],
-    ['a truncated WAV', wavFile(3).subarray(0, 5000), 'audio/wav', 'recording_corrupt', 'This audio file is damaged or incomplete. Export it again and upload the new file.'],
+    [
+      'a truncated WAV',
+      wavFile(3).subarray(0, 5000),
+      'audio/wav',
+      'recording_corrupt',
+      'This audio file is damaged or incomplete. Export it again and upload the new file.',
+    ],
     ['a file over 5 MB', wavFile(330, { sampleRate: 16000, format: 1 }), 'audio/wav', 'recording_too_large', 'The file is larger than 5 MB.'],
     ['a recording over 120 seconds', wavFile(121), 'audio/wav', 'recording_too_long', 'The recording is longer than 120 seconds.'],
     ['an empty file', new Uint8Array(), 'audio/wav', 'recording_empty', 'Choose an audio file to upload.'],

@@ -20,7 +20,11 @@ it('uploads the clip pack and pre-synthesizes every English prompt once; a secon
   try {
     const store = new S3AudioStore(s3Client, 'audio');
     const run = () =>
-      publishAudio({ store, clipsDir: CLIPS, tts: new SynthesizedAudioCache(new PollySynthesizer(pollyClient), store, { voice: 'Joanna', engine: 'neural', format: 'mp3', sampleRate: '22050' }) });
+      publishAudio({
+        store,
+        clipsDir: CLIPS,
+        tts: new SynthesizedAudioCache(new PollySynthesizer(pollyClient), store, { voice: 'Joanna', engine: 'neural', format: 'mp3', sampleRate: '22050' }),
+      });
     const files = readdirSync(join(CLIPS, 'fa'));
     expect(await run()).toEqual({ clipsUploaded: files.length, clipsUnchanged: 0, promptsSynthesized: PROMPT_KEYS.length });
     expect(s3.objects.get('clips/fa/num-1.wav')).toMatchObject({ contentType: 'audio/wav', cacheControl: CLIP_CACHE_CONTROL });

@@ -75,7 +75,16 @@ describe('the time budget', () => {
   it('never retries creating a payment link (the CRM may already have texted the caller)', async () => {
     server.routes.set('/SendPaymentLinkToUser', () => ({ status: 502, body: '' }));
     const { crm } = resilient();
-    const result = await crm.createPaymentLink({ customer, amount: 1, mobile: '+989121111111', items: [], invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: { code: 'IRR' as const, unit: 'rial' as const } });
+    const result = await crm.createPaymentLink({
+      customer,
+      amount: 1,
+      mobile: '+989121111111',
+      items: [],
+      invoiceType: 'invoice',
+      language: 'en',
+      callSid: 'CA1',
+      currency: { code: 'IRR' as const, unit: 'rial' as const },
+    });
     expect(result).toEqual({ status: 'failed', source: 'other', reason: 'http-502' });
     expect(server.requests).toHaveLength(1);
   });

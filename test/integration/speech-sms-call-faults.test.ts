@@ -132,7 +132,9 @@ describe('the payment link SMS when Twilio refuses it', () => {
     expect(gather).toBeDefined();
     const url = new URL(gather?.action ?? '');
     // Captured: its metric lines are not this test's output.
-    const { result } = await captureOutput(() => stack.post(url.pathname, { CallSid: callSid, From: from, To: '+15550001000', Digits: mobile }, { query: url.search.slice(1) }));
+    const { result } = await captureOutput(() =>
+      stack.post(url.pathname, { CallSid: callSid, From: from, To: '+15550001000', Digits: mobile }, { query: url.search.slice(1) }),
+    );
     return result;
   }
 

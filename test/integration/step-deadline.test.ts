@@ -31,7 +31,15 @@ let env: Record<string, string>;
 /** How long the CRM takes to answer each lookup: just inside its own 4 s timeout. */
 let crmDelayMs = 3900;
 
-const identity = JSON.stringify({ Id: 'slow-1', CrmObjectTypeIndex: 24, CreateDate: '2024-01-01T00:00:00', ModifyDate: '2024-01-02T00:00:00', CustomerNumber: '9001', NickName: 'Slow', PhoneContacts: [{ Id: 'x', IsDefault: true, IsDeleted: false, PhoneNumber: '+15005550001', PhoneType: 'Mobile' }] });
+const identity = JSON.stringify({
+  Id: 'slow-1',
+  CrmObjectTypeIndex: 24,
+  CreateDate: '2024-01-01T00:00:00',
+  ModifyDate: '2024-01-02T00:00:00',
+  CustomerNumber: '9001',
+  NickName: 'Slow',
+  PhoneContacts: [{ Id: 'x', IsDefault: true, IsDeleted: false, PhoneNumber: '+15005550001', PhoneType: 'Mobile' }],
+});
 
 beforeAll(async () => {
   db = await startTestDynamo();
@@ -47,7 +55,15 @@ beforeAll(async () => {
   polly.delayMs = 8000;
   s3.delayMs = 8000;
   const source = parseLookupSource({ name: 'slow-crm', type: 'http', host: crm.url, auth: 'none' });
-  const module = parseModule({ code: 'slow-en', name: 'Slow CRM', language: 'en', currency: { unit: 'rial' }, lookupSource: 'slow-crm', nextDestination: 'sales', errorDestination: 'support' });
+  const module = parseModule({
+    code: 'slow-en',
+    name: 'Slow CRM',
+    language: 'en',
+    currency: { unit: 'rial' },
+    lookupSource: 'slow-crm',
+    nextDestination: 'sales',
+    errorDestination: 'support',
+  });
   if (!source.ok || !module.ok) throw new Error('bad fixture');
   await new DynamoLookupSourceStore(db.doc, db.tables.config).putSource(source.value);
   await new DynamoModuleStore(db.doc, db.tables.config).putModule(module.value);
@@ -81,12 +97,16 @@ afterAll(async () => {
 
 async function entry(voice: LoadedFunction, callSid: string, lambdaRemainingMs = 10_000) {
   const started = Date.now();
-  const reply = await voice.handler(signedTwilioPost('/voice/slow-en', { CallSid: callSid, From: '+15005550001', To: '+15550001000' }, TOKEN, { pathParameters: { code: 'slow-en' } }), lambdaContext('voice', lambdaRemainingMs));
+  const reply = await voice.handler(
+    signedTwilioPost('/voice/slow-en', { CallSid: callSid, From: '+15005550001', To: '+15550001000' }, TOKEN, { pathParameters: { code: 'slow-en' } }),
+    lambdaContext('voice', lambdaRemainingMs),
+  );
   return { reply, ms: Date.now() - started };
 }
 
 const session = async (callSid: string) => (await db.doc.send(new GetCommand({ TableName: db.tables.sessions, Key: { callSid }, ConsistentRead: true }))).Item;
-const APOLOGY_THEN_SUPPORT = /<Say voice="Polly\.Joanna" language="en-US">[^<]*[Ss]orry[^<]*<\/Say><Dial[^>]*><Sip>sip:support@pbx\.example\.com<\/Sip><\/Dial>/;
+const APOLOGY_THEN_SUPPORT =
+  /<Say voice="Polly\.Joanna" language="en-US">[^<]*[Ss]orry[^<]*<\/Say><Dial[^>]*><Sip>sip:support@pbx\.example\.com<\/Sip><\/Dial>/;
 
 describe('the step deadline', () => {
   it('answers within 8 s when two CRM lookups, Polly and S3 are all slow: apology, error destination, reason recorded', async () => {
@@ -117,7 +137,9 @@ describe('the step deadline', () => {
     const { reply, ms } = await entry(voice, 'CA0000000000000000000000000000D003');
     expect(reply.statusCode).toBe(200);
     // No module known yet: the default language's (Persian) apology clip, then hang up.
-    expect(reply.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Play>https:\/\/audio\.example\.test\/clips\/fa\/prompt-apology\.wav<\/Play><Hangup\/><\/Response>$/);
+    expect(reply.body).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Play>https:\/\/audio\.example\.test\/clips\/fa\/prompt-apology\.wav<\/Play><Hangup\/><\/Response>$/,
+    );
     expect(ms).toBeLessThan(2000);
   }, 20_000);
 });

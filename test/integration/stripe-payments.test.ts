@@ -71,12 +71,21 @@ async function customerOwingUsd(cents: number) {
   const n = String(customers).padStart(2, '0');
   const id = `c-95${n}`;
   await ledger.putCustomers([{ id, name: `Dollar debtor ${n}`, phones: [`+150055595${n}`] }]);
-  await ledger.putItems([{ customerId: id, type: 'invoice', number: `INV-95${n}`, fields: { FinalValue: cents }, moneyAccount: 'acc-usd', status: 'open', currency: 'USD' }]);
+  await ledger.putItems([
+    { customerId: id, type: 'invoice', number: `INV-95${n}`, fields: { FinalValue: cents }, moneyAccount: 'acc-usd', status: 'open', currency: 'USD' },
+  ]);
   return { id, phone: `+150055595${n}`, mobile: `09125595${n.padStart(3, '0')}` };
 }
 
 async function callForLink(code: string, customer: { phone: string; mobile: string }) {
-  const t = await placeCall({ baseUrl: stack.baseUrl, code, from: customer.phone, digits: [customer.mobile], authToken: stack.authToken, fetchImpl: stack.fetch });
+  const t = await placeCall({
+    baseUrl: stack.baseUrl,
+    code,
+    from: customer.phone,
+    digits: [customer.mobile],
+    authToken: stack.authToken,
+    fetchImpl: stack.fetch,
+  });
   const [sms] = await outbox.latest({ callSid: t.callSid });
   const url = /https?:\/\/\S+\/pay\/\S+/.exec(sms?.body ?? '')?.[0];
   if (!url) throw new Error(`no link sent for ${t.callSid}`);
@@ -94,7 +103,12 @@ async function checkout(url: string): Promise<string> {
 
 async function onlinePayments(customerId: string) {
   const { Items } = await stack.db.doc.send(
-    new QueryCommand({ TableName: stack.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: stack.tables.ledger,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -145,15 +159,33 @@ describe('Stripe Checkout against a local Stripe', () => {
     const first = await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET });
     expect(first).toEqual({ status: 200, body: { received: true, payment: `stripe:${sessionId}`, status: 'paid', duplicate: false } });
     expect(await owedUsd(customer.id)).toEqual({ currency: 'USD', owed: 0, credit: 0 });
-    expect(await records.get(`stripe:${sessionId}`)).toMatchObject({ provider: 'stripe', status: 'paid', amount: 1250, currency: 'USD', reference: `pi_test_${sessionId.slice(8)}`, linkId, callSid: link.callSid, moduleCode: 'pay-usd' });
+    expect(await records.get(`stripe:${sessionId}`)).toMatchObject({
+      provider: 'stripe',
+      status: 'paid',
+      amount: 1250,
+      currency: 'USD',
+      reference: `pi_test_${sessionId.slice(8)}`,
+      linkId,
+      callSid: link.callSid,
+      moduleCode: 'pay-usd',
+    });
 
     // The same event again, a late async_payment_succeeded for the session, then an expiry out of order.
     expect((await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET })).body).toMatchObject({ status: 'paid', duplicate: true });
-    expect((await stripe.deliver(stripe.complete(sessionId, { type: 'checkout.session.async_payment_succeeded' }), { secret: FAKE_WEBHOOK_SECRET })).body).toMatchObject({ duplicate: true });
-    expect(await stripe.deliver(stripe.event(sessionId, 'checkout.session.expired'), { secret: FAKE_WEBHOOK_SECRET })).toEqual({ status: 200, body: { received: true, ignored: 'event checkout.session.expired' } });
+    expect(
+      (await stripe.deliver(stripe.complete(sessionId, { type: 'checkout.session.async_payment_succeeded' }), { secret: FAKE_WEBHOOK_SECRET })).body,
+    ).toMatchObject({ duplicate: true });
+    expect(await stripe.deliver(stripe.event(sessionId, 'checkout.session.expired'), { secret: FAKE_WEBHOOK_SECRET })).toEqual({
+      status: 200,
+      body: { received: true, ignored: 'event checkout.session.expired' },
+    });
     const items = await onlinePayments(customer.id);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ number: `OP-stripe:${sessionId}`, fields: expect.objectContaining({ FinalValue: 1250, Reference: `pi_test_${sessionId.slice(8)}` }), currency: 'USD' });
+    expect(items[0]).toMatchObject({
+      number: `OP-stripe:${sessionId}`,
+      fields: expect.objectContaining({ FinalValue: 1250, Reference: `pi_test_${sessionId.slice(8)}` }),
+      currency: 'USD',
+    });
 
     // The link now shows its receipt, and cannot be paid again.
     const receipt = await gateway.fetch(`${link.url}?checkout=return`);
@@ -173,7 +205,9 @@ describe('Stripe Checkout against a local Stripe', () => {
     expect(await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET, timestamp: now - 301 })).toEqual({ status: 403, body: { error: 'stale-timestamp' } });
     // Signed for one body, delivered with another (the amount changed in transit).
     const tampered = event.body.replace('"amount_total":2000', '"amount_total":1');
-    expect(await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET, body: tampered, signature: signStripePayload(FAKE_WEBHOOK_SECRET, event.body, now) })).toEqual({ status: 403, body: { error: 'bad-signature' } });
+    expect(
+      await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET, body: tampered, signature: signStripePayload(FAKE_WEBHOOK_SECRET, event.body, now) }),
+    ).toEqual({ status: 403, body: { error: 'bad-signature' } });
     expect(await stripe.deliver(event, { secret: FAKE_WEBHOOK_SECRET, body: 'not json' })).toEqual({ status: 400, body: { error: 'malformed-event' } });
     expect(await records.get(`stripe:${sessionId}`)).toBeUndefined();
     expect(await onlinePayments(customer.id)).toHaveLength(0);
@@ -188,7 +222,13 @@ describe('Stripe Checkout against a local Stripe', () => {
     const sessionId = await checkout(link.url);
     const answer = await stripe.deliver(stripe.complete(sessionId, { amountTotal: 2999 }), { secret: FAKE_WEBHOOK_SECRET });
     expect(answer).toEqual({ status: 200, body: { received: true, payment: `stripe:${sessionId}`, status: 'refund-needed', duplicate: false } });
-    expect(await records.get(`stripe:${sessionId}`)).toMatchObject({ status: 'refund-needed', refundReason: 'amount-mismatch', amount: 2999, currency: 'USD', callSid: link.callSid });
+    expect(await records.get(`stripe:${sessionId}`)).toMatchObject({
+      status: 'refund-needed',
+      refundReason: 'amount-mismatch',
+      amount: 2999,
+      currency: 'USD',
+      callSid: link.callSid,
+    });
     expect(await onlinePayments(customer.id)).toHaveLength(0);
     expect(await owedUsd(customer.id)).toEqual({ currency: 'USD', owed: 3000, credit: 0 });
     expect((await storedCallLog(stack, link.callSid))?.refundNeeded).toEqual([`stripe:${sessionId}`]);
@@ -214,7 +254,11 @@ describe('Stripe Checkout against a local Stripe', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(answers.map((a) => a.body.status).sort()).toEqual(['paid', 'refund-needed']);
     const flagged = answers.find((a) => a.body.status === 'refund-needed')!.body.payment as string;
-    expect(await records.get(flagged)).toMatchObject({ status: 'refund-needed', refundReason: expect.stringMatching(/^(debt-settled|exceeds-owed)$/), amount: 2500 });
+    expect(await records.get(flagged)).toMatchObject({
+      status: 'refund-needed',
+      refundReason: expect.stringMatching(/^(debt-settled|exceeds-owed)$/),
+      amount: 2500,
+    });
 
     expect(await owedUsd(customer.id)).toEqual({ currency: 'USD', owed: 0, credit: 0 });
     expect(await onlinePayments(customer.id)).toHaveLength(1);
@@ -239,7 +283,9 @@ describe('Stripe Checkout against a local Stripe', () => {
     // After a stored 500 the next start asks with a new key (Stripe would replay the 500 for the old one).
     const failedKey = stripe.requests.at(-1)!.idempotencyKey;
     const linkId = stripe.requests.at(-1)!.form['metadata[link_id]'];
-    const { Item } = await stack.db.doc.send(new GetCommand({ TableName: stack.tables.payments, Key: { pk: `LINK#${linkId}`, sk: 'LINK' }, ConsistentRead: true }));
+    const { Item } = await stack.db.doc.send(
+      new GetCommand({ TableName: stack.tables.payments, Key: { pk: `LINK#${linkId}`, sk: 'LINK' }, ConsistentRead: true }),
+    );
     expect(Item).toMatchObject({ status: 'open', startFailures: 1 });
     expect(Item?.checkout).toBeUndefined();
 
@@ -268,10 +314,20 @@ describe('Stripe Checkout against a local Stripe', () => {
     const sessionId = await checkout(link.url);
     const linkId = stripe.sessions.get(sessionId)!.form['metadata[link_id]'] as string;
     const foreign = (body: Record<string, unknown>) => {
-      const json = JSON.stringify({ id: `evt_foreign_${Object.keys(body).length}_${Date.now()}`, object: 'event', type: 'checkout.session.completed', data: { object: { id: `cs_test_foreign${Date.now()}`, payment_status: 'paid', amount_total: 1000, currency: 'usd', payment_intent: 'pi_foreign', ...body } } });
+      const json = JSON.stringify({
+        id: `evt_foreign_${Object.keys(body).length}_${Date.now()}`,
+        object: 'event',
+        type: 'checkout.session.completed',
+        data: {
+          object: { id: `cs_test_foreign${Date.now()}`, payment_status: 'paid', amount_total: 1000, currency: 'usd', payment_intent: 'pi_foreign', ...body },
+        },
+      });
       return { id: 'evt', type: 'checkout.session.completed', body: json };
     };
-    expect(await stripe.deliver(foreign({ metadata: {} }), { secret: FAKE_WEBHOOK_SECRET })).toEqual({ status: 200, body: { received: true, ignored: 'not-ours' } });
+    expect(await stripe.deliver(foreign({ metadata: {} }), { secret: FAKE_WEBHOOK_SECRET })).toEqual({
+      status: 200,
+      body: { received: true, ignored: 'not-ours' },
+    });
     const ours = await stripe.deliver(foreign({ metadata: { link_id: linkId } }), { secret: FAKE_WEBHOOK_SECRET });
     expect(ours.body).toMatchObject({ status: 'refund-needed' });
     expect(await records.get(ours.body.payment as string)).toMatchObject({ refundReason: 'unknown-checkout', linkId });

@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const params = (callSid: string, extra: Record<string, string> = {}) => ({ CallSid: callSid, From: '+15005550001', To: '+15550001000', ...extra });
-const storedSession = async (callSid: string) => (await db.doc.send(new GetCommand({ TableName: db.tables.sessions, Key: { callSid } }))).Item as Session | undefined;
+const storedSession = async (callSid: string) =>
+  (await db.doc.send(new GetCommand({ TableName: db.tables.sessions, Key: { callSid } }))).Item as Session | undefined;
 
 describe('voice step against DynamoDB', () => {
   it('stores the session keyed by CallSid with a TTL and the answer it gave', async () => {
@@ -51,7 +52,16 @@ describe('voice step against DynamoDB', () => {
 
   it('asks a CRM without the one-read answer who is calling, then the balance, as before', async () => {
     const ledger = new LedgerCrm(db.doc, db.tables.ledger);
-    const plain: Crm = { source: 'ledger', identifyByPhone: (p) => ledger.identifyByPhone(p), identifyByCustomerNumber: (n) => ledger.identifyByCustomerNumber(n), balance: (c, cur) => ledger.balance(c, cur), findItem: (c, q) => ledger.findItem(c, q), createPaymentLink: (r) => ledger.createPaymentLink(r), moneyAccounts: () => ledger.moneyAccounts(), itemTypes: () => ledger.itemTypes() };
+    const plain: Crm = {
+      source: 'ledger',
+      identifyByPhone: (p) => ledger.identifyByPhone(p),
+      identifyByCustomerNumber: (n) => ledger.identifyByCustomerNumber(n),
+      balance: (c, cur) => ledger.balance(c, cur),
+      findItem: (c, q) => ledger.findItem(c, q),
+      createPaymentLink: (r) => ledger.createPaymentLink(r),
+      moneyAccounts: () => ledger.moneyAccounts(),
+      itemTypes: () => ledger.itemTypes(),
+    };
     const h = voiceHarness(db, { crm: plain });
     const twiml = await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(sid()) });
     expect(twiml).toContain('one million two hundred fifty thousand rials');
@@ -99,7 +109,9 @@ describe('voice step against DynamoDB', () => {
     const callSid = sid();
     await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '09121234567' }) })),
+      Array.from({ length: 6 }, () =>
+        handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'mobile', turn: '1', params: params(callSid, { Digits: '09121234567' }) }),
+      ),
     );
     expect(new Set(answers).size).toBe(1);
     expect(answers[0]).toContain('<Dial>');
@@ -161,7 +173,15 @@ describe('status callback', () => {
     const callSid = sid();
     await handleVoiceStep(h.deps, { code: 'bal', step: 'entry', params: params(callSid) });
     const entry = await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'completed', CallDuration: '42' });
-    expect(entry).toMatchObject({ callSid, moduleCode: 'bal', outcome: 'next', lastStep: 'bal:entry', durationSeconds: 42, owed: 1_250_000, customerId: 'c-1' });
+    expect(entry).toMatchObject({
+      callSid,
+      moduleCode: 'bal',
+      outcome: 'next',
+      lastStep: 'bal:entry',
+      durationSeconds: 42,
+      owed: 1_250_000,
+      customerId: 'c-1',
+    });
   });
 
   it('records a call that ended mid-flow as abandoned at its last step', async () => {
@@ -177,13 +197,18 @@ describe('status callback', () => {
     const callSid = sid();
     await handleVoiceStep(h.deps, { code: 'bal-mobile', step: 'entry', params: params(callSid) });
     expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'ringing' })).toBeUndefined();
-    expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'canceled' })).toMatchObject({ callSid, outcome: 'failed', lastStep: 'bal-mobile:entry' });
+    expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: 'canceled' })).toMatchObject({
+      callSid,
+      outcome: 'failed',
+      lastStep: 'bal-mobile:entry',
+    });
   });
 
   it('writes nothing for a CallSid that has no session (a call it never answered, or a made-up one)', async () => {
     const h = voiceHarness(db);
     const callSid = sid();
-    for (const status of ['completed', 'no-answer', 'busy', 'failed', 'canceled']) expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: status })).toBeUndefined();
+    for (const status of ['completed', 'no-answer', 'busy', 'failed', 'canceled'])
+      expect(await handleStatusCallback(h.status, { ...params(callSid), CallStatus: status })).toBeUndefined();
     expect(await h.status.callLog.get(callSid)).toBeUndefined();
   });
 });

@@ -45,7 +45,12 @@ function signedEvent(path: string, pairs: [string, string][], query = '', token 
   const params: Params = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.length === 1 ? (v[0] as string) : v]));
   const url = `${stack.baseUrl}${path}${query ? `?${query}` : ''}`;
   const signature = getExpectedTwilioSignature(token, url, params);
-  return { event: webhookEvent(path, body, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query), params, signature, body };
+  return {
+    event: webhookEvent(path, body, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query),
+    params,
+    signature,
+    body,
+  };
 }
 
 const invoke = (event: ReturnType<typeof webhookEvent>) => stack.voice(event, lambdaContext('voice'));
@@ -68,13 +73,24 @@ const anyDigits = fc.oneof(
   fc.string({ maxLength: 64 }),
   fc.string({ unit: 'binary', maxLength: 64 }),
 );
-const anyPhone = fc.oneof(fc.constantFrom('+15005550001', '09121111111', '+15009999999', 'anonymous', ''), digitString('+0123456789 -', 20), fc.string({ maxLength: 40 }));
+const anyPhone = fc.oneof(
+  fc.constantFrom('+15005550001', '09121111111', '+15009999999', 'anonymous', ''),
+  digitString('+0123456789 -', 20),
+  fc.string({ maxLength: 40 }),
+);
 const validSid = fc.stringMatching(/^[0-9a-f]{32}$/).map((hex) => `CA${hex}`);
 const anySid = fc.oneof(validSid, fc.string({ maxLength: 80 }), fc.constant(''));
-const anyCode = fc.oneof(fc.constantFrom('balance-en', 'balance-fa', 'balance-anon', 'balance-fa-mobile', 'no-such-module'), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/));
+const anyCode = fc.oneof(
+  fc.constantFrom('balance-en', 'balance-fa', 'balance-anon', 'balance-fa-mobile', 'no-such-module'),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+);
 
 async function atMobileGather(callSid: string): Promise<{ path: string; query: string }> {
-  const { event } = signedEvent('/voice/balance-anon', [['CallSid', callSid], ['From', '+15009999999'], ['To', TO]]);
+  const { event } = signedEvent('/voice/balance-anon', [
+    ['CallSid', callSid],
+    ['From', '+15009999999'],
+    ['To', TO],
+  ]);
   const res = await invoke(event);
   const gather = parseTwiml(res.body ?? '').find((v) => v.verb === 'Gather') as { action: string } | undefined;
   if (!gather) throw new Error(`no gather in ${res.body}`);
@@ -91,7 +107,12 @@ describe('arbitrary webhook bodies', () => {
   it('answers every signed entry request with valid TwiML that re-prompts or hands the caller on', async () => {
     await fc.assert(
       fc.asyncProperty(anyCode, anySid, anyPhone, anyDigits, async (code, callSid, from, digits) => {
-        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, [['CallSid', callSid], ['From', from], ['To', TO], ['Digits', digits]]);
+        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, [
+          ['CallSid', callSid],
+          ['From', from],
+          ['To', TO],
+          ['Digits', digits],
+        ]);
         expectCallerServed(await invoke(event));
       }),
       RUNS,
@@ -102,7 +123,16 @@ describe('arbitrary webhook bodies', () => {
     await fc.assert(
       fc.asyncProperty(validSid, anyDigits, async (callSid, digits) => {
         const step = await atMobileGather(callSid);
-        const { event } = signedEvent(step.path, [['CallSid', callSid], ['From', '+15009999999'], ['To', TO], ['Digits', digits]], step.query);
+        const { event } = signedEvent(
+          step.path,
+          [
+            ['CallSid', callSid],
+            ['From', '+15009999999'],
+            ['To', TO],
+            ['Digits', digits],
+          ],
+          step.query,
+        );
         const res = await invoke(event);
         expectCallerServed(res);
         const session = await storedSession(callSid);
@@ -118,7 +148,16 @@ describe('arbitrary webhook bodies', () => {
   ])('identifies a caller who types the mobile in %s digits', async (_script, digits) => {
     const callSid = `CA${Buffer.from(digits).toString('hex').slice(0, 32)}`;
     const step = await atMobileGather(callSid);
-    const { event } = signedEvent(step.path, [['CallSid', callSid], ['From', '+15009999999'], ['To', TO], ['Digits', digits]], step.query);
+    const { event } = signedEvent(
+      step.path,
+      [
+        ['CallSid', callSid],
+        ['From', '+15009999999'],
+        ['To', TO],
+        ['Digits', digits],
+      ],
+      step.query,
+    );
     expectCallerServed(await invoke(event));
     expect(await storedSession(callSid)).toMatchObject({ outcome: 'next', mobile: '+989124444444', identifiedBy: 'mobile' });
   });
@@ -126,10 +165,18 @@ describe('arbitrary webhook bodies', () => {
   it('serves the caller whatever Twilio fields are missing', async () => {
     const value = fc.oneof(anyPhone, anySid, anyDigits);
     await fc.assert(
-      fc.asyncProperty(anyCode, fc.subarray(['CallSid', 'From', 'To', 'Digits', 'CallStatus', 'AccountSid', 'Direction', 'ApiVersion']), fc.array(value, { minLength: 8, maxLength: 8 }), async (code, keys, values) => {
-        const { event } = signedEvent(`/voice/${encodeURIComponent(code)}`, keys.map((k, i) => [k, values[i] as string]));
-        expectCallerServed(await invoke(event));
-      }),
+      fc.asyncProperty(
+        anyCode,
+        fc.subarray(['CallSid', 'From', 'To', 'Digits', 'CallStatus', 'AccountSid', 'Direction', 'ApiVersion']),
+        fc.array(value, { minLength: 8, maxLength: 8 }),
+        async (code, keys, values) => {
+          const { event } = signedEvent(
+            `/voice/${encodeURIComponent(code)}`,
+            keys.map((k, i) => [k, values[i] as string]),
+          );
+          expectCallerServed(await invoke(event));
+        },
+      ),
       RUNS,
     );
   });
@@ -138,14 +185,21 @@ describe('arbitrary webhook bodies', () => {
     const unknownName = fc.string({ maxLength: 12 }).filter((k) => !TWILIO_VOICE_PARAMETERS.has(k) && !/^SipHeader_X-/.test(k));
     const value = fc.oneof(anyPhone, anySid, anyDigits);
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), unknownName, fc.constantFrom('CallSid', 'From', 'To', 'Digits', 'CallStatus'), value, value, async (repeat, extra, twice, v1, v2) => {
-        const callSid = `CA${randomBytes(16).toString('hex')}`;
-        const pairs: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], repeat ? [twice, v1] : [extra, v1]];
-        if (repeat) pairs.push([twice, v2]);
-        const { event } = signedEvent('/voice/balance-en', pairs);
-        expect((await invoke(event)).statusCode).toBe(403);
-        expect(await storedSession(callSid)).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        unknownName,
+        fc.constantFrom('CallSid', 'From', 'To', 'Digits', 'CallStatus'),
+        value,
+        value,
+        async (repeat, extra, twice, v1, v2) => {
+          const callSid = `CA${randomBytes(16).toString('hex')}`;
+          const pairs: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], repeat ? [twice, v1] : [extra, v1]];
+          if (repeat) pairs.push([twice, v2]);
+          const { event } = signedEvent('/voice/balance-en', pairs);
+          expect((await invoke(event)).statusCode).toBe(403);
+          expect(await storedSession(callSid)).toBeUndefined();
+        },
+      ),
       RUNS,
     );
   });
@@ -168,54 +222,90 @@ describe('arbitrary webhook bodies', () => {
   });
 
   it('serves the caller for an empty or base64-encoded body made only of Twilio names', async () => {
-    for (const [body, base64] of [['', false], ['CallSid=CA0123456789abcdef0123456789abcd01&From=%2B15005550001&To=%2B15550001000', true]] as [string, boolean][]) {
+    for (const [body, base64] of [
+      ['', false],
+      ['CallSid=CA0123456789abcdef0123456789abcd01&From=%2B15005550001&To=%2B15550001000', true],
+    ] as [string, boolean][]) {
       const params: Params = Object.fromEntries(new URLSearchParams(body));
       const signature = getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, params);
-      expectCallerServed(await invoke(webhookEvent('/voice/balance-en', base64 ? Buffer.from(body).toString('base64') : body, { 'x-twilio-signature': signature }, '', base64)));
+      expectCallerServed(
+        await invoke(webhookEvent('/voice/balance-en', base64 ? Buffer.from(body).toString('base64') : body, { 'x-twilio-signature': signature }, '', base64)),
+      );
     }
   });
 
   it('refuses an oversized body with 413, not a 5xx, and still serves a large signed one', async () => {
-    const huge = signedEvent('/voice/balance-en', [['CallSid', 'CA0123456789abcdef0123456789abcdef'], ['Digits', '9'.repeat(70_000)]]);
+    const huge = signedEvent('/voice/balance-en', [
+      ['CallSid', 'CA0123456789abcdef0123456789abcdef'],
+      ['Digits', '9'.repeat(70_000)],
+    ]);
     expect((await invoke(huge.event)).statusCode).toBe(413);
-    const large = signedEvent('/voice/balance-en', [['CallSid', 'CA0123456789abcdef0123456789abcdee'], ['From', '+15005550001'], ['To', TO], ['Digits', '۹'.repeat(5_000)]]);
+    const large = signedEvent('/voice/balance-en', [
+      ['CallSid', 'CA0123456789abcdef0123456789abcdee'],
+      ['From', '+15005550001'],
+      ['To', TO],
+      ['Digits', '۹'.repeat(5_000)],
+    ]);
     expectCallerServed(await invoke(large.event));
   });
 });
 
 describe('signature tampering', () => {
-  type Tamper = (req: { path: string; query: string; pairs: [string, string][]; signature: string }, extra: string) => { path: string; query: string; pairs: [string, string][]; headers: Record<string, string> };
+  type Tamper = (
+    req: { path: string; query: string; pairs: [string, string][]; signature: string },
+    extra: string,
+  ) => { path: string; query: string; pairs: [string, string][]; headers: Record<string, string> };
   const header = (signature: string) => ({ 'x-twilio-signature': signature });
   const TAMPERS: Record<string, Tamper> = {
     'changes the module in the path': (r, x) => ({ ...r, path: `${r.path}x${x.replace(/[^A-Za-z0-9]/g, '') || 'y'}`, headers: header(r.signature) }),
     'changes the step in the path': (r) => ({ ...r, path: `${r.path}/confirm`, headers: header(r.signature) }),
     'adds a query string': (r, x) => ({ ...r, query: `t=${encodeURIComponent(x)}1`, headers: header(r.signature) }),
     'changes a parameter value': (r, x) => ({ ...r, pairs: r.pairs.map(([k, v]) => (k === 'From' ? [k, `${v}${x}1`] : [k, v])), headers: header(r.signature) }),
-    'changes the CallSid': (r) => ({ ...r, pairs: r.pairs.map(([k, v]) => (k === 'CallSid' ? [k, `${v.slice(0, -1)}${v.endsWith('0') ? '1' : '0'}`] : [k, v])), headers: header(r.signature) }),
+    'changes the CallSid': (r) => ({
+      ...r,
+      pairs: r.pairs.map(([k, v]) => (k === 'CallSid' ? [k, `${v.slice(0, -1)}${v.endsWith('0') ? '1' : '0'}`] : [k, v])),
+      headers: header(r.signature),
+    }),
     'adds a parameter': (r, x) => ({ ...r, pairs: [...r.pairs, ['Digits', `${x}1`]], headers: header(r.signature) }),
     'removes a parameter': (r) => ({ ...r, pairs: r.pairs.filter(([k]) => k !== 'To'), headers: header(r.signature) }),
     // A repeat with the same value is the same signed content under Twilio's algorithm (values
     // of a repeated name are de-duplicated), and changes nothing; a different value must fail.
-    'repeats a parameter with another value': (r) => ({ ...r, pairs: [...r.pairs, ['From', r.pairs.some(([k, v]) => k === 'From' && v === '+15005550001') ? '+15009999999' : '+15005550001']], headers: header(r.signature) }),
+    'repeats a parameter with another value': (r) => ({
+      ...r,
+      pairs: [...r.pairs, ['From', r.pairs.some(([k, v]) => k === 'From' && v === '+15005550001') ? '+15009999999' : '+15005550001']],
+      headers: header(r.signature),
+    }),
     'alters the signature': (r) => ({ ...r, headers: header(`${r.signature.slice(0, -2)}${r.signature.endsWith('AA') ? 'AB' : 'AA'}`) }),
     'drops the signature header': (r) => ({ ...r, headers: {} }),
-    'signs with another auth token': (r) => ({ ...r, headers: header(getExpectedTwilioSignature('another-token', `${stack.baseUrl}${r.path}`, Object.fromEntries(r.pairs))) }),
+    'signs with another auth token': (r) => ({
+      ...r,
+      headers: header(getExpectedTwilioSignature('another-token', `${stack.baseUrl}${r.path}`, Object.fromEntries(r.pairs))),
+    }),
   };
 
   it('rejects every tampered request with 403 and stores nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('+15005550001', '+15009999999'), fc.constantFrom(...Object.keys(TAMPERS)), fc.string({ maxLength: 8 }), async (from, name, extra) => {
-        // A CallSid no other test used, so "stores nothing" cannot see another test's session.
-        const callSid = `CA${randomBytes(16).toString('hex')}`;
-        const pairs: [string, string][] = [['CallSid', callSid], ['From', from], ['To', TO]];
-        const { signature } = signedEvent('/voice/balance-en', pairs);
-        const tampered = (TAMPERS[name] as Tamper)({ path: '/voice/balance-en', query: '', pairs, signature }, extra);
-        const form = new URLSearchParams();
-        for (const [k, v] of tampered.pairs) form.append(k, v);
-        const res = await invoke(webhookEvent(tampered.path, form.toString(), tampered.headers, tampered.query));
-        expect(res.statusCode).toBe(403);
-        expect(await storedSession(callSid)).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('+15005550001', '+15009999999'),
+        fc.constantFrom(...Object.keys(TAMPERS)),
+        fc.string({ maxLength: 8 }),
+        async (from, name, extra) => {
+          // A CallSid no other test used, so "stores nothing" cannot see another test's session.
+          const callSid = `CA${randomBytes(16).toString('hex')}`;
+          const pairs: [string, string][] = [
+            ['CallSid', callSid],
+            ['From', from],
+            ['To', TO],
+          ];
+          const { signature } = signedEvent('/voice/balance-en', pairs);
+          const tampered = (TAMPERS[name] as Tamper)({ path: '/voice/balance-en', query: '', pairs, signature }, extra);
+          const form = new URLSearchParams();
+          for (const [k, v] of tampered.pairs) form.append(k, v);
+          const res = await invoke(webhookEvent(tampered.path, form.toString(), tampered.headers, tampered.query));
+          expect(res.statusCode).toBe(403);
+          expect(await storedSession(callSid)).toBeUndefined();
+        },
+      ),
       { numRuns: 60, seed: SEED },
     );
   });
@@ -234,12 +324,26 @@ describe('signed requests reshaped across a name/value boundary', () => {
 
   it('refuses Digits=09125550001 re-sent as Digits0=9125550001, and the genuine request then sends the payment link', async () => {
     const callSid = `CA${randomBytes(16).toString('hex')}`;
-    const entry = signedEvent('/voice/pay-en', [['CallSid', callSid], ['From', '+15005550001'], ['To', TO]]);
+    const entry = signedEvent('/voice/pay-en', [
+      ['CallSid', callSid],
+      ['From', '+15005550001'],
+      ['To', TO],
+    ]);
     const gather = parseTwiml((await invoke(entry.event)).body ?? '').find((v) => v.verb === 'Gather') as { action: string };
     const step = new URL(gather.action);
-    const genuine: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], ['Digits', '09125550001']];
+    const genuine: [string, string][] = [
+      ['CallSid', callSid],
+      ['From', '+15005550001'],
+      ['To', TO],
+      ['Digits', '09125550001'],
+    ];
     const signature = withSignatureOf(step.pathname, genuine, step.search.slice(1));
-    const reshaped: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO], ['Digits0', '9125550001']];
+    const reshaped: [string, string][] = [
+      ['CallSid', callSid],
+      ['From', '+15005550001'],
+      ['To', TO],
+      ['Digits0', '9125550001'],
+    ];
     expect(getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}${step.pathname}${step.search}`, Object.fromEntries(reshaped))).toBe(signature);
     const before = await storedSession(callSid);
 
@@ -257,7 +361,11 @@ describe('signed requests reshaped across a name/value boundary', () => {
 
   it('refuses an entry request with every = removed, storing nothing', async () => {
     const callSid = `CA${randomBytes(16).toString('hex')}`;
-    const pairs: [string, string][] = [['CallSid', callSid], ['From', '+15005550001'], ['To', TO]];
+    const pairs: [string, string][] = [
+      ['CallSid', callSid],
+      ['From', '+15005550001'],
+      ['To', TO],
+    ];
     const signature = withSignatureOf('/voice/balance-en', pairs);
     const squashed = pairs.map(([k, v]) => [`${k}${v}`, ''] as [string, string]);
     expect(getExpectedTwilioSignature(stack.authToken, `${stack.baseUrl}/voice/balance-en`, Object.fromEntries(squashed))).toBe(signature);
@@ -269,7 +377,15 @@ describe('signed requests reshaped across a name/value boundary', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('balance-en', 'balance-anon'), fc.nat(), fc.nat(), fc.boolean(), async (code, which, chars, fold) => {
         const callSid = `CA${randomBytes(16).toString('hex')}`;
-        const pairs: [string, string][] = [['AccountSid', `AC${'0'.repeat(32)}`], ['ApiVersion', '2010-04-01'], ['CallSid', callSid], ['CallStatus', 'ringing'], ['Direction', 'inbound'], ['From', '+15005550001'], ['To', TO]];
+        const pairs: [string, string][] = [
+          ['AccountSid', `AC${'0'.repeat(32)}`],
+          ['ApiVersion', '2010-04-01'],
+          ['CallSid', callSid],
+          ['CallStatus', 'ringing'],
+          ['Direction', 'inbound'],
+          ['From', '+15005550001'],
+          ['To', TO],
+        ];
         const signature = withSignatureOf(`/voice/${code}`, pairs);
         const i = which % pairs.length;
         let reshaped: [string, string][];

@@ -62,7 +62,9 @@ async function customerOwing(rials: number) {
   const n = String(customers).padStart(2, '0');
   const id = `c-97${n}`;
   await ledger.putCustomers([{ id, name: `Rial debtor ${n}`, phones: [`+150055597${n}`] }]);
-  await ledger.putItems([{ customerId: id, type: 'invoice', number: `INV-97${n}`, fields: { FinalValue: rials }, moneyAccount: 'acc-mellat', status: 'open', currency: 'IRR' }]);
+  await ledger.putItems([
+    { customerId: id, type: 'invoice', number: `INV-97${n}`, fields: { FinalValue: rials }, moneyAccount: 'acc-mellat', status: 'open', currency: 'IRR' },
+  ]);
   return { id, phone: `+150055597${n}`, mobile: `09125597${n.padStart(3, '0')}` };
 }
 
@@ -85,7 +87,12 @@ async function startPay(url: string): Promise<string> {
 
 async function onlinePayments(customerId: string) {
   const { Items } = await stack.db.doc.send(
-    new QueryCommand({ TableName: stack.tables.ledger, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: stack.tables.ledger,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `CUST#${customerId}`, ':sk': 'ITEM#onlinePayment#' },
+      ConsistentRead: true,
+    }),
   );
   return Items ?? [];
 }
@@ -100,7 +107,13 @@ describe('Zarinpal against a local Zarinpal', () => {
     expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${zarinpal.url};`);
     const authority = await startPay(link.url);
     const request = zarinpal.requests.find((r) => r.path.endsWith('request.json') && r.body.amount === 50_000)!;
-    expect(request.body).toMatchObject({ merchant_id: FAKE_MERCHANT_ID, amount: 50_000, currency: 'IRT', callback_url: `${stack.baseUrl}/pay/zarinpal/callback`, metadata: { order_id: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/) } });
+    expect(request.body).toMatchObject({
+      merchant_id: FAKE_MERCHANT_ID,
+      amount: 50_000,
+      currency: 'IRT',
+      callback_url: `${stack.baseUrl}/pay/zarinpal/callback`,
+      metadata: { order_id: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/) },
+    });
 
     const back = await gateway.fetch(zarinpal.pay(authority));
     expect(back.status).toBe(200);
@@ -109,8 +122,18 @@ describe('Zarinpal against a local Zarinpal', () => {
     expect(receipt).toContain('500,000 rials');
     const refId = String(zarinpal.payments.get(authority)!.refId);
     expect(receipt).toContain(refId);
-    expect(zarinpal.requests.filter((r) => r.path.endsWith('verify.json') && r.body.authority === authority).map((r) => r.body)).toEqual([{ merchant_id: FAKE_MERCHANT_ID, amount: 50_000, authority }]);
-    expect(await records.get(`zarinpal:${authority}`)).toMatchObject({ provider: 'zarinpal', status: 'paid', amount: 500_000, currency: 'IRR', reference: refId, maskedCard: '502229******5995', callSid: link.callSid });
+    expect(zarinpal.requests.filter((r) => r.path.endsWith('verify.json') && r.body.authority === authority).map((r) => r.body)).toEqual([
+      { merchant_id: FAKE_MERCHANT_ID, amount: 50_000, authority },
+    ]);
+    expect(await records.get(`zarinpal:${authority}`)).toMatchObject({
+      provider: 'zarinpal',
+      status: 'paid',
+      amount: 500_000,
+      currency: 'IRR',
+      reference: refId,
+      maskedCard: '502229******5995',
+      callSid: link.callSid,
+    });
     expect(await owed(customer.id)).toBe(0);
 
     // A reload, the back button, a second delivery of the callback: the receipt, no second verify, one payment.
@@ -127,7 +150,11 @@ describe('Zarinpal against a local Zarinpal', () => {
     const authority = await startPay((await callForLink(customer)).url);
     zarinpal.pay(authority);
     // Our earlier verify went through at Zarinpal but its answer never reached us.
-    const lost = await fetch(`${zarinpal.url}/pg/v4/payment/verify.json`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ merchant_id: FAKE_MERCHANT_ID, amount: 30_000, authority }) });
+    const lost = await fetch(`${zarinpal.url}/pg/v4/payment/verify.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ merchant_id: FAKE_MERCHANT_ID, amount: 30_000, authority }),
+    });
     expect(((await lost.json()) as { data: { code: number } }).data.code).toBe(100);
 
     const back = await gateway.fetch(zarinpal.pay(authority));

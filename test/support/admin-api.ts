@@ -67,7 +67,10 @@ export interface TestAdminOptions {
 }
 
 /** `overrides` may be a function of the test's DynamoDB, for adapters that need its tables. */
-export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {}, options: TestAdminOptions = {}): Promise<TestAdmin> {
+export async function startTestAdmin(
+  overrides: Partial<AdminDeps> | ((dynamo: TestDynamo) => Partial<AdminDeps>) = {},
+  options: TestAdminOptions = {},
+): Promise<TestAdmin> {
   const started = await startTestDynamo();
   const config = { tables: started.tables, defaultCountryCode: '98' };
   if (options.seed !== false) {
@@ -79,7 +82,9 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
   }
   // The admin's adapters may talk to DynamoDB through a fault proxy; the test reads dynalite directly.
   const proxied = options.endpoint ? localDynamoClient(await options.endpoint(started.endpoint)) : undefined;
-  const dynamo: TestDynamo = proxied ? { ...started, doc: DynamoDBDocumentClient.from(proxied, { marshallOptions: { removeUndefinedValues: true } }) } : started;
+  const dynamo: TestDynamo = proxied
+    ? { ...started, doc: DynamoDBDocumentClient.from(proxied, { marshallOptions: { removeUndefinedValues: true } }) }
+    : started;
   const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
   const deps: AdminDeps = {
     modules: new DynamoModuleStore(dynamo.doc, dynamo.tables.config),
@@ -100,7 +105,15 @@ export async function startTestAdmin(overrides: Partial<AdminDeps> | ((dynamo: T
   const lockout = options.lockout ?? TEST_ADMIN_LOCKOUT;
   const limiter = new DynamoAttemptLimiter(dynamo.doc, dynamo.tables.attempts, lockout, options.clock);
   const handler = middy<AdminEvent, AdminResult>()
-    .use(adminHttp({ adminApiKey: options.currentKey ?? TEST_ADMIN_KEY, ...(options.nextKey ? { adminApiKeyNext: options.nextKey } : {}), wrongKeys: { limiter, lockSeconds: lockout.lockSeconds }, defaultLanguage: 'en', logger: silentLogger }))
+    .use(
+      adminHttp({
+        adminApiKey: options.currentKey ?? TEST_ADMIN_KEY,
+        ...(options.nextKey ? { adminApiKeyNext: options.nextKey } : {}),
+        wrongKeys: { limiter, lockSeconds: lockout.lockSeconds },
+        defaultLanguage: 'en',
+        logger: silentLogger,
+      }),
+    )
     .handler(async (event) => adminJson(await api.handle(event.admin)));
 
   const call = async (method: string, path: string, o: AdminCall = {}): Promise<AdminReply> => {

@@ -36,7 +36,10 @@ export function mp3File(seconds: number, options: { id3?: boolean } = {}): Uint8
  * A speech-like signal (a 140 Hz voice with harmonics, in syllables of ~0.2 s) as a mono WAV,
  * at the given active-speech level, with optional silence around it: for loudness and join tests.
  */
-export function voiceLikeWav(seconds: number, options: { levelDb?: number; sampleRate?: number; encoding?: 'mulaw' | 'pcm16'; silenceMs?: number; pitchHz?: number } = {}): Uint8Array {
+export function voiceLikeWav(
+  seconds: number,
+  options: { levelDb?: number; sampleRate?: number; encoding?: 'mulaw' | 'pcm16'; silenceMs?: number; pitchHz?: number } = {},
+): Uint8Array {
   const rate = options.sampleRate ?? 8000;
   const pad = Math.round(((options.silenceMs ?? 0) * rate) / 1000);
   const n = Math.round(seconds * rate);

@@ -13,7 +13,13 @@ export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result:
   }
   try {
     const result = await run();
-    return { result, lines: chunks.join('').split('\n').filter((l) => l.trim() !== '') };
+    return {
+      result,
+      lines: chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    };
   } finally {
     streams.forEach((stream, i) => (stream.write = originals[i] as typeof stream.write));
   }

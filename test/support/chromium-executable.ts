@@ -102,7 +102,8 @@ async function acquire(lock: string): Promise<void> {
     }
     const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
     if (age > UNPACK_WAIT_MS) rmSync(lock, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new ChromiumUnpackError(`another process has been unpacking Chromium for over ${UNPACK_WAIT_MS / 1000} s (lock ${lock})`);
+    else if (Date.now() > deadline)
+      throw new ChromiumUnpackError(`another process has been unpacking Chromium for over ${UNPACK_WAIT_MS / 1000} s (lock ${lock})`);
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -30,7 +30,10 @@ export const DEPLOYED_BASE_ENV = {
 
 const restorers: (() => void)[] = [];
 
-export function loadDeployedFunction(name: 'voice' | 'status' | 'admin' | 'pay' | 'panel' | 'fallback' | 'importWorker', env: Record<string, string>): LoadedFunction {
+export function loadDeployedFunction(
+  name: 'voice' | 'status' | 'admin' | 'pay' | 'panel' | 'fallback' | 'importWorker',
+  env: Record<string, string>,
+): LoadedFunction {
   const all: Record<string, string> = { ...DEPLOYED_BASE_ENV, AWS_LAMBDA_FUNCTION_NAME: `balance-ivr-prod-${name}`, ...env };
   const saved = Object.fromEntries(Object.keys(all).map((k) => [k, process.env[k]]));
   Object.assign(process.env, all);
@@ -127,7 +130,12 @@ export function apiEvent(request: HttpRequest): APIGatewayProxyEventV2 {
 }
 
 /** A form POST signed as Twilio signs it, for the public base URL + path + query. */
-export function signedTwilioPost(path: string, params: Record<string, string>, authToken: string, options: { pathParameters?: Record<string, string>; query?: string } = {}): APIGatewayProxyEventV2 {
+export function signedTwilioPost(
+  path: string,
+  params: Record<string, string>,
+  authToken: string,
+  options: { pathParameters?: Record<string, string>; query?: string } = {},
+): APIGatewayProxyEventV2 {
   const url = `${DEPLOYED_BASE_ENV.PUBLIC_BASE_URL}${path}${options.query ? `?${options.query}` : ''}`;
   return apiEvent({
     method: 'POST',
@@ -143,7 +151,10 @@ export function signedTwilioPost(path: string, params: Record<string, string>, a
  * HTTP as the call simulator speaks it (placeCall's fetchImpl), answered by deployed-mode
  * handlers in this process: /voice/{code}[/{step}], /status, /fallback/{code}.
  */
-export function webhookFetch(handlers: { voice?: Handler; status?: Handler; fallback?: Handler }, remainingMs = 10_000): (input: string, init?: RequestInit) => Promise<Response> {
+export function webhookFetch(
+  handlers: { voice?: Handler; status?: Handler; fallback?: Handler },
+  remainingMs = 10_000,
+): (input: string, init?: RequestInit) => Promise<Response> {
   return async (input, init = {}) => {
     const url = new URL(input);
     const voice = /^\/voice\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);

@@ -12,10 +12,7 @@ export interface DynamoRequestInfo {
   readonly table: string;
 }
 
-export type Fault =
-  | { readonly kind: 'throttle' }
-  | { readonly kind: 'internal-error' }
-  | { readonly kind: 'delay'; readonly ms: number };
+export type Fault = { readonly kind: 'throttle' } | { readonly kind: 'internal-error' } | { readonly kind: 'delay'; readonly ms: number };
 
 export type FaultRule = (request: DynamoRequestInfo) => Fault | undefined;
 
@@ -35,7 +32,11 @@ export interface FaultProxy {
 const DRAIN_TIMEOUT_MS = 10_000;
 
 const ERRORS = {
-  throttle: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' },
+  throttle: {
+    status: 400,
+    type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  },
   'internal-error': { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
 } as const;
 
@@ -54,7 +55,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       let table = '';
       try {
         table = String((JSON.parse(body.toString('utf8')) as { TableName?: string }).TableName ?? '');

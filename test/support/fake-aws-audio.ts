@@ -146,7 +146,13 @@ export interface StoredObject {
 }
 
 /** S3, path style: one in-memory bucket. */
-const unescapeXml = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 export async function startFakeS3(bucket: string): Promise<FakeServer & { objects: Map<string, StoredObject>; delayMs: number }> {
   const requests: RecordedRequest[] = [];
@@ -182,7 +188,12 @@ export async function startFakeS3(bucket: string): Promise<FakeServer & { object
       res.end(req.method === 'HEAD' ? '' : '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
       return;
     }
-    res.writeHead(200, { 'content-type': object.contentType ?? 'binary/octet-stream', 'content-length': object.body.length, etag: '"fake"', ...(object.cacheControl ? { 'cache-control': object.cacheControl } : {}) });
+    res.writeHead(200, {
+      'content-type': object.contentType ?? 'binary/octet-stream',
+      'content-length': object.body.length,
+      etag: '"fake"',
+      ...(object.cacheControl ? { 'cache-control': object.cacheControl } : {}),
+    });
     res.end(req.method === 'HEAD' ? '' : object.body);
   }
   return withDelay(control, {

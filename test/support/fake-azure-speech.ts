@@ -25,7 +25,13 @@ export interface FakeAzureSpeech {
 
 export const FAKE_AZURE_KEY = 'test-azure-key';
 
-const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Azure-style WAV: RIFF, 16-byte fmt, LIST, data. */
 function azureWav(text: string): Buffer {

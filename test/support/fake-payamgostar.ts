@@ -48,7 +48,14 @@ export interface FakePayamgostar extends TestHttpServer {
   readonly behaviour: Map<string, { fault?: string; unsuccessful?: string; status?: number; delayMs?: number; raw?: string }>;
 }
 
-const ordered = new XMLParser({ preserveOrder: true, removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false });
+const ordered = new XMLParser({
+  preserveOrder: true,
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: false,
+});
 
 function toParams(nodes: Array<Record<string, unknown>>): Array<[string, Param]> {
   const out: Array<[string, Param]> = [];
@@ -124,25 +131,42 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
     switch (operation) {
       case 'FindIdentityByPhoneNumber': {
         const found = data.identities.find((i) => i.phones.includes(String(param(req, 'phoneNumber'))));
-        return envelope(operation, `<a:IdentityInfo${found ? ' i:type="a:PersonInfo"' : ' i:nil="true"'}>${found ? identityXml(found) : ''}</a:IdentityInfo><a:IdentityInfoList i:nil="true"/>${ok()}`);
+        return envelope(
+          operation,
+          `<a:IdentityInfo${found ? ' i:type="a:PersonInfo"' : ' i:nil="true"'}>${found ? identityXml(found) : ''}</a:IdentityInfo><a:IdentityInfoList i:nil="true"/>${ok()}`,
+        );
       }
       case 'FindIdentityById': {
         const found = data.identities.find((i) => i.crmId === param(req, 'identityId'));
-        return envelope(operation, `${ok()}${found ? `<a:IdentityInfo i:type="a:PersonInfo">${identityXml(found)}</a:IdentityInfo>` : '<a:IdentityInfo i:nil="true"/>'}`);
+        return envelope(
+          operation,
+          `${ok()}${found ? `<a:IdentityInfo i:type="a:PersonInfo">${identityXml(found)}</a:IdentityInfo>` : '<a:IdentityInfo i:nil="true"/>'}`,
+        );
       }
       case 'SearchIdentity': {
         const q = parseQuery(String(param(req, 'query')));
         const found = data.identities.filter((i) => q && i.customerNumber === q.CustomerNumber);
-        return envelope(operation, `${ok()}<a:IdentityInfo i:nil="true"/><a:IdentityInfoList>${found.map((i) => `<a:IdentityInfo i:type="a:PersonInfo">${identityXml(i)}</a:IdentityInfo>`).join('')}</a:IdentityInfoList>`);
+        return envelope(
+          operation,
+          `${ok()}<a:IdentityInfo i:nil="true"/><a:IdentityInfoList>${found.map((i) => `<a:IdentityInfo i:type="a:PersonInfo">${identityXml(i)}</a:IdentityInfo>`).join('')}</a:IdentityInfoList>`,
+        );
       }
       case 'GetCrmObjectTypeList': {
         const index = param(req, 'crmObjectTypeIndex');
         const types = data.types.filter((t) => index === null || t.type === index);
-        return envelope(operation, `${ok()}<a:CrmObjectTypeList>${types.map((t) => `<a:CrmObjectTypeBasicInfo><a:CrmObjectType>${t.type}</a:CrmObjectType><a:IsActive>true</a:IsActive><a:Name>${esc(t.name)}</a:Name><a:UserKey>${t.userKey}</a:UserKey></a:CrmObjectTypeBasicInfo>`).join('')}</a:CrmObjectTypeList>`);
+        return envelope(
+          operation,
+          `${ok()}<a:CrmObjectTypeList>${types.map((t) => `<a:CrmObjectTypeBasicInfo><a:CrmObjectType>${t.type}</a:CrmObjectType><a:IsActive>true</a:IsActive><a:Name>${esc(t.name)}</a:Name><a:UserKey>${t.userKey}</a:UserKey></a:CrmObjectTypeBasicInfo>`).join('')}</a:CrmObjectTypeList>`,
+        );
       }
       case 'GetCrmObjectTypeInfo': {
         const t = data.types.find((x) => x.userKey === param(req, 'typeKeyOrId'));
-        return envelope(operation, t ? `<a:CrmObjectType>${t.type}</a:CrmObjectType><a:Name>${esc(t.name)}</a:Name><a:UserKey>${t.userKey}</a:UserKey>${ok()}<a:PropertyGroups/>` : `<a:Message>not found</a:Message><a:Success>false</a:Success>`);
+        return envelope(
+          operation,
+          t
+            ? `<a:CrmObjectType>${t.type}</a:CrmObjectType><a:Name>${esc(t.name)}</a:Name><a:UserKey>${t.userKey}</a:UserKey>${ok()}<a:PropertyGroups/>`
+            : `<a:Message>not found</a:Message><a:Success>false</a:Success>`,
+        );
       }
       case 'SearchInvoice':
       case 'SearchQuote':
@@ -161,7 +185,17 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
         );
         const tag = isPayment ? 'PaymentInfo' : 'InvoiceInfo';
         const list = hits
-          .map((h) => `<a:${tag}><a:CrmId>${h.identityId}</a:CrmId><a:ExtendedProperties>${Object.entries(h.extended ?? {}).map(([k, v]) => `<a:BaseCrmObjectExtendedPropertyInfo><a:Name>${k}</a:Name><a:UserKey>${k}</a:UserKey><a:Value>${esc(v)}</a:Value></a:BaseCrmObjectExtendedPropertyInfo>`).join('')}</a:ExtendedProperties><a:IdentityId>${h.identityId}</a:IdentityId><a:FinalValue>${h.finalValue}</a:FinalValue><a:Number>${h.number}</a:Number></a:${tag}>`)
+          .map(
+            (h) =>
+              `<a:${tag}><a:CrmId>${h.identityId}</a:CrmId><a:ExtendedProperties>${Object.entries(h.extended ?? {})
+                .map(
+                  ([k, v]) =>
+                    `<a:BaseCrmObjectExtendedPropertyInfo><a:Name>${k}</a:Name><a:UserKey>${k}</a:UserKey><a:Value>${esc(v)}</a:Value></a:BaseCrmObjectExtendedPropertyInfo>`,
+                )
+                .join(
+                  '',
+                )}</a:ExtendedProperties><a:IdentityId>${h.identityId}</a:IdentityId><a:FinalValue>${h.finalValue}</a:FinalValue><a:Number>${h.number}</a:Number></a:${tag}>`,
+          )
           .join('');
         return envelope(operation, `${ok()}<a:${tag}List>${list}</a:${tag}List>`);
       }
@@ -169,7 +203,10 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
         const page = Number(param(req, 'pageIndex'));
         const size = Number(param(req, 'pageSize'));
         const slice = data.accounts.slice(page * size, page * size + size);
-        return envelope(operation, `${ok()}<a:Items>${slice.map((a) => `<a:MoneyAccountSummaryInfo><a:Id>1</a:Id><a:Name>${esc(a.name)}</a:Name>${el('UserKey', a.userKey ?? undefined)}</a:MoneyAccountSummaryInfo>`).join('')}</a:Items><a:TotalCount>${data.accounts.length}</a:TotalCount>`);
+        return envelope(
+          operation,
+          `${ok()}<a:Items>${slice.map((a) => `<a:MoneyAccountSummaryInfo><a:Id>1</a:Id><a:Name>${esc(a.name)}</a:Name>${el('UserKey', a.userKey ?? undefined)}</a:MoneyAccountSummaryInfo>`).join('')}</a:Items><a:TotalCount>${data.accounts.length}</a:TotalCount>`,
+        );
       }
       case 'CreatePaymentLink':
         return envelope(operation, `${ok()}<a:PaymentLink>${esc(data.paymentLink)}</a:PaymentLink>`);
@@ -195,7 +232,10 @@ export async function startFakePayamgostar(): Promise<FakePayamgostar> {
     reply((out) => {
       if (how.status) return out.writeHead(how.status, { 'Content-Type': 'text/html' }).end('<html>Service Unavailable</html>');
       if (how.fault) return out.writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' }).end(fault('s:Client', how.fault));
-      if (how.unsuccessful !== undefined) return out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, `<a:Message>${esc(how.unsuccessful)}</a:Message><a:Success>false</a:Success>`));
+      if (how.unsuccessful !== undefined)
+        return out
+          .writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' })
+          .end(envelope(req.operation, `<a:Message>${esc(how.unsuccessful)}</a:Message><a:Success>false</a:Success>`));
       if (how.raw !== undefined) return out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(envelope(req.operation, how.raw));
       out.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(answer(req));
     }, how.delayMs);

@@ -27,14 +27,35 @@ export async function startFakeSsm(initial: Record<string, string> = {}): Promis
   const error = (type: string, message: string) => json(400, { __type: type, message });
   const server: TestHttpServer = await startTestHttpServer(({ incoming, body, answer }) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').replace(/^AmazonSSM\./, '');
-    const input = (body ? JSON.parse(body) : {}) as { Name?: string; Value?: string; Type?: string; Overwrite?: boolean; WithDecryption?: boolean; ParameterFilters?: { Key: string; Values: string[] }[] };
-    requests.push({ operation, ...(input.Name !== undefined ? { name: input.Name } : {}), ...(input.WithDecryption !== undefined ? { withDecryption: input.WithDecryption } : {}) });
+    const input = (body ? JSON.parse(body) : {}) as {
+      Name?: string;
+      Value?: string;
+      Type?: string;
+      Overwrite?: boolean;
+      WithDecryption?: boolean;
+      ParameterFilters?: { Key: string; Values: string[] }[];
+    };
+    requests.push({
+      operation,
+      ...(input.Name !== undefined ? { name: input.Name } : {}),
+      ...(input.WithDecryption !== undefined ? { withDecryption: input.WithDecryption } : {}),
+    });
     const send = (reply: (res: import('node:http').ServerResponse) => void) => answer(reply, control.delayMs);
     switch (operation) {
       case 'GetParameter': {
         const found = input.Name ? parameters.get(input.Name) : undefined;
         if (!found) return send(error('ParameterNotFound', `Parameter ${input.Name} not found.`));
-        return send(json(200, { Parameter: { Name: input.Name, Type: found.type, Value: found.value, Version: found.version, ARN: `arn:aws:ssm:us-east-1:000000000000:parameter${input.Name}` } }));
+        return send(
+          json(200, {
+            Parameter: {
+              Name: input.Name,
+              Type: found.type,
+              Value: found.value,
+              Version: found.version,
+              ARN: `arn:aws:ssm:us-east-1:000000000000:parameter${input.Name}`,
+            },
+          }),
+        );
       }
       case 'PutParameter': {
         if (!input.Name || input.Value === undefined) return send(error('ValidationException', 'Name and Value are required'));
@@ -46,7 +67,9 @@ export async function startFakeSsm(initial: Record<string, string> = {}): Promis
       }
       case 'DescribeParameters': {
         const prefix = input.ParameterFilters?.find((f) => f.Key === 'Name' || f.Key === 'Path')?.Values[0] ?? '';
-        const found = [...parameters.entries()].filter(([name]) => name.startsWith(prefix)).map(([name, p]) => ({ Name: name, Type: p.type, Version: p.version, LastModifiedDate: 0 }));
+        const found = [...parameters.entries()]
+          .filter(([name]) => name.startsWith(prefix))
+          .map(([name, p]) => ({ Name: name, Type: p.type, Version: p.version, LastModifiedDate: 0 }));
         return send(json(200, { Parameters: found }));
       }
       default:

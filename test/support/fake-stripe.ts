@@ -47,7 +47,10 @@ export interface FakeStripe {
   /** An event of another type for a session (expired, async_payment_failed, …). */
   event(sessionId: string, type: string): StripeEvent;
   /** POSTs an event to `to` signed with `secret` (or a given header), as Stripe delivers webhooks. */
-  deliver(event: StripeEvent, options: { to?: string; secret: string; timestamp?: number; signature?: string | null; body?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  deliver(
+    event: StripeEvent,
+    options: { to?: string; secret: string; timestamp?: number; signature?: string | null; body?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,28 @@ export const FAKE_STRIPE_KEY = 'sk_test_local_fake';
 export const FAKE_WEBHOOK_SECRET = 'whsec_local_fake_secret';
 
 /** Stripe's presentment currencies this fake checks (a subset; IRR is not one of Stripe's). */
-const STRIPE_CURRENCIES = new Set(['usd', 'eur', 'gbp', 'cad', 'aud', 'nzd', 'chf', 'sek', 'nok', 'dkk', 'aed', 'sar', 'try', 'inr', 'cny', 'jpy', 'krw', 'kwd', 'bhd', 'omr']);
+const STRIPE_CURRENCIES = new Set([
+  'usd',
+  'eur',
+  'gbp',
+  'cad',
+  'aud',
+  'nzd',
+  'chf',
+  'sek',
+  'nok',
+  'dkk',
+  'aed',
+  'sar',
+  'try',
+  'inr',
+  'cny',
+  'jpy',
+  'krw',
+  'kwd',
+  'bhd',
+  'omr',
+]);
 
 export function signStripePayload(secret: string, payload: string, timestamp: number): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex')}`;
@@ -85,7 +109,11 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     amount_total: s.amountTotal,
     currency: s.currency,
     client_reference_id: s.form.client_reference_id ?? null,
-    metadata: Object.fromEntries(Object.entries(s.form).filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v])),
+    metadata: Object.fromEntries(
+      Object.entries(s.form)
+        .filter(([k]) => k.startsWith('metadata['))
+        .map(([k, v]) => [k.slice(9, -1), v]),
+    ),
     payment_intent: s.paymentIntent,
     expires_at: Number(s.form.expires_at),
     success_url: s.form.success_url,
@@ -95,7 +123,19 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
   const makeEvent = (s: StripeSessionState, type: string): StripeEvent => {
     eventCounter += 1;
     const id = `evt_test_${eventCounter}`;
-    return { id, type, body: JSON.stringify({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, api_version: '2026-10-28.endive', data: { object: sessionJson(s) } }) };
+    return {
+      id,
+      type,
+      body: JSON.stringify({
+        id,
+        object: 'event',
+        type,
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        api_version: '2026-10-28.endive',
+        data: { object: sessionJson(s) },
+      }),
+    };
   };
 
   const fake: Omit<FakeStripe, 'url' | 'stop'> & { webhookUrl: string } = {
@@ -122,8 +162,12 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     },
     async deliver(event, opts) {
       const body = opts.body ?? event.body;
-      const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' };
-      if (opts.signature !== null) headers['Stripe-Signature'] = opts.signature ?? signStripePayload(opts.secret, body, opts.timestamp ?? Math.floor(Date.now() / 1000));
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json; charset=utf-8',
+        'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+      };
+      if (opts.signature !== null)
+        headers['Stripe-Signature'] = opts.signature ?? signStripePayload(opts.secret, body, opts.timestamp ?? Math.floor(Date.now() / 1000));
       const response = await fetch(opts.to ?? fake.webhookUrl, { method: 'POST', headers, body });
       return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
     },
@@ -133,7 +177,8 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     const path = (incoming.url ?? '').split('?')[0] ?? '';
     const form = Object.fromEntries(new URLSearchParams(body));
     const json = (status: number, value: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-    const error = (status: number, type: string, code: string, message: string, param?: string) => json(status, { error: { type, code, message, ...(param ? { param } : {}) } });
+    const error = (status: number, type: string, code: string, message: string, param?: string) =>
+      json(status, { error: { type, code, message, ...(param ? { param } : {}) } });
 
     const hosted = /^\/c\/pay\/(cs_test_\w+)$/.exec(path);
     if (hosted) {
@@ -142,7 +187,9 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
       if (incoming.method === 'GET') {
         return res
           .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
-          .end(`<!doctype html><html><body><h1>Stripe Checkout (local)</h1><p data-amount="${s.amountTotal}">${s.amountTotal} ${s.currency}</p><form method="post"><button type="submit" id="stripe-pay">Pay</button></form></body></html>`);
+          .end(
+            `<!doctype html><html><body><h1>Stripe Checkout (local)</h1><p data-amount="${s.amountTotal}">${s.amountTotal} ${s.currency}</p><form method="post"><button type="submit" id="stripe-pay">Pay</button></form></body></html>`,
+          );
       }
       // "Pays", then tells the product and sends the customer back, in Stripe's order.
       const event = fake.complete(s.id);
@@ -153,16 +200,29 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
       return;
     }
 
-    requests.push({ method: incoming.method ?? '', path, authorization: incoming.headers.authorization ?? '', idempotencyKey: incoming.headers['idempotency-key'] as string | undefined, form });
+    requests.push({
+      method: incoming.method ?? '',
+      path,
+      authorization: incoming.headers.authorization ?? '',
+      idempotencyKey: incoming.headers['idempotency-key'] as string | undefined,
+      form,
+    });
     if (incoming.headers.authorization !== `Bearer ${secretKey}`) return error(401, 'invalid_request_error', 'api_key_invalid', 'Invalid API Key provided.');
-    if (incoming.method !== 'POST' || path !== '/v1/checkout/sessions') return error(404, 'invalid_request_error', 'resource_missing', 'Unrecognized request URL.');
+    if (incoming.method !== 'POST' || path !== '/v1/checkout/sessions')
+      return error(404, 'invalid_request_error', 'resource_missing', 'Unrecognized request URL.');
 
     const key = incoming.headers['idempotency-key'] as string | undefined;
     const params = new URLSearchParams(Object.entries(form).sort(([a], [b]) => a.localeCompare(b))).toString();
     if (key) {
       const replay = stored.get(key);
       if (replay) {
-        if (replay.params !== params) return error(400, 'idempotency_error', 'idempotency_key_in_use', 'Keys for idempotent requests can only be used with the same parameters they were first used with.');
+        if (replay.params !== params)
+          return error(
+            400,
+            'idempotency_error',
+            'idempotency_key_in_use',
+            'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+          );
         return res.writeHead(replay.status, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' }).end(JSON.stringify(replay.body));
       }
     }
@@ -175,25 +235,42 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
       // Too late for the client: it has given up (and may retry with the same key).
       return answer(() => json(500, { error: { type: 'api_error', message: 'late' } }), failure.delayMs);
     }
-    if (failure) return respond(failure.status, { error: { type: failure.type ?? 'api_error', code: failure.code ?? 'internal', message: 'An error occurred with our connection to Stripe.' } });
+    if (failure)
+      return respond(failure.status, {
+        error: { type: failure.type ?? 'api_error', code: failure.code ?? 'internal', message: 'An error occurred with our connection to Stripe.' },
+      });
 
     if (form.mode !== 'payment') return error(400, 'invalid_request_error', 'parameter_invalid', 'Invalid mode', 'mode');
     const currency = form['line_items[0][price_data][currency]'] ?? '';
-    if (!STRIPE_CURRENCIES.has(currency)) return error(400, 'invalid_request_error', 'parameter_invalid_string', `Invalid currency: ${currency}.`, 'line_items[0][price_data][currency]');
+    if (!STRIPE_CURRENCIES.has(currency))
+      return error(400, 'invalid_request_error', 'parameter_invalid_string', `Invalid currency: ${currency}.`, 'line_items[0][price_data][currency]');
     const unit = form['line_items[0][price_data][unit_amount]'] ?? '';
-    if (!/^\d+$/.test(unit)) return error(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid integer', 'line_items[0][price_data][unit_amount]');
-    if (['kwd', 'bhd', 'omr'].includes(currency) && !unit.endsWith('0')) return error(400, 'invalid_request_error', 'invalid_charge_amount', 'The last digit must be 0.', 'line_items[0][price_data][unit_amount]');
+    if (!/^\d+$/.test(unit))
+      return error(400, 'invalid_request_error', 'parameter_invalid_integer', 'Invalid integer', 'line_items[0][price_data][unit_amount]');
+    if (['kwd', 'bhd', 'omr'].includes(currency) && !unit.endsWith('0'))
+      return error(400, 'invalid_request_error', 'invalid_charge_amount', 'The last digit must be 0.', 'line_items[0][price_data][unit_amount]');
     for (const required of ['success_url', 'cancel_url', 'line_items[0][price_data][product_data][name]', 'line_items[0][quantity]']) {
       if (!form[required]) return error(400, 'invalid_request_error', 'parameter_missing', `Missing required param: ${required}.`, required);
     }
     const expiresAt = Number(form.expires_at);
     const now = Math.floor(Date.now() / 1000);
-    if (form.expires_at !== undefined && !(expiresAt >= now + 1800 && expiresAt <= now + 86_400)) return error(400, 'invalid_request_error', 'parameter_invalid_integer', 'expires_at must be 30 minutes to 24 hours from now.', 'expires_at');
-    for (const k of Object.keys(form)) if (k.startsWith('metadata[') && k.slice(9, -1).length > 40) return error(400, 'invalid_request_error', 'parameter_invalid_string', 'Metadata keys are at most 40 characters.', k);
+    if (form.expires_at !== undefined && !(expiresAt >= now + 1800 && expiresAt <= now + 86_400))
+      return error(400, 'invalid_request_error', 'parameter_invalid_integer', 'expires_at must be 30 minutes to 24 hours from now.', 'expires_at');
+    for (const k of Object.keys(form))
+      if (k.startsWith('metadata[') && k.slice(9, -1).length > 40)
+        return error(400, 'invalid_request_error', 'parameter_invalid_string', 'Metadata keys are at most 40 characters.', k);
 
     counter += 1;
     const id = `cs_test_${String(counter).padStart(6, '0')}`;
-    const session: StripeSessionState = { id, form, status: 'open', paymentStatus: 'unpaid', paymentIntent: null, amountTotal: Number(unit) * Number(form['line_items[0][quantity]']), currency };
+    const session: StripeSessionState = {
+      id,
+      form,
+      status: 'open',
+      paymentStatus: 'unpaid',
+      paymentIntent: null,
+      amountTotal: Number(unit) * Number(form['line_items[0][quantity]']),
+      currency,
+    };
     sessions.set(id, session);
     respond(200, sessionJson(session));
   });

@@ -30,9 +30,23 @@ export async function startFakeTwilioMessages(): Promise<FakeTwilioMessages> {
       const form = Object.fromEntries(new URLSearchParams(raw));
       requests.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', form });
       const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-      if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.url ?? '')) return json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-      if (failure) return json(failure.status, { code: failure.code ?? 20500, message: failure.message ?? 'An internal server error has occurred', more_info: 'https://www.twilio.com/docs/errors', status: failure.status });
-      json(201, { sid: `SM${String(requests.length).padStart(32, '0')}`, status: 'queued', to: form.To, from: form.From ?? null, body: form.Body, num_segments: '1' });
+      if (req.method !== 'POST' || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(req.url ?? ''))
+        return json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+      if (failure)
+        return json(failure.status, {
+          code: failure.code ?? 20500,
+          message: failure.message ?? 'An internal server error has occurred',
+          more_info: 'https://www.twilio.com/docs/errors',
+          status: failure.status,
+        });
+      json(201, {
+        sid: `SM${String(requests.length).padStart(32, '0')}`,
+        status: 'queued',
+        to: form.To,
+        from: form.From ?? null,
+        body: form.Body,
+        num_segments: '1',
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

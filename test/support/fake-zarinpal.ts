@@ -57,7 +57,9 @@ export async function startFakeZarinpal(): Promise<FakeZarinpal> {
       if (!p) return res.writeHead(404).end('unknown authority');
       return res
         .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
-        .end(`<!doctype html><html><body><h1>Zarinpal (local)</h1><p>${String(p.request.amount)} ${String(p.request.currency ?? 'IRR')}</p><a id="zp-pay" href="/pg/StartPay/${p.authority}/pay">pay</a> <a id="zp-cancel" href="/pg/StartPay/${p.authority}/cancel">cancel</a></body></html>`);
+        .end(
+          `<!doctype html><html><body><h1>Zarinpal (local)</h1><p>${String(p.request.amount)} ${String(p.request.currency ?? 'IRR')}</p><a id="zp-pay" href="/pg/StartPay/${p.authority}/pay">pay</a> <a id="zp-cancel" href="/pg/StartPay/${p.authority}/cancel">cancel</a></body></html>`,
+        );
     }
     const decide = /^\/pg\/StartPay\/(\w+)\/(pay|cancel)$/.exec(path);
     if (decide) {
@@ -78,13 +80,19 @@ export async function startFakeZarinpal(): Promise<FakeZarinpal> {
     requests.push({ path, body: parsed });
     const failure = failures[which].shift();
     if (failure && 'delayMs' in failure) return answer(() => fail(200, -52, 'late'), failure.delayMs);
-    if (failure) return failure.code !== undefined ? fail(failure.status, failure.code, 'failure') : res.writeHead(failure.status, { 'Content-Type': 'text/html' }).end('<html>Bad Gateway</html>');
-    if (typeof parsed.merchant_id !== 'string' || !UUID.test(parsed.merchant_id)) return fail(401, -10, 'Terminal is not valid, please check merchant_id or ip address.');
+    if (failure)
+      return failure.code !== undefined
+        ? fail(failure.status, failure.code, 'failure')
+        : res.writeHead(failure.status, { 'Content-Type': 'text/html' }).end('<html>Bad Gateway</html>');
+    if (typeof parsed.merchant_id !== 'string' || !UUID.test(parsed.merchant_id))
+      return fail(401, -10, 'Terminal is not valid, please check merchant_id or ip address.');
 
     if (which === 'request') {
       const { amount, description, callback_url: callbackUrl, currency } = parsed;
-      if (!Number.isSafeInteger(amount) || (amount as number) < 1000 / (currency === 'IRT' ? 10 : 1)) return fail(400, -9, 'The input params invalid, validation error.');
-      if (typeof description !== 'string' || description.length === 0 || description.length > 500) return fail(400, -9, 'The input params invalid, validation error.');
+      if (!Number.isSafeInteger(amount) || (amount as number) < 1000 / (currency === 'IRT' ? 10 : 1))
+        return fail(400, -9, 'The input params invalid, validation error.');
+      if (typeof description !== 'string' || description.length === 0 || description.length > 500)
+        return fail(400, -9, 'The input params invalid, validation error.');
       if (typeof callbackUrl !== 'string' || !/^https?:\/\//.test(callbackUrl)) return fail(400, -9, 'The input params invalid, validation error.');
       if (currency !== undefined && currency !== 'IRR' && currency !== 'IRT') return fail(400, -9, 'The input params invalid, validation error.');
       counter += 1;
@@ -98,7 +106,14 @@ export async function startFakeZarinpal(): Promise<FakeZarinpal> {
     if (p.state !== 'paid') return fail(400, -51, 'Session is not valid, session is not active paid try.');
     if (parsed.amount !== p.request.amount) return fail(400, -50, 'Session is not valid, amounts values is not the same.');
     p.verified += 1;
-    const data = { message: p.verified === 1 ? 'Verified' : 'Verified', card_hash: 'E2D6C27A8B44B3E0A6E2E3F1', card_pan: '502229******5995', ref_id: p.refId, fee_type: 'Merchant', fee: 0 };
+    const data = {
+      message: p.verified === 1 ? 'Verified' : 'Verified',
+      card_hash: 'E2D6C27A8B44B3E0A6E2E3F1',
+      card_pan: '502229******5995',
+      ref_id: p.refId,
+      fee_type: 'Merchant',
+      fee: 0,
+    };
     return json(200, { data: { code: p.verified === 1 ? 100 : 101, ...data }, errors: [] });
   });
 

@@ -42,7 +42,13 @@ export function indentTwiml(document: string): string {
     if (token.startsWith('</')) {
       depth -= 1;
       lines.push(`${'  '.repeat(depth)}${token}`);
-    } else if (token.startsWith('<') && !token.endsWith('/>') && tokens[i + 1] !== undefined && !(tokens[i + 1] as string).startsWith('<') && (tokens[i + 2] ?? '').startsWith('</')) {
+    } else if (
+      token.startsWith('<') &&
+      !token.endsWith('/>') &&
+      tokens[i + 1] !== undefined &&
+      !(tokens[i + 1] as string).startsWith('<') &&
+      (tokens[i + 2] ?? '').startsWith('</')
+    ) {
       // An element with only text inside stays on one line.
       lines.push(`${'  '.repeat(depth)}${token}${tokens[i + 1]}${tokens[i + 2]}`);
       i += 2;
@@ -59,24 +65,43 @@ const redirectTarget = (document: string): string | undefined => /<Redirect[^>]*
 const unescape = (url: string) => url.replace(/&amp;/g, '&');
 
 /** Plays a call through the real voice handler: each row's press, the document it got back. */
-export async function playCall(stack: InProcessStack, call: { code: string; from: string; callSid: string }, presses: readonly (string | null)[]): Promise<GoldenRow[]> {
+export async function playCall(
+  stack: InProcessStack,
+  call: { code: string; from: string; callSid: string },
+  presses: readonly (string | null)[],
+): Promise<GoldenRow[]> {
   const rows: GoldenRow[] = [];
   let previous = '';
   for (const press of presses) {
     let url = `${stack.baseUrl}/voice/${call.code}`;
-    const params: Record<string, string> = { CallSid: call.callSid, From: call.from, To: '+15005550006', AccountSid: 'AC00000000000000000000000000000000', CallStatus: 'in-progress', Direction: 'inbound' };
+    const params: Record<string, string> = {
+      CallSid: call.callSid,
+      From: call.from,
+      To: '+15005550006',
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+    };
     if (press === REDIRECT) url = unescape(redirectTarget(previous) ?? '');
     else if (press?.startsWith(PAY_PREFIX)) {
       const answer = press.slice(PAY_PREFIX.length);
       if (!isPayAnswer(answer)) throw new Error(`row ${rows.length + 1}: ${answer} is not a <Pay> answer`);
       url = unescape(attribute(previous, 'Pay', 'action') ?? '');
-      const question = { action: url, postalCode: attribute(previous, 'Pay', 'postalCode') !== 'false', securityCode: attribute(previous, 'Pay', 'securityCode') !== 'false', maxAttempts: Number(attribute(previous, 'Pay', 'maxAttempts') ?? 1) };
+      const question = {
+        action: url,
+        postalCode: attribute(previous, 'Pay', 'postalCode') !== 'false',
+        securityCode: attribute(previous, 'Pay', 'securityCode') !== 'false',
+        maxAttempts: Number(attribute(previous, 'Pay', 'maxAttempts') ?? 1),
+      };
       Object.assign(params, payActionParams(answer, question, `ch_golden_${rows.length + 1}`));
     } else if (press !== null) {
       url = unescape(attribute(previous, 'Gather', 'action') ?? '');
       params.Digits = press;
     }
-    if (!url) throw new Error(`row ${rows.length + 1}: the previous answer has nothing to ${press === REDIRECT ? 'redirect to' : press?.startsWith(PAY_PREFIX) ? 'pay' : 'gather'}`);
+    if (!url)
+      throw new Error(
+        `row ${rows.length + 1}: the previous answer has nothing to ${press === REDIRECT ? 'redirect to' : press?.startsWith(PAY_PREFIX) ? 'pay' : 'gather'}`,
+      );
     const target = new URL(url);
     const answer = await stack.post(target.pathname, params, { query: target.search.slice(1) });
     if (answer.statusCode !== 200) throw new Error(`row ${rows.length + 1}: HTTP ${answer.statusCode}`);

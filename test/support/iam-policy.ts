@@ -29,8 +29,10 @@ type Json = unknown;
 function attribute(template: CfnTemplate, account: Account, logicalId: string, attr: string): string {
   const resource = template.Resources[logicalId];
   if (!resource) throw new Error(`GetAtt of unknown resource ${logicalId}`);
-  if (resource.Type === 'AWS::DynamoDB::Table' && attr === 'Arn') return `arn:${account.partition}:dynamodb:${account.region}:${account.accountId}:table/${resource.Properties?.TableName as string}`;
-  if (resource.Type === 'AWS::SQS::Queue' && attr === 'Arn') return `arn:${account.partition}:sqs:${account.region}:${account.accountId}:${resource.Properties?.QueueName as string}`;
+  if (resource.Type === 'AWS::DynamoDB::Table' && attr === 'Arn')
+    return `arn:${account.partition}:dynamodb:${account.region}:${account.accountId}:table/${resource.Properties?.TableName as string}`;
+  if (resource.Type === 'AWS::SQS::Queue' && attr === 'Arn')
+    return `arn:${account.partition}:sqs:${account.region}:${account.accountId}:${resource.Properties?.QueueName as string}`;
   if (resource.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:${account.partition}:s3:::${ref(template, account, logicalId)}`;
   throw new Error(`no test value for ${logicalId}.${attr}`);
 }
@@ -62,7 +64,9 @@ export function resolve(template: CfnTemplate, account: Account, value: Json): J
     return (resolve(template, account, parts) as Json[]).join(separator);
   }
   if (entries.length === 1 && key === 'Fn::Sub') {
-    return String(arg).replace(/\$\{([^}]+)\}/g, (_m, name: string) => (name.includes('.') ? attribute(template, account, ...(name.split('.') as [string, string])) : ref(template, account, name)));
+    return String(arg).replace(/\$\{([^}]+)\}/g, (_m, name: string) =>
+      name.includes('.') ? attribute(template, account, ...(name.split('.') as [string, string])) : ref(template, account, name),
+    );
   }
   if (key?.startsWith('Fn::')) throw new Error(`no test evaluation of ${key}`);
   return Object.fromEntries(entries.map(([k, v]) => [k, resolve(template, account, v)]));
@@ -76,7 +80,8 @@ export function roleStatements(template: CfnTemplate, account: Account, roleId: 
   if (role.Properties?.ManagedPolicyArns) throw new Error(`${roleId} has managed policies: not evaluated here`);
   return policies.flatMap((p) =>
     p.PolicyDocument.Statement.map((s) => {
-      if (s.Effect !== 'Allow' || s.Condition || s.NotAction || s.NotResource) throw new Error(`${roleId} has a statement this evaluator does not model: ${JSON.stringify(s)}`);
+      if (s.Effect !== 'Allow' || s.Condition || s.NotAction || s.NotResource)
+        throw new Error(`${roleId} has a statement this evaluator does not model: ${JSON.stringify(s)}`);
       const list = (v: Json) => (Array.isArray(v) ? v : [v]) as Json[];
       return { actions: list(s.Action).map(String), resources: list(resolve(template, account, s.Resource)).map(String) };
     }),
@@ -85,7 +90,10 @@ export function roleStatements(template: CfnTemplate, account: Account, roleId: 
 
 /** IAM's wildcards: `*` any run of characters, `?` one; actions compare case-insensitively. */
 function matches(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -129,10 +137,15 @@ export function permissionsFor(command: SentCommand, account: Account): Permissi
     case 'S3Client': {
       const bucket = `arn:${partition}:s3:::${String(input.Bucket)}`;
       const object = `${bucket}/${String(input.Key)}`;
-      if (name === 'HeadObject' || name === 'GetObject') return [{ action: 's3:GetObject', resource: object }, { action: 's3:ListBucket', resource: bucket }];
+      if (name === 'HeadObject' || name === 'GetObject')
+        return [
+          { action: 's3:GetObject', resource: object },
+          { action: 's3:ListBucket', resource: bucket },
+        ];
       if (name === 'PutObject') return [{ action: 's3:PutObject', resource: object }];
       // DeleteObjects is authorised as s3:DeleteObject on each object it names.
-      if (name === 'DeleteObjects') return ((input.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: `${bucket}/${o.Key}` }));
+      if (name === 'DeleteObjects')
+        return ((input.Delete as { Objects: { Key: string }[] }).Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: `${bucket}/${o.Key}` }));
       return [{ action: `s3:${name}`, resource: object }];
     }
     case 'SQSClient': {

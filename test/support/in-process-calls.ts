@@ -35,7 +35,5 @@ export function callInProcess(deps: () => VoiceDeps, code: string, from: string,
 
 /** Everything the caller heard, in order: <Say> text and the transcript of every <Play>. */
 export function heard(t: Transcript): string {
-  return t.events
-    .flatMap((e) => (e.type === 'say' ? [e.text] : e.type === 'play' ? [e.transcript] : []))
-    .join(' ');
+  return t.events.flatMap((e) => (e.type === 'say' ? [e.text] : e.type === 'play' ? [e.transcript] : [])).join(' ');
 }

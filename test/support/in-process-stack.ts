@@ -230,7 +230,10 @@ export async function startInProcessStack(options: InProcessOptions = {}): Promi
       for (const [k, v] of Object.entries(params)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
       const signature = opts.signature ?? getExpectedTwilioSignature(IN_PROCESS_AUTH_TOKEN, url, params);
       const target = invoke(path) ?? [voice, 'voice'];
-      return target[0](webhookEvent(path, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query), lambdaContext(target[1]));
+      return target[0](
+        webhookEvent(path, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query),
+        lambdaContext(target[1]),
+      );
     },
     stop,
   };

@@ -20,7 +20,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     try {
       return await startTestStackOnce(env);
     } catch (error) {
-      const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || error instanceof PortInUseError || (error instanceof OfflineStartError && error.message.includes('EADDRINUSE'));
+      const taken =
+        (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+        error instanceof PortInUseError ||
+        (error instanceof OfflineStartError && error.message.includes('EADDRINUSE'));
       if (!taken || attempt >= 3) throw error;
     }
   }
@@ -32,7 +35,13 @@ async function startTestStackOnce(env: Record<string, string>): Promise<LocalSta
   const audioDir = mkdtempSync(join(tmpdir(), 'balance-ivr-audio-'));
   const removeAudioDir = () => rmSync(audioDir, { recursive: true, force: true });
   try {
-    const stack = await startLocalStack({ port, seedFile: DEMO_SEED, audioDir, env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env }, echo: process.env.ECHO_OFFLINE === '1' });
+    const stack = await startLocalStack({
+      port,
+      seedFile: DEMO_SEED,
+      audioDir,
+      env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: 'WARN', ...env },
+      echo: process.env.ECHO_OFFLINE === '1',
+    });
     return {
       ...stack,
       stop: async () => {
@@ -92,7 +101,8 @@ export function useStarted<T extends { stop(): Promise<void> }>(start: () => Pro
  */
 export function stackCalls(stack: () => LocalStack) {
   return {
-    call: (code: string, from: string, digits?: string[]) => placeCall({ baseUrl: stack().baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) }),
+    call: (code: string, from: string, digits?: string[]) =>
+      placeCall({ baseUrl: stack().baseUrl, code, from, authToken: AUTH_TOKEN, ...(digits ? { digits } : {}) }),
     callLog: async (callSid: string) => {
       const { Item } = await stack().documentClient.send(new GetCommand({ TableName: stack().config.tables.callLog, Key: { callSid } }));
       return Item;

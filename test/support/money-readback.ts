@@ -25,7 +25,28 @@ export function expectedSaid(minor: bigint, currency: ModuleCurrency): Said {
   return { whole: minor / scale, fraction: minor % scale, unit: currency.code };
 }
 
-const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const SMALL = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const SCALES: Record<string, bigint> = { thousand: 10n ** 3n, million: 10n ** 6n, billion: 10n ** 9n, trillion: 10n ** 12n, quadrillion: 10n ** 15n };
 
@@ -51,9 +72,19 @@ export function englishNumber(words: readonly string[]): bigint {
 
 /** The unit a phrase ends with, as a currency code or rial/toman. */
 const UNIT_WORDS: Record<string, string> = {
-  rial: 'rial', rials: 'rial', toman: 'toman', tomans: 'toman',
-  dollar: 'USD', dollars: 'USD', euro: 'EUR', euros: 'EUR', pound: 'GBP', pounds: 'GBP', yen: 'JPY',
-  'Kuwaiti dinar': 'KWD', 'Kuwaiti dinars': 'KWD',
+  rial: 'rial',
+  rials: 'rial',
+  toman: 'toman',
+  tomans: 'toman',
+  dollar: 'USD',
+  dollars: 'USD',
+  euro: 'EUR',
+  euros: 'EUR',
+  pound: 'GBP',
+  pounds: 'GBP',
+  yen: 'JPY',
+  'Kuwaiti dinar': 'KWD',
+  'Kuwaiti dinars': 'KWD',
 };
 const MINOR_WORDS = new Set(['cent', 'cents', 'penny', 'pence', 'fils']);
 

@@ -58,7 +58,12 @@ async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A lock left by a killed run is stale after three minutes.
-      const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(lock).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       if (age > 180_000) await rmdir(lock).catch(() => undefined);
       if (Date.now() > giveUpAt) throw new Error(`waited too long for ${lock}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -78,12 +83,23 @@ export async function packageStage(options: { stage: string; region?: string; pa
   const workFolder = join('.esbuild', `package-${randomUUID()}`);
   try {
     await withPackageLock(() =>
-      promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--stage', options.stage, '--region', options.region ?? 'us-east-1', '--package', dir, ...params], {
-        cwd: ROOT,
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ESBUILD_WORK_FOLDER: workFolder },
-        timeout: 180_000,
-        maxBuffer: 16 * 1024 * 1024,
-      }),
+      promisify(execFile)(
+        join(ROOT, 'node_modules', '.bin', 'serverless'),
+        ['package', '--stage', options.stage, '--region', options.region ?? 'us-east-1', '--package', dir, ...params],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'x',
+            AWS_SECRET_ACCESS_KEY: 'x',
+            SLS_TELEMETRY_DISABLED: '1',
+            SLS_NOTIFICATIONS_MODE: 'off',
+            ESBUILD_WORK_FOLDER: workFolder,
+          },
+          timeout: 180_000,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      ),
     );
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

@@ -60,7 +60,11 @@ describe('CSV parsing (RFC 4180)', () => {
 
   it('turns item columns into fields, keeping every cell as the text it is (amounts are read by the import)', () => {
     const rows = rowsFromCsv('items', 'customerId,type,number,FinalValue,Note,currency\nc-1,invoice,I-1,"۱٬۲۵۰٬۰۰۰",0x10,USD\n');
-    expect(rows).toEqual({ ok: true, lines: [2], rows: [{ customerId: 'c-1', type: 'invoice', number: 'I-1', currency: 'USD', fields: { FinalValue: '۱٬۲۵۰٬۰۰۰', Note: '0x10' } }] });
+    expect(rows).toEqual({
+      ok: true,
+      lines: [2],
+      rows: [{ customerId: 'c-1', type: 'invoice', number: 'I-1', currency: 'USD', fields: { FinalValue: '۱٬۲۵۰٬۰۰۰', Note: '0x10' } }],
+    });
   });
 
   it('refuses unknown customer columns', () => {

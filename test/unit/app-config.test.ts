@@ -14,7 +14,14 @@ describe('configuration', () => {
   });
 
   it('reads no secret from a deployed function’s environment: they are SSM parameters of the stage', () => {
-    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://ivr.example.com', STAGE: 'prod', TWILIO_AUTH_TOKEN: 't', PAYMENT_LINK_SECRET: 's3cret', ADMIN_API_KEY: 'a-long-enough-admin-key' };
+    const deployed = {
+      AWS_LAMBDA_FUNCTION_NAME: 'f',
+      PUBLIC_BASE_URL: 'https://ivr.example.com',
+      STAGE: 'prod',
+      TWILIO_AUTH_TOKEN: 't',
+      PAYMENT_LINK_SECRET: 's3cret',
+      ADMIN_API_KEY: 'a-long-enough-admin-key',
+    };
     const config = loadConfig(deployed);
     expect(config.secrets).toMatchObject({ from: 'ssm', ssmPrefix: '/balance-ivr/prod/', envValues: {} });
     expect(config).toMatchObject({ twilioAuthToken: undefined, adminApiKey: undefined, payments: { linkSecret: undefined } });
@@ -24,8 +31,15 @@ describe('configuration', () => {
 
   it('uses the local development secrets only outside Lambda, and the variables when they are set', () => {
     expect(loadConfig({}).payments.linkSecret).toBe('local-dev-payment-link-secret');
-    expect(loadConfig({}).secrets).toMatchObject({ from: 'env', readable: undefined, envValues: { 'twilio-auth-token': 'local-dev-auth-token', 'admin-api-key': 'local-admin-key' } });
-    expect(loadConfig({ TWILIO_AUTH_TOKEN: 'mine', TWILIO_API_KEY_SECRET: 'k' }).secrets.envValues).toMatchObject({ 'twilio-auth-token': 'mine', 'twilio-api-key-secret': 'k' });
+    expect(loadConfig({}).secrets).toMatchObject({
+      from: 'env',
+      readable: undefined,
+      envValues: { 'twilio-auth-token': 'local-dev-auth-token', 'admin-api-key': 'local-admin-key' },
+    });
+    expect(loadConfig({ TWILIO_AUTH_TOKEN: 'mine', TWILIO_API_KEY_SECRET: 'k' }).secrets.envValues).toMatchObject({
+      'twilio-auth-token': 'mine',
+      'twilio-api-key-secret': 'k',
+    });
     // Deployed with SECRETS_FROM=env there are no development defaults.
     expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', SECRETS_FROM: 'env' }).secrets.envValues).toEqual({});
     expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
@@ -33,13 +47,22 @@ describe('configuration', () => {
 
   it('knows which secrets a deployed function may read (SECRET_NAMES) and refuses unknown names', () => {
     const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x' };
-    expect(loadConfig({ ...lambda, SECRET_NAMES: 'twilio-auth-token, payment-link-secret' }).secrets.readable).toEqual(['twilio-auth-token', 'payment-link-secret']);
+    expect(loadConfig({ ...lambda, SECRET_NAMES: 'twilio-auth-token, payment-link-secret' }).secrets.readable).toEqual([
+      'twilio-auth-token',
+      'payment-link-secret',
+    ]);
     expect(loadConfig({ ...lambda, SECRET_NAMES: '' }).secrets.readable).toEqual([]);
     expect(() => loadConfig({ ...lambda, SECRET_NAMES: 'twilio-auth-token,crm/pg' })).toThrow(/SECRET_NAMES lists unknown secrets: crm\/pg/);
   });
 
   it('sends SMS with the API key secret when an API key is configured, else with the auth token, read from SSM when deployed', () => {
-    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'f', PUBLIC_BASE_URL: 'https://x', SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_SMS_FROM: '+15005550006' };
+    const lambda = {
+      AWS_LAMBDA_FUNCTION_NAME: 'f',
+      PUBLIC_BASE_URL: 'https://x',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_SMS_FROM: '+15005550006',
+    };
     expect(loadConfig(lambda).sms.twilio).toMatchObject({ username: 'AC1', passwordSecret: 'twilio-auth-token' });
     expect(loadConfig({ ...lambda, TWILIO_API_KEY_SID: 'SK1' }).sms.twilio).toMatchObject({ username: 'SK1', passwordSecret: 'twilio-api-key-secret' });
     expect(loadConfig({ ...lambda, TWILIO_API_KEY_SID: 'SK1' }).sms.twilio).not.toHaveProperty('password');
@@ -53,7 +76,10 @@ describe('configuration', () => {
     expect(loadConfig({ ...deployed, STAGE: 'local' }).payments.providers).toEqual([]);
     expect(loadConfig({ STAGE: 'dev' }).payments.providers).toEqual([]);
     expect(loadConfig({ STAGE: 'dev' }).sms.provider).toBeUndefined();
-    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'sandbox', SMS_PROVIDER: 'outbox' })).toMatchObject({ payments: { providers: ['sandbox'] }, sms: { provider: 'outbox' } });
+    expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'sandbox', SMS_PROVIDER: 'outbox' })).toMatchObject({
+      payments: { providers: ['sandbox'] },
+      sms: { provider: 'outbox' },
+    });
     expect(loadConfig({ ...deployed, PAYMENT_PROVIDER: 'stripe,zarinpal' }).payments.providers).toEqual(['stripe', 'zarinpal']);
     expect(() => loadConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/payment providers are sandbox, stripe, zarinpal/);
   });
@@ -94,13 +120,19 @@ describe('admin access configuration', () => {
 
   it('limits wrong admin keys and keeps the audit trail for a configurable time', () => {
     expect(loadConfig({})).toMatchObject({ adminLockout: { maxFailures: 10, windowSeconds: 300, lockSeconds: 900 }, auditRetentionDays: 365 });
-    expect(loadConfig({ ADMIN_MAX_FAILURES: '3', ADMIN_FAILURE_WINDOW_SECONDS: '60', ADMIN_LOCK_SECONDS: '3600', AUDIT_RETENTION_DAYS: '90' })).toMatchObject({ adminLockout: { maxFailures: 3, windowSeconds: 60, lockSeconds: 3600 }, auditRetentionDays: 90 });
+    expect(loadConfig({ ADMIN_MAX_FAILURES: '3', ADMIN_FAILURE_WINDOW_SECONDS: '60', ADMIN_LOCK_SECONDS: '3600', AUDIT_RETENTION_DAYS: '90' })).toMatchObject({
+      adminLockout: { maxFailures: 3, windowSeconds: 60, lockSeconds: 3600 },
+      auditRetentionDays: 90,
+    });
     expect(() => loadConfig({ ADMIN_MAX_FAILURES: '0' })).toThrow(/ADMIN_MAX_FAILURES/);
     expect(loadConfig({}).tables.audit).toBe('balance-ivr-local-audit');
   });
 
   it('gives the env secret resolver CRM passwords (CRM_SECRET_*) and other secrets (SECRET_*), nothing else', () => {
-    expect(loadConfig({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't', ADMIN_API_KEY: 'k', OTHER: 'o' }).crm.envSecrets).toEqual({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't' });
+    expect(loadConfig({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't', ADMIN_API_KEY: 'k', OTHER: 'o' }).crm.envSecrets).toEqual({
+      CRM_SECRET_PG: 'p',
+      SECRET_TWILIO_AUTH_TOKEN: 't',
+    });
   });
 });
 
@@ -122,7 +154,9 @@ describe('speech configuration', () => {
   });
 
   it('refuses Polly without a bucket in Lambda, and unknown modes or engines', () => {
-    expect(() => loadConfig({ ...lambda, TTS_MODE: 'polly' })).toThrow(new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)'));
+    expect(() => loadConfig({ ...lambda, TTS_MODE: 'polly' })).toThrow(
+      new ConfigurationError('AUDIO_BUCKET environment variable is not set (needed by TTS_MODE=polly)'),
+    );
     expect(loadConfig(lambda).speech.ttsMode).toBe('say');
     expect(() => loadConfig({ TTS_MODE: 'azure' })).toThrow(/TTS_MODE/);
     expect(() => loadConfig({ POLLY_ENGINE: 'turbo' })).toThrow(/POLLY_ENGINE/);

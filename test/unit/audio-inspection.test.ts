@@ -12,7 +12,15 @@ const reasonOf = (bytes: Uint8Array) => {
 
 describe('inspectAudio', () => {
   it('measures a mu-law WAV', () => {
-    expect(inspectAudio(wavFile(2.5))).toEqual({ container: 'wav', contentType: 'audio/wav', sampleRate: 8000, channels: 1, durationSeconds: 2.5, wavFormat: 7, bitsPerSample: 8 });
+    expect(inspectAudio(wavFile(2.5))).toEqual({
+      container: 'wav',
+      contentType: 'audio/wav',
+      sampleRate: 8000,
+      channels: 1,
+      durationSeconds: 2.5,
+      wavFormat: 7,
+      bitsPerSample: 8,
+    });
   });
 
   it('measures a 16-bit PCM WAV', () => {

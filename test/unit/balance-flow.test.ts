@@ -29,10 +29,20 @@ describe('balance flow: identified caller', () => {
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(1_250_000) });
     expect(r.asked).toEqual(['identify-by-phone', 'balance']);
     expect(r.actions).toEqual([
-      { kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }] },
+      {
+        kind: 'say',
+        items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 1_250_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'owed' }],
+      },
       { kind: 'dial', target: '+982191000000' },
     ]);
-    expect(r.session).toMatchObject({ step: 'done', outcome: 'next', destination: 'next', customer: FOUND.customer, identifiedBy: 'caller', balance: { owed: 1_250_000, credit: 0 } });
+    expect(r.session).toMatchObject({
+      step: 'done',
+      outcome: 'next',
+      destination: 'next',
+      customer: FOUND.customer,
+      identifiedBy: 'caller',
+      balance: { owed: 1_250_000, credit: 0 },
+    });
   });
 
   it('asks the CRM with the caller number from the webhook', () => {
@@ -44,19 +54,28 @@ describe('balance flow: identified caller', () => {
   it('hands speech the exact rials and the module’s toman unit (money.ts rounds, once, for every surface)', () => {
     const ctx = contextFor(moduleFixture({ currency: { code: 'IRR', unit: 'toman' } }));
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(12_345) });
-    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 12_345, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }] });
+    expect(r.actions[0]).toEqual({
+      kind: 'say',
+      items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 12_345, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }],
+    });
   });
 
   it('treats a debt below half a toman as owed: announced (in rials by speech), then the next destination', () => {
     const ctx = contextFor(moduleFixture({ currency: { code: 'IRR', unit: 'toman' } }));
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(4) });
-    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 4, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }] });
+    expect(r.actions[0]).toEqual({
+      kind: 'say',
+      items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 4, currency: { code: 'IRR', unit: 'toman' } }, { prompt: 'owed' }],
+    });
     expect(r.session).toMatchObject({ outcome: 'next', balance: { owed: 4, credit: 0, currency: 'IRR' } });
   });
 
   it('asks the CRM for the balance in the module’s currency', () => {
     const ctx = contextFor(moduleFixture({ language: 'en', currency: 'USD' }));
-    expect(decideBalance(ctx, undefined, entryInput(), { identity: FOUND })).toEqual({ kind: 'need', need: { kind: 'balance', customer: FOUND.customer, currency: 'USD' } });
+    expect(decideBalance(ctx, undefined, entryInput(), { identity: FOUND })).toEqual({
+      kind: 'need',
+      need: { kind: 'balance', customer: FOUND.customer, currency: 'USD' },
+    });
   });
 
   it('announces nothing for a module stored with a currency it cannot read, and goes to the error destination', () => {
@@ -77,7 +96,10 @@ describe('balance flow: identified caller', () => {
 
   it('tells a caller in credit how much and routes to the error destination', () => {
     const r = step(contextFor(moduleFixture()), undefined, entryInput(), { identity: FOUND, balance: { status: 'ok', owed: 0, credit: 700_000 } });
-    expect(r.actions[0]).toEqual({ kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 700_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'inCredit' }] });
+    expect(r.actions[0]).toEqual({
+      kind: 'say',
+      items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 700_000, currency: { code: 'IRR', unit: 'rial' } }, { prompt: 'inCredit' }],
+    });
     expect(r.session).toMatchObject({ outcome: 'no-debt', destination: 'err' });
   });
 
@@ -109,7 +131,10 @@ describe('balance flow: identified caller', () => {
   });
 
   it('redirects to an external TwiML URL destination', () => {
-    const ctx = contextFor(moduleFixture(), { next: { type: 'redirect', code: 'next', url: 'https://example.com/twiml' }, error: { type: 'hangup', code: 'err' } });
+    const ctx = contextFor(moduleFixture(), {
+      next: { type: 'redirect', code: 'next', url: 'https://example.com/twiml' },
+      error: { type: 'hangup', code: 'err' },
+    });
     const r = step(ctx, undefined, entryInput(), { identity: FOUND, balance: OWES(10) });
     expect(r.actions[1]).toEqual({ kind: 'redirect', url: 'https://example.com/twiml' });
   });
@@ -125,7 +150,10 @@ describe('balance flow: identified caller', () => {
 describe('balance flow: handed-over customer', () => {
   it('uses the customer handed over by the previous module without a CRM identity lookup', () => {
     const ctx = contextFor(moduleFixture());
-    const previous = { ...step(contextFor(moduleFixture({ code: 'club' })), undefined, entryInput(), { identity: FOUND, balance: OWES(10) }).session, handover: { to: 'bal', fromModule: 'club', customer: FOUND.customer } };
+    const previous = {
+      ...step(contextFor(moduleFixture({ code: 'club' })), undefined, entryInput(), { identity: FOUND, balance: OWES(10) }).session,
+      handover: { to: 'bal', fromModule: 'club', customer: FOUND.customer },
+    };
     const r = step(ctx, previous, entryInput(), { balance: OWES(500) });
     expect(r.asked).toEqual(['balance']);
     expect(r.session).toMatchObject({ identifiedBy: 'handover', moduleCode: 'bal', turn: previous.turn + 1 });
@@ -133,7 +161,10 @@ describe('balance flow: handed-over customer', () => {
 
   it('ignores a handover addressed to another module', () => {
     const ctx = contextFor(moduleFixture());
-    const previous = { ...step(contextFor(moduleFixture({ code: 'club' })), undefined, entryInput(), { identity: FOUND, balance: OWES(10) }).session, handover: { to: 'other', fromModule: 'club', customer: FOUND.customer } };
+    const previous = {
+      ...step(contextFor(moduleFixture({ code: 'club' })), undefined, entryInput(), { identity: FOUND, balance: OWES(10) }).session,
+      handover: { to: 'other', fromModule: 'club', customer: FOUND.customer },
+    };
     const r = step(ctx, previous, entryInput(), { identity: { status: 'not-found' } });
     expect(r.asked).toEqual(['identify-by-phone']);
     expect(r.session.outcome).toBe('error');
@@ -146,7 +177,13 @@ describe('balance flow: mobile entry', () => {
   it('gathers the mobile number with # to finish, the timeout and actionOnEmptyResult semantics', () => {
     const r = step(ctx, undefined, entryInput(), { identity: FOUND });
     expect(r.actions).toEqual([
-      { kind: 'gather', action: 'https://ivr.example.com/voice/bal/mobile?t=1', items: [{ prompt: 'intro' }, { prompt: 'enterMobile' }], timeoutSeconds: 7, finishOnKey: '#' },
+      {
+        kind: 'gather',
+        action: 'https://ivr.example.com/voice/bal/mobile?t=1',
+        items: [{ prompt: 'intro' }, { prompt: 'enterMobile' }],
+        timeoutSeconds: 7,
+        finishOnKey: '#',
+      },
       { kind: 'redirect', url: 'https://ivr.example.com/voice/bal/mobile?t=1' },
     ]);
     expect(r.session).toMatchObject({ step: 'mobile', attempts: 0, turn: 1 });
@@ -161,7 +198,11 @@ describe('balance flow: mobile entry', () => {
   it('re-prompts invalid or empty input and gives up at the error destination after max attempts', () => {
     let s = step(ctx, undefined, entryInput(), { identity: FOUND }).session;
     const first = step(ctx, s, gatherInput(s, 'mobile', '12345'));
-    expect(first.actions[0]).toMatchObject({ kind: 'gather', items: [{ prompt: 'invalidMobile' }, { prompt: 'enterMobile' }], action: 'https://ivr.example.com/voice/bal/mobile?t=2' });
+    expect(first.actions[0]).toMatchObject({
+      kind: 'gather',
+      items: [{ prompt: 'invalidMobile' }, { prompt: 'enterMobile' }],
+      action: 'https://ivr.example.com/voice/bal/mobile?t=2',
+    });
     expect(first.session).toMatchObject({ attempts: 1, step: 'mobile' });
     s = first.session;
     const second = step(ctx, s, gatherInput(s, 'mobile', ''));
@@ -183,7 +224,10 @@ describe('balance flow: mobile entry', () => {
   });
 
   it('does not keep a balance that failed with the identity: the mobile step asks for it', () => {
-    const entry = decideBalance(ctx, undefined, entryInput(), { identity: FOUND, balance: { status: 'failed', source: 'ledger', reason: 'unreadable-amount' } });
+    const entry = decideBalance(ctx, undefined, entryInput(), {
+      identity: FOUND,
+      balance: { status: 'failed', source: 'ledger', reason: 'unreadable-amount' },
+    });
     if (entry.kind !== 'respond') throw new Error('expected a response');
     expect(entry.session.balance).toBeUndefined();
     expect(step(ctx, entry.session, gatherInput(entry.session, 'mobile', '09121234567'), { balance: OWES(5) }).asked).toEqual(['balance']);
@@ -231,7 +275,12 @@ describe('balance flow: confirm before next', () => {
 
   it('asks for 1 to continue after the announcement', () => {
     const r = announced();
-    expect(r.actions[1]).toMatchObject({ kind: 'gather', numDigits: 1, items: [{ prompt: 'confirmContinue' }], action: 'https://ivr.example.com/voice/bal/confirm?t=1' });
+    expect(r.actions[1]).toMatchObject({
+      kind: 'gather',
+      numDigits: 1,
+      items: [{ prompt: 'confirmContinue' }],
+      action: 'https://ivr.example.com/voice/bal/confirm?t=1',
+    });
     expect(r.session.step).toBe('confirm');
   });
 

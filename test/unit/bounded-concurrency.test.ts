@@ -5,13 +5,17 @@ describe('work with bounded concurrency (password hashing, summary refreshes)', 
     let running = 0;
     let most = 0;
     const done: number[] = [];
-    await forEachBounded(Array.from({ length: 25 }, (_, i) => i), 3, async (i) => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, 2 + (i % 4)));
-      done.push(i);
-      running -= 1;
-    });
+    await forEachBounded(
+      Array.from({ length: 25 }, (_, i) => i),
+      3,
+      async (i) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 2 + (i % 4)));
+        done.push(i);
+        running -= 1;
+      },
+    );
     expect(most).toBe(3);
     expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });

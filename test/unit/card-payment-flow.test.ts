@@ -34,7 +34,13 @@ function step(ctx: BalanceFlowContext, session: Session | undefined, input: Flow
   }
 }
 
-const press = (s: Session, at: 'pay-offer' | 'item' | 'confirm', digits: string): FlowInput => ({ step: at, callSid: CALL_SID, from: s.from, to: s.to, digits });
+const press = (s: Session, at: 'pay-offer' | 'item' | 'confirm', digits: string): FlowInput => ({
+  step: at,
+  callSid: CALL_SID,
+  from: s.from,
+  to: s.to,
+  digits,
+});
 const payReport = (s: Session, report: PayReport): FlowInput => ({ step: 'pay', callSid: CALL_SID, from: s.from, to: s.to, pay: report });
 const SUCCESS: PayReport = { result: 'success', confirmationCode: 'ch_3PaidByCard', maskedCard: '****4242', cardType: 'visa' };
 
@@ -50,7 +56,14 @@ describe('card payment in the call: the offer', () => {
     const r = step(cardModule(), undefined, entryInput('+15005550007'));
     expect(r.actions).toEqual([
       { kind: 'say', items: [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: 4820, currency: { code: 'USD' } }, { prompt: 'owed' }] },
-      { kind: 'gather', action: 'https://ivr.example.com/voice/bal/pay-offer?t=1', items: [{ prompt: 'payOffer' }], timeoutSeconds: 6, finishOnKey: '#', numDigits: 1 },
+      {
+        kind: 'gather',
+        action: 'https://ivr.example.com/voice/bal/pay-offer?t=1',
+        items: [{ prompt: 'payOffer' }],
+        timeoutSeconds: 6,
+        finishOnKey: '#',
+        numDigits: 1,
+      },
       { kind: 'redirect', url: 'https://ivr.example.com/voice/bal/pay-offer?t=1' },
     ]);
     expect(r.session).toMatchObject({ step: 'pay-offer', attempts: 0, balance: { owed: 4820, currency: 'USD' } });
@@ -110,13 +123,18 @@ describe('card payment in the call: the <Pay>', () => {
       language: 'en-US',
     });
     expect(pay.prompts).toEqual(payPrompts({ postalCode: true, securityCode: true }));
-    expect(r.session).toMatchObject({ step: 'pay', turn: 2, card: { chosen: true, charge: { amount: 4820, currency: 'USD', items: [], moneyAccount: 'acc-usd' } } });
+    expect(r.session).toMatchObject({
+      step: 'pay',
+      turn: 2,
+      card: { chosen: true, charge: { amount: 4820, currency: 'USD', items: [], moneyAccount: 'acc-usd' } },
+    });
   });
 
   it('keeps cents exact for amounts a float would round (0.07, 1,000,000.01 and a yen amount without decimals)', () => {
     expect((atPay(cardModule(), { balance: { status: 'ok', owed: 7, credit: 0 } }).actions[0] as PayAction).chargeAmount).toBe('0.07');
     expect((atPay(cardModule(), { balance: { status: 'ok', owed: 100_000_001, credit: 0 } }).actions[0] as PayAction).chargeAmount).toBe('1000000.01');
-    const yen = atPay(cardModule({ currency: 'JPY', financialAccount: undefined }), { balance: { status: 'ok', owed: 1500, credit: 0 } }).actions[0] as PayAction;
+    const yen = atPay(cardModule({ currency: 'JPY', financialAccount: undefined }), { balance: { status: 'ok', owed: 1500, credit: 0 } })
+      .actions[0] as PayAction;
     expect(yen).toMatchObject({ chargeAmount: '1500', currency: 'jpy' });
   });
 
@@ -157,7 +175,9 @@ describe('card payment in the call: the <Pay>', () => {
     expect(asking.actions[0]).toMatchObject({ kind: 'gather', action: 'https://ivr.example.com/voice/bal/item?t=2', items: [{ prompt: 'enterItemNumber' }] });
     const found = { status: 'found' as const, item: { type: 'invoice' as const, number: 'INV-5002', amount: 2000, paid: false, moneyAccount: 'acc-usd-2' } };
     const r = step(ctx, asking.session, press(asking.session, 'item', '5002#'), { item: found });
-    expect(r.asked).toEqual([{ kind: 'find-item', customer: CUSTOMER, query: { type: 'invoice', number: '5002', searchField: 'Serial', valueField: 'FinalValue', currency: 'USD' } }]);
+    expect(r.asked).toEqual([
+      { kind: 'find-item', customer: CUSTOMER, query: { type: 'invoice', number: '5002', searchField: 'Serial', valueField: 'FinalValue', currency: 'USD' } },
+    ]);
     expect(r.actions[0]).toMatchObject({ kind: 'pay', chargeAmount: '20.00', description: 'invoice INV-5002' });
     expect(r.session.card?.charge).toEqual({ amount: 2000, currency: 'USD', items: ['INV-5002'], moneyAccount: 'acc-usd-2' });
   });
@@ -172,14 +192,27 @@ describe('card payment in the call: each Result', () => {
     expect(r.asked).toEqual([
       {
         kind: 'settle-card-payment',
-        payment: { confirmationCode: 'ch_3PaidByCard', customerId: 'c-9', callSid: CALL_SID, moduleCode: 'bal', invoiceType: 'invoice', charge: { amount: 4820, currency: 'USD', items: [], moneyAccount: 'acc-usd' }, maskedCard: '****4242' },
+        payment: {
+          confirmationCode: 'ch_3PaidByCard',
+          customerId: 'c-9',
+          callSid: CALL_SID,
+          moduleCode: 'bal',
+          invoiceType: 'invoice',
+          charge: { amount: 4820, currency: 'USD', items: [], moneyAccount: 'acc-usd' },
+          maskedCard: '****4242',
+        },
       },
     ]);
     expect(r.actions).toEqual([
       { kind: 'say', items: [{ prompt: 'paymentOf' }, { amount: 4820, currency: { code: 'USD' } }, { prompt: 'paymentReceived' }] },
       { kind: 'dial', target: '+982191000000' },
     ]);
-    expect(r.session).toMatchObject({ step: 'done', outcome: 'paid-in-call', destination: 'next', card: { paid: { amount: 4820, currency: 'USD', confirmationCode: 'ch_3PaidByCard', maskedCard: '****4242' } } });
+    expect(r.session).toMatchObject({
+      step: 'done',
+      outcome: 'paid-in-call',
+      destination: 'next',
+      card: { paid: { amount: 4820, currency: 'USD', confirmationCode: 'ch_3PaidByCard', maskedCard: '****4242' } },
+    });
     expect(r.session.reason).toBeUndefined();
     expect(r.effects).toEqual([{ kind: 'metric', name: 'CallOutcome', dimensions: { module: 'bal', outcome: 'paid-in-call' } }]);
   });
@@ -263,7 +296,10 @@ describe('card payment in the call: each Result', () => {
   it('caller interrupted with star: "cancelled", then on as if the offer was declined (next destination)', () => {
     const s = atPay(ctx).session;
     const r = step(ctx, s, payReport(s, { result: 'caller-interrupted-with-star' }));
-    expect(r.actions).toEqual([{ kind: 'say', items: [{ prompt: 'payCancelled' }] }, { kind: 'dial', target: '+982191000000' }]);
+    expect(r.actions).toEqual([
+      { kind: 'say', items: [{ prompt: 'payCancelled' }] },
+      { kind: 'dial', target: '+982191000000' },
+    ]);
     expect(r.session).toMatchObject({ outcome: 'next', reason: 'pay-cancelled', card: { chosen: false } });
   });
 

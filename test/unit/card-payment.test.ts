@@ -41,7 +41,9 @@ describe('reading the <Pay> action', () => {
   });
 
   it('reads the details of a failure', () => {
-    expect(readPayReport({ Result: 'payment-connector-error', PaymentError: 'card is declined', ConnectorError: 'card_declined', PayErrorCode: '64010' })).toEqual({
+    expect(
+      readPayReport({ Result: 'payment-connector-error', PaymentError: 'card is declined', ConnectorError: 'card_declined', PayErrorCode: '64010' }),
+    ).toEqual({
       result: 'payment-connector-error',
       error: 'card is declined',
       connectorError: 'card_declined',

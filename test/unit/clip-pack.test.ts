@@ -38,7 +38,9 @@ describe('the Persian clip pack manifest', () => {
   });
 
   it('reads an amount as the same Persian sentence as the composer writes it', () => {
-    const spoken = persianAmountTokens(1_250_000).map((t) => manifest.clips[t]).join(' ');
+    const spoken = persianAmountTokens(1_250_000)
+      .map((t) => manifest.clips[t])
+      .join(' ');
     expect(spoken).toBe(persianAmountWords(1_250_000));
     expect(spoken).toBe('یک میلیون و دویست و پنجاه هزار');
   });
@@ -78,7 +80,12 @@ describe('the Persian clip pack manifest', () => {
   });
 
   it('names every file by its sha256 in the manifest, so joined sentences change when a clip does', () => {
-    for (const key of keys) expect(manifest.hashes?.[key]).toBe(createHash('sha256').update(readFileSync(join(CLIP_DIR, `${key}.wav`))).digest('hex'));
+    for (const key of keys)
+      expect(manifest.hashes?.[key]).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(CLIP_DIR, `${key}.wav`)))
+          .digest('hex'),
+      );
   });
 
   it('has every clip at the loudness target: active speech within 0.5 dB of it, so neighbouring words differ by at most 1 dB', () => {
@@ -99,7 +106,10 @@ describe('the Persian clip pack manifest', () => {
 
 describe('a professional pack', () => {
   it('has a script for the voice artist: every key, its exact text and its use', () => {
-    const lines = clipScriptCsv().replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = clipScriptCsv()
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('key,text,use,file');
     expect(lines).toHaveLength(keys.size + 1);
     expect(lines).toContain('num-200,دویست,"number word inside amounts, said on its own (joined with the others into one sentence)",num-200.wav');

@@ -19,8 +19,15 @@ describe('the customer club module schema', () => {
   });
 
   it('accepts "don\'t play" and overrides for club prompts', () => {
-    const parsed = parseModule({ ...club, identification: 'customer-number-and-password', prompts: { intro: { play: false }, wrongPassword: { text: 'نادرست است.', audioKey: REC } } });
-    expect(parsed.ok && parsed.value.kind === 'club' && parsed.value.prompts).toEqual({ intro: { play: false }, wrongPassword: { text: 'نادرست است.', audioKey: REC } });
+    const parsed = parseModule({
+      ...club,
+      identification: 'customer-number-and-password',
+      prompts: { intro: { play: false }, wrongPassword: { text: 'نادرست است.', audioKey: REC } },
+    });
+    expect(parsed.ok && parsed.value.kind === 'club' && parsed.value.prompts).toEqual({
+      intro: { play: false },
+      wrongPassword: { text: 'نادرست است.', audioKey: REC },
+    });
   });
 
   it('refuses "play: true", an empty prompt and a balance prompt name on a club', () => {

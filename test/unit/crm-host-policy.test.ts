@@ -33,7 +33,8 @@ describe('which addresses a lookup source may reach', () => {
   });
 
   it('allows public addresses', () => {
-    for (const address of ['8.8.8.8', '93.184.216.34', '2a00:1450:4001:81b::200e', '::ffff:8.8.8.8']) expect([address, addressAllowed(address, DEPLOYED_HOST_POLICY)]).toEqual([address, true]);
+    for (const address of ['8.8.8.8', '93.184.216.34', '2a00:1450:4001:81b::200e', '::ffff:8.8.8.8'])
+      expect([address, addressAllowed(address, DEPLOYED_HOST_POLICY)]).toEqual([address, true]);
   });
 
   it('refuses anything that is not an IP address', () => {
@@ -44,7 +45,8 @@ describe('which addresses a lookup source may reach', () => {
   it('lets the local stage reach loopback (the fake CRMs), and nothing else special', () => {
     expect(addressAllowed('127.0.0.1', LOCAL_HOST_POLICY)).toBe(true);
     expect(addressAllowed('::1', LOCAL_HOST_POLICY)).toBe(true);
-    for (const address of ['169.254.169.254', '10.0.0.5', '192.168.1.1', 'fd00:ec2::254']) expect([address, addressAllowed(address, LOCAL_HOST_POLICY)]).toEqual([address, false]);
+    for (const address of ['169.254.169.254', '10.0.0.5', '192.168.1.1', 'fd00:ec2::254'])
+      expect([address, addressAllowed(address, LOCAL_HOST_POLICY)]).toEqual([address, false]);
   });
 
   it('allows a private range only when the stage lists it', () => {
@@ -71,7 +73,15 @@ describe('a lookup source host as written', () => {
   });
 
   it('refuses hosts written as special addresses, in any spelling, and localhost', () => {
-    for (const host of ['https://169.254.169.254/latest/meta-data', 'https://[fd00:ec2::254]/', 'https://0xa9.0xfe.0xa9.0xfe/', 'https://2852039166/', 'https://localhost:8443/', 'https://crm.localhost/', 'https://[::ffff:169.254.169.254]/']) {
+    for (const host of [
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fd00:ec2::254]/',
+      'https://0xa9.0xfe.0xa9.0xfe/',
+      'https://2852039166/',
+      'https://localhost:8443/',
+      'https://crm.localhost/',
+      'https://[::ffff:169.254.169.254]/',
+    ]) {
       expect([host, hostRefusal(host, DEPLOYED_HOST_POLICY)]).toEqual([host, 'address-not-allowed']);
     }
     expect(hostRefusal('http://169.254.169.254/latest/meta-data', LOCAL_HOST_POLICY)).toBe('address-not-allowed');
@@ -94,7 +104,10 @@ describe('the host policy per stage (configuration)', () => {
   });
 
   it('takes CRM_ALLOW_HTTP and CRM_ALLOWED_CIDRS per stage, and refuses a malformed range at start', () => {
-    expect(loadConfig({ ...deployed, CRM_ALLOW_HTTP: 'true', CRM_ALLOWED_CIDRS: '10.20.0.0/16, fd12::/16' }).crm.hostPolicy).toEqual({ allowHttp: true, allowedCidrs: ['10.20.0.0/16', 'fd12::/16'] });
+    expect(loadConfig({ ...deployed, CRM_ALLOW_HTTP: 'true', CRM_ALLOWED_CIDRS: '10.20.0.0/16, fd12::/16' }).crm.hostPolicy).toEqual({
+      allowHttp: true,
+      allowedCidrs: ['10.20.0.0/16', 'fd12::/16'],
+    });
     expect(loadConfig({ CRM_ALLOWED_CIDRS: 'none' }).crm.hostPolicy.allowedCidrs).toEqual([]);
     expect(() => loadConfig({ ...deployed, CRM_ALLOWED_CIDRS: '10.20.0.0/33' })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ...deployed, CRM_ALLOWED_CIDRS: 'crm.internal' })).toThrow(/CRM_ALLOWED_CIDRS/);

@@ -10,7 +10,10 @@ describe('the import-loop check', () => {
       ['e', ['c']],
       ['f', ['a']],
     ]);
-    expect(importLoops(graph)).toEqual([['c', 'd', 'e'], ['a', 'b']]);
+    expect(importLoops(graph)).toEqual([
+      ['c', 'd', 'e'],
+      ['a', 'b'],
+    ]);
   });
 
   it('passes a graph whose imports all point one way', () => {

@@ -13,13 +13,24 @@ const valid = {
 describe('import document', () => {
   it('accepts the documented shapes and fills defaults', () => {
     const parsed = parseImportDocument(valid);
-    expect(parsed.ok && parsed.document.items[0]).toEqual({ customerId: 'c1', type: 'invoice', number: 'I-1', fields: { FinalValue: 100 }, currency: 'IRR', status: 'open' });
+    expect(parsed.ok && parsed.document.items[0]).toEqual({
+      customerId: 'c1',
+      type: 'invoice',
+      number: 'I-1',
+      fields: { FinalValue: 100 },
+      currency: 'IRR',
+      status: 'open',
+    });
   });
 
   it('reports every bad row by section, row and field, and accepts none of them', () => {
     const parsed = parseImportDocument({
       ...valid,
-      items: [...valid.items, { customerId: 'ghost', type: 'invoice', number: 'I-2', fields: { FinalValue: 1 } }, { customerId: 'c1', type: 'bill', number: 'I-3' }],
+      items: [
+        ...valid.items,
+        { customerId: 'ghost', type: 'invoice', number: 'I-2', fields: { FinalValue: 1 } },
+        { customerId: 'c1', type: 'bill', number: 'I-3' },
+      ],
       modules: [{ ...valid.modules[0], errorDestination: 'nowhere' }],
       extra: [],
     });
@@ -30,7 +41,10 @@ describe('import document', () => {
 
   it('lets a partial import refer to customers and destinations that already exist', () => {
     const parsed = parseImportDocument(
-      { items: [{ customerId: 'old', type: 'receipt', number: 'R-1', fields: { FinalValue: 5 } }], modules: [{ ...valid.modules[0], nextDestination: 'sales', errorDestination: 'sales' }] },
+      {
+        items: [{ customerId: 'old', type: 'receipt', number: 'R-1', fields: { FinalValue: 5 } }],
+        modules: [{ ...valid.modules[0], nextDestination: 'sales', errorDestination: 'sales' }],
+      },
       { customerIds: new Set(['old']), destinationCodes: new Set(['sales']) },
     );
     expect(parsed.ok).toBe(true);
@@ -44,8 +58,15 @@ describe('import document', () => {
   it('reports the document’s own row numbers even after an invalid row', () => {
     const parsed = parseImportDocument({
       ...valid,
-      items: [{ customerId: 'c1', type: 'bill', number: 'X' }, { customerId: 'ghost', type: 'invoice', number: 'I-9', fields: { FinalValue: 1 } }],
-      destinations: [{ code: 'bad', type: 'teleport' }, { code: 'bye', type: 'hangup' }, { code: 'bye', type: 'hangup' }],
+      items: [
+        { customerId: 'c1', type: 'bill', number: 'X' },
+        { customerId: 'ghost', type: 'invoice', number: 'I-9', fields: { FinalValue: 1 } },
+      ],
+      destinations: [
+        { code: 'bad', type: 'teleport' },
+        { code: 'bye', type: 'hangup' },
+        { code: 'bye', type: 'hangup' },
+      ],
     });
     const where = !parsed.ok ? parsed.errors.map((e) => `${e.section}[${e.row}].${e.field}`).sort() : [];
     expect(where).toEqual(['destinations[0].type', 'destinations[2].code', 'items[0].type', 'items[1].customerId']);

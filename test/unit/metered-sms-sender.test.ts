@@ -15,7 +15,10 @@ const message = { to: '+989121111111', body: 'link', callSid: 'CA1' };
 describe('SMS metrics', () => {
   it('counts a sent message and its segments', async () => {
     const { data, metrics } = recorder();
-    const result = await new MeteredSmsSender(sender(async () => ({ status: 'sent', id: 'SM1', segments: 2 })), metrics).send(message);
+    const result = await new MeteredSmsSender(
+      sender(async () => ({ status: 'sent', id: 'SM1', segments: 2 })),
+      metrics,
+    ).send(message);
     expect(result).toEqual({ status: 'sent', id: 'SM1', segments: 2 });
     expect(data).toEqual([
       { name: 'SmsSent', value: 1, dimensions: { channel: 'twilio' } },
@@ -25,14 +28,20 @@ describe('SMS metrics', () => {
 
   it('counts a refused message under its reason and passes the refusal on', async () => {
     const { data, metrics } = recorder();
-    const result = await new MeteredSmsSender(sender(async () => ({ status: 'failed', reason: 'rate-limited', httpStatus: 429 })), metrics).send(message);
+    const result = await new MeteredSmsSender(
+      sender(async () => ({ status: 'failed', reason: 'rate-limited', httpStatus: 429 })),
+      metrics,
+    ).send(message);
     expect(result).toMatchObject({ status: 'failed', reason: 'rate-limited' });
     expect(data).toEqual([{ name: 'SmsFailed', value: 1, dimensions: { channel: 'twilio', reason: 'rate-limited' } }]);
   });
 
   it('counts a sender that throws as failed and rethrows', async () => {
     const { data, metrics } = recorder();
-    const metered = new MeteredSmsSender(sender(async () => Promise.reject(new Error('outbox write failed'))), metrics);
+    const metered = new MeteredSmsSender(
+      sender(async () => Promise.reject(new Error('outbox write failed'))),
+      metrics,
+    );
     await expect(metered.send(message)).rejects.toThrow('outbox write failed');
     expect(data).toEqual([{ name: 'SmsFailed', value: 1, dimensions: { channel: 'twilio', reason: 'error' } }]);
   });

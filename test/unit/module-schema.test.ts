@@ -58,7 +58,10 @@ describe('module configuration schema', () => {
 
   it('refuses send payment link without force mobile entry, on the sendPaymentLink field, in the operator language', () => {
     const en = parseModule({ ...base, sendPaymentLink: true });
-    expect(en).toEqual({ ok: false, errors: [{ field: 'sendPaymentLink', code: 'requires_force_mobile_entry', message: expect.stringContaining('Force mobile entry') }] });
+    expect(en).toEqual({
+      ok: false,
+      errors: [{ field: 'sendPaymentLink', code: 'requires_force_mobile_entry', message: expect.stringContaining('Force mobile entry') }],
+    });
     const fa = parseModule({ ...base, sendPaymentLink: true }, 'fa');
     expect(!fa.ok && fa.errors[0]?.message).toContain('اجبار ورود موبایل');
     expect(parseModule({ ...base, sendPaymentLink: true, forceMobileEntry: true }).ok).toBe(true);
@@ -73,7 +76,11 @@ describe('module configuration schema', () => {
 
   it('reports missing required fields as required', () => {
     const parsed = parseModule({ name: 'x', language: 'en' });
-    expect(!parsed.ok && parsed.errors.map((e) => `${e.field}:${e.code}`).sort()).toEqual(['code:required', 'errorDestination:required', 'nextDestination:required']);
+    expect(!parsed.ok && parsed.errors.map((e) => `${e.field}:${e.code}`).sort()).toEqual([
+      'code:required',
+      'errorDestination:required',
+      'nextDestination:required',
+    ]);
   });
 
   it('refuses unknown fields instead of silently dropping them', () => {
@@ -91,7 +98,9 @@ describe('module configuration schema', () => {
   it('requires next and error destinations to exist', () => {
     const parsed = parseModule(base);
     if (!parsed.ok) throw new Error('fixture');
-    expect(checkModuleReferences(parsed.value, (code) => code === 'sales')).toEqual([{ field: 'errorDestination', code: 'unknown_destination', message: 'No destination has this code.' }]);
+    expect(checkModuleReferences(parsed.value, (code) => code === 'sales')).toEqual([
+      { field: 'errorDestination', code: 'unknown_destination', message: 'No destination has this code.' },
+    ]);
     expect(checkModuleReferences(parsed.value, () => true)).toEqual([]);
   });
 });
@@ -125,7 +134,14 @@ describe('card payment in the call: module settings', () => {
     const off = parseBalanceModule(usd);
     expect(off.ok && off.value.cardPayment).toBeUndefined();
     const on = parseBalanceModule({ ...usd, cardPayment: { enabled: true, connector: 'Stripe_Live' } });
-    expect(on.ok && on.value.cardPayment).toEqual({ enabled: true, connector: 'Stripe_Live', paymentMethod: 'credit-card', postalCode: true, securityCode: true, maxAttempts: 2 });
+    expect(on.ok && on.value.cardPayment).toEqual({
+      enabled: true,
+      connector: 'Stripe_Live',
+      paymentMethod: 'credit-card',
+      postalCode: true,
+      securityCode: true,
+      maxAttempts: 2,
+    });
   });
 
   it('refuses it on an IRR module, on the cardPayment.enabled field, in English and Persian', () => {

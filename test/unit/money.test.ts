@@ -68,8 +68,14 @@ describe('currencies', () => {
     [undefined, { code: 'IRR', unit: 'rial' }],
     ['USD', { code: 'USD' }],
     ['IRR', { code: 'IRR', unit: 'rial' }],
-    [{ code: 'IRR', unit: 'toman' }, { code: 'IRR', unit: 'toman' }],
-    [{ unit: 'toman', divisor: 10 }, { code: 'IRR', unit: 'toman' }],
+    [
+      { code: 'IRR', unit: 'toman' },
+      { code: 'IRR', unit: 'toman' },
+    ],
+    [
+      { unit: 'toman', divisor: 10 },
+      { code: 'IRR', unit: 'toman' },
+    ],
     [{ unit: 'rial' }, { code: 'IRR', unit: 'rial' }],
     [{ unit: 'rial', divisor: 10_000 }, undefined],
     [{ code: 'USD', unit: 'toman' }, undefined],
@@ -170,7 +176,9 @@ describe('every surface says the same amount', () => {
     { currency: { code: 'JPY' }, languages: ['en'] },
     { currency: { code: 'KWD' }, languages: ['en'] },
   ];
-  const PERSIAN_TOKEN_OF = new Map<string, string>([...Object.entries(PERSIAN_NUMBER_WORDS), ...Object.entries(PERSIAN_UNIT_WORDS)].map(([key, word]) => [word, key]));
+  const PERSIAN_TOKEN_OF = new Map<string, string>(
+    [...Object.entries(PERSIAN_NUMBER_WORDS), ...Object.entries(PERSIAN_UNIT_WORDS)].map(([key, word]) => [word, key]),
+  );
   const URL = 'https://ivr.example.com/pay/AbCdEfGhIjKlMnOp.mabc12.AbCdEfGhIjKlMnOpQrStUv';
 
   function claims(amount: number, currency: ModuleCurrency, language: 'en' | 'fa'): PaymentLinkClaims {
@@ -190,7 +198,8 @@ describe('every surface says the same amount', () => {
         const { currency } = choice;
         const expected = expectedSaid(BigInt(minor), currency);
 
-        const heard = language === 'fa' ? readPersianTokens(persianMoneyTokens(minor, currency)) : readEnglishPhrase(englishMoneyPhrase(minor, currency), currency.code);
+        const heard =
+          language === 'fa' ? readPersianTokens(persianMoneyTokens(minor, currency)) : readEnglishPhrase(englishMoneyPhrase(minor, currency), currency.code);
         expect(heard).toEqual(expected);
 
         const sms = paymentLinkText({ language, amount: minor, currency, url: URL, businessName: 'Acme' });
@@ -200,7 +209,10 @@ describe('every surface says the same amount', () => {
         const figure = /<p class="amount">([^<]+)<\/p>/.exec(page)?.[1] ?? '';
         expect(readDisplayed(figure.replace(/&#39;/g, "'"), currency.code)).toEqual(expected);
         const words = /<p class="words">([^<]+)<\/p>/.exec(page)?.[1] ?? '';
-        const pageHeard = language === 'fa' ? readPersianTokens(words.split(' ').map((w) => PERSIAN_TOKEN_OF.get(w) ?? `?${w}`)) : readEnglishPhrase(words.charAt(0).toLowerCase() + words.slice(1), currency.code);
+        const pageHeard =
+          language === 'fa'
+            ? readPersianTokens(words.split(' ').map((w) => PERSIAN_TOKEN_OF.get(w) ?? `?${w}`))
+            : readEnglishPhrase(words.charAt(0).toLowerCase() + words.slice(1), currency.code);
         expect(pageHeard).toEqual(expected);
       }),
       RUNS,
@@ -346,14 +358,18 @@ describe('reading written amounts: exactly, or refused with the reason', () => {
 
   it('never reads arbitrary text as something other than what it exactly says', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '۵', ',', '.', "'", '٬', '-', ' ', 'e', 'x') }), fc.constantFrom<CurrencyCode>('IRR', 'USD'), (text, code) => {
-        const read = parseTextAmount(text, code, IMPORT_TEXT);
-        if (!read.ok) return;
-        // Whatever was accepted is the same number once separators are dropped and digits are Latin.
-        const plain = text.trim().replace(/[,'٬]/g, '').replace(/۵/g, '5');
-        const [whole, fraction = ''] = plain.split('.') as [string, string?];
-        expect(BigInt(`${whole}${fraction.padEnd(minorDigits(code), '0')}`)).toBe(BigInt(read.minor));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '۵', ',', '.', "'", '٬', '-', ' ', 'e', 'x') }),
+        fc.constantFrom<CurrencyCode>('IRR', 'USD'),
+        (text, code) => {
+          const read = parseTextAmount(text, code, IMPORT_TEXT);
+          if (!read.ok) return;
+          // Whatever was accepted is the same number once separators are dropped and digits are Latin.
+          const plain = text.trim().replace(/[,'٬]/g, '').replace(/۵/g, '5');
+          const [whole, fraction = ''] = plain.split('.') as [string, string?];
+          expect(BigInt(`${whole}${fraction.padEnd(minorDigits(code), '0')}`)).toBe(BigInt(read.minor));
+        },
+      ),
       { numRuns: 2000, seed: 7 },
     );
   });

@@ -79,7 +79,13 @@ describe('EMF metrics', () => {
   });
 
   it('never lets a failing sink break the caller', () => {
-    const metrics = new EmfMetrics({ namespace: 'n', service: 's', write: () => { throw new Error('stdout closed'); } });
+    const metrics = new EmfMetrics({
+      namespace: 'n',
+      service: 's',
+      write: () => {
+        throw new Error('stdout closed');
+      },
+    });
     expect(() => metrics.add('X', 'Count', 1, {})).not.toThrow();
   });
 });

@@ -4,7 +4,17 @@ import type { Session } from '../../lib/domain/session';
 import { parseBalanceModule, type BalanceModule } from '../../lib/config/module-schema';
 
 function module(extra: Record<string, unknown>): BalanceModule {
-  const parsed = parseBalanceModule({ code: 'pay', name: 'Pay', language: 'en', forceMobileEntry: true, sendPaymentLink: true, financialAccount: 'acc-main', nextDestination: 'next', errorDestination: 'err', ...extra });
+  const parsed = parseBalanceModule({
+    code: 'pay',
+    name: 'Pay',
+    language: 'en',
+    forceMobileEntry: true,
+    sendPaymentLink: true,
+    financialAccount: 'acc-main',
+    nextDestination: 'next',
+    errorDestination: 'err',
+    ...extra,
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.value;
 }
@@ -36,13 +46,27 @@ const owes: BalanceLookups = { balance: { status: 'ok', owed: 500_000, credit: 0
 
 describe('the payment link in the flow', () => {
   it('asks for the account balance link on the typed mobile, with the module’s account and currency', () => {
-    const d = decideBalance(ctx(module({ currency: { code: 'IRR', unit: 'toman' } })), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
+    const d = decideBalance(
+      ctx(module({ currency: { code: 'IRR', unit: 'toman' } })),
+      atMobile,
+      { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' },
+      owes,
+    );
     expect(d).toEqual({
       kind: 'need',
       need: {
         kind: 'payment-link',
         caller: '+15005550001',
-        request: expect.objectContaining({ amount: 500_000, mobile: '+989121111111', items: [], moneyAccount: 'acc-main', invoiceType: 'invoice', language: 'en', callSid: 'CA1', currency: { code: 'IRR', unit: 'toman' } }),
+        request: expect.objectContaining({
+          amount: 500_000,
+          mobile: '+989121111111',
+          items: [],
+          moneyAccount: 'acc-main',
+          invoiceType: 'invoice',
+          language: 'en',
+          callSid: 'CA1',
+          currency: { code: 'IRR', unit: 'toman' },
+        }),
       },
     });
   });
@@ -52,7 +76,12 @@ describe('the payment link in the flow', () => {
     [{ status: 'not-sent', reason: 'sms-failed:twilio:invalid-number' }, 'linkNotSent', 'payment-link-not-sent:sms-failed:twilio:invalid-number'],
     [{ status: 'limit-reached', limit: 'caller' }, 'linkLimitReached', 'payment-link-limit:caller'],
   ] as const)('after %j the caller hears %s and goes to the next destination', (paymentLink, prompt, reason) => {
-    const d = decideBalance(ctx(module({})), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, { ...owes, paymentLink });
+    const d = decideBalance(
+      ctx(module({})),
+      atMobile,
+      { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' },
+      { ...owes, paymentLink },
+    );
     expect(d.kind).toBe('respond');
     if (d.kind !== 'respond') return;
     expect(d.actions[0]).toMatchObject({ kind: 'say', items: expect.arrayContaining([{ prompt }]) });
@@ -68,19 +97,29 @@ describe('the payment link in the flow', () => {
 
     it('gathers the item number after the announcement', () => {
       const d = decideBalance(ctx(m), atMobile, { step: 'mobile', callSid: 'CA1', from: '+15005550001', to: '+1555', digits: '09121111111' }, owes);
-      expect(d.kind === 'respond' && d.actions[0]).toMatchObject({ kind: 'gather', action: 'https://x/voice/pay/item?t=2', items: expect.arrayContaining([{ prompt: 'enterItemNumber' }]) });
+      expect(d.kind === 'respond' && d.actions[0]).toMatchObject({
+        kind: 'gather',
+        action: 'https://x/voice/pay/item?t=2',
+        items: expect.arrayContaining([{ prompt: 'enterItemNumber' }]),
+      });
       expect(d.kind === 'respond' && d.session.step).toBe('item');
     });
 
     it('looks the item up among this customer’s items by the module’s fields', () => {
       expect(decideBalance(ctx(m), atItem, input('1002#'), {})).toEqual({
         kind: 'need',
-        need: { kind: 'find-item', customer: atMobile.customer, query: { type: 'invoice', number: '1002', searchField: 'Serial', valueField: 'FinalValue', currency: 'IRR' } },
+        need: {
+          kind: 'find-item',
+          customer: atMobile.customer,
+          query: { type: 'invoice', number: '1002', searchField: 'Serial', valueField: 'FinalValue', currency: 'IRR' },
+        },
       });
     });
 
     it('asks for a link for the item’s amount and its money account', () => {
-      const d = decideBalance(ctx(m), atItem, input('1002'), { item: { status: 'found', item: { type: 'invoice', number: 'INV-1002', amount: 75_000, paid: false, moneyAccount: 'acc-item' } } });
+      const d = decideBalance(ctx(m), atItem, input('1002'), {
+        item: { status: 'found', item: { type: 'invoice', number: 'INV-1002', amount: 75_000, paid: false, moneyAccount: 'acc-item' } },
+      });
       expect(d).toMatchObject({ kind: 'need', need: { kind: 'payment-link', request: { amount: 75_000, items: ['INV-1002'], moneyAccount: 'acc-item' } } });
     });
 
@@ -89,7 +128,10 @@ describe('the payment link in the flow', () => {
       ['already paid', { status: 'found', item: { type: 'invoice', number: 'INV-1', amount: 5, paid: true } }],
     ] as const)('re-prompts an item that is %s, then gives up at the error destination', (_why, item) => {
       const retry = decideBalance(ctx(m), atItem, input('9'), { item });
-      expect(retry.kind === 'respond' && retry.actions[0]).toMatchObject({ kind: 'gather', items: [{ prompt: 'itemNotFound' }, { prompt: 'enterItemNumber' }] });
+      expect(retry.kind === 'respond' && retry.actions[0]).toMatchObject({
+        kind: 'gather',
+        items: [{ prompt: 'itemNotFound' }, { prompt: 'enterItemNumber' }],
+      });
       const last = decideBalance(ctx(m), { ...atItem, attempts: 2 }, input('9'), { item });
       expect(last.kind === 'respond' && last.session).toMatchObject({ outcome: 'error', destination: 'err' });
       expect(last.kind === 'respond' && last.actions.at(-1)).toEqual({ kind: 'hangup' });

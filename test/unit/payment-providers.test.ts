@@ -27,12 +27,18 @@ describe('PAYMENT_PROVIDER', () => {
     const config = loadConfig({ ...DEPLOYED, PAYMENT_PROVIDER: 'zarinpal, Stripe', PAYMENT_PROVIDER_BY_MODULE: 'pay-usd=stripe,pay-test=sandbox' });
     expect(config.payments.providers).toEqual(['zarinpal', 'stripe']);
     expect(config.payments.providerByModule).toEqual({ 'pay-usd': 'stripe', 'pay-test': 'sandbox' });
-    expect(config.payments.stripe).toMatchObject({ apiBaseUrl: 'https://api.stripe.com', checkoutOrigin: 'https://checkout.stripe.com', webhookToleranceSeconds: 300 });
+    expect(config.payments.stripe).toMatchObject({
+      apiBaseUrl: 'https://api.stripe.com',
+      checkoutOrigin: 'https://checkout.stripe.com',
+      webhookToleranceSeconds: 300,
+    });
     expect(config.payments.zarinpal).toMatchObject({ apiBaseUrl: 'https://payment.zarinpal.com', currency: 'IRR' });
   });
 
   it('refuses what it cannot read, at start', () => {
-    expect(() => loadConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(new ConfigurationError('PAYMENT_PROVIDER: payment providers are sandbox, stripe, zarinpal, got "paypal"'));
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(
+      new ConfigurationError('PAYMENT_PROVIDER: payment providers are sandbox, stripe, zarinpal, got "paypal"'),
+    );
     expect(() => loadConfig({ PAYMENT_PROVIDER_BY_MODULE: 'pay-en' })).toThrow(ConfigurationError);
     expect(() => loadConfig({ ZARINPAL_CURRENCY: 'toman' })).toThrow(ConfigurationError);
     expect(() => loadConfig({ STRIPE_SESSION_MINUTES: '10' })).toThrow(ConfigurationError);
@@ -41,7 +47,10 @@ describe('PAYMENT_PROVIDER', () => {
 });
 
 describe('Stripe-Signature', () => {
-  const stripe = new StripeCheckout({ ...loadConfig({}).payments.stripe, secrets: new EnvSecretResolver({ SECRET_STRIPE_WEBHOOK_SECRET: 'whsec_test_secret' }) });
+  const stripe = new StripeCheckout({
+    ...loadConfig({}).payments.stripe,
+    secrets: new EnvSecretResolver({ SECRET_STRIPE_WEBHOOK_SECRET: 'whsec_test_secret' }),
+  });
   const body = '{"id":"evt_test_1","object":"event","type":"checkout.session.completed"}';
   const header = 't=1700000000,v1=ca796b857b81e24d595a4c37abf88d2fafb533a32ede6ce4cfc9b0e892a35b08';
   const at = (seconds: number) => new Date(seconds * 1000);
@@ -49,7 +58,13 @@ describe('Stripe-Signature', () => {
   it('accepts the reference test vector (then finds no session in it)', async () => {
     expect(await stripe.read(body, header, at(1_700_000_000))).toEqual({ kind: 'refused', reason: 'malformed-event' });
     // Any one of several v1 signatures (a secret being rolled); other schemes ignored.
-    expect(await stripe.read(body, `t=1700000000,v0=abc,v1=${'0'.repeat(64)},v1=ca796b857b81e24d595a4c37abf88d2fafb533a32ede6ce4cfc9b0e892a35b08`, at(1_700_000_000))).toEqual({ kind: 'refused', reason: 'malformed-event' });
+    expect(
+      await stripe.read(
+        body,
+        `t=1700000000,v0=abc,v1=${'0'.repeat(64)},v1=ca796b857b81e24d595a4c37abf88d2fafb533a32ede6ce4cfc9b0e892a35b08`,
+        at(1_700_000_000),
+      ),
+    ).toEqual({ kind: 'refused', reason: 'malformed-event' });
   });
 
   it('refuses one changed byte, a missing v1, and a timestamp older than 300 s (the future passes, as stripe-node)', async () => {
@@ -71,7 +86,14 @@ describe('Stripe-Signature', () => {
 });
 
 describe('Zarinpal units', () => {
-  const gateway = (currency: 'IRR' | 'IRT') => new ZarinpalGateway({ apiBaseUrl: 'https://sandbox.zarinpal.com', currency, timeoutMs: 1000, secrets: new EnvSecretResolver({}), callbackUrl: 'https://pay.example.com/pay/zarinpal/callback' });
+  const gateway = (currency: 'IRR' | 'IRT') =>
+    new ZarinpalGateway({
+      apiBaseUrl: 'https://sandbox.zarinpal.com',
+      currency,
+      timeoutMs: 1000,
+      secrets: new EnvSecretResolver({}),
+      callbackUrl: 'https://pay.example.com/pay/zarinpal/callback',
+    });
 
   it('sends tomans when configured and exact, rials otherwise; takes only IRR', () => {
     expect(gateway('IRT').sent(1_250_000)).toEqual({ amount: 125_000, currency: 'IRT' });
@@ -85,9 +107,14 @@ describe('Zarinpal units', () => {
 });
 
 describe('which provider takes a link', () => {
-  const link = (code: 'IRR' | 'USD', moduleCode?: string) => ({ claims: { currency: { code } } as PaymentLinkClaims, status: 'open', createdAt: '', ...(moduleCode ? { moduleCode } : {}) }) as PaymentLinkRecord;
+  const link = (code: 'IRR' | 'USD', moduleCode?: string) =>
+    ({ claims: { currency: { code } } as PaymentLinkClaims, status: 'open', createdAt: '', ...(moduleCode ? { moduleCode } : {}) }) as PaymentLinkRecord;
   const stripe = new StripeCheckout({ ...loadConfig({}).payments.stripe, secrets: new EnvSecretResolver({}) });
-  const zarinpal = new ZarinpalGateway({ ...loadConfig({}).payments.zarinpal, secrets: new EnvSecretResolver({}), callbackUrl: 'https://x/pay/zarinpal/callback' });
+  const zarinpal = new ZarinpalGateway({
+    ...loadConfig({}).payments.zarinpal,
+    secrets: new EnvSecretResolver({}),
+    callbackUrl: 'https://x/pay/zarinpal/callback',
+  });
   const sandbox = new SandboxPaymentProvider();
 
   it('the first of the stage’s list that takes the currency; a module’s own only, or none', () => {

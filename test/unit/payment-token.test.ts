@@ -75,7 +75,10 @@ describe('payment links issued before currency codes (claims version 1)', () => 
 
   it('are refused when a version-1 claim was changed in storage', () => {
     expect(checkLinkToken(SECRET, issuedBefore, readStoredClaims({ ...v1, amount: 1 }), before)).toEqual({ ok: false, reason: 'tampered' });
-    expect(checkLinkToken(SECRET, issuedBefore, readStoredClaims({ ...v1, display: { unit: 'rial', divisor: 1 } }), before)).toEqual({ ok: false, reason: 'tampered' });
+    expect(checkLinkToken(SECRET, issuedBefore, readStoredClaims({ ...v1, display: { unit: 'rial', divisor: 1 } }), before)).toEqual({
+      ok: false,
+      reason: 'tampered',
+    });
   });
 
   it('are not the same signature as the version-2 claims with the same values', () => {

@@ -1,7 +1,6 @@
 import { canonicalPhone, maskPhone, parseMobile, toAsciiDigits } from '../../lib/domain/phone';
 import { mulberry32 } from '../support/prng';
 
-
 const PERSIAN = '۰۱۲۳۴۵۶۷۸۹';
 const ARABIC = '٠١٢٣٤٥٦٧٨٩';
 const toPersian = (s: string): string => s.replace(/\d/g, (d) => PERSIAN[Number(d)] ?? d);
@@ -215,4 +214,3 @@ describe('maskPhone', () => {
     }
   });
 });
-

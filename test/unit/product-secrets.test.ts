@@ -27,10 +27,21 @@ describe('the product secrets', () => {
   });
 
   it('never answers a missing, blank or unreadable secret with a string', async () => {
-    const failing: SecretResolver = { resolve: async () => Promise.reject(Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' })) };
-    await expect(new ProductSecrets(new NamedValueSecretResolver({})).get('payment-link-secret')).rejects.toMatchObject({ name: 'MissingSecretError', problem: 'not-set', message: 'secret payment-link-secret is not set' });
-    await expect(new ProductSecrets(new NamedValueSecretResolver({ 'payment-link-secret': ' \t' })).get('payment-link-secret')).rejects.toMatchObject({ problem: 'empty' });
-    await expect(new ProductSecrets(failing).get('twilio-auth-token')).rejects.toMatchObject({ problem: 'unreadable', message: 'secret twilio-auth-token is unreadable' });
+    const failing: SecretResolver = {
+      resolve: async () => Promise.reject(Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' })),
+    };
+    await expect(new ProductSecrets(new NamedValueSecretResolver({})).get('payment-link-secret')).rejects.toMatchObject({
+      name: 'MissingSecretError',
+      problem: 'not-set',
+      message: 'secret payment-link-secret is not set',
+    });
+    await expect(new ProductSecrets(new NamedValueSecretResolver({ 'payment-link-secret': ' \t' })).get('payment-link-secret')).rejects.toMatchObject({
+      problem: 'empty',
+    });
+    await expect(new ProductSecrets(failing).get('twilio-auth-token')).rejects.toMatchObject({
+      problem: 'unreadable',
+      message: 'secret twilio-auth-token is unreadable',
+    });
   });
 });
 
@@ -39,7 +50,8 @@ describe('CRM passwords', () => {
     const store = recording({ 'crm/pg-main': 'pw', 'admin-api-key': 'the-admin-key-value' });
     const crm = new CrmPasswordResolver(store);
     await expect(crm.resolve('crm/pg-main')).resolves.toBe('pw');
-    for (const name of ['admin-api-key', 'crm/../admin-api-key', 'crm/a/b', 'crm//admin-api-key', 'crm/pg..main', 'crm/', 'pg-main', '']) await expect(crm.resolve(name)).rejects.toBeInstanceOf(SecretNotFoundError);
+    for (const name of ['admin-api-key', 'crm/../admin-api-key', 'crm/a/b', 'crm//admin-api-key', 'crm/pg..main', 'crm/', 'pg-main', ''])
+      await expect(crm.resolve(name)).rejects.toBeInstanceOf(SecretNotFoundError);
     expect(store.asked).toEqual(['crm/pg-main']);
   });
 });

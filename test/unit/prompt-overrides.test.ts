@@ -14,7 +14,8 @@ describe('prompt overrides in the module schema', () => {
         {
           field: 'prompts.intro.text',
           code: 'fa_text_needs_recording',
-          message: 'No Persian voice is configured, so Persian text cannot be spoken: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
+          message:
+            'No Persian voice is configured, so Persian text cannot be spoken: upload a recording of this text (the text is kept as its transcript), or remove the text to use the default prompt.',
         },
       ],
     });
@@ -26,15 +27,33 @@ describe('prompt overrides in the module schema', () => {
 
   it('accepts any Persian text, and the neural voice, when a Persian synthesizer is configured', () => {
     const input = { ...base, language: 'fa', voice: 'neural', prompts: { intro: { text: 'سلام' } } };
-    expect(parseModule(input, 'en', { persianSynthesizer: true })).toMatchObject({ ok: true, value: { voice: 'neural', prompts: { intro: { text: 'سلام' } } } });
+    expect(parseModule(input, 'en', { persianSynthesizer: true })).toMatchObject({
+      ok: true,
+      value: { voice: 'neural', prompts: { intro: { text: 'سلام' } } },
+    });
     expect(parseModule({ ...input, kind: 'club', prompts: { welcome: { text: 'خوش آمدید' } } }, 'en', { persianSynthesizer: true }).ok).toBe(true);
   });
 
   it('refuses the neural voice without a Persian synthesizer, and a voice that does not exist, in both languages', () => {
     const neural = parseModule({ ...base, language: 'fa', voice: 'neural' }, 'fa');
-    expect(neural).toEqual({ ok: false, errors: [{ field: 'voice', code: 'voice_needs_synthesizer', message: 'صدای عصبی به موتور گفتار فارسی (Azure AI Speech) نیاز دارد و هیچ موتوری پیکربندی نشده است: صدای ضبط‌شده را انتخاب کنید.' }] });
-    expect(parseModule({ ...base, language: 'fa', voice: 'robot' }, 'en')).toEqual({ ok: false, errors: [{ field: 'voice', code: 'voice', message: 'Choose recorded clips or the neural voice.' }] });
-    expect(parseModule({ ...base, language: 'fa', voice: 'robot' }, 'fa')).toEqual({ ok: false, errors: [{ field: 'voice', code: 'voice', message: 'صدای ضبط‌شده یا صدای عصبی را انتخاب کنید.' }] });
+    expect(neural).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'voice',
+          code: 'voice_needs_synthesizer',
+          message: 'صدای عصبی به موتور گفتار فارسی (Azure AI Speech) نیاز دارد و هیچ موتوری پیکربندی نشده است: صدای ضبط‌شده را انتخاب کنید.',
+        },
+      ],
+    });
+    expect(parseModule({ ...base, language: 'fa', voice: 'robot' }, 'en')).toEqual({
+      ok: false,
+      errors: [{ field: 'voice', code: 'voice', message: 'Choose recorded clips or the neural voice.' }],
+    });
+    expect(parseModule({ ...base, language: 'fa', voice: 'robot' }, 'fa')).toEqual({
+      ok: false,
+      errors: [{ field: 'voice', code: 'voice', message: 'صدای ضبط‌شده یا صدای عصبی را انتخاب کنید.' }],
+    });
     expect(parseModule({ ...base, language: 'fa', voice: 'clips' }).ok).toBe(true);
     expect(parseModule({ ...base, language: 'en', voice: 'neural' }).ok).toBe(true);
   });
@@ -50,7 +69,9 @@ describe('what the caller hears for an override', () => {
 
   it('speaks an English text override with <Say> when no TTS is configured', async () => {
     const segments = await speech.render([{ prompt: 'intro' }], { language: 'en', prompts: { intro: { text: 'Hello there.' } } });
-    expect(renderTwiml([{ kind: 'say', segments }])).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Hello there.</Say></Response>');
+    expect(renderTwiml([{ kind: 'say', segments }])).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="Polly.Joanna" language="en-US">Hello there.</Say></Response>',
+    );
   });
 
   it('never shows a Persian text whose clip says something else: without a synthesizer a stored text-only override plays the default clip with its own text', async () => {
@@ -63,6 +84,8 @@ describe('what the caller hears for an override', () => {
 
   it('plays an uploaded recording in English too, with the catalogue text as transcript when there is no override text', async () => {
     const segments = await speech.render([{ prompt: 'goodbye' }], { language: 'en', prompts: { goodbye: { audioKey: 'abc.mp3' } } });
-    expect(segments).toEqual([{ kind: 'play', url: 'https://a.example/uploads/abc.mp3?t=Thank%20you%20for%20calling.%20Goodbye.', transcript: 'Thank you for calling. Goodbye.' }]);
+    expect(segments).toEqual([
+      { kind: 'play', url: 'https://a.example/uploads/abc.mp3?t=Thank%20you%20for%20calling.%20Goodbye.', transcript: 'Thank you for calling. Goodbye.' },
+    ]);
   });
 });

@@ -26,12 +26,17 @@ describe('TwiML rendering', () => {
 
   it('dials numbers, SIP addresses and clients with the right nouns', () => {
     expect(renderTwiml([{ kind: 'dial', target: '+982191000000' }])).toBe(`${XML}<Response><Dial><Number>+982191000000</Number></Dial></Response>`);
-    expect(renderTwiml([{ kind: 'dial', target: 'sip:a@b.example.com', timeoutSeconds: 20 }])).toBe(`${XML}<Response><Dial timeout="20"><Sip>sip:a@b.example.com</Sip></Dial></Response>`);
+    expect(renderTwiml([{ kind: 'dial', target: 'sip:a@b.example.com', timeoutSeconds: 20 }])).toBe(
+      `${XML}<Response><Dial timeout="20"><Sip>sip:a@b.example.com</Sip></Dial></Response>`,
+    );
     expect(renderTwiml([{ kind: 'dial', target: 'client:alice' }])).toBe(`${XML}<Response><Dial><Client>alice</Client></Dial></Response>`);
   });
 
   it('escapes text so caller data can never inject TwiML', () => {
-    const twiml = renderTwiml([{ kind: 'say', segments: [{ kind: 'say', text: '</Say><Dial>+1</Dial>', voice: 'Polly.Joanna', language: 'en-US' }] }, { kind: 'hangup' }]);
+    const twiml = renderTwiml([
+      { kind: 'say', segments: [{ kind: 'say', text: '</Say><Dial>+1</Dial>', voice: 'Polly.Joanna', language: 'en-US' }] },
+      { kind: 'hangup' },
+    ]);
     expect(twiml).toBe(`${XML}<Response><Say voice="Polly.Joanna" language="en-US">&lt;/Say&gt;&lt;Dial&gt;+1&lt;/Dial&gt;</Say><Hangup/></Response>`);
   });
 });
@@ -54,7 +59,11 @@ describe('TwiML rendering of card payment in the call', () => {
         description: 'account balance',
         prompts: [
           { for: 'payment-card-number', segments: [{ kind: 'play', url: 'https://cdn.example.com/card.wav', transcript: 'card' }] },
-          { for: 'payment-card-number', errorType: ['invalid-card-number', 'invalid-card-type'], segments: [{ kind: 'say', text: 'Not valid.', voice: 'Polly.Joanna', language: 'en-US' }] },
+          {
+            for: 'payment-card-number',
+            errorType: ['invalid-card-number', 'invalid-card-type'],
+            segments: [{ kind: 'say', text: 'Not valid.', voice: 'Polly.Joanna', language: 'en-US' }],
+          },
         ],
       },
     ]);

@@ -29,7 +29,13 @@ describe('payment link text', () => {
     expect(m.text.endsWith(URL)).toBe(true);
     expect(m.count.encoding).toBe('UCS-2');
     expect(m.count.segments).toBeLessThanOrEqual(2);
-    const longName = paymentLinkText({ language: 'fa', amount: 750_000, currency: { code: 'IRR', unit: 'toman' }, url: URL, businessName: 'شرکت بازرگانی و خدمات پس از فروش نمونه' });
+    const longName = paymentLinkText({
+      language: 'fa',
+      amount: 750_000,
+      currency: { code: 'IRR', unit: 'toman' },
+      url: URL,
+      businessName: 'شرکت بازرگانی و خدمات پس از فروش نمونه',
+    });
     expect(longName.text).toBe(`پرداخت ۷۵٬۰۰۰ تومان:\n${URL}`);
     expect(longName.count.segments).toBe(2);
   });

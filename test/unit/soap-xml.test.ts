@@ -5,13 +5,26 @@
 import { XMLParser } from 'fast-xml-parser';
 import { readXml, XmlSyntaxError } from '../../lib/crm/payamgostar/soap-xml';
 
-const reference = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, trimValues: true, processEntities: true, ignoreDeclaration: true });
+const reference = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  ignoreDeclaration: true,
+});
 // fast-xml-parser keeps a plain `xmlns` attribute as `@xmlns`; the reader drops every declaration.
 const withoutXmlns = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(withoutXmlns)
     : typeof value === 'object' && value !== null
-      ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== '@xmlns').map(([k, v]) => [k, withoutXmlns(v)]))
+      ? Object.fromEntries(
+          Object.entries(value)
+            .filter(([k]) => k !== '@xmlns')
+            .map(([k, v]) => [k, withoutXmlns(v)]),
+        )
       : value;
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 

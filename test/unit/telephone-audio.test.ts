@@ -11,7 +11,15 @@ describe('telephone audio', () => {
     const view = Buffer.from(wav);
     expect(view.toString('latin1', 0, 4)).toBe('RIFF');
     expect(view.readUInt32LE(4)).toBe(wav.length - 8);
-    expect([view.readUInt32LE(16), view.readUInt16LE(20), view.readUInt16LE(22), view.readUInt32LE(24), view.readUInt32LE(28), view.readUInt16LE(32), view.readUInt16LE(34)]).toEqual([18, 7, 1, 8000, 8000, 1, 8]);
+    expect([
+      view.readUInt32LE(16),
+      view.readUInt16LE(20),
+      view.readUInt16LE(22),
+      view.readUInt32LE(24),
+      view.readUInt32LE(28),
+      view.readUInt16LE(32),
+      view.readUInt16LE(34),
+    ]).toEqual([18, 7, 1, 8000, 8000, 1, 8]);
     expect(view.toString('latin1', 38, 42)).toBe('fact');
     expect(view.readUInt32LE(46)).toBe(801);
     expect(view.toString('latin1', 50, 54)).toBe('data');
@@ -43,7 +51,11 @@ describe('telephone audio', () => {
   });
 
   it('joins pieces with the configured pause, faded edges and every piece at the same level (±1 dB)', () => {
-    const pieces = [voiceLikeWav(0.4, { levelDb: -10, silenceMs: 80 }), voiceLikeWav(0.3, { levelDb: -30 }), voiceLikeWav(0.5, { levelDb: -16, silenceMs: 200 })];
+    const pieces = [
+      voiceLikeWav(0.4, { levelDb: -10, silenceMs: 80 }),
+      voiceLikeWav(0.3, { levelDb: -30 }),
+      voiceLikeWav(0.5, { levelDb: -16, silenceMs: 200 }),
+    ];
     const { wav, spans } = joinWavs(pieces, { targetDb: -20, pauseMs: 40, fadeMs: 4 });
     const samples = decodeWav(wav);
     const levels = spans.map(([from, to]) => speechLevel(samples.subarray(from, to)));

@@ -21,7 +21,13 @@ beforeAll(async () => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization ?? '', contentType: req.headers['content-type'] ?? '', form: new URLSearchParams(raw) });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        auth: req.headers.authorization ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        form: new URLSearchParams(raw),
+      });
       res.writeHead(reply.status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(reply.body));
     });
@@ -56,7 +62,10 @@ describe('the Twilio SMS adapter', () => {
 
   it('sends through a messaging service with an API key when configured so', async () => {
     reply = { status: 201, body: { sid: 'SM0002' } };
-    const result = await sender({ username: 'SK999', password: 'key-secret', messagingServiceSid: 'MG777' }).send({ to: '+15005550006', body: 'Pay 10 rials: https://x.test/pay/a' });
+    const result = await sender({ username: 'SK999', password: 'key-secret', messagingServiceSid: 'MG777' }).send({
+      to: '+15005550006',
+      body: 'Pay 10 rials: https://x.test/pay/a',
+    });
     expect(result).toEqual({ status: 'sent', id: 'SM0002', segments: 1 });
     expect(seen[0]?.auth).toBe(`Basic ${Buffer.from('SK999:key-secret').toString('base64')}`);
     expect(seen[0]?.form.get('MessagingServiceSid')).toBe('MG777');
@@ -76,7 +85,10 @@ describe('the Twilio SMS adapter', () => {
   });
 
   it('reports an unreachable API as a failure instead of throwing', async () => {
-    const result = await new TwilioSmsSender({ apiBaseUrl: 'http://127.0.0.1:1', accountSid: 'AC1', username: 'AC1', password: 'p', from: '+1555' }).send({ to: '+15005550006', body: 'x' });
+    const result = await new TwilioSmsSender({ apiBaseUrl: 'http://127.0.0.1:1', accountSid: 'AC1', username: 'AC1', password: 'p', from: '+1555' }).send({
+      to: '+15005550006',
+      body: 'x',
+    });
     expect(result).toEqual({ status: 'failed', reason: 'unreachable' });
   });
 });

@@ -139,7 +139,10 @@ function randomHex(): string {
 }
 
 function verbContext(call: Call, answerer: GatherAnswerer, pay: PayAnswer[] | undefined): VerbContext {
-  const payer = payAnswerer({ ...(pay ? { pay } : {}), ...(answerer.askText ? { ask: (q: string) => (answerer.askText as (q: string) => Promise<string>)(q) } : {}) });
+  const payer = payAnswerer({
+    ...(pay ? { pay } : {}),
+    ...(answerer.askText ? { ask: (q: string) => (answerer.askText as (q: string) => Promise<string>)(q) } : {}),
+  });
   return {
     baseUrl: call.stack.baseUrl,
     emit: call.emit,

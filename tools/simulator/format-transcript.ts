@@ -32,9 +32,7 @@ export function formatEvent(e: TranscriptEvent, baseUrl?: string): string | unde
       return `▶ say${meta ? ` (${meta})` : ''}${place(e)}: ${oneLine(e.text)}`;
     }
     case 'play':
-      return `▶ play${place(e)}: ${
-        e.transcript === e.url ? e.url : `${oneLine(e.transcript)}   [${e.url}]`
-      }`;
+      return `▶ play${place(e)}: ${e.transcript === e.url ? e.url : `${oneLine(e.transcript)}   [${e.url}]`}`;
     case 'pause':
       return `… pause ${e.seconds}s`;
     case 'gather': {
@@ -47,9 +45,14 @@ export function formatEvent(e: TranscriptEvent, baseUrl?: string): string | unde
       return `⌨ gather${opts.length ? ` (${opts.join(', ')})` : ''} → ${answer}   [action ${shortUrl(e.action, baseUrl)}]`;
     }
     case 'pay': {
-      const asked = ['card number', 'expiry', e.securityCode ? 'security code' : undefined, e.postalCode ? 'postal code' : undefined].filter(Boolean).join(', ');
+      const asked = ['card number', 'expiry', e.securityCode ? 'security code' : undefined, e.postalCode ? 'postal code' : undefined]
+        .filter(Boolean)
+        .join(', ');
       const amount = [e.chargeAmount, e.currency?.toUpperCase()].filter(Boolean).join(' ');
-      const callbacks = e.statusCallbacks.length > 0 ? `; ${e.statusCallbacks.length} status callback(s): ${[...new Set(e.statusCallbacks.map((s) => s || 'no answer'))].join(', ')}` : '';
+      const callbacks =
+        e.statusCallbacks.length > 0
+          ? `; ${e.statusCallbacks.length} status callback(s): ${[...new Set(e.statusCallbacks.map((s) => s || 'no answer'))].join(', ')}`
+          : '';
       return `💳 pay ${amount}${e.connector ? ` via ${e.connector}` : ''} (${asked}) → ${e.answered}: Result=${e.result}${callbacks}   [action ${shortUrl(e.action, baseUrl)}]`;
     }
     case 'request':
@@ -118,12 +121,7 @@ export function formatTranscript(t: Transcript, options: FormatOptions = {}): st
     const seg = m.segments !== undefined ? ` (${m.segments} segment${m.segments === 1 ? '' : 's'})` : '';
     lines.push(`${INDENT}✉ SMS to ${m.to}${seg}: ${oneLine(m.body)}`);
   }
-  const status =
-    t.statusCallback === undefined
-      ? 'not sent'
-      : t.statusCallback.status === 0
-        ? 'failed (no response)'
-        : `HTTP ${t.statusCallback.status}`;
+  const status = t.statusCallback === undefined ? 'not sent' : t.statusCallback.status === 0 ? 'failed (no response)' : `HTTP ${t.statusCallback.status}`;
   lines.push(`${INDENT}${t.requests} request(s); status callback: ${status}`);
   return lines.join('\n');
 }

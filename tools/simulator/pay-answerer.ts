@@ -7,7 +7,17 @@
  */
 
 /** What the simulated caller does at a <Pay>. */
-export const PAY_ANSWERS = ['success', 'decline', 'connector-error', 'timeout', 'too-many-attempts', 'star', 'hangup', 'validation-error', 'internal-error'] as const;
+export const PAY_ANSWERS = [
+  'success',
+  'decline',
+  'connector-error',
+  'timeout',
+  'too-many-attempts',
+  'star',
+  'hangup',
+  'validation-error',
+  'internal-error',
+] as const;
 export type PayAnswer = (typeof PAY_ANSWERS)[number];
 
 export function isPayAnswer(value: string): value is PayAnswer {
@@ -70,7 +80,13 @@ export function payActionParams(answer: PayAnswer, question: PayQuestion, confir
 
 /** The card steps the caller goes through before the answer, in order (for prompts and status callbacks). */
 export function stepsReached(answer: PayAnswer, question: Pick<PayQuestion, 'postalCode' | 'securityCode'>): string[] {
-  const all = ['payment-card-number', 'expiration-date', ...(question.securityCode ? ['security-code'] : []), ...(question.postalCode ? ['postal-code'] : []), 'payment-processing'];
+  const all = [
+    'payment-card-number',
+    'expiration-date',
+    ...(question.securityCode ? ['security-code'] : []),
+    ...(question.postalCode ? ['postal-code'] : []),
+    'payment-processing',
+  ];
   switch (answer) {
     case 'success':
     case 'decline':
@@ -92,7 +108,12 @@ export function stepsReached(answer: PayAnswer, question: Pick<PayQuestion, 'pos
 export function payStatusParams(answer: PayAnswer, question: PayQuestion): Record<string, string>[] {
   if (answer === 'timeout' || answer === 'too-many-attempts') {
     const errorType = answer === 'timeout' ? 'input-timeout' : 'invalid-card-number';
-    return Array.from({ length: question.maxAttempts }, (_, i) => ({ For: 'payment-card-number', ErrorType: errorType, Attempt: String(i + 1), PaymentMethod: 'credit-card' }));
+    return Array.from({ length: question.maxAttempts }, (_, i) => ({
+      For: 'payment-card-number',
+      ErrorType: errorType,
+      Attempt: String(i + 1),
+      PaymentMethod: 'credit-card',
+    }));
   }
   return stepsReached(answer, question).map((step, i) => ({
     For: step,

@@ -51,12 +51,7 @@ export function webhookSender(options: SenderOptions): SendWebhook {
   };
 }
 
-export function signWebhookRequest(
-  url: string,
-  method: string,
-  params: Record<string, string>,
-  options: SignerOptions,
-): SignedRequest {
+export function signWebhookRequest(url: string, method: string, params: Record<string, string>, options: SignerOptions): SignedRequest {
   const request = method === 'GET' ? getRequest(url, params) : postRequest(url, method, params);
   request.headers['I-Twilio-Idempotency-Token'] = `${options.callSid}-${randomBytes(16).toString('hex')}`;
   if (options.sign) {

@@ -106,17 +106,7 @@ export interface UnknownVerb {
   name: string;
 }
 
-export type TwimlVerb =
-  | SayVerb
-  | PlayVerb
-  | PauseVerb
-  | GatherVerb
-  | PayVerb
-  | RedirectVerb
-  | DialVerb
-  | HangupVerb
-  | RejectVerb
-  | UnknownVerb;
+export type TwimlVerb = SayVerb | PlayVerb | PauseVerb | GatherVerb | PayVerb | RedirectVerb | DialVerb | HangupVerb | RejectVerb | UnknownVerb;
 
 export class TwimlParseError extends Error {
   constructor(message: string) {
@@ -248,7 +238,12 @@ function parsePay(node: OrderedNode): PayVerb {
   for (const child of children(node, 'Pay')) {
     if (nodeName(child) !== 'Prompt') continue;
     const p = attrs(child);
-    prompts.push({ for: p.for ?? '', errorType: words(p.errorType), attempt: words(p.attempt).map(Number).filter(Number.isFinite), prompts: promptVerbs(child, 'Prompt') });
+    prompts.push({
+      for: p.for ?? '',
+      errorType: words(p.errorType),
+      attempt: words(p.attempt).map(Number).filter(Number.isFinite),
+      prompts: promptVerbs(child, 'Prompt'),
+    });
   }
   return withDefined<PayVerb>({
     verb: 'Pay',

@@ -45,11 +45,7 @@ export interface VerbContext {
   confirmationCode?(): string;
 }
 
-export async function executeVerbs(
-  verbs: readonly TwimlVerb[],
-  documentUrl: string,
-  context: VerbContext,
-): Promise<DocumentOutcome> {
+export async function executeVerbs(verbs: readonly TwimlVerb[], documentUrl: string, context: VerbContext): Promise<DocumentOutcome> {
   for (const verb of verbs) {
     const outcome = await executeVerb(verb, documentUrl, context);
     if (outcome) return outcome;
@@ -58,11 +54,7 @@ export async function executeVerbs(
 }
 
 /** The outcome when this verb ends the document; undefined to go on with the next verb. */
-async function executeVerb(
-  verb: TwimlVerb,
-  documentUrl: string,
-  context: VerbContext,
-): Promise<DocumentOutcome | undefined> {
+async function executeVerb(verb: TwimlVerb, documentUrl: string, context: VerbContext): Promise<DocumentOutcome | undefined> {
   switch (verb.verb) {
     case 'Say':
     case 'Play':
@@ -132,7 +124,8 @@ async function executePay(verb: PayVerb, documentUrl: string, context: VerbConte
     maxAttempts: verb.maxAttempts ?? 1,
   };
   const answered: PayAnswer = context.answerPay ? await context.answerPay(question) : 'timeout';
-  const promptFor = (step: string, errorType?: string) => verb.prompts.find((p) => p.for === step && (errorType ? p.errorType.includes(errorType) : p.errorType.length === 0));
+  const promptFor = (step: string, errorType?: string) =>
+    verb.prompts.find((p) => p.for === step && (errorType ? p.errorType.includes(errorType) : p.errorType.length === 0));
   const failedAttempt = answered === 'timeout' ? 'timeout' : answered === 'too-many-attempts' ? 'invalid-card-number' : undefined;
   for (const step of stepsReached(answered, question)) {
     const heard = [promptFor(step)];
@@ -171,11 +164,7 @@ function resolveOrKeep(url: string, documentUrl: string): string {
   }
 }
 
-async function executeGather(
-  verb: GatherVerb,
-  documentUrl: string,
-  context: VerbContext,
-): Promise<DocumentOutcome | undefined> {
+async function executeGather(verb: GatherVerb, documentUrl: string, context: VerbContext): Promise<DocumentOutcome | undefined> {
   // Twilio plays the nested prompts before listening for keys.
   for (const prompt of verb.prompts) await executePrompt(prompt, documentUrl, context, true);
   const action = new URL(verb.action ?? documentUrl, documentUrl).toString();

@@ -64,10 +64,15 @@ export function addCallLogRoutes(router: AdminRouter, deps: AdminDeps): void {
         return ok(page);
       },
     )
-    .add('GET', '/calls/outcomes-per-day', { summary: 'How many calls ended with each outcome, per day (for the chart)', tag: 'calls', query: FILTERS, errors: [400] }, async (request) => {
-      const range = dayRange(deps, request, 14, MAX_CHART_DAYS);
-      return ok({ ...range, days: await deps.callLog.outcomesPerDay({ ...range, ...moduleFilter(request) }) });
-    })
+    .add(
+      'GET',
+      '/calls/outcomes-per-day',
+      { summary: 'How many calls ended with each outcome, per day (for the chart)', tag: 'calls', query: FILTERS, errors: [400] },
+      async (request) => {
+        const range = dayRange(deps, request, 14, MAX_CHART_DAYS);
+        return ok({ ...range, days: await deps.callLog.outcomesPerDay({ ...range, ...moduleFilter(request) }) });
+      },
+    )
     .add(
       'GET',
       '/outbox',

@@ -4,7 +4,16 @@
  * parts and reads the job; validation and writing happen in the import worker.
  */
 import { IMPORT_KINDS, type ImportKind } from '../../ledger/import/import-jobs';
-import { cancelImportJob, createImportJob, ImportJobError, listImportJobs, startImportJob, uploadImportPart, viewImportJob, type ImportJobsDeps } from '../../ledger/import/import-job-control';
+import {
+  cancelImportJob,
+  createImportJob,
+  ImportJobError,
+  listImportJobs,
+  startImportJob,
+  uploadImportPart,
+  viewImportJob,
+  type ImportJobsDeps,
+} from '../../ledger/import/import-job-control';
 import { adminFieldError } from '../admin-messages';
 import { BadRequestError, ConflictError, InvalidFieldsError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
@@ -47,7 +56,8 @@ export function addImportJobRoutes(router: AdminRouter, deps: AdminDeps): void {
         const kind = body?.kind;
         if (!(IMPORT_KINDS as readonly unknown[]).includes(kind)) errors.push(adminFieldError('kind', 'invalid', request.language));
         const parts = body?.parts;
-        if (typeof parts !== 'number' || !Number.isInteger(parts) || parts < 1 || parts > 50) errors.push(adminFieldError('parts', 'invalid', request.language));
+        if (typeof parts !== 'number' || !Number.isInteger(parts) || parts < 1 || parts > 50)
+          errors.push(adminFieldError('parts', 'invalid', request.language));
         if (body?.fileName !== undefined && typeof body.fileName !== 'string') errors.push(adminFieldError('fileName', 'invalid', request.language));
         if (body?.dryRun !== undefined && typeof body.dryRun !== 'boolean') errors.push(adminFieldError('dryRun', 'invalid', request.language));
         if (errors.length > 0) throw new InvalidFieldsError(errors);
@@ -70,7 +80,12 @@ export function addImportJobRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'PUT',
       '/ledger/imports/:id/parts/:part',
-      { summary: 'Upload one part of the job’s file (numbered from 0; at most 4 MB each; the parts joined in order are the file)', tag: 'ledger', body: { mediaType: 'text/csv' }, errors: [400, 404, 409, 413, 503] },
+      {
+        summary: 'Upload one part of the job’s file (numbered from 0; at most 4 MB each; the parts joined in order are the file)',
+        tag: 'ledger',
+        body: { mediaType: 'text/csv' },
+        errors: [400, 404, 409, 413, 503],
+      },
       async (request, { id = '', part = '' }) => {
         const jobs = imports(deps);
         if (!/^\d{1,3}$/.test(part)) throw new BadRequestError('import_part');
@@ -78,20 +93,36 @@ export function addImportJobRoutes(router: AdminRouter, deps: AdminDeps): void {
         return ok({ part: Number(part), bytes: request.body.length });
       },
     )
-    .add('POST', '/ledger/imports/:id/start', { summary: 'Start a job once its parts are uploaded: validated whole first (a bad row: nothing is written), then written in chunks', tag: 'ledger', errors: [404, 409, 503] }, async (request, { id = '' }) =>
-      ok({ job: await answering(() => startImportJob(imports(deps), id, request.actor)) }),
+    .add(
+      'POST',
+      '/ledger/imports/:id/start',
+      {
+        summary: 'Start a job once its parts are uploaded: validated whole first (a bad row: nothing is written), then written in chunks',
+        tag: 'ledger',
+        errors: [404, 409, 503],
+      },
+      async (request, { id = '' }) => ok({ job: await answering(() => startImportJob(imports(deps), id, request.actor)) }),
     )
-    .add('GET', '/ledger/imports', { summary: 'Recent import jobs, newest first', tag: 'ledger', query: [{ name: 'limit', description: '1–50, default 10' }], errors: [503] }, async (request) =>
-      ok({ jobs: await listImportJobs(imports(deps), queryInt(request, 'limit', 10, 1, 50)) }),
+    .add(
+      'GET',
+      '/ledger/imports',
+      { summary: 'Recent import jobs, newest first', tag: 'ledger', query: [{ name: 'limit', description: '1–50, default 10' }], errors: [503] },
+      async (request) => ok({ jobs: await listImportJobs(imports(deps), queryInt(request, 'limit', 10, 1, 50)) }),
     )
     .add(
       'GET',
       '/ledger/imports/:id',
-      { summary: 'One job: state, rows validated and written, problems with their lines, elapsed time and an estimate (a stalled job is queued again)', tag: 'ledger', errors: [404, 503] },
+      {
+        summary: 'One job: state, rows validated and written, problems with their lines, elapsed time and an estimate (a stalled job is queued again)',
+        tag: 'ledger',
+        errors: [404, 503],
+      },
       async (_request, { id = '' }) => ok({ job: await answering(() => viewImportJob(imports(deps), id)) }),
     )
-    .add('POST', '/ledger/imports/:id/cancel', { summary: 'Cancel a job: nothing more is written after the current batch', tag: 'ledger', errors: [404, 409, 503] }, async (_request, { id = '' }) =>
-      ok({ job: await answering(() => cancelImportJob(imports(deps), id)) }),
+    .add(
+      'POST',
+      '/ledger/imports/:id/cancel',
+      { summary: 'Cancel a job: nothing more is written after the current batch', tag: 'ledger', errors: [404, 409, 503] },
+      async (_request, { id = '' }) => ok({ job: await answering(() => cancelImportJob(imports(deps), id)) }),
     );
 }
-

@@ -74,7 +74,12 @@ async function importDocument(deps: AdminDeps, input: unknown, request: AdminReq
         deps.audit,
         request.actor,
         importChange(parsed.document, imported.warnings),
-        () => applyImport(parsed.document, { ledger: deps.ledger.writer, modules: deps.modules, ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}) }),
+        () =>
+          applyImport(parsed.document, {
+            ledger: deps.ledger.writer,
+            modules: deps.modules,
+            ...(deps.lookupSourceStore ? { lookupSources: deps.lookupSourceStore } : {}),
+          }),
         // Many writes: a storage failure part-way leaves its entry, marked failed.
         { partial: true },
       );
@@ -94,7 +99,8 @@ async function importedSources(deps: AdminDeps, sources: readonly LookupSource[]
   sources.forEach((source, row) => {
     for (const error of hostErrors(source, deps.crmHostPolicy, language)) problems.push({ ...error, section: 'lookupSources', row });
     const others = [...stored.map((s) => s.name), ...sources.filter((_, i) => i !== row).map((s) => s.name)];
-    if (others.some((other) => other !== source.name && sameLocalSecret(other, source.name))) problems.push({ ...adminFieldError('name', 'source_name_clash', language), section: 'lookupSources', row });
+    if (others.some((other) => other !== source.name && sameLocalSecret(other, source.name)))
+      problems.push({ ...adminFieldError('name', 'source_name_clash', language), section: 'lookupSources', row });
     const before = stored.find((s) => s.name === source.name);
     for (const warning of hostChangeWarnings(before, source, language)) warnings.push({ name: source.name, ...warning });
   });
@@ -104,7 +110,8 @@ async function importedSources(deps: AdminDeps, sources: readonly LookupSource[]
 
 /** An import's audit entry: what it wrote, by id (the first ones of a large file), never a password hash. */
 function importChange(document: ImportDocument, warnings: readonly { name: string; code: string }[]) {
-  const ids = (values: readonly string[]) => (values.length > AUDIT_LIST_LIMIT ? [...values.slice(0, AUDIT_LIST_LIMIT), `… ${values.length - AUDIT_LIST_LIMIT} more`] : [...values]);
+  const ids = (values: readonly string[]) =>
+    values.length > AUDIT_LIST_LIMIT ? [...values.slice(0, AUDIT_LIST_LIMIT), `… ${values.length - AUDIT_LIST_LIMIT} more`] : [...values];
   return {
     area: 'import' as const,
     action: 'import',
@@ -149,15 +156,28 @@ export function addLedgerRoutes(router: AdminRouter, deps: AdminDeps): void {
       async (request) => {
         const q = request.query.q;
         const cursor = request.query.cursor;
-        return ok(await deps.ledger.directory.listCustomers({ limit: queryInt(request, 'limit', 25, 1, 100), ...(cursor ? { cursor } : {}), ...(q ? { search: q } : {}) }));
+        return ok(
+          await deps.ledger.directory.listCustomers({
+            limit: queryInt(request, 'limit', 25, 1, 100),
+            ...(cursor ? { cursor } : {}),
+            ...(q ? { search: q } : {}),
+          }),
+        );
       },
     )
-    .add('GET', '/ledger/customers/:id', { summary: 'One customer with every billable item and the balance', tag: 'ledger', errors: [404] }, async (_request, { id = '' }) => {
-      const customer = await deps.ledger.directory.getCustomer(id);
-      if (!customer) throw new NotFoundError('customer_not_found');
-      return ok({ customer });
-    })
-    .add('GET', '/ledger/money-accounts', { summary: 'Money accounts of the built-in ledger', tag: 'ledger' }, async () => ok({ moneyAccounts: await deps.ledger.directory.moneyAccounts() }))
+    .add(
+      'GET',
+      '/ledger/customers/:id',
+      { summary: 'One customer with every billable item and the balance', tag: 'ledger', errors: [404] },
+      async (_request, { id = '' }) => {
+        const customer = await deps.ledger.directory.getCustomer(id);
+        if (!customer) throw new NotFoundError('customer_not_found');
+        return ok({ customer });
+      },
+    )
+    .add('GET', '/ledger/money-accounts', { summary: 'Money accounts of the built-in ledger', tag: 'ledger' }, async () =>
+      ok({ moneyAccounts: await deps.ledger.directory.moneyAccounts() }),
+    )
     .add(
       'POST',
       '/ledger/import',
@@ -186,7 +206,8 @@ export function addLedgerRoutes(router: AdminRouter, deps: AdminDeps): void {
       'POST',
       '/ledger/import/items.csv',
       {
-        summary: 'Import billable items from CSV (columns customerId, type, number, moneyAccount, status; any other column, e.g. FinalValue, is a field); all or nothing',
+        summary:
+          'Import billable items from CSV (columns customerId, type, number, moneyAccount, status; any other column, e.g. FinalValue, is a field); all or nothing',
         tag: 'ledger',
         body: { mediaType: 'text/csv' },
         query: [{ name: 'dryRun', description: '1 = validate only, write nothing' }],

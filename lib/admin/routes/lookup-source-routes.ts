@@ -40,12 +40,20 @@ export interface LookupSourceView {
   readonly warnings?: { readonly code: string; readonly message: string }[];
 }
 
-function view(deps: AdminDeps, name: string, source: LookupSource | undefined, usedBy: string[], warnings: { code: string; message: string }[] = []): LookupSourceView {
+function view(
+  deps: AdminDeps,
+  name: string,
+  source: LookupSource | undefined,
+  usedBy: string[],
+  warnings: { code: string; message: string }[] = [],
+): LookupSourceView {
   return {
     name,
     builtIn: source === undefined,
     ...(source ? { source } : {}),
-    ...(source && sourceUsesPassword(source) ? { secret: { name: crmPasswordSecret(name), from: deps.secretsFrom?.kind ?? 'env', location: secretLocation(deps, name) } } : {}),
+    ...(source && sourceUsesPassword(source)
+      ? { secret: { name: crmPasswordSecret(name), from: deps.secretsFrom?.kind ?? 'env', location: secretLocation(deps, name) } }
+      : {}),
     usedBy,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
@@ -104,57 +112,114 @@ export function addLookupSourceRoutes(router: AdminRouter, deps: AdminDeps): voi
     .add(
       'GET',
       '/lookup-sources',
-      { summary: 'Lookup sources: `sources` lists every name a module may use; `lookupSources` has each definition (secret names only) and the modules using it', tag: 'crm' },
+      {
+        summary:
+          'Lookup sources: `sources` lists every name a module may use; `lookupSources` has each definition (secret names only) and the modules using it',
+        tag: 'crm',
+      },
       async () => {
-        const [names, stored, modules] = await Promise.all([deps.lookupSourceNames(), deps.lookupSourceStore?.listSources() ?? Promise.resolve([]), deps.modules.listModules()]);
+        const [names, stored, modules] = await Promise.all([
+          deps.lookupSourceNames(),
+          deps.lookupSourceStore?.listSources() ?? Promise.resolve([]),
+          deps.modules.listModules(),
+        ]);
         const byName = new Map(stored.map((s) => [s.name, s]));
-        const usedBy = (name: string) => modules.filter((m) => m.lookupSource === name).map((m) => m.code).sort();
+        const usedBy = (name: string) =>
+          modules
+            .filter((m) => m.lookupSource === name)
+            .map((m) => m.code)
+            .sort();
         return ok({ sources: names, lookupSources: names.map((name) => view(deps, name, byName.get(name), usedBy(name))) });
       },
     )
-    .add('POST', '/lookup-sources', { summary: 'Create a lookup source (Payamgostar or AloVoIP-compatible HTTP); its password is the secret crm/<name>', tag: 'crm', body: { schema: 'LookupSource' }, errors: [409, 422, 503] }, async (request) => {
-      const source = validSource(deps, readJson(request), request.language);
-      const clash = (await store(deps).listSources()).find((other) => other.name !== source.name && sameLocalSecret(other.name, source.name));
-      if (clash) throw new ConflictError('source_name_clash', [adminFieldError('name', 'source_name_clash', request.language)], { clashesWith: clash.name });
-      await audited(deps.audit, request.actor, { area: 'lookup-source', action: 'create', target: source.name, after: source }, async () => {
-        if (!(await store(deps).createSource(source))) throw new ConflictError('duplicate_code', [adminFieldError('name', 'duplicate_source', request.language)]);
-      });
-      return created(view(deps, source.name, source, []));
-    })
-    .add('GET', '/lookup-sources/:source', { summary: 'One lookup source with the modules using it', tag: 'crm', errors: [404] }, async (_request, { source: name = '' }) => {
-      if (isBuiltIn(name)) return ok(view(deps, name, undefined, await modulesUsing(deps, name)));
-      const source = await deps.lookupSourceStore?.getSource(name);
-      if (!source) throw new NotFoundError('lookup_source_not_found');
-      return ok(view(deps, name, source, await modulesUsing(deps, name)));
-    })
-    .add('PUT', '/lookup-sources/:source', { summary: 'Replace a lookup source (the name stays; the built-in ledger cannot change)', tag: 'crm', body: { schema: 'LookupSource' }, errors: [404, 409, 422, 503] }, async (request, { source: name = '' }) => {
-      if (isBuiltIn(name)) throw new ConflictError('source_built_in');
-      const source = validSource(deps, readJson(request), request.language, name);
-      const before = await store(deps).getSource(name);
-      if (!before) throw new NotFoundError('lookup_source_not_found');
-      // Modules keep the currency they announce: a source cannot switch currency under them.
-      const mismatched = (await deps.modules.listModules()).filter((m) => m.lookupSource === name && m.kind === 'balance' && m.currency.code !== source.currency);
-      if (mismatched.length > 0) throw new InvalidFieldsError([adminFieldError('currency', 'source_currency_in_use', request.language)], { usedBy: mismatched.map((m) => m.code).sort() });
-      const warnings = hostChangeWarnings(before, source, request.language);
-      await audited(deps.audit, request.actor, { area: 'lookup-source', action: 'update', target: name, before, after: source, warnings: warnings.map((w) => w.code) }, async () => {
-        if (!(await store(deps).updateSource(source))) throw new NotFoundError('lookup_source_not_found');
-      });
-      if (warnings.length > 0) deps.logger.warn('lookup source host changed; its password goes to the new host', { lookupSource: name });
-      return ok(view(deps, name, source, await modulesUsing(deps, name), warnings));
-    })
-    .add('DELETE', '/lookup-sources/:source', { summary: 'Delete a lookup source (refused while a module uses it)', tag: 'crm', errors: [404, 409, 503] }, async (request, { source: name = '' }) => {
-      if (isBuiltIn(name)) throw new ConflictError('source_built_in');
-      const before = await store(deps).getSource(name);
-      if (!before) throw new NotFoundError('lookup_source_not_found');
-      const usedBy = await modulesUsing(deps, name);
-      if (usedBy.length > 0) throw new ConflictError('source_in_use', [], { usedBy });
-      await audited(deps.audit, request.actor, { area: 'lookup-source', action: 'delete', target: name, before }, () => store(deps).deleteSource(name));
-      return ok({ deleted: name });
-    })
+    .add(
+      'POST',
+      '/lookup-sources',
+      {
+        summary: 'Create a lookup source (Payamgostar or AloVoIP-compatible HTTP); its password is the secret crm/<name>',
+        tag: 'crm',
+        body: { schema: 'LookupSource' },
+        errors: [409, 422, 503],
+      },
+      async (request) => {
+        const source = validSource(deps, readJson(request), request.language);
+        const clash = (await store(deps).listSources()).find((other) => other.name !== source.name && sameLocalSecret(other.name, source.name));
+        if (clash) throw new ConflictError('source_name_clash', [adminFieldError('name', 'source_name_clash', request.language)], { clashesWith: clash.name });
+        await audited(deps.audit, request.actor, { area: 'lookup-source', action: 'create', target: source.name, after: source }, async () => {
+          if (!(await store(deps).createSource(source)))
+            throw new ConflictError('duplicate_code', [adminFieldError('name', 'duplicate_source', request.language)]);
+        });
+        return created(view(deps, source.name, source, []));
+      },
+    )
+    .add(
+      'GET',
+      '/lookup-sources/:source',
+      { summary: 'One lookup source with the modules using it', tag: 'crm', errors: [404] },
+      async (_request, { source: name = '' }) => {
+        if (isBuiltIn(name)) return ok(view(deps, name, undefined, await modulesUsing(deps, name)));
+        const source = await deps.lookupSourceStore?.getSource(name);
+        if (!source) throw new NotFoundError('lookup_source_not_found');
+        return ok(view(deps, name, source, await modulesUsing(deps, name)));
+      },
+    )
+    .add(
+      'PUT',
+      '/lookup-sources/:source',
+      {
+        summary: 'Replace a lookup source (the name stays; the built-in ledger cannot change)',
+        tag: 'crm',
+        body: { schema: 'LookupSource' },
+        errors: [404, 409, 422, 503],
+      },
+      async (request, { source: name = '' }) => {
+        if (isBuiltIn(name)) throw new ConflictError('source_built_in');
+        const source = validSource(deps, readJson(request), request.language, name);
+        const before = await store(deps).getSource(name);
+        if (!before) throw new NotFoundError('lookup_source_not_found');
+        // Modules keep the currency they announce: a source cannot switch currency under them.
+        const mismatched = (await deps.modules.listModules()).filter(
+          (m) => m.lookupSource === name && m.kind === 'balance' && m.currency.code !== source.currency,
+        );
+        if (mismatched.length > 0)
+          throw new InvalidFieldsError([adminFieldError('currency', 'source_currency_in_use', request.language)], {
+            usedBy: mismatched.map((m) => m.code).sort(),
+          });
+        const warnings = hostChangeWarnings(before, source, request.language);
+        await audited(
+          deps.audit,
+          request.actor,
+          { area: 'lookup-source', action: 'update', target: name, before, after: source, warnings: warnings.map((w) => w.code) },
+          async () => {
+            if (!(await store(deps).updateSource(source))) throw new NotFoundError('lookup_source_not_found');
+          },
+        );
+        if (warnings.length > 0) deps.logger.warn('lookup source host changed; its password goes to the new host', { lookupSource: name });
+        return ok(view(deps, name, source, await modulesUsing(deps, name), warnings));
+      },
+    )
+    .add(
+      'DELETE',
+      '/lookup-sources/:source',
+      { summary: 'Delete a lookup source (refused while a module uses it)', tag: 'crm', errors: [404, 409, 503] },
+      async (request, { source: name = '' }) => {
+        if (isBuiltIn(name)) throw new ConflictError('source_built_in');
+        const before = await store(deps).getSource(name);
+        if (!before) throw new NotFoundError('lookup_source_not_found');
+        const usedBy = await modulesUsing(deps, name);
+        if (usedBy.length > 0) throw new ConflictError('source_in_use', [], { usedBy });
+        await audited(deps.audit, request.actor, { area: 'lookup-source', action: 'delete', target: name, before }, () => store(deps).deleteSource(name));
+        return ok({ deleted: name });
+      },
+    )
     .add(
       'POST',
       '/lookup-sources/:source/test',
-      { summary: 'Test the connection: one harmless lookup (money accounts) within the CRM time budget; answers ok or the failure reason', tag: 'crm', errors: [404, 503] },
+      {
+        summary: 'Test the connection: one harmless lookup (money accounts) within the CRM time budget; answers ok or the failure reason',
+        tag: 'crm',
+        errors: [404, 503],
+      },
       async (request, { source: name = '' }) => {
         if (!isBuiltIn(name) && !(await deps.lookupSourceStore?.getSource(name))) throw new NotFoundError('lookup_source_not_found');
         if (!deps.testLookupSource) throw new UnavailableError('sources_unavailable');
@@ -172,7 +237,8 @@ const REASONS: Record<Language, Record<string, string>> = {
     timeout: 'The CRM did not answer within the time budget.',
     network: 'The CRM could not be reached (address, port or network).',
     'secret-missing': "This source's password is not configured on this installation; put it in:",
-    'address-refused': 'The host is not allowed on this installation (http, credentials in the address, or a loopback, private, link-local or metadata address); nothing was sent.',
+    'address-refused':
+      'The host is not allowed on this installation (http, credentials in the address, or a loopback, private, link-local or metadata address); nothing was sent.',
     'secret-unavailable': 'The secret store could not be read.',
     'soap-fault': 'The CRM answered with a SOAP fault (check the username and password).',
     unsuccessful: 'The CRM refused the request (check the username and password).',
@@ -194,7 +260,10 @@ const persianDigits = (n: number | string) => String(n).replace(/\d/g, (d) => '�
 
 /** The operator's sentence for a test result; HTTP statuses (`http-401`) read as such. */
 function connectionMessage(result: { ok: boolean; reason?: string; moneyAccounts?: number }, language: Language): string {
-  if (result.ok) return language === 'fa' ? `اتصال برقرار است (${persianDigits(result.moneyAccounts ?? 0)} حساب مالی).` : `Connected (${result.moneyAccounts ?? 0} money accounts).`;
+  if (result.ok)
+    return language === 'fa'
+      ? `اتصال برقرار است (${persianDigits(result.moneyAccounts ?? 0)} حساب مالی).`
+      : `Connected (${result.moneyAccounts ?? 0} money accounts).`;
   const reason = result.reason ?? 'error';
   const known = REASONS[language][reason];
   if (known) return known;

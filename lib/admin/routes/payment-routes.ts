@@ -23,7 +23,8 @@ export function addPaymentRoutes(router: AdminRouter, deps: AdminDeps): void {
       'GET',
       '/payments',
       {
-        summary: 'Payments providers took, newest first: provider, status, amount (minor units of its currency), reference, link or call, and the "refund or credit needed" flag (status refund-needed; handledAt once an operator dealt with it)',
+        summary:
+          'Payments providers took, newest first: provider, status, amount (minor units of its currency), reference, link or call, and the "refund or credit needed" flag (status refund-needed; handledAt once an operator dealt with it)',
         tag: 'payments',
         query: [
           { name: 'status', description: PAYMENT_STATUSES.join(', '), schema: { type: 'string', enum: PAYMENT_STATUSES } },
@@ -50,7 +51,12 @@ export function addPaymentRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'POST',
       '/payments/:id/handled',
-      { summary: 'Mark a payment flagged "refund or credit needed" as handled (after refunding it at the provider or crediting the customer); recorded on the Activity page', tag: 'payments', errors: [404, 409, 503] },
+      {
+        summary:
+          'Mark a payment flagged "refund or credit needed" as handled (after refunding it at the provider or crediting the customer); recorded on the Activity page',
+        tag: 'payments',
+        errors: [404, 409, 503],
+      },
       async (request, params) => {
         const store = payments(deps);
         const id = params.id ?? '';

@@ -68,10 +68,16 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'POST',
       '/prompts/preview',
-      { summary: 'What a caller would hear for a prompt: <Say> text with its voice, or audio URLs to play', tag: 'prompts', body: { schema: 'PromptPreviewRequest' }, errors: [422] },
+      {
+        summary: 'What a caller would hear for a prompt: <Say> text with its voice, or audio URLs to play',
+        tag: 'prompts',
+        body: { schema: 'PromptPreviewRequest' },
+        errors: [422],
+      },
       async (request) => {
         const parsed = previewRequestSchema.safeParse(readJson(request));
-        if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
+        if (!parsed.success)
+          throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
         const { language, prompt, override, voice } = parsed.data;
         const segments = await deps.speech.render([{ prompt }], { language, prompts: override ? { [prompt]: override } : {}, ...(voice ? { voice } : {}) });
         return ok({ segments });
@@ -80,13 +86,24 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'POST',
       '/speech/preview',
-      { summary: `What a caller of a module would hear for a balance announcement (${PREVIEW_AMOUNT} in the module's unit) in a voice: audio URLs with their transcripts`, tag: 'prompts', body: { schema: 'VoicePreviewRequest' }, errors: [422] },
+      {
+        summary: `What a caller of a module would hear for a balance announcement (${PREVIEW_AMOUNT} in the module's unit) in a voice: audio URLs with their transcripts`,
+        tag: 'prompts',
+        body: { schema: 'VoicePreviewRequest' },
+        errors: [422],
+      },
       async (request) => {
         const parsed = voicePreviewRequestSchema.safeParse(readJson(request));
-        if (!parsed.success) throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
+        if (!parsed.success)
+          throw new InvalidFieldsError(parsed.error.issues.map((i) => adminFieldError(i.path.join('.') || '(root)', i.message, request.language)));
         const { language, voice, unit, prompts } = parsed.data;
         // PREVIEW_AMOUNT is said in the chosen unit: in rials, the ledger's minor unit, a toman is 10.
-        const items = [{ prompt: 'intro' }, { prompt: 'yourBalanceIs' }, { amount: unit === 'toman' ? PREVIEW_AMOUNT * 10 : PREVIEW_AMOUNT, currency: moduleCurrency('IRR', unit) }, { prompt: 'owed' }] as const;
+        const items = [
+          { prompt: 'intro' },
+          { prompt: 'yourBalanceIs' },
+          { amount: unit === 'toman' ? PREVIEW_AMOUNT * 10 : PREVIEW_AMOUNT, currency: moduleCurrency('IRR', unit) },
+          { prompt: 'owed' },
+        ] as const;
         const segments = await deps.speech.render(items, { language, prompts, ...(voice ? { voice } : {}) });
         return ok({ segments });
       },
@@ -94,7 +111,13 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
     .add(
       'PUT',
       '/modules/:code/prompts/:key/recording',
-      { summary: 'Upload or replace the recording of one prompt (raw WAV or MP3 body); `key` is a catalogue prompt key for balance modules, a club prompt name (intro, welcome, …) for club modules', tag: 'prompts', body: { mediaType: 'audio/wav' }, errors: [404, 413, 415, 503] },
+      {
+        summary:
+          'Upload or replace the recording of one prompt (raw WAV or MP3 body); `key` is a catalogue prompt key for balance modules, a club prompt name (intro, welcome, …) for club modules',
+        tag: 'prompts',
+        body: { mediaType: 'audio/wav' },
+        errors: [404, 413, 415, 503],
+      },
       async (request, { code = '', key = '' }) => {
         const module = await deps.modules.getModule(code);
         if (!module) throw new NotFoundError('module_not_found');
@@ -105,8 +128,16 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         if (request.body.length === 0) throw new InvalidFieldsError([adminFieldError(`prompts.${prompt}`, 'required', request.language)]);
         if (!deps.recordings) throw new UnavailableError('recordings_unavailable');
         const recording = { sha256: createHash('sha256').update(request.body).digest('hex'), bytes: request.body.length, contentType: type };
-        const change = { area: 'recording' as const, action: 'upload', target: `${code}/${prompt}`, before: promptOverride(module, prompt), after: { recording } };
-        const { audioKey } = await audited(deps.audit, request.actor, change, () => recordingCall(() => deps.recordings!.upload(code, prompt, new Uint8Array(request.body), type, request.language)));
+        const change = {
+          area: 'recording' as const,
+          action: 'upload',
+          target: `${code}/${prompt}`,
+          before: promptOverride(module, prompt),
+          after: { recording },
+        };
+        const { audioKey } = await audited(deps.audit, request.actor, change, () =>
+          recordingCall(() => deps.recordings!.upload(code, prompt, new Uint8Array(request.body), type, request.language)),
+        );
         return ok({ audioKey, url: `${deps.audioBaseUrl}/uploads/${encodeURIComponent(audioKey)}` });
       },
     )
@@ -121,7 +152,9 @@ export function addPromptRoutes(router: AdminRouter, deps: AdminDeps): void {
         const before = promptOverride(module, prompt) as { audioKey?: string } | undefined;
         // Nothing to remove is no change, and leaves no entry.
         if (!deps.recordings || before?.audioKey === undefined) return ok({ removed: false });
-        const removed = await audited(deps.audit, request.actor, { area: 'recording', action: 'remove', target: `${code}/${prompt}`, before }, () => recordingCall(() => deps.recordings!.remove(code, prompt, request.language)));
+        const removed = await audited(deps.audit, request.actor, { area: 'recording', action: 'remove', target: `${code}/${prompt}`, before }, () =>
+          recordingCall(() => deps.recordings!.remove(code, prompt, request.language)),
+        );
         return ok({ removed });
       },
     );

@@ -108,7 +108,8 @@ export class AlovoipHttpCrm implements Crm {
 
   /** This CRM keeps one currency, its lookup source's; a module in another is refused, never converted. */
   private requireCurrency(currency: CurrencyCode): void {
-    if (currency !== this.settings.currency) throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
+    if (currency !== this.settings.currency)
+      throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
   }
 
   /** A JSON amount in major units → exact minor units; anything a binary number cannot hold exactly is a failure, never a guess. */
@@ -166,7 +167,8 @@ export class AlovoipHttpCrm implements Crm {
   private mobile(body: JsonObject): string | undefined {
     const contacts = field(body, 'phoneContacts', 'array', 'Identity');
     for (const contact of contacts ?? []) {
-      if (typeof contact !== 'object' || contact === null || Array.isArray(contact)) throw new CrmBadResponseError('Identity: phoneContacts holds a non-object');
+      if (typeof contact !== 'object' || contact === null || Array.isArray(contact))
+        throw new CrmBadResponseError('Identity: phoneContacts holds a non-object');
       if (field(contact, 'isDeleted', 'boolean', 'Identity')) continue;
       if (!MOBILE_WORDS.test(field(contact, 'phoneType', 'string', 'Identity') ?? '')) continue;
       const number = canonicalPhone(field(contact, 'phoneNumber', 'string', 'Identity') ?? '', this.settings.defaultCountryCode ?? '98');

@@ -105,7 +105,11 @@ export class PayamgostarCrm implements Crm {
     const result = await this.soap.call({
       service: 'IIdentity',
       operation: 'FindIdentityByPhoneNumber',
-      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['phoneNumber', phoneNumber]],
+      params: [
+        ['username', this.credentials.userName],
+        ['password', this.credentials.password],
+        ['phoneNumber', phoneNumber],
+      ],
     });
     // Success=false is "no identity with this number", as for the original client, which
     // ignores the flag here (crm-contracts.md B.4, B.9.5). Counted as a failure, a run of
@@ -122,7 +126,12 @@ export class PayamgostarCrm implements Crm {
     const result = await this.soap.call({
       service: 'IIdentity',
       operation: 'SearchIdentity',
-      params: [['userName', this.credentials.userName], ['password', this.credentials.password], ['typeKey', ''], ['query', `CustomerNumber=="${value}"`]],
+      params: [
+        ['userName', this.credentials.userName],
+        ['password', this.credentials.password],
+        ['typeKey', ''],
+        ['query', `CustomerNumber=="${value}"`],
+      ],
     });
     const identity = this.identityFrom(result, 'SearchIdentity');
     return identity ? { status: 'found', customer: identity.customer } : { status: 'not-found' };
@@ -134,7 +143,11 @@ export class PayamgostarCrm implements Crm {
     const result = await this.soap.call({
       service: 'IIdentity',
       operation: 'FindIdentityById',
-      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['identityId', customer.id]],
+      params: [
+        ['username', this.credentials.userName],
+        ['password', this.credentials.password],
+        ['identityId', customer.id],
+      ],
     });
     const identity = this.identityFrom(result, 'FindIdentityById');
     if (!identity) throw new CrmBadResponseError('FindIdentityById found no identity for an identified customer');
@@ -155,7 +168,10 @@ export class PayamgostarCrm implements Crm {
     const search = SEARCHES[type];
     // The customer filter is what keeps a caller from hearing someone else's invoice.
     const pgQuery = [`IdentityId=="${customer.id.toLowerCase()}"`, `${query.searchField}=="${number}"`].join(PG_AND);
-    const params: Array<[string, SoapValue]> = [['userName', this.credentials.userName], ['password', this.credentials.password]];
+    const params: Array<[string, SoapValue]> = [
+      ['userName', this.credentials.userName],
+      ['password', this.credentials.password],
+    ];
     if (search.order === 'query-typeCode') params.push(['query', pgQuery], ['crmObjectTypeCode', key]);
     else params.push(['typeKey', key], ['query', pgQuery]);
     const result = await this.soap.call({ service: search.service, operation: search.operation, params });
@@ -191,7 +207,11 @@ export class PayamgostarCrm implements Crm {
     const result = await this.soap.call({
       service: 'IEpay',
       operation: 'CreatePaymentLink',
-      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['paymentLink', paymentLink]],
+      params: [
+        ['username', this.credentials.userName],
+        ['password', this.credentials.password],
+        ['paymentLink', paymentLink],
+      ],
     });
     this.requireSuccess(result, 'CreatePaymentLink');
     const url = text(child(result, 'PaymentLink'));
@@ -206,7 +226,12 @@ export class PayamgostarCrm implements Crm {
       const result = await this.soap.call({
         service: 'IMoneyAccount',
         operation: 'GetMoneyAccountList',
-        params: [['userName', this.credentials.userName], ['password', this.credentials.password], ['pageIndex', page], ['pageSize', PAGE_SIZE]],
+        params: [
+          ['userName', this.credentials.userName],
+          ['password', this.credentials.password],
+          ['pageIndex', page],
+          ['pageSize', PAGE_SIZE],
+        ],
       });
       this.requireSuccess(result, 'GetMoneyAccountList');
       const items = listItems(child(result, 'Items'));
@@ -225,7 +250,8 @@ export class PayamgostarCrm implements Crm {
     const types: BillableItemType[] = [];
     for (const entry of await this.crmObjectTypes(null)) {
       for (const type of INVOICE_TYPES) {
-        if (PG_TYPE_OF[type] === entry.type && (type !== 'onlinePayment' || this.settings.itemTypeKeys?.onlinePayment === entry.key)) types.push({ key: entry.key, name: entry.name, type });
+        if (PG_TYPE_OF[type] === entry.type && (type !== 'onlinePayment' || this.settings.itemTypeKeys?.onlinePayment === entry.key))
+          types.push({ key: entry.key, name: entry.name, type });
       }
     }
     return types;
@@ -241,7 +267,11 @@ export class PayamgostarCrm implements Crm {
       const info = await this.soap.call({
         service: 'ICrmObjectType',
         operation: 'GetCrmObjectTypeInfo',
-        params: [['username', this.credentials.userName], ['password', this.credentials.password], ['typeKeyOrId', configured]],
+        params: [
+          ['username', this.credentials.userName],
+          ['password', this.credentials.password],
+          ['typeKeyOrId', configured],
+        ],
       });
       this.requireSuccess(info, 'GetCrmObjectTypeInfo');
       const pgType = text(child(info, 'CrmObjectType'));
@@ -261,7 +291,11 @@ export class PayamgostarCrm implements Crm {
     const result = await this.soap.call({
       service: 'ICrmObjectType',
       operation: 'GetCrmObjectTypeList',
-      params: [['username', this.credentials.userName], ['password', this.credentials.password], ['crmObjectTypeIndex', index]],
+      params: [
+        ['username', this.credentials.userName],
+        ['password', this.credentials.password],
+        ['crmObjectTypeIndex', index],
+      ],
     });
     this.requireSuccess(result, 'GetCrmObjectTypeList');
     const types: Array<{ key: string; name: string; type: PgObjectType }> = [];
@@ -285,17 +319,20 @@ export class PayamgostarCrm implements Crm {
   private identityFrom(result: Record<string, unknown>, operation: string): { customer: Customer; balance: number } | undefined {
     this.requireSuccess(result, operation);
     const single = child(result, 'IdentityInfo');
-    const info = typeof single === 'object' && single !== null && !isNil(single) ? (single as Record<string, unknown>) : listItems(child(result, 'IdentityInfoList'))[0];
+    const info =
+      typeof single === 'object' && single !== null && !isNil(single) ? (single as Record<string, unknown>) : listItems(child(result, 'IdentityInfoList'))[0];
     if (!info) return undefined;
     const id = text(child(info, 'CrmId'));
     if (!id || !GUID.test(id)) throw new CrmBadResponseError(`${operation}: identity without a CrmId GUID`);
     const rawBalance = text(child(info, 'Balance'));
     // Nil Balance = no balance recorded = nothing owed (PG's own meaning, not a guess).
-    const read = rawBalance === undefined || rawBalance === '' ? ({ ok: true, minor: 0 } as const) : parseTextAmount(rawBalance, this.settings.currency, CRM_TEXT);
+    const read =
+      rawBalance === undefined || rawBalance === '' ? ({ ok: true, minor: 0 } as const) : parseTextAmount(rawBalance, this.settings.currency, CRM_TEXT);
     if (!read.ok) throw new CrmBadResponseError(`${operation}: Balance "${rawBalance}" is not an exact ${this.settings.currency} amount (${read.problem})`);
     const balance = read.minor;
     const customerNumber = text(child(info, 'CustomerNumber'));
-    const name = text(child(info, 'NickName')) || [text(child(info, 'FirstName')), text(child(info, 'LastName'))].filter(Boolean).join(' ') || text(child(info, 'Name'));
+    const name =
+      text(child(info, 'NickName')) || [text(child(info, 'FirstName')), text(child(info, 'LastName'))].filter(Boolean).join(' ') || text(child(info, 'Name'));
     const mobile = mobileOf(info, this.settings.defaultCountryCode ?? '98');
     return {
       balance,
@@ -318,7 +355,8 @@ export class PayamgostarCrm implements Crm {
 
   /** PG keeps one currency, its lookup source's; a module in another is refused, never converted. */
   private requireCurrency(currency: CurrencyCode): void {
-    if (currency !== this.settings.currency) throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
+    if (currency !== this.settings.currency)
+      throw new CrmError('currency-mismatch', `lookup source ${this.source} keeps ${this.settings.currency}, asked for ${currency}`);
   }
 }
 
@@ -357,4 +395,3 @@ export function payamgostarPhone(raw: string, defaultCountryCode: string): strin
 function nationalMobile(e164: string): string {
   return /^\+989\d{9}$/.test(e164) ? `0${e164.slice(3)}` : e164;
 }
-

@@ -111,7 +111,8 @@ export function listItems(node: XmlNode): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith('@')) continue;
-    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'object' && item !== null && !isNil(item)) items.push(item as Record<string, unknown>);
+    for (const item of Array.isArray(value) ? value : [value])
+      if (typeof item === 'object' && item !== null && !isNil(item)) items.push(item as Record<string, unknown>);
   }
   return items;
 }

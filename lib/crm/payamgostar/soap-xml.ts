@@ -23,7 +23,14 @@ interface OpenElement {
   text: string;
 }
 
-const open = (qname: string, attributes: [string, string][]): OpenElement => ({ qname, name: localName(qname), attributes, children: Object.create(null) as Record<string, unknown>, hasChildren: false, text: '' });
+const open = (qname: string, attributes: [string, string][]): OpenElement => ({
+  qname,
+  name: localName(qname),
+  attributes,
+  children: Object.create(null) as Record<string, unknown>,
+  hasChildren: false,
+  text: '',
+});
 
 /** The document's root element, as `{ [rootName]: value }`. Throws XmlSyntaxError when it is not XML. */
 export function readXml(xml: string): Record<string, unknown> {

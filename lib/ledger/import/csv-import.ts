@@ -41,7 +41,8 @@ export function rowsFromCsv(kind: CsvKind, text: string): CsvRows {
   columns.forEach((name, index) => {
     if (name === '') problems.push({ line: header.line, field: `#${index + 1}`, code: 'csv_missing_column' });
     else if (columns.indexOf(name) !== index) problems.push({ line: header.line, field: name, code: 'duplicate_code' });
-    else if (spec.otherColumns === 'error' && !spec.required.includes(name) && !spec.optional.includes(name)) problems.push({ line: header.line, field: name, code: 'unknown_field' });
+    else if (spec.otherColumns === 'error' && !spec.required.includes(name) && !spec.optional.includes(name))
+      problems.push({ line: header.line, field: name, code: 'unknown_field' });
   });
   if (problems.length > 0) return { ok: false, problems };
 
@@ -57,7 +58,11 @@ export function rowsFromCsv(kind: CsvKind, text: string): CsvRows {
     columns.forEach((name, index) => {
       const value = (record.fields[index] ?? '').trim();
       if (value === '') return;
-      if (kind === 'customers' && name === 'phones') row.phones = value.split(/[;|]/).map((p) => p.trim()).filter(Boolean);
+      if (kind === 'customers' && name === 'phones')
+        row.phones = value
+          .split(/[;|]/)
+          .map((p) => p.trim())
+          .filter(Boolean);
       else if (spec.required.includes(name) || spec.optional.includes(name)) row[name] = value;
       else fields[name] = value;
     });

@@ -17,7 +17,9 @@ export class DynamoImportJobStore implements ImportJobStore {
   ) {}
 
   async create(job: ImportJob): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: PK, sk: `JOB#${job.id}`, ...job }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: PK, sk: `JOB#${job.id}`, ...job }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async get(id: string): Promise<ImportJob | undefined> {
@@ -27,7 +29,13 @@ export class DynamoImportJobStore implements ImportJobStore {
 
   async list(limit: number): Promise<ImportJob[]> {
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :job)', ExpressionAttributeValues: { ':pk': PK, ':job': 'JOB#' }, ScanIndexForward: false, Limit: limit }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :job)',
+        ExpressionAttributeValues: { ':pk': PK, ':job': 'JOB#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
     );
     return (Items ?? []).map(job);
   }
@@ -50,7 +58,14 @@ export class DynamoImportJobStore implements ImportJobStore {
     }
     try {
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { pk: PK, sk: `JOB#${id}` }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: PK, sk: `JOB#${id}` },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
       );
       return true;
     } catch (error) {

@@ -107,11 +107,29 @@ export interface KnownRecords {
 export function parseImportDocument(input: unknown, known: KnownRecords = {}, language: Language = 'en', amounts: 'json' | 'text' = 'json'): ImportParse {
   const errors: RowError[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid', message: language === 'fa' ? 'سند باید یک شیء JSON باشد.' : 'The document must be a JSON object.' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          section: '(document)',
+          row: -1,
+          field: '(root)',
+          code: 'invalid',
+          message: language === 'fa' ? 'سند باید یک شیء JSON باشد.' : 'The document must be a JSON object.',
+        },
+      ],
+    };
   }
   const doc = input as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (!(SECTIONS as readonly string[]).includes(key)) errors.push({ section: '(document)', row: -1, field: key, code: 'unknown_field', message: language === 'fa' ? `بخش «${key}» شناخته‌شده نیست.` : `Unknown section "${key}".` });
+    if (!(SECTIONS as readonly string[]).includes(key))
+      errors.push({
+        section: '(document)',
+        row: -1,
+        field: key,
+        code: 'unknown_field',
+        message: language === 'fa' ? `بخش «${key}» شناخته‌شده نیست.` : `Unknown section "${key}".`,
+      });
   }
   const rows = (key: (typeof SECTIONS)[number]): unknown[] => {
     const value = doc[key] ?? [];
@@ -139,19 +157,63 @@ export function parseImportDocument(input: unknown, known: KnownRecords = {}, la
   // Cross-record rules.
   const customerIds = new Set([...(known.customerIds ?? []), ...customers.map((c) => c.value.id)]);
   for (const { row, value: item } of parsedItems) {
-    if (!customerIds.has(item.customerId)) errors.push({ section: 'items', row, field: 'customerId', code: 'unknown_customer', message: language === 'fa' ? `مشتری‌ای با شناسه «${item.customerId}» وجود ندارد.` : `No customer has id "${item.customerId}".` });
+    if (!customerIds.has(item.customerId))
+      errors.push({
+        section: 'items',
+        row,
+        field: 'customerId',
+        code: 'unknown_customer',
+        message: language === 'fa' ? `مشتری‌ای با شناسه «${item.customerId}» وجود ندارد.` : `No customer has id "${item.customerId}".`,
+      });
   }
   const destinationCodes = new Set([...(known.destinationCodes ?? []), ...destinations.map((d) => d.value.code)]);
   const sourceNames = new Set([...(known.lookupSourceNames ?? []), ...lookupSources.map((s) => s.value.name)]);
   const currencies = { lookupSource: (name: string) => sourceCurrencies.get(name), ledgerAccount: (key: string) => accountCurrencies.get(key) };
   for (const { row, value: module } of modules) {
-    for (const e of checkModuleReferences(module, (code) => destinationCodes.has(code), language, (name) => sourceNames.has(name), currencies)) errors.push({ ...e, section: 'modules', row });
+    for (const e of checkModuleReferences(
+      module,
+      (code) => destinationCodes.has(code),
+      language,
+      (name) => sourceNames.has(name),
+      currencies,
+    ))
+      errors.push({ ...e, section: 'modules', row });
   }
-  duplicates(lookupSources.map((s) => ({ row: s.row, key: s.value.name })), 'lookupSources', 'name', errors, language);
-  duplicates(customers.map((c) => ({ row: c.row, key: c.value.id })), 'customers', 'id', errors, language);
-  duplicates(modules.map((m) => ({ row: m.row, key: m.value.code })), 'modules', 'code', errors, language);
-  duplicates(destinations.map((d) => ({ row: d.row, key: d.value.code })), 'destinations', 'code', errors, language);
-  duplicates(parsedItems.map((i) => ({ row: i.row, key: `${i.value.customerId}/${i.value.type}/${i.value.number}` })), 'items', 'number', errors, language);
+  duplicates(
+    lookupSources.map((s) => ({ row: s.row, key: s.value.name })),
+    'lookupSources',
+    'name',
+    errors,
+    language,
+  );
+  duplicates(
+    customers.map((c) => ({ row: c.row, key: c.value.id })),
+    'customers',
+    'id',
+    errors,
+    language,
+  );
+  duplicates(
+    modules.map((m) => ({ row: m.row, key: m.value.code })),
+    'modules',
+    'code',
+    errors,
+    language,
+  );
+  duplicates(
+    destinations.map((d) => ({ row: d.row, key: d.value.code })),
+    'destinations',
+    'code',
+    errors,
+    language,
+  );
+  duplicates(
+    parsedItems.map((i) => ({ row: i.row, key: `${i.value.customerId}/${i.value.type}/${i.value.number}` })),
+    'items',
+    'number',
+    errors,
+    language,
+  );
 
   const document = {
     moneyAccounts: values(moneyAccounts),
@@ -170,7 +232,13 @@ export function parseImportDocument(input: unknown, known: KnownRecords = {}, la
  */
 function withExactAmounts(
   items: readonly Row<ItemRecord>[],
-  context: { accountCurrencies: ReadonlyMap<string, CurrencyCode>; ledgerCurrency: CurrencyCode; amountFields: ReadonlySet<string>; amounts: 'json' | 'text'; language: Language },
+  context: {
+    accountCurrencies: ReadonlyMap<string, CurrencyCode>;
+    ledgerCurrency: CurrencyCode;
+    amountFields: ReadonlySet<string>;
+    amounts: 'json' | 'text';
+    language: Language;
+  },
   errors: RowError[],
 ): Row<ItemRecord>[] {
   const out: Row<ItemRecord>[] = [];
@@ -211,8 +279,11 @@ export function amountError(field: string, problem: AmountProblem, currency: Cur
   const jsonExample = digits === 0 ? '1250000' : `1250${'0'.repeat(digits - 2)}`;
   const en: Record<AmountProblem, string> = {
     format: `Not an amount: write digits only, e.g. ${example} (no words, units, spaces, exponents, hex or signs).`,
-    grouping: 'Thousands separators (, ٬ or \') must separate whole groups of three digits, e.g. 1,234,567, one kind per number.',
-    decimals: digits === 0 ? `${currency} amounts have no decimals: write whole units, e.g. 1,250,000.` : `${currency} amounts have exactly ${digits} decimals after a point, e.g. ${example}.`,
+    grouping: "Thousands separators (, ٬ or ') must separate whole groups of three digits, e.g. 1,234,567, one kind per number.",
+    decimals:
+      digits === 0
+        ? `${currency} amounts have no decimals: write whole units, e.g. 1,250,000.`
+        : `${currency} amounts have exactly ${digits} decimals after a point, e.g. ${example}.`,
     negative: 'An amount cannot be negative here: the item type says which way it counts.',
     too_large: 'Too large: amounts must stay within 9,007,199,254,740,991 minor units.',
     not_integer: `In a JSON document an amount is a number of whole minor units of ${currency}, e.g. ${jsonExample}${digits === 0 ? '' : ` for ${example}`}; text and fractions are not read.`,
@@ -220,8 +291,11 @@ export function amountError(field: string, problem: AmountProblem, currency: Cur
   };
   const fa: Record<AmountProblem, string> = {
     format: `این مقدار مبلغ نیست: فقط رقم بنویسید، مانند ${example} (بدون واژه، واحد پول، فاصله، نماد علمی، مبنای شانزده یا علامت).`,
-    grouping: 'جداکننده هزارگان (, ٬ یا \') باید گروه‌های کامل سه‌رقمی را جدا کند، مانند ۱٬۲۳۴٬۵۶۷، و در هر عدد فقط یک نوع باشد.',
-    decimals: digits === 0 ? `مبلغ‌های ${currency} اعشار ندارند: عدد صحیح بنویسید، مانند ۱٬۲۵۰٬۰۰۰.` : `مبلغ‌های ${currency} دقیقاً ${digits} رقم اعشار پس از ممیز دارند، مانند ${example}.`,
+    grouping: "جداکننده هزارگان (, ٬ یا ') باید گروه‌های کامل سه‌رقمی را جدا کند، مانند ۱٬۲۳۴٬۵۶۷، و در هر عدد فقط یک نوع باشد.",
+    decimals:
+      digits === 0
+        ? `مبلغ‌های ${currency} اعشار ندارند: عدد صحیح بنویسید، مانند ۱٬۲۵۰٬۰۰۰.`
+        : `مبلغ‌های ${currency} دقیقاً ${digits} رقم اعشار پس از ممیز دارند، مانند ${example}.`,
     negative: 'مبلغ این‌جا نمی‌تواند منفی باشد: نوع سند جهت آن را تعیین می‌کند.',
     too_large: 'بیش از حد بزرگ است: مبلغ باید حداکثر ۹٬۰۰۷٬۱۹۹٬۲۵۴٬۷۴۰٬۹۹۱ واحد خرد باشد.',
     not_integer: `در سند JSON مبلغ عددی صحیح به کوچک‌ترین واحد ${currency} است، مانند ${jsonExample}؛ متن و عدد اعشاری خوانده نمی‌شود.`,
@@ -253,7 +327,10 @@ export interface ImportCounts {
 }
 
 /** Writes a validated document. Every write is a keyed put, so importing twice changes nothing. */
-export async function applyImport(document: ImportDocument, stores: { ledger: LedgerAdmin; modules: ModuleStore; lookupSources?: LookupSourceStore }): Promise<ImportCounts> {
+export async function applyImport(
+  document: ImportDocument,
+  stores: { ledger: LedgerAdmin; modules: ModuleStore; lookupSources?: LookupSourceStore },
+): Promise<ImportCounts> {
   await stores.ledger.putMoneyAccounts(document.moneyAccounts);
   await stores.ledger.putCustomers(document.customers);
   await stores.ledger.putItems(document.items);

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import type { AuditActor, AuditTrail } from '../../audit/audit-trail';
 import type { Language } from '../../config/module-schema';
 import type { CurrencyCode } from '../../domain/money';
-import { FINISHED_STATES, MAX_PART_BYTES, MAX_PARTS, type ImportFiles, type ImportJob, type ImportJobStore, type ImportKind, type ImportQueue } from './import-jobs';
+import {
+  FINISHED_STATES,
+  MAX_PART_BYTES,
+  MAX_PARTS,
+  type ImportFiles,
+  type ImportJob,
+  type ImportJobStore,
+  type ImportKind,
+  type ImportQueue,
+} from './import-jobs';
 
 export interface ImportJobsDeps {
   readonly jobs: ImportJobStore;
@@ -22,7 +31,10 @@ export interface ImportJobsDeps {
 /** Why a job request was refused; the admin routes map each to its HTTP answer. */
 export class ImportJobError extends Error {
   override readonly name = 'ImportJobError';
-  constructor(readonly code: 'import_not_found' | 'import_state' | 'import_part' | 'import_part_too_large' | 'import_queue_unavailable', options?: { cause?: unknown }) {
+  constructor(
+    readonly code: 'import_not_found' | 'import_state' | 'import_part' | 'import_part_too_large' | 'import_queue_unavailable',
+    options?: { cause?: unknown },
+  ) {
     super(code, options);
   }
 }
@@ -82,7 +94,12 @@ export async function startImportJob(deps: ImportJobsDeps, jobId: string, actor:
   if (job.state !== 'uploading') throw new ImportJobError('import_state');
   const entry = job.dryRun
     ? undefined
-    : await deps.audit.record(actor, { area: 'import', action: 'import', target: 'ledger', after: { job: job.id, kind: job.kind, ...(job.fileName ? { file: job.fileName } : {}) } });
+    : await deps.audit.record(actor, {
+        area: 'import',
+        action: 'import',
+        target: 'ledger',
+        after: { job: job.id, kind: job.kind, ...(job.fileName ? { file: job.fileName } : {}) },
+      });
   const startedAt = now(deps).toISOString();
   if (!(await deps.jobs.update(job.id, ['uploading'], { state: 'queued', startedAt, actor, ...(entry ? { audit: entry } : {}) }))) {
     if (entry) await deps.audit.withdraw(entry).catch(() => undefined);
@@ -105,7 +122,8 @@ export async function startImportJob(deps: ImportJobsDeps, jobId: string, actor:
 export async function cancelImportJob(deps: ImportJobsDeps, jobId: string): Promise<ImportJobView> {
   const job = await deps.jobs.get(jobId);
   if (!job) throw new ImportJobError('import_not_found');
-  if (!(await deps.jobs.update(job.id, ['uploading', 'queued', 'validating', 'writing'], { state: 'cancelled', finishedAt: now(deps).toISOString() }))) throw new ImportJobError('import_state');
+  if (!(await deps.jobs.update(job.id, ['uploading', 'queued', 'validating', 'writing'], { state: 'cancelled', finishedAt: now(deps).toISOString() })))
+    throw new ImportJobError('import_state');
   if (job.state === 'uploading' || job.state === 'queued') {
     // No worker has it: clean up here.
     await deps.files.deleteParts(job.id, job.parts);
@@ -145,7 +163,14 @@ export function view(deps: ImportJobsDeps, job: ImportJob): ImportJobView {
   const ended = job.finishedAt ? Date.parse(job.finishedAt) : at;
   const elapsedMs = started !== undefined ? Math.max(0, ended - started) : undefined;
   let estimateMs: number | undefined;
-  if (job.state === 'writing' && elapsedMs !== undefined && job.rows && job.written > 0) estimateMs = Math.round((elapsedMs / job.written) * (job.rows - job.written));
-  else if (job.state === 'validating' && elapsedMs !== undefined && job.rows && job.validated > 0) estimateMs = Math.round((elapsedMs / job.validated) * (job.rows - job.validated));
-  return { ...shown, ...(elapsedMs !== undefined ? { elapsedMs } : {}), ...(estimateMs !== undefined ? { estimateMs } : {}), stalled: !FINISHED_STATES.includes(job.state) && isStalled(deps, job) };
+  if (job.state === 'writing' && elapsedMs !== undefined && job.rows && job.written > 0)
+    estimateMs = Math.round((elapsedMs / job.written) * (job.rows - job.written));
+  else if (job.state === 'validating' && elapsedMs !== undefined && job.rows && job.validated > 0)
+    estimateMs = Math.round((elapsedMs / job.validated) * (job.rows - job.validated));
+  return {
+    ...shown,
+    ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+    ...(estimateMs !== undefined ? { estimateMs } : {}),
+    stalled: !FINISHED_STATES.includes(job.state) && isStalled(deps, job),
+  };
 }

@@ -101,7 +101,9 @@ export interface ImportFiles {
 }
 
 /** What the worker is asked to do next: validate the whole file, or write from row `offset`. */
-export type ImportMessage = { readonly jobId: string; readonly phase: 'validate' } | { readonly jobId: string; readonly phase: 'write'; readonly offset: number };
+export type ImportMessage =
+  | { readonly jobId: string; readonly phase: 'validate' }
+  | { readonly jobId: string; readonly phase: 'write'; readonly offset: number };
 
 /** Hands messages to the worker (SQS deployed; in-process locally). */
 export interface ImportQueue {
@@ -124,6 +126,7 @@ export function parseImportMessage(body: string): ImportMessage | undefined {
   const m = value as Record<string, unknown> | null;
   if (!m || typeof m.jobId !== 'string' || m.jobId.length > 60) return undefined;
   if (m.phase === 'validate') return { jobId: m.jobId, phase: 'validate' };
-  if (m.phase === 'write' && typeof m.offset === 'number' && Number.isInteger(m.offset) && m.offset >= 0) return { jobId: m.jobId, phase: 'write', offset: m.offset };
+  if (m.phase === 'write' && typeof m.offset === 'number' && Number.isInteger(m.offset) && m.offset >= 0)
+    return { jobId: m.jobId, phase: 'write', offset: m.offset };
   return undefined;
 }

@@ -19,7 +19,16 @@ import type { LedgerAdmin, LedgerDirectory } from '../ledger-admin';
 import { rowsFromCsv } from './csv-import';
 import { duplicateError, parseImportDocument, type KnownRecords, type RowError } from './import-document';
 import { adminFieldError } from '../../admin/admin-messages';
-import { FINISHED_STATES, MAX_PROBLEMS, type ImportFiles, type ImportJob, type ImportJobProblem, type ImportJobStore, type ImportMessage, type ImportQueue } from './import-jobs';
+import {
+  FINISHED_STATES,
+  MAX_PROBLEMS,
+  type ImportFiles,
+  type ImportJob,
+  type ImportJobProblem,
+  type ImportJobStore,
+  type ImportMessage,
+  type ImportQueue,
+} from './import-jobs';
 
 export interface ImportWorkerDeps {
   readonly jobs: ImportJobStore;
@@ -77,7 +86,10 @@ export class ImportWorker {
   private async validate(job: ImportJob): Promise<void> {
     if (job.state !== 'queued' && job.state !== 'validating') return;
     const started = new Date(this.now()).toISOString();
-    if (!(await this.deps.jobs.update(job.id, ['queued', 'validating'], { state: 'validating', validated: 0, ...(job.startedAt ? {} : { startedAt: started }) }))) return;
+    if (
+      !(await this.deps.jobs.update(job.id, ['queued', 'validating'], { state: 'validating', validated: 0, ...(job.startedAt ? {} : { startedAt: started }) }))
+    )
+      return;
     const read = await this.read(job);
     if (!read.ok) return this.reject(job, read.problems);
     const { file } = read;
@@ -109,12 +121,18 @@ export class ImportWorker {
       await this.deps.files.deleteParts(job.id, job.parts);
       return;
     }
-    if (await this.deps.jobs.update(job.id, ['validating'], { state: 'writing', written: 0, counts, failures: 0 })) await this.deps.queue.send({ jobId: job.id, phase: 'write', offset: 0 });
+    if (await this.deps.jobs.update(job.id, ['validating'], { state: 'writing', written: 0, counts, failures: 0 }))
+      await this.deps.queue.send({ jobId: job.id, phase: 'write', offset: 0 });
   }
 
   private async reject(job: ImportJob, problems: ImportJobProblem[]): Promise<void> {
     const sorted = [...problems].sort((a, b) => SECTIONS.indexOf(a.section as Section) - SECTIONS.indexOf(b.section as Section) || a.row - b.row);
-    await this.deps.jobs.update(job.id, ['queued', 'validating'], { state: 'rejected', problems: sorted.slice(0, MAX_PROBLEMS), problemCount: problems.length, finishedAt: new Date(this.now()).toISOString() });
+    await this.deps.jobs.update(job.id, ['queued', 'validating'], {
+      state: 'rejected',
+      problems: sorted.slice(0, MAX_PROBLEMS),
+      problemCount: problems.length,
+      finishedAt: new Date(this.now()).toISOString(),
+    });
     await this.deps.files.deleteParts(job.id, job.parts);
     // Nothing was written: the Activity entry of an import that did not happen is taken back.
     if (job.audit) await this.deps.audit?.withdraw(job.audit).catch(() => undefined);
@@ -136,7 +154,12 @@ export class ImportWorker {
     let position = job.written;
     while (position < file.total && this.now() < deadline) {
       const batch = this.batchAt(file, position);
-      const parsed = parseImportDocument({ [batch.section]: batch.rows }, { ...known, customerIds: new Set(batch.rows.map(customerIdOf)) }, job.language, file.amounts);
+      const parsed = parseImportDocument(
+        { [batch.section]: batch.rows },
+        { ...known, customerIds: new Set(batch.rows.map(customerIdOf)) },
+        job.language,
+        file.amounts,
+      );
       if (!parsed.ok) throw new Error(`rows ${position}–${position + batch.rows.length} no longer validate: ${parsed.errors[0]?.code}`);
       const doc = parsed.document;
       if (batch.section === 'moneyAccounts') await this.deps.ledger.putMoneyAccounts(doc.moneyAccounts);
@@ -183,11 +206,17 @@ export class ImportWorker {
     const accounts = new Map<string, CurrencyCode>((await this.deps.directory.moneyAccounts()).map((a) => [a.key, a.currency]));
     for (const row of file.sections.moneyAccounts) {
       const account = row as { key?: unknown; currency?: unknown };
-      if (typeof account?.key === 'string') accounts.set(account.key.trim(), (typeof account.currency === 'string' ? account.currency : ledgerCurrency) as CurrencyCode);
+      if (typeof account?.key === 'string')
+        accounts.set(account.key.trim(), (typeof account.currency === 'string' ? account.currency : ledgerCurrency) as CurrencyCode);
     }
     let customerIds: Set<string> | undefined;
     if (checkCustomers) {
-      const inFile = new Set(file.sections.customers.map((row) => (row as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string').map((id) => id.trim()));
+      const inFile = new Set(
+        file.sections.customers
+          .map((row) => (row as { id?: unknown })?.id)
+          .filter((id): id is string => typeof id === 'string')
+          .map((id) => id.trim()),
+      );
       const referenced = file.sections.items.map(customerIdOf).filter((id) => id !== '' && !inFile.has(id));
       customerIds = new Set([...inFile, ...(await this.deps.directory.existingCustomerIds(referenced))]);
     }
@@ -199,14 +228,37 @@ export class ImportWorker {
     const chunks: Uint8Array[] = [];
     for (let part = 0; part < job.parts; part += 1) {
       const bytes = await this.deps.files.getPart(job.id, part);
-      if (!bytes) return { ok: false, problems: [{ section: '(file)', row: -1, field: `part ${part + 1}`, code: 'import_part_missing', message: job.language === 'fa' ? `بخش ${part + 1} فایل بارگذاری نشده است.` : `Part ${part + 1} of the file was not uploaded.` }] };
+      if (!bytes)
+        return {
+          ok: false,
+          problems: [
+            {
+              section: '(file)',
+              row: -1,
+              field: `part ${part + 1}`,
+              code: 'import_part_missing',
+              message: job.language === 'fa' ? `بخش ${part + 1} فایل بارگذاری نشده است.` : `Part ${part + 1} of the file was not uploaded.`,
+            },
+          ],
+        };
       chunks.push(bytes);
     }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
     } catch {
-      return { ok: false, problems: [{ section: '(file)', row: -1, field: '(file)', code: 'not_utf8', message: job.language === 'fa' ? 'فایل باید UTF-8 باشد.' : 'The file must be UTF-8 text.' }] };
+      return {
+        ok: false,
+        problems: [
+          {
+            section: '(file)',
+            row: -1,
+            field: '(file)',
+            code: 'not_utf8',
+            message: job.language === 'fa' ? 'فایل باید UTF-8 باشد.' : 'The file must be UTF-8 text.',
+          },
+        ],
+      };
     }
     const read = job.kind === 'json' ? jsonSections(text, job.language) : csvSections(job.kind, text, job.language);
     if (read.ok) this.cached = { jobId: job.id, file: read.file };
@@ -228,7 +280,14 @@ export class ImportWorker {
       throw error;
     }
     const current = await this.deps.jobs.get(job.id);
-    if (await this.deps.jobs.update(job.id, ['queued', 'validating', 'writing'], { state: 'failed', failures, error: (error as Error).message?.slice(0, 300) ?? String(error), finishedAt: new Date(this.now()).toISOString() })) {
+    if (
+      await this.deps.jobs.update(job.id, ['queued', 'validating', 'writing'], {
+        state: 'failed',
+        failures,
+        error: (error as Error).message?.slice(0, 300) ?? String(error),
+        finishedAt: new Date(this.now()).toISOString(),
+      })
+    ) {
       await this.deps.files.deleteParts(job.id, job.parts);
       await this.auditPartial(current ?? job);
     }
@@ -296,13 +355,16 @@ function duplicatesIn(file: ParsedFile, language: ImportJob['language']): RowErr
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
   check('moneyAccounts', 'key', (r) => text(r.key));
   check('customers', 'id', (r) => text(r.id));
-  check('items', 'number', (r) => (text(r.customerId) && text(r.type) && text(r.number) ? `${text(r.customerId)}/${text(r.type)}/${text(r.number)}` : undefined));
+  check('items', 'number', (r) =>
+    text(r.customerId) && text(r.type) && text(r.number) ? `${text(r.customerId)}/${text(r.type)}/${text(r.number)}` : undefined,
+  );
   return errors;
 }
 
 function csvSections(kind: 'customers' | 'items', text: string, language: ImportJob['language']): FileRead {
   const rows = rowsFromCsv(kind, text);
-  if (!rows.ok) return { ok: false, problems: rows.problems.map((p) => ({ ...adminFieldError(p.field, p.code, language), section: kind, row: -1, line: p.line })) };
+  if (!rows.ok)
+    return { ok: false, problems: rows.problems.map((p) => ({ ...adminFieldError(p.field, p.code, language), section: kind, row: -1, line: p.line })) };
   const sections: Record<Section, unknown[]> = { moneyAccounts: [], customers: [], items: [] };
   sections[kind] = rows.rows;
   return { ok: true, file: { sections, lines: { [kind]: rows.lines }, amounts: 'text', total: rows.rows.length } };
@@ -313,17 +375,48 @@ function jsonSections(text: string, language: ImportJob['language']): FileRead {
   try {
     doc = JSON.parse(text);
   } catch {
-    return { ok: false, problems: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid_json', message: language === 'fa' ? 'فایل JSON معتبر نیست.' : 'The file is not valid JSON.' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          section: '(document)',
+          row: -1,
+          field: '(root)',
+          code: 'invalid_json',
+          message: language === 'fa' ? 'فایل JSON معتبر نیست.' : 'The file is not valid JSON.',
+        },
+      ],
+    };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    return { ok: false, problems: [{ section: '(document)', row: -1, field: '(root)', code: 'invalid', message: language === 'fa' ? 'سند باید یک شیء JSON باشد.' : 'The document must be a JSON object.' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          section: '(document)',
+          row: -1,
+          field: '(root)',
+          code: 'invalid',
+          message: language === 'fa' ? 'سند باید یک شیء JSON باشد.' : 'The document must be a JSON object.',
+        },
+      ],
+    };
   }
   const problems: ImportJobProblem[] = [];
   const sections: Record<Section, unknown[]> = { moneyAccounts: [], customers: [], items: [] };
   for (const [name, value] of Object.entries(doc)) {
     if (!(SECTIONS as readonly string[]).includes(name)) {
       // Configuration (modules, destinations, lookup sources) is small: it goes through POST /ledger/import.
-      problems.push({ section: '(document)', row: -1, field: name, code: 'section_not_bulk', message: language === 'fa' ? `بخش «${name}» در درون‌ریزی انبوه پذیرفته نمی‌شود؛ آن را با درون‌ریزی معمولی بفرستید.` : `Section "${name}" is not taken by a bulk import; import it with the regular import.` });
+      problems.push({
+        section: '(document)',
+        row: -1,
+        field: name,
+        code: 'section_not_bulk',
+        message:
+          language === 'fa'
+            ? `بخش «${name}» در درون‌ریزی انبوه پذیرفته نمی‌شود؛ آن را با درون‌ریزی معمولی بفرستید.`
+            : `Section "${name}" is not taken by a bulk import; import it with the regular import.`,
+      });
     } else if (!Array.isArray(value)) {
       problems.push({ section: name, row: -1, field: name, code: 'invalid', message: language === 'fa' ? 'باید یک آرایه باشد.' : 'Must be an array.' });
     } else sections[name as Section] = value;

@@ -36,7 +36,16 @@ export function ActivityPage() {
 
   const loadPage = async (after?: string) => {
     const page = await api<{ entries: AuditEntry[]; nextCursor?: string }>('/audit', {
-      query: { area: applied.area, action: applied.action, target: applied.target.trim(), key: applied.key, from: applied.from, to: applied.to, limit: 50, cursor: after },
+      query: {
+        area: applied.area,
+        action: applied.action,
+        target: applied.target.trim(),
+        key: applied.key,
+        from: applied.from,
+        to: applied.to,
+        limit: 50,
+        cursor: after,
+      },
     });
     setEntries((previous) => (after && previous ? [...previous, ...page.entries] : page.entries));
     setCursor(page.nextCursor);
@@ -107,7 +116,14 @@ export function ActivityPage() {
         tableTestId="activity-table"
         columns={[t('colTime'), t('colArea'), t('colAction'), t('colTarget'), t('colKey'), t('colAddress'), t('colChange')]}
         row={(entry) => (
-          <tr key={entry.id} data-testid={`activity-${entry.id}`} data-area={entry.area} data-action={entry.action} data-target={entry.target} data-key={entry.key}>
+          <tr
+            key={entry.id}
+            data-testid={`activity-${entry.id}`}
+            data-area={entry.area}
+            data-action={entry.action}
+            data-target={entry.target}
+            data-key={entry.key}
+          >
             <td>{formatDateTime(lang, entry.at)}</td>
             <td>{code(`area.${entry.area}`)}</td>
             <td>{code(`action.${entry.action}`)}</td>

@@ -8,7 +8,17 @@ import { type ClubModule, type ClubPrompt, type IdentificationMethod, type Persi
 import { useApp } from '../app-context';
 import { Check, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
+import {
+  AttemptsFields,
+  BasicsFieldset,
+  type CommonDraft,
+  DestinationsFieldset,
+  numberOrRaw,
+  unplacedErrors,
+  useDestinationChoices,
+  useModuleEditor,
+  WebhookCard,
+} from './module-form-parts';
 import { persianVoiceHint, PromptRow, VoiceField } from './prompts-editor';
 
 interface Draft extends CommonDraft {
@@ -83,7 +93,17 @@ export function KindChooser(props: { value: 'balance' | 'club'; onChange: (kind:
 export function ClubForm(props: { code?: string | undefined; onKindChange?: (kind: 'balance' | 'club') => void }) {
   const { t, meta, lang, navigate, code } = useApp();
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
-  const { editing, draft, setDraft, webhookUrl, error, saved, setSaved, busy, save: saveModule } = useModuleEditor<ClubModule, Draft>(props.code, (m) => draftFrom(m, lang, defaults));
+  const {
+    editing,
+    draft,
+    setDraft,
+    webhookUrl,
+    error,
+    saved,
+    setSaved,
+    busy,
+    save: saveModule,
+  } = useModuleEditor<ClubModule, Draft>(props.code, (m) => draftFrom(m, lang, defaults));
   const choices = useDestinationChoices();
 
   if (!draft) return error ? <ErrorBanner message={error.message} /> : <p>{t('loading')}</p>;
@@ -103,7 +123,20 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
 
   const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
-  const known = new Set(['code', 'name', 'enabled', 'language', 'identification', 'customerNumberPrefix', 'maxAttempts', 'gatherTimeoutSeconds', 'lookupSource', 'nextDestination', 'errorDestination', 'voice']);
+  const known = new Set([
+    'code',
+    'name',
+    'enabled',
+    'language',
+    'identification',
+    'customerNumberPrefix',
+    'maxAttempts',
+    'gatherTimeoutSeconds',
+    'lookupSource',
+    'nextDestination',
+    'errorDestination',
+    'voice',
+  ]);
   const unplaced = unplacedErrors(error, known);
   const methods: [IdentificationMethod, string][] = [
     ['caller-number', t('idCallerNumber')],
@@ -126,7 +159,11 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
           <legend>{t('sectionIdentification')}</legend>
           <div class="grid">
             <Field id={id('identification')} label={t('fIdentification')} error={fe('identification')}>
-              <select id={id('identification')} value={draft.identification} onChange={(e) => set('identification', e.currentTarget.value as IdentificationMethod)}>
+              <select
+                id={id('identification')}
+                value={draft.identification}
+                onChange={(e) => set('identification', e.currentTarget.value as IdentificationMethod)}
+              >
                 {methods.map(([value, label]) => (
                   <option key={value} value={value}>
                     {label}
@@ -135,8 +172,18 @@ export function ClubForm(props: { code?: string | undefined; onKindChange?: (kin
               </select>
             </Field>
             {draft.identification !== 'caller-number' && (
-              <Field id={id('customerNumberPrefix')} label={t('fCustomerNumberPrefix')} hint={t('fCustomerNumberPrefixHint')} error={fe('customerNumberPrefix')}>
-                <input id={id('customerNumberPrefix')} dir="ltr" value={draft.customerNumberPrefix} onInput={(e) => set('customerNumberPrefix', e.currentTarget.value)} />
+              <Field
+                id={id('customerNumberPrefix')}
+                label={t('fCustomerNumberPrefix')}
+                hint={t('fCustomerNumberPrefixHint')}
+                error={fe('customerNumberPrefix')}
+              >
+                <input
+                  id={id('customerNumberPrefix')}
+                  dir="ltr"
+                  value={draft.customerNumberPrefix}
+                  onInput={(e) => set('customerNumberPrefix', e.currentTarget.value)}
+                />
               </Field>
             )}
             <LookupSourcePicker id={id('lookupSource')} value={draft.lookupSource} error={fe('lookupSource')} onChange={(v) => set('lookupSource', v)} />

@@ -7,7 +7,13 @@ import { ErrorBanner, Field, FormActions } from './field';
 
 type Type = Destination['type'];
 
-export function DestinationForm(props: { existing?: Destination; idPrefix: string; modules: ModuleRow[]; onSaved: (d: Destination) => void; onCancel: () => void }) {
+export function DestinationForm(props: {
+  existing?: Destination;
+  idPrefix: string;
+  modules: ModuleRow[];
+  onSaved: (d: Destination) => void;
+  onCancel: () => void;
+}) {
   const { t } = useApp();
   const e = props.existing;
   const [type, setType] = useState<Type>(e?.type ?? 'dial');

@@ -11,7 +11,8 @@ interface Row {
 
 export function useTypeName() {
   const { t } = useApp();
-  return (type: Destination['type']) => t(type === 'dial' ? 'dTypeDial' : type === 'module' ? 'dTypeModule' : type === 'redirect' ? 'dTypeRedirect' : 'dTypeHangup');
+  return (type: Destination['type']) =>
+    t(type === 'dial' ? 'dTypeDial' : type === 'module' ? 'dTypeModule' : type === 'redirect' ? 'dTypeRedirect' : 'dTypeHangup');
 }
 
 export function DestinationsPage() {
@@ -34,7 +35,14 @@ export function DestinationsPage() {
 
   return (
     <section>
-      <ListPageHead title={t('destinationsTitle')} intro={t('destinationsIntro')} addLabel={t('addDestination')} addTestId="add-destination" onAdd={() => setEditing('new')} error={error} />
+      <ListPageHead
+        title={t('destinationsTitle')}
+        intro={t('destinationsIntro')}
+        addLabel={t('addDestination')}
+        addTestId="add-destination"
+        onAdd={() => setEditing('new')}
+        error={error}
+      />
       {editing && (
         <DestinationForm
           idPrefix="dest"
@@ -68,7 +76,9 @@ export function DestinationsPage() {
                 <tr key={destination.code} data-testid={`destination-${destination.code}`}>
                   <td dir="ltr">{destination.code}</td>
                   <td>{destination.name ?? ''}</td>
-                  <td><bdi>{destinationSummary(destination, typeName)}</bdi></td>
+                  <td>
+                    <bdi>{destinationSummary(destination, typeName)}</bdi>
+                  </td>
                   <td dir="ltr">{usedBy.join(', ')}</td>
                   <td class="row-actions">
                     <button onClick={() => setEditing(destination)}>{t('edit')}</button>

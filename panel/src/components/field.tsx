@@ -8,7 +8,11 @@ export function Field(props: { id: string; label: string; hint?: string | undefi
     <div class={`field${props.error ? ' has-error' : ''}`}>
       <label for={props.id}>{props.label}</label>
       {props.children}
-      {props.hint && <p class="hint" id={`${props.id}-hint`}>{props.hint}</p>}
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
       {props.error && (
         <p class="field-error" role="alert" data-error-for={props.id}>
           {props.error}

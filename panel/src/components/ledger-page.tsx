@@ -103,11 +103,21 @@ function JobProgress(props: { job: ImportJob; onCancel: () => void }) {
         </div>
       )}
       {job.stalled && <p class="hint">{t('importStalled')}</p>}
-      {job.state === 'done' && <p class="banner ok" data-testid="import-result">{t('importDone', summary || digits(0))}</p>}
-      {job.state === 'checked' && <p class="banner ok" data-testid="import-result">{t('importChecked', summary || digits(0))}</p>}
+      {job.state === 'done' && (
+        <p class="banner ok" data-testid="import-result">
+          {t('importDone', summary || digits(0))}
+        </p>
+      )}
+      {job.state === 'checked' && (
+        <p class="banner ok" data-testid="import-result">
+          {t('importChecked', summary || digits(0))}
+        </p>
+      )}
       {job.state === 'cancelled' && <p class="banner">{t('importCancelled', digits(job.written))}</p>}
       {job.state === 'failed' && <p class="banner error">{t('importFailed', digits(job.written), job.error ?? '')}</p>}
-      {job.state === 'rejected' && job.problems && <ProblemsTable problems={job.problems} json={job.kind === 'json'} more={(job.problemCount ?? 0) - job.problems.length} />}
+      {job.state === 'rejected' && job.problems && (
+        <ProblemsTable problems={job.problems} json={job.kind === 'json'} more={(job.problemCount ?? 0) - job.problems.length} />
+      )}
       {running && (
         <button type="button" onClick={props.onCancel} data-testid="import-cancel">
           {t('importCancel')}
@@ -187,7 +197,11 @@ function ImportCard(props: { onImported: () => void }) {
       } catch {
         body = text;
       }
-      response = await api(path, { method: 'POST', ...(typeof body === 'string' ? { raw: { data: text, type: 'application/json' } } : { body }), query: { dryRun: dryRun ? 1 : undefined } });
+      response = await api(path, {
+        method: 'POST',
+        ...(typeof body === 'string' ? { raw: { data: text, type: 'application/json' } } : { body }),
+        query: { dryRun: dryRun ? 1 : undefined },
+      });
     } else {
       response = await api(path, { method: 'POST', raw: { data: text, type: 'text/csv' }, query: { dryRun: dryRun ? 1 : undefined } });
     }
@@ -202,7 +216,10 @@ function ImportCard(props: { onImported: () => void }) {
   /** A bulk import job: create it, upload the file in parts, start it, follow its progress. */
   const runAsJob = async (dryRun: boolean) => {
     const parts = fileParts(text);
-    const { job: created } = await api<{ job: ImportJob }>('/ledger/imports', { method: 'POST', body: { kind, parts: parts.length, dryRun, ...(fileName ? { fileName } : {}) } });
+    const { job: created } = await api<{ job: ImportJob }>('/ledger/imports', {
+      method: 'POST',
+      body: { kind, parts: parts.length, dryRun, ...(fileName ? { fileName } : {}) },
+    });
     for (const [n, part] of parts.entries()) {
       setUploading({ part: n + 1, parts: parts.length });
       await api(`/ledger/imports/${created.id}/parts/${n}`, { method: 'PUT', raw: { data: part, type: kind === 'json' ? 'application/json' : 'text/csv' } });
@@ -246,7 +263,11 @@ function ImportCard(props: { onImported: () => void }) {
     <div class="card" data-testid="import-card">
       <h2>{t('importTitle')}</h2>
       <div class="grid">
-        <Field id="import-kind" label={t('importKind')} hint={kind === 'customers' ? t('importCsvHelpCustomers') : kind === 'items' ? t('importCsvHelpItems') : undefined}>
+        <Field
+          id="import-kind"
+          label={t('importKind')}
+          hint={kind === 'customers' ? t('importCsvHelpCustomers') : kind === 'items' ? t('importCsvHelpItems') : undefined}
+        >
           <select id="import-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as ImportKind)}>
             <option value="customers">{t('importCustomersCsv')}</option>
             <option value="items">{t('importItemsCsv')}</option>
@@ -356,9 +377,7 @@ function CustomerItems(props: { id: string; onClose: () => void }) {
                 <tr key={`${item.type}/${item.number}`}>
                   <td>{code(item.type)}</td>
                   <td dir="ltr">{item.number}</td>
-                  <td class="num">
-                    {formatAmount(lang, item.fields.FinalValue, item.currency ?? meta.ledgerCurrency)}
-                  </td>
+                  <td class="num">{formatAmount(lang, item.fields.FinalValue, item.currency ?? meta.ledgerCurrency)}</td>
                   <td>{item.status === 'paid' ? t('iPaid') : t('iOpen')}</td>
                   <td dir="ltr">{item.moneyAccount ?? ''}</td>
                 </tr>

@@ -61,7 +61,14 @@ export function DayRangeFields(props: { idPrefix: string; from: string; to: stri
 }
 
 /** A list while it loads, its empty message, or its table with these column headings and rows. */
-export function ListTable<T>(props: { rows: readonly T[] | null; empty: string; emptyTestId?: string; tableTestId: string; columns: readonly string[]; row: (item: T) => ComponentChildren }) {
+export function ListTable<T>(props: {
+  rows: readonly T[] | null;
+  empty: string;
+  emptyTestId?: string;
+  tableTestId: string;
+  columns: readonly string[];
+  row: (item: T) => ComponentChildren;
+}) {
   const { t } = useApp();
   if (props.rows === null) return <p>{t('loading')}</p>;
   if (props.rows.length === 0) return <p {...(props.emptyTestId ? { 'data-testid': props.emptyTestId } : {})}>{props.empty}</p>;

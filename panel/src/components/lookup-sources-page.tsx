@@ -82,7 +82,11 @@ function draftFrom(source: LookupSource | undefined): Draft {
 }
 
 function toBody(d: Draft): Record<string, unknown> {
-  const itemTypeKeys = Object.fromEntries(Object.entries(d.itemTypeKeys).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  const itemTypeKeys = Object.fromEntries(
+    Object.entries(d.itemTypeKeys)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
   const common = { name: d.name.trim(), type: d.type, host: d.host.trim(), currency: d.currency, itemTypeKeys };
   if (d.type === 'payamgostar') {
     const days = Number(d.linkExpiryDays);
@@ -120,7 +124,9 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
     setError(null);
     try {
       const body = toBody(draft);
-      const saved = editing ? await api<LookupSourceView>(`/lookup-sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body }) : await api<LookupSourceView>('/lookup-sources', { method: 'POST', body });
+      const saved = editing
+        ? await api<LookupSourceView>(`/lookup-sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body })
+        : await api<LookupSourceView>('/lookup-sources', { method: 'POST', body });
       props.onSaved((saved.warnings ?? []).map((w) => w.message));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, 'network', String(e), [], {}));
@@ -146,7 +152,14 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
           </select>
         </Field>
         <Field id={id('host')} label={t('sHost')} hint={t('sHostHint')} error={fe('host')}>
-          <input id={id('host')} dir="ltr" inputMode="url" value={draft.host} placeholder="https://crm.example.com" onInput={(e) => set('host', e.currentTarget.value)} />
+          <input
+            id={id('host')}
+            dir="ltr"
+            inputMode="url"
+            value={draft.host}
+            placeholder="https://crm.example.com"
+            onInput={(e) => set('host', e.currentTarget.value)}
+          />
           {hostMoved && (
             <p class="banner warning" role="alert" data-testid="source-host-warning">
               {t('sHostChanged', draft.host.trim())}
@@ -190,7 +203,13 @@ function SourceForm(props: { existing?: LookupSource; onCancel: () => void; onSa
         )}
         {draft.type === 'payamgostar' && (
           <Field id={id('linkExpiryDays')} label={t('sLinkExpiryDays')} error={fe('linkExpiryDays')}>
-            <input id={id('linkExpiryDays')} inputMode="numeric" dir="ltr" value={draft.linkExpiryDays} onInput={(e) => set('linkExpiryDays', e.currentTarget.value)} />
+            <input
+              id={id('linkExpiryDays')}
+              inputMode="numeric"
+              dir="ltr"
+              value={draft.linkExpiryDays}
+              onInput={(e) => set('linkExpiryDays', e.currentTarget.value)}
+            />
           </Field>
         )}
       </div>
@@ -351,7 +370,12 @@ export function LookupSourcesPage() {
           {views.length <= 1 && <p>{t('noSources')}</p>}
           <ul class="cards">
             {views.map((view) => (
-              <SourceCard key={view.name} view={view} onEdit={() => view.source && (setWarnings([]), setEditing(view.source))} onDelete={() => void remove(view.name, `/lookup-sources/${encodeURIComponent(view.name)}`)} />
+              <SourceCard
+                key={view.name}
+                view={view}
+                onEdit={() => view.source && (setWarnings([]), setEditing(view.source))}
+                onDelete={() => void remove(view.name, `/lookup-sources/${encodeURIComponent(view.name)}`)}
+              />
             ))}
           </ul>
         </>

@@ -115,7 +115,14 @@ export function WebhookCard(props: { url: string | undefined }) {
 }
 
 /** Name, code and language; a form adds its own fields to the same grid as children. */
-export function BasicsFieldset(props: { id: (field: string) => string; draft: CommonDraft; editing: boolean; fe: FieldErrorFor; set: SetCommon; children?: ComponentChildren }) {
+export function BasicsFieldset(props: {
+  id: (field: string) => string;
+  draft: CommonDraft;
+  editing: boolean;
+  fe: FieldErrorFor;
+  set: SetCommon;
+  children?: ComponentChildren;
+}) {
   const { t } = useApp();
   const { id, draft, fe, set } = props;
   return (
@@ -147,11 +154,31 @@ export function AttemptsFields(props: { id: (field: string) => string; draft: Co
   const { id, draft, fe, set } = props;
   return (
     <>
-      <Field id={id('maxAttempts')} label={t('fMaxAttempts')} error={fe('maxAttempts')} hint={`${digits(meta.limits.maxAttempts.min)}–${digits(meta.limits.maxAttempts.max)}`}>
-        <input id={id('maxAttempts')} inputMode="numeric" value={digits(draft.maxAttempts)} onInput={(e) => set('maxAttempts', latinDigits(e.currentTarget.value))} />
+      <Field
+        id={id('maxAttempts')}
+        label={t('fMaxAttempts')}
+        error={fe('maxAttempts')}
+        hint={`${digits(meta.limits.maxAttempts.min)}–${digits(meta.limits.maxAttempts.max)}`}
+      >
+        <input
+          id={id('maxAttempts')}
+          inputMode="numeric"
+          value={digits(draft.maxAttempts)}
+          onInput={(e) => set('maxAttempts', latinDigits(e.currentTarget.value))}
+        />
       </Field>
-      <Field id={id('gatherTimeoutSeconds')} label={t('fGatherTimeout')} error={fe('gatherTimeoutSeconds')} hint={`${digits(meta.limits.gatherTimeoutSeconds.min)}–${digits(meta.limits.gatherTimeoutSeconds.max)}`}>
-        <input id={id('gatherTimeoutSeconds')} inputMode="numeric" value={digits(draft.gatherTimeoutSeconds)} onInput={(e) => set('gatherTimeoutSeconds', latinDigits(e.currentTarget.value))} />
+      <Field
+        id={id('gatherTimeoutSeconds')}
+        label={t('fGatherTimeout')}
+        error={fe('gatherTimeoutSeconds')}
+        hint={`${digits(meta.limits.gatherTimeoutSeconds.min)}–${digits(meta.limits.gatherTimeoutSeconds.max)}`}
+      >
+        <input
+          id={id('gatherTimeoutSeconds')}
+          inputMode="numeric"
+          value={digits(draft.gatherTimeoutSeconds)}
+          onInput={(e) => set('gatherTimeoutSeconds', latinDigits(e.currentTarget.value))}
+        />
       </Field>
     </>
   );

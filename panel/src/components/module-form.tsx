@@ -9,14 +9,35 @@ import { useApp } from '../app-context';
 import { ClubForm, KindChooser } from './club-form';
 import { Check, CurrencyField, ErrorBanner, Field, FormActions } from './field';
 import { LookupSourcePicker } from './lookup-sources-page';
-import { AttemptsFields, BasicsFieldset, type CommonDraft, DestinationsFieldset, numberOrRaw, unplacedErrors, useDestinationChoices, useModuleEditor, WebhookCard } from './module-form-parts';
+import {
+  AttemptsFields,
+  BasicsFieldset,
+  type CommonDraft,
+  DestinationsFieldset,
+  numberOrRaw,
+  unplacedErrors,
+  useDestinationChoices,
+  useModuleEditor,
+  WebhookCard,
+} from './module-form-parts';
 import { PromptsEditor, VoiceField } from './prompts-editor';
 import { currencyChoice, currencyFromChoice, currencyName } from '../money';
 
 /** The module as typed in the form: numbers as text, the currency as one choice ("IRR:toman", "USD"). */
 interface Draft
   extends CommonDraft,
-    Pick<Module, 'anonymousMode' | 'forceMobileEntry' | 'sendPaymentLink' | 'askItemNumber' | 'invoiceType' | 'invoiceValueField' | 'invoiceSearchField' | 'lookupSource' | 'confirmBeforeNext'> {
+    Pick<
+      Module,
+      | 'anonymousMode'
+      | 'forceMobileEntry'
+      | 'sendPaymentLink'
+      | 'askItemNumber'
+      | 'invoiceType'
+      | 'invoiceValueField'
+      | 'invoiceSearchField'
+      | 'lookupSource'
+      | 'confirmBeforeNext'
+    > {
   currency: string;
   financialAccount: string;
   prompts: Record<string, PromptOverride>;
@@ -25,7 +46,14 @@ interface Draft
   cardPayment: Omit<CardPaymentSettings, 'maxAttempts'> & { maxAttempts: string };
 }
 
-const CARD_PAYMENT_DEFAULTS: CardPaymentSettings = { enabled: false, connector: '', paymentMethod: 'credit-card', postalCode: true, securityCode: true, maxAttempts: 2 };
+const CARD_PAYMENT_DEFAULTS: CardPaymentSettings = {
+  enabled: false,
+  connector: '',
+  paymentMethod: 'credit-card',
+  postalCode: true,
+  securityCode: true,
+  maxAttempts: 2,
+};
 
 function draftFrom(m: Module | undefined, lang: 'fa' | 'en', defaults: { maxAttempts: number; gather: number }): Draft {
   return {
@@ -93,7 +121,17 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const { t, meta, lang, navigate, code } = useApp();
   const defaults = { maxAttempts: meta.limits.maxAttempts.default, gather: meta.limits.gatherTimeoutSeconds.default };
   const [isClub, setIsClub] = useState(false);
-  const { editing, draft, setDraft, webhookUrl, error, saved, setSaved, busy, save: saveModule } = useModuleEditor<Module, Draft>(
+  const {
+    editing,
+    draft,
+    setDraft,
+    webhookUrl,
+    error,
+    saved,
+    setSaved,
+    busy,
+    save: saveModule,
+  } = useModuleEditor<Module, Draft>(
     props.code,
     (m) => draftFrom(m, lang, defaults),
     (m) => setIsClub(m.kind === 'club'),
@@ -139,9 +177,35 @@ export function ModuleForm(props: { code?: string | undefined }) {
   const save = (event: Event) => saveModule(event, draft.code, toBody(draft));
 
   const known = new Set([
-    'code', 'name', 'enabled', 'language', 'currency', 'currency.unit', 'currency.divisor', 'anonymousMode', 'forceMobileEntry', 'sendPaymentLink', 'askItemNumber', 'invoiceType',
-    'invoiceValueField', 'invoiceSearchField', 'financialAccount', 'lookupSource', 'nextDestination', 'errorDestination', 'maxAttempts', 'gatherTimeoutSeconds', 'confirmBeforeNext', 'voice',
-    'cardPayment', 'cardPayment.enabled', 'cardPayment.connector', 'cardPayment.paymentMethod', 'cardPayment.postalCode', 'cardPayment.securityCode', 'cardPayment.maxAttempts',
+    'code',
+    'name',
+    'enabled',
+    'language',
+    'currency',
+    'currency.unit',
+    'currency.divisor',
+    'anonymousMode',
+    'forceMobileEntry',
+    'sendPaymentLink',
+    'askItemNumber',
+    'invoiceType',
+    'invoiceValueField',
+    'invoiceSearchField',
+    'financialAccount',
+    'lookupSource',
+    'nextDestination',
+    'errorDestination',
+    'maxAttempts',
+    'gatherTimeoutSeconds',
+    'confirmBeforeNext',
+    'voice',
+    'cardPayment',
+    'cardPayment.enabled',
+    'cardPayment.connector',
+    'cardPayment.paymentMethod',
+    'cardPayment.postalCode',
+    'cardPayment.securityCode',
+    'cardPayment.maxAttempts',
   ]);
   const card = draft.cardPayment;
   const setCard = (change: Partial<Draft['cardPayment']>) => set('cardPayment', { ...card, ...change });
@@ -160,13 +224,32 @@ export function ModuleForm(props: { code?: string | undefined }) {
       <form onSubmit={save} novalidate data-testid="module-form">
         <ErrorBanner message={error ? (error.errors.length > 0 ? t('fixFields') : error.message) : undefined} list={unplaced} />
         <BasicsFieldset id={id} draft={draft} editing={editing} fe={fe} set={set}>
-          <CurrencyField id={id('currency')} value={draft.currency} error={fe('currency') ?? fe('currency.unit') ?? fe('currency.divisor')} onChange={(v) => set('currency', v)} />
+          <CurrencyField
+            id={id('currency')}
+            value={draft.currency}
+            error={fe('currency') ?? fe('currency.unit') ?? fe('currency.divisor')}
+            onChange={(v) => set('currency', v)}
+          />
         </BasicsFieldset>
 
         <fieldset class="card">
           <legend>{t('sectionBehaviour')}</legend>
-          <Check id={id('anonymousMode')} label={t('fAnonymous')} hint={t('fAnonymousHint')} checked={draft.anonymousMode} onChange={(v) => set('anonymousMode', v)} error={fe('anonymousMode')} />
-          <Check id={id('forceMobileEntry')} label={t('fForceMobile')} hint={t('fForceMobileHint')} checked={draft.forceMobileEntry} onChange={(v) => set('forceMobileEntry', v)} error={fe('forceMobileEntry')} />
+          <Check
+            id={id('anonymousMode')}
+            label={t('fAnonymous')}
+            hint={t('fAnonymousHint')}
+            checked={draft.anonymousMode}
+            onChange={(v) => set('anonymousMode', v)}
+            error={fe('anonymousMode')}
+          />
+          <Check
+            id={id('forceMobileEntry')}
+            label={t('fForceMobile')}
+            hint={t('fForceMobileHint')}
+            checked={draft.forceMobileEntry}
+            onChange={(v) => set('forceMobileEntry', v)}
+            error={fe('forceMobileEntry')}
+          />
           <Check
             id={id('sendPaymentLink')}
             label={t('fSendLink')}
@@ -177,8 +260,22 @@ export function ModuleForm(props: { code?: string | undefined }) {
             onChange={(v) => set('sendPaymentLink', v)}
             error={fe('sendPaymentLink')}
           />
-          <Check id={id('askItemNumber')} label={t('fAskItem')} hint={t('fAskItemHint')} checked={draft.askItemNumber} onChange={(v) => set('askItemNumber', v)} error={fe('askItemNumber')} />
-          <Check id={id('confirmBeforeNext')} label={t('fConfirm')} hint={t('fConfirmHint')} checked={draft.confirmBeforeNext} onChange={(v) => set('confirmBeforeNext', v)} error={fe('confirmBeforeNext')} />
+          <Check
+            id={id('askItemNumber')}
+            label={t('fAskItem')}
+            hint={t('fAskItemHint')}
+            checked={draft.askItemNumber}
+            onChange={(v) => set('askItemNumber', v)}
+            error={fe('askItemNumber')}
+          />
+          <Check
+            id={id('confirmBeforeNext')}
+            label={t('fConfirm')}
+            hint={t('fConfirmHint')}
+            checked={draft.confirmBeforeNext}
+            onChange={(v) => set('confirmBeforeNext', v)}
+            error={fe('confirmBeforeNext')}
+          />
           <div class="grid">
             <AttemptsFields id={id} draft={draft} fe={fe} set={set} />
           </div>
@@ -201,7 +298,12 @@ export function ModuleForm(props: { code?: string | undefined }) {
               <input id={id('invoiceValueField')} dir="ltr" value={draft.invoiceValueField} onInput={(e) => set('invoiceValueField', e.currentTarget.value)} />
             </Field>
             <Field id={id('invoiceSearchField')} label={t('fInvoiceSearchField')} error={fe('invoiceSearchField')}>
-              <input id={id('invoiceSearchField')} dir="ltr" value={draft.invoiceSearchField} onInput={(e) => set('invoiceSearchField', e.currentTarget.value)} />
+              <input
+                id={id('invoiceSearchField')}
+                dir="ltr"
+                value={draft.invoiceSearchField}
+                onInput={(e) => set('invoiceSearchField', e.currentTarget.value)}
+              />
             </Field>
             <Field id={id('financialAccount')} label={t('fFinancialAccount')} error={fe('financialAccount')} hint={crmError ? t('crmUnavailable') : undefined}>
               <select id={id('financialAccount')} value={draft.financialAccount} onChange={(e) => set('financialAccount', e.currentTarget.value)}>
@@ -211,7 +313,9 @@ export function ModuleForm(props: { code?: string | undefined }) {
                     {a.name}
                   </option>
                 ))}
-                {draft.financialAccount && accounts && !accounts.some((a) => a.key === draft.financialAccount) && <option value={draft.financialAccount}>{draft.financialAccount}</option>}
+                {draft.financialAccount && accounts && !accounts.some((a) => a.key === draft.financialAccount) && (
+                  <option value={draft.financialAccount}>{draft.financialAccount}</option>
+                )}
               </select>
             </Field>
           </div>
@@ -243,17 +347,42 @@ export function ModuleForm(props: { code?: string | undefined }) {
                 </select>
               </Field>
               <Field id={id('cardPayment-maxAttempts')} label={t('fPayMaxAttempts')} error={fe('cardPayment.maxAttempts')}>
-                <input id={id('cardPayment-maxAttempts')} inputMode="numeric" value={card.maxAttempts} onInput={(e) => setCard({ maxAttempts: e.currentTarget.value })} />
+                <input
+                  id={id('cardPayment-maxAttempts')}
+                  inputMode="numeric"
+                  value={card.maxAttempts}
+                  onInput={(e) => setCard({ maxAttempts: e.currentTarget.value })}
+                />
               </Field>
-              <Check id={id('cardPayment-postalCode')} label={t('fPayPostalCode')} checked={card.postalCode} onChange={(v) => setCard({ postalCode: v })} error={fe('cardPayment.postalCode')} />
-              <Check id={id('cardPayment-securityCode')} label={t('fPaySecurityCode')} checked={card.securityCode} onChange={(v) => setCard({ securityCode: v })} error={fe('cardPayment.securityCode')} />
+              <Check
+                id={id('cardPayment-postalCode')}
+                label={t('fPayPostalCode')}
+                checked={card.postalCode}
+                onChange={(v) => setCard({ postalCode: v })}
+                error={fe('cardPayment.postalCode')}
+              />
+              <Check
+                id={id('cardPayment-securityCode')}
+                label={t('fPaySecurityCode')}
+                checked={card.securityCode}
+                onChange={(v) => setCard({ securityCode: v })}
+                error={fe('cardPayment.securityCode')}
+              />
             </div>
           )}
         </fieldset>
 
         <fieldset class="card">
           <legend>{t('sectionPrompts')}</legend>
-          <VoiceField id={id('voice')} language={draft.language} voice={draft.voice} unit={draft.currency === 'IRR:toman' ? 'toman' : 'rial'} prompts={draft.prompts} error={fe('voice')} onChange={(v) => set('voice', v)} />
+          <VoiceField
+            id={id('voice')}
+            language={draft.language}
+            voice={draft.voice}
+            unit={draft.currency === 'IRR:toman' ? 'toman' : 'rial'}
+            prompts={draft.prompts}
+            error={fe('voice')}
+            onChange={(v) => set('voice', v)}
+          />
           <PromptsEditor
             moduleCode={editing ? draft.code : undefined}
             language={draft.language}
@@ -264,7 +393,14 @@ export function ModuleForm(props: { code?: string | undefined }) {
           />
         </fieldset>
 
-        <DestinationsFieldset id={id} draft={draft} fe={fe} set={set} choices={choices} hints={{ next: t('fNextDestinationHint'), error: t('fErrorDestinationHint') }} />
+        <DestinationsFieldset
+          id={id}
+          draft={draft}
+          fe={fe}
+          set={set}
+          choices={choices}
+          hints={{ next: t('fNextDestinationHint'), error: t('fErrorDestinationHint') }}
+        />
 
         <FormActions busy={busy} saveTestId="save-module" onCancel={() => navigate('#/modules')} sticky saved={saved} />
       </form>

@@ -43,7 +43,14 @@ export function ModulesPage() {
 
   return (
     <section>
-      <ListPageHead title={t('modulesTitle')} intro={t('modulesIntro')} addLabel={t('addModule')} addTestId="add-module" onAdd={() => navigate('#/modules/new')} error={error} />
+      <ListPageHead
+        title={t('modulesTitle')}
+        intro={t('modulesIntro')}
+        addLabel={t('addModule')}
+        addTestId="add-module"
+        onAdd={() => navigate('#/modules/new')}
+        error={error}
+      />
       {rows === null ? (
         <p>{t('loading')}</p>
       ) : rows.length === 0 ? (
@@ -78,7 +85,9 @@ export function ModulesPage() {
                 <button onClick={() => navigate(`#/modules/${encodeURIComponent(m.code)}`)} data-testid={`edit-${m.code}`}>
                   {t('edit')}
                 </button>
-                <button onClick={() => void change(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>{m.enabled ? t('disable') : t('enable')}</button>
+                <button onClick={() => void change(`/modules/${encodeURIComponent(m.code)}/${m.enabled ? 'disable' : 'enable'}`, 'POST')}>
+                  {m.enabled ? t('disable') : t('enable')}
+                </button>
                 <button class="danger" onClick={() => void remove(m.code, `/modules/${encodeURIComponent(m.code)}`)}>
                   {t('delete')}
                 </button>

@@ -25,7 +25,9 @@ export function PaymentsPage() {
   const [error, setError] = useState<string | undefined>();
 
   const loadPage = async (after?: string) => {
-    const page = await api<{ payments: PaymentEntry[]; nextCursor?: string }>('/payments', { query: { status: applied.status, from: applied.from, to: applied.to, limit: 50, cursor: after } });
+    const page = await api<{ payments: PaymentEntry[]; nextCursor?: string }>('/payments', {
+      query: { status: applied.status, from: applied.from, to: applied.to, limit: 50, cursor: after },
+    });
     setPayments((previous) => (after && previous ? [...previous, ...page.payments] : page.payments));
     setCursor(page.nextCursor);
   };

@@ -75,10 +75,19 @@ export function PromptRow(props: {
       const override: PromptOverride = { ...(text.trim() ? { text: text.trim() } : {}), ...(audioKey ? { audioKey } : {}) };
       const { segments } = await api<{ segments: Segment[] }>('/prompts/preview', {
         method: 'POST',
-        body: { language: props.language, prompt: props.previewKey ?? key, ...(override.text || override.audioKey ? { override } : {}), ...(props.voice ? { voice: props.voice } : {}) },
+        body: {
+          language: props.language,
+          prompt: props.previewKey ?? key,
+          ...(override.text || override.audioKey ? { override } : {}),
+          ...(props.voice ? { voice: props.voice } : {}),
+        },
       });
       setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
-      await playSegments(segments, (s) => setPlaying(s), () => stopRef.current);
+      await playSegments(
+        segments,
+        (s) => setPlaying(s),
+        () => stopRef.current,
+      );
     } catch (e) {
       setProblem(e instanceof ApiError ? (e.errors[0]?.message ?? e.message) : t('previewUnavailable'));
     } finally {
@@ -209,7 +218,11 @@ export function VoiceField(props: {
         body: { language: 'fa', voice: props.voice ?? 'clips', unit: props.unit ?? 'rial', prompts: props.prompts ?? {} },
       });
       setHeard(segments.map((s) => (s.kind === 'say' ? s.text : s.transcript)).join(' '));
-      await playSegments(segments, () => undefined, () => false);
+      await playSegments(
+        segments,
+        () => undefined,
+        () => false,
+      );
     } catch (e) {
       setProblem(e instanceof ApiError ? (e.errors[0]?.message ?? e.message) : t('previewUnavailable'));
     }
@@ -249,7 +262,11 @@ export function PromptsEditor(props: {
   return (
     <div class="prompts">
       <p class="hint">{t('promptsHint')}</p>
-      {props.language === 'fa' && <p class="hint" data-testid="persian-text-rule">{persianVoiceHint(t, meta.features.persianVoice)}</p>}
+      {props.language === 'fa' && (
+        <p class="hint" data-testid="persian-text-rule">
+          {persianVoiceHint(t, meta.features.persianVoice)}
+        </p>
+      )}
       <p class="hint">{!meta.features.recordings ? t('uploadsUnavailable') : props.moduleCode ? '' : t('uploadAfterSave')}</p>
       <details open={overridden > 0}>
         <summary>

@@ -70,10 +70,7 @@ describe('reading /audio/manifest.json', () => {
   it('fetches the manifest on the first Play only, once for the whole call', async () => {
     const transcribe = playTranscriber(source());
     expect(manifestRequests).toBe(0);
-    const texts = await Promise.all([
-      transcribe(`${server.url}/audio/clips/fa/num-1.wav`),
-      transcribe(`${server.url}/audio/tts/x.mp3?t=hi`),
-    ]);
+    const texts = await Promise.all([transcribe(`${server.url}/audio/clips/fa/num-1.wav`), transcribe(`${server.url}/audio/tts/x.mp3?t=hi`)]);
     expect(await transcribe(`${server.url}/audio/clips/fa/num-1.wav`)).toBe('یک');
     expect(texts).toEqual(['یک', 'hi']);
     expect(manifestRequests).toBe(1);

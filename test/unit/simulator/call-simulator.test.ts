@@ -1,12 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import {
-  placeCall,
-  type PlaceCallOptions,
-  type Transcript,
-  type TranscriptEvent,
-} from '../../../tools/simulator/call-simulator';
+import { placeCall, type PlaceCallOptions, type Transcript, type TranscriptEvent } from '../../../tools/simulator/call-simulator';
 import { formatTranscript } from '../../../tools/simulator/format-transcript';
 
 const AUTH_TOKEN = 'test-auth-token';
@@ -299,9 +294,7 @@ describe('placeCall: end of call and hand-offs', () => {
 
   it('records an external redirect as the hand-off without following it', async () => {
     const t = await call({ code: 'ext' });
-    expect(ofType(t, 'redirect')).toEqual([
-      { type: 'redirect', url: 'https://elsewhere.example.com/ivr', external: true },
-    ]);
+    expect(ofType(t, 'redirect')).toEqual([{ type: 'redirect', url: 'https://elsewhere.example.com/ivr', external: true }]);
     expect(t.handedOn).toEqual({ kind: 'redirect', target: 'https://elsewhere.example.com/ivr' });
     expect(t.requests).toBe(1);
   });
@@ -348,9 +341,7 @@ describe('placeCall: errors', () => {
 
   it('records a non-XML body as an http-error and ends the call', async () => {
     const t = await call({ code: 'broken' });
-    expect(ofType(t, 'http-error')).toEqual([
-      { type: 'http-error', url: `${baseUrl}/voice/broken`, status: 200, body: 'this is not xml' },
-    ]);
+    expect(ofType(t, 'http-error')).toEqual([{ type: 'http-error', url: `${baseUrl}/voice/broken`, status: 200, body: 'this is not xml' }]);
     expect(t.handedOn.kind).toBe('error');
   });
 

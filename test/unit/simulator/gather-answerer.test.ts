@@ -52,12 +52,7 @@ describe('gatherAnswerer asking', () => {
       },
     });
     expect(await answerer.answer(gather)).toBe('0912');
-    expect(asked).toEqual([
-      [
-        '⌨  Enter digits (11 digit(s), finishOnKey "#"), empty = silence: ',
-        { action: gather.action, numDigits: 11 },
-      ],
-    ]);
+    expect(asked).toEqual([['⌨  Enter digits (11 digit(s), finishOnKey "#"), empty = silence: ', { action: gather.action, numDigits: 11 }]]);
   });
 
   it('answers silence for an empty or blank reply', async () => {

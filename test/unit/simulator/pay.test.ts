@@ -18,7 +18,9 @@ const PAY = `<Pay input="dtmf" action="${BASE}/voice/pay-card-en/pay?t=2" status
   <Prompt for="payment-processing"><Say>One moment.</Say></Prompt>
 </Pay>`;
 
-async function run(answer: Parameters<typeof payActionParams>[0]): Promise<{ outcome: DocumentOutcome; events: TranscriptEvent[]; status: Array<{ url: string; params: Record<string, string> }> }> {
+async function run(
+  answer: Parameters<typeof payActionParams>[0],
+): Promise<{ outcome: DocumentOutcome; events: TranscriptEvent[]; status: Array<{ url: string; params: Record<string, string> }> }> {
   const events: TranscriptEvent[] = [];
   const status: Array<{ url: string; params: Record<string, string> }> = [];
   const outcome = await executeVerbs(parseTwiml(`<Response>${PAY}</Response>`), DOCUMENT_URL, {
@@ -39,7 +41,15 @@ async function run(answer: Parameters<typeof payActionParams>[0]): Promise<{ out
 describe('reading a <Pay>', () => {
   it('keeps its attributes and every <Prompt> with its step, error types and verbs', () => {
     const [pay] = parseTwiml(`<Response>${PAY}</Response>`);
-    expect(pay).toMatchObject({ verb: 'Pay', paymentConnector: 'Stripe_Test', chargeAmount: '48.20', currency: 'usd', postalCode: 'false', securityCode: 'true', maxAttempts: 2 });
+    expect(pay).toMatchObject({
+      verb: 'Pay',
+      paymentConnector: 'Stripe_Test',
+      chargeAmount: '48.20',
+      currency: 'usd',
+      postalCode: 'false',
+      securityCode: 'true',
+      maxAttempts: 2,
+    });
     expect(pay?.verb === 'Pay' && pay.prompts.map((p) => [p.for, p.errorType])).toEqual([
       ['payment-card-number', []],
       ['payment-card-number', ['timeout']],
@@ -66,17 +76,39 @@ describe('answering a <Pay>', () => {
       next: {
         url: `${BASE}/voice/pay-card-en/pay?t=2`,
         method: 'POST',
-        params: { Result: 'success', PaymentConfirmationCode: 'ch_unit_1', PaymentMethod: 'credit-card', PaymentCardNumber: 'xxxx-xxxx-xxxx-4242', PaymentCardType: 'visa', ExpirationDate: '1230', SecurityCode: '***' },
+        params: {
+          Result: 'success',
+          PaymentConfirmationCode: 'ch_unit_1',
+          PaymentMethod: 'credit-card',
+          PaymentCardNumber: 'xxxx-xxxx-xxxx-4242',
+          PaymentCardType: 'visa',
+          ExpirationDate: '1230',
+          SecurityCode: '***',
+        },
       },
     });
     const pay = events.find((e) => e.type === 'pay');
-    expect(pay).toMatchObject({ answered: 'success', result: 'success', chargeAmount: '48.20', currency: 'usd', connector: 'Stripe_Test', postalCode: false, securityCode: true, statusCallbacks: [200, 200, 200, 200] });
-    expect(formatEvent(pay as TranscriptEvent, BASE)).toBe('💳 pay 48.20 USD via Stripe_Test (card number, expiry, security code) → success: Result=success; 4 status callback(s): 200   [action /voice/pay-card-en/pay?t=2]');
+    expect(pay).toMatchObject({
+      answered: 'success',
+      result: 'success',
+      chargeAmount: '48.20',
+      currency: 'usd',
+      connector: 'Stripe_Test',
+      postalCode: false,
+      securityCode: true,
+      statusCallbacks: [200, 200, 200, 200],
+    });
+    expect(formatEvent(pay as TranscriptEvent, BASE)).toBe(
+      '💳 pay 48.20 USD via Stripe_Test (card number, expiry, security code) → success: Result=success; 4 status callback(s): 200   [action /voice/pay-card-en/pay?t=2]',
+    );
   });
 
   it('timeout: the card number prompt, then its timeout prompt for each further attempt; too-many-failed-attempts with input-timeout', async () => {
     const { outcome, events, status } = await run('timeout');
-    expect(events.filter((e) => e.type === 'say').map((e) => e.type === 'say' && e.text)).toEqual(['Card number, please.', 'Nothing heard. Card number, please.']);
+    expect(events.filter((e) => e.type === 'say').map((e) => e.type === 'say' && e.text)).toEqual([
+      'Card number, please.',
+      'Nothing heard. Card number, please.',
+    ]);
     expect(status.map((s) => [s.params.For, s.params.ErrorType, s.params.Attempt])).toEqual([
       ['payment-card-number', 'input-timeout', '1'],
       ['payment-card-number', 'input-timeout', '2'],
@@ -121,7 +153,11 @@ describe('answering a <Pay>', () => {
 
 describe('npm run call -- --pay', () => {
   it('reads one answer per <Pay>, comma-separated', () => {
-    expect(parseArgs(['pay-card-en', '--from', '+15005550007', '--digits', '2,2', '--pay', 'decline,success'])).toMatchObject({ code: 'pay-card-en', digits: ['2', '2'], pay: ['decline', 'success'] });
+    expect(parseArgs(['pay-card-en', '--from', '+15005550007', '--digits', '2,2', '--pay', 'decline,success'])).toMatchObject({
+      code: 'pay-card-en',
+      digits: ['2', '2'],
+      pay: ['decline', 'success'],
+    });
   });
 
   it('refuses an answer it does not know, naming the ones it does', () => {

@@ -7,8 +7,7 @@ const options = { authToken: AUTH_TOKEN, sign: true, callSid: CALL_SID };
 const params = { CallSid: CALL_SID, From: '+989121234567', To: '+15550001000', Digits: '09121234567', Body: 'a&b=c d' };
 
 const signature = (request: SignedRequest): string => request.headers['X-Twilio-Signature'] ?? '';
-const postedParams = (request: SignedRequest): Record<string, string> =>
-  Object.fromEntries(new URLSearchParams(request.body ?? ''));
+const postedParams = (request: SignedRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.body ?? ''));
 
 describe('signWebhookRequest', () => {
   it('signs a form POST that twilio validateRequest accepts, with the parameters in the body', () => {
@@ -46,9 +45,7 @@ describe('signWebhookRequest', () => {
   });
 
   it('gives every request a fresh idempotency token of the call', () => {
-    const tokens = [1, 2, 3].map(
-      () => signWebhookRequest('http://127.0.0.1:3000/voice/main', 'POST', params, options).headers['I-Twilio-Idempotency-Token'],
-    );
+    const tokens = [1, 2, 3].map(() => signWebhookRequest('http://127.0.0.1:3000/voice/main', 'POST', params, options).headers['I-Twilio-Idempotency-Token']);
     for (const token of tokens) expect(token).toMatch(new RegExp(`^${CALL_SID}-[0-9a-f]{32}$`));
     expect(new Set(tokens).size).toBe(3);
   });

@@ -125,7 +125,9 @@ describe('executeVerbs: the end of the call', () => {
   });
 
   it('ends when the document runs out of verbs (Twilio hangs up)', async () => {
-    const { outcome, events } = await run('<Say voice="Polly.Joanna" language="en-US">Hello</Say><Pause length="2"/><Play>https://cdn.example.com/a.mp3?t=Hi</Play>');
+    const { outcome, events } = await run(
+      '<Say voice="Polly.Joanna" language="en-US">Hello</Say><Pause length="2"/><Play>https://cdn.example.com/a.mp3?t=Hi</Play>',
+    );
     expect(outcome).toEqual({ handedOn: { kind: 'ended' } });
     expect(events).toEqual([
       { type: 'say', text: 'Hello', voice: 'Polly.Joanna', language: 'en-US' },
