@@ -8,9 +8,7 @@ import { api, type AuditEntry } from '../api';
 import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { ErrorBanner, Field } from './field';
-import { DayRangeFields, ListTable } from './list-page';
-
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+import { DayRangeFields, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
 
 function Snapshot(props: { label: string; value: unknown; testId: string }) {
   if (props.value === undefined) return null;
@@ -26,15 +24,11 @@ function Snapshot(props: { label: string; value: unknown; testId: string }) {
 
 export function ActivityPage() {
   const { t, code, lang, meta } = useApp();
-  const today = isoDay(new Date());
-  const monthAgo = isoDay(new Date(Date.now() - 29 * 86_400_000));
-  const [filters, setFilters] = useState({ area: '', action: '', target: '', key: '', from: monthAgo, to: today });
+  const [filters, setFilters] = useState({ area: '', action: '', target: '', key: '', ...lastDays(30) });
   const [applied, setApplied] = useState(filters);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  const loadPage = async (after?: string) => {
+  const list = useCursorPages(async (after) => {
     const page = await api<{ entries: AuditEntry[]; nextCursor?: string }>('/audit', {
       query: {
         area: applied.area,
@@ -47,14 +41,12 @@ export function ActivityPage() {
         cursor: after,
       },
     });
-    setEntries((previous) => (after && previous ? [...previous, ...page.entries] : page.entries));
-    setCursor(page.nextCursor);
-  };
+    return { rows: page.entries, nextCursor: page.nextCursor };
+  });
 
   useEffect(() => {
     setError(undefined);
-    setEntries(null);
-    loadPage().catch((e: unknown) => setError((e as Error).message));
+    list.reload().catch((e: unknown) => setError((e as Error).message));
   }, [applied]);
 
   return (
@@ -110,7 +102,7 @@ export function ActivityPage() {
       </form>
       <ErrorBanner message={error} />
       <ListTable
-        rows={entries}
+        rows={list.rows}
         empty={t('noActivity')}
         emptyTestId="no-activity"
         tableTestId="activity-table"
@@ -154,11 +146,7 @@ export function ActivityPage() {
           </tr>
         )}
       />
-      {cursor && (
-        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-activity">
-          {t('loadMore')}
-        </button>
-      )}
+      <LoadMoreButton cursor={list.cursor} more={list.more} onError={setError} testId="more-activity" />
     </section>
   );
 }

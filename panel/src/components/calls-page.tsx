@@ -5,7 +5,7 @@ import { useApp } from '../app-context';
 import { formatDateTime, formatDay } from '../i18n';
 import { ErrorBanner, Field } from './field';
 import { formatAmount } from '../money';
-import { DayRangeFields, ListTable } from './list-page';
+import { DayRangeFields, isoDay, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
 
 const OUTCOME_COLOURS: Record<string, string> = {
   next: '#2e7d32',
@@ -15,10 +15,6 @@ const OUTCOME_COLOURS: Record<string, string> = {
   abandoned: '#ef6c00',
   failed: '#6d6d6d',
 };
-
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 export function OutcomesChart(props: { days: Record<string, Record<string, number>>; from: string; to: string }) {
   const { t, code, digits, lang, meta } = useApp();
@@ -82,13 +78,9 @@ export function OutcomesChart(props: { days: Record<string, Record<string, numbe
 
 export function CallsPage() {
   const { t, code, digits, lang, meta } = useApp();
-  const today = isoDay(new Date());
-  const twoWeeksAgo = isoDay(new Date(Date.now() - 13 * 86_400_000));
   const [modules, setModules] = useState<ModuleRow[]>([]);
-  const [filters, setFilters] = useState({ module: '', outcome: '', from: twoWeeksAgo, to: today });
+  const [filters, setFilters] = useState({ module: '', outcome: '', ...lastDays(14) });
   const [applied, setApplied] = useState(filters);
-  const [calls, setCalls] = useState<CallEntry[] | null>(null);
-  const [cursor, setCursor] = useState<string | undefined>();
   const [chart, setChart] = useState<{ days: Record<string, Record<string, number>>; fromDay: string; toDay: string } | null>(null);
   const [error, setError] = useState<string | undefined>();
 
@@ -96,19 +88,17 @@ export function CallsPage() {
     void api<{ modules: ModuleRow[] }>('/modules').then((r) => setModules(r.modules));
   }, []);
 
-  const loadPage = async (after?: string) => {
+  const list = useCursorPages(async (after) => {
     const page = await api<{ entries: CallEntry[]; nextCursor?: string }>('/calls', {
       query: { module: applied.module, outcome: applied.outcome, from: applied.from, to: applied.to, limit: 50, cursor: after },
     });
-    setCalls((previous) => (after && previous ? [...previous, ...page.entries] : page.entries));
-    setCursor(page.nextCursor);
-  };
+    return { rows: page.entries, nextCursor: page.nextCursor };
+  });
 
   useEffect(() => {
     setError(undefined);
-    setCalls(null);
     Promise.all([
-      loadPage(),
+      list.reload(),
       api<{ days: Record<string, Record<string, number>>; fromDay: string; toDay: string }>('/calls/outcomes-per-day', {
         query: { module: applied.module, from: applied.from, to: applied.to },
       })
@@ -159,7 +149,7 @@ export function CallsPage() {
       <ErrorBanner message={error} />
       {chart && <OutcomesChart days={chart.days} from={chart.fromDay} to={chart.toDay} />}
       <ListTable
-        rows={calls}
+        rows={list.rows}
         empty={t('noCalls')}
         tableTestId="calls-table"
         columns={[t('colTime'), t('colModule'), t('colCaller'), t('colOutcome'), t('colReason'), t('colOwed'), t('colDestination'), t('colDuration')]}
@@ -194,11 +184,7 @@ export function CallsPage() {
           </tr>
         )}
       />
-      {cursor && (
-        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-calls">
-          {t('loadMore')}
-        </button>
-      )}
+      <LoadMoreButton cursor={list.cursor} more={list.more} onError={setError} testId="more-calls" />
     </section>
   );
 }

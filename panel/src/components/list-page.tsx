@@ -1,8 +1,10 @@
 /**
  * What the list pages share: their heading with the add button, changes that reload the list,
- * the from/to day fields of a filter form, and a list's loading / empty / table states.
+ * the from/to day fields of a filter form with their default range, a list read page by page
+ * with a cursor, and a list's loading / empty / table states.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { api, messageWithUsedBy } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field } from './field';
@@ -85,5 +87,48 @@ export function ListTable<T>(props: {
         <tbody>{props.rows.map(props.row)}</tbody>
       </table>
     </div>
+  );
+}
+
+/** YYYY-MM-DD in UTC, as the API's day filters take it. */
+export const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** The last `days` days up to today, as a filter's default range. */
+export function lastDays(days: number): { from: string; to: string } {
+  return { from: isoDay(new Date(Date.now() - (days - 1) * 86_400_000)), to: isoDay(new Date()) };
+}
+
+/**
+ * A list read page by page: `reload()` reads the first page again (the list shows "loading"
+ * meanwhile), `more()` appends the page after `cursor`. `rows` is null until the first page is in.
+ */
+export function useCursorPages<T>(readPage: (cursor: string | undefined) => Promise<{ rows: T[]; nextCursor?: string }>) {
+  const [rows, setRows] = useState<T[] | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const load = async (after?: string) => {
+    const page = await readPage(after);
+    setRows((previous) => (after && previous ? [...previous, ...page.rows] : page.rows));
+    setCursor(page.nextCursor);
+  };
+  return {
+    rows,
+    setRows,
+    cursor,
+    reload: () => {
+      setRows(null);
+      return load();
+    },
+    more: () => load(cursor),
+  };
+}
+
+/** "Load more" under a list while there is a next page; a failure shows in the page's banner. */
+export function LoadMoreButton(props: { cursor: string | undefined; more: () => Promise<void>; onError: (message: string) => void; testId: string }) {
+  const { t } = useApp();
+  if (!props.cursor) return null;
+  return (
+    <button onClick={() => void props.more().catch((e: unknown) => props.onError((e as Error).message))} data-testid={props.testId}>
+      {t('loadMore')}
+    </button>
   );
 }

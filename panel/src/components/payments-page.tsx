@@ -10,32 +10,24 @@ import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { formatAmount } from '../money';
 import { ErrorBanner, Field } from './field';
-import { DayRangeFields, ListTable } from './list-page';
-
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+import { DayRangeFields, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
 
 export function PaymentsPage() {
   const { t, code, lang, meta } = useApp();
-  const today = isoDay(new Date());
-  const monthAgo = isoDay(new Date(Date.now() - 29 * 86_400_000));
-  const [filters, setFilters] = useState({ status: '', from: monthAgo, to: today });
+  const [filters, setFilters] = useState({ status: '', ...lastDays(30) });
   const [applied, setApplied] = useState(filters);
-  const [payments, setPayments] = useState<PaymentEntry[] | null>(null);
-  const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  const loadPage = async (after?: string) => {
+  const list = useCursorPages(async (after) => {
     const page = await api<{ payments: PaymentEntry[]; nextCursor?: string }>('/payments', {
       query: { status: applied.status, from: applied.from, to: applied.to, limit: 50, cursor: after },
     });
-    setPayments((previous) => (after && previous ? [...previous, ...page.payments] : page.payments));
-    setCursor(page.nextCursor);
-  };
+    return { rows: page.payments, nextCursor: page.nextCursor };
+  });
 
   useEffect(() => {
     setError(undefined);
-    setPayments(null);
-    loadPage().catch((e: unknown) => setError((e as Error).message));
+    list.reload().catch((e: unknown) => setError((e as Error).message));
   }, [applied]);
 
   const markHandled = async (payment: PaymentEntry) => {
@@ -43,7 +35,7 @@ export function PaymentsPage() {
     setError(undefined);
     try {
       const { payment: updated } = await api<{ payment: PaymentEntry }>(`/payments/${encodeURIComponent(payment.id)}/handled`, { method: 'POST' });
-      setPayments((list) => (list ?? []).map((p) => (p.id === updated.id ? updated : p)));
+      list.setRows((rows) => (rows ?? []).map((p) => (p.id === updated.id ? updated : p)));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -84,7 +76,7 @@ export function PaymentsPage() {
       </form>
       <ErrorBanner message={error} />
       <ListTable
-        rows={payments}
+        rows={list.rows}
         empty={t('noPayments')}
         emptyTestId="no-payments"
         tableTestId="payments-table"
@@ -134,11 +126,7 @@ export function PaymentsPage() {
           </tr>
         )}
       />
-      {cursor && (
-        <button onClick={() => void loadPage(cursor).catch((e: unknown) => setError((e as Error).message))} data-testid="more-payments">
-          {t('loadMore')}
-        </button>
-      )}
+      <LoadMoreButton cursor={list.cursor} more={list.more} onError={setError} testId="more-payments" />
     </section>
   );
 }
