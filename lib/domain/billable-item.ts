@@ -9,6 +9,16 @@ export interface MoneyAccount {
   readonly currency?: CurrencyCode;
 }
 
+/** What each invoice type is called in English (the built-in ledger's item types, the payment page). */
+export const INVOICE_TYPE_NAMES_EN: Readonly<Record<InvoiceType, string>> = {
+  invoice: 'Invoice',
+  proforma: 'Proforma invoice',
+  receipt: 'Receipt',
+  payment: 'Payment',
+  salesReturn: 'Sales return',
+  onlinePayment: 'Online payment',
+};
+
 export interface BillableItemType {
   readonly key: string;
   readonly name: string;

@@ -23,11 +23,11 @@
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { verifyPhonePassword } from '../auth/password-hash';
-import { INVOICE_TYPES, type InvoiceType } from '../config/module-constants';
+import { INVOICE_TYPES } from '../config/module-constants';
 import { canonicalPhone } from '../domain/phone';
 import type { Crm, IdentityWithBalance } from '../crm/crm';
 import type { BalanceResult } from '../domain/balance';
-import type { BillableItemType, ItemQuery, ItemResult, MoneyAccount } from '../domain/billable-item';
+import { INVOICE_TYPE_NAMES_EN, type BillableItemType, type ItemQuery, type ItemResult, type MoneyAccount } from '../domain/billable-item';
 import type { Customer, IdentityResult, PasswordCheck } from '../domain/customer';
 import type { PaymentLinkRequest, PaymentLinkResult } from '../domain/payment-link';
 import type { OwnPaymentLinks } from '../payments/payment-links';
@@ -40,15 +40,6 @@ import { CrmError } from '../crm/crm-errors';
 
 /** Sort key of a customer's telephone-password hash row. */
 export const PHONE_PASSWORD_SK = '#PHONE-PASSWORD';
-
-const ITEM_TYPE_NAMES: Record<InvoiceType, string> = {
-  invoice: 'Invoice',
-  proforma: 'Proforma invoice',
-  receipt: 'Receipt',
-  payment: 'Payment',
-  salesReturn: 'Sales return',
-  onlinePayment: 'Online payment',
-};
 
 export class LedgerCrm implements Crm {
   readonly source = 'ledger';
@@ -155,7 +146,7 @@ export class LedgerCrm implements Crm {
   }
 
   async itemTypes(): Promise<BillableItemType[]> {
-    return INVOICE_TYPES.map((type) => ({ key: type, name: ITEM_TYPE_NAMES[type], type }));
+    return INVOICE_TYPES.map((type) => ({ key: type, name: INVOICE_TYPE_NAMES_EN[type], type }));
   }
 
   async verifyPhonePassword(customer: Customer, password: string): Promise<PasswordCheck> {

@@ -3,6 +3,7 @@ import type { InvoiceType, Language } from '../config/module-schema';
 import { formatMoney } from '../domain/money';
 import { englishMoneyPhrase, persianMoneyPhrase } from '../domain/amount-words';
 import type { PaymentLinkClaims } from '../domain/payment-token';
+import { INVOICE_TYPE_NAMES_EN } from '../domain/billable-item';
 
 export type PageProblem =
   | 'invalid'
@@ -60,15 +61,8 @@ const TEXT = {
   },
 } as const;
 
-const ITEM_NAMES: Record<Language, Record<InvoiceType, string>> = {
-  en: {
-    invoice: 'Invoice',
-    proforma: 'Proforma invoice',
-    receipt: 'Receipt',
-    payment: 'Payment',
-    salesReturn: 'Sales return',
-    onlinePayment: 'Online payment',
-  },
+const ITEM_NAMES: Record<Language, Readonly<Record<InvoiceType, string>>> = {
+  en: INVOICE_TYPE_NAMES_EN,
   fa: { invoice: 'فاکتور', proforma: 'پیش‌فاکتور', receipt: 'رسید دریافت', payment: 'پرداخت', salesReturn: 'برگشت از فروش', onlinePayment: 'پرداخت آنلاین' },
 };
 
