@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 import type { AttemptLimiter } from './attempt-limiter';
 
 export interface AttemptPolicy {
@@ -53,9 +54,9 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
   }
 
   /** First failure, or the first after the window (and any lock) ran out: the count starts at 1. */
-  private async startWindow(key: string, now: number, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client.send(
+  private startWindow(key: string, now: number, expiresAt: number): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { key },
@@ -64,12 +65,8 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
           ExpressionAttributeNames: { '#key': 'key' },
           ExpressionAttributeValues: { ':one': 1, ':now': now, ':exp': expiresAt, ':floor': now - this.policy.windowSeconds },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** A failure inside the running window; undefined when the item vanished or its window ended meanwhile. */
@@ -94,8 +91,8 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
   }
 
   private async lock(key: string, now: number): Promise<true> {
-    await this.client
-      .send(
+    await conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { key },
@@ -104,10 +101,8 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
           ConditionExpression: 'attribute_not_exists(lockedUntil) OR lockedUntil < :until',
           ExpressionAttributeValues: { ':until': now + this.policy.lockSeconds },
         }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
     return true;
   }
 

@@ -3,6 +3,7 @@
  * most 1 MB per page, so one request alone can silently miss rows.
  */
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursorError } from './paging-cursor';
 
 type Row = Record<string, unknown>;
 type StartKey = Record<string, unknown>;
@@ -54,4 +55,17 @@ export async function scanRecordsByPrefix<T>(client: DynamoDBDocumentClient, tab
     () => false,
   );
   return rows.map((row) => row.record as T);
+}
+
+/**
+ * One page of a query whose start key came from a client's cursor (`fromCursor`): a start key
+ * DynamoDB rejects is the cursor's fault, not the server's (InvalidCursorError, answered 400).
+ */
+export async function queryFromCursor(client: DynamoDBDocumentClient, input: QueryCommandInput, fromCursor: boolean) {
+  try {
+    return await client.send(new QueryCommand(input));
+  } catch (error) {
+    if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
+    throw error;
+  }
 }

@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CallLog, CallLogSearch, CallPaymentFlags } from './call-log';
 import type { CallLogEntry, CallLogPage, CallLogQuery, CallLogRow, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
 
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
+import { queryFromCursor } from '../aws/paged-reads';
+import { conditionHeld } from '../aws/conditional-write';
 import { daysBetween, previousDay } from '../domain/calendar-day';
 
 /** Where the next page starts: a day of the byDay index (or none for byModule) and DynamoDB's key. */
@@ -65,8 +66,9 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
   }
 
   async flagRefundNeeded(callSid: string, paymentId: string): Promise<void> {
-    try {
-      await this.client.send(
+    // Flagged already (a repeated notification): the condition fails and nothing is added.
+    await conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callSid },
@@ -74,11 +76,8 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
           ConditionExpression: 'attribute_not_exists(refundNeeded) OR NOT contains(refundNeeded, :one)',
           ExpressionAttributeValues: { ':none': [], ':id': [paymentId], ':one': paymentId },
         }),
-      );
-    } catch (error) {
-      // Flagged already (a repeated notification): nothing to add.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async get(callSid: string): Promise<CallLogEntry | undefined> {
@@ -106,13 +105,17 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
     for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
       if (day !== undefined && day < query.fromDay) return { entries };
       const key = this.keyCondition(query, day);
-      const page = await this.sendQuery(query.cursor !== undefined, {
-        ...key,
-        ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
-        ScanIndexForward: false,
-        Limit: query.limit - entries.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      });
+      const page = await queryFromCursor(
+        this.client,
+        {
+          ...key,
+          ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
+          ScanIndexForward: false,
+          Limit: query.limit - entries.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        },
+        query.cursor !== undefined,
+      );
       entries.push(...(page.Items ?? []).map(withoutDay));
       startKey = page.LastEvaluatedKey;
       if (!startKey) {
@@ -125,16 +128,6 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
       }
     }
     return { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) };
-  }
-
-  /** A start key from a client cursor that DynamoDB rejects is the cursor's fault, not the server's. */
-  private async sendQuery(fromCursor: boolean, input: QueryCommandInput) {
-    try {
-      return await this.client.send(new QueryCommand(input));
-    } catch (error) {
-      if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
-      throw error;
-    }
   }
 
   async outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay> {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BalanceModule, Destination, ModuleConfig } from './module-schema';
 import { readModuleCurrency } from '../domain/money';
@@ -79,14 +79,8 @@ export class DynamoModuleStore implements ModuleEditor {
   }
 
   /** A put guarded by a condition, so two operators saving at once cannot both create one code. */
-  private async conditionalPut(pk: string, record: unknown, condition: string): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, record }, ConditionExpression: condition }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  private conditionalPut(pk: string, record: unknown, condition: string): Promise<boolean> {
+    return conditionHeld(this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, record }, ConditionExpression: condition })));
   }
 
   private async getRecord<T>(pk: string): Promise<T | undefined> {

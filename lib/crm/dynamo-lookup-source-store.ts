@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LookupSource } from '../config/lookup-source-schema';
 import { migrateStoredSource } from '../config/lookup-source-rules';
@@ -40,16 +40,10 @@ export class DynamoLookupSourceStore implements LookupSourceStore {
     return Attributes !== undefined;
   }
 
-  private async conditionalPut(source: LookupSource, condition: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source }, ConditionExpression: condition }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  private conditionalPut(source: LookupSource, condition: string): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: sourceKey(source.name), record: source }, ConditionExpression: condition })),
+    );
   }
 
   async listSources(): Promise<LookupSource[]> {

@@ -10,7 +10,7 @@
  * other call or customer presenting the same code gets `conflict` and nothing is written.
  * No transactions (dynalite has none). The customer's summary is refreshed after the item.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CardPaymentToSettle } from '../domain/card-payment';
 import type { CardPaymentLedger, CardPaymentRecording } from './ledger-admin';
@@ -90,13 +90,7 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
   }
 
   /** True when this write created the row; false when the row was already there. */
-  private async putIfAbsent(row: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  private putIfAbsent(row: Record<string, unknown>): Promise<boolean> {
+    return conditionHeld(this.client.send(new PutCommand({ TableName: this.tableName, Item: row, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 }

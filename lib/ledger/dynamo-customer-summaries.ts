@@ -11,9 +11,9 @@
  * Used by every writer of the ledger: imports and the admin (DynamoLedgerWriter), the payment
  * page's settlements, and card payments in the call (the voice function bundles only this).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../aws/batch-write';
+import { isConditionFailure, conditionHeld } from '../aws/conditional-write';
 import { queryAllPages } from '../aws/paged-reads';
 import type { Customer } from '../domain/customer';
 import type { CurrencyCode } from '../domain/money';
@@ -40,7 +40,6 @@ interface SummaryContent extends StoredBalances {
 }
 
 const MAX_REFRESH_ATTEMPTS = 30;
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export interface CustomerSummaryOptions {
   /** LEDGER_CURRENCY: the currency of items that name none. */
@@ -165,8 +164,9 @@ export class DynamoCustomerSummaries {
     const ref = `CUST#${summary.id}`;
     const copy = { customer: summary.customer, nets: summary.nets, ...(summary.unreadable ? { unreadable: summary.unreadable } : {}), version };
     const newer = { ConditionExpression: 'attribute_not_exists(version) OR version <= :v', ExpressionAttributeValues: { ':v': version } };
-    const put = (pk: string) => this.ignoringNewer(this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: ref, ...copy }, ...newer })));
-    const remove = (pk: string) => this.ignoringNewer(this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: ref }, ...newer })));
+    // A write whose condition fails found a newer version there: it is the one to keep.
+    const put = (pk: string) => conditionHeld(this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: ref, ...copy }, ...newer })));
+    const remove = (pk: string) => conditionHeld(this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: ref }, ...newer })));
     const before = previous?.indexed;
     const phones = summary.indexed.phones;
     const number = summary.indexed.customerNumber;
@@ -187,15 +187,6 @@ export class DynamoCustomerSummaries {
       ...(before?.customerNumber && before.customerNumber !== number ? [remove(`CUSTNO#${before.customerNumber}`)] : []),
     ]);
     return [...tokenRows.map((Item) => ({ PutRequest: { Item } })), ...staleTokens.map((Key) => ({ DeleteRequest: { Key } }))];
-  }
-
-  private async ignoringNewer(write: Promise<unknown>): Promise<void> {
-    try {
-      await write;
-    } catch (error) {
-      // A newer version is already there: it is the one to keep.
-      if (!isConditionFailure(error)) throw error;
-    }
   }
 }
 

@@ -3,9 +3,9 @@
  * customers (telephone passwords as scrypt hashes), items, online payments. Every write to a
  * customer is followed by refreshing that customer's summary (dynamo-customer-summaries.ts).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../aws/batch-write';
+import { conditionHeld } from '../aws/conditional-write';
 import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
 import type { CurrencyCode } from '../domain/money';
 import { forEachBounded } from './bounded-concurrency';
@@ -25,8 +25,6 @@ export interface LedgerWriterOptions {
   /** Customers whose summaries are refreshed at once. */
   readonly refreshConcurrency?: number;
 }
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Writes ledger records. Re-writing the same records leaves the table as it was. */
 export class DynamoLedgerWriter implements LedgerAdmin {
@@ -122,19 +120,15 @@ export class DynamoLedgerWriter implements LedgerAdmin {
       status: 'paid',
       createdAt: payment.paidAt,
     };
-    let recorded = true;
-    try {
-      await this.client.send(
+    const recorded = await conditionHeld(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      recorded = false;
-    }
+      ),
+    );
     await markItemsPaid(this.client, this.tableName, payment.customerId, payment.invoiceType, payment.items);
     await this.refreshCustomer(payment.customerId);
     return recorded;

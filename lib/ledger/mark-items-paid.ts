@@ -3,8 +3,8 @@
  * removed from the ledger since the payment was asked for is skipped: the payment still stands.
  * Used by both payment writers (a provider's confirmation, a card payment in the call).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 
 export async function markItemsPaid(
   client: DynamoDBDocumentClient,
@@ -14,8 +14,8 @@ export async function markItemsPaid(
   numbers: readonly string[],
 ): Promise<void> {
   for (const number of numbers) {
-    await client
-      .send(
+    await conditionHeld(
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: `CUST#${customerId}`, sk: `ITEM#${invoiceType}#${number}` },
@@ -24,9 +24,7 @@ export async function markItemsPaid(
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':paid': 'paid' },
         }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
   }
 }

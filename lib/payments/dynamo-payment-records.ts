@@ -8,9 +8,10 @@
  * at a time (keyed Queries, newest first, never a Scan), so a day's payments are one
  * partition of the index and no partition holds more than a day. No TTL: these are money.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
+import { queryFromCursor } from '../aws/paged-reads';
 import { previousDay } from '../domain/calendar-day';
 import type { PaymentRecord, PaymentRecordLookup, PaymentRecords } from './payment-records';
 
@@ -29,20 +30,16 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
     private readonly tableName: string,
   ) {}
 
-  async record(payment: PaymentRecord): Promise<boolean> {
-    try {
-      await this.client.send(
+  record(payment: PaymentRecord): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...payment, day: payment.createdAt.slice(0, 10), at: `${payment.createdAt}#${payment.id}` },
           ConditionExpression: 'attribute_not_exists(id)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async get(id: string): Promise<PaymentRecord | undefined> {
@@ -51,9 +48,9 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
   }
 
   /** Only a refund-needed payment not yet handled: false for anything else (or no such record). */
-  async markHandled(id: string, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  markHandled(id: string, at: string): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
@@ -62,12 +59,8 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':at': at, ':flagged': 'refund-needed' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Newest first, one day after the other from `toDay` back to `fromDay`. */
@@ -102,7 +95,7 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
         Limit: query.limit - payments.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       };
-      const page = await this.sendQuery(query.cursor !== undefined, input);
+      const page = await queryFromCursor(this.client, input, query.cursor !== undefined);
       payments.push(...(page.Items ?? []).map(withoutIndexKeys));
       startKey = page.LastEvaluatedKey;
       if (!startKey) day = previousDay(day);
@@ -112,15 +105,6 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
       }
     }
     return { payments, nextCursor: encodeCursor({ d: day, ...(startKey ? { k: startKey } : {}) }) };
-  }
-
-  private async sendQuery(fromCursor: boolean, input: QueryCommandInput) {
-    try {
-      return await this.client.send(new QueryCommand(input));
-    } catch (error) {
-      if (fromCursor && (error as Error).name === 'ValidationException') throw new InvalidCursorError('the paging cursor is not valid', { cause: error });
-      throw error;
-    }
   }
 }
 

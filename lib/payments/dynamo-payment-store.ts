@@ -15,8 +15,8 @@
  * Every state change is a conditional write: dynalite has no transactions, and none is needed.
  * Every partition key names a call, a link or a phone number, so load spreads with the calls.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld, isConditionFailure } from '../aws/conditional-write';
 import type { PaymentLinkOutcome } from '../domain/payment-link';
 import { readStoredClaims } from '../domain/payment-token';
 import type { HeldSms } from '../sms/sms-sender';
@@ -27,8 +27,6 @@ import type { LimitCount, LinkLimits, OnceClaim, PaymentLinkRecord, PaymentStore
 export function paymentLinkGuardKey(callSid: string): { pk: string; sk: string } {
   return { pk: `ONCE#${callSid}#payment-link`, sk: 'ONCE' };
 }
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export class DynamoPaymentStore implements PaymentStore {
   constructor(
@@ -63,19 +61,15 @@ export class DynamoPaymentStore implements PaymentStore {
 
   /** Newer links take the place; an older link's retry (issued before) never takes it back. */
   async setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `CURRENT#${customerId}`, sk: purpose },
-          UpdateExpression: 'SET linkId = :id, createdAt = :at',
-          ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
-          ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `CURRENT#${customerId}`, sk: purpose },
+        UpdateExpression: 'SET linkId = :id, createdAt = :at',
+        ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
+        ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
+      }),
+    );
   }
 
   async currentLink(customerId: string, purpose: string): Promise<string | undefined> {
@@ -156,19 +150,15 @@ export class DynamoPaymentStore implements PaymentStore {
   }
 
   private async takeBack(number: string, day: string, count: 'mobileLinks' | 'callerLinks'): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
-          UpdateExpression: `ADD ${count} :minus`,
-          ConditionExpression: `${count} > :zero`,
-          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
+        UpdateExpression: `ADD ${count} :minus`,
+        ConditionExpression: `${count} > :zero`,
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }),
+    );
   }
 
   /** Adds one to each named count on the number's row for the day, unless one has reached its limit. */
@@ -191,13 +181,7 @@ export class DynamoPaymentStore implements PaymentStore {
   }
 
   /** True when the write was made, false when its condition did not hold. */
-  protected async conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
-    try {
-      await (command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  protected conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
+    return conditionHeld(command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
   }
 }

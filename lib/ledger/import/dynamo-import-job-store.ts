@@ -3,7 +3,7 @@
  * were made, so the newest come first. A handful of jobs a day, updated once per chunk: this
  * one partition is never hot.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionHeld } from '../../aws/conditional-write';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportJobState, ImportJobStore } from './import-jobs';
 
@@ -56,8 +56,8 @@ export class DynamoImportJobStore implements ImportJobStore {
       values[':written'] = written;
       condition += ' AND #written = :written';
     }
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: PK, sk: `JOB#${id}` },
@@ -66,12 +66,8 @@ export class DynamoImportJobStore implements ImportJobStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 
