@@ -78,13 +78,46 @@ describe('lookup sources and a customer club in English', () => {
     await page.getByTestId('save-source').click();
     await page.getByTestId('source-saved-warning').waitFor();
     expect(await page.getByTestId('source-saved-warning').textContent()).toBe("The host changed: this source's password will be sent to the new host.");
+    // The Activity page's unfiltered first read is held back until the operator's filtered read
+    // has answered: the late, superseded answer must not replace the filtered list.
+    const isAuditRead = (url: URL, area: string) => url.pathname.endsWith('/audit') && (url.searchParams.get('area') ?? '') === area;
+    let releaseUnfiltered = () => {};
+    const unfilteredHeld = new Promise<void>((resolve) => {
+      releaseUnfiltered = resolve;
+    });
+    await page.route(
+      (url) => isAuditRead(url, ''),
+      async (route) => {
+        await unfilteredHeld;
+        await route.continue();
+      },
+    );
+    const unfiltered = page.waitForResponse((response) => isAuditRead(new URL(response.url()), ''));
     await page.getByTestId('nav-activity').click();
-    await page.getByTestId('activity-table').waitFor();
+    await page.getByTestId('activity-filters').waitFor();
     await page.selectOption('#a-area', 'lookup-source');
+    await page.selectOption('#a-action', 'update');
     await page.fill('#a-target', 'acme-crm');
+    const filtered = page.waitForResponse((response) => isAuditRead(new URL(response.url()), 'lookup-source'));
     await page.getByTestId('apply-activity-filters').click();
+    await filtered;
     await page.locator('[data-testid^="activity-"][data-action="update"][data-target="acme-crm"]').waitFor();
+    releaseUnfiltered();
+    await (await unfiltered).finished();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    await page.unroute((url) => isAuditRead(url, ''));
     const rows = page.locator('[data-testid="activity-table"] tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')))).toEqual(['update']);
+
+    // Every change to the source, newest first.
+    const allActions = page.waitForResponse((response) => {
+      const url = new URL(response.url());
+      return isAuditRead(url, 'lookup-source') && !url.searchParams.has('action');
+    });
+    await page.selectOption('#a-action', '');
+    await page.getByTestId('apply-activity-filters').click();
+    await allActions;
+    await page.locator('[data-testid^="activity-"][data-action="create"][data-target="acme-crm"]').waitFor();
     expect(
       await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-area')}:${tr.getAttribute('data-action')}:${tr.getAttribute('data-key')}`)),
     ).toEqual(['lookup-source:update:current', 'lookup-source:create:current']);

@@ -4,7 +4,7 @@
  * with a cursor, and a list's loading / empty / table states.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, messageWithUsedBy } from '../api';
 import { useApp } from '../app-context';
 import { ErrorBanner, Field } from './field';
@@ -101,12 +101,17 @@ export function lastDays(days: number): { from: string; to: string } {
 /**
  * A list read page by page: `reload()` reads the first page again (the list shows "loading"
  * meanwhile), `more()` appends the page after `cursor`. `rows` is null until the first page is in.
+ * A read that a later `reload()` has superseded (say, the unfiltered first page still in flight
+ * when new filters are applied) is dropped when it answers, so it cannot replace newer rows.
  */
 export function useCursorPages<T>(readPage: (cursor: string | undefined) => Promise<{ rows: T[]; nextCursor?: string }>) {
   const [rows, setRows] = useState<T[] | null>(null);
   const [cursor, setCursor] = useState<string | undefined>();
+  const generation = useRef(0);
   const load = async (after?: string) => {
+    const started = generation.current;
     const page = await readPage(after);
+    if (started !== generation.current) return;
     setRows((previous) => (after && previous ? [...previous, ...page.rows] : page.rows));
     setCursor(page.nextCursor);
   };
@@ -115,7 +120,9 @@ export function useCursorPages<T>(readPage: (cursor: string | undefined) => Prom
     setRows,
     cursor,
     reload: () => {
+      generation.current += 1;
       setRows(null);
+      setCursor(undefined);
       return load();
     },
     more: () => load(cursor),
