@@ -1,12 +1,10 @@
 /** POST /fallback/{code}: Twilio's fallback URL for a number whose voice webhook failed. Signed like every webhook. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { config, FALLBACK_DEADLINE_MS, fallbackDeps, logger, metrics } from '../lib/composition/fallback';
 import { twilioAuthToken } from '../lib/composition/secrets';
 import { stepDeadline } from '../lib/domain/deadline';
-import { withStepMetrics } from '../lib/http/webhook-metrics';
-import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
+import { twilioHandler } from '../lib/http/twilio-handler';
+import { twiml, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { renderApology } from '../lib/voice/apology';
 import { handleFallback } from '../lib/voice/fallback-step';
 
@@ -22,18 +20,11 @@ async function fallback(event: TwilioEvent, context: Context): Promise<WebhookRe
   return twiml(body);
 }
 
-const webhook = middy<TwilioEvent, WebhookResult>()
-  .use(injectLambdaContext(logger))
-  .use(
-    twilioWebhook({
-      authToken: twilioAuthToken,
-      publicBaseUrl: config.publicBaseUrl,
-      logger,
-      fallbackTwiml: () => renderApology(fallbackDeps.speech, { language: config.defaultLanguage, prompts: {} }),
-      metrics,
-      functionName: 'fallback',
-    }),
-  )
-  .handler(fallback);
-
-export const handler = withStepMetrics(webhook, { metrics, functionName: 'fallback' });
+export const handler = twilioHandler(fallback, {
+  authToken: twilioAuthToken,
+  publicBaseUrl: config.publicBaseUrl,
+  logger,
+  fallbackTwiml: () => renderApology(fallbackDeps.speech, { language: config.defaultLanguage, prompts: {} }),
+  metrics,
+  functionName: 'fallback',
+});

@@ -2,19 +2,15 @@
  * POST /voice/{code} and POST /voice/{code}/{step}: the modules' voice webhooks; the step
  * `pay-status` is the <Pay> status callback (logged only).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { config, fallbackTwiml, logger, metrics, voiceDeps } from '../lib/composition/voice';
 import { twilioAuthToken } from '../lib/composition/secrets';
 import { stepDeadline } from '../lib/domain/deadline';
-import { withStepMetrics } from '../lib/http/webhook-metrics';
-import { twiml, twilioWebhook, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
+import { EMPTY_TWIML, twilioHandler } from '../lib/http/twilio-handler';
+import { twiml, type TwilioEvent, type WebhookResult } from '../lib/http/twilio-webhook';
 import { handleVoiceStep } from '../lib/voice/voice-step';
 import { handlePayStatus, PAY_STATUS_STEP } from '../lib/voice/pay-status';
 import { GATHER_STEPS } from '../lib/domain/session';
-
-const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /** When API Gateway received the request (Twilio's clock starts then, cold start included), else now. */
 function receivedAt(event: TwilioEvent, now: number): number {
@@ -29,7 +25,7 @@ async function voiceStep(event: TwilioEvent, context: Context): Promise<WebhookR
   const step = event.pathParameters?.step ?? 'entry';
   if (step === PAY_STATUS_STEP) {
     handlePayStatus(logger, code, event.twilio.params);
-    return twiml(EMPTY);
+    return twiml(EMPTY_TWIML);
   }
   const body = await handleVoiceStep(voiceDeps, {
     code,
@@ -44,9 +40,12 @@ async function voiceStep(event: TwilioEvent, context: Context): Promise<WebhookR
   return twiml(body);
 }
 
-const webhook = middy<TwilioEvent, WebhookResult>()
-  .use(injectLambdaContext(logger))
-  .use(twilioWebhook({ authToken: twilioAuthToken, publicBaseUrl: config.publicBaseUrl, logger, fallbackTwiml, metrics, functionName: 'voice' }))
-  .handler(voiceStep);
-
-export const handler = withStepMetrics(webhook, { metrics, functionName: 'voice', steps: [...GATHER_STEPS, PAY_STATUS_STEP] });
+export const handler = twilioHandler(voiceStep, {
+  authToken: twilioAuthToken,
+  publicBaseUrl: config.publicBaseUrl,
+  logger,
+  fallbackTwiml,
+  metrics,
+  functionName: 'voice',
+  steps: [...GATHER_STEPS, PAY_STATUS_STEP],
+});
