@@ -8,7 +8,7 @@ import { api, type AuditEntry } from '../api';
 import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { ErrorBanner, Field } from './field';
-import { DayRangeFields, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
+import { CodeSelect, FilterForm, lastDays, ListTable, LoadMoreButton, useCursorPages, useFilters } from './list-page';
 
 function Snapshot(props: { label: string; value: unknown; testId: string }) {
   if (props.value === undefined) return null;
@@ -24,8 +24,8 @@ function Snapshot(props: { label: string; value: unknown; testId: string }) {
 
 export function ActivityPage() {
   const { t, code, lang, meta } = useApp();
-  const [filters, setFilters] = useState({ area: '', action: '', target: '', key: '', ...lastDays(30) });
-  const [applied, setApplied] = useState(filters);
+  const filterState = useFilters({ area: '', action: '', target: '', key: '', ...lastDays(30) });
+  const { filters, applied, update } = filterState;
   const [error, setError] = useState<string | undefined>();
 
   const list = useCursorPages(async (after) => {
@@ -55,51 +55,38 @@ export function ActivityPage() {
         <h1>{t('activityTitle')}</h1>
       </header>
       <p class="hint">{t('activityIntro')}</p>
-      <form
-        class="card filters"
-        data-testid="activity-filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ ...filters });
-        }}
-      >
-        <Field id="a-area" label={t('fArea')}>
-          <select id="a-area" value={filters.area} onChange={(e) => setFilters({ ...filters, area: e.currentTarget.value })}>
-            <option value="">{t('allAreas')}</option>
-            {meta.auditAreas.map((area) => (
-              <option key={area} value={area}>
-                {code(`area.${area}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="a-action" label={t('fAction')}>
-          <select id="a-action" value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.currentTarget.value })}>
-            <option value="">{t('allActions')}</option>
-            {meta.auditActions.map((action) => (
-              <option key={action} value={action}>
-                {code(`action.${action}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
+      <FilterForm state={filterState} idPrefix="a" testId="activity-filters" applyTestId="apply-activity-filters">
+        <CodeSelect
+          id="a-area"
+          label={t('fArea')}
+          value={filters.area}
+          allLabel={t('allAreas')}
+          codes={meta.auditAreas}
+          codePrefix="area"
+          onChange={(area) => update({ area })}
+        />
+        <CodeSelect
+          id="a-action"
+          label={t('fAction')}
+          value={filters.action}
+          allLabel={t('allActions')}
+          codes={meta.auditActions}
+          codePrefix="action"
+          onChange={(action) => update({ action })}
+        />
         <Field id="a-target" label={t('fTarget')}>
-          <input id="a-target" dir="ltr" value={filters.target} onInput={(e) => setFilters({ ...filters, target: e.currentTarget.value })} />
+          <input id="a-target" dir="ltr" value={filters.target} onInput={(e) => update({ target: e.currentTarget.value })} />
         </Field>
-        <Field id="a-key" label={t('fKey')}>
-          <select id="a-key" value={filters.key} onChange={(e) => setFilters({ ...filters, key: e.currentTarget.value })}>
-            <option value="">{t('allKeys')}</option>
-            <option value="current">{code('key.current')}</option>
-            <option value="next">{code('key.next')}</option>
-          </select>
-        </Field>
-        <DayRangeFields idPrefix="a" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
-        <div class="actions">
-          <button type="submit" class="primary" data-testid="apply-activity-filters">
-            {t('apply')}
-          </button>
-        </div>
-      </form>
+        <CodeSelect
+          id="a-key"
+          label={t('fKey')}
+          value={filters.key}
+          allLabel={t('allKeys')}
+          codes={['current', 'next']}
+          codePrefix="key"
+          onChange={(key) => update({ key })}
+        />
+      </FilterForm>
       <ErrorBanner message={error} />
       <ListTable
         rows={list.rows}

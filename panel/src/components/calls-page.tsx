@@ -5,7 +5,7 @@ import { useApp } from '../app-context';
 import { formatDateTime, formatDay } from '../i18n';
 import { ErrorBanner, Field } from './field';
 import { formatAmount } from '../money';
-import { DayRangeFields, isoDay, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
+import { CodeSelect, FilterForm, isoDay, lastDays, ListTable, LoadMoreButton, useCursorPages, useFilters } from './list-page';
 
 const OUTCOME_COLOURS: Record<string, string> = {
   next: '#2e7d32',
@@ -79,8 +79,8 @@ export function OutcomesChart(props: { days: Record<string, Record<string, numbe
 export function CallsPage() {
   const { t, code, digits, lang, meta } = useApp();
   const [modules, setModules] = useState<ModuleRow[]>([]);
-  const [filters, setFilters] = useState({ module: '', outcome: '', ...lastDays(14) });
-  const [applied, setApplied] = useState(filters);
+  const filterState = useFilters({ module: '', outcome: '', ...lastDays(14) });
+  const { filters, applied, update } = filterState;
   const [chart, setChart] = useState<{ days: Record<string, Record<string, number>>; fromDay: string; toDay: string } | null>(null);
   const [error, setError] = useState<string | undefined>();
 
@@ -112,15 +112,9 @@ export function CallsPage() {
       <header class="page-head">
         <h1>{t('callsTitle')}</h1>
       </header>
-      <form
-        class="card filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ ...filters });
-        }}
-      >
+      <FilterForm state={filterState} idPrefix="f" applyTestId="apply-filters">
         <Field id="f-module" label={t('fModule')}>
-          <select id="f-module" value={filters.module} onChange={(e) => setFilters({ ...filters, module: e.currentTarget.value })}>
+          <select id="f-module" value={filters.module} onChange={(e) => update({ module: e.currentTarget.value })}>
             <option value="">{t('allModules')}</option>
             {modules.map((m) => (
               <option key={m.module.code} value={m.module.code}>
@@ -129,23 +123,16 @@ export function CallsPage() {
             ))}
           </select>
         </Field>
-        <Field id="f-outcome" label={t('fOutcome')}>
-          <select id="f-outcome" value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.currentTarget.value })}>
-            <option value="">{t('allOutcomes')}</option>
-            {meta.outcomes.map((o) => (
-              <option key={o} value={o}>
-                {code(`outcome.${o}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <DayRangeFields idPrefix="f" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
-        <div class="actions">
-          <button type="submit" class="primary" data-testid="apply-filters">
-            {t('apply')}
-          </button>
-        </div>
-      </form>
+        <CodeSelect
+          id="f-outcome"
+          label={t('fOutcome')}
+          value={filters.outcome}
+          allLabel={t('allOutcomes')}
+          codes={meta.outcomes}
+          codePrefix="outcome"
+          onChange={(outcome) => update({ outcome })}
+        />
+      </FilterForm>
       <ErrorBanner message={error} />
       {chart && <OutcomesChart days={chart.days} from={chart.fromDay} to={chart.toDay} />}
       <ListTable

@@ -1,6 +1,7 @@
 /**
  * What the list pages share: their heading with the add button, changes that reload the list,
- * the from/to day fields of a filter form with their default range, a list read page by page
+ * a filter form (its state, its selects of coded values, the from/to day fields with their
+ * default range and Apply), a list read page by page
  * with a cursor, and a list's loading / empty / table states.
  */
 import type { ComponentChildren } from 'preact';
@@ -59,6 +60,76 @@ export function DayRangeFields(props: { idPrefix: string; from: string; to: stri
         <input id={`${idPrefix}-to`} type="date" value={to} onChange={(e) => onChange({ from, to: e.currentTarget.value })} />
       </Field>
     </>
+  );
+}
+
+/**
+ * A list page's filters: `filters` as typed, `applied` as the list was last read with. `update`
+ * changes some fields as typed; `apply` makes the typed filters the applied ones (a new read).
+ */
+export function useFilters<F extends { from: string; to: string }>(initial: F) {
+  const [filters, setFilters] = useState(initial);
+  const [applied, setApplied] = useState(initial);
+  return {
+    filters,
+    applied,
+    update: (change: Partial<F>) => setFilters({ ...filters, ...change }),
+    apply: () => setApplied({ ...filters }),
+  };
+}
+
+/** A filter form: the page's own fields, then the from/to days and Apply. */
+export function FilterForm<F extends { from: string; to: string }>(props: {
+  state: ReturnType<typeof useFilters<F>>;
+  idPrefix: string;
+  testId?: string;
+  applyTestId: string;
+  children: ComponentChildren;
+}) {
+  const { t } = useApp();
+  const { filters, update, apply } = props.state;
+  return (
+    <form
+      class="card filters"
+      {...(props.testId ? { 'data-testid': props.testId } : {})}
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply();
+      }}
+    >
+      {props.children}
+      <DayRangeFields idPrefix={props.idPrefix} from={filters.from} to={filters.to} onChange={(range) => update(range as Partial<F>)} />
+      <div class="actions">
+        <button type="submit" class="primary" data-testid={props.applyTestId}>
+          {t('apply')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A filter's select of coded values (shown by their `<codePrefix>.<value>` label), first "all". */
+export function CodeSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  allLabel: string;
+  codes: readonly string[];
+  codePrefix: string;
+  onChange: (value: string) => void;
+}) {
+  const { code } = useApp();
+  return (
+    <Field id={props.id} label={props.label}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="">{props.allLabel}</option>
+        {props.codes.map((value) => (
+          <option key={value} value={value}>
+            {code(`${props.codePrefix}.${value}`)}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 

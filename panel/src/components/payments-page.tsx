@@ -9,13 +9,13 @@ import { api, type PaymentEntry } from '../api';
 import { useApp } from '../app-context';
 import { formatDateTime } from '../i18n';
 import { formatAmount } from '../money';
-import { ErrorBanner, Field } from './field';
-import { DayRangeFields, lastDays, ListTable, LoadMoreButton, useCursorPages } from './list-page';
+import { ErrorBanner } from './field';
+import { CodeSelect, FilterForm, lastDays, ListTable, LoadMoreButton, useCursorPages, useFilters } from './list-page';
 
 export function PaymentsPage() {
   const { t, code, lang, meta } = useApp();
-  const [filters, setFilters] = useState({ status: '', ...lastDays(30) });
-  const [applied, setApplied] = useState(filters);
+  const filterState = useFilters({ status: '', ...lastDays(30) });
+  const { filters, applied, update } = filterState;
   const [error, setError] = useState<string | undefined>();
 
   const list = useCursorPages(async (after) => {
@@ -49,31 +49,17 @@ export function PaymentsPage() {
         <h1>{t('paymentsTitle')}</h1>
       </header>
       <p class="hint">{t('paymentsIntro')}</p>
-      <form
-        class="card filters"
-        data-testid="payment-filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ ...filters });
-        }}
-      >
-        <Field id="p-status" label={t('fPaymentStatus')}>
-          <select id="p-status" value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value })}>
-            <option value="">{t('allPaymentStatuses')}</option>
-            {(meta.paymentStatuses ?? []).map((status) => (
-              <option key={status} value={status}>
-                {code(`paymentStatus.${status}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <DayRangeFields idPrefix="p" from={filters.from} to={filters.to} onChange={(range) => setFilters({ ...filters, ...range })} />
-        <div class="actions">
-          <button type="submit" class="primary" data-testid="apply-payment-filters">
-            {t('apply')}
-          </button>
-        </div>
-      </form>
+      <FilterForm state={filterState} idPrefix="p" testId="payment-filters" applyTestId="apply-payment-filters">
+        <CodeSelect
+          id="p-status"
+          label={t('fPaymentStatus')}
+          value={filters.status}
+          allLabel={t('allPaymentStatuses')}
+          codes={meta.paymentStatuses ?? []}
+          codePrefix="paymentStatus"
+          onChange={(status) => update({ status })}
+        />
+      </FilterForm>
       <ErrorBanner message={error} />
       <ListTable
         rows={list.rows}
