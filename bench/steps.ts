@@ -18,7 +18,8 @@ import { loadConfig } from '../lib/config/app-config';
 import { createAudioStore, createSpeechSynthesizer } from '../lib/composition/audio-clients';
 import { SynthesizedAudioCache } from '../lib/speech/synthesized-audio-cache';
 import { startFakePolly, startFakeS3 } from '../test/support/fake-aws-audio';
-import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';
+import { startInProcessStack, webhookEvent, type InProcessStack } from '../test/support/in-process-stack';
+import { lambdaContext } from '../test/support/lambda-context';
 import { DynamoLedgerWriter } from '../lib/ledger/dynamo-ledger-writer';
 import { latency, ratio, type Latency } from './stats';
 

@@ -23,13 +23,13 @@ import { wavFile } from '../support/audio-files';
 import {
   apiEvent,
   DEPLOYED_BASE_ENV,
-  lambdaContext,
   loadDeployedFunction,
   restoreAllDeployedFunctions,
   signedTwilioPost,
   webhookFetch,
   type Handler,
 } from '../support/deployed-function';
+import { lambdaContext } from '../support/lambda-context';
 import { startFakeAlovoip, type FakeAlovoip } from '../support/fake-alovoip';
 import { FAKE_STRIPE_KEY, FAKE_WEBHOOK_SECRET, signStripePayload, startFakeStripe, type FakeStripe } from '../support/fake-stripe';
 import { FAKE_MERCHANT_ID, startFakeZarinpal, type FakeZarinpal } from '../support/fake-zarinpal';

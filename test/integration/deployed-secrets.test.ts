@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { loadSeed } from '../../infra/local/load-seed';
 import { captureOutput } from '../support/capture-output';
-import { apiEvent, lambdaContext, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost } from '../support/deployed-function';
+import { apiEvent, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost } from '../support/deployed-function';
+import { lambdaContext } from '../support/lambda-context';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';
 

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadSeed } from '../../infra/local/load-seed';
-import { lambdaContext, loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost, type LoadedFunction } from '../support/deployed-function';
+import { loadDeployedFunction, restoreAllDeployedFunctions, signedTwilioPost, type LoadedFunction } from '../support/deployed-function';
+import { lambdaContext } from '../support/lambda-context';
 import { startFaultProxy, type FaultProxy } from '../support/dynamo-fault-proxy';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { startTestDynamo, type TestDynamo } from '../support/local-dynamo';

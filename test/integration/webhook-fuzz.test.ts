@@ -15,7 +15,8 @@ import { parseForm } from '../../lib/http/twilio-webhook';
 import { TWILIO_VOICE_PARAMETERS, twilioParameterRefusal } from '../../lib/http/twilio-parameters';
 import type { WebhookResult } from '../../lib/http/twilio-webhook';
 import { parseTwiml } from '../../tools/simulator/twiml-parser';
-import { lambdaContext, startInProcessStack, webhookEvent, type InProcessStack } from '../support/in-process-stack';
+import { startInProcessStack, webhookEvent, type InProcessStack } from '../support/in-process-stack';
+import { lambdaContext } from '../support/lambda-context';
 
 let stack: InProcessStack;
 

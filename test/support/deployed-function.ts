@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { lambdaContext } from './lambda-context';
 
 export type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
 
@@ -70,24 +71,6 @@ export function loadDeployedFunction(
 /** Restores every function loaded so far (afterAll). */
 export function restoreAllDeployedFunctions(): void {
   while (restorers.length > 0) restorers.pop()?.();
-}
-
-export function lambdaContext(functionName: string, remainingMs = 10_000): Context {
-  const started = Date.now();
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    awsRequestId: randomUUID(),
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => remainingMs - (Date.now() - started),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 export interface HttpRequest {

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { createServer as createH2cServer, type Http2Server, type Http2ServerRequest } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { unescapeXml } from './xml-text';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -146,14 +147,6 @@ export interface StoredObject {
 }
 
 /** S3, path style: one in-memory bucket. */
-const unescapeXml = (text: string) =>
-  text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-
 export async function startFakeS3(bucket: string): Promise<FakeServer & { objects: Map<string, StoredObject>; delayMs: number }> {
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();

@@ -10,6 +10,7 @@
  */
 import { voiceLikeWav } from './audio-files';
 import { startTestHttpServer } from './test-http-server';
+import { unescapeXml } from './xml-text';
 
 export interface FakeAzureSpeech {
   readonly endpoint: string;
@@ -24,14 +25,6 @@ export interface FakeAzureSpeech {
 }
 
 export const FAKE_AZURE_KEY = 'test-azure-key';
-
-const unescape = (text: string) =>
-  text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 /** Azure-style WAV: RIFF, 16-byte fmt, LIST, data. */
 function azureWav(text: string): Buffer {
@@ -62,7 +55,7 @@ export async function startFakeAzureSpeech(options: { key?: string } = {}): Prom
     const voice = /<voice name="([^"]+)">/.exec(body)?.[1];
     if (!/^<speak version="1.0" xmlns="http:\/\/www.w3.org\/2001\/10\/synthesis" xml:lang="fa-IR">/.test(body) || !voice) return fail(400, 'Invalid SSML');
     const rate = /<prosody rate="([^"]+)">/.exec(body)?.[1] ?? '';
-    const text = unescape(body.replace(/<[^>]+>/g, ''));
+    const text = unescapeXml(body.replace(/<[^>]+>/g, ''));
     synthesized.push({ voice, text, rate });
     answer((res) => res.writeHead(200, { 'content-type': 'audio/x-wav' }).end(azureWav(text)), state.delayMs);
   });

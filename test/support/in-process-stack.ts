@@ -18,6 +18,7 @@ import { loadSeed } from '../../infra/local/load-seed';
 import type { AppConfig } from '../../lib/config/app-config';
 import type { WebhookResult } from '../../lib/http/twilio-webhook';
 import { startTestDynamo, type TestDynamo } from './local-dynamo';
+import { lambdaContext } from './lambda-context';
 
 export const IN_PROCESS_BASE_URL = 'https://ivr.example.test';
 export const IN_PROCESS_AUTH_TOKEN = 'in-process-auth-token';
@@ -44,23 +45,6 @@ export interface InProcessOptions {
   readonly env?: Record<string, string>;
   /** Point the handlers' DynamoDB client elsewhere (a fault proxy in front of dynalite). */
   readonly dynamoEndpoint?: (dynalite: string) => Promise<string> | string;
-}
-
-export function lambdaContext(functionName: string): Context {
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    awsRequestId: randomUUID(),
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** An API Gateway HTTP API (v2) event for a POST as Twilio sends it. */
