@@ -29,6 +29,8 @@ export async function putTranscript(store: AudioStore, audioKey: string, transcr
 export class SynthesizedAudioCache {
   /** Keys known to exist: a warm container skips even the existence check. */
   private readonly known = new Set<string>();
+  /** Lookups in flight by key, until they finish (a failure is not kept). */
+  private readonly pending = new Map<string, Promise<string>>();
   /** Synthesis calls made by this instance (cache misses), for reports and metrics. */
   synthesisCount = 0;
 
@@ -46,11 +48,23 @@ export class SynthesizedAudioCache {
     const request: SynthesisRequest = { ...this.settings, text };
     const key = synthesisKey(request);
     if (this.known.has(key)) return key;
+    // A step renders its prompts in parallel and repeats some (a <Pay>'s retries): requests for
+    // one text share the lookup in flight, so a cold container checks and synthesizes it once.
+    // A failed lookup is forgotten with it: the next request tries again.
+    let lookup = this.pending.get(key);
+    if (!lookup) {
+      lookup = this.lookUp(request, key).finally(() => this.pending.delete(key));
+      this.pending.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(request: SynthesisRequest, key: string): Promise<string> {
     if (!(await this.store.exists(key))) {
       const synthesized = await this.synthesizer.synthesize(request);
       this.synthesisCount += 1;
       const audio = request.format === 'wav' ? finishWav(synthesized, this.finish) : synthesized;
-      await Promise.all([this.store.put(key, audio, request.format === 'wav' ? 'audio/wav' : 'audio/mpeg'), putTranscript(this.store, key, text)]);
+      await Promise.all([this.store.put(key, audio, request.format === 'wav' ? 'audio/wav' : 'audio/mpeg'), putTranscript(this.store, key, request.text)]);
       this.onStored?.(key, audio);
     }
     this.known.add(key);

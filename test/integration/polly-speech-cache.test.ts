@@ -81,6 +81,31 @@ describe('English prompts through Polly and the audio cache', () => {
     expect(s3.requests).toHaveLength(0);
   });
 
+  it('checks and synthesizes a text once when a step asks for it several times at once (a <Pay> repeats prompts)', async () => {
+    const cache = new SynthesizedAudioCache(new PollySynthesizer(pollyClient), new S3AudioStore(s3Client, BUCKET), settings);
+    const keys = await Promise.all([
+      cache.audioKeyFor('Please enter your card number.'),
+      cache.audioKeyFor('Please enter your card number.'),
+      cache.audioKeyFor('Please enter your card number.'),
+    ]);
+    expect(new Set(keys)).toEqual(new Set([synthesisKey({ ...settings, text: 'Please enter your card number.' })]));
+    expect(cache.synthesisCount).toBe(1);
+    expect(polly.synthesized).toEqual(['Please enter your card number.']);
+    expect(s3.requests.filter((r) => r.method === 'HEAD')).toHaveLength(1);
+  });
+
+  it('does not keep a failed lookup: the requests waiting on it fail, the next one tries again', async () => {
+    polly.failWith(500);
+    const cache = new SynthesizedAudioCache(new PollySynthesizer(pollyClient), new S3AudioStore(s3Client, BUCKET), settings);
+    const failed = await Promise.allSettled([cache.audioKeyFor('Goodbye.'), cache.audioKeyFor('Goodbye.')]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(polly.requests).toHaveLength(1);
+    polly.failWith(undefined);
+    expect(await cache.audioKeyFor('Goodbye.')).toBe(synthesisKey({ ...settings, text: 'Goodbye.' }));
+    expect(cache.synthesisCount).toBe(1);
+    expect(polly.requests).toHaveLength(2);
+  });
+
   it('keys the cache by voice, engine, format and sample rate as well as text', () => {
     const base = synthesisKey({ ...settings, text: 'Hello' });
     expect(
