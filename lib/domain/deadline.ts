@@ -30,3 +30,19 @@ export function stepDeadline(
 export function reserve(deadline: Deadline, reserveMs: number): Deadline {
   return { at: deadline.at - reserveMs };
 }
+
+/** What raceUntil answers when the deadline passes before the work. */
+export const TIMED_OUT = Symbol('timed out');
+
+/** The work's answer, or TIMED_OUT if the deadline passes first (the work is not stopped, only no longer awaited). */
+export async function raceUntil<T>(work: Promise<T>, deadline: Deadline, now: () => number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), remainingMs(deadline, now()));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

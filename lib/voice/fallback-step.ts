@@ -9,11 +9,11 @@
  * configuration and sessions tables, so it keeps working when the rest does not.
  */
 import type { ModuleConfig } from '../config/module-schema';
-import { remainingMs, reserve, type Deadline } from '../domain/deadline';
+import { raceUntil, reserve, TIMED_OUT, type Deadline } from '../domain/deadline';
 import { failureResponse, type FlowInput } from '../flow/module-visit';
 import { speechSettings } from '../speech/module-prompts';
 import { renderApology } from './apology';
-import { ANSWER_RESERVE_MS, loadDestinations, render, visitContext, type VoiceDeps } from './voice-step';
+import { ANSWER_RESERVE_MS, CALL_SID, loadDestinations, render, stepTiming, visitContext, type VoiceDeps } from './voice-step';
 
 /** What a fallback answer needs: a voice step's dependencies, without the CRM, SMS or payments. */
 export type FallbackDeps = Pick<
@@ -27,8 +27,6 @@ export interface FallbackRequest {
   readonly deadline?: Deadline;
 }
 
-const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
-
 export async function handleFallback(deps: FallbackDeps, request: FallbackRequest): Promise<string> {
   const errorCode = (request.params.ErrorCode ?? '').replace(/[^0-9]/g, '').slice(0, 10) || 'unknown';
   deps.logger.error('Twilio requested the fallback URL: the voice webhook failed', {
@@ -39,22 +37,16 @@ export async function handleFallback(deps: FallbackDeps, request: FallbackReques
   deps.metrics?.add('WebhookFailed', 'Count', 1, { function: 'fallback' });
   const apology = () => renderApology(deps.speech, { language: deps.defaultLanguage, prompts: {} });
   if (!request.deadline) return answer(deps, request, errorCode).catch(apology);
-  const now = () => (deps.clock ?? (() => new Date()))().getTime();
+  const { now, within } = stepTiming(deps);
   const work = reserve(request.deadline, ANSWER_RESERVE_MS);
-  const within = deps.withinDeadline ?? (<T>(_deadline: Deadline, run: () => Promise<T>) => run());
   const answered = within(work, () => answer(deps, request, errorCode));
   answered.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), remainingMs(work, now()));
-  });
   try {
-    return (await Promise.race([answered, late])) ?? (await apology());
+    const twiml = await raceUntil(answered, work, now);
+    return twiml === TIMED_OUT ? await apology() : twiml;
   } catch (error) {
     deps.logger.error('fallback could not read the module; answering the apology', { error: error as Error });
     return apology();
-  } finally {
-    clearTimeout(timer);
   }
 }
 

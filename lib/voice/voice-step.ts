@@ -14,7 +14,7 @@ import type { AttemptLimiter } from '../auth/attempt-limiter';
 import type { ModuleStore } from '../config/module-store';
 import type { Destination, Language, ModuleConfig } from '../config/module-schema';
 import type { CrmResolver } from '../crm/crm';
-import { remainingMs, reserve, type Deadline } from '../domain/deadline';
+import { raceUntil, reserve, TIMED_OUT, type Deadline } from '../domain/deadline';
 import { readPayReport } from '../domain/card-payment';
 import { maskPhone } from '../domain/phone';
 import { GATHER_STEPS, type GatherStep, type Session } from '../domain/session';
@@ -68,10 +68,25 @@ export interface VoiceRequest {
   readonly deadline?: Deadline;
 }
 
-const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
+/** A Twilio call SID as the steps accept it (also the session key). */
+export const CALL_SID = /^[A-Za-z0-9]{10,64}$/;
 
 /** Kept back from the work for rendering the apology when the work runs out of time. */
 export const ANSWER_RESERVE_MS = 750;
+
+/**
+ * A step's clock (epoch ms) and its deadline scope; without a scope the work just runs, and the
+ * deadline is kept by racing it (raceUntil).
+ */
+export function stepTiming(deps: Pick<VoiceDeps, 'clock' | 'withinDeadline'>): {
+  now: () => number;
+  within: <T>(deadline: Deadline, work: () => Promise<T>) => Promise<T>;
+} {
+  return {
+    now: () => (deps.clock ?? (() => new Date()))().getTime(),
+    within: deps.withinDeadline ?? (<T>(_deadline: Deadline, work: () => Promise<T>) => work()),
+  };
+}
 
 /** How far a step got, so an answer at the deadline can still name the module's error destination. */
 interface StepProgress {
@@ -81,14 +96,11 @@ interface StepProgress {
   input?: FlowInput;
 }
 
-const TIMED_OUT = Symbol('timed out');
-
 export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): Promise<string> {
   const { deadline } = request;
   const progress: StepProgress = {};
   if (!deadline) return runStep(deps, request, progress);
-  const now = () => (deps.clock ?? (() => new Date()))().getTime();
-  const within = deps.withinDeadline ?? (<T>(_deadline: Deadline, work: () => Promise<T>) => work());
+  const { now, within } = stepTiming(deps);
   const workDeadline = reserve(deadline, ANSWER_RESERVE_MS);
   const work = within(workDeadline, () => runStep(deps, request, progress, () => now() >= workDeadline.at));
   // The work is abandoned at the deadline, not awaited; its SDK requests are aborted by the scope.
@@ -122,19 +134,6 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
     );
   }
   return rendered.twiml;
-}
-
-/** The work's answer, or TIMED_OUT if the deadline passes first. */
-async function raceUntil<T>(work: Promise<T>, deadline: Deadline, now: () => number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), remainingMs(deadline, now()));
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The apology and the module's error destination, or just the apology when the module never loaded. */
