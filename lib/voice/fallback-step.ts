@@ -11,8 +11,7 @@
 import type { ModuleConfig } from '../config/module-schema';
 import { raceUntil, reserve, TIMED_OUT, type Deadline } from '../domain/deadline';
 import { failureResponse, type FlowInput } from '../flow/module-visit';
-import { speechSettings } from '../speech/module-prompts';
-import { renderApology } from './apology';
+import { moduleApology, renderApology } from './apology';
 import { ANSWER_RESERVE_MS, CALL_SID, loadDestinations, render, stepTiming, visitContext, type VoiceDeps } from './voice-step';
 
 /** What a fallback answer needs: a voice step's dependencies, without the CRM, SMS or payments. */
@@ -53,8 +52,7 @@ export async function handleFallback(deps: FallbackDeps, request: FallbackReques
 async function answer(deps: FallbackDeps, request: FallbackRequest, errorCode: string): Promise<string> {
   const module: ModuleConfig | undefined = await deps.modules.getModule(request.code);
   const callSid = request.params.CallSid ?? '';
-  if (!module || !module.enabled || !CALL_SID.test(callSid))
-    return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
+  if (!module || !module.enabled || !CALL_SID.test(callSid)) return moduleApology(deps, module);
   const ctx = visitContext(deps, module, await loadDestinations(deps, module));
   const previous = await deps.sessions.get(callSid).catch(() => undefined);
   const input: FlowInput = { step: 'entry', callSid, from: request.params.From ?? '', to: request.params.To ?? '' };

@@ -26,7 +26,7 @@ import type { PaymentLinkDelivery } from '../payments/payment-link-delivery';
 import type { CardPaymentDeps } from '../payments/card-payment-settlement';
 import { speechSettings } from '../speech/module-prompts';
 import type { Speech } from '../speech/speech';
-import { renderApology } from './apology';
+import { moduleApology } from './apology';
 import { runBalanceFlow, startCallerLookup, type EarlyCallerLookup } from './balance-lookups';
 import { runClubFlow } from './club-lookups';
 import { renderTwiml, type RenderableAction } from './render-twiml';
@@ -139,13 +139,16 @@ export async function handleVoiceStep(deps: VoiceDeps, request: VoiceRequest): P
 /** The apology and the module's error destination, or just the apology when the module never loaded. */
 async function deadlineAnswer(deps: VoiceDeps, progress: StepProgress): Promise<{ twiml: string; session?: Session }> {
   const { module, ctx, input } = progress;
-  if (!module || !ctx || !input)
-    return { twiml: await renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} }) };
-  const fallback = failureResponse(ctx, progress.previous, input, 'step-deadline');
+  if (!module || !ctx || !input) return { twiml: await moduleApology(deps, module) };
+  return renderFailure(deps, module, failureResponse(ctx, progress.previous, input, 'step-deadline'));
+}
+
+/** The failure response and its session; the module's apology alone (no session) when even that cannot be rendered. */
+async function renderFailure(deps: VoiceDeps, module: ModuleConfig, failure: Respond): Promise<{ twiml: string; session?: Session }> {
   try {
-    return { twiml: await render(deps, module, fallback.actions), session: fallback.session };
+    return { twiml: await render(deps, module, failure.actions), session: failure.session };
   } catch {
-    return { twiml: await renderApology(deps.speech, speechSettings(module)) };
+    return { twiml: await moduleApology(deps, module) };
   }
 }
 
@@ -155,12 +158,12 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
   const module = await deps.modules.getModule(request.code);
   if (!module || !module.enabled) {
     logger.warn('call to an unknown or disabled module', { moduleCode: request.code, known: Boolean(module) });
-    return renderApology(deps.speech, module ? speechSettings(module) : { language: deps.defaultLanguage, prompts: {} });
+    return moduleApology(deps, module);
   }
   const step = parseStep(request.step);
   if (!step || !CALL_SID.test(callSid)) {
     logger.warn('malformed voice request', { moduleCode: module.code, step: request.step.slice(0, 40) });
-    return renderApology(deps.speech, speechSettings(module));
+    return moduleApology(deps, module);
   }
   const input: FlowInput = {
     step,
@@ -198,8 +201,7 @@ async function runStep(deps: VoiceDeps, request: VoiceRequest, progress: StepPro
     // Out of time: the deadline's answer (handleVoiceStep) apologises and records why.
     if (pastDeadline()) throw failure;
     logger.error('voice step failed; sending the caller to the error destination', { error: failure as Error });
-    const fallback = failureResponse(ctx, previous, input, 'internal-error');
-    return render(deps, module, fallback.actions).catch(() => renderApology(deps.speech, speechSettings(module)));
+    return (await renderFailure(deps, module, failureResponse(ctx, previous, input, 'internal-error'))).twiml;
   }
 }
 
