@@ -78,10 +78,10 @@ function signedEvent(stack: InProcessStack, path: string, params: Record<string,
   );
 }
 
-/** The gather action URL's path and query in a TwiML answer. */
-function gatherAction(twiml: string, base: string): { path: string; query: string } {
-  const match = /<Gather[^>]*action="([^"]+)"/.exec(twiml);
-  if (!match?.[1]) throw new Error(`expected a <Gather> in ${twiml.slice(0, 300)}`);
+/** The action URL's path and query of the TwiML answer's <Gather> or <Pay>. */
+function actionOf(verb: 'Gather' | 'Pay', twiml: string, base: string): { path: string; query: string } {
+  const match = new RegExp(`<${verb}[^>]*action="([^"]+)"`).exec(twiml);
+  if (!match?.[1]) throw new Error(`expected a <${verb}> in ${twiml.slice(0, 300)}`);
   const url = new URL(match[1].replace(/&amp;/g, '&'), base);
   return { path: url.pathname, query: url.search.slice(1) };
 }
@@ -233,14 +233,14 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         measure,
       );
       perCall.push(...counters.emf);
-      let next = gatherAction(twiml, stack.baseUrl);
+      let next = actionOf('Gather', twiml, stack.baseUrl);
       twiml = await step(
         'mobile → announce → gather confirm',
         signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '09121111111' }, next.query),
         measure,
       );
       perCall.push(...counters.emf);
-      next = gatherAction(twiml, stack.baseUrl);
+      next = actionOf('Gather', twiml, stack.baseUrl);
       await step(
         'confirm "1" → next',
         signedEvent(stack, next.path, { CallSid: sid, From: '+989121111111', To: '+15550001000', Digits: '1' }, next.query),
@@ -261,7 +261,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         measure,
       );
       payCall.push(...counters.emf);
-      next = gatherAction(twiml, stack.baseUrl);
+      next = actionOf('Gather', twiml, stack.baseUrl);
       const mobile = `0912${String(1_000_000 + i).padStart(7, '0')}`;
       await step(
         'mobile → announce → link by SMS → next',
@@ -284,7 +284,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         measure,
       );
       clubCall.push(...counters.emf);
-      next = gatherAction(twiml, stack.baseUrl);
+      next = actionOf('Gather', twiml, stack.baseUrl);
       twiml = await step(
         'customer number → redirect to balance-en',
         signedEvent(stack, next.path, { CallSid: sid, From: '+15009999999', To: '+15550001000', Digits: '2001' }, next.query),
@@ -319,21 +319,19 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
         measure,
       );
       cardCall.push(...counters.emf);
-      next = gatherAction(twiml, stack.baseUrl);
+      next = actionOf('Gather', twiml, stack.baseUrl);
       twiml = await step(
         'offer "2" → <Pay>',
         signedEvent(stack, next.path, { CallSid: sid, From: phone, To: '+15550001000', Digits: '2' }, next.query),
         measure,
       );
       cardCall.push(...counters.emf);
-      const payAction = /<Pay[^>]*action="([^"]+)"/.exec(twiml)?.[1];
-      if (!payAction) throw new Error(`expected a <Pay> in ${twiml.slice(0, 300)}`);
-      const action = new URL(payAction.replace(/&amp;/g, '&'));
+      const pay = actionOf('Pay', twiml, stack.baseUrl);
       await step(
         '<Pay> success → settle once → next',
         signedEvent(
           stack,
-          action.pathname,
+          pay.path,
           {
             CallSid: sid,
             From: phone,
@@ -343,7 +341,7 @@ export async function benchSteps(iterations: number, warmup: number): Promise<St
             PaymentCardNumber: 'xxxx-xxxx-xxxx-4242',
             PaymentCardType: 'visa',
           },
-          action.search.slice(1),
+          pay.query,
         ),
         measure,
       );
