@@ -12,6 +12,7 @@
  * reads overlap. Other CRMs are asked identifyByPhone, then balance, as before.
  */
 import type { Crm, CrmResolver } from '../crm/crm';
+import { failureReason } from '../crm/crm-errors';
 import type { BalanceModule } from '../config/module-schema';
 import { isCurrencyCode } from '../domain/money';
 import type { BalanceResult } from '../domain/balance';
@@ -145,6 +146,6 @@ async function settle(deps: BalanceLookupDeps, payment: CardPaymentToSettle): Pr
       customerId: payment.customerId,
       error: error as Error,
     });
-    return { status: 'failed', reason: (error as Error).name || 'error' };
+    return { status: 'failed', reason: failureReason(error) };
   }
 }
