@@ -75,7 +75,7 @@ export interface AppConfig {
     /** `/balance-ivr/<stage>/crm/`: the only path of CRM passwords (and all the admin and voice roles may read of them). */
     readonly ssmPrefix: string;
     readonly secretCacheSeconds: number;
-    /** The CRM_SECRET_* (and SECRET_*) variables, for the env resolver only; never logged. */
+    /** The CRM_SECRET_* variables, for the env resolver only (it reads crm/<name> passwords only); never logged. */
     readonly envSecrets: Readonly<Record<string, string>>;
     /** Which hosts and addresses a lookup source may reach (crm-host-policy.ts). */
     readonly hostPolicy: CrmHostPolicy;
@@ -342,8 +342,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const language = env.DEFAULT_LANGUAGE ?? 'fa';
   const secrets = secretsConfig(env, isLocal, stage);
   const envSecrets: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env))
-    if ((name.startsWith('CRM_SECRET_') || name.startsWith('SECRET_')) && value !== undefined) envSecrets[name] = value;
+  for (const [name, value] of Object.entries(env)) if (name.startsWith('CRM_SECRET_') && value !== undefined) envSecrets[name] = value;
   const region = env.AWS_REGION ?? 'us-east-1';
   const speech = speechConfig(env, isLocal);
   if (speech.audioBucket && !speech.s3Endpoint && !env.AUDIO_BASE_URL && !isLocal) {

@@ -55,10 +55,10 @@ export function isCrmPasswordSecret(name: string): boolean {
 const envSpelling = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
 /**
- * Environment variable holding a secret locally. CRM passwords keep their own prefix
- * (`crm/pg-main` → `CRM_SECRET_PG_MAIN`); any other name gets another one
- * (`twilio-auth-token` → `SECRET_TWILIO_AUTH_TOKEN`), so no source name can reach it. (The
- * product's own secrets are read from their own variables: PRODUCT_SECRETS.)
+ * Environment variable holding a lookup-source password locally (`crm/pg-main` →
+ * `CRM_SECRET_PG_MAIN`). Any other name gets another prefix (`twilio-auth-token` →
+ * `SECRET_TWILIO_AUTH_TOKEN`) that app-config never collects, so no source name can reach a
+ * product secret. (The product's own secrets are read from their own variables: PRODUCT_SECRETS.)
  */
 export function secretEnvName(name: string): string {
   return name.startsWith(CRM_SECRET_NAMESPACE) ? `CRM_SECRET_${envSpelling(name.slice(CRM_SECRET_NAMESPACE.length))}` : `SECRET_${envSpelling(name)}`;

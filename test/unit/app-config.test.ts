@@ -128,10 +128,9 @@ describe('admin access configuration', () => {
     expect(loadConfig({}).tables.audit).toBe('balance-ivr-local-audit');
   });
 
-  it('gives the env secret resolver CRM passwords (CRM_SECRET_*) and other secrets (SECRET_*), nothing else', () => {
+  it('gives the env secret resolver CRM passwords (CRM_SECRET_*) only, nothing else (not SECRET_*)', () => {
     expect(loadConfig({ CRM_SECRET_PG: 'p', SECRET_TWILIO_AUTH_TOKEN: 't', ADMIN_API_KEY: 'k', OTHER: 'o' }).crm.envSecrets).toEqual({
       CRM_SECRET_PG: 'p',
-      SECRET_TWILIO_AUTH_TOKEN: 't',
     });
   });
 });
