@@ -52,7 +52,8 @@ export const adminDeps: AdminDeps = {
   // Lookup-source admin routes: "test connection" and where source passwords live.
   testLookupSource: (name) => crms.testConnection(name),
   crmHostPolicy: config.crm.hostPolicy,
-  secretsFrom: config.crm.secretsFrom === 'ssm' ? { kind: 'ssm', ssmPrefix: config.crm.ssmPrefix } : { kind: 'env' },
+  // Lookup-source passwords are secrets crm/<name> like the others: same store, same stage prefix.
+  secretsFrom: config.secrets.from === 'ssm' ? { kind: 'ssm', ssmPrefix: config.secrets.ssmPrefix } : { kind: 'env' },
   ledger: {
     directory: new DynamoLedgerDirectory(dynamo, config.tables.ledger, config.ledgerCurrency),
     writer: new DynamoLedgerWriter(dynamo, config.tables.ledger, config.defaultCountryCode, { ledgerCurrency: config.ledgerCurrency }),

@@ -70,11 +70,6 @@ export interface AppConfig {
     readonly timeoutMs: number;
     readonly breakerFailures: number;
     readonly breakerOpenSeconds: number;
-    /** Where lookup-source passwords come from: env (CRM_SECRET_<NAME>) or SSM Parameter Store. */
-    readonly secretsFrom: 'env' | 'ssm';
-    /** `/balance-ivr/<stage>/crm/`: the only path of CRM passwords (and all the admin and voice roles may read of them). */
-    readonly ssmPrefix: string;
-    readonly secretCacheSeconds: number;
     /** The CRM_SECRET_* variables, for the env resolver only (it reads crm/<name> passwords only); never logged. */
     readonly envSecrets: Readonly<Record<string, string>>;
     /** Which hosts and addresses a lookup source may reach (crm-host-policy.ts). */
@@ -112,8 +107,6 @@ export interface SecretsConfig {
 
 /** Payment links, the payment page and the abuse limits. */
 export interface PaymentConfig {
-  /** Locally: the link signing key (PAYMENT_LINK_SECRET or the development default); deployed: undefined, read from SSM. */
-  readonly linkSecret: string | undefined;
   readonly linkTtlHours: number;
   readonly dailyLimitPerMobile: number;
   readonly dailyLimitPerCaller: number;
@@ -396,7 +389,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsNamespace: env.METRICS_NAMESPACE || 'BalanceIvr',
     metricsEnabled: env.POWERTOOLS_METRICS_DISABLED !== 'true',
     payments: {
-      linkSecret: secrets.envValues['payment-link-secret'],
       linkTtlHours: intFrom(env, 'PAYMENT_LINK_TTL_HOURS', 72, 1),
       dailyLimitPerMobile: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_MOBILE', 3, 1),
       dailyLimitPerCaller: intFrom(env, 'PAYMENT_LINK_DAILY_LIMIT_PER_CALLER', 5, 1),
@@ -408,9 +400,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: intFrom(env, 'CRM_TIMEOUT_MS', 4000, 100),
       breakerFailures: intFrom(env, 'CRM_BREAKER_FAILURES', 5, 1),
       breakerOpenSeconds: intFrom(env, 'CRM_BREAKER_OPEN_SECONDS', 30, 1),
-      secretsFrom: secrets.from,
-      ssmPrefix: secrets.ssmPrefix,
-      secretCacheSeconds: secrets.cacheSeconds,
       envSecrets,
       hostPolicy: crmHostPolicy(env, stage),
     },

@@ -24,13 +24,14 @@ describe('configuration', () => {
     };
     const config = loadConfig(deployed);
     expect(config.secrets).toMatchObject({ from: 'ssm', ssmPrefix: '/balance-ivr/prod/', envValues: {} });
-    expect(config).toMatchObject({ twilioAuthToken: undefined, adminApiKey: undefined, payments: { linkSecret: undefined } });
+    expect(config).toMatchObject({ twilioAuthToken: undefined, adminApiKey: undefined });
+    expect(config.secrets.envValues['payment-link-secret']).toBeUndefined();
     // A lookup source's password is the secret crm/<name> under the stage's prefix.
-    expect(config.crm.ssmPrefix).toBe('/balance-ivr/prod/');
+    expect(config.secrets.ssmPrefix).toBe('/balance-ivr/prod/');
   });
 
   it('uses the local development secrets only outside Lambda, and the variables when they are set', () => {
-    expect(loadConfig({}).payments.linkSecret).toBe('local-dev-payment-link-secret');
+    expect(loadConfig({}).secrets.envValues['payment-link-secret']).toBe('local-dev-payment-link-secret');
     expect(loadConfig({}).secrets).toMatchObject({
       from: 'env',
       readable: undefined,
