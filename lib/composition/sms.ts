@@ -12,22 +12,17 @@ import { productSecrets } from './secrets';
 export const outbox = new OutboxSmsSender(dynamo, config.tables.payments, { heldAt: (callSid) => [paymentLinkGuardKey(callSid)] });
 
 /**
- * Twilio's Messages API with its password (API key secret or auth token) read from the secret
- * store on the first message, not at start: a missing secret fails that SMS (the caller hears
- * it was not sent, SmsFailed is counted), never the whole function.
+ * Twilio's Messages API with its password (API key secret or auth token) read per message, not
+ * at start: productSecrets caches it (and retries a failed read), and a missing secret fails
+ * that SMS (the caller hears it was not sent, SmsFailed is counted), never the whole function.
  */
 function twilioSender(): SmsSender {
   const { passwordSecret, ...account } = config.sms.twilio;
-  let sender: Promise<TwilioSmsSender> | undefined;
   return {
     channel: 'twilio',
     async send(message: SmsMessage): Promise<SmsResult> {
-      sender ??= productSecrets.get(passwordSecret).then((password) => new TwilioSmsSender({ ...account, password }));
-      // A failed read is not kept: the next message tries again.
-      sender.catch(() => {
-        sender = undefined;
-      });
-      return (await sender).send(message);
+      const password = await productSecrets.get(passwordSecret);
+      return new TwilioSmsSender({ ...account, password }).send(message);
     },
   };
 }
