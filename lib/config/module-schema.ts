@@ -19,22 +19,7 @@ import { CURRENCY_CODES, IRR_UNITS, readModuleCurrency, type CurrencyCode, type 
 import { PERSIAN_SPOKEN_CURRENCIES } from '../domain/amount-words';
 
 // The constants live in a zod-free file so the voice path can use them without bundling zod.
-export {
-  CARD_PAYMENT_METHODS,
-  CLUB_PROMPTS,
-  IDENTIFICATION_METHODS,
-  INVOICE_TYPES,
-  LANGUAGES,
-  PERSIAN_VOICES,
-  PROMPT_KEYS,
-  type CardPaymentMethod,
-  type ClubPromptName,
-  type PersianVoice,
-  type IdentificationMethod,
-  type InvoiceType,
-  type Language,
-  type PromptKey,
-} from './module-constants';
+export * from './module-constants';
 const CLUB_PROMPT_NAMES = Object.keys(CLUB_PROMPTS) as [ClubPromptName, ...ClubPromptName[]];
 
 const codeSchema = z
