@@ -27,7 +27,7 @@ export class OfflineStartError extends Error {
 }
 
 /** A child that ended by a signal has exitCode null and signalCode set: both mean it is gone. */
-function hasExited(child: ChildProcess): boolean {
+export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
@@ -63,13 +63,23 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, 
   throw new OfflineStartError(`serverless offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** SIGKILL to the child's whole process group, if it is still there. */
+/** A signal to the child's whole process group, if it is still there. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (child.pid !== undefined) process.kill(-child.pid, signal);
   } catch {
     /* already gone */
   }
+}
+
+/** SIGTERM to a detached child's whole process group, SIGKILL after `graceMs`; resolves once the child has exited. */
+export async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (hasExited(child) || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 export async function startServerlessOffline(options: {
@@ -120,19 +130,10 @@ export async function startServerlessOffline(options: {
   // never fires: there the helpers' stop() is what stops it.)
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.on('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
-  });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      if (!hasExited(child) && child.pid !== undefined) {
-        killGroup(child, 'SIGTERM'); // the whole group: osls and its esbuild/worker children
-        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopProcessGroup(child, 3000); // the whole group: osls and its esbuild/worker children
       process.off('exit', killOnExit);
       await rm(join(options.root, '.esbuild', `offline-${options.port}`), { recursive: true, force: true });
     })());

@@ -4,8 +4,8 @@
  * `npm run test:deploy` starts one for the run (MOTO_ENDPOINT); a test file run on its own
  * starts its own.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort, hasExited, stopProcessGroup } from '../../infra/local/serverless-offline';
 
 export const INSTALL_HINT = "pip install cfn-lint 'moto[server]'";
 
@@ -22,39 +22,6 @@ export function missingTools(): string[] {
   return missing;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-}
-
 export async function startMoto(): Promise<RunningMoto> {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,11 +31,12 @@ export async function startMoto(): Promise<RunningMoto> {
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const stop = stopper(child);
+  const stop = () => stopProcessGroup(child, 5000);
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${log}`);
+    // Killed by a signal it has no exit code: hasExited sees that too, instead of waiting out the 30 s.
+    if (hasExited(child)) throw new Error(`moto_server exited with ${child.exitCode ?? child.signalCode}: ${log}`);
     try {
       await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
       return { endpoint, stop };
