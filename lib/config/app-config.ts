@@ -419,8 +419,7 @@ function speechConfig(env: Env, isLocal: boolean): SpeechConfig {
   const audioBucket = env.AUDIO_BUCKET || undefined;
   // Locally there is no Polly: English prompts use <Say> unless TTS_MODE=polly is asked for.
   // Deployed, Polly needs the bucket to cache into; without one (not our serverless.yml) <Say>.
-  const ttsMode = env.TTS_MODE || (isLocal || !audioBucket ? 'say' : 'polly');
-  if (ttsMode !== 'polly' && ttsMode !== 'say') throw new ConfigurationError(`TTS_MODE must be polly or say, got "${ttsMode}"`);
+  const ttsMode = oneOf(env, 'TTS_MODE', ['polly', 'say'] as const) ?? (isLocal || !audioBucket ? 'say' : 'polly');
   const engine = env.POLLY_ENGINE || 'neural';
   if (!(POLLY_ENGINES as readonly string[]).includes(engine))
     throw new ConfigurationError(`POLLY_ENGINE must be one of ${POLLY_ENGINES.join(', ')}, got "${engine}"`);
