@@ -11,7 +11,7 @@ import { ALARMED_METRICS, EmfMetrics, noMetrics, type MetricsRecorder } from '..
 
 export const config = loadConfig();
 export const logger = createLogger(config.logLevel);
-// The alarms (infra/alarms.yml) watch these per service, whatever their other dimensions.
+// The alarms (infra/alarms.js) watch these per service, whatever their other dimensions.
 export const metrics: MetricsRecorder = config.metricsEnabled
   ? new EmfMetrics({ namespace: config.metricsNamespace, service: 'balance-ivr', rollup: ALARMED_METRICS })
   : noMetrics;

@@ -12,7 +12,7 @@ export interface MetricsRecorder {
 }
 
 /**
- * Metrics the CloudWatch alarms watch (infra/alarms.yml). An alarm needs one exact dimension set,
+ * Metrics the CloudWatch alarms watch (infra/alarms.js). An alarm needs one exact dimension set,
  * so these are also published with the `service` dimension alone, whatever else they carry.
  */
 export const ALARMED_METRICS = ['WebhookFailed', 'StepDeadlineExceeded', 'CrmCircuitOpen', 'SmsFailed'] as const;
