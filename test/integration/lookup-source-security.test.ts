@@ -55,14 +55,15 @@ let crm: FakeAlovoip;
 let names: Record<string, () => string[]>;
 const net = recordingNetwork(new Proxy({}, { get: (_t, name: string) => names[name] }) as Record<string, () => string[]>);
 
-/** An admin API whose stage has `policy`, with the Twilio token configured as the product reads it locally. */
+/** An admin API whose stage has `policy`, with the Twilio token beside the sources' passwords in its secret resolver. */
 async function adminOn(policy: CrmHostPolicy): Promise<TestAdmin> {
   return startTestAdmin((dynamo) => {
     const store = new DynamoLookupSourceStore(dynamo.doc, dynamo.tables.config);
     const ledger = new LedgerCrm(dynamo.doc, dynamo.tables.ledger, '98');
     const resolver = new NamedCrmResolver(new Map([[ledger.source, ledger]]), {
       store,
-      // The Twilio token as the product reads it locally (SECRET_<NAME>); one source's own password.
+      // The Twilio token in the same resolver, under the name secretEnvName gives a non-crm secret (SECRET_<NAME>),
+      // so a source asking for it would find it if the crm/<name> guard failed; and the sources' own passwords.
       secrets: new EnvSecretResolver({
         SECRET_TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
         CRM_SECRET_ACME: ACME_PASSWORD,
