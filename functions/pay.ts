@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { header, rawBody } from '../lib/http/request-parts';
 import { config, logger, paymentPageDeps, sandbox, stripeWebhookDeps, zarinpalReturnDeps } from '../lib/composition/pay';
 import { payPaymentLink, problem, showPaymentPage, unavailablePage, type PageResult } from '../lib/payments/payment-page';
 import { handlePaymentReturn } from '../lib/payments/payment-return';
@@ -42,9 +43,7 @@ async function pay(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStruct
     if (!stripeWebhookDeps) return json(404, { error: 'stripe-not-configured' });
     if (method !== 'POST') return json(405, { error: 'method-not-allowed' });
     // The signature covers the body exactly as sent.
-    const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const signature = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'stripe-signature')?.[1];
-    const answer = await handlePaymentWebhook(stripeWebhookDeps, raw, signature);
+    const answer = await handlePaymentWebhook(stripeWebhookDeps, rawBody(event), header(event, 'stripe-signature'));
     return json(answer.statusCode, answer.body);
   }
   if (path === '/pay/zarinpal/callback') {

@@ -5,6 +5,7 @@
  * Security Policy keeps the page to its own origin (plus the audio origin for players).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { header } from './request-parts';
 
 export interface PanelAssets {
   readonly panelVersion: string;
@@ -37,7 +38,7 @@ export function servePanel(assets: PanelAssets, event: APIGatewayProxyEventV2, a
   const path = event.rawPath.replace(/\/+$/, '');
   const common = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
   const etag = `"${assets.panelVersion}"`;
-  const ifNoneMatch = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'if-none-match')?.[1];
+  const ifNoneMatch = header(event, 'if-none-match');
   const asset = (body: string, type: string): APIGatewayProxyStructuredResultV2 =>
     ifNoneMatch === etag
       ? { statusCode: 304, headers: { ...common, ETag: etag } }

@@ -8,6 +8,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { AppLogger } from '../observability/logger';
+import { header, rawBody } from './request-parts';
 import { twilioParameterRefusal } from './twilio-parameters';
 import type { MetricsRecorder } from '../observability/metrics';
 
@@ -37,13 +38,6 @@ export interface TwilioWebhookOptions {
 export const twiml = (body: string): WebhookResult => ({ statusCode: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body });
 const plain = (statusCode: number, body: string): WebhookResult => ({ statusCode, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body });
 
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const headers = event.headers ?? {};
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
-
 /** Form body → all values per name (Twilio signs repeated parameters too). */
 export function parseForm(body: string): Record<string, string[]> {
   // No prototype: a field named valueOf, constructor or __proto__ is a field like any other.
@@ -65,8 +59,7 @@ export function twilioWebhook(options: TwilioWebhookOptions): middy.MiddlewareOb
       const event = request.event;
       // A warm container served other calls before: start every request with clean log keys.
       options.logger.resetKeys();
-      const raw = event.body ?? '';
-      const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      const body = rawBody(event);
       if (Buffer.byteLength(body) > maxBodyBytes) return plain(413, 'Request body too large');
       const all = parseForm(body);
       // The signature cannot tell `Digits=09…` from `Digits0=9…`: only Twilio's own names, each once, pass.
