@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { header, rawBody } from '../lib/http/request-parts';
 import { config, logger, paymentPageDeps, sandbox, stripeWebhookDeps, zarinpalReturnDeps } from '../lib/composition/pay';
-import { payPaymentLink, problem, showPaymentPage, unavailablePage, type PageResult } from '../lib/payments/payment-page';
+import { payPaymentLink, problem, showPaymentPage, type PageResult } from '../lib/payments/payment-page';
 import { handlePaymentReturn } from '../lib/payments/payment-return';
 import { handlePaymentWebhook } from '../lib/payments/payment-webhook';
 
@@ -65,6 +65,6 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     request.response =
       request.event.rawPath === '/pay/stripe/webhook'
         ? json(503, { error: 'temporarily-unavailable' })
-        : html(unavailablePage(config.payments.businessName, { sandbox }));
+        : html(problem({ businessName: config.payments.businessName, sandbox }, 'unavailable'));
   })
   .handler(pay);

@@ -285,10 +285,6 @@ function now(deps: Pick<PaymentPageDeps, 'clock'>): Date {
   return (deps.clock ?? (() => new Date()))();
 }
 
-export function unavailablePage(businessName: string, options: { readonly sandbox?: boolean } = {}): PageResult {
-  return { statusCode: PROBLEM_STATUS.unavailable, html: problemHtml('unavailable', businessName, options) };
-}
-
 /**
  * The provider for a link: its module's own (PAYMENT_PROVIDER_BY_MODULE), else the first of
  * the stage's providers (PAYMENT_PROVIDER) that takes its currency and amount. A module's own
