@@ -13,6 +13,7 @@
 import type { PaymentLinkClaims } from '../domain/payment-token';
 import { checkLinkToken, linkPurpose, parseLinkToken } from '../domain/payment-token';
 import type { CheckoutRequest, PaymentProvider } from './payment-provider';
+import { checkoutRecordId } from './payment-records';
 import type { PaymentLinkRecord } from './payment-store';
 import { paymentPageHtml, pendingHtml, problemHtml, receiptHtml, type PageProblem } from './payment-page-html';
 import { settleUnderLease, underCustomerLease, type SettlementDeps } from './payment-settlement';
@@ -109,7 +110,7 @@ export async function showPaymentPage(deps: PaymentPageDeps, token: string, opti
   if (link.status === 'used') return usedLinkPage(deps, link);
   if (options.returned && link.checkout) {
     // Back from the provider's page: what its confirmation decided, or "confirming" until it arrives.
-    const record = await deps.records.get(`${link.checkout.provider}:${link.checkout.checkoutId}`);
+    const record = await deps.records.get(checkoutRecordId(link.checkout.provider, link.checkout.checkoutId));
     if (record?.status === 'refund-needed') return problem(deps, 'refund');
     if (!record) return { statusCode: 200, html: pendingHtml(link.claims, { businessName: deps.businessName }) };
     if (await isReplaced(deps, link)) return problem(deps, 'replaced');
@@ -158,7 +159,7 @@ export async function payPaymentLink(deps: PaymentPageDeps, token: string): Prom
   const reusable = link.checkout;
   if (reusable && reusable.provider === provider.name && reusable.amount === debt.amount && reusable.payableUntil > Math.floor(at.getTime() / 1000)) {
     // Unless it ended already (cancelled at the bank, failed): then a new one.
-    if (!(await deps.records.get(`${reusable.provider}:${reusable.checkoutId}`))) return redirect(deps, reusable.url);
+    if (!(await deps.records.get(checkoutRecordId(reusable.provider, reusable.checkoutId)))) return redirect(deps, reusable.url);
   }
   const started = await provider.start(checkoutRequest(deps, link, token, debt.amount, at));
   if (started.status === 'failed') {

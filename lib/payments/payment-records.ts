@@ -11,6 +11,7 @@
  * `refundReason` says why for both of the last two.
  */
 import type { CurrencyCode } from '../domain/money';
+import type { Checkout } from './payment-store';
 
 export interface PaymentRecord {
   /** Provider-scoped, unique: 'stripe:<session id>', 'zarinpal:<authority>', 'sandbox:<link id>', 'twilio-pay:<PaymentConfirmationCode>'. */
@@ -54,3 +55,6 @@ export interface PaymentRecordLookup {
 }
 
 export const PAYMENT_STATUSES: readonly PaymentRecord['status'][] = ['paid', 'refund-needed', 'failed'];
+
+/** The record id of a payment taken through a provider's checkout (a Stripe session, a Zarinpal authority). */
+export const checkoutRecordId = (provider: Checkout['provider'], checkoutId: string): string => `${provider}:${checkoutId}`;

@@ -13,7 +13,7 @@
  * recorded, so the reload verifies again). Every answer is a page in Persian and English.
  */
 import { signLinkToken } from '../domain/payment-token';
-import type { PaymentRecord } from './payment-records';
+import { checkoutRecordId, type PaymentRecord } from './payment-records';
 import type { PaymentVerification } from './payment-provider';
 import type { Checkout, PaymentLinkRecord } from './payment-store';
 import { problem, type PageResult, type PaymentPageDeps } from './payment-page';
@@ -38,7 +38,7 @@ export async function handlePaymentReturn(
     deps.logger.warn('payment return for an unknown checkout', { provider, checkoutId: authority.slice(0, 64) });
     return problem(deps, 'invalid');
   }
-  const id = `${provider}:${authority}`;
+  const id = checkoutRecordId(provider, authority);
   const earlier = await deps.records.get(id);
   if (earlier) return pageFor(deps, earlier, await deps.store.getLink(checkout.linkId));
   try {

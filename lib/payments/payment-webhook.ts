@@ -14,6 +14,7 @@
  *        is wanted, and the retry finds whatever was done already.
  */
 import type { PaymentNotifications, ProviderPayment } from './payment-provider';
+import { checkoutRecordId } from './payment-records';
 import { recordFailure, settleUnderLease, underCustomerLease, type SettlementDeps, type TakenPayment } from './payment-settlement';
 
 export interface WebhookDeps extends SettlementDeps {
@@ -49,7 +50,7 @@ async function handle(deps: WebhookDeps, rawBody: string, signature: string | un
     const record = await recordFailure(
       deps,
       {
-        id: `${note.provider}:${note.checkoutId}`,
+        id: checkoutRecordId(note.provider, note.checkoutId),
         provider: note.provider,
         linkId: checkout.linkId,
         customerId: checkout.customerId,
@@ -75,7 +76,7 @@ async function handle(deps: WebhookDeps, rawBody: string, signature: string | un
 
 /** The payment with what its checkout expected; one naming our link but no checkout of ours is kept, flagged. */
 async function takenPayment(deps: WebhookDeps, payment: ProviderPayment): Promise<TakenPayment | undefined> {
-  const id = `${payment.provider}:${payment.checkoutId}`;
+  const id = checkoutRecordId(payment.provider, payment.checkoutId);
   const common = {
     id,
     provider: payment.provider,
