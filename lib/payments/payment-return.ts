@@ -18,7 +18,7 @@ import type { PaymentVerification } from './payment-provider';
 import type { Checkout, PaymentLinkRecord } from './payment-store';
 import { problem, type PageResult, type PaymentPageDeps } from './payment-page';
 import { receiptHtml } from './payment-page-html';
-import { recordFailure, refusalReason, settleUnderLease, SettlementBusyError, underCustomerLease } from './payment-settlement';
+import { paymentFromCheckout, recordFailure, refusalReason, settleUnderLease, SettlementBusyError, underCustomerLease } from './payment-settlement';
 
 export interface PaymentReturnDeps extends PaymentPageDeps {
   readonly verification: PaymentVerification;
@@ -53,15 +53,7 @@ async function verifyAndSettle(deps: PaymentReturnDeps, checkout: Checkout, id: 
   const link = await deps.store.getLink(checkout.linkId);
   const decided = await deps.records.get(id);
   if (decided) return pageFor(deps, decided, link);
-  const payment = {
-    id,
-    provider: checkout.provider,
-    linkId: checkout.linkId,
-    customerId: checkout.customerId,
-    amount: checkout.amount,
-    currency: checkout.currency,
-    expected: { amount: checkout.amount, currency: checkout.currency },
-  };
+  const payment = paymentFromCheckout(checkout);
   // Not confirmed, so the provider gives the money back: a settled debt is never paid twice.
   const refusal = await refusalReason(deps, payment, link);
   if (refusal !== undefined) {

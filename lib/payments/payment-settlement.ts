@@ -24,8 +24,8 @@ import type { LedgerAdmin } from '../ledger/ledger-admin';
 import { isCurrencyCode, type CurrencyCode } from '../domain/money';
 import type { AppLogger } from '../observability/logger';
 import type { OutstandingDebts } from './outstanding-debts';
-import type { PaymentRecord, PaymentRecordLookup, PaymentRecords } from './payment-records';
-import type { LinkPayments, PaymentLinkRecord, PaymentStore } from './payment-store';
+import { checkoutRecordId, type PaymentRecord, type PaymentRecordLookup, type PaymentRecords } from './payment-records';
+import type { Checkout, LinkPayments, PaymentLinkRecord, PaymentStore } from './payment-store';
 
 export interface SettlementDeps {
   readonly store: PaymentStore & LinkPayments;
@@ -117,21 +117,8 @@ export async function settleUnderLease(deps: SettlementDeps, payment: TakenPayme
   const at = now(deps).toISOString();
   let reason = await refusalReason(deps, payment, link);
   if (reason === undefined && !(await deps.store.claimLink(payment.linkId, payment.id, at))) reason = 'link-paid';
-  const record: PaymentRecord = {
-    id: payment.id,
-    provider: payment.provider,
-    status: reason === undefined ? 'paid' : 'refund-needed',
-    amount: payment.amount,
-    currency: isCurrencyCode(payment.currency) ? payment.currency : payment.expected.currency,
-    customerId: payment.customerId,
-    reference: payment.reference,
-    linkId: payment.linkId,
-    ...(link?.callSid ? { callSid: link.callSid } : {}),
-    ...(link?.moduleCode ? { moduleCode: link.moduleCode } : {}),
-    ...(payment.maskedCard ? { maskedCard: payment.maskedCard } : {}),
-    ...(reason !== undefined ? { refundReason: reason } : {}),
-    createdAt: at,
-  };
+  const currency = isCurrencyCode(payment.currency) ? payment.currency : payment.expected.currency;
+  const record = paymentRecord({ ...payment, currency }, link, reason === undefined ? 'paid' : 'refund-needed', reason, at);
   if (!(await deps.records.record(record))) {
     // Decided meanwhile by a holder whose lease ran out: that decision stands.
     const stored = (await deps.records.get(payment.id)) as PaymentRecord;
@@ -167,10 +154,23 @@ export async function recordFailure(
   payment: Omit<TakenPayment, 'expected' | 'refuse' | 'currency'> & { readonly currency: CurrencyCode; readonly reason: string },
   link: PaymentLinkRecord | undefined,
 ): Promise<PaymentRecord> {
-  const record: PaymentRecord = {
+  const record = paymentRecord(payment, link, 'failed', payment.reason, now(deps).toISOString());
+  if (await deps.records.record(record)) return record;
+  return (await deps.records.get(payment.id)) ?? record;
+}
+
+/** The record of what was decided about a payment; `refundReason` says why when it is not `paid`. */
+function paymentRecord(
+  payment: Omit<TakenPayment, 'expected' | 'refuse' | 'currency'> & { readonly currency: CurrencyCode },
+  link: PaymentLinkRecord | undefined,
+  status: PaymentRecord['status'],
+  refundReason: string | undefined,
+  createdAt: string,
+): PaymentRecord {
+  return {
     id: payment.id,
     provider: payment.provider,
-    status: 'failed',
+    status,
     amount: payment.amount,
     currency: payment.currency,
     customerId: payment.customerId,
@@ -178,11 +178,23 @@ export async function recordFailure(
     linkId: payment.linkId,
     ...(link?.callSid ? { callSid: link.callSid } : {}),
     ...(link?.moduleCode ? { moduleCode: link.moduleCode } : {}),
-    refundReason: payment.reason,
-    createdAt: now(deps).toISOString(),
+    ...(payment.maskedCard ? { maskedCard: payment.maskedCard } : {}),
+    ...(refundReason !== undefined ? { refundReason } : {}),
+    createdAt,
   };
-  if (await deps.records.record(record)) return record;
-  return (await deps.records.get(payment.id)) ?? record;
+}
+
+/** A payment of exactly what a checkout was for: what the return page verifies, or a failure the provider reports. */
+export function paymentFromCheckout(checkout: Checkout) {
+  return {
+    id: checkoutRecordId(checkout.provider, checkout.checkoutId),
+    provider: checkout.provider,
+    linkId: checkout.linkId,
+    customerId: checkout.customerId,
+    amount: checkout.amount,
+    currency: checkout.currency,
+    expected: { amount: checkout.amount, currency: checkout.currency },
+  };
 }
 
 /** The writes that follow a decision; each is idempotent, so a repeated confirmation completes what a crash left. */

@@ -15,7 +15,7 @@
  */
 import type { PaymentNotifications, ProviderPayment } from './payment-provider';
 import { checkoutRecordId } from './payment-records';
-import { recordFailure, settleUnderLease, underCustomerLease, type SettlementDeps, type TakenPayment } from './payment-settlement';
+import { paymentFromCheckout, recordFailure, settleUnderLease, underCustomerLease, type SettlementDeps, type TakenPayment } from './payment-settlement';
 
 export interface WebhookDeps extends SettlementDeps {
   readonly notifications: PaymentNotifications;
@@ -47,20 +47,7 @@ async function handle(deps: WebhookDeps, rawBody: string, signature: string | un
     const checkout = await deps.store.getCheckout(note.provider, note.checkoutId);
     if (!checkout) return { statusCode: 200, body: { received: true, ignored: 'unknown-checkout' } };
     const link = await deps.store.getLink(checkout.linkId);
-    const record = await recordFailure(
-      deps,
-      {
-        id: checkoutRecordId(note.provider, note.checkoutId),
-        provider: note.provider,
-        linkId: checkout.linkId,
-        customerId: checkout.customerId,
-        amount: checkout.amount,
-        currency: checkout.currency,
-        reference: note.checkoutId,
-        reason: note.reason,
-      },
-      link,
-    );
+    const record = await recordFailure(deps, { ...paymentFromCheckout(checkout), reference: note.checkoutId, reason: note.reason }, link);
     return { statusCode: 200, body: { received: true, payment: record.id, status: record.status } };
   }
   const taken = await takenPayment(deps, note.payment);
