@@ -4,6 +4,7 @@
  * function builds this, so the voice bundle carries none of it.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionHeld } from '../aws/conditional-write';
 import { DynamoPaymentStore } from './dynamo-payment-store';
 import type { Checkout, LinkPayments } from './payment-store';
 
@@ -12,29 +13,33 @@ const checkoutKey = (provider: string, checkoutId: string) => `CHECKOUT#${provid
 export class DynamoLinkPayments extends DynamoPaymentStore implements LinkPayments {
   /** open → used by `recordId` (or already used by it: a retry). False when another payment used it. */
   async claimLink(id: string, recordId: string, paidAt: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :used, paidBy = :rid, paidAt = if_not_exists(paidAt, :at)',
-        ConditionExpression: 'attribute_exists(pk) AND (#status = :open OR paidBy = :rid)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId, ':at': paidAt },
-      }),
+    return conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LINK#${id}`, sk: 'LINK' },
+          UpdateExpression: 'SET #status = :used, paidBy = :rid, paidAt = if_not_exists(paidAt, :at)',
+          ConditionExpression: 'attribute_exists(pk) AND (#status = :open OR paidBy = :rid)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId, ':at': paidAt },
+        }),
+      ),
     );
   }
 
   /** used → open again, only for the payment that used it, before it settled (the sandbox's charge failed). */
   async reopen(id: string, recordId: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${id}`, sk: 'LINK' },
-        UpdateExpression: 'SET #status = :open REMOVE paidBy, paidAt',
-        ConditionExpression: '#status = :used AND paidBy = :rid AND attribute_not_exists(settledAt)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId },
-      }),
+    return conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LINK#${id}`, sk: 'LINK' },
+          UpdateExpression: 'SET #status = :open REMOVE paidBy, paidAt',
+          ConditionExpression: '#status = :used AND paidBy = :rid AND attribute_not_exists(settledAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':rid': recordId },
+        }),
+      ),
     );
   }
 
@@ -82,40 +87,46 @@ export class DynamoLinkPayments extends DynamoPaymentStore implements LinkPaymen
   }
 
   async countStartFailure(linkId: string): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LINK#${linkId}`, sk: 'LINK' },
-        UpdateExpression: 'ADD startFailures :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LINK#${linkId}`, sk: 'LINK' },
+          UpdateExpression: 'ADD startFailures :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
     );
   }
 
   async acquireLease(key: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-    return this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `LEASE#${key}`, sk: 'LEASE', owner, until: now.getTime() + leaseMs, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 },
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
-      }),
+    return conditionHeld(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `LEASE#${key}`, sk: 'LEASE', owner, until: now.getTime() + leaseMs, expiresAt: Math.floor(now.getTime() / 1000) + 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+        }),
+      ),
     );
   }
 
   async releaseLease(key: string, owner: string): Promise<void> {
     // An update rather than a delete: the table's role needs no DeleteItem for this.
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LEASE#${key}`, sk: 'LEASE' },
-        UpdateExpression: 'SET #until = :zero',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
-      }),
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LEASE#${key}`, sk: 'LEASE' },
+          UpdateExpression: 'SET #until = :zero',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+        }),
+      ),
     );
   }
 }

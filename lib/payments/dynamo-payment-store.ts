@@ -61,14 +61,16 @@ export class DynamoPaymentStore implements PaymentStore {
 
   /** Newer links take the place; an older link's retry (issued before) never takes it back. */
   async setCurrentLink(customerId: string, purpose: string, linkId: string, createdAt: string): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `CURRENT#${customerId}`, sk: purpose },
-        UpdateExpression: 'SET linkId = :id, createdAt = :at',
-        ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
-        ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
-      }),
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `CURRENT#${customerId}`, sk: purpose },
+          UpdateExpression: 'SET linkId = :id, createdAt = :at',
+          ConditionExpression: 'attribute_not_exists(linkId) OR linkId = :id OR createdAt <= :at',
+          ExpressionAttributeValues: { ':id': linkId, ':at': createdAt },
+        }),
+      ),
     );
   }
 
@@ -150,14 +152,16 @@ export class DynamoPaymentStore implements PaymentStore {
   }
 
   private async takeBack(number: string, day: string, count: 'mobileLinks' | 'callerLinks'): Promise<void> {
-    await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
-        UpdateExpression: `ADD ${count} :minus`,
-        ConditionExpression: `${count} > :zero`,
-        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-      }),
+    await conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
+          UpdateExpression: `ADD ${count} :minus`,
+          ConditionExpression: `${count} > :zero`,
+          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+        }),
+      ),
     );
   }
 
@@ -169,19 +173,16 @@ export class DynamoPaymentStore implements PaymentStore {
     expiresAt: number,
   ): Promise<boolean> {
     const counts = Object.entries(limits);
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
-        UpdateExpression: `ADD ${counts.map(([name]) => `${name} :one`).join(', ')} SET expiresAt = :ttl`,
-        ConditionExpression: counts.map(([name]) => `(attribute_not_exists(${name}) OR ${name} < :${name})`).join(' AND '),
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ...Object.fromEntries(counts.map(([name, limit]) => [`:${name}`, limit])) },
-      }),
+    return conditionHeld(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LIMIT#${number}`, sk: `DAY#${day}` },
+          UpdateExpression: `ADD ${counts.map(([name]) => `${name} :one`).join(', ')} SET expiresAt = :ttl`,
+          ConditionExpression: counts.map(([name]) => `(attribute_not_exists(${name}) OR ${name} < :${name})`).join(' AND '),
+          ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt, ...Object.fromEntries(counts.map(([name, limit]) => [`:${name}`, limit])) },
+        }),
+      ),
     );
-  }
-
-  /** True when the write was made, false when its condition did not hold. */
-  protected conditional(command: UpdateCommand | PutCommand): Promise<boolean> {
-    return conditionHeld(command instanceof PutCommand ? this.client.send(command) : this.client.send(command));
   }
 }
