@@ -2,18 +2,10 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, t
 import type { CallLog, CallLogSearch, CallPaymentFlags } from './call-log';
 import type { CallLogEntry, CallLogPage, CallLogQuery, CallLogRow, CallOutcome, OutcomesPerDay } from '../domain/call-log-entry';
 
-import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
-import { queryFromCursor } from '../aws/paged-reads';
+import { pageByDay } from '../aws/paged-reads';
 import { conditionHeld } from '../aws/conditional-write';
-import { daysBetween, previousDay } from '../domain/calendar-day';
+import { daysBetween } from '../domain/calendar-day';
 
-/** Where the next page starts: a day of the byDay index (or none for byModule) and DynamoDB's key. */
-interface Cursor extends Record<string, unknown> {
-  readonly d?: string;
-  readonly k?: Record<string, unknown>;
-}
-
-const MAX_QUERIES_PER_PAGE = 400;
 const MAX_ROWS_PER_STATS = 50_000;
 
 /** How long a call stays in the log unless configured (CALL_LOG_RETENTION_DAYS). */
@@ -90,44 +82,18 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
    * the byDay index, one day after the other from `toDay` back to `fromDay`.
    */
   async search(query: CallLogQuery): Promise<CallLogPage> {
-    const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
-    // A cursor is the client's to send back: anything but what this method encoded is refused
-    // as a bad cursor (400) rather than reaching DynamoDB as a malformed start key (500).
-    if (
-      (cursor.d !== undefined && !(typeof cursor.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) ||
-      (cursor.k !== undefined && !isStartKey(cursor.k, query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt']))
-    ) {
-      throw new InvalidCursorError('the paging cursor is not valid');
-    }
-    const entries: CallLogRow[] = [];
-    let day = query.moduleCode ? undefined : (cursor.d ?? query.toDay);
-    let startKey = cursor.k;
-    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
-      if (day !== undefined && day < query.fromDay) return { entries };
-      const key = this.keyCondition(query, day);
-      const page = await queryFromCursor(
-        this.client,
-        {
-          ...key,
-          ...(query.outcome ? { FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } } : {}),
-          ScanIndexForward: false,
-          Limit: query.limit - entries.length,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        },
-        query.cursor !== undefined,
-      );
-      entries.push(...(page.Items ?? []).map(withoutDay));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) {
-        if (day === undefined) return { entries };
-        day = previousDay(day);
-      }
-      if (entries.length >= query.limit) {
-        const more = startKey !== undefined || (day !== undefined && day >= query.fromDay);
-        return more ? { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) } : { entries };
-      }
-    }
-    return { entries, nextCursor: encodeCursor({ ...(day !== undefined ? { d: day } : {}), ...(startKey ? { k: startKey } : {}) }) };
+    const { rows, nextCursor } = await pageByDay(this.client, {
+      ...query,
+      startKeyAttributes: query.moduleCode ? ['callSid', 'moduleCode', 'startedAt'] : ['callSid', 'day', 'startedAt'],
+      walkDays: !query.moduleCode,
+      input: (day) => {
+        const key = this.keyCondition(query, day);
+        return query.outcome
+          ? { ...key, FilterExpression: 'outcome = :o', ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ':o': query.outcome } }
+          : key;
+      },
+    });
+    return { entries: rows.map(withoutDay), ...(nextCursor ? { nextCursor } : {}) };
   }
 
   async outcomesPerDay(query: Omit<CallLogQuery, 'limit' | 'cursor' | 'outcome'>): Promise<OutcomesPerDay> {

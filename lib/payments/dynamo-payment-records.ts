@@ -9,20 +9,9 @@
  * partition of the index and no partition holds more than a day. No TTL: these are money.
  */
 import { conditionHeld } from '../aws/conditional-write';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, InvalidCursorError, isStartKey } from '../aws/paging-cursor';
-import { queryFromCursor } from '../aws/paged-reads';
-import { previousDay } from '../domain/calendar-day';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pageByDay } from '../aws/paged-reads';
 import type { PaymentRecord, PaymentRecordLookup, PaymentRecords } from './payment-records';
-
-/** Where the next page starts: the day being read and DynamoDB's key within it. */
-interface Cursor extends Record<string, unknown> {
-  readonly d?: string;
-  readonly k?: Record<string, unknown>;
-}
-
-const MAX_QUERIES_PER_PAGE = 400;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup {
   constructor(
@@ -71,40 +60,19 @@ export class DynamoPaymentRecords implements PaymentRecords, PaymentRecordLookup
     limit: number;
     cursor?: string;
   }): Promise<{ payments: PaymentRecord[]; nextCursor?: string }> {
-    const cursor = decodeCursor<Cursor>(query.cursor) ?? {};
-    // Only what this method encoded is a cursor: anything else is a 400, never a malformed start key.
-    if (
-      (cursor.d !== undefined && !(typeof cursor.d === 'string' && DAY.test(cursor.d))) ||
-      (cursor.k !== undefined && !isStartKey(cursor.k, ['id', 'day', 'at']))
-    ) {
-      throw new InvalidCursorError('the paging cursor is not valid');
-    }
-    const payments: PaymentRecord[] = [];
-    let day = cursor.d ?? query.toDay;
-    let startKey = cursor.k;
-    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries += 1) {
-      if (day < query.fromDay) return { payments };
-      const input: QueryCommandInput = {
+    const { rows, nextCursor } = await pageByDay(this.client, {
+      ...query,
+      startKeyAttributes: ['id', 'day', 'at'],
+      input: (day) => ({
         TableName: this.tableName,
         IndexName: 'byDay',
         KeyConditionExpression: '#day = :d',
         ExpressionAttributeNames: { '#day': 'day', ...(query.status ? { '#status': 'status' } : {}) },
         ExpressionAttributeValues: { ':d': day, ...(query.status ? { ':s': query.status } : {}) },
         ...(query.status ? { FilterExpression: '#status = :s' } : {}),
-        ScanIndexForward: false,
-        Limit: query.limit - payments.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      };
-      const page = await queryFromCursor(this.client, input, query.cursor !== undefined);
-      payments.push(...(page.Items ?? []).map(withoutIndexKeys));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) day = previousDay(day);
-      if (payments.length >= query.limit) {
-        const more = startKey !== undefined || day >= query.fromDay;
-        return more ? { payments, nextCursor: encodeCursor({ d: day, ...(startKey ? { k: startKey } : {}) }) } : { payments };
-      }
-    }
-    return { payments, nextCursor: encodeCursor({ d: day, ...(startKey ? { k: startKey } : {}) }) };
+      }),
+    });
+    return { payments: rows.map(withoutIndexKeys), ...(nextCursor ? { nextCursor } : {}) };
   }
 }
 
