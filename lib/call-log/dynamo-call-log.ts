@@ -4,6 +4,7 @@ import type { CallLogEntry, CallLogPage, CallLogQuery, CallLogRow, CallOutcome, 
 
 import { pageByDay } from '../aws/paged-reads';
 import { conditionHeld } from '../aws/conditional-write';
+import { setExpression } from '../aws/set-expression';
 import { daysBetween } from '../domain/calendar-day';
 
 const MAX_ROWS_PER_STATS = 50_000;
@@ -37,22 +38,14 @@ export class DynamoCallLog implements CallLog, CallLogSearch, CallPaymentFlags {
     // payment flagged before the call ended (flagRefundNeeded) stays.
     const { callSid, refundNeeded: _flags, moduleCode, ...rest } = entry;
     const fields = { ...rest, ...(moduleCode ? { moduleCode } : {}), day: entry.startedAt.slice(0, 10), expiresAt };
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value], i) => {
-        names[`#a${i}`] = name;
-        values[`:v${i}`] = value;
-        return `#a${i} = :v${i}`;
-      });
+    const set = setExpression(fields);
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { callSid },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        UpdateExpression: set.expression,
+        ExpressionAttributeNames: set.names,
+        ExpressionAttributeValues: set.values,
       }),
     );
   }

@@ -4,6 +4,7 @@
  * one partition is never hot.
  */
 import { conditionHeld } from '../../aws/conditional-write';
+import { setExpression } from '../../aws/set-expression';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportJobState, ImportJobStore } from './import-jobs';
 
@@ -41,14 +42,9 @@ export class DynamoImportJobStore implements ImportJobStore {
   }
 
   async update(id: string, from: readonly ImportJobState[], changes: Partial<Omit<ImportJob, 'id'>>, written?: number): Promise<boolean> {
-    const entries = Object.entries({ ...changes, updatedAt: this.clock().toISOString() }).filter(([, value]) => value !== undefined);
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = {};
-    const sets = entries.map(([name, value], i) => {
-      names[`#f${i}`] = name;
-      values[`:v${i}`] = value;
-      return `#f${i} = :v${i}`;
-    });
+    const set = setExpression({ ...changes, updatedAt: this.clock().toISOString() });
+    const names: Record<string, string> = { ...set.names, '#state': 'state' };
+    const values: Record<string, unknown> = { ...set.values };
     from.forEach((state, i) => (values[`:from${i}`] = state));
     let condition = `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`;
     if (written !== undefined) {
@@ -61,7 +57,7 @@ export class DynamoImportJobStore implements ImportJobStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: PK, sk: `JOB#${id}` },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: set.expression,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
