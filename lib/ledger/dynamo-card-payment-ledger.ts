@@ -15,12 +15,7 @@ import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type { CardPaymentToSettle } from '../domain/card-payment';
 import type { CardPaymentLedger, CardPaymentRecording } from './ledger-admin';
 import type { ItemRecord } from './ledger-records';
-import { markItemsPaid } from './mark-items-paid';
-
-/** Keeps a customer's balance summary current (DynamoCustomerSummaries). */
-export interface CustomerSummaries {
-  refreshCustomer(customerId: string): Promise<void>;
-}
+import { recordPaymentItem, type CustomerSummaries } from './mark-items-paid';
 
 const GUARD_SK = '#SETTLEMENT';
 
@@ -82,11 +77,10 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
       status: 'paid',
       createdAt: paidAt,
     };
-    await this.putIfAbsent({ pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item });
-    await markItemsPaid(this.client, this.tableName, payment.customerId, payment.invoiceType, charge.items);
-    // The customer's balance summary (what calls and the panel read) follows the payment; a
-    // repeated delivery refreshes it again, repairing a refresh a crash left out.
-    await this.summaries.refreshCustomer(payment.customerId);
+    // A repeated delivery comes here again: the item stays as first written, and the customer's
+    // balance summary (what calls and the panel read) is refreshed again, repairing a refresh a
+    // crash left out.
+    await recordPaymentItem(this.client, this.tableName, { item, invoiceType: payment.invoiceType, paidItems: charge.items }, this.summaries);
   }
 
   /** True when this write created the row; false when the row was already there. */

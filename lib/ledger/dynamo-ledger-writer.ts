@@ -5,14 +5,13 @@
  */
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../aws/batch-write';
-import { conditionHeld } from '../aws/conditional-write';
 import { hashPhonePassword, verifyPhonePassword } from '../auth/password-hash';
 import type { CurrencyCode } from '../domain/money';
 import { forEachBounded } from './bounded-concurrency';
 import { DynamoCustomerSummaries, PROFILE_SK } from './dynamo-customer-summaries';
 import type { LedgerAdmin, OnlinePayment } from './ledger-admin';
 import { PHONE_PASSWORD_SK } from './ledger-crm';
-import { markItemsPaid } from './mark-items-paid';
+import { recordPaymentItem } from './mark-items-paid';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
 export { PROFILE_SK, SUMMARY_SK } from './dynamo-customer-summaries';
@@ -120,18 +119,7 @@ export class DynamoLedgerWriter implements LedgerAdmin {
       status: 'paid',
       createdAt: payment.paidAt,
     };
-    const recorded = await conditionHeld(
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `CUST#${item.customerId}`, sk: `ITEM#${item.type}#${item.number}`, ...item },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    await markItemsPaid(this.client, this.tableName, payment.customerId, payment.invoiceType, payment.items);
-    await this.refreshCustomer(payment.customerId);
-    return recorded;
+    return recordPaymentItem(this.client, this.tableName, { item, invoiceType: payment.invoiceType, paidItems: payment.items }, this);
   }
 
   /** Refreshes the summaries of these customers (each once, a few at a time). */
