@@ -11,7 +11,7 @@
  * No transactions (dynalite has none). The customer's summary is refreshed after the item.
  */
 import { conditionHeld } from '../aws/conditional-write';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CardPaymentToSettle } from '../domain/card-payment';
 import type { CardPaymentLedger, CardPaymentRecording } from './ledger-admin';
 import type { ItemRecord } from './ledger-records';
@@ -43,15 +43,7 @@ export class DynamoCardPaymentLedger implements CardPaymentLedger {
       await this.writeItem(payment, paidAt);
       return { status: 'recorded' };
     }
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk = :sk',
-        ExpressionAttributeValues: { ':pk': guard.pk, ':sk': GUARD_SK },
-        ConsistentRead: true,
-      }),
-    );
-    const stored = Items?.[0];
+    const { Item: stored } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: guard.pk, sk: GUARD_SK }, ConsistentRead: true }));
     if (!stored || stored.callSid !== payment.callSid || stored.customerId !== payment.customerId) return { status: 'conflict' };
     // Same call: finish what the first delivery may not have (a crash between the guard and the item).
     await this.writeItem(payment, String(stored.at ?? paidAt));
