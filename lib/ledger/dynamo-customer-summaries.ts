@@ -13,7 +13,7 @@
  */
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../aws/batch-write';
-import { isConditionFailure, conditionHeld } from '../aws/conditional-write';
+import { conditionHeld } from '../aws/conditional-write';
 import { queryAllPages } from '../aws/paged-reads';
 import type { Customer } from '../domain/customer';
 import type { CurrencyCode } from '../domain/money';
@@ -100,8 +100,8 @@ export class DynamoCustomerSummaries {
       let version = previousVersion ?? 0;
       if (!previous || contentKey(previous) !== contentKey(next as unknown as Record<string, unknown>)) {
         version += 1;
-        try {
-          await this.client.send(
+        const stored = await conditionHeld(
+          this.client.send(
             new PutCommand({
               TableName: this.tableName,
               Item: { pk: `CUST#${id}`, sk: SUMMARY_SK, listShard: `L${listShardOf(id)}`, ...next, version, updatedAt: new Date().toISOString() },
@@ -111,9 +111,9 @@ export class DynamoCustomerSummaries {
                   : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previousVersion } }
                 : { ConditionExpression: 'attribute_not_exists(pk)' }),
             }),
-          );
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
+          ),
+        );
+        if (!stored) {
           // Another writer stored a summary since this one read: read again (its items included).
           await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
           continue;
