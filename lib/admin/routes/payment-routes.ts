@@ -4,7 +4,7 @@
  */
 import { audited } from '../../audit/audit-trail';
 import { PAYMENT_STATUSES } from '../../payments/payment-records';
-import { AdminError, ConflictError, NotFoundError } from '../admin-errors';
+import { ConflictError, NotFoundError, UnavailableError } from '../admin-errors';
 import type { AdminDeps } from '../admin-deps';
 import type { AdminRouter } from '../admin-router';
 import { ok, queryChoice, queryInt } from '../request-body';
@@ -13,7 +13,7 @@ import { dayRange } from './call-log-routes';
 const MAX_RANGE_DAYS = 366;
 
 function payments(deps: AdminDeps): NonNullable<AdminDeps['payments']> {
-  if (!deps.payments) throw new AdminError(503, 'payments_unavailable');
+  if (!deps.payments) throw new UnavailableError('payments_unavailable');
   return deps.payments;
 }
 
