@@ -9,7 +9,6 @@ import { dayRange } from './call-log-routes';
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'enable', 'disable', 'upload', 'remove', 'import', 'handle'] as const;
 const KEYS: readonly AdminKeyId[] = ['current', 'next'];
-const MAX_RANGE_DAYS = 366;
 
 /** A target is a code, a source name or `<module>/<prompt>`: anything else cannot match and is refused. */
 function targetFilter(request: AdminRequest): { target?: string } {
@@ -52,7 +51,7 @@ export function addAuditRoutes(router: AdminRouter, deps: AdminDeps): void {
       const cursor = request.query.cursor;
       return ok(
         await deps.audit.search({
-          ...dayRange(deps, request, 30, MAX_RANGE_DAYS),
+          ...dayRange(deps, request, 30),
           ...(area ? { area } : {}),
           ...(key ? { key } : {}),
           ...actionFilter(request),

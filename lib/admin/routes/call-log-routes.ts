@@ -8,10 +8,16 @@ import type { AdminRequest, AdminRouter } from '../admin-router';
 import { ok, queryChoice, queryDay, queryInt } from '../request-body';
 
 export const CALL_OUTCOMES: readonly CallOutcome[] = ['next', 'paid-in-call', 'error', 'no-debt', 'abandoned', 'failed'];
+/** The longest range a list (calls, payments, activity) reads at once, in days. */
 const MAX_RANGE_DAYS = 366;
 const MAX_CHART_DAYS = 92;
 
-export function dayRange(deps: Pick<AdminDeps, 'clock'>, request: AdminRequest, defaultDays: number, maxDays: number): { fromDay: string; toDay: string } {
+export function dayRange(
+  deps: Pick<AdminDeps, 'clock'>,
+  request: AdminRequest,
+  defaultDays: number,
+  maxDays = MAX_RANGE_DAYS,
+): { fromDay: string; toDay: string } {
   const today = (deps.clock ?? (() => new Date()))().toISOString().slice(0, 10);
   const toDay = queryDay(request, 'to', today);
   let defaultFrom = toDay;
@@ -55,7 +61,7 @@ export function addCallLogRoutes(router: AdminRouter, deps: AdminDeps): void {
         const outcome = queryChoice(request, 'outcome', CALL_OUTCOMES);
         const cursor = request.query.cursor;
         const page = await deps.callLog.search({
-          ...dayRange(deps, request, 30, MAX_RANGE_DAYS),
+          ...dayRange(deps, request, 30),
           ...moduleFilter(request),
           ...(outcome ? { outcome } : {}),
           limit: queryInt(request, 'limit', 50, 1, 200),

@@ -10,8 +10,6 @@ import type { AdminRouter } from '../admin-router';
 import { ok, queryChoice, queryInt } from '../request-body';
 import { dayRange } from './call-log-routes';
 
-const MAX_RANGE_DAYS = 366;
-
 function payments(deps: AdminDeps): NonNullable<AdminDeps['payments']> {
   if (!deps.payments) throw new UnavailableError('payments_unavailable');
   return deps.payments;
@@ -40,7 +38,7 @@ export function addPaymentRoutes(router: AdminRouter, deps: AdminDeps): void {
         const cursor = request.query.cursor;
         return ok(
           await payments(deps).list({
-            ...dayRange(deps, request, 30, MAX_RANGE_DAYS),
+            ...dayRange(deps, request, 30),
             ...(status ? { status } : {}),
             limit: queryInt(request, 'limit', 50, 1, 200),
             ...(cursor ? { cursor } : {}),
