@@ -13,10 +13,6 @@ export function runWithDeadline<T>(deadline: Deadline, work: () => Promise<T>): 
   return scope.run(deadline, work);
 }
 
-export function currentDeadline(): Deadline | undefined {
-  return scope.getStore();
-}
-
 /** Milliseconds left in the current scope, or undefined outside any (admin, scripts). */
 export function currentRemainingMs(clock: () => number = Date.now): number | undefined {
   const deadline = scope.getStore();
