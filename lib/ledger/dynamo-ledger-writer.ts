@@ -133,14 +133,18 @@ export class DynamoLedgerWriter implements LedgerAdmin {
   }
 
   private async batchPut(rows: readonly Record<string, unknown>[]): Promise<void> {
-    await this.batchWrite(rows.map((Item) => ({ PutRequest: { Item } })));
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      rows.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   private async batchDelete(keys: readonly Record<string, unknown>[]): Promise<void> {
-    await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
-  }
-
-  private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
-    await batchWriteAll(this.client, this.tableName, requests);
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
 }
