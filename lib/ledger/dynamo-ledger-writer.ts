@@ -14,8 +14,6 @@ import { PHONE_PASSWORD_SK } from './ledger-crm';
 import { recordPaymentItem } from './mark-items-paid';
 import type { CustomerRecord, ItemRecord, MoneyAccountRecord } from './ledger-records';
 
-export { PROFILE_SK, SUMMARY_SK } from './dynamo-customer-summaries';
-
 export interface LedgerWriterOptions {
   /** LEDGER_CURRENCY: the currency of items that name none. */
   readonly ledgerCurrency?: CurrencyCode;

@@ -17,7 +17,7 @@ import { startDynalite, type RunningDynalite } from '../../infra/local/dynalite-
 import { loadSeed } from '../../infra/local/load-seed';
 import { observeAwsCommands, type SentCommand } from '../../lib/aws/sdk-client-setup';
 import { loadConfig } from '../../lib/config/app-config';
-import { PROFILE_SK } from '../../lib/ledger/dynamo-ledger-writer';
+import { PROFILE_SK } from '../../lib/ledger/dynamo-customer-summaries';
 import { placeCall } from '../../tools/simulator/call-simulator';
 import { wavFile } from '../support/audio-files';
 import {
